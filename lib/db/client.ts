@@ -1,0 +1,15 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client.ts";
+import { databaseUrl } from "./url.ts";
+
+// One client per process. Next.js dev reloads modules, so the instance is
+// parked on globalThis to avoid leaking a pool per reload.
+const globalForPrisma = globalThis as unknown as { firebreakPrisma?: PrismaClient };
+
+export function db(): PrismaClient {
+  globalForPrisma.firebreakPrisma ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }),
+  });
+  return globalForPrisma.firebreakPrisma;
+}

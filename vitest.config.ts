@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+import path from "node:path";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    environment: "node",
+    // Seeded randomness and a fixed zone wherever output is compared.
+    env: { TZ: "UTC" },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    server: { deps: { inline: ["server-only"] } },
+  },
+});
