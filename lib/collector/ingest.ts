@@ -1,0 +1,121 @@
+// The verdicts that need the database (replay, authority chain) and the one
+// transaction that stores a batch. Everything before this ran in a worker.
+import type pg from "pg";
+import type { RegistrySnapshot } from "../registry/types.ts";
+import type { VerdictDetail } from "../protocol/record.ts";
+import { combineVerdicts, isVerified } from "../verify/combine.ts";
+import {
+  claimNonces,
+  findSummaries,
+  insertBatch,
+  nonceKey,
+  withTransaction,
+  type RecordRow,
+  type StoredSummary,
+} from "../db/ingest-store.ts";
+import type { DecodeResult } from "./decode-job.ts";
+import { judgeAuthority, type SummaryLookup } from "./authority.ts";
+
+export interface BatchOutcome {
+  spans: number;
+  records: number;
+  newRecords: number;
+  verdictCounts: Record<string, number>;
+}
+
+export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome> {
+  const records = batch.records.map((r) => ({ ...r, verdicts: [...r.verdicts] }));
+  const newRecords = await withTransaction(pool, async (tx) => {
+    markReplays(records, await claimNonces(tx, nonceClaims(records)));
+    const stored = await findSummaries(tx, referencedIds(records));
+    applyAuthority(records, stored, snapshot);
+    for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
+    return insertBatch(tx, batch.spans, records);
+  });
+  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records) };
+}
+
+/** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */
+function nonceClaims(records: RecordRow[]): { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[] {
+  const seen = new Set<string>();
+  const claims = [];
+  for (const r of records) {
+    if (!r.nonce) continue;
+    const key = nonceKey(r.agent, r.nonce);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    claims.push({ agent: r.agent, nonce: r.nonce, traceId: r.traceId, spanId: r.spanId, contentHash: r.contentHash });
+  }
+  return claims;
+}
+
+/**
+ * Same agent and nonce in a different record is a replay. The very same span
+ * again (an OTLP retry: same trace, span and content) is not: it is stored once.
+ */
+function markReplays(
+  records: RecordRow[],
+  held: Map<string, { traceId: string; spanId: string; contentHash: string; recordId: string | null }>,
+): void {
+  const firstInBatch = new Map<string, RecordRow>();
+  for (const r of records) {
+    if (!r.nonce) continue;
+    const key = nonceKey(r.agent, r.nonce);
+    // A holder from the database means another batch claimed the nonce first;
+    // otherwise this batch's first record with it did.
+    const first = firstInBatch.get(key);
+    if (!first) firstInBatch.set(key, r);
+    const original = held.get(key) ?? (first && first !== r ? first : undefined);
+    if (!original) continue;
+    const sameSpan = original.traceId === r.traceId && original.spanId === r.spanId && original.contentHash === r.contentHash;
+    if (sameSpan) continue;
+    addVerdict(r, {
+      verdict: "replay",
+      detail: `nonce already used by record ${original.recordId ?? "(unparsed)"} in trace ${original.traceId} span ${original.spanId}`,
+    });
+  }
+}
+
+function referencedIds(records: RecordRow[]): string[] {
+  const inBatch = new Set(records.map((r) => r.recordId));
+  const ids = new Set<string>();
+  for (const r of records) {
+    for (const id of r.authority) if (!inBatch.has(id)) ids.add(id);
+    for (const id of r.parents) if (!inBatch.has(id)) ids.add(id);
+  }
+  return [...ids];
+}
+
+function applyAuthority(records: RecordRow[], stored: Map<string, StoredSummary[]>, snapshot: RegistrySnapshot): void {
+  // Earlier records in the same batch count as seen. Judge in timestamp order
+  // so a parent in the batch is judged before its children.
+  const batch = new Map<string, StoredSummary[]>();
+  const order = [...records].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  const lookup: SummaryLookup = (id) => batch.get(id) ?? stored.get(id);
+  for (const r of order) {
+    const result = judgeAuthority(r, lookup, snapshot);
+    for (const v of result.verdicts) addVerdict(r, v);
+    r.pendingOn = result.pendingOn;
+    const summary: StoredSummary = {
+      recordId: r.recordId,
+      kind: r.kind,
+      agent: r.agent,
+      verified: isVerified(combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested })),
+      verdicts: r.verdicts.map((v) => v.verdict),
+      parents: r.parents,
+      authority: r.authority,
+    };
+    batch.set(r.recordId, [...(batch.get(r.recordId) ?? []), summary]);
+  }
+}
+
+// combineVerdicts drops `verified` again whenever a blocking verdict is present.
+function addVerdict(r: RecordRow, v: VerdictDetail): void {
+  r.verdicts = [...r.verdicts, v];
+}
+
+function countVerdicts(records: RecordRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of records) for (const v of new Set(r.verdicts.map((x) => x.verdict))) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,203 @@
+// OTLP/HTTP receiver for traces: POST /v1/traces, protobuf or JSON, gzip.
+// A 200 leaves only after the batch is committed; overload is refused with
+// 429 + Retry-After rather than queued without bound.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type pg from "pg";
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { CollectorSettings } from "../config/collector-config.ts";
+import { FirebreakError } from "../api/errors.ts";
+import { parseContentType, readRequestBody, type BodyFormat } from "../otlp/body.ts";
+import { encodeExportResponse, encodeErrorStatus } from "../otlp/response.ts";
+import { WorkerPool, PoolSaturatedError } from "./worker-pool.ts";
+import type { DecodeJob, DecodeResult } from "./decode-job.ts";
+import { persistBatch, type BatchOutcome } from "./ingest.ts";
+import { RegistrySync, type SnapshotLoader } from "./registry-sync.ts";
+import { Settler } from "./settle.ts";
+import { IngestStats } from "./stats.ts";
+
+export interface Collector {
+  port: number;
+  stats: IngestStats;
+  /** Reloads the registry now instead of at the next poll. */
+  reloadRegistry(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CollectorOptions {
+  settings: CollectorSettings;
+  pool: pg.Pool;
+  /** Reads the registry (agents, keys, contracts) into a snapshot. */
+  loadSnapshot: SnapshotLoader;
+  log?: (line: string) => void;
+}
+
+export async function startCollector(opts: CollectorOptions): Promise<Collector> {
+  const { settings, pool } = opts;
+  const log = opts.log ?? (() => {});
+  const workers = new WorkerPool<DecodeJob, DecodeResult>(
+    new URL("./decode-worker-entry.mjs", import.meta.url),
+    settings.workers,
+    settings.workers * 2,
+  );
+  const registry = new RegistrySync(pool, opts.loadSnapshot, (snapshot) => workers.broadcast(snapshot), log);
+  await registry.start();
+  const settler = new Settler(pool, registry, settings.pendingWaitMs, log);
+  settler.start();
+  const stats = new IngestStats();
+  const keyDigests = settings.ingestKeys.map(digest);
+  let inflight = 0;
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      log(`collector: unexpected error: ${(err as Error).stack ?? String(err)}`);
+      sendError(res, "json", new FirebreakError("internal", "internal error"));
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url?.split("?")[0] ?? "";
+    if (url === "/healthz" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", inflight }));
+      return;
+    }
+    if (url !== "/v1/traces") {
+      req.resume();
+      return sendError(res, "json", new FirebreakError("not_found", `No such endpoint ${url}. OTLP traces go to POST /v1/traces.`));
+    }
+    if (req.method !== "POST") {
+      req.resume();
+      res.setHeader("allow", "POST");
+      return sendError(res, "json", new FirebreakError("bad_request", `Use POST for /v1/traces, not ${req.method}.`), 405);
+    }
+    let format: BodyFormat = "json";
+    try {
+      format = parseContentType(req.headers["content-type"]);
+    } catch (err) {
+      req.resume();
+      return sendError(res, "json", asFirebreakError(err));
+    }
+    if (!authorized(req.headers.authorization, keyDigests)) {
+      req.resume();
+      res.setHeader("www-authenticate", 'Bearer realm="firebreak-ingest"');
+      return sendError(res, format, new FirebreakError("unauthorized", "Missing or wrong ingest key. Send `Authorization: Bearer <ingest key>`."));
+    }
+    if (inflight >= settings.maxInflight) {
+      req.resume();
+      stats.refused++;
+      res.setHeader("retry-after", "1");
+      return sendError(res, format, new FirebreakError("too_many_requests", "Collector at capacity; retry after the delay in Retry-After."));
+    }
+    inflight++;
+    const started = process.hrtime.bigint();
+    try {
+      const raw = await readRequestBody(req, {
+        maxBytes: settings.maxBodyBytes,
+        contentEncoding: req.headers["content-encoding"],
+      });
+      let decoded: DecodeResult;
+      try {
+        decoded = await workers.run({
+          input: { body: raw, format, receivedAt: Date.now(), skewMs: settings.skewMs },
+        });
+      } catch (err) {
+        if (err instanceof PoolSaturatedError) {
+          stats.refused++;
+          res.setHeader("retry-after", "1");
+          return sendError(res, format, new FirebreakError("too_many_requests", "Verification workers saturated; retry after the delay in Retry-After."));
+        }
+        throw err;
+      }
+      if (decoded.error) return sendError(res, format, new FirebreakError(decoded.error.code, decoded.error.message));
+      let outcome: BatchOutcome;
+      try {
+        outcome = await persistBatch(pool, decoded, registry.current());
+      } catch (err) {
+        log(`collector: could not commit a batch: ${(err as Error).message}`);
+        res.setHeader("retry-after", "5");
+        return sendError(res, format, new FirebreakError("unavailable", "Storage unavailable; the batch was not stored. Retry after the delay in Retry-After."));
+      }
+      stats.recordBatch(outcome, Number(process.hrtime.bigint() - started) / 1e6);
+      const rejected = decoded.rejected.length;
+      const message = summarize(outcome, decoded.rejected);
+      res.writeHead(200, { "content-type": contentTypeFor(format) });
+      res.end(encodeExportResponse(format, rejected, message));
+    } catch (err) {
+      const mapped = asFirebreakError(err);
+      if (mapped.status >= 500) log(`collector: request failed: ${(err as Error).stack ?? String(err)}`);
+      sendError(res, format, mapped);
+    } finally {
+      inflight--;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  log(`collector: OTLP/HTTP on http://${settings.host}:${port}/v1/traces (${settings.workers} verification workers)`);
+
+  return {
+    port,
+    stats,
+    async reloadRegistry() {
+      await registry.refresh(true);
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      settler.stop();
+      registry.stop();
+      await workers.close();
+    },
+  };
+}
+
+function digest(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
+}
+
+// Compare digests, not keys: constant time and independent of key length.
+function authorized(header: string | undefined, keys: Buffer[]): boolean {
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!m?.[1]) return false;
+  const given = digest(m[1]);
+  let ok = false;
+  for (const k of keys) ok = timingSafeEqual(given, k) || ok;
+  return ok;
+}
+
+function contentTypeFor(format: BodyFormat): string {
+  return format === "protobuf" ? "application/x-protobuf" : "application/json";
+}
+
+function sendError(res: http.ServerResponse, format: BodyFormat, err: FirebreakError, status = err.status): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": contentTypeFor(format) });
+  res.end(encodeErrorStatus(format, status, err.message));
+}
+
+function asFirebreakError(err: unknown): FirebreakError {
+  if (err instanceof FirebreakError) return err;
+  const status = (err as { status?: unknown }).status;
+  const message = (err as Error).message ?? "invalid request";
+  if (status === 400) return new FirebreakError("bad_request", message);
+  if (status === 413) return new FirebreakError("payload_too_large", message);
+  if (status === 415) return new FirebreakError("unsupported_media_type", message);
+  return new FirebreakError("internal", "internal error");
+}
+
+function summarize(outcome: BatchOutcome, rejected: { path: string; reason: string }[]): string {
+  const parts: string[] = [];
+  if (rejected.length > 0) {
+    const shown = rejected.slice(0, 5).map((r) => `${r.path}: ${r.reason}`);
+    parts.push(`rejected ${rejected.length} span(s): ${shown.join("; ")}${rejected.length > 5 ? "; ..." : ""}`);
+  }
+  const counts = Object.entries(outcome.verdictCounts).filter(([v]) => v !== "verified");
+  if (counts.length > 0) {
+    parts.push(`firebreak verdicts: ${counts.map(([v, n]) => `${n} ${v}`).join(", ")} (${outcome.verdictCounts.verified ?? 0} verified)`);
+  }
+  return parts.join(" | ");
+}

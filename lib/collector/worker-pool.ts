@@ -1,0 +1,118 @@
+// A fixed pool of worker threads with a bounded queue. Ed25519 verification
+// dominates ingest cost, so decode + verify run on every core while the main
+// thread only talks to PostgreSQL. A full queue is refused, never grown: the
+// caller turns that into 429 + Retry-After.
+import { Worker } from "node:worker_threads";
+
+export interface PoolTask<TIn> {
+  input: TIn;
+  transfer?: ArrayBuffer[];
+}
+
+export class PoolSaturatedError extends Error {
+  constructor() {
+    super("all verification workers are busy and the queue is full");
+  }
+}
+
+interface Job<TOut> {
+  id: number;
+  resolve: (v: TOut) => void;
+  reject: (e: Error) => void;
+  message: unknown;
+  transfer: ArrayBuffer[];
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Job<unknown> | null;
+}
+
+export class WorkerPool<TIn, TOut> {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job<unknown>[] = [];
+  private nextId = 1;
+  private closed = false;
+  private broadcastValue: unknown = undefined;
+
+  constructor(
+    private readonly file: URL,
+    readonly size: number,
+    private readonly maxQueue: number,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get busy(): number {
+    return this.slots.filter((s) => s.busy).length;
+  }
+
+  run(task: PoolTask<TIn>): Promise<TOut> {
+    if (this.closed) return Promise.reject(new Error("worker pool is closed"));
+    const free = this.slots.find((s) => !s.busy);
+    if (!free && this.queue.length >= this.maxQueue) return Promise.reject(new PoolSaturatedError());
+    return new Promise<TOut>((resolve, reject) => {
+      const job: Job<TOut> = { id: this.nextId++, resolve, reject, message: task.input, transfer: task.transfer ?? [] };
+      if (free) this.dispatch(free, job as Job<unknown>);
+      else this.queue.push(job as Job<unknown>);
+    });
+  }
+
+  /** Sends a value (the registry snapshot) to every worker, now and after a respawn. */
+  broadcast(value: unknown): void {
+    this.broadcastValue = value;
+    for (const s of this.slots) s.worker.postMessage({ type: "broadcast", value });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error("worker pool is closed"));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.file, { execArgv: [] });
+    const slot: Slot = { worker, busy: null };
+    worker.on("message", (msg: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+      const job = slot.busy;
+      if (!job || job.id !== msg.id) return;
+      slot.busy = null;
+      if (msg.ok) job.resolve(msg.value);
+      else job.reject(new Error(msg.error ?? "worker failed"));
+      this.next(slot);
+    });
+    worker.on("error", (err) => this.replace(slot, err));
+    worker.on("exit", (code) => {
+      if (!this.closed && code !== 0) this.replace(slot, new Error(`verification worker exited with code ${code}`));
+    });
+    if (this.broadcastValue !== undefined) worker.postMessage({ type: "broadcast", value: this.broadcastValue });
+    return slot;
+  }
+
+  // A crashed worker fails only its own job; the pool heals itself.
+  private replace(slot: Slot, err: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0 || this.closed) return;
+    slot.busy?.reject(err);
+    slot.busy = null;
+    void slot.worker.terminate();
+    const fresh = this.spawn();
+    this.slots[i] = fresh;
+    this.next(fresh);
+  }
+
+  private next(slot: Slot): void {
+    const job = this.queue.shift();
+    if (job) this.dispatch(slot, job);
+  }
+
+  private dispatch(slot: Slot, job: Job<unknown>): void {
+    slot.busy = job;
+    slot.worker.postMessage({ type: "job", id: job.id, input: job.message }, job.transfer);
+  }
+}
+

@@ -1,0 +1,54 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+/** The collector's settings, from the environment. Every one has a safe default. */
+export const CollectorConfig = z.object({
+  FIREBREAK_COLLECTOR_PORT: intFrom(4318, 0, 65535),
+  FIREBREAK_COLLECTOR_HOST: z.string().default("0.0.0.0"),
+  /** Largest request body after decompression. */
+  FIREBREAK_MAX_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /** Allowed distance between a record's timestamp and arrival. */
+  FIREBREAK_SKEW_MS: intFrom(5 * 60_000, 0, 24 * 3600_000),
+  /** How long a verdict waits for an out-of-order record before it is settled without it. */
+  FIREBREAK_PENDING_WAIT_MS: intFrom(30_000, 0, 3600_000),
+  FIREBREAK_VERIFY_WORKERS: intFrom(Math.max(1, availableParallelism()), 1, 256),
+  /** Requests being worked on at once; more get 429 with Retry-After. */
+  FIREBREAK_MAX_INFLIGHT: intFrom(Math.max(4, availableParallelism() * 4), 1, 10_000),
+  /** Extra ingest keys, comma separated (FIREBREAK_TOKEN is always one). */
+  FIREBREAK_INGEST_KEYS: z.string().default(""),
+});
+export type CollectorConfig = z.infer<typeof CollectorConfig>;
+
+export interface CollectorSettings {
+  port: number;
+  host: string;
+  maxBodyBytes: number;
+  skewMs: number;
+  pendingWaitMs: number;
+  workers: number;
+  maxInflight: number;
+  ingestKeys: string[];
+}
+
+export function collectorSettings(env: Record<string, string | undefined>, adminToken: string): CollectorSettings {
+  const parsed = CollectorConfig.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid collector configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  const extra = c.FIREBREAK_INGEST_KEYS.split(",").map((k) => k.trim()).filter(Boolean);
+  return {
+    port: c.FIREBREAK_COLLECTOR_PORT,
+    host: c.FIREBREAK_COLLECTOR_HOST,
+    maxBodyBytes: c.FIREBREAK_MAX_BODY_BYTES,
+    skewMs: c.FIREBREAK_SKEW_MS,
+    pendingWaitMs: c.FIREBREAK_PENDING_WAIT_MS,
+    workers: c.FIREBREAK_VERIFY_WORKERS,
+    maxInflight: c.FIREBREAK_MAX_INFLIGHT,
+    ingestKeys: [adminToken, ...extra],
+  };
+}

@@ -1,0 +1,286 @@
+// The ingest path's writes. Prisma Client is too slow here (one round trip
+// per row); a whole batch goes in with a few set-based statements inside one
+// transaction, so a batch is either all durable or not at all.
+import pg from "pg";
+import type { VerdictDetail } from "../protocol/record.ts";
+import { isVerified } from "../verify/combine.ts";
+
+export interface SpanRow {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  spanKind: number;
+  startNs: string;
+  endNs: string;
+  serviceName: string | null;
+  attributes: unknown;
+  statusCode: number;
+  contentHash: string;
+}
+
+export interface RecordRow {
+  recordId: string;
+  traceId: string;
+  spanId: string;
+  contentHash: string;
+  kind: string;
+  agent: string;
+  receivers: string[];
+  intent: string | null;
+  protocol: string | null;
+  ts: string;
+  nonce: string | null;
+  payload: string | null;
+  parents: string[];
+  authority: string[];
+  actionClass: string | null;
+  signature: string | null;
+  keyId: string | null;
+  verdicts: VerdictDetail[];
+  pendingOn: string[];
+}
+
+/** What an earlier record looks like to the authority and replay checks. */
+export interface StoredSummary {
+  recordId: string;
+  kind: string;
+  agent: string;
+  verified: boolean;
+  verdicts: string[];
+  parents: string[];
+  authority: string[];
+}
+
+export interface NonceHolder {
+  agent: string;
+  nonce: string;
+  traceId: string;
+  spanId: string;
+  contentHash: string;
+  recordId: string | null;
+  seenAt: Date;
+}
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client that loses its server (a restart) must not crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+export type Tx = pg.PoolClient;
+
+export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Claims (agent, nonce) pairs. Returns the holders of the pairs that were
+ * already claimed, so the caller can tell an identical retry from a replay.
+ */
+export async function claimNonces(
+  tx: Tx,
+  claims: { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[],
+): Promise<Map<string, NonceHolder>> {
+  const held = new Map<string, NonceHolder>();
+  if (claims.length === 0) return held;
+  const inserted = await tx.query<{ agent: string; nonce: string }>(
+    `INSERT INTO nonces (agent, nonce, trace_id, span_id, content_hash)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+     ON CONFLICT DO NOTHING
+     RETURNING agent, nonce`,
+    [
+      claims.map((c) => c.agent),
+      claims.map((c) => c.nonce),
+      claims.map((c) => c.traceId),
+      claims.map((c) => c.spanId),
+      claims.map((c) => c.contentHash),
+    ],
+  );
+  const mine = new Set(inserted.rows.map((r) => nonceKey(r.agent, r.nonce)));
+  const taken = claims.filter((c) => !mine.has(nonceKey(c.agent, c.nonce)));
+  if (taken.length === 0) return held;
+  const rows = await tx.query<{
+    agent: string;
+    nonce: string;
+    trace_id: string;
+    span_id: string;
+    content_hash: string;
+    seen_at: Date;
+    record_id: string | null;
+  }>(
+    `SELECT n.agent, n.nonce, n.trace_id, n.span_id, n.content_hash, n.seen_at,
+            (SELECT r.record_id FROM records r
+              WHERE r.trace_id = n.trace_id AND r.span_id = n.span_id AND r.content_hash = n.content_hash
+              LIMIT 1) AS record_id
+       FROM nonces n
+       JOIN unnest($1::text[], $2::text[]) AS c(agent, nonce) ON c.agent = n.agent AND c.nonce = n.nonce`,
+    [taken.map((c) => c.agent), taken.map((c) => c.nonce)],
+  );
+  for (const r of rows.rows) {
+    held.set(nonceKey(r.agent, r.nonce), {
+      agent: r.agent,
+      nonce: r.nonce,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      contentHash: r.content_hash,
+      recordId: r.record_id,
+      seenAt: r.seen_at,
+    });
+  }
+  return held;
+}
+
+export function nonceKey(agent: string, nonce: string): string {
+  return `${agent}\u0000${nonce}`;
+}
+
+/** Earlier records by firebreak id, for authority chains and parents. */
+export async function findSummaries(q: Tx | pg.Pool, ids: string[]): Promise<Map<string, StoredSummary[]>> {
+  const out = new Map<string, StoredSummary[]>();
+  if (ids.length === 0) return out;
+  const rows = await q.query<{
+    record_id: string;
+    kind: string;
+    agent: string;
+    verified: boolean;
+    verdicts: string[];
+    parents: string[];
+    authority: string[];
+  }>(
+    `SELECT record_id, kind, agent, verified, verdicts, parents, authority
+       FROM records WHERE record_id = ANY($1::text[]) ORDER BY seq`,
+    [ids],
+  );
+  for (const r of rows.rows) {
+    const list = out.get(r.record_id) ?? [];
+    list.push({
+      recordId: r.record_id,
+      kind: r.kind,
+      agent: r.agent,
+      verified: r.verified,
+      verdicts: r.verdicts ?? [],
+      parents: r.parents ?? [],
+      authority: r.authority ?? [],
+    });
+    out.set(r.record_id, list);
+  }
+  return out;
+}
+
+/** Inserts spans and records; identical retries are no-ops. Returns how many records were new. */
+export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]): Promise<number> {
+  if (spans.length > 0) {
+    await tx.query(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
+       SELECT s."traceId", s."spanId", s."parentSpanId", s.name, s."spanKind", s."startNs"::bigint, s."endNs"::bigint,
+              s."serviceName", s.attributes, s."statusCode", s."contentHash"
+         FROM jsonb_to_recordset($1::jsonb) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
+              "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
+       ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
+      [JSON.stringify(spans)],
+    );
+  }
+  if (records.length === 0) return 0;
+  const rows = records.map((r) => ({
+    ...r,
+    verdictNames: r.verdicts.map((v) => v.verdict),
+    verified: isVerified(r.verdicts),
+    pendingSince: r.pendingOn.length > 0 ? new Date().toISOString() : null,
+  }));
+  const res = await tx.query(
+    `INSERT INTO records (record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload,
+                          parents, authority, action_class, signature, key_id, verdicts, verdict_details, verified, pending_on, pending_since)
+     SELECT r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.protocol, r.ts::timestamptz,
+            r.nonce, r.payload, r.parents, r.authority, r."actionClass", r.signature, r."keyId", r."verdictNames", r.verdicts,
+            r.verified, r."pendingOn", r."pendingSince"::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
+            receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
+            "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
+            "pendingOn" text[], "pendingSince" text)
+     ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+  return res.rowCount ?? 0;
+}
+
+export interface PendingRow extends StoredSummary {
+  seq: string;
+  pendingOn: string[];
+  pendingSince: Date;
+  verdictDetails: VerdictDetail[];
+}
+
+/**
+ * Locks up to `limit` records still waiting on others. SKIP LOCKED lets any
+ * number of collectors settle side by side without settling one twice.
+ */
+export async function lockPending(tx: Tx, limit: number, waitMs: number): Promise<PendingRow[]> {
+  const rows = await tx.query<{
+    seq: string;
+    record_id: string;
+    kind: string;
+    agent: string;
+    verified: boolean;
+    verdicts: string[];
+    verdict_details: VerdictDetail[];
+    parents: string[];
+    authority: string[];
+    pending_on: string[];
+    pending_since: Date;
+  }>(
+    `SELECT seq::text, record_id, kind, agent, verified, verdicts, verdict_details, parents, authority, pending_on, pending_since
+       FROM records r
+      WHERE cardinality(pending_on) > 0
+        AND (pending_since <= now() - make_interval(secs => $2::double precision / 1000)
+             OR EXISTS (SELECT 1 FROM records d WHERE d.record_id = ANY(r.pending_on)))
+      ORDER BY pending_since LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit, waitMs],
+  );
+  return rows.rows.map((r) => ({
+    seq: r.seq,
+    recordId: r.record_id,
+    kind: r.kind,
+    agent: r.agent,
+    verified: r.verified,
+    verdicts: r.verdicts ?? [],
+    verdictDetails: r.verdict_details,
+    parents: r.parents ?? [],
+    authority: r.authority ?? [],
+    pendingOn: r.pending_on ?? [],
+    pendingSince: r.pending_since,
+  }));
+}
+
+export async function settleRecords(tx: Tx, updates: { seq: string; verdicts: VerdictDetail[]; pendingOn: string[] }[]): Promise<void> {
+  if (updates.length === 0) return;
+  await tx.query(
+    `UPDATE records r SET verdicts = u."verdictNames", verdict_details = u.verdicts, verified = u.verified,
+            pending_on = u."pendingOn", pending_since = CASE WHEN cardinality(u."pendingOn") = 0 THEN NULL ELSE r.pending_since END
+       FROM jsonb_to_recordset($1::jsonb) AS u(seq bigint, "verdictNames" text[], verdicts jsonb, verified boolean, "pendingOn" text[])
+      WHERE r.seq = u.seq`,
+    [
+      JSON.stringify(
+        updates.map((u) => ({
+          seq: u.seq,
+          verdictNames: u.verdicts.map((v) => v.verdict),
+          verdicts: u.verdicts,
+          verified: isVerified(u.verdicts),
+          pendingOn: u.pendingOn,
+        })),
+      ),
+    ],
+  );
+}

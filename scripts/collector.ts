@@ -1,0 +1,28 @@
+// `npm run collector`: a collector alone, for running several against one
+// PostgreSQL (DATABASE_URL). Without DATABASE_URL it needs a Firebreak
+// already running on this data folder, whose database it then shares.
+import { resolveDataDir } from "../lib/config/data-dir.ts";
+import { ensureAdminToken } from "../lib/config/admin-token.ts";
+import { collectorSettings } from "../lib/config/collector-config.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { createPool } from "../lib/db/ingest-store.ts";
+import { startCollector } from "../lib/collector/server.ts";
+import { embeddedUrl } from "../lib/db/embedded-url.ts";
+
+const log = (line: string): void => console.log(`[firebreak] ${line}`);
+const dataDir = resolveDataDir(process.env.FIREBREAK_DATA_DIR);
+const databaseUrl = process.env.DATABASE_URL ?? embeddedUrl(dataDir);
+await migrate(databaseUrl);
+const admin = ensureAdminToken(dataDir, process.env.FIREBREAK_TOKEN);
+const collector = await startCollector({ settings: collectorSettings(process.env, admin.token), pool: createPool(databaseUrl, 20), log });
+console.log(`READY ${collector.port}`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  await collector.close();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

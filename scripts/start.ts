@@ -1,0 +1,114 @@
+// `npm start`: everything Firebreak needs in one command. With no
+// DATABASE_URL it runs an embedded PostgreSQL in the data folder; it applies
+// migrations, serves the collector (OTLP/HTTP) and the dashboard, and stops
+// all of it cleanly on Ctrl-C.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { resolveDataDir } from "../lib/config/data-dir.ts";
+import { ensureAdminToken } from "../lib/config/admin-token.ts";
+import { collectorSettings } from "../lib/config/collector-config.ts";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded-server.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { createPool } from "../lib/db/ingest-store.ts";
+import { startCollector, type Collector } from "../lib/collector/server.ts";
+import { loadRegistryFileAtStart } from "./registry-at-start.ts";
+
+const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+const log = (line: string): void => console.log(`[firebreak] ${line}`);
+const dataDir = resolveDataDir(process.env.FIREBREAK_DATA_DIR);
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+const lockFile = path.join(dataDir, "firebreak.pid");
+claimDataDir(lockFile);
+
+let pg: EmbeddedServer | null = null;
+let collector: Collector | null = null;
+let web: ChildProcess | null = null;
+let stopping = false;
+
+async function main(): Promise<void> {
+  const admin = ensureAdminToken(dataDir, process.env.FIREBREAK_TOKEN);
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    pg = await startEmbeddedPostgres({ dataDir, log: process.env.FIREBREAK_PG_LOG === "1" ? log : undefined });
+    databaseUrl = pg.url;
+    log(`embedded PostgreSQL running; data in ${path.join(dataDir, "pg")}`);
+  }
+  const applied = await migrate(databaseUrl);
+  if (applied.applied.length) log(`applied migrations: ${applied.applied.join(", ")}`);
+  process.env.DATABASE_URL = databaseUrl;
+  await loadRegistryFileAtStart(databaseUrl, process.env.FIREBREAK_REGISTRY_FILE, log);
+
+  const settings = collectorSettings(process.env, admin.token);
+  collector = await startCollector({ settings, pool: createPool(databaseUrl, 20), log });
+
+  const port = process.env.PORT ?? "3000";
+  ensureBuilt();
+  web = spawn(process.execPath, [NEXT_BIN, "start", "-p", port], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: admin.token, NODE_ENV: "production" },
+  });
+  web.once("exit", (code) => {
+    if (!stopping) {
+      log(`the dashboard server exited (code ${code}); stopping`);
+      void shutdown(1);
+    }
+  });
+
+  log(`dashboard:  http://localhost:${port}`);
+  log(`collector:  http://localhost:${collector.port}/v1/traces  (OTLP/HTTP, protobuf or JSON)`);
+  if (admin.source === "generated") log(`admin token (also the ingest key), shown once; kept in ${admin.file}:\n\n    ${admin.token}\n`);
+  else if (admin.source === "file") log(`admin token: in ${admin.file}`);
+  else log("admin token: FIREBREAK_TOKEN");
+  log("Ctrl-C stops everything.");
+}
+
+function ensureBuilt(): void {
+  if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID")) && process.env.FIREBREAK_REBUILD !== "1") return;
+  log("building the dashboard (first start only; takes a minute)");
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
+  if (r.status !== 0) throw new Error("next build failed; see the output above");
+}
+
+/** One Firebreak per data folder. A lock left by a killed run is taken over. */
+function claimDataDir(file: string): void {
+  if (existsSync(file)) {
+    const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) {
+      console.error(`Firebreak is already running with the data folder ${dataDir} (pid ${pid}). Stop it first, or set FIREBREAK_DATA_DIR.`);
+      process.exit(1);
+    }
+  }
+  writeFileSync(file, String(process.pid));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log("stopping");
+  if (web && web.exitCode === null) {
+    const exited = new Promise<void>((resolve) => web?.once("exit", () => resolve()));
+    web.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  await collector?.close().catch(() => {});
+  await pg?.stop();
+  rmSync(lockFile, { force: true });
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+main().catch(async (err: unknown) => {
+  console.error(`[firebreak] could not start: ${(err as Error).message}`);
+  await shutdown(1);
+});
