@@ -3,10 +3,8 @@
 // already running on this data folder, whose database it then shares.
 import { resolveDataDir } from "../lib/config/data-dir.ts";
 import { ensureAdminToken } from "../lib/config/admin-token.ts";
-import { collectorSettings } from "../lib/config/collector-config.ts";
 import { migrate } from "../lib/db/migrate.ts";
-import { createPool } from "../lib/db/ingest-store.ts";
-import { startCollector } from "../lib/collector/server.ts";
+import { startCollectorFromEnv } from "../lib/collector/runtime.ts";
 import { embeddedUrl } from "../lib/db/embedded-url.ts";
 
 const log = (line: string): void => console.log(`[firebreak] ${line}`);
@@ -14,7 +12,7 @@ const dataDir = resolveDataDir(process.env.FIREBREAK_DATA_DIR);
 const databaseUrl = process.env.DATABASE_URL ?? embeddedUrl(dataDir);
 await migrate(databaseUrl);
 const admin = ensureAdminToken(dataDir, process.env.FIREBREAK_TOKEN);
-const collector = await startCollector({ settings: collectorSettings(process.env, admin.token), pool: createPool(databaseUrl, 20), log });
+const collector = await startCollectorFromEnv(databaseUrl, admin.token, log);
 console.log(`READY ${collector.port}`);
 
 let stopping = false;

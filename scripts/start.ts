@@ -7,11 +7,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node
 import path from "node:path";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
 import { ensureAdminToken } from "../lib/config/admin-token.ts";
-import { collectorSettings } from "../lib/config/collector-config.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded-server.ts";
 import { migrate } from "../lib/db/migrate.ts";
-import { createPool } from "../lib/db/ingest-store.ts";
-import { startCollector, type Collector } from "../lib/collector/server.ts";
+import type { Collector } from "../lib/collector/server.ts";
+import { startCollectorFromEnv } from "../lib/collector/runtime.ts";
 import { loadRegistryFileAtStart } from "./registry-at-start.ts";
 
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -39,8 +38,7 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = databaseUrl;
   await loadRegistryFileAtStart(databaseUrl, process.env.FIREBREAK_REGISTRY_FILE, log);
 
-  const settings = collectorSettings(process.env, admin.token);
-  collector = await startCollector({ settings, pool: createPool(databaseUrl, 20), log });
+  collector = await startCollectorFromEnv(databaseUrl, admin.token, log);
 
   const port = process.env.PORT ?? "3000";
   ensureBuilt();

@@ -20,3 +20,5 @@ parentPort?.on("message", (msg: Message) => {
     parentPort?.postMessage({ id: msg.id, ok: false, error: (err as Error).stack ?? String(err) });
   }
 });
+
+parentPort?.postMessage({ type: "ready" });

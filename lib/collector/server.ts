@@ -40,6 +40,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     settings.workers,
     settings.workers * 2,
   );
+  await workers.ready();
   const registry = new RegistrySync(pool, opts.loadSnapshot, (snapshot) => workers.broadcast(snapshot), log);
   await registry.start();
   const settler = new Settler(pool, registry, settings.pendingWaitMs, log);

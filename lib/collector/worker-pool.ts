@@ -26,6 +26,7 @@ interface Job<TOut> {
 interface Slot {
   worker: Worker;
   busy: Job<unknown> | null;
+  ready: Promise<void>;
 }
 
 export class WorkerPool<TIn, TOut> {
@@ -62,6 +63,11 @@ export class WorkerPool<TIn, TOut> {
     });
   }
 
+  /** Resolves when every worker has loaded its code, so the first request pays no start-up cost. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
   /** Sends a value (the registry snapshot) to every worker, now and after a respawn. */
   broadcast(value: unknown): void {
     this.broadcastValue = value;
@@ -76,8 +82,10 @@ export class WorkerPool<TIn, TOut> {
 
   private spawn(): Slot {
     const worker = new Worker(this.file, { execArgv: [] });
-    const slot: Slot = { worker, busy: null };
-    worker.on("message", (msg: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+    let markReady = (): void => {};
+    const slot: Slot = { worker, busy: null, ready: new Promise<void>((r) => (markReady = r)) };
+    worker.on("message", (msg: { type?: "ready"; id: number; ok: boolean; value?: unknown; error?: string }) => {
+      if (msg.type === "ready") return markReady();
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;
       slot.busy = null;
