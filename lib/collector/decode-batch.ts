@@ -28,7 +28,7 @@ export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeR
       result.rejected.push({ path: `span ${span.traceId}/${span.spanId} (#${i})`, reason: parsed.error });
       return;
     }
-    const spanRow = toSpanRow(span);
+    const spanRow = toSpanRow(span, parsed !== null);
     result.spans.push(spanRow);
     if (!parsed) return;
     const rec = parsed.record;
@@ -58,7 +58,7 @@ export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeR
   return result;
 }
 
-function toSpanRow(span: DecodedSpan): SpanRow {
+function toSpanRow(span: DecodedSpan, isRecord: boolean): SpanRow {
   const row: Omit<SpanRow, "contentHash"> = {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -74,5 +74,12 @@ function toSpanRow(span: DecodedSpan): SpanRow {
   // Same content hash = an OTLP retry of the very same span (a no-op);
   // different content under the same ids is kept beside it as evidence.
   const contentHash = createHash("sha256").update(JSON.stringify([row, span.statusMessage])).digest("hex");
-  return { ...row, contentHash };
+  // A record's firebreak.* attributes are stored once, in its records row.
+  return { ...row, attributes: isRecord ? withoutRecordAttributes(span.attributes) : span.attributes, contentHash };
+}
+
+function withoutRecordAttributes(attrs: DecodedSpan["attributes"]): DecodedSpan["attributes"] {
+  const rest: DecodedSpan["attributes"] = {};
+  for (const [k, v] of Object.entries(attrs)) if (!k.startsWith("firebreak.")) rest[k] = v;
+  return rest;
 }

@@ -1,0 +1,181 @@
+// npm run bench:ingest -- [--records N] [--soak SECONDS]
+//
+// Signed records per second end to end (OTLP protobuf request -> verified ->
+// committed), beside the machine's raw Ed25519 verification capacity measured
+// in the same run on every core. Then acknowledgement latency at 80% of the
+// measured rate, and the collector's RSS over that run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { rawVerifyCapacity } from "./lib/raw-verify.ts";
+import { generateBodies, type BenchFleet, makeFleet } from "./lib/signed-bodies.ts";
+import { startBenchDatabase } from "./lib/bench-db.ts";
+import { percentile } from "./lib/stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: "string", default: "60000" },
+    batch: { type: "string", default: "500" },
+    soak: { type: "string", default: "20" },
+    out: { type: "string", default: "bench-output/ingest.json" },
+  },
+});
+const TOKEN = "bench-ingest-key-0123456789";
+const cores = availableParallelism();
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cores} cores, node ${process.version}`);
+  const raw = await rawVerifyCapacity(cores, 3_000);
+  console.log(`raw Ed25519 verify capacity (all ${cores} cores, cached keys): ${Math.round(raw)} verifies/s`);
+
+  const database = await startBenchDatabase();
+  const fleet = makeFleet(50);
+  await registerFleet(database.url, fleet);
+  const batchSize = Number(args.batch);
+  const total = Number(args.records);
+  console.log(`signing ${total} records in batches of ${batchSize} (not timed)`);
+  const bodies = await generateBodies(fleet, total, batchSize, cores);
+
+  const collector = await startCollectorProcess(database.url);
+  try {
+    // Saturation: as fast as the collector acknowledges.
+    const sat = await saturate(collector.url, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
+    const rate = sat.records / sat.seconds;
+    console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
+
+    // Open-loop load at 80% of that rate; latency of every acknowledgement.
+    const rest = bodies.slice(Math.ceil(bodies.length * 0.6));
+    const soakSeconds = Number(args.soak);
+    const rssStart = rssOf(collector.child);
+    const lat = await steadyLoad(collector.url, rest, 0.8 * rate, batchSize, soakSeconds);
+    const rssEnd = rssOf(collector.child);
+    const p50 = percentile(lat.latencies, 0.5);
+    const p99 = percentile(lat.latencies, 0.99);
+    console.log(`at 80% load (${Math.round(0.8 * rate)} records/s for ${lat.seconds.toFixed(1)} s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${lat.failed} failed`);
+    console.log(`collector RSS: start ${mb(rssStart)} MiB, end ${mb(rssEnd)} MiB`);
+    const verified = await verifiedShare(database.url);
+    console.log(`stored records verified: ${(verified * 100).toFixed(2)}%`);
+
+    const result = {
+      date: new Date().toISOString(),
+      cores,
+      node: process.version,
+      rawVerifyPerSec: Math.round(raw),
+      ingestPerSec: Math.round(rate),
+      ratio: rate / raw,
+      p50Ms: p50,
+      p99Ms: p99,
+      loadPerSec: Math.round(0.8 * rate),
+      soakSeconds: lat.seconds,
+      rssStartMiB: mb(rssStart),
+      rssEndMiB: mb(rssEnd),
+      verifiedShare: verified,
+      batchSize,
+    };
+    console.log(`ratio ingest / raw verify: ${result.ratio.toFixed(2)}`);
+    mkdirSync("bench-output", { recursive: true });
+    writeFileSync(args.out, JSON.stringify(result, null, 2));
+  } finally {
+    collector.child.kill("SIGTERM");
+    await database.stop();
+  }
+}
+
+async function registerFleet(url: string, fleet: BenchFleet): Promise<void> {
+  const { createPrisma } = await import("../lib/db/prisma.ts");
+  const { registerAgent, putContract } = await import("../lib/registry/service.ts");
+  const prisma = createPrisma(url);
+  await putContract(prisma, { intent: "PriceQuote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
+  for (const a of fleet.registry) await registerAgent(prisma, a);
+  await prisma.$disconnect();
+}
+
+function startCollectorProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/collector.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1", FIREBREAK_ALLOW_UNATTESTED: "true" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /^READY (\d+)$/m.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/v1/traces` });
+    });
+    child.once("exit", (code) => reject(new Error(`collector exited (code ${code})`)));
+  });
+}
+
+async function post(url: string, body: Uint8Array): Promise<number> {
+  const res = await fetch(url, { method: "POST", body, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function saturate(url: string, bodies: { body: Uint8Array; records: number }[], concurrency: number) {
+  let next = 0;
+  let records = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const b = bodies[next++]!;
+        const status = await post(url, b.body);
+        if (status === 200) records += b.records;
+        else failed++;
+      }
+    }),
+  );
+  return { records, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+async function steadyLoad(url: string, bodies: { body: Uint8Array; records: number }[], perSec: number, batchSize: number, maxSeconds: number) {
+  const interval = (batchSize / perSec) * 1000;
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; ; i++) {
+    const due = started + i * interval;
+    const elapsed = performance.now() - started;
+    if (elapsed > maxSeconds * 1000) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Reuse bodies when the soak outlasts them: a retry of the same spans is an idempotent write, still verified in full.
+    const b = bodies[i % bodies.length]!;
+    const t0 = performance.now();
+    inflight.push(
+      post(url, b.body).then((status) => {
+        if (status === 200) latencies.push(performance.now() - t0);
+        else failed++;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return { latencies, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+function rssOf(child: ChildProcess): number {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+
+async function verifiedShare(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query<{ share: number }>("SELECT avg(CASE WHEN verified THEN 1.0 ELSE 0.0 END)::float AS share FROM records");
+  await c.end();
+  return r.rows[0]?.share ?? 0;
+}
+
+await main();
