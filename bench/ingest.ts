@@ -109,7 +109,7 @@ function startCollectorProcess(databaseUrl: string): Promise<{ child: ChildProce
 }
 
 async function post(url: string, body: Uint8Array): Promise<number> {
-  const res = await fetch(url, { method: "POST", body, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
+  const res = await fetch(url, { method: "POST", body: new Uint8Array(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
   await res.arrayBuffer();
   return res.status;
 }

@@ -9,7 +9,7 @@ import { recordFromAttributes } from "../protocol/span-to-record.ts";
 import { parseSignature } from "../protocol/sign.ts";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { checkRecord } from "../verify/check-record.ts";
-import type { RecordRow, SpanRow } from "../db/ingest-store.ts";
+import type { SpanRow } from "../db/ingest-store.ts";
 import type { DecodeJob, DecodeResult } from "./decode-job.ts";
 
 export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeResult {

@@ -56,7 +56,7 @@ describe("kill -9 durability", () => {
           const b = batch(`r${round}-s${s}-b${n}`, 40);
           attempted.push(b.ids);
           try {
-            const res = await fetch(url, { method: "POST", body: b.body, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
+            const res = await fetch(url, { method: "POST", body: new Uint8Array(b.body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
             if (res.status === 200) acknowledged.push(b.ids);
             await res.arrayBuffer();
           } catch {
