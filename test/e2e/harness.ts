@@ -1,0 +1,151 @@
+// Child processes of the e2e run: the embedded PostgreSQL, `next build`,
+// `next start`. Each is started by us and stopped by its own id.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+export interface Child {
+  proc: ChildProcess;
+  /** Recent output, for the failure report. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function keepTail(proc: ChildProcess, limit = 20_000): () => string {
+  let buf = "";
+  const add = (c: Buffer): void => {
+    buf = (buf + c.toString()).slice(-limit);
+  };
+  proc.stdout?.on("data", add);
+  proc.stderr?.on("data", add);
+  return () => buf;
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once("exit", () => resolve());
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; `group` signals the process group the child leads. */
+async function terminate(proc: ChildProcess, group: boolean, graceMs = 10_000): Promise<void> {
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      if (group) process.kill(-proc.pid!, sig);
+      else proc.kill(sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+  await exited(proc);
+  clearTimeout(timer);
+}
+
+/** scripts/db.ts in a child: stdin stays open (its end stops the server if we die). */
+export async function startDatabase(dataDir: string): Promise<Child & { url: string }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const output = keepTail(proc);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not print READY within 120 s:\n${output()}`)), 120_000);
+    proc.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`PostgreSQL exited early (code ${code}):\n${output()}`));
+    });
+  });
+  return { proc, url, output, stop: () => terminate(proc, false, 20_000) };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const BUILD_INPUTS = ["app", "components", "lib", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(p: string): number {
+  // Iterative walk: no recursion in house traversals.
+  let newest = 0;
+  const stack = [p];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (!existsSync(cur)) continue;
+    const st = statSync(cur);
+    if (st.isDirectory()) {
+      if (cur.endsWith(`${path.sep}generated`) || cur.endsWith("node_modules")) continue;
+      for (const e of readdirSync(cur)) stack.push(path.join(cur, e));
+    } else {
+      newest = Math.max(newest, st.mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Why a build is needed, or null when .next is current. CI always builds. */
+export function buildReason(): string | null {
+  if (process.env.CI === "true" || process.env.CI === "1") return "CI";
+  if (process.env.FIREBREAK_E2E_REBUILD === "1") return "FIREBREAK_E2E_REBUILD=1";
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return "no .next/BUILD_ID";
+  const built = statSync(buildId).mtimeMs;
+  const changed = BUILD_INPUTS.find((p) => newestMtime(path.join(ROOT, p)) > built);
+  return changed ? `${changed} changed since the last build` : null;
+}
+
+export function build(): void {
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status ?? r.signal}); see the output above`);
+}
+
+/** `next start` in its own process group, so its workers stop with it. */
+export async function startNext(port: number, env: Record<string, string>): Promise<Child & { baseUrl: string }> {
+  const proc = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const output = keepTail(proc);
+  const child = { proc, output, stop: () => terminate(proc, true) };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`next start exited (code ${proc.exitCode}):\n${output()}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/v1/openapi.json`);
+      if (res.ok) return { ...child, baseUrl };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await child.stop();
+  throw new Error(`next start did not answer within 60 s:\n${output()}`);
+}

@@ -1,0 +1,322 @@
+// End-to-end: a real PostgreSQL, a production build of the dashboard, and
+// Debian's Chromium driving it. Run with `npx tsx test/e2e/run.ts` (or
+// `npm run test:e2e`). Prints `e2e: N passed, M failed` last and exits
+// non-zero on any failure; child processes are stopped on every path out.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { AgentsSummaryResponse, EdgesResponse, RecordDetail, RecordsPage } from "../../lib/api/views.ts";
+import { EXPECTED, dashboardScenario } from "../fixtures/dashboard-scenario.ts";
+import { insertStoredAgents, insertStoredRecords } from "../fixtures/stored-records.ts";
+import { ROOT, build, buildReason, freePort, startDatabase, startNext, type Child } from "./harness.ts";
+
+const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
+const TOKEN = `fbk_e2e_${Date.now().toString(36)}_0123456789abcdef`;
+const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
+const WAIT_MS = 15_000;
+
+const results: { name: string; ok: boolean; error?: string }[] = [];
+const children: Child[] = [];
+let browser: Browser | null = null;
+let dataDir: string | null = null;
+
+async function check(name: string, fn: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    results.push({ name, ok: false, error: message });
+    console.log(`  FAIL ${name}\n       ${message.split("\n").join("\n       ")}`);
+  }
+}
+
+/** Waits until the locator is visible; the description says what was expected when it is not. */
+async function see(locator: Locator, what: string): Promise<void> {
+  try {
+    await locator.first().waitFor({ state: "visible", timeout: WAIT_MS });
+  } catch {
+    throw new Error(`expected to see ${what}`);
+  }
+}
+
+async function gone(locator: Locator, what: string): Promise<void> {
+  try {
+    await locator.first().waitFor({ state: "detached", timeout: WAIT_MS });
+  } catch {
+    throw new Error(`expected ${what} to be absent`);
+  }
+}
+
+const row = (page: Page, attr: "data-agent" | "data-edge" | "data-record", key: string): Locator => page.locator(`tr[${attr}="${key}"]`);
+
+async function shot(page: Page, name: string): Promise<void> {
+  // Let the live queries settle so a screenshot never catches a spinner.
+  await page.waitForLoadState("networkidle").catch(() => {});
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function apiFetch(baseUrl: string, pathname: string, init: RequestInit & { bearer?: boolean } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.bearer) headers.set("authorization", `Bearer ${TOKEN}`);
+  return fetch(`${baseUrl}${pathname}`, { ...init, headers });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set FIREBREAK_CHROMIUM)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  dataDir = mkdtempSync(path.join(tmpdir(), "fb-e2e-"));
+  console.log("e2e: starting PostgreSQL");
+  const database = await startDatabase(dataDir);
+  children.push(database);
+
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  const now = new Date();
+  const scenario = dashboardScenario(now);
+  // Agents first: the dashboard's first look is a new install with a registry and no records.
+  await insertStoredAgents(db, scenario.agents);
+
+  const reason = buildReason();
+  if (reason) {
+    console.log(`e2e: next build (${reason})`);
+    build();
+  } else {
+    console.log("e2e: .next is current; not rebuilding (FIREBREAK_E2E_REBUILD=1 forces it)");
+  }
+
+  const port = await freePort();
+  console.log(`e2e: next start on port ${port}`);
+  const web = await startNext(port, { DATABASE_URL: database.url, FIREBREAK_TOKEN: TOKEN, TZ: "UTC" });
+  children.push(web);
+  const base = web.baseUrl;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  const context: BrowserContext = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1440, height: 900 },
+    timezoneId: "UTC",
+    locale: "en-US",
+    colorScheme: "light",
+  });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+
+  console.log("e2e: checks");
+
+  await check("an unauthenticated API call gets 401 with WWW-Authenticate: Bearer", async () => {
+    const res = await apiFetch(base, "/api/v1/edges");
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer /);
+    const body = (await res.json()) as { error?: { message?: string } };
+    assert.match(body.error?.message ?? "", /sign in|Bearer/);
+    const wrong = await apiFetch(base, "/api/v1/records", { headers: { authorization: "Bearer not-the-token-at-all" } });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.headers.get("www-authenticate") ?? "", /error="invalid_token"/);
+  });
+
+  await check("a signed-out visit to a page redirects to /login and keeps the page as `next`", async () => {
+    await page.goto("/?window=24h");
+    const url = new URL(page.url());
+    assert.equal(url.pathname, "/login");
+    assert.equal(url.searchParams.get("next"), "/?window=24h");
+    await see(page.getByRole("heading", { name: "Sign in to Firebreak" }), "the sign-in heading");
+    await shot(page, "login-light");
+  });
+
+  await check("a wrong token shows the API's message", async () => {
+    await page.getByLabel("Admin token").fill("definitely-not-the-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await see(page.getByRole("alert").filter({ hasText: "not the admin token" }), "the wrong-token message");
+  });
+
+  await check("signing in with the admin token lands on the page asked for", async () => {
+    await page.getByLabel("Admin token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => u.pathname === "/" && u.searchParams.get("window") === "24h", { timeout: WAIT_MS });
+    await see(page.getByRole("heading", { name: "Agents & edges" }), "the overview heading");
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === "fb_session");
+    assert.ok(session, "fb_session cookie set");
+    assert.equal(session.httpOnly, true, "fb_session is HttpOnly");
+    assert.equal(session.sameSite, "Strict");
+    assert.equal(cookies.find((c) => c.name === "fb_csrf")?.httpOnly, false, "fb_csrf readable by the page");
+  });
+
+  await check("with agents registered but no records, the overview says how to send records", async () => {
+    await see(page.getByTestId("no-records").filter({ hasText: "No records yet." }), "the no-records empty state");
+    await see(page.getByTestId("no-records").filter({ hasText: `:4318/v1/traces` }), "the collector endpoint");
+    await see(row(page, "data-agent", "executor").filter({ hasText: "Unattested" }), "the registered agents listed");
+    await see(page.getByText("No messages between agents in the last 24 hours"), "the empty edges state");
+    await shot(page, "overview-empty-light");
+  });
+
+  await insertStoredRecords(db, scenario.records);
+
+  await check("the agents table shows the seeded numbers, badges and verdict chips", async () => {
+    await page.reload();
+    const exp = EXPECTED["24h"].agents;
+    const planner = row(page, "data-agent", "planner");
+    await see(planner.filter({ hasText: "Trip planner" }), "planner with its display name");
+    await see(planner.getByTestId("share").filter({ hasText: new RegExp(`^${exp.planner.percent}$`) }), `planner verified ${exp.planner.percent}`);
+    await see(planner.locator('[data-verdict="bad_signature"]').filter({ hasText: "Bad signature" }), "a Bad signature chip on planner");
+    await see(planner.locator('[data-verdict="replay"]').filter({ hasText: "Replay" }), "a Replay chip on planner");
+    await see(planner.filter({ hasText: "Registered" }).filter({ hasText: "Attested" }), "planner's Registered and Attested badges");
+    await see(row(page, "data-agent", "researcher").getByTestId("share").filter({ hasText: exp.researcher.percent }), `researcher ${exp.researcher.percent}`);
+    await see(row(page, "data-agent", "researcher").locator('[data-verdict="pending"]'), "researcher's Pending chip");
+    await see(row(page, "data-agent", "executor").getByTestId("share").filter({ hasText: exp.executor.percent }), `executor ${exp.executor.percent}`);
+    const rogue = row(page, "data-agent", "rogue-agent");
+    await see(rogue.filter({ hasText: "Unregistered" }), "rogue-agent marked Unregistered");
+    await see(rogue.getByTestId("share").filter({ hasText: /^0%$/ }), "rogue-agent 0% verified");
+    await see(rogue.locator('[data-verdict="unknown_agent"]').filter({ hasText: "×3" }), "rogue-agent Unknown agent ×3");
+    await see(page.getByText(/UTC/).first(), "a last-seen time with its zone");
+    await gone(page.getByTestId("no-records"), "the no-records state");
+  });
+
+  await check("the edges table shows sender -> receiver counts and shares", async () => {
+    for (const [key, e] of Object.entries(EXPECTED["24h"].edges)) {
+      const r = row(page, "data-edge", key);
+      await see(r.getByTestId("share").filter({ hasText: new RegExp(`^${e.percent}$`) }), `edge ${key} at ${e.percent}`);
+      await see(r.locator("td").nth(1).filter({ hasText: new RegExp(`^${e.total}$`) }), `edge ${key} with ${e.total} messages`);
+    }
+    await see(row(page, "data-edge", "planner->researcher").locator('[data-verdict="bad_signature"]'), "the forged copy on planner -> researcher");
+    await shot(page, "overview-light");
+  });
+
+  await check("the window lives in the URL: 1h drops older edges, 7d adds older agents", async () => {
+    await page.getByRole("link", { name: "1h" }).click();
+    await page.waitForURL((u) => u.searchParams.get("window") === "1h", { timeout: WAIT_MS });
+    await see(page.locator('nav[aria-label="Time window"] a[aria-current="page"]').filter({ hasText: "1h" }), "1h marked current");
+    for (const key of EXPECTED["1h"].absentEdges) await gone(row(page, "data-edge", key), `edge ${key} in the 1h window`);
+    await see(row(page, "data-agent", "executor").getByTestId("share").filter({ hasText: EXPECTED["1h"].agents.executor.percent }), "executor 100% in 1h");
+    await page.goto("/?window=7d");
+    await see(row(page, "data-agent", "approver").getByTestId("share").filter({ hasText: EXPECTED["7d"].agents.approver.percent }), "approver 100% in 7d");
+    await page.goto("/?window=24h");
+    await see(row(page, "data-edge", "executor->planner"), "edge executor->planner back in 24h");
+  });
+
+  await check("the API answers bearer calls in the shapes the schemas describe", async () => {
+    const summary = AgentsSummaryResponse.parse(await (await apiFetch(base, "/api/v1/agents/summary?window=24h", { bearer: true })).json());
+    const planner = summary.items.find((a) => a.id === "planner");
+    assert.equal(planner?.sent, EXPECTED["24h"].agents.planner.sent);
+    assert.equal(planner?.verified, EXPECTED["24h"].agents.planner.verified);
+    const edges = EdgesResponse.parse(await (await apiFetch(base, "/api/v1/edges?window=24h", { bearer: true })).json());
+    assert.equal(edges.items.length, Object.keys(EXPECTED["24h"].edges).length);
+    const replays = RecordsPage.parse(await (await apiFetch(base, "/api/v1/records?verdict=replay", { bearer: true })).json());
+    assert.equal(replays.items.length, 1);
+    const forged = RecordDetail.parse(await (await apiFetch(base, `/api/v1/records/${scenario.forgedId}`, { bearer: true })).json());
+    assert.deepEqual(forged.records.map((r) => r.verified), [true, false]);
+    const missing = await apiFetch(base, "/api/v1/records/no-such-id", { bearer: true });
+    assert.equal(missing.status, 404);
+    const doc = (await (await apiFetch(base, "/api/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown> };
+    assert.equal(doc.openapi, "3.1.0");
+    for (const p of ["/api/v1/records", "/api/v1/records/{id}", "/api/v1/edges", "/api/v1/agents/summary", "/api/v1/agents", "/api/v1/agents/{id}", "/api/v1/contracts", "/api/v1/contracts/{intent}"]) {
+      assert.ok(doc.paths[p], `openapi.json documents ${p}`);
+    }
+  });
+
+  await check("cookie-authenticated changes need the CSRF header", async () => {
+    const status = await page.evaluate(async () => {
+      const body = JSON.stringify({ intent: "E2eProbe", schema: { type: "object" } });
+      const without = await fetch("/api/v1/contracts", { method: "PUT", headers: { "content-type": "application/json" }, body });
+      const token = /(?:^|;\s*)fb_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? "";
+      const withToken = await fetch("/api/v1/contracts", { method: "PUT", headers: { "content-type": "application/json", "x-csrf-token": token }, body });
+      return [without.status, withToken.status];
+    });
+    assert.deepEqual(status, [403, 200]);
+  });
+
+  await check("the records screen lists filtered records and shows the API's error for a bad filter", async () => {
+    await page.goto("/records?verdict=bad_signature");
+    await see(row(page, "data-record", scenario.forgedId).locator('[data-verdict="bad_signature"]'), "the forged record");
+    assert.equal(await page.locator("tbody tr").count(), 1);
+    await shot(page, "records-light");
+    await page.goto("/records?kind=bogus");
+    await see(page.getByTestId("error-message").filter({ hasText: "kind must be one of" }), "the API's validation message");
+  });
+
+  await check("dark theme: system preference, and a stored choice that survives a reload", async () => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/?window=24h");
+    assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
+    await see(row(page, "data-agent", "planner"), "the agents table in dark");
+    await shot(page, "overview-dark");
+    await page.goto("/records");
+    await see(page.locator("tbody tr").first(), "records in dark");
+    await shot(page, "records-dark");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.getByRole("button", { name: "Light" }).click();
+    assert.equal(await page.locator("html").getAttribute("data-theme"), "light");
+    await page.reload();
+    assert.equal(await page.locator("html").getAttribute("data-theme"), "light", "stored choice beats the system preference");
+    await page.getByRole("button", { name: "System" }).click();
+    assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await check("signing out returns to /login and the dashboard stays closed", async () => {
+    await page.goto("/");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((u) => u.pathname === "/login", { timeout: WAIT_MS });
+    assert.equal((await context.cookies()).find((c) => c.name === "fb_session"), undefined);
+    await page.goto("/records");
+    assert.equal(new URL(page.url()).pathname, "/login");
+  });
+
+  await check("no uncaught errors in the browser", async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+
+  await db.end();
+}
+
+async function cleanup(): Promise<void> {
+  await browser?.close().catch(() => {});
+  browser = null;
+  // Next first, then the database it talks to.
+  for (const child of children.reverse()) await child.stop().catch(() => {});
+  children.length = 0;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = null;
+}
+
+let interrupted = false;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.log(`e2e: ${sig}, stopping children`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+let fatal: unknown = null;
+try {
+  await main();
+} catch (err) {
+  fatal = err;
+} finally {
+  if (fatal || results.some((r) => !r.ok)) {
+    const web = children.find((c) => c.proc.spawnargs.includes("start"));
+    if (web) console.log(`--- next start output (tail) ---\n${web.output().slice(-4000)}`);
+  }
+  await cleanup();
+}
+if (fatal) {
+  console.error(`e2e: could not run: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}`);
+  results.push({ name: "setup", ok: false, error: String(fatal) });
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

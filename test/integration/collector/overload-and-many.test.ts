@@ -1,0 +1,74 @@
+// Overload is refused with Retry-After, never queued without bound; and any
+// number of collectors on one database agree on replays.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCollector, type Collector } from "../../../lib/collector/server.ts";
+import { makeSignedRecord } from "../../fixtures/records.ts";
+import { makeAgent, makeSnapshot } from "../../fixtures/registry.ts";
+import { exportSpans, exporterFor, spansFor } from "../../helpers/otlp-client.ts";
+import { encodeRecordsForTest } from "../../helpers/encode-records.ts";
+import { startHarness, TOKEN, type Harness } from "./collector-harness.ts";
+
+const agent = makeAgent({ id: "agent-a", capabilities: [{ intent: "*", to: ["*"] }] });
+const snapshot = makeSnapshot([agent], { allowUnattested: false });
+
+describe("overload", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ maxInflight: 1, workers: 1 }, snapshot);
+  });
+  afterAll(async () => h.close());
+
+  it("answers 429 with Retry-After past the in-flight limit, and acknowledges only what it stored", async () => {
+    const bodies = Array.from({ length: 12 }, () =>
+      encodeRecordsForTest(Array.from({ length: 200 }, () => makeSignedRecord({ timestamp: new Date().toISOString() }))),
+    );
+    const results = await Promise.all(
+      bodies.map(async (body) => {
+        const res = await fetch(h.url, { method: "POST", body: new Uint8Array(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
+        await res.arrayBuffer();
+        return { status: res.status, retryAfter: res.headers.get("retry-after") };
+      }),
+    );
+    const refused = results.filter((r) => r.status === 429);
+    const ok = results.filter((r) => r.status === 200);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(ok.length).toBeGreaterThan(0);
+    for (const r of refused) expect(Number(r.retryAfter)).toBeGreaterThan(0);
+    expect(await h.count("records")).toBe(ok.length * 200);
+  });
+});
+
+describe("several collectors, one database", () => {
+  let h: Harness;
+  let second: Collector;
+  beforeAll(async () => {
+    h = await startHarness({}, snapshot);
+    second = await startCollector({
+      settings: { port: 0, host: "127.0.0.1", maxBodyBytes: 4 << 20, skewMs: 300_000, pendingWaitMs: 1_000, workers: 1, maxInflight: 8, ingestKeys: [TOKEN] },
+      pool: h.pool,
+      loadSnapshot: async () => snapshot,
+    });
+  });
+  afterAll(async () => {
+    await second.close();
+    await h.close();
+  });
+
+  it("holds replay detection across collectors: one original, the rest replays", async () => {
+    const original = makeSignedRecord({ timestamp: new Date().toISOString() });
+    const copies = Array.from({ length: 6 }, () => makeSignedRecord({ timestamp: new Date().toISOString(), nonce: original.nonce }));
+    const urls = [h.url, `http://127.0.0.1:${second.port}/v1/traces`];
+    await Promise.all(
+      [original, ...copies].map(async (rec, i) => {
+        const exporter = exporterFor(urls[i % 2]!, TOKEN);
+        const r = await exportSpans(exporter, spansFor([rec]));
+        await exporter.shutdown();
+        expect(r.ok).toBe(true);
+      }),
+    );
+    const rows = await h.records("agent = 'agent-a'");
+    expect(rows).toHaveLength(7);
+    expect(rows.filter((r) => !r.verdicts.includes("replay"))).toHaveLength(1);
+    expect(rows.filter((r) => r.verdicts.includes("replay"))).toHaveLength(6);
+  });
+});
