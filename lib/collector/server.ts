@@ -176,6 +176,8 @@ function contentTypeFor(format: BodyFormat): string {
 
 function sendError(res: http.ServerResponse, format: BodyFormat, err: FirebreakError, status = err.status): void {
   if (res.headersSent) return;
+  // After an oversized body, do not let the client keep streaming on this connection.
+  if (status === 413) res.setHeader("connection", "close");
   res.writeHead(status, { "content-type": contentTypeFor(format) });
   res.end(encodeErrorStatus(format, status, err.message));
 }
