@@ -1,6 +1,5 @@
 import "server-only";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/client.ts";
+import { createPrisma, type PrismaClient } from "./prisma.ts";
 import { databaseUrl } from "./url.ts";
 
 // One client per process. Next.js dev reloads modules, so the instance is
@@ -8,8 +7,6 @@ import { databaseUrl } from "./url.ts";
 const globalForPrisma = globalThis as unknown as { firebreakPrisma?: PrismaClient };
 
 export function db(): PrismaClient {
-  globalForPrisma.firebreakPrisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }),
-  });
+  globalForPrisma.firebreakPrisma ??= createPrisma(databaseUrl(), { max: 10 });
   return globalForPrisma.firebreakPrisma;
 }
