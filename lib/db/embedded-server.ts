@@ -60,33 +60,43 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   recoverStaleServer(clusterDir, bins.pgCtl, runAs, log);
 
-  const child = spawn(
-    bins.postgres,
-    [
-      "-D", clusterDir,
-      "-k", socketDir,
-      "-p", String(PORT),
-      "-c", "listen_addresses=",
-      "-c", "unix_socket_permissions=0700",
-      "-c", "max_connections=200",
-      "-c", "shared_buffers=256MB",
-      "-c", "fsync=on",
-      "-c", "synchronous_commit=on",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], ...(runAs ?? {}) },
-  );
-  await waitReady(child, log);
+  const args = [
+    "-D", clusterDir,
+    "-k", socketDir,
+    "-p", String(PORT),
+    "-c", "listen_addresses=",
+    "-c", "unix_socket_permissions=0700",
+    "-c", "max_connections=200",
+    "-c", "shared_buffers=256MB",
+    "-c", "fsync=on",
+    "-c", "synchronous_commit=on",
+  ];
+  // Processes of a server killed moments ago can hold its shared memory for
+  // a little while; PostgreSQL then refuses to start. Wait and try again.
+  let child: ChildProcess | null = null;
+  for (let attempt = 1; child === null; attempt++) {
+    const candidate = spawn(bins.postgres, args, { stdio: ["ignore", "pipe", "pipe"], ...(runAs ?? {}) });
+    try {
+      await waitReady(candidate, log);
+      child = candidate;
+    } catch (err) {
+      if (attempt >= 10 || !/shared memory block .* still in use|lock file .* already exists/.test((err as Error).message)) throw err;
+      log(`PostgreSQL's previous run is still letting go of the cluster; retrying (${attempt})`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   const url = embeddedUrl(dataDir, database);
   await ensureDatabase(socketDir, database);
 
   let stopped: Promise<void> | null = null;
+  const server = child;
   const stop = (): Promise<void> => {
     stopped ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      if (server.exitCode !== null || server.signalCode !== null) return resolve();
+      server.once("exit", () => resolve());
       // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions,
       // checkpoint, exit. Committed data is already durable.
-      child.kill("SIGINT");
+      server.kill("SIGINT");
     });
     return stopped;
   };

@@ -1,0 +1,99 @@
+// The embedded PostgreSQL: data survives restarts, Ctrl-C stops it cleanly,
+// and a run killed with SIGKILL (leaving an orphaned server and a lock) is
+// recovered by the next start.
+import { afterAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "fb-embedded-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function startDb(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts"], {
+    env: { ...process.env, FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let err = "";
+  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.once("exit", (code) => reject(new Error(`db exited (code ${code}): ${err}`)));
+  });
+}
+
+/** Alive and not a zombie (an orphan's reaper may be slow to collect it). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
+
+async function query(url: string, sql: string): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+describe("embedded PostgreSQL", () => {
+  it("keeps data across a clean stop and start, and leaves no lock behind", async () => {
+    const first = await startDb();
+    await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+    first.child.kill("SIGINT");
+    await exited(first.child);
+    expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
+
+    const second = await startDb();
+    expect((await query(second.url, "SELECT v FROM kept")).rows).toEqual([{ v: "still here" }]);
+    second.child.kill("SIGTERM");
+    await exited(second.child);
+  });
+
+  it("recovers after the launcher was killed with SIGKILL, orphaned server and all", async () => {
+    const first = await startDb();
+    await query(first.url, "INSERT INTO kept VALUES ('before the kill')");
+    const lock = path.join(dataDir, "pg", "postmaster.pid");
+    const orphanPid = Number(readFileSync(lock, "utf8").split("\n")[0]);
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+    // The server outlives its launcher: exactly the state a kill -9 leaves.
+    expect(running(orphanPid)).toBe(true);
+
+    const second = await startDb();
+    const rows = (await query(second.url, "SELECT v FROM kept ORDER BY v")).rows.map((r: { v: string }) => r.v);
+    expect(rows).toEqual(["before the kill", "still here"]);
+    expect(running(orphanPid)).toBe(false);
+    second.child.kill("SIGINT");
+    await exited(second.child);
+  });
+
+  it("recovers a stale lock whose process is gone", async () => {
+    const first = await startDb();
+    first.child.kill("SIGINT");
+    await exited(first.child);
+    const { writeFileSync } = await import("node:fs");
+    // A lock naming a process that no longer exists, as after a machine crash.
+    writeFileSync(path.join(dataDir, "pg", "postmaster.pid"), "999999\n");
+    const second = await startDb();
+    expect((await query(second.url, "SELECT count(*)::int AS n FROM kept")).rows[0].n).toBe(2);
+    second.child.kill("SIGINT");
+    await exited(second.child);
+  });
+});
