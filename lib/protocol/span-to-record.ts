@@ -122,7 +122,11 @@ function readRecord(attrs: Attributes, maxPayloadDepth: number): WireRecord {
   }
 
   const signature = optionalString(attrs, ATTR.signature);
-  if (signature !== undefined) record.signature = signature;
+  if (signature !== undefined) {
+    // Without a nonce a signed record could be re-sent forever undetected.
+    if (record.nonce === undefined) throw new AttributeError(`${ATTR.nonce} is required on a signed record (it is what makes a replay detectable)`);
+    record.signature = signature;
+  }
   return record;
 }
 

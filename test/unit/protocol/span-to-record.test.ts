@@ -111,3 +111,11 @@ describe("attributesFromRecord", () => {
     expect(out[ATTR.to]).toEqual(["b"]);
   });
 });
+
+describe("nonce on signed records", () => {
+  it("refuses a signed record without a nonce, saying why", () => {
+    const { [ATTR.nonce]: _dropped, ...withoutNonce } = attributesFromRecord(makeSignedRecord());
+    const parsed = recordFromAttributes(withoutNonce);
+    expect(parsed).toEqual({ error: expect.stringContaining("firebreak.nonce is required on a signed record") });
+  });
+});
