@@ -205,6 +205,17 @@ async function main(): Promise<void> {
     await see(row(page, "data-edge", "executor->planner"), "edge executor->planner back in 24h");
   });
 
+  await check("a phone-sized screen has no sideways scrolling outside the tables", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/?window=24h");
+    await see(row(page, "data-agent", "planner"), "the agents table on a phone");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await see(page.getByRole("button", { name: "Sign out" }), "sign out on a phone");
+    await shot(page, "overview-mobile-light");
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   await check("the API answers bearer calls in the shapes the schemas describe", async () => {
     const summary = AgentsSummaryResponse.parse(await (await apiFetch(base, "/api/v1/agents/summary?window=24h", { bearer: true })).json());
     const planner = summary.items.find((a) => a.id === "planner");

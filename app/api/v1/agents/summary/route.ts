@@ -1,0 +1,7 @@
+import { route } from "@/lib/api/handler.ts";
+import { WindowQuery } from "@/lib/api/params.ts";
+import { agentsSummary } from "@/lib/db/agents-summary-query.ts";
+import { db } from "@/lib/db/client.ts";
+
+// GET /api/v1/agents/summary — per agent: records sent and verdicts in a window, registry fields
+export const GET = route({ auth: "read", query: WindowQuery }, ({ query }) => agentsSummary(db(), query));

@@ -1,0 +1,7 @@
+import { route } from "@/lib/api/handler.ts";
+import { ContractIntentParams } from "@/lib/api/params.ts";
+import { db } from "@/lib/db/client.ts";
+import { getContract } from "@/lib/registry/service.ts";
+
+// GET /api/v1/contracts/:intent — one contract
+export const GET = route({ auth: "read", params: ContractIntentParams }, ({ params }) => getContract(db(), params.intent));

@@ -1,0 +1,10 @@
+import { route } from "@/lib/api/handler.ts";
+import { JsonBody } from "@/lib/api/params.ts";
+import { db } from "@/lib/db/client.ts";
+import { listContracts, putContract } from "@/lib/registry/service.ts";
+
+// GET /api/v1/contracts — every message contract
+export const GET = route({ auth: "read" }, () => listContracts(db()));
+
+// PUT /api/v1/contracts — create or replace the contract of an intent
+export const PUT = route({ auth: "write", body: JsonBody }, ({ body }) => putContract(db(), body));

@@ -1,0 +1,7 @@
+import { route } from "@/lib/api/handler.ts";
+import { RecordsQuery } from "@/lib/api/params.ts";
+import { db } from "@/lib/db/client.ts";
+import { listRecords } from "@/lib/db/records-query.ts";
+
+// GET /api/v1/records — newest first, filtered, keyset-paginated
+export const GET = route({ auth: "read", query: RecordsQuery }, ({ query }) => listRecords(db(), query));

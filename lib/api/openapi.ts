@@ -1,0 +1,251 @@
+// The OpenAPI 3.1 description of /api/v1, generated from the same zod
+// schemas the routes parse with and the dashboard reads with, so the
+// document cannot drift from the code. OpenAPI 3.1 schemas are JSON Schema
+// 2020-12, which is zod's default target.
+import { z } from "zod";
+import { AgentInput, AgentView, ContractInput, ContractView } from "../registry/schema.ts";
+import { AgentIdParams, AgentsListQuery, ContractIntentParams, RecordIdParams, RecordsQuery, WindowQuery } from "./params.ts";
+import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, SignInBody, SignInView } from "./views.ts";
+
+type JsonSchema = Record<string, unknown>;
+type Io = "input" | "output";
+
+/** Collects named schemas under components.schemas and hands out $refs to them. */
+class Components {
+  readonly schemas: Record<string, JsonSchema> = {};
+
+  ref(schema: z.ZodType, io: Io, name?: string): JsonSchema {
+    const generated = z.toJSONSchema(schema, { io, unrepresentable: "any", reused: "inline" }) as JsonSchema;
+    const { $schema: _schema, $defs, ...body } = generated;
+    for (const [defName, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      this.schemas[defName] ??= rewriteRefs(def) as JsonSchema;
+    }
+    const id = name ?? metaId(schema);
+    if (id === undefined) return rewriteRefs(body) as JsonSchema;
+    this.schemas[id] ??= rewriteRefs(body) as JsonSchema;
+    return { $ref: `#/components/schemas/${id}` };
+  }
+
+  /** One OpenAPI parameter per property of a query or path schema. */
+  parameters(schema: z.ZodObject, where: "query" | "path"): JsonSchema[] {
+    const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    return Object.entries(json.properties ?? {}).map(([name, prop]) => {
+      const { description, ...rest } = prop;
+      return {
+        name,
+        in: where,
+        required: where === "path" || (json.required ?? []).includes(name),
+        ...(typeof description === "string" ? { description } : {}),
+        schema: rest,
+      };
+    });
+  }
+}
+
+function metaId(schema: z.ZodType): string | undefined {
+  const meta = z.globalRegistry.get(schema);
+  return typeof meta?.id === "string" ? meta.id : undefined;
+}
+
+function rewriteRefs(value: unknown): unknown {
+  // Iterative: schemas can nest deeply, and recursion has no place in house traversals.
+  const root: { v: unknown } = { v: structuredClone(value) };
+  const stack: unknown[] = [root.v];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...(node as unknown[]));
+    } else if (node !== null && typeof node === "object") {
+      const obj = node as Record<string, unknown>;
+      if (typeof obj.$ref === "string" && obj.$ref.startsWith("#/$defs/")) obj.$ref = `#/components/schemas/${obj.$ref.slice("#/$defs/".length)}`;
+      for (const child of Object.values(obj)) stack.push(child);
+    }
+  }
+  return root.v;
+}
+
+const json = (schema: JsonSchema) => ({ "application/json": { schema } });
+
+function build(): JsonSchema {
+  const c = new Components();
+  const error = c.ref(ErrorView, "output");
+  const errorResponse = (description: string) => ({ description, content: json(error) });
+  const read = { "401": errorResponse("No or wrong credentials."), "500": errorResponse("Internal error; the server log has the details.") };
+  const write = {
+    ...read,
+    "400": errorResponse("The body, query or path failed validation; `details` says where."),
+    "403": errorResponse("Cookie-authenticated change without a valid `x-csrf-token` header, or a cross-site request."),
+    "413": errorResponse("Body larger than 1 MiB."),
+    "415": errorResponse("Body not sent as application/json."),
+  };
+  const ok = (schema: JsonSchema, description = "OK") => ({ description, content: json(schema) });
+  const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
+  const secured = [{ bearer: [] }, { session: [] }];
+
+  const agentView = c.ref(AgentView, "output", "AgentView");
+  const agentInput = c.ref(AgentInput, "input", "AgentInput");
+  const contractView = c.ref(ContractView, "output", "ContractView");
+  const contractInput = c.ref(ContractInput, "input", "ContractInput");
+
+  const paths = {
+    "/api/v1/session": {
+      post: {
+        operationId: "signIn",
+        summary: "Exchange the admin token for session cookies (fb_session, HttpOnly; fb_csrf, readable by the page).",
+        tags: ["session"],
+        security: [],
+        requestBody: body(c.ref(SignInBody, "input")),
+        responses: { "200": ok(c.ref(SignInView, "output"), "Signed in; cookies set."), "400": errorResponse("No token in the body."), "401": errorResponse("Not the admin token."), "403": errorResponse("Cross-site request.") },
+      },
+      delete: {
+        operationId: "signOut",
+        summary: "Clear this browser's session cookies.",
+        tags: ["session"],
+        security: [],
+        responses: { "200": ok({ type: "object", properties: { signedOut: { const: true } }, required: ["signedOut"] }) },
+      },
+    },
+    "/api/v1/records": {
+      get: {
+        operationId: "listRecords",
+        summary: "Records, newest first (by record timestamp), with filters and keyset pagination.",
+        tags: ["records"],
+        parameters: c.parameters(RecordsQuery, "query"),
+        responses: { "200": ok(c.ref(RecordsPage, "output")), "400": errorResponse("A filter, the cursor or the limit is invalid."), ...read },
+      },
+    },
+    "/api/v1/records/{id}": {
+      get: {
+        operationId: "getRecord",
+        summary: "Every stored record with this firebreak id, with verdicts and their details.",
+        tags: ["records"],
+        parameters: c.parameters(RecordIdParams, "path"),
+        responses: { "200": ok(c.ref(RecordDetail, "output")), "404": errorResponse("No record has this id."), ...read },
+      },
+    },
+    "/api/v1/edges": {
+      get: {
+        operationId: "listEdges",
+        summary: "Per sender -> receiver of message records in a window: totals, verdict counts, verified share, last seen.",
+        tags: ["summaries"],
+        parameters: c.parameters(WindowQuery, "query"),
+        responses: { "200": ok(c.ref(EdgesResponse, "output")), "400": errorResponse("Invalid window."), ...read },
+      },
+    },
+    "/api/v1/agents/summary": {
+      get: {
+        operationId: "agentsSummary",
+        summary: "Per agent (registered, or seen sending in the window): records sent, verified share, verdict counts, last seen.",
+        tags: ["summaries"],
+        parameters: c.parameters(WindowQuery, "query"),
+        responses: { "200": ok(c.ref(AgentsSummaryResponse, "output")), "400": errorResponse("Invalid window."), ...read },
+      },
+    },
+    "/api/v1/agents": {
+      get: {
+        operationId: "listAgents",
+        summary: "Registry entries.",
+        tags: ["registry"],
+        parameters: c.parameters(AgentsListQuery, "query"),
+        responses: { "200": ok({ type: "array", items: agentView }), ...read },
+      },
+      post: {
+        operationId: "registerAgent",
+        summary: "Register an agent. An attestation, when given, is checked against the registrar keys.",
+        tags: ["registry"],
+        requestBody: body(agentInput),
+        responses: { "201": ok(agentView, "Registered."), "409": errorResponse("An agent with this id exists: PUT to replace it."), ...write },
+      },
+    },
+    "/api/v1/agents/{id}": {
+      get: {
+        operationId: "getAgent",
+        summary: "One registry entry. (The id `summary` is shadowed by /api/v1/agents/summary.)",
+        tags: ["registry"],
+        parameters: c.parameters(AgentIdParams, "path"),
+        responses: { "200": ok(agentView), "404": errorResponse("No agent has this id."), ...read },
+      },
+      put: {
+        operationId: "updateAgent",
+        summary: "Replace a registry entry. The body's `id` may be left out; when given it must match the path.",
+        tags: ["registry"],
+        parameters: c.parameters(AgentIdParams, "path"),
+        requestBody: body(agentInput),
+        responses: { "200": ok(agentView), "404": errorResponse("No agent has this id."), ...write },
+      },
+    },
+    "/api/v1/contracts": {
+      get: {
+        operationId: "listContracts",
+        summary: "Every message contract.",
+        tags: ["registry"],
+        responses: { "200": ok({ type: "array", items: contractView }), ...read },
+      },
+      put: {
+        operationId: "putContract",
+        summary: "Create or replace the contract (payload JSON Schema) of an intent.",
+        tags: ["registry"],
+        requestBody: body(contractInput),
+        responses: { "200": ok(contractView), ...write },
+      },
+    },
+    "/api/v1/contracts/{intent}": {
+      get: {
+        operationId: "getContract",
+        summary: "One contract.",
+        tags: ["registry"],
+        parameters: c.parameters(ContractIntentParams, "path"),
+        responses: { "200": ok(contractView), "404": errorResponse("No contract for this intent."), ...read },
+      },
+    },
+    "/api/v1/openapi.json": {
+      get: {
+        operationId: "openApi",
+        summary: "This document.",
+        tags: ["meta"],
+        security: [],
+        responses: { "200": { description: "OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    },
+  };
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Firebreak API",
+      version: "1",
+      description:
+        "Read the records Firebreak judged at the door, their verdicts and summaries, and manage the agent registry. Errors are `{ error: { code, message, details } }` where `message` says what to fix.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    security: secured,
+    tags: [
+      { name: "records", description: "Provenance records with their verdicts." },
+      { name: "summaries", description: "Per-agent and per-edge roll-ups over a time window." },
+      { name: "registry", description: "Agents, keys, attestations, message contracts." },
+      { name: "session", description: "Browser sign-in with the admin token." },
+      { name: "meta", description: "About the API itself." },
+    ],
+    paths,
+    components: {
+      schemas: c.schemas,
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "The admin token (FIREBREAK_TOKEN, printed by `npm start` at first start)." },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "fb_session",
+          description: "Set by POST /api/v1/session. Changes (POST, PUT, PATCH, DELETE) also need the `x-csrf-token` header equal to the fb_csrf cookie.",
+        },
+      },
+    },
+  };
+}
+
+let cached: JsonSchema | undefined;
+
+/** The document, built once per process. */
+export function openApiDocument(): JsonSchema {
+  cached ??= build();
+  return cached;
+}
