@@ -4,7 +4,8 @@
 // committed), beside the machine's raw Ed25519 verification capacity measured
 // in the same run on every core. Then acknowledgement latency at 80% of the
 // measured rate, and the collector's RSS over that run.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnReady } from "../lib/process/spawn-ready.ts";
 import { availableParallelism } from "node:os";
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -92,20 +93,12 @@ async function registerFleet(url: string, fleet: BenchFleet): Promise<void> {
   await prisma.$disconnect();
 }
 
-function startCollectorProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/collector.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1", FIREBREAK_ALLOW_UNATTESTED: "true" },
-    stdio: ["ignore", "pipe", "inherit"],
+async function startCollectorProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const c = await spawnReady("scripts/collector.ts", {
+    env: { DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1", FIREBREAK_ALLOW_UNATTESTED: "true" },
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^READY (\d+)$/m.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/v1/traces` });
-    });
-    child.once("exit", (code) => reject(new Error(`collector exited (code ${code})`)));
-  });
+  c.child.stderr?.pipe(process.stderr);
+  return { child: c.child, url: `http://127.0.0.1:${c.value}/v1/traces` };
 }
 
 async function post(url: string, body: Uint8Array): Promise<number> {

@@ -1,9 +1,28 @@
 #!/usr/bin/env bash
 # The whole test suite: types, lint, unit + integration (real PostgreSQL), e2e (Debian Chromium).
-set -euo pipefail
+# Ends with one line that counts every test: "tests: N passed, N failed".
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
-npx tsc --noEmit -p .
-npx eslint .
-npx vitest run
-npx tsx test/e2e/run.ts
+mkdir -p test-output
+status=0
+step() { echo "== $*"; "$@" || status=1; }
+
+step npx tsc --noEmit -p .
+step npx eslint .
+step npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json
+npx tsx test/e2e/run.ts 2>&1 | tee test-output/e2e.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+node -e '
+const fs = require("node:fs");
+let passed = 0, failed = 0;
+try {
+  const v = JSON.parse(fs.readFileSync("test-output/vitest.json", "utf8"));
+  passed += v.numPassedTests; failed += v.numFailedTests + (v.numTotalTestSuites > 0 && v.success === false && v.numFailedTests === 0 ? 1 : 0);
+} catch { failed += 1; }
+const m = /^e2e: (\d+) passed, (\d+) failed$/m.exec(fs.existsSync("test-output/e2e.log") ? fs.readFileSync("test-output/e2e.log", "utf8") : "");
+if (m) { passed += Number(m[1]); failed += Number(m[2]); } else failed += 1;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+'
+exit $status

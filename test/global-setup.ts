@@ -1,13 +1,13 @@
 // Starts one real PostgreSQL for the whole run, in a child process: the
 // server's exit hooks must never run inside the test runner's process.
 // Each test file then makes its own database (test/helpers/database.ts).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnReady, type ReadyChild } from "../lib/process/spawn-ready.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
-let child: ChildProcess | undefined;
+let db: ReadyChild | undefined;
 let dataDir: string | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -16,26 +16,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "fb-test-"));
-  child = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts"], {
-    env: { ...process.env, FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child!.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^READY (\S+)$/m.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child!.once("exit", (code) => reject(new Error(`test PostgreSQL exited early (code ${code})`)));
-  });
+  db = await spawnReady("scripts/db.ts", { env: { FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" }, keepStdin: true });
+  const url = db.value;
   project.provide("adminDatabaseUrl", url);
   return async () => {
-    await new Promise<void>((resolve) => {
-      if (!child || child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+    await db?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 }

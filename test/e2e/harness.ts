@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { exited, spawnReady } from "../../lib/process/spawn-ready.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -25,12 +26,6 @@ function keepTail(proc: ChildProcess, limit = 20_000): () => string {
   return () => buf;
 }
 
-function exited(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once("exit", () => resolve());
-  });
-}
 
 /** SIGTERM, then SIGKILL after `graceMs`; `group` signals the process group the child leads. */
 async function terminate(proc: ChildProcess, group: boolean, graceMs = 10_000): Promise<void> {
@@ -51,29 +46,8 @@ async function terminate(proc: ChildProcess, group: boolean, graceMs = 10_000): 
 
 /** scripts/db.ts in a child: stdin stays open (its end stops the server if we die). */
 export async function startDatabase(dataDir: string): Promise<Child & { url: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const output = keepTail(proc);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not print READY within 120 s:\n${output()}`)), 120_000);
-    proc.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^READY (\S+)$/m.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`PostgreSQL exited early (code ${code}):\n${output()}`));
-    });
-  });
-  return { proc, url, output, stop: () => terminate(proc, false, 20_000) };
+  const db = await spawnReady("scripts/db.ts", { cwd: ROOT, env: { FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" }, keepStdin: true });
+  return { proc: db.child, url: db.value, output: db.output, stop: () => terminate(db.child, false, 20_000) };
 }
 
 export function freePort(): Promise<number> {

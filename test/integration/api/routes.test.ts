@@ -1,10 +1,9 @@
 // The route handlers themselves, as Next calls them (a Web Request and a
 // promised params object), against a real database: auth, parsing, the lib
 // call and the response shape together.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 
-vi.mock("server-only", () => ({}));
 
 const TOKEN = "fbk_routes-test-token-0123456789";
 const { createTestDatabase } = await import("../../helpers/database.ts");

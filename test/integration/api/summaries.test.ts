@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 
-vi.mock("server-only", () => ({}));
 
 const { createPrisma } = await import("@/lib/db/prisma.ts");
 const { edgeSummary } = await import("@/lib/db/edges-query.ts");

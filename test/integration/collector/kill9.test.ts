@@ -1,7 +1,8 @@
 // Acknowledged means durable: a collector killed with SIGKILL at any moment
 // loses no span it answered 200 for, and never stores half a batch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnReady } from "../../../lib/process/spawn-ready.ts";
 import { randomBytes } from "node:crypto";
 import { attributesFromRecord } from "../../../lib/protocol/span-to-record.ts";
 import { makeRecord } from "../../fixtures/records.ts";
@@ -17,20 +18,11 @@ beforeAll(async () => {
 });
 afterAll(async () => tdb.drop());
 
-function startCollectorProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/collector.ts"], {
-    env: { ...process.env, DATABASE_URL: tdb.url, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
+async function startCollectorProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const c = await spawnReady("scripts/collector.ts", {
+    env: { DATABASE_URL: tdb.url, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1" },
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^READY (\d+)$/m.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/v1/traces` });
-    });
-    child.once("exit", (code) => reject(new Error(`collector exited before it was ready (code ${code})`)));
-  });
+  return { child: c.child, url: `http://127.0.0.1:${c.value}/v1/traces` };
 }
 
 function batch(tag: string, size: number): { body: Uint8Array; ids: string[] } {

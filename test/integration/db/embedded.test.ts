@@ -2,7 +2,8 @@
 // and a run killed with SIGKILL (leaving an orphaned server and a lock) is
 // recovered by the next start.
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { exited, spawnReady } from "../../../lib/process/spawn-ready.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,22 +12,9 @@ import pg from "pg";
 const dataDir = mkdtempSync(path.join(tmpdir(), "fb-embedded-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function startDb(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts"], {
-    env: { ...process.env, FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let err = "";
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /^READY (\S+)$/m.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`db exited (code ${code}): ${err}`)));
-  });
+async function startDb(): Promise<{ child: ChildProcess; url: string }> {
+  const db = await spawnReady("scripts/db.ts", { env: { FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_QUIET: "1" }, keepStdin: true });
+  return { child: db.child, url: db.value };
 }
 
 /** Alive and not a zombie (an orphan's reaper may be slow to collect it). */
@@ -38,9 +26,6 @@ function running(pid: number): boolean {
     return false;
   }
 }
-
-const exited = (child: ChildProcess): Promise<void> =>
-  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
 
 async function query(url: string, sql: string): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString: url });

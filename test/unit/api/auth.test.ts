@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 
 const { authenticate, hasValidSession, signIn, signOut, UnauthorizedError } = await import("@/lib/api/auth.ts");
 const { FirebreakError } = await import("@/lib/api/errors.ts");

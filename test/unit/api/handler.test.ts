@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
-vi.mock("server-only", () => ({}));
 
 const { route, formatPath, queryObject, errorResponse, MAX_BODY_BYTES } = await import("@/lib/api/handler.ts");
 const { FirebreakError, notFound } = await import("@/lib/api/errors.ts");
