@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded-s
 import { migrate } from "../lib/db/migrate.ts";
 import type { Collector } from "../lib/collector/server.ts";
 import { startCollectorFromEnv } from "../lib/collector/runtime.ts";
+import { staleBuildReason } from "../lib/process/next-build.ts";
 import { loadRegistryFileAtStart } from "./registry-at-start.ts";
 
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -62,8 +63,9 @@ async function main(): Promise<void> {
 }
 
 function ensureBuilt(): void {
-  if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID")) && process.env.FIREBREAK_REBUILD !== "1") return;
-  log("building the dashboard (first start only; takes a minute)");
+  const reason = process.env.FIREBREAK_REBUILD === "1" ? "FIREBREAK_REBUILD=1" : staleBuildReason(process.cwd());
+  if (!reason) return;
+  log(`building the dashboard (${reason}; takes a minute or two)`);
   const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
   if (r.status !== 0) throw new Error("next build failed; see the output above");
 }

@@ -1,10 +1,10 @@
 // Child processes of the e2e run: the embedded PostgreSQL, `next build`,
 // `next start`. Each is started by us and stopped by its own id.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { exited, spawnReady } from "../../lib/process/spawn-ready.ts";
+import { staleBuildReason } from "../../lib/process/next-build.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -62,35 +62,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-const BUILD_INPUTS = ["app", "components", "lib", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-
-function newestMtime(p: string): number {
-  // Iterative walk: no recursion in house traversals.
-  let newest = 0;
-  const stack = [p];
-  while (stack.length > 0) {
-    const cur = stack.pop()!;
-    if (!existsSync(cur)) continue;
-    const st = statSync(cur);
-    if (st.isDirectory()) {
-      if (cur.endsWith(`${path.sep}generated`) || cur.endsWith("node_modules")) continue;
-      for (const e of readdirSync(cur)) stack.push(path.join(cur, e));
-    } else {
-      newest = Math.max(newest, st.mtimeMs);
-    }
-  }
-  return newest;
-}
-
 /** Why a build is needed, or null when .next is current. CI always builds. */
 export function buildReason(): string | null {
   if (process.env.CI === "true" || process.env.CI === "1") return "CI";
   if (process.env.FIREBREAK_E2E_REBUILD === "1") return "FIREBREAK_E2E_REBUILD=1";
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return "no .next/BUILD_ID";
-  const built = statSync(buildId).mtimeMs;
-  const changed = BUILD_INPUTS.find((p) => newestMtime(path.join(ROOT, p)) > built);
-  return changed ? `${changed} changed since the last build` : null;
+  return staleBuildReason(ROOT);
 }
 
 export function build(): void {
