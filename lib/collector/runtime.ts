@@ -15,7 +15,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const collector = await startCollector({
     settings,
     pool,
-    loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfig),
+    loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfig, log),
     log,
   });
   return {

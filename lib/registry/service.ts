@@ -177,11 +177,26 @@ export async function listContracts(db: PrismaClient): Promise<ContractView[]> {
 }
 
 /** The registry as the verifiers see it, with every attestation checked against `config.registrars`. */
-export async function loadRegistrySnapshot(db: PrismaClient, config: RegistryConfig): Promise<RegistrySnapshot> {
+/**
+ * The registry as the door judges by. A row that no longer decodes (edited
+ * outside Firebreak) is left out and reported, so the agent's records fail
+ * closed as unknown_agent instead of one bad row stopping all ingest.
+ */
+export async function loadRegistrySnapshot(
+  db: PrismaClient,
+  config: RegistryConfig,
+  onProblem: (message: string) => void = () => {},
+): Promise<RegistrySnapshot> {
   const rows = await loadSnapshotRows(db);
   const agents = new Map<string, RegistryAgent>();
   for (const row of rows.agents) {
-    const entry = entryFromRow(row);
+    let entry: AgentInput;
+    try {
+      entry = entryFromRow(row);
+    } catch (err) {
+      onProblem(`registry: left out of the snapshot: ${(err as Error).message}`);
+      continue;
+    }
     agents.set(entry.id, {
       id: entry.id,
       displayName: entry.displayName,
@@ -196,7 +211,13 @@ export async function loadRegistrySnapshot(db: PrismaClient, config: RegistryCon
     });
   }
   const contracts = new Map<string, Contract>();
-  for (const row of rows.contracts) contracts.set(row.intent, { intent: row.intent, schema: decodeSchemaColumn(row) });
+  for (const row of rows.contracts) {
+    try {
+      contracts.set(row.intent, { intent: row.intent, schema: decodeSchemaColumn(row) });
+    } catch (err) {
+      onProblem(`registry: contract left out of the snapshot: ${(err as Error).message}`);
+    }
+  }
   return { agents, contracts, allowUnattested: config.allowUnattested };
 }
 

@@ -12,6 +12,10 @@ import { AgentsSummaryResponse, EdgesResponse, RecordDetail, RecordsPage } from 
 import { EXPECTED, dashboardScenario } from "../fixtures/dashboard-scenario.ts";
 import { insertStoredAgents, insertStoredRecords } from "../fixtures/stored-records.ts";
 import { ROOT, build, buildReason, freePort, startDatabase, startNext, type Child } from "./harness.ts";
+import { spawnReady } from "../../lib/process/spawn-ready.ts";
+import { makeSignedRecord } from "../fixtures/records.ts";
+import { makeAgent } from "../fixtures/registry.ts";
+import { sendRecords } from "../helpers/otlp-client.ts";
 
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 const TOKEN = `fbk_e2e_${Date.now().toString(36)}_0123456789abcdef`;
@@ -273,6 +277,44 @@ async function main(): Promise<void> {
     await page.getByRole("button", { name: "System" }).click();
     assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
     await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await check("the whole loop: agents registered through the API, records sent by the OTel exporter to the collector, seen on the dashboard", async () => {
+    const sender = makeAgent({ id: "live-sender", displayName: "Live sender", capabilities: [{ intent: "PriceQuote", to: ["live-receiver"] }] });
+    const entries = [makeAgent({ id: "live-gateway", kind: "gateway" }), sender, makeAgent({ id: "live-receiver" })];
+    for (const a of entries) {
+      const res = await apiFetch(base, "/api/v1/agents", {
+        method: "POST",
+        bearer: true,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: a.id, displayName: a.displayName, kind: a.kind, keys: a.keys.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey })), capabilities: a.capabilities }),
+      });
+      assert.equal(res.status, 201, `registering ${a.id}: ${await res.text()}`);
+    }
+    const contract = await apiFetch(base, "/api/v1/contracts", {
+      method: "PUT",
+      bearer: true,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ intent: "PriceQuote", schema: { type: "object", required: ["unit_price"], properties: { unit_price: { type: "number" } } } }),
+    });
+    assert.ok(contract.ok, `contract: ${await contract.text()}`);
+    const collector = await spawnReady("scripts/collector.ts", {
+      cwd: ROOT,
+      env: { DATABASE_URL: database.url, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1" },
+    });
+    children.push({ proc: collector.child, output: collector.output, stop: () => collector.stop() });
+    const ts = new Date().toISOString();
+    const request = makeSignedRecord({ kind: "request", agent: "live-gateway", to: undefined, intent: "restock", payload: '{"text":"restock"}', timestamp: ts });
+    const quotes = [1, 2, 3].map((n) =>
+      makeSignedRecord({ agent: "live-sender", to: ["live-receiver"], intent: "PriceQuote", payload: `{"unit_price":${n}}`, parents: [request.id], authority: [request.id], timestamp: ts }),
+    );
+    await sendRecords(`http://127.0.0.1:${collector.value}/v1/traces`, TOKEN, [request, ...quotes]);
+    await page.goto("/?window=1h");
+    const live = row(page, "data-agent", "live-sender");
+    await see(live, "the live sender's row");
+    await see(live.getByText("100%"), "the live sender at 100% verified");
+    await see(row(page, "data-edge", "live-sender->live-receiver"), "the live edge");
+    await shot(page, "overview-live-light");
   });
 
   await check("signing out returns to /login and the dashboard stays closed", async () => {

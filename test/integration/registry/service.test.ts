@@ -288,10 +288,13 @@ describe("registry files and snapshots", () => {
     expect(await applyRegistryFile(db, writeFile("empty.yaml", ""), config)).toEqual({ agents: 0, contracts: 0 });
   });
 
-  it("refuses to build a snapshot from a row edited by hand, naming the agent", async () => {
+  it("leaves a row edited by hand out of the snapshot, naming the agent and the field", async () => {
     await registerAgent(db, agentEntry("zz-corrupt"), config);
     await db.$executeRaw`UPDATE agents SET capabilities = '"oops"' WHERE id = 'zz-corrupt'`;
-    await expect(loadRegistrySnapshot(db, config)).rejects.toThrow(/agent "zz-corrupt" in the database does not decode .*capabilities: must be a list of capabilities/);
+    const problems: string[] = [];
+    const snapshot = await loadRegistrySnapshot(db, config, (m) => problems.push(m));
+    expect(snapshot.agents.has("zz-corrupt")).toBe(false);
+    expect(problems.join("\n")).toMatch(/agent "zz-corrupt" in the database does not decode .*capabilities: must be a list of capabilities/);
     await db.$executeRaw`UPDATE agents SET capabilities = '[]' WHERE id = 'zz-corrupt'`;
     expect((await loadRegistrySnapshot(db, config)).agents.get("zz-corrupt")?.capabilities).toEqual([]);
   });
