@@ -187,7 +187,7 @@ export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
        SELECT s."traceId", s."spanId", s."parentSpanId", s.name, s."spanKind", s."startNs"::bigint, s."endNs"::bigint,
               s."serviceName", s.attributes, s."statusCode", s."contentHash"
-         FROM jsonb_to_recordset($1::jsonb) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
+         FROM json_to_recordset($1::json) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
               "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
        ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
       [JSON.stringify(spans)],
@@ -206,7 +206,7 @@ export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]
      SELECT r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.protocol, r.ts::timestamptz,
             r.nonce, r.payload, r.parents, r.authority, r."actionClass", r.signature, r."keyId", r."verdictNames", r.verdicts,
             r.verified, r."pendingOn", r."pendingSince"::timestamptz
-       FROM jsonb_to_recordset($1::jsonb) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
+       FROM json_to_recordset($1::json) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
             receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
             "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
             "pendingOn" text[], "pendingSince" text)
