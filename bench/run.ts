@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const benches = ["bench/ingest.ts", "bench/guard.ts"].filter((f) => existsSync(f));
+const benches = ["bench/ingest.ts", "bench/guard.ts", "bench/lineage.ts"].filter((f) => existsSync(f));
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file}`);

@@ -12,6 +12,7 @@ import { migrate } from "../lib/db/migrate.ts";
 import type { Collector } from "../lib/collector/server.ts";
 import { startCollectorFromEnv } from "../lib/collector/runtime.ts";
 import { staleBuildReason } from "../lib/process/next-build.ts";
+import { startDemo, type DemoHandle } from "../lib/sim/demo.ts";
 import { loadRegistryFileAtStart } from "./registry-at-start.ts";
 
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -24,6 +25,7 @@ claimDataDir(lockFile);
 let pg: EmbeddedServer | null = null;
 let collector: Collector | null = null;
 let web: ChildProcess | null = null;
+let demo: DemoHandle | null = null;
 let stopping = false;
 
 async function main(): Promise<void> {
@@ -54,6 +56,17 @@ async function main(): Promise<void> {
     }
   });
 
+  if (process.argv.includes("--demo")) {
+    demo = startDemo({
+      target: {
+        apiBase: `http://localhost:${port}`,
+        collector: `http://localhost:${collector.port}/v1/traces`,
+        token: admin.token,
+        allowUnattested: process.env.FIREBREAK_ALLOW_UNATTESTED !== "false",
+      },
+      log,
+    });
+  }
   log(`dashboard:  http://localhost:${port}`);
   log(`collector:  http://localhost:${collector.port}/v1/traces  (OTLP/HTTP, protobuf or JSON)`);
   if (admin.source === "generated") log(`admin token (also the ingest key), shown once; kept in ${admin.file}:\n\n    ${admin.token}\n`);
@@ -95,6 +108,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   log("stopping");
+  await demo?.stop().catch(() => null);
   if (web && web.exitCode === null) {
     const exited = new Promise<void>((resolve) => web?.once("exit", () => resolve()));
     web.kill("SIGTERM");

@@ -90,6 +90,9 @@ export function checkAuthorityShape(
   for (const id of chain.slice(1)) {
     const approval = lookup(id);
     if (!approval) missing.add(id);
+    // An approval still waiting on its own records is not yet judged: wait
+    // with it rather than call it unverified (out-of-order arrival).
+    else if (approval.verdicts.includes("pending")) missing.add(id);
     else if (approval.kind !== "approval") problems.push(`authority entry ${id} is a ${approval.kind}, not an approval`);
     else if (approval.agentKind !== "approver") problems.push(`approval ${id} was signed by ${approval.agent}, which is not an approver`);
     else if (!approval.verified) problems.push(`approval ${id} is not verified`);

@@ -56,6 +56,14 @@ describe("checkAuthorityShape: the chain", () => {
     expect(judge({}, { A: approval })).toEqual({ verdicts: [{ verdict: "pending", detail: "waiting for records R" }], pendingOn: ["R"] });
   });
 
+  it("waits for an approval that is itself still pending, instead of calling it unverified", () => {
+    const pendingApproval = makeSummary({ kind: "approval", agent: "boss", agentKind: "approver", authority: ["R"], parents: ["R"], verified: false, verdicts: ["pending"] });
+    expect(judge({ authority: ["R", "P"] }, { ...base, P: pendingApproval })).toEqual({
+      verdicts: [{ verdict: "pending", detail: "waiting for records P" }],
+      pendingOn: ["P"],
+    });
+  });
+
   it("prefers a definite break over waiting", () => {
     expect(judge({ authority: ["R", "A2", "M1"] }).verdicts[0]?.verdict).toBe("broken_authority");
   });

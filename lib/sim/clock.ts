@@ -1,0 +1,99 @@
+// Two clocks, kept apart on purpose.
+//
+// Simulated time (ms since the run began) drives everything the scenario
+// means: when agents wake, which cycle a quote belongs to, when a fault
+// fires. It is what the fault schedule and the ground truth speak in, so a
+// seed reproduces the same run at any speed.
+//
+// Record time is what goes into firebreak.timestamp, and the collector judges
+// it against its own wall clock (the skew check, 300 s by default). So:
+//  - live mode: record time is the real wall clock at the moment of emission,
+//    and the runner paces simulated time against it at `speed` simulated ms
+//    per real ms (3600 = one simulated hour per second; Infinity = as fast as
+//    the collector takes it). Timestamps are therefore always fresh, however
+//    fast the simulation runs; a payload's `cycle` and `simTime` carry the
+//    simulated meaning.
+//  - virtual mode: nothing waits, and record time is `anchor + simulated
+//    time`. Fully reproducible (timestamps and signatures included), for
+//    unit tests and offline data sets; such records are stale to a live
+//    collector unless the anchor is now and the run is short.
+// docs/simulator.md says the same for users.
+
+export type ClockMode = "live" | "virtual";
+
+/** The wall clock and a way to wait on it: injectable so tests need not sleep. */
+export interface Wall {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realWall: Wall = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface SimClockOptions {
+  mode: ClockMode;
+  /** Simulated ms per real ms in live mode; Infinity runs unpaced. */
+  speed?: number;
+  /** Epoch ms of simulated time 0 in virtual mode. */
+  anchor?: number;
+  wall?: Wall;
+  /** Stops waiting for the wall clock (the run is being stopped). */
+  signal?: AbortSignal;
+}
+
+/** Longest single sleep while pacing, so a stop is noticed promptly. */
+const MAX_SLEEP_MS = 250;
+
+/** 2026-01-01T00:00:00Z: the default virtual anchor, so virtual runs need no clock at all. */
+export const DEFAULT_ANCHOR = Date.UTC(2026, 0, 1);
+
+export class SimClock {
+  readonly mode: ClockMode;
+  readonly speed: number;
+  readonly anchor: number;
+  private readonly wall: Wall;
+  private readonly signal: AbortSignal | undefined;
+  private sim = 0;
+  private realStart: number | null = null;
+  private lastStamp = 0;
+
+  constructor(options: SimClockOptions) {
+    this.mode = options.mode;
+    this.speed = options.speed ?? Infinity;
+    if (!(this.speed > 0)) throw new RangeError(`speed must be positive, got ${this.speed}`);
+    this.anchor = options.anchor ?? DEFAULT_ANCHOR;
+    this.wall = options.wall ?? realWall;
+    this.signal = options.signal;
+  }
+
+  /** Simulated ms since the start of the run. */
+  now(): number {
+    return this.sim;
+  }
+
+  /** Moves simulated time forward to `simMs` (never back), waiting for the wall clock in paced live mode. */
+  async advanceTo(simMs: number): Promise<void> {
+    if (simMs < this.sim) return;
+    this.sim = simMs;
+    if (this.mode !== "live" || this.speed === Infinity) return;
+    if (this.realStart === null) this.realStart = this.wall.now();
+    const due = this.realStart + simMs / this.speed;
+    for (let wait = due - this.wall.now(); wait > 1 && this.signal?.aborted !== true; wait = due - this.wall.now()) {
+      await this.wall.sleep(Math.min(wait, MAX_SLEEP_MS));
+    }
+  }
+
+  /** Epoch ms for the next record's firebreak.timestamp; never goes backwards. */
+  stamp(): number {
+    const t = this.mode === "live" ? this.wall.now() : this.anchor + this.sim;
+    this.lastStamp = Math.max(this.lastStamp, t);
+    return this.lastStamp;
+  }
+
+  /** The wall clock (real time in live mode; the stamp clock in virtual mode). For measuring, not for records. */
+  wallNow(): number {
+    return this.mode === "live" ? this.wall.now() : this.anchor + this.sim;
+  }
+}

@@ -1,0 +1,120 @@
+// The demo: a live procurement fleet (or any scenario) against a running
+// Firebreak, with a fault every half hour of simulated time, so a new user
+// sees verified traffic, flagged records and spreading corruption within a
+// minute. It runs until stopped, then writes its ground truth.
+//
+// `npm run demo` starts Firebreak and this together (scripts/demo.ts).
+// `npm start -- --demo` can call startDemo() once the collector is up.
+import { randomBytes } from "node:crypto";
+import { FAULTS, type FaultName } from "./faults/catalog.ts";
+import type { FaultSpec } from "./faults/schedule.ts";
+import type { GroundTruth } from "./ground-truth.ts";
+import { defaultTruthPath, writeGroundTruth } from "./ground-truth-file.ts";
+import { registerFleetViaApi } from "./register.ts";
+import { createRun } from "./runner.ts";
+import { otlpSink } from "./sink.ts";
+import { REGISTRY_SETTLE_MS, waitForFirebreak, type FirebreakTarget } from "./target.ts";
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+/** Lasting faults end after this, so the next one is seen on its own. */
+const LASTING = new Set<FaultName>(["poisoned-feed", "feedback-loop", "agent-crash"]);
+
+/** One fault every `every` ms of simulated time from `start`, cycling through every fault, until `until`. */
+export function demoFaults(start: number, every: number, until: number): FaultSpec[] {
+  const out: FaultSpec[] = [];
+  const order: FaultName[] = ["spoof", "poisoned-feed", "replay", "forged-signature", "key-compromise", "capability-abuse", "injection", "downgrade", "fan-out-storm", "broken-authority", "memory-violation", "feedback-loop", "agent-crash"];
+  for (let at = start, i = 0; at < until; at += every, i++) {
+    const fault = order[i % order.length] as FaultName;
+    const variants = FAULTS[fault].variants;
+    // Alternate variants on later laps, so every one shows up eventually.
+    const variant = variants[Math.floor(i / order.length) % variants.length]?.name;
+    out.push({
+      fault,
+      at,
+      ...(variant !== undefined ? { variant } : {}),
+      ...(LASTING.has(fault) ? { duration: 20 * MIN } : {}),
+      ...(fault === "fan-out-storm" ? { count: 10 } : {}),
+    });
+  }
+  return out;
+}
+
+export interface DemoOptions {
+  target: FirebreakTarget;
+  scenario?: string;
+  /** Simulated ms per real ms; 60 = one simulated minute per second. */
+  speed?: number;
+  seed?: string;
+  namespace?: string;
+  /** Where the ground truth goes; default test-output/ground-truth/<scenario>-<namespace>.json */
+  out?: string;
+  log?: (line: string) => void;
+}
+
+export interface DemoHandle {
+  readonly namespace: string;
+  /** Stops the fleet, writes the ground truth, and resolves with its path. */
+  stop(): Promise<string | null>;
+  /** Settles when the demo ends by itself (it does not, short of 30 simulated days) or fails. */
+  readonly done: Promise<GroundTruth | null>;
+}
+
+export function startDemo(options: DemoOptions): DemoHandle {
+  const log = options.log ?? (() => {});
+  const scenario = options.scenario ?? "procurement";
+  const namespace = options.namespace ?? "demo";
+  const seed = options.seed ?? randomBytes(6).toString("hex");
+  const speed = options.speed ?? 60;
+  const abort = new AbortController();
+  let truthFile: string | null = null;
+
+  const done = (async (): Promise<GroundTruth | null> => {
+    await waitForFirebreak(options.target, 300_000, abort.signal);
+    const duration = 30 * DAY;
+    let lastHour = 0;
+    const sink = otlpSink(options.target.collector, options.target.token);
+    const run = createRun({
+      scenario,
+      seed,
+      namespace,
+      duration,
+      faults: demoFaults(20 * MIN, 30 * MIN, duration),
+      clock: { mode: "live", speed },
+      sink,
+      allowUnattested: options.target.allowUnattested,
+      ...(options.target.registrar ? { registrar: options.target.registrar } : {}),
+      signal: abort.signal,
+      onProgress: (simTime, records) => {
+        const hour = Math.floor(simTime / (60 * MIN));
+        if (hour > lastHour) log(`demo: ${hour} simulated hour(s), ${records} records`);
+        lastHour = hour;
+      },
+      onFaultFired: (fault) => log(`demo: fault ${fault.id} ${fault.spec.fault}/${fault.variant.name} hits ${fault.target} (${fault.variant.detection === "door" ? "the door should flag it" : "only an engine can see it"})`),
+    });
+    await registerFleetViaApi({ baseUrl: options.target.apiBase, token: options.target.token }, run.fleet);
+    await new Promise((r) => setTimeout(r, REGISTRY_SETTLE_MS));
+    log(`demo: ${run.fleet.entries.length} agents of scenario ${scenario} as ${namespace}.*, seed ${seed}, ${speed}x; a fault every 30 simulated minutes`);
+    const result = await run.start();
+    await sink.shutdown();
+    truthFile = options.out ?? defaultTruthPath(result.truth);
+    await writeGroundTruth(truthFile, result.truth);
+    log(`demo: ground truth in ${truthFile}`);
+    return result.truth;
+  })();
+
+  return {
+    namespace,
+    done,
+    async stop() {
+      abort.abort();
+      try {
+        await done;
+      } catch (err) {
+        if ((err as Error).message !== "aborted") throw err;
+      }
+      return truthFile;
+    },
+  };
+}
