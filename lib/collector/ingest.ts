@@ -13,6 +13,7 @@ import {
   type RecordRow,
   type StoredSummary,
 } from "../db/ingest-store.ts";
+import { insertEdges } from "../db/lineage-store.ts";
 import type { DecodeResult } from "./decode-job.ts";
 import { judgeAuthority, type SummaryLookup } from "./authority.ts";
 
@@ -30,7 +31,10 @@ export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot:
     const stored = await findSummaries(tx, referencedIds(records));
     applyAuthority(records, stored, snapshot);
     for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
-    return insertBatch(tx, batch.spans, records);
+    const inserted = await insertBatch(tx, batch.spans, records);
+    // The provenance graph's edges commit with their records, never apart.
+    await insertEdges(tx, records);
+    return inserted;
   });
   return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records) };
 }

@@ -77,6 +77,15 @@ describe("verdicts at the door", () => {
     expect(await verdictsOf(order, "json")).toEqual(["verified"]);
     const act = makeSignedRecord({ kind: "action", agent: "recommender", to: undefined, intent: "place_order", class: "red", payload: '{"qty":3}', parents: [order.id], authority: [request.id], timestamp: now() });
     expect(await verdictsOf(act)).toEqual(["verified"]);
+    // The provenance graph's edges are stored in the same transaction.
+    const edges = await h.pool.query<{ parent_id: string; kind: string }>(
+      "SELECT parent_id, kind FROM record_edges WHERE child_id = $1 ORDER BY kind, parent_id",
+      [act.id],
+    );
+    expect(edges.rows).toEqual([
+      { parent_id: request.id, kind: "authority" },
+      { parent_id: order.id, kind: "parent" },
+    ]);
   });
 
   it("unsigned", async () => {

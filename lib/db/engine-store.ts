@@ -1,0 +1,215 @@
+// The engine's tables: breaker events (every transition, with its cause),
+// breaker states (the current state of every edge, cached from the events),
+// and anomaly findings.
+import type pg from "pg";
+import { BreakerMachine } from "../engine/breaker/machine.ts";
+import type { EdgeBreaker, EdgeTransition } from "../engine/breaker/edge-breakers.ts";
+import type { BreakerCause, BreakerStateName } from "../engine/breaker/states.ts";
+import type { Edge } from "../engine/breaker/config.ts";
+import { z } from "zod";
+import { DETECTORS, type Finding } from "../engine/detectors/finding.ts";
+
+const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+const DetectorNameSchema = z.enum(DETECTORS);
+
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
+// ---------------------------------------------------------------- breakers
+
+/**
+ * Takes a transaction-scoped lock per edge, in a fixed order so two
+ * collectors never deadlock, then loads the edges' breakers: whoever holds
+ * the locks is the only one stepping those breakers until COMMIT.
+ */
+export async function lockBreakers(tx: pg.PoolClient | pg.Client, edges: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
+  if (edges.length === 0) return new Map();
+  // One lock per edge, keyed by the hash of ["sender","receiver"] (unambiguous
+  // whatever the names hold), taken in hash order.
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(h)
+       FROM (SELECT DISTINCT hashtextextended(json_build_array(s, r)::text, 7340) AS h
+               FROM unnest($1::text[], $2::text[]) AS e(s, r) ORDER BY 1 OFFSET 0) k`,
+    [edges.map((e) => e.sender), edges.map((e) => e.receiver)],
+  );
+  return loadBreakers(tx, edges);
+}
+
+/** The breakers of the given edges (all of them when edges is omitted), by `${sender}\0${receiver}`. */
+export async function loadBreakers(q: Queryable, edges?: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
+  const res = await q.query<{ sender: string; receiver: string; machine: unknown }>(
+    edges === undefined
+      ? `SELECT sender, receiver, machine FROM breaker_states`
+      : `SELECT s.sender, s.receiver, s.machine FROM breaker_states s
+           JOIN unnest($1::text[], $2::text[]) AS e(sender, receiver) ON e.sender = s.sender AND e.receiver = s.receiver`,
+    edges === undefined ? [] : [edges.map((e) => e.sender), edges.map((e) => e.receiver)],
+  );
+  const out = new Map<string, EdgeBreaker>();
+  for (const r of res.rows) out.set(`${r.sender}\u0000${r.receiver}`, { sender: r.sender, receiver: r.receiver, machine: BreakerMachine.parse(r.machine) });
+  return out;
+}
+
+/** Stores new states and the transitions that led there, in the caller's transaction. */
+export async function saveBreakers(tx: Queryable, breakers: readonly EdgeBreaker[], transitions: readonly EdgeTransition[]): Promise<void> {
+  if (breakers.length > 0) {
+    await tx.query(
+      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at)
+       SELECT b.sender, b.receiver, b.state, to_timestamp(b.since / 1000.0), b.machine, now()
+         FROM jsonb_to_recordset($1::jsonb) AS b(sender text, receiver text, state text, since double precision, machine jsonb)
+       ON CONFLICT (sender, receiver) DO UPDATE
+         SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine, updated_at = now()`,
+      [JSON.stringify(breakers.map((b) => ({ sender: b.sender, receiver: b.receiver, state: b.machine.state, since: b.machine.since, machine: b.machine })))],
+    );
+  }
+  if (transitions.length > 0) {
+    await tx.query(
+      `INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor)
+       SELECT t.sender, t.receiver, t."from", t."to", to_timestamp(t.at / 1000.0), t.cause, t."recordIds", t.detail, t.actor
+         FROM jsonb_to_recordset($1::jsonb) AS t(sender text, receiver text, "from" text, "to" text, at double precision, cause text,
+              "recordIds" text[], detail text, actor text)`,
+      [JSON.stringify(transitions)],
+    );
+  }
+}
+
+export interface BreakerStateRow extends Edge {
+  state: BreakerStateName;
+  since: Date;
+  /** OPEN: when it may let a probe through (unless it waits for review). */
+  until: Date | null;
+  awaitingReview: boolean;
+  updatedAt: Date;
+}
+
+/** The current state of every edge: one indexed-free scan of a table with one row per edge. */
+export async function currentBreakerStates(q: Queryable): Promise<BreakerStateRow[]> {
+  const res = await q.query<{ sender: string; receiver: string; state: BreakerStateName; since: Date; until: string | null; awaiting: boolean | null; updated_at: Date }>(
+    `SELECT sender, receiver, state, since, machine->>'until' AS until, (machine->>'awaitingReview')::boolean AS awaiting, updated_at
+       FROM breaker_states ORDER BY sender, receiver`,
+  );
+  return res.rows.map((r) => ({
+    sender: r.sender,
+    receiver: r.receiver,
+    state: r.state,
+    since: r.since,
+    until: r.until === null ? null : new Date(Number(r.until)),
+    awaitingReview: r.awaiting ?? false,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export interface BreakerEventRow extends Edge {
+  id: string;
+  from: BreakerStateName;
+  to: BreakerStateName;
+  at: Date;
+  cause: BreakerCause;
+  recordIds: string[];
+  detail: string;
+  actor: string | null;
+}
+
+export interface BreakerEventFilter {
+  sender?: string;
+  receiver?: string;
+  cause?: BreakerCause;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/** Transitions, newest first. */
+export async function listBreakerEvents(q: Queryable, f: BreakerEventFilter = {}): Promise<BreakerEventRow[]> {
+  const res = await q.query<{
+    id: string;
+    sender: string;
+    receiver: string;
+    from_state: BreakerStateName;
+    to_state: BreakerStateName;
+    at: Date;
+    cause: BreakerCause;
+    record_ids: string[] | null;
+    detail: string;
+    actor: string | null;
+  }>(
+    `SELECT id::text, sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor FROM breaker_events
+      WHERE ($1::text IS NULL OR sender = $1) AND ($2::text IS NULL OR receiver = $2) AND ($3::text IS NULL OR cause = $3)
+        AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
+      ORDER BY at DESC, id DESC LIMIT $6`,
+    [f.sender ?? null, f.receiver ?? null, f.cause ?? null, f.from ?? null, f.to ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000)],
+  );
+  return res.rows.map((r) => ({
+    id: r.id,
+    sender: r.sender,
+    receiver: r.receiver,
+    from: r.from_state,
+    to: r.to_state,
+    at: r.at,
+    cause: r.cause,
+    recordIds: r.record_ids ?? [],
+    detail: r.detail,
+    actor: r.actor,
+  }));
+}
+
+/**
+ * What "leads to a red action" is decided from: agents that took a red
+ * action since `since`, and the message edges the breakers know.
+ */
+export async function redActionContext(q: Queryable, since: Date): Promise<{ redAgents: string[]; edges: Edge[] }> {
+  const red = await q.query<{ agent: string }>(`SELECT DISTINCT agent FROM records WHERE kind = 'action' AND action_class = 'red' AND ts >= $1`, [since]);
+  const edges = await q.query<{ sender: string; receiver: string }>(`SELECT sender, receiver FROM breaker_states`);
+  return { redAgents: red.rows.map((r) => r.agent), edges: edges.rows };
+}
+
+// ---------------------------------------------------------------- findings
+
+export async function insertFindings(q: Queryable, findings: readonly Finding[]): Promise<number> {
+  if (findings.length === 0) return 0;
+  const res = await q.query(
+    `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts)
+     SELECT f.detector, f."recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, to_timestamp(f.at / 1000.0)
+       FROM jsonb_to_recordset($1::jsonb) AS f(detector text, "recordId" text, agent text, subject text, score double precision,
+            explanation text, params jsonb, evidence text[], at double precision)`,
+    [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null })))],
+  );
+  return res.rowCount ?? 0;
+}
+
+export interface StoredFinding extends Omit<Finding, "at" | "score"> {
+  id: string;
+  at: Date;
+  score: number | null;
+}
+
+export async function listFindings(q: Queryable, f: { detector?: string; agent?: string; recordId?: string; from?: Date; limit?: number } = {}): Promise<StoredFinding[]> {
+  const res = await q.query<{
+    id: string;
+    detector: string;
+    record_id: string | null;
+    agent: string | null;
+    subject: string;
+    score: number | null;
+    explanation: string;
+    params: unknown;
+    evidence: string[] | null;
+    ts: Date;
+  }>(
+    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts FROM anomaly_findings
+      WHERE ($1::text IS NULL OR detector = $1) AND ($2::text IS NULL OR agent = $2) AND ($3::text IS NULL OR record_id = $3)
+        AND ($4::timestamptz IS NULL OR ts >= $4)
+      ORDER BY ts DESC, id DESC LIMIT $5`,
+    [f.detector ?? null, f.agent ?? null, f.recordId ?? null, f.from ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000)],
+  );
+  return res.rows.map((r) => ({
+    id: r.id,
+    detector: DetectorNameSchema.parse(r.detector),
+    recordId: r.record_id,
+    agent: r.agent,
+    subject: r.subject,
+    score: r.score,
+    explanation: r.explanation,
+    params: FindingParams.parse(r.params),
+    evidence: r.evidence ?? [],
+    at: r.ts,
+  }));
+}

@@ -1,0 +1,93 @@
+// One agent suddenly sending to many distinct receivers in a short span: a
+// planner spraying work, or a compromised agent fanning out.
+import { z } from "zod";
+import { duration, fmt } from "./explain.ts";
+import { dedupeWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+
+export const FanOutBurstParams = z.object({
+  /** The short span receivers are counted over. */
+  windowMs: z.number().int().positive().default(10_000),
+  /** Never a burst below this many distinct receivers... */
+  minReceivers: z.number().int().min(1).default(5),
+  /** ...nor below this many times the agent's baseline maximum over any such span. */
+  factor: z.number().min(1).default(3),
+  baselineMs: z.number().int().positive().default(86_400_000),
+});
+export type FanOutBurstParams = z.infer<typeof FanOutBurstParams>;
+
+/** Distinct receivers over a sliding time span, two pointers over time-ordered records. */
+class SlidingReceivers {
+  private readonly counts = new Map<string, number>();
+  private tail = 0;
+  constructor(
+    private readonly records: readonly WindowRecord[],
+    private readonly span: number,
+  ) {}
+  /** Adds records[i] and drops those at or before its time minus the span; returns the distinct count. */
+  advance(i: number): number {
+    const r = this.records[i]!;
+    for (const to of r.receivers) this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
+    while (this.tail < i && this.records[this.tail]!.at <= r.at - this.span) {
+      for (const to of this.records[this.tail]!.receivers) {
+        const c = (this.counts.get(to) ?? 0) - 1;
+        if (c <= 0) this.counts.delete(to);
+        else this.counts.set(to, c);
+      }
+      this.tail++;
+    }
+    return this.counts.size;
+  }
+  /** Ids in the current span. */
+  ids(i: number): string[] {
+    return this.records.slice(this.tail, i + 1).map((r) => r.recordId);
+  }
+}
+
+export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstParams> = {}): Finding[] {
+  const p = FanOutBurstParams.parse(input);
+  const { history, recent } = dedupeWindow(window);
+  const recentIds = new Set(recent.map((r) => r.recordId));
+  const byAgent = new Map<string, WindowRecord[]>();
+  for (const r of [...history, ...recent].sort((a, b) => a.at - b.at)) {
+    if (r.receivers.length === 0) continue;
+    const list = byAgent.get(r.agent) ?? [];
+    list.push(r);
+    byAgent.set(r.agent, list);
+  }
+  const out: Finding[] = [];
+  for (const [agent, records] of byAgent) {
+    const sliding = new SlidingReceivers(records, p.windowMs);
+    let baselineMax = 0;
+    let inBurst = false;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const distinct = sliding.advance(i);
+      if (!recentIds.has(r.recordId)) {
+        baselineMax = Math.max(baselineMax, distinct);
+        continue;
+      }
+      const limit = Math.max(p.minReceivers, p.factor * baselineMax);
+      // One finding per burst: nothing more until the span falls back under the limit.
+      if (distinct < limit) {
+        inBurst = false;
+        continue;
+      }
+      if (inBurst) continue;
+      inBurst = true;
+      out.push({
+        detector: "fan_out_burst",
+        recordId: r.recordId,
+        agent,
+        subject: agent,
+        score: baselineMax > 0 ? distinct / baselineMax : Number.POSITIVE_INFINITY,
+        explanation:
+          `${agent} sent to ${fmt(distinct)} distinct receivers in ${duration(p.windowMs)} ` +
+          (baselineMax > 0 ? `(${duration(p.baselineMs)} baseline: at most ${fmt(baselineMax)} in any ${duration(p.windowMs)})` : `(none in the ${duration(p.baselineMs)} baseline)`),
+        params: { windowMs: p.windowMs, minReceivers: p.minReceivers, factor: p.factor, baselineMs: p.baselineMs, distinct, baselineMax },
+        evidence: sliding.ids(i),
+        at: r.at,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+// What every detector reads and writes. A detector is a pure function from a
+// window of records (the baseline history and the recent records to judge)
+// and its parameters to findings; each finding carries the parameters it was
+// found with, so a stored finding can always be explained and reproduced.
+
+export const DETECTORS = ["semantic_deviation", "new_edge", "new_intent", "fan_out_burst", "rate_vs_baseline", "feedback_loop"] as const;
+export type DetectorName = (typeof DETECTORS)[number];
+
+/** A record as the detectors see it. */
+export interface WindowRecord {
+  recordId: string;
+  kind: string;
+  agent: string;
+  receivers: readonly string[];
+  intent: string | null;
+  /** ms since the epoch. */
+  at: number;
+  /** The payload, parsed (undefined when absent or not JSON). */
+  payload: unknown;
+}
+
+export interface DetectorWindow {
+  /** What is normal: records before the ones judged (typically the last 24 h). */
+  history: readonly WindowRecord[];
+  /** The records to judge. */
+  recent: readonly WindowRecord[];
+}
+
+export type ParamValue = number | string | boolean | null;
+
+export interface Finding {
+  detector: DetectorName;
+  /** The record the finding is about (for window findings, the latest one). */
+  recordId: string | null;
+  agent: string | null;
+  /** What was measured: a field path, an edge "a -> b", an intent, a cycle. */
+  subject: string;
+  /** How far from normal (a modified z-score, a ratio); NaN when there is no one number. */
+  score: number;
+  /** In words, with the numbers: "unit_price 10.3x the 24h median (n=412)". */
+  explanation: string;
+  params: Readonly<Record<string, ParamValue>>;
+  /** Every record the finding rests on. */
+  evidence: string[];
+  at: number;
+}
+
+/** Records once each (by id), in time order; a record seen in `recent` is not also history. */
+export function dedupeWindow(w: DetectorWindow): { history: WindowRecord[]; recent: WindowRecord[] } {
+  const recentIds = new Set<string>();
+  const recent: WindowRecord[] = [];
+  for (const r of w.recent) {
+    if (recentIds.has(r.recordId) || !Number.isFinite(r.at)) continue;
+    recentIds.add(r.recordId);
+    recent.push(r);
+  }
+  const seen = new Set<string>();
+  const history: WindowRecord[] = [];
+  for (const r of w.history) {
+    if (recentIds.has(r.recordId) || seen.has(r.recordId) || !Number.isFinite(r.at)) continue;
+    seen.add(r.recordId);
+    history.push(r);
+  }
+  const byTime = (a: WindowRecord, b: WindowRecord) => a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
+  return { history: history.sort(byTime), recent: recent.sort(byTime) };
+}

@@ -1,0 +1,136 @@
+// Upstream from a record: where did the trouble start? An origin is a flagged
+// record with nothing flagged upstream of it: its own parents are clean, and
+// so are theirs. Records caught in a cycle with each other count as one
+// place (Tarjan components), so a forged cycle cannot hide its origin.
+import { provTerm, type ProvTerm } from "./prov-term.ts";
+import { describeReason, nodeReport, type NodeReport } from "./node-report.ts";
+import { stronglyConnected } from "./strongly-connected.ts";
+import type { EdgeKind, LineageEdge } from "./types.ts";
+import { isFlagged } from "./types.ts";
+import type { Truncation, Walk } from "./walk.ts";
+
+export interface SuspectReport extends NodeReport {
+  /** Why the record is suspect: its own reasons, then which origin it derives from. */
+  why: string[];
+}
+
+export interface PathStep extends SuspectReport {
+  /** How this record depends on the next step up; null on the origin. */
+  next: { kind: EdgeKind; prov: ProvTerm } | null;
+}
+
+export interface OriginPath {
+  origin: string;
+  hops: number;
+  /** From the record asked about (first) up to the origin (last). */
+  steps: PathStep[];
+}
+
+export interface OriginReport {
+  start: string;
+  startStored: boolean;
+  /** The start is flagged or derives from something flagged. */
+  tainted: boolean;
+  origins: SuspectReport[];
+  /** One shortest path per origin. */
+  paths: OriginPath[];
+  /** Flagged records among everything upstream (origins included). */
+  flaggedUpstream: number;
+  visited: number;
+  /** Referenced ids with no stored record. */
+  missing: string[];
+  truncated: Truncation[];
+}
+
+export function findOrigins(w: Walk): OriginReport {
+  if (w.direction !== "up") throw new Error("findOrigins needs an upstream walk");
+  const start = w.starts[0];
+  if (start === undefined) throw new Error("findOrigins needs a start");
+
+  const parents = new Map<string, string[]>();
+  for (const e of w.edges) {
+    const list = parents.get(e.child);
+    if (list) list.push(e.parent);
+    else parents.set(e.child, [e.parent]);
+  }
+  const flagged = (id: string) => isFlagged(w.visits.get(id)?.node);
+  const comps = stronglyConnected(w.visits.keys(), (id) => parents.get(id) ?? []);
+
+  // Components come parents-first, so "something flagged above" is known for
+  // every parent component before its children need it.
+  const hasFlagged: boolean[] = [];
+  const above: boolean[] = [];
+  comps.list.forEach((members, c) => {
+    hasFlagged[c] = members.some(flagged);
+    let a = false;
+    for (const m of members) {
+      for (const p of parents.get(m) ?? []) {
+        const pc = comps.of.get(p)!;
+        if (pc !== c && (hasFlagged[pc] || above[pc])) a = true;
+      }
+    }
+    above[c] = a;
+  });
+
+  const originIds = [...w.visits.values()].filter((v) => flagged(v.id) && !above[comps.of.get(v.id)!]).map((v) => v.id);
+  const reports = new Map<string, SuspectReport>();
+  const report = (id: string): SuspectReport => {
+    let r = reports.get(id);
+    if (!r) {
+      const base = nodeReport(id, w.visits.get(id)?.node ?? null);
+      r = { ...base, why: base.reasons.map(describeReason) };
+      reports.set(id, r);
+    }
+    return r;
+  };
+
+  // First the chains (follow each origin's first-reached edge back down to
+  // the start), then the words: a record on several paths says so for each.
+  const chains = originIds.map((origin) => chainTo(w, origin));
+  for (const { origin, ids } of chains) {
+    ids.forEach((id, i) => {
+      const r = report(id);
+      const up = ids.length - 1 - i;
+      if (id === origin) r.why.push(ORIGIN_NOTE);
+      else r.why.push(`derives from origin ${origin}, ${up} hop${up === 1 ? "" : "s"} up`);
+    });
+  }
+  const paths: OriginPath[] = chains.map(({ origin, ids, kinds }) => ({
+    origin,
+    hops: ids.length - 1,
+    steps: ids.map((id, i): PathStep => {
+      const kind = kinds[i];
+      const next = kind === undefined ? null : { kind, prov: provTerm(kind, w.visits.get(id)?.node?.kind, w.visits.get(ids[i + 1]!)?.node?.kind) };
+      return { ...report(id), next };
+    }),
+  }));
+
+  const startVisit = w.visits.get(start);
+  return {
+    start,
+    startStored: startVisit?.node != null,
+    tainted: originIds.length > 0,
+    origins: originIds.map((id) => reports.get(id)!),
+    paths,
+    flaggedUpstream: [...w.visits.keys()].filter(flagged).length,
+    visited: w.visits.size,
+    missing: [...w.visits.values()].filter((v) => v.node === null).map((v) => v.id),
+    truncated: [...w.truncated],
+  };
+}
+
+const ORIGIN_NOTE = "origin: nothing upstream of it is flagged";
+
+/** Ids from the walk's start up to `origin` along first-reached edges, and the edge kind between each pair. */
+function chainTo(w: Walk, origin: string): { origin: string; ids: string[]; kinds: EdgeKind[] } {
+  const ids: string[] = [];
+  const kinds: EdgeKind[] = [];
+  for (let at: string | undefined = origin; at !== undefined; ) {
+    ids.push(at);
+    const via: LineageEdge | null | undefined = w.visits.get(at)?.via;
+    if (!via) break;
+    kinds.push(via.kind);
+    at = via.child;
+  }
+  return { origin, ids: ids.reverse(), kinds: kinds.reverse() };
+}

@@ -1,0 +1,53 @@
+// The provenance graph's vocabulary. A node is a record, named by its
+// firebreak id; an edge runs from a record to one it depends on. The W3C PROV
+// reading of each edge is in prov-term.ts and docs/engine.md.
+
+export const EDGE_KINDS = ["parent", "authority", "state"] as const;
+/**
+ * - `parent`: the record names it in `firebreak.parents`;
+ * - `authority`: the record names it in `firebreak.authority`;
+ * - `state`: a `state.read` that names no version read the latest
+ *   `state.write` of its key at or before its own time (inferred).
+ */
+export type EdgeKind = (typeof EDGE_KINDS)[number];
+
+/** `child` depends on `parent`. Taint flows from parent to child. */
+export interface LineageEdge {
+  child: string;
+  parent: string;
+  kind: EdgeKind;
+}
+
+/** "up" walks from a record to what it depends on; "down" to what depends on it. */
+export type Direction = "up" | "down";
+
+export const SUSPICION_KINDS = ["verification", "anomaly", "compromised_agent", "compromised_key", "analyst_mark"] as const;
+export type SuspicionKind = (typeof SUSPICION_KINDS)[number];
+
+/** One reason a record is suspect on its own, in words an analyst can act on. */
+export interface SuspicionReason {
+  kind: SuspicionKind;
+  detail: string;
+}
+
+/** A stored record as the graph sees it. */
+export interface LineageNode {
+  id: string;
+  kind: string;
+  agent: string;
+  keyId: string | null;
+  intent: string | null;
+  actionClass: string | null;
+  /** The record's own timestamp, ms since the epoch. */
+  ts: number;
+  /** Why the record is suspect on its own; empty when it is clean. */
+  reasons: readonly SuspicionReason[];
+}
+
+/** A node is flagged when it is suspect on its own (not merely downstream of one that is). */
+export function isFlagged(node: LineageNode | null | undefined): boolean {
+  return node !== null && node !== undefined && node.reasons.length > 0;
+}
+
+/** Kinds that are decisions: what the blast radius measures the tainted share of. */
+export const DECISION_KINDS: ReadonlySet<string> = new Set(["action", "state.write"]);

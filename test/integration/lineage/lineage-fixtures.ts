@@ -1,0 +1,55 @@
+// Records as the collector hands them to insertBatch, for lineage tests: a
+// verified message by default, ids and hashes from a counter, times from a
+// fixed instant.
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { insertBatch, withTransaction, type RecordRow } from "@/lib/db/ingest-store.ts";
+import { insertEdges } from "@/lib/db/lineage-store.ts";
+import type { VerdictDetail } from "@/lib/protocol/record.ts";
+
+export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+let counter = 0;
+const hex = (label: string, chars: number) => createHash("sha256").update(label).digest("hex").slice(0, chars);
+
+export interface RowSpec extends Partial<Omit<RecordRow, "ts" | "verdicts">> {
+  /** Seconds after T0. */
+  at?: number;
+  verdicts?: VerdictDetail[];
+}
+
+export function recordRow(id: string, spec: RowSpec = {}): RecordRow {
+  counter++;
+  const { at, ...rest } = spec;
+  return {
+    recordId: id,
+    traceId: hex(`trace ${counter}`, 32),
+    spanId: hex(`span ${counter}`, 16),
+    contentHash: hex(`content ${counter}`, 64),
+    kind: "message",
+    agent: "agent-a",
+    receivers: [],
+    intent: null,
+    protocol: "a2a/0.3",
+    ts: new Date(T0 + (at ?? counter) * 1000).toISOString(),
+    nonce: hex(`nonce ${counter}`, 22),
+    payload: null,
+    parents: [],
+    authority: [],
+    actionClass: null,
+    signature: null,
+    keyId: "k1",
+    verdicts: [{ verdict: "verified" }],
+    pendingOn: [],
+    ...rest,
+  };
+}
+
+/** Stores rows the way the collector will: records, then their edges, in one transaction. */
+export async function store(pool: pg.Pool, rows: RecordRow[]): Promise<number> {
+  return withTransaction(pool, async (tx) => {
+    await insertBatch(tx, [], rows);
+    return insertEdges(tx, rows);
+  });
+}
+
+export const bad = (detail = "signature does not verify"): VerdictDetail[] => [{ verdict: "bad_signature", detail }];

@@ -1,0 +1,174 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
+import { numericFields } from "@/lib/engine/detectors/numeric-fields.ts";
+import { mad, meanAbsoluteDeviation, median, modifiedZ, signedLog } from "@/lib/engine/detectors/robust-stats.ts";
+import { fmt, duration } from "@/lib/engine/detectors/explain.ts";
+import { normal, seeded } from "./seeded.ts";
+import { resetWindowIds, wr, T0 } from "./detector-fixtures.ts";
+
+beforeEach(() => resetWindowIds());
+
+/** n prices around `center`, spread `sigma` on a log scale, median exactly `center` (n even). */
+function prices(n: number, center: number, sigma: number, seed = 7) {
+  const rand = seeded(seed);
+  const values = [center, center];
+  for (let i = 0; i < (n - 2) / 2; i++) {
+    const d = Math.abs(normal(rand)) * sigma + 1e-6;
+    values.push(center * Math.exp(d), center * Math.exp(-d));
+  }
+  return values.map((v, i) => wr({ sec: -86_000 + i, payload: { sku: "A-1", unit_price: v } }));
+}
+
+describe("semantic deviation", () => {
+  it("flags a price 10.3x the median and says so in words", () => {
+    const history = prices(412, 12.5, 0.1);
+    const odd = wr({ payload: { sku: "A-1", unit_price: 128.75 } });
+    const [f, ...rest] = semanticDeviation({ history, recent: [odd] });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      detector: "semantic_deviation",
+      recordId: odd.recordId,
+      agent: "pricer",
+      subject: "quote.request unit_price",
+      explanation: "unit_price 10.3x the 24h median (n=412)",
+      evidence: [odd.recordId],
+      at: odd.at,
+    });
+    expect(f!.params).toMatchObject({ minSamples: 30, zThreshold: 3.5, minRatio: 1.5, maxRatio: 10, n: 412, median: 12.5, value: 128.75, spread: "mad", ratio: 10.3 });
+    expect(f!.score).toBeGreaterThan(3.5);
+  });
+
+  it("leaves values inside the usual spread alone", () => {
+    const history = prices(200, 12.5, 0.1);
+    const recent = [13.1, 11.9, 12.5, 14].map((v) => wr({ payload: { unit_price: v } }));
+    expect(semanticDeviation({ history, recent })).toEqual([]);
+  });
+
+  it("flags a low value too", () => {
+    const [f] = semanticDeviation({ history: prices(200, 12.5, 0.1), recent: [wr({ payload: { unit_price: 0.5 } })] });
+    expect(f!.explanation).toBe("unit_price 0.04x the 24h median (n=200)");
+    expect(f!.score).toBeLessThan(-3.5);
+  });
+
+  it("does not flag a tiny change against a very tight baseline (minimum ratio)", () => {
+    const history = prices(100, 100, 0.0001);
+    expect(semanticDeviation({ history, recent: [wr({ payload: { unit_price: 100.5 } })] })).toEqual([]);
+  });
+
+  it("flags anything past the hard ratio bound even when the baseline is wide", () => {
+    const history = prices(400, 10, 2, 3);
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { unit_price: 110 } })] });
+    expect(Math.abs(f!.params.z as number)).toBeLessThan(3.5);
+    expect(f!.explanation).toBe("unit_price 11x the 24h median (n=400)");
+  });
+
+  it("says nothing below the minimum sample count", () => {
+    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 1e6 } })] })).toEqual([]);
+    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 1e6 } })] }, { minSamples: 10 })).toHaveLength(1);
+  });
+
+  it("falls back to the mean absolute deviation when the MAD is 0", () => {
+    const history = [...Array.from({ length: 30 }, () => wr({ payload: { qty: 10 } })), ...[5, 8, 12, 15, 20, 3, 9, 11, 14, 30].map((q) => wr({ payload: { qty: q } }))];
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { qty: 40 } })] });
+    expect(f!.params).toMatchObject({ spread: "mean_absolute_deviation", median: 10 });
+    expect(f!.explanation).toBe("qty 4x the 24h median (n=40)");
+  });
+
+  it("judges a baseline that never varied by the ratio alone", () => {
+    const constant = (v: number) => Array.from({ length: 40 }, () => wr({ payload: { qty: v } }));
+    expect(semanticDeviation({ history: constant(10), recent: [wr({ payload: { qty: 10 } }), wr({ payload: { qty: 11 } })] })).toEqual([]);
+    const [f] = semanticDeviation({ history: constant(10), recent: [wr({ payload: { qty: 30 } })] });
+    expect(f!.explanation).toBe("qty 3x the 24h median (n=40, which never varied)");
+    expect(f!.params.z).toBeNull();
+    const [zero] = semanticDeviation({ history: constant(0), recent: [wr({ payload: { qty: 5 } })] });
+    expect(zero!.explanation).toBe("qty 5 against the 24h median of 0 (n=40, which never varied)");
+  });
+
+  it("keeps one baseline per agent, intent and field path", () => {
+    const history = prices(100, 12.5, 0.1);
+    expect(semanticDeviation({ history, recent: [wr({ agent: "other", payload: { unit_price: 500 } })] })).toEqual([]);
+    expect(semanticDeviation({ history, recent: [wr({ intent: "quote.final", payload: { unit_price: 500 } })] })).toEqual([]);
+    expect(semanticDeviation({ history, recent: [wr({ payload: { price: 500 } })] })).toEqual([]);
+  });
+
+  it("reads nested fields and lists, and reports the worst value of a list", () => {
+    const history = Array.from({ length: 60 }, (_, i) => wr({ payload: { items: [{ qty: 2 + (i % 3) }, { qty: 3 }] } }));
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { items: [{ qty: 3 }, { qty: 90 }, { qty: 40 }] } })] });
+    expect(f!.subject).toBe("quote.request items[].qty");
+    expect(f!.params.value).toBe(90);
+  });
+
+  it("handles negative amounts on the same log scale", () => {
+    const history = prices(100, 10, 0.1).map((r) => ({ ...r, payload: { refund: -(r.payload as { unit_price: number }).unit_price } }));
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { refund: -200 } })] });
+    expect(f!.explanation).toBe("refund 20x the 24h median (n=100)");
+  });
+
+  it("survives empty windows, missing payloads, huge and non-finite numbers and duplicate records", () => {
+    expect(semanticDeviation({ history: [], recent: [] })).toEqual([]);
+    expect(semanticDeviation({ history: prices(50, 1, 0.1), recent: [wr({ payload: undefined }), wr({ payload: "text" }), wr({ payload: null })] })).toEqual([]);
+    const huge = Array.from({ length: 40 }, (_, i) => wr({ payload: { x: 1e300 * (1 + i / 100) } }));
+    expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: 1.1e300 } })] })).toEqual([]);
+    expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: 1.7e308 } })] })).toHaveLength(1);
+    expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: Number.POSITIVE_INFINITY } }), wr({ payload: { x: Number.NaN } })] })).toEqual([]);
+    const one = prices(20, 12.5, 0.1);
+    const repeated = [...one, ...one, ...one];
+    expect(semanticDeviation({ history: repeated, recent: [wr({ payload: { unit_price: 1000 } })] })).toEqual([]);
+    const odd = wr({ payload: { unit_price: 1000 } });
+    expect(semanticDeviation({ history: [...prices(40, 12.5, 0.1), odd], recent: [odd, odd] })).toHaveLength(1);
+  });
+
+  it("explains against the baseline length it was given", () => {
+    const [f] = semanticDeviation({ history: prices(100, 12.5, 0.1), recent: [wr({ payload: { unit_price: 250 } })] }, { baselineMs: 3_600_000 });
+    expect(f!.explanation).toBe("unit_price 20x the 1h median (n=100)");
+  });
+});
+
+describe("robust statistics", () => {
+  it("median of odd, even, empty and non-finite input", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+    expect(median([Number.NaN, 1, Number.POSITIVE_INFINITY, 3])).toBe(2);
+  });
+
+  it("MAD, mean absolute deviation and the modified z-score", () => {
+    expect(mad([1, 2, 3, 4, 100], 3)).toBe(1);
+    expect(meanAbsoluteDeviation([1, 3], 2)).toBe(1);
+    expect(meanAbsoluteDeviation([], 2)).toBeNaN();
+    expect(modifiedZ(100, [1, 2, 3, 4, 100])).toEqual({ z: 0.6745 * 97, spread: "mad" });
+    expect(modifiedZ(5, [1, 1, 1, 1, 3]).spread).toBe("mean_absolute_deviation");
+    expect(modifiedZ(5, [1, 1, 1])).toEqual({ z: null, spread: "none" });
+  });
+
+  it("signed log keeps sign and zero", () => {
+    expect(signedLog(0)).toBe(0);
+    expect(signedLog(-9)).toBe(-signedLog(9));
+    expect(signedLog(Math.E - 1)).toBeCloseTo(1);
+  });
+});
+
+describe("numeric fields", () => {
+  it("finds numeric leaves by path, folding list positions", () => {
+    expect(Object.fromEntries(numericFields({ a: 1, b: { c: [1, 2, { d: 3 }] }, s: "7", t: true, n: null }))).toEqual({ a: [1], "b.c[]": [1, 2], "b.c[].d": [3] });
+    expect(Object.fromEntries(numericFields(5))).toEqual({ "": [5] });
+    expect(numericFields(undefined).size).toBe(0);
+  });
+
+  it("bounds depth and leaves, and skips non-finite numbers", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { x: deep };
+    expect(numericFields(deep).size).toBe(0);
+    expect([...numericFields(Array.from({ length: 10_000 }, (_, i) => i)).values()][0]).toHaveLength(256);
+    expect(numericFields({ a: Number.NaN, b: Number.NEGATIVE_INFINITY }).size).toBe(0);
+  });
+});
+
+describe("words", () => {
+  it("formats numbers and durations", () => {
+    expect([fmt(10.3), fmt(0.0432), fmt(1204), fmt(3.1e9), fmt(1e-5), fmt(28800), fmt(Number.NaN)]).toEqual(["10.3", "0.0432", "1,204", "3.1e+9", "1e-5", "28,800", "NaN"]);
+    expect([duration(86_400_000), duration(60_000), duration(5_400_000), duration(10_000), duration(1500)]).toEqual(["24h", "60s", "90min", "10s", "1.5s"]);
+  });
+});
+
+void T0;

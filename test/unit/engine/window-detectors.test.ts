@@ -1,0 +1,177 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { newEdge } from "@/lib/engine/detectors/new-edge.ts";
+import { newIntent } from "@/lib/engine/detectors/new-intent.ts";
+import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
+import { rateVsBaseline } from "@/lib/engine/detectors/rate-vs-baseline.ts";
+import { feedbackLoop } from "@/lib/engine/detectors/feedback-loop.ts";
+import { anomalousRecords, DetectorParams, runDetectors } from "@/lib/engine/detectors/run-detectors.ts";
+import { dedupeWindow } from "@/lib/engine/detectors/finding.ts";
+import { seeded } from "./seeded.ts";
+import { resetWindowIds, wr } from "./detector-fixtures.ts";
+
+beforeEach(() => resetWindowIds());
+
+/** 60 messages among planner, pricer and buyer over the last day. */
+const usual = () =>
+  Array.from({ length: 60 }, (_, i) =>
+    i % 3 === 0 ? wr({ agent: "planner", receivers: ["pricer"], sec: -80_000 + i }) : i % 3 === 1 ? wr({ agent: "pricer", receivers: ["planner"], sec: -80_000 + i }) : wr({ agent: "planner", receivers: ["buyer"], sec: -80_000 + i }),
+  );
+
+describe("new edge", () => {
+  it("flags a sender talking to a receiver it never talked to, once, with every record as evidence", () => {
+    const a = wr({ agent: "planner", receivers: ["payments", "pricer"] });
+    const b = wr({ agent: "planner", receivers: ["payments"] });
+    const f = newEdge({ history: usual(), recent: [a, b] });
+    expect(f).toEqual([
+      {
+        detector: "new_edge",
+        recordId: a.recordId,
+        agent: "planner",
+        subject: "planner -> payments",
+        score: Number.NaN,
+        explanation: "new edge planner -> payments: never seen in the 24h baseline (60 records between 3 agents)",
+        params: { minHistory: 50, baselineMs: 86_400_000, historyRecords: 60, knownEdges: 3 },
+        evidence: [a.recordId, b.recordId],
+        at: a.at,
+      },
+    ]);
+  });
+
+  it("says nothing without enough history, or for known edges", () => {
+    expect(newEdge({ history: usual().slice(0, 10), recent: [wr({ agent: "planner", receivers: ["payments"] })] })).toEqual([]);
+    expect(newEdge({ history: usual(), recent: [wr({ agent: "pricer", receivers: ["planner"] })] })).toEqual([]);
+    expect(newEdge({ history: [], recent: [] })).toEqual([]);
+  });
+});
+
+describe("new intent", () => {
+  it("flags an agent's first use of a message intent or an action", () => {
+    const history = [...usual(), ...Array.from({ length: 20 }, () => wr({ kind: "action", agent: "buyer", receivers: [], intent: "order.place" }))];
+    const refund = wr({ agent: "planner", receivers: ["pricer"], intent: "refund.issue" });
+    const wire = wr({ kind: "action", agent: "buyer", receivers: [], intent: "wire.transfer" });
+    const f = newIntent({ history, recent: [refund, wire, wr({ kind: "action", agent: "buyer", receivers: [], intent: "order.place" })] });
+    expect(f.map((x) => [x.subject, x.explanation])).toEqual([
+      ["message refund.issue", "planner sent intent refund.issue for the first time (24h baseline: 1 intent over 40 records)"],
+      ["action wire.transfer", "buyer took action wire.transfer for the first time (24h baseline: 1 intent over 20 records)"],
+    ]);
+  });
+
+  it("ignores agents too new to judge, state keys, and records without an intent", () => {
+    const history = usual();
+    expect(newIntent({ history, recent: [wr({ agent: "newbie", intent: "x" })] })).toEqual([]);
+    expect(newIntent({ history, recent: [wr({ agent: "planner", kind: "state.write", intent: "orders/1" })] })).toEqual([]);
+    expect(newIntent({ history, recent: [wr({ agent: "planner", intent: null })] })).toEqual([]);
+  });
+});
+
+describe("fan-out burst", () => {
+  const baseline = () => {
+    const rand = seeded(11);
+    // planner sends every 5 s to one of three receivers.
+    return Array.from({ length: 500 }, (_, i) => wr({ agent: "planner", receivers: [["pricer", "buyer", "notes"][Math.floor(rand() * 3)]!], sec: -10_000 + i * 5 }));
+  };
+
+  it("flags an agent suddenly sending to many distinct receivers, once per burst", () => {
+    const burst = Array.from({ length: 14 }, (_, i) => wr({ agent: "planner", receivers: [`worker-${i}`], sec: 100 + i * 0.3 }));
+    const later = Array.from({ length: 14 }, (_, i) => wr({ agent: "planner", receivers: [`other-${i}`], sec: 500 + i * 0.3 }));
+    const f = fanOutBurst({ history: baseline(), recent: [...burst, wr({ agent: "planner", sec: 300 }), ...later] });
+    expect(f).toHaveLength(2);
+    // One message every 5 s: at most 2 receivers in any 10 s, so the limit is 3 x 2.
+    expect(f[0]).toMatchObject({ agent: "planner", recordId: burst[5]!.recordId, explanation: "planner sent to 6 distinct receivers in 10s (24h baseline: at most 2 in any 10s)" });
+    expect(f[0]!.evidence).toEqual(burst.slice(0, 6).map((r) => r.recordId));
+    expect(f[0]!.params).toMatchObject({ windowMs: 10_000, minReceivers: 5, factor: 3, distinct: 6, baselineMax: 2 });
+    expect(f[1]!.recordId).toBe(later[5]!.recordId);
+  });
+
+  it("does not flag the usual spread, and uses the floor for agents without a baseline", () => {
+    expect(fanOutBurst({ history: baseline(), recent: [wr({ agent: "planner", receivers: ["pricer", "buyer"], sec: 10 })] })).toEqual([]);
+    const f = fanOutBurst({ history: [], recent: Array.from({ length: 5 }, (_, i) => wr({ agent: "x", receivers: [`r${i}`], sec: i })) });
+    expect(f.map((x) => x.explanation)).toEqual(["x sent to 5 distinct receivers in 10s (none in the 24h baseline)"]);
+  });
+
+  it("counts a single message to many receivers as fan-out", () => {
+    const f = fanOutBurst({ history: baseline(), recent: [wr({ agent: "planner", receivers: Array.from({ length: 12 }, (_, i) => `r${i}`), sec: 10 })] });
+    expect(f[0]!.params.distinct).toBe(12);
+  });
+});
+
+describe("rate vs baseline", () => {
+  it("flags an agent sending far faster than its 24h rate", () => {
+    const history = Array.from({ length: 28_800 }, (_, i) => wr({ agent: "pricer", sec: -86_400 + i * 3 }));
+    const recent = Array.from({ length: 240 }, (_, i) => wr({ agent: "pricer", sec: 1000 + i * 0.25 }));
+    const [f, ...rest] = rateVsBaseline({ history, recent });
+    expect(rest).toEqual([]);
+    expect(f!.explanation).toBe("pricer sent 240 records in 60s, 12x its 24h rate (20 per 60s, n=28,800)");
+    expect(f!.score).toBe(12);
+    expect(f!.evidence).toHaveLength(100);
+    expect(f!.recordId).toBe(recent.at(-1)!.recordId);
+  });
+
+  it("leaves the usual rate alone, and names an agent with no baseline", () => {
+    const history = Array.from({ length: 2880 }, (_, i) => wr({ agent: "pricer", sec: -86_400 + i * 30 }));
+    expect(rateVsBaseline({ history, recent: Array.from({ length: 5 }, (_, i) => wr({ agent: "pricer", sec: 10 + i })) })).toEqual([]);
+    const [f] = rateVsBaseline({ history, recent: Array.from({ length: 25 }, (_, i) => wr({ agent: "newbie", sec: 10 + i })) });
+    expect(f!.explanation).toBe("newbie sent 25 records in 60s, with none in the 24h baseline");
+    expect(f!.score).toBe(Number.POSITIVE_INFINITY);
+    expect(rateVsBaseline({ history, recent: [] })).toEqual([]);
+  });
+});
+
+describe("feedback loop", () => {
+  const loop = (values: number[], agents = ["planner", "pricer"]) =>
+    values.map((total, i) => wr({ agent: agents[i % agents.length]!, receivers: [agents[(i + 1) % agents.length]!], sec: 100 + i * 5, payload: { total, note: "x" } }));
+
+  it("flags a cycle in the recent message graph whose values keep growing", () => {
+    const msgs = loop([100, 200, 400, 800, 1600, 3200, 6400, 12_800, 25_600, 51_200, 102_400, 204_800]);
+    const [f, ...rest] = feedbackLoop({ history: [], recent: msgs });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({
+      detector: "feedback_loop",
+      subject: "planner -> pricer -> planner",
+      explanation: "feedback loop planner -> pricer -> planner: 12 messages in 55s, total grew 100 -> 204,800 (2,048x)",
+      recordId: msgs.at(-1)!.recordId,
+      score: 2048,
+    });
+    expect(f!.evidence).toHaveLength(12);
+  });
+
+  it("finds longer cycles and self-loops", () => {
+    const three = feedbackLoop({ history: [], recent: loop([1, 2, 3, 4, 5, 6, 7, 8], ["a", "b", "c"]) });
+    expect(three[0]!.subject).toBe("a -> b -> c -> a");
+    const self = feedbackLoop({ history: [], recent: loop([1, 2, 4, 8, 16, 32], ["solo"]) });
+    expect(self[0]!.subject).toBe("solo -> solo");
+  });
+
+  it("ignores cycles that do not grow, grow unsteadily, or are too short, and chains that are no cycle", () => {
+    expect(feedbackLoop({ history: [], recent: loop([5, 5, 5, 5, 5, 5, 5, 5]) })).toEqual([]);
+    expect(feedbackLoop({ history: [], recent: loop([1, 9, 2, 8, 3, 7, 4, 10]) })).toEqual([]);
+    expect(feedbackLoop({ history: [], recent: loop([1, 2, 4, 8]) })).toEqual([]);
+    const chain = [1, 2, 4, 8, 16, 32, 64].map((total, i) => wr({ agent: `a${i}`, receivers: [`a${i + 1}`], payload: { total } }));
+    expect(feedbackLoop({ history: [], recent: chain })).toEqual([]);
+    expect(feedbackLoop({ history: [], recent: [] })).toEqual([]);
+  });
+
+  it("looks only at the recent window, and needs a recent message in the cycle", () => {
+    const old = loop([1, 2, 4, 8, 16, 32, 64]).map((m) => ({ ...m, at: m.at - 86_000_000 }));
+    expect(feedbackLoop({ history: old, recent: [wr({ agent: "x", receivers: ["y"], sec: 200 })] })).toEqual([]);
+  });
+});
+
+describe("all detectors", () => {
+  it("run together with parameters from one place, and name the anomalous records", () => {
+    const recent = [wr({ agent: "planner", receivers: ["payments"] })];
+    const findings = runDetectors({ history: usual(), recent }, DetectorParams.parse({ newEdge: { minHistory: 10 } }));
+    expect(findings.map((f) => f.detector)).toEqual(["new_edge"]);
+    expect(anomalousRecords(findings)).toEqual(new Set([recent[0]!.recordId]));
+    expect(() => DetectorParams.parse({ newEdge: { minHistory: -1 } })).toThrow();
+    expect(() => DetectorParams.parse({ bogus: {} })).toThrow();
+  });
+
+  it("sees each record once, in time order, and drops records without a time", () => {
+    const a = wr({ sec: 5 });
+    const b = wr({ sec: 1 });
+    const d = dedupeWindow({ history: [a, b, a, { ...b, at: Number.NaN, recordId: "nan" }], recent: [b] });
+    expect(d.recent.map((r) => r.recordId)).toEqual([b.recordId]);
+    expect(d.history.map((r) => r.recordId)).toEqual([a.recordId]);
+  });
+});
