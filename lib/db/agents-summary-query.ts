@@ -53,11 +53,11 @@ export async function agentsSummary(db: PrismaClient, q: WindowQuery, now: Date 
       -- All-time last record, one index probe on (agent, ts) per agent.
       LEFT JOIN LATERAL (SELECT max(r.ts) AS last_seen FROM records r WHERE r.agent = ids.id) ls ON true
      ORDER BY COALESCE(s.sent, 0) DESC, ids.id`;
-  const [any] = await db.$queryRaw<{ has_records: boolean }[]>`SELECT EXISTS (SELECT 1 FROM records) AS has_records`;
+  const [exists] = await db.$queryRaw<{ has_records: boolean }[]>`SELECT EXISTS (SELECT 1 FROM records) AS has_records`;
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    hasRecords: any?.has_records ?? false,
+    hasRecords: exists?.has_records ?? false,
     items: rows.map((r) => {
       const labels = Labels.safeParse(r.labels ?? {});
       return {

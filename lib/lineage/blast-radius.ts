@@ -130,7 +130,7 @@ export function blastRadius(w: Walk, options: BlastOptions = {}): BlastRadius {
     const ts = w.visits.get(id)?.node?.ts;
     if (ts !== undefined && (earliestStart === null || ts < earliestStart)) earliestStart = ts;
   }
-  const any = Number.isFinite(first);
+  const seen = Number.isFinite(first);
   return {
     starts: w.starts.map((id) => nodeReport(id, w.visits.get(id)?.node ?? null)),
     startTainted,
@@ -139,10 +139,10 @@ export function blastRadius(w: Walk, options: BlastOptions = {}): BlastRadius {
     byAgent: [...agents.values()].sort((a, b) => b.records - a.records || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0)),
     decisions: { total: decisions, tainted: taintedDecisions, share: decisions === 0 ? null : taintedDecisions / decisions },
     time: {
-      first: any ? new Date(first).toISOString() : null,
-      last: any ? new Date(last).toISOString() : null,
-      spanMs: any ? last - first : null,
-      lastAfterStartMs: any && earliestStart !== null ? last - earliestStart : null,
+      first: seen ? new Date(first).toISOString() : null,
+      last: seen ? new Date(last).toISOString() : null,
+      spanMs: seen ? last - first : null,
+      lastAfterStartMs: seen && earliestStart !== null ? last - earliestStart : null,
     },
     visited: w.visits.size,
     truncated: [...w.truncated],
