@@ -46,6 +46,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const settler = new Settler(pool, registry, settings.pendingWaitMs, log);
   settler.start();
   const stats = new IngestStats();
+  const startedAt = new Date().toISOString();
   const keyDigests = settings.ingestKeys.map(digest);
   let inflight = 0;
 
@@ -59,7 +60,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url?.split("?")[0] ?? "";
     if (url === "/healthz" && req.method === "GET") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", inflight }));
+      // Liveness for anyone; the counters only for holders of an ingest key.
+      const body = authorized(req.headers.authorization, keyDigests) ? { status: "ok", inflight, since: startedAt, ...stats.toJSON() } : { status: "ok" };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       return;
     }
     if (url !== "/v1/traces") {
@@ -90,7 +93,6 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       return sendError(res, format, new FirebreakError("too_many_requests", "Collector at capacity; retry after the delay in Retry-After."));
     }
     inflight++;
-    const started = process.hrtime.bigint();
     try {
       const raw = await readRequestBody(req, {
         maxBytes: settings.maxBodyBytes,
@@ -118,7 +120,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         res.setHeader("retry-after", "5");
         return sendError(res, format, new FirebreakError("unavailable", "Storage unavailable; the batch was not stored. Retry after the delay in Retry-After."));
       }
-      stats.recordBatch(outcome, Number(process.hrtime.bigint() - started) / 1e6);
+      stats.recordBatch(outcome);
       const rejected = decoded.rejected.length;
       const message = summarize(outcome, decoded.rejected);
       res.writeHead(200, { "content-type": contentTypeFor(format) });

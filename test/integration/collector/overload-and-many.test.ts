@@ -72,3 +72,22 @@ describe("several collectors, one database", () => {
     expect(rows.filter((r) => r.verdicts.includes("replay"))).toHaveLength(6);
   });
 });
+
+describe("health", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, snapshot);
+  });
+  afterAll(async () => h.close());
+
+  it("answers liveness to anyone and its counters only to an ingest key", async () => {
+    const health = h.url.replace("/v1/traces", "/healthz");
+    expect(await (await fetch(health)).json()).toEqual({ status: "ok" });
+    const exporter = exporterFor(h.url, TOKEN);
+    expect((await exportSpans(exporter, spansFor([makeSignedRecord({ timestamp: new Date().toISOString() })]))).ok).toBe(true);
+    await exporter.shutdown();
+    const full = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number; batches: number };
+    expect(full.records).toBe(1);
+    expect(full.batches).toBe(1);
+  });
+});
