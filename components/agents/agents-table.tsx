@@ -1,16 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { failureEntries, formatCount } from "@/lib/view/format.ts";
 import { windowPhrase, type WindowKey } from "@/lib/view/window.ts";
 import { agentsSummaryQuery } from "../queries.ts";
 import { Panel } from "../ui/panel.tsx";
-import { ShareBar } from "../ui/share-bar.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
-import { TimeCell } from "../ui/time-cell.tsx";
 import { useNow } from "../ui/use-now.ts";
-import { VerdictChips } from "../ui/verdict-chip.tsx";
+import { VerificationCells } from "../ui/verification-cells.tsx";
 import { AgentBadges } from "./agent-badges.tsx";
 import { NoRecordsYet } from "../overview/no-records-yet.tsx";
 
@@ -53,16 +50,7 @@ export function AgentsTable({ window, collectorUrl }: { window: WindowKey; colle
                 <Td>
                   <AgentBadges registered={a.registered} attested={a.attested} />
                 </Td>
-                <Td className="text-right tabular-nums">{formatCount(a.sent)}</Td>
-                <Td>
-                  <ShareBar share={a.verifiedShare} />
-                </Td>
-                <Td>
-                  <VerdictChips entries={failureEntries(a.byVerdict)} />
-                </Td>
-                <Td>
-                  <TimeCell iso={a.lastSeen} now={now} />
-                </Td>
+                <VerificationCells count={a.sent} verifiedShare={a.verifiedShare} byVerdict={a.byVerdict} lastSeen={a.lastSeen} now={now} />
               </tr>
             ))}
           </tbody>

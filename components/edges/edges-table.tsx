@@ -1,17 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { failureEntries, formatCount } from "@/lib/view/format.ts";
 import { windowPhrase, type WindowKey } from "@/lib/view/window.ts";
 import { edgesQuery } from "../queries.ts";
 import { ArrowRightIcon, OverviewIcon } from "../ui/icons.tsx";
 import { Panel } from "../ui/panel.tsx";
-import { ShareBar } from "../ui/share-bar.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
-import { TimeCell } from "../ui/time-cell.tsx";
 import { useNow } from "../ui/use-now.ts";
-import { VerdictChips } from "../ui/verdict-chip.tsx";
+import { VerificationCells } from "../ui/verification-cells.tsx";
 
 export function EdgesTable({ window }: { window: WindowKey }) {
   const q = useQuery(edgesQuery(window));
@@ -48,16 +45,7 @@ export function EdgesTable({ window }: { window: WindowKey }) {
                     <span className="font-medium">{e.receiver}</span>
                   </span>
                 </Td>
-                <Td className="text-right tabular-nums">{formatCount(e.total)}</Td>
-                <Td>
-                  <ShareBar share={e.verifiedShare} />
-                </Td>
-                <Td>
-                  <VerdictChips entries={failureEntries(e.byVerdict)} />
-                </Td>
-                <Td>
-                  <TimeCell iso={e.lastSeen} now={now} />
-                </Td>
+                <VerificationCells count={e.total} verifiedShare={e.verifiedShare} byVerdict={e.byVerdict} lastSeen={e.lastSeen} now={now} />
               </tr>
             ))}
           </tbody>
