@@ -80,12 +80,13 @@ function markReplays(
   }
 }
 
+// Ids in the batch are fetched too: a replayed copy in the batch shares its id
+// with a verified original already stored, and the original is what a child means.
 function referencedIds(records: RecordRow[]): string[] {
-  const inBatch = new Set(records.map((r) => r.recordId));
   const ids = new Set<string>();
   for (const r of records) {
-    for (const id of r.authority) if (!inBatch.has(id)) ids.add(id);
-    for (const id of r.parents) if (!inBatch.has(id)) ids.add(id);
+    for (const id of r.authority) ids.add(id);
+    for (const id of r.parents) ids.add(id);
   }
   return [...ids];
 }
@@ -95,7 +96,11 @@ function applyAuthority(records: RecordRow[], stored: Map<string, StoredSummary[
   // so a parent in the batch is judged before its children.
   const batch = new Map<string, StoredSummary[]>();
   const order = [...records].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  const lookup: SummaryLookup = (id) => batch.get(id) ?? stored.get(id);
+  const lookup: SummaryLookup = (id) => {
+    const here = batch.get(id);
+    const before = stored.get(id);
+    return here && before ? [...before, ...here] : (here ?? before);
+  };
   for (const r of order) {
     const result = judgeAuthority(r, lookup, snapshot);
     for (const v of result.verdicts) addVerdict(r, v);

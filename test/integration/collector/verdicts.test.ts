@@ -130,6 +130,18 @@ describe("verdicts at the door", () => {
     expect((await h.records("record_id = $1", [first.id]))[0]!.verdicts).toEqual(["verified"]);
   });
 
+  it("a replayed copy sent in the same batch as a child of the original does not break the child's authority", async () => {
+    const first = makeSignedRecord(quote());
+    await sendRecords(h.url, TOKEN, [first]);
+    // Sent again in a new span, the copy is a replay (same id and nonce); the
+    // child names the id, and the verified original already stored is the parent it means.
+    const child = makeSignedRecord({ kind: "message", agent: "recommender", to: ["executor"], intent: "OrderRequest", payload: "{}", parents: [first.id], authority: [request.id], timestamp: now() });
+    await sendRecords(h.url, TOKEN, [first, child]);
+    const copies = await h.records("record_id = $1", [first.id]);
+    expect(copies.map((r) => r.verdicts).sort()).toEqual([["replay"], ["verified"]]);
+    expect((await h.records("record_id = $1", [child.id]))[0]!.verdicts).toEqual(["verified"]);
+  });
+
   it("stale and future", async () => {
     expect(await verdictsOf(makeSignedRecord(quote({ timestamp: now(-10 * 60_000) })))).toContain("stale");
     expect(await verdictsOf(makeSignedRecord(quote({ timestamp: now(10 * 60_000) })))).toContain("future");
