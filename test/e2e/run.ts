@@ -3,73 +3,27 @@
 // `npm run test:e2e`). Prints `e2e: N passed, M failed` last and exits
 // non-zero on any failure; child processes are stopped on every path out.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { AgentsSummaryResponse, EdgesResponse, RecordDetail, RecordsPage } from "../../lib/api/views.ts";
 import { EXPECTED, dashboardScenario } from "../fixtures/dashboard-scenario.ts";
 import { insertStoredAgents, insertStoredRecords } from "../fixtures/stored-records.ts";
 import { ROOT, build, buildReason, freePort, startDatabase, startNext, type Child } from "./harness.ts";
+import { SCREENSHOTS, TOKEN, WAIT_MS, apiFetch, check, gone, results, row, see, shot, type Suite } from "./kit.ts";
 import { spawnReady } from "../../lib/process/spawn-ready.ts";
 import { makeSignedRecord } from "../fixtures/records.ts";
 import { makeAgent } from "../fixtures/registry.ts";
 import { sendRecords } from "../helpers/otlp-client.ts";
 
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
-const TOKEN = `fbk_e2e_${Date.now().toString(36)}_0123456789abcdef`;
-const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
-const WAIT_MS = 15_000;
 
-const results: { name: string; ok: boolean; error?: string }[] = [];
 const children: Child[] = [];
 let browser: Browser | null = null;
 let dataDir: string | null = null;
-
-async function check(name: string, fn: () => Promise<void>): Promise<void> {
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    results.push({ name, ok: false, error: message });
-    console.log(`  FAIL ${name}\n       ${message.split("\n").join("\n       ")}`);
-  }
-}
-
-/** Waits until the locator is visible; the description says what was expected when it is not. */
-async function see(locator: Locator, what: string): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: "visible", timeout: WAIT_MS });
-  } catch {
-    throw new Error(`expected to see ${what}`);
-  }
-}
-
-async function gone(locator: Locator, what: string): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: "detached", timeout: WAIT_MS });
-  } catch {
-    throw new Error(`expected ${what} to be absent`);
-  }
-}
-
-const row = (page: Page, attr: "data-agent" | "data-edge" | "data-record", key: string): Locator => page.locator(`tr[${attr}="${key}"]`);
-
-async function shot(page: Page, name: string): Promise<void> {
-  // Let the live queries settle so a screenshot never catches a spinner.
-  await page.waitForLoadState("networkidle").catch(() => {});
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function apiFetch(baseUrl: string, pathname: string, init: RequestInit & { bearer?: boolean } = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.bearer) headers.set("authorization", `Bearer ${TOKEN}`);
-  return fetch(`${baseUrl}${pathname}`, { ...init, headers });
-}
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set FIREBREAK_CHROMIUM)`);
@@ -316,6 +270,15 @@ async function main(): Promise<void> {
     await see(row(page, "data-edge", "live-sender->live-receiver"), "the live edge");
     await shot(page, "overview-live-light");
   });
+
+  // Screens beyond the first cut bring their own checks, run in file-name order.
+  const suiteDir = path.join(ROOT, "test", "e2e", "suites");
+  const suiteFiles = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith(".ts")).sort() : [];
+  for (const file of suiteFiles) {
+    console.log(`e2e: suite ${file}`);
+    const mod = (await import(pathToFileURL(path.join(suiteDir, file)).href)) as { default: Suite };
+    await mod.default({ base, page, context, db, databaseUrl: database.url, scenario, children });
+  }
 
   await check("signing out returns to /login and the dashboard stays closed", async () => {
     await page.goto("/");
