@@ -7,10 +7,10 @@ import type { EdgeBreaker, EdgeTransition } from "../engine/breaker/edge-breaker
 import type { BreakerCause, BreakerStateName } from "../engine/breaker/states.ts";
 import type { Edge } from "../engine/breaker/config.ts";
 import { z } from "zod";
-import { DETECTORS, type Finding } from "../engine/detectors/finding.ts";
+import { FINDING_KINDS, type Finding } from "../engine/detectors/finding.ts";
 
 const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
-const DetectorNameSchema = z.enum(DETECTORS);
+const DetectorNameSchema = z.enum(FINDING_KINDS);
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -163,16 +163,20 @@ export async function redActionContext(q: Queryable, since: Date): Promise<{ red
 
 // ---------------------------------------------------------------- findings
 
-export async function insertFindings(q: Queryable, findings: readonly Finding[]): Promise<number> {
-  if (findings.length === 0) return 0;
-  const res = await q.query(
-    `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts)
-     SELECT f.detector, f."recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, to_timestamp(f.at / 1000.0)
-       FROM jsonb_to_recordset($1::jsonb) AS f(detector text, "recordId" text, agent text, subject text, score double precision,
-            explanation text, params jsonb, evidence text[], at double precision)`,
-    [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null })))],
+/** Stores findings (with their reach and impact when scored); returns their ids in order. */
+export async function insertFindings(q: Queryable, findings: readonly (Finding & { reach?: number; impact?: number })[]): Promise<string[]> {
+  if (findings.length === 0) return [];
+  const res = await q.query<{ id: string }>(
+    `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts, reach, impact)
+     SELECT f.detector, f."recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, to_timestamp(f.at / 1000.0), f.reach, f.impact
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (detector text, "recordId" text, agent text, subject text, score double precision,
+            explanation text, params jsonb, evidence text[], at double precision, reach integer, impact double precision))
+            WITH ORDINALITY AS f(detector, "recordId", agent, subject, score, explanation, params, evidence, at, reach, impact, n)
+      ORDER BY f.n
+     RETURNING id::text`,
+    [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null, reach: f.reach ?? null, impact: f.impact ?? null })))],
   );
-  return res.rowCount ?? 0;
+  return res.rows.map((r) => r.id);
 }
 
 export interface StoredFinding extends Omit<Finding, "at" | "score"> {

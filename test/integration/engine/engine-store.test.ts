@@ -133,7 +133,7 @@ describe("engine store", () => {
       at: T,
     };
     const noScore: Finding = { ...finding, detector: "new_edge", recordId: null, score: Number.NaN, subject: "a -> b", explanation: "new edge a -> b", params: {}, evidence: ["x", "y"] };
-    expect(await insertFindings(pool, [finding, noScore])).toBe(2);
+    expect(await insertFindings(pool, [finding, noScore])).toHaveLength(2);
     const listed = await listFindings(pool);
     expect(listed.map((f) => [f.detector, f.recordId, f.score, f.params, f.evidence])).toEqual([
       ["new_edge", null, null, {}, ["x", "y"]],

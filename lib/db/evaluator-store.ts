@@ -1,0 +1,148 @@
+// What the engine's evaluation loop reads and writes: its cursor over the
+// records table, the new records after it, the history of agents it has not
+// seen since it started, and the depth of parents it never saw.
+import type pg from "pg";
+import type { EvalRecord } from "../engine/evaluator/evaluate-batch.ts";
+import type { CachedRecord } from "../engine/evaluator/history-cache.ts";
+import type { Queryable } from "./engine-store.ts";
+
+export interface EngineCursor {
+  txId: string;
+  seq: string;
+}
+
+/** One loop at a time per database: the lock is held until the transaction ends. */
+export async function tryEngineLock(tx: pg.PoolClient): Promise<boolean> {
+  const r = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended('firebreak.engine', 7340)) AS ok");
+  return r.rows[0]?.ok === true;
+}
+
+export async function readCursor(q: Queryable, name: string): Promise<EngineCursor> {
+  const r = await q.query<{ tx_id: string; seq: string }>("SELECT tx_id::text, seq::text FROM engine_cursors WHERE name = $1", [name]);
+  return r.rows[0] ? { txId: r.rows[0].tx_id, seq: r.rows[0].seq } : { txId: "0", seq: "0" };
+}
+
+export async function writeCursor(q: Queryable, name: string, c: EngineCursor): Promise<void> {
+  await q.query(
+    `INSERT INTO engine_cursors (name, tx_id, seq, updated_at) VALUES ($1, $2::xid8, $3::bigint, now())
+     ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`,
+    [name, c.txId, c.seq],
+  );
+}
+
+interface RecordRow {
+  seq: string;
+  tx_id: string;
+  record_id: string;
+  kind: string;
+  agent: string;
+  receivers: string[] | null;
+  intent: string | null;
+  ts: Date;
+  payload: string | null;
+  verdicts: string[] | null;
+  verified: boolean;
+  parents: string[] | null;
+  received_at: Date;
+}
+
+/** Payloads larger than this are not parsed for numbers: a detector needs fields, not megabytes. */
+export const MAX_PAYLOAD_PARSE = 64 * 1024;
+
+export function parsePayload(text: string | null): unknown {
+  if (text === null || text.length > MAX_PAYLOAD_PARSE) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const toEval = (r: RecordRow): EvalRecord & { txId: string } => ({
+  seq: r.seq,
+  txId: r.tx_id,
+  recordId: r.record_id,
+  kind: r.kind,
+  agent: r.agent,
+  receivers: r.receivers ?? [],
+  intent: r.intent,
+  at: r.ts.getTime(),
+  payload: parsePayload(r.payload),
+  verified: r.verified,
+  verdicts: r.verdicts ?? [],
+  parents: r.parents ?? [],
+  receivedAt: r.received_at.getTime(),
+});
+
+const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, intent, ts, payload, verdicts, verified, parents, received_at";
+
+/**
+ * Records after the cursor, in (tx_id, seq) order, from transactions older
+ * than every transaction still running: nothing stored later can sort before
+ * what this returns.
+ */
+export async function recordsAfter(q: Queryable, after: EngineCursor, limit: number): Promise<(EvalRecord & { txId: string })[]> {
+  const r = await q.query<RecordRow>(
+    `SELECT ${COLUMNS} FROM records
+      WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY tx_id, seq LIMIT $3`,
+    [after.txId, after.seq, limit],
+  );
+  return r.rows.map(toEval);
+}
+
+/** Records stored but not yet read by the loop (for lag and health). */
+export async function backlog(q: Queryable, after: EngineCursor): Promise<number> {
+  const r = await q.query<{ n: string }>("SELECT count(*)::text AS n FROM records WHERE (tx_id, seq) > ($1::xid8, $2::bigint)", [after.txId, after.seq]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * The latest records of each agent up to the cursor, newest `perAgent` within
+ * `sinceMs`; whether each was found anomalous comes from the findings table.
+ */
+export async function agentHistory(q: Queryable, agents: readonly string[], before: EngineCursor, since: Date, perAgent: number): Promise<CachedRecord[]> {
+  if (agents.length === 0) return [];
+  const r = await q.query<RecordRow & { anomalous: boolean }>(
+    `SELECT h.*, EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.record_id = h.record_id
+                           AND f.detector IN ('semantic_deviation', 'feedback_loop')) AS anomalous
+       FROM unnest($1::text[]) AS a(agent)
+       CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM records r
+          WHERE r.agent = a.agent AND r.ts >= $4 AND (r.tx_id, r.seq) <= ($2::xid8, $3::bigint)
+          ORDER BY r.ts DESC LIMIT $5) h`,
+    [agents, before.txId, before.seq, since, perAgent],
+  );
+  return r.rows.map((row) => ({ ...toEval(row), anomalous: row.anomalous }));
+}
+
+/**
+ * Depth from the root request of records the loop never saw, following
+ * `parent` edges upward at most `maxHops` levels: past the cap the exact
+ * number no longer matters. Null when no request is reached within the bound.
+ */
+export async function storedDepths(q: Queryable, ids: readonly string[], maxHops: number): Promise<Map<string, number | null>> {
+  const out = new Map<string, number | null>();
+  if (ids.length === 0) return out;
+  const r = await q.query<{ start: string; depth: number | null }>(
+    `WITH RECURSIVE up(start, id, hops) AS (
+        SELECT s, s, 0 FROM unnest($1::text[]) AS s
+        UNION
+        SELECT up.start, e.parent_id, up.hops + 1
+          FROM up JOIN record_edges e ON e.child_id = up.id AND e.kind = 'parent'
+         WHERE up.hops < $2
+     )
+     SELECT up.start, max(up.hops) FILTER (WHERE EXISTS (SELECT 1 FROM records r WHERE r.record_id = up.id AND r.kind = 'request')) AS depth
+       FROM up GROUP BY up.start`,
+    [ids, maxHops],
+  );
+  for (const row of r.rows) out.set(row.start, row.depth);
+  for (const id of ids) if (!out.has(id)) out.set(id, null);
+  return out;
+}
+
+/** Every agent-to-agent edge the breakers know: the graph reach is measured on. */
+export async function knownEdges(q: Queryable): Promise<{ sender: string; receiver: string }[]> {
+  const r = await q.query<{ sender: string; receiver: string }>("SELECT sender, receiver FROM breaker_states");
+  return r.rows;
+}

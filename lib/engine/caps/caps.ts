@@ -1,0 +1,183 @@
+// Caps and limits: hard bounds on how far and how fast work may spread,
+// checked per record and per cycle. A cascade travels as valid traffic; caps
+// stop it from travelling far or fast whatever the detectors think of it.
+//
+// - receivers: at most `maxReceivers` receivers on one message;
+// - depth: at most `maxDepth` hops from the human request at the root of the
+//   record's chain (a request is depth 0, its direct children 1, ...);
+// - messages per cycle: at most `maxMessagesPerCycle` messages from one agent
+//   in one cycle (cycles are aligned to the epoch, `cycleMs` long, so the
+//   finding can name the exact cycle);
+// - concurrent fan-outs: at most `maxConcurrentFanOuts` fan-out messages (two
+//   or more receivers) from one agent in flight at once, where a fan-out is
+//   in flight for `cycleMs` after it was sent.
+//
+// Per-record caps report every violating record. Per-cycle caps report once
+// per agent and cap, then stay quiet for `cooldownMs`, so one runaway agent
+// does not bury everything else; the records over the limit meanwhile are
+// still named as evidence when the cap reports again.
+import { z } from "zod";
+import { duration, fmt } from "../detectors/explain.ts";
+import type { Finding, WindowRecord } from "../detectors/finding.ts";
+
+export const CapsParams = z
+  .object({
+    maxReceivers: z.number().int().min(1).default(3),
+    maxDepth: z.number().int().min(1).default(5),
+    maxMessagesPerCycle: z.number().int().min(1).default(20),
+    maxConcurrentFanOuts: z.number().int().min(1).default(5),
+    cycleMs: z.number().int().positive().default(60_000),
+    cooldownMs: z.number().int().nonnegative().default(300_000),
+  })
+  .strict();
+export type CapsParams = z.infer<typeof CapsParams>;
+
+export interface CapsInput {
+  /** The agent's earlier records (any verdict): what the per-cycle counts start from. */
+  history: readonly WindowRecord[];
+  /** Records to judge, in time order. */
+  recent: readonly WindowRecord[];
+  /** Hops from the root request, when known (null: the chain could not be followed). */
+  depthOf: (recordId: string) => number | null;
+  /** When each (agent, cap) last reported, ms; updated in place. */
+  lastReported: Map<string, number>;
+}
+
+const isMessage = (r: WindowRecord): boolean => r.kind === "message" && r.receivers.length > 0;
+
+export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): Finding[] {
+  const p = CapsParams.parse(params);
+  const out: Finding[] = [];
+  const shared = { maxReceivers: p.maxReceivers, maxDepth: p.maxDepth, maxMessagesPerCycle: p.maxMessagesPerCycle, maxConcurrentFanOuts: p.maxConcurrentFanOuts, cycleMs: p.cycleMs, cooldownMs: p.cooldownMs };
+
+  for (const r of input.recent) {
+    const receivers = new Set(r.receivers).size;
+    if (isMessage(r) && receivers > p.maxReceivers) {
+      out.push({
+        detector: "cap_receivers",
+        recordId: r.recordId,
+        agent: r.agent,
+        subject: `${r.intent ?? r.kind} receivers`,
+        score: receivers / p.maxReceivers,
+        explanation: `${r.agent} sent ${r.intent ?? "a message"} to ${receivers} receivers (limit ${p.maxReceivers})`,
+        params: { ...shared, value: receivers },
+        evidence: [r.recordId],
+        at: r.at,
+      });
+    }
+    const depth = input.depthOf(r.recordId);
+    if (depth !== null && depth > p.maxDepth) {
+      out.push({
+        detector: "cap_depth",
+        recordId: r.recordId,
+        agent: r.agent,
+        subject: `${r.intent ?? r.kind} depth`,
+        score: depth / p.maxDepth,
+        explanation: `${r.agent}'s ${r.kind} ${r.intent ?? ""} is ${depth} hops from the human request (limit ${p.maxDepth})`.replace("  ", " "),
+        params: { ...shared, value: depth },
+        evidence: [r.recordId],
+        at: r.at,
+      });
+    }
+  }
+
+  const byAgent = new Map<string, { history: WindowRecord[]; recent: WindowRecord[] }>();
+  const bucket = (agent: string) => {
+    let b = byAgent.get(agent);
+    if (!b) byAgent.set(agent, (b = { history: [], recent: [] }));
+    return b;
+  };
+  for (const r of input.recent) if (isMessage(r)) bucket(r.agent).recent.push(r);
+  for (const r of input.history) if (isMessage(r) && byAgent.has(r.agent)) bucket(r.agent).history.push(r);
+
+  for (const [agent, { history, recent }] of byAgent) {
+    out.push(...messagesPerCycle(agent, history, recent, p, shared, input.lastReported));
+    out.push(...concurrentFanOuts(agent, history, recent, p, shared, input.lastReported));
+  }
+  return out;
+}
+
+function cooling(lastReported: Map<string, number>, key: string, at: number, cooldownMs: number): boolean {
+  const last = lastReported.get(key);
+  return last !== undefined && at - last < cooldownMs;
+}
+
+function messagesPerCycle(
+  agent: string,
+  history: readonly WindowRecord[],
+  recent: readonly WindowRecord[],
+  p: CapsParams,
+  shared: Finding["params"],
+  lastReported: Map<string, number>,
+): Finding[] {
+  const out: Finding[] = [];
+  const cycleOf = (at: number) => Math.floor(at / p.cycleMs);
+  const counts = new Map<number, string[]>();
+  const recentIds = new Set(recent.map((r) => r.recordId));
+  for (const r of history) {
+    if (recentIds.has(r.recordId)) continue;
+    const c = cycleOf(r.at);
+    const list = counts.get(c) ?? [];
+    list.push(r.recordId);
+    counts.set(c, list);
+  }
+  const key = `${agent}\u0000cap_messages_per_cycle`;
+  for (const r of recent) {
+    const c = cycleOf(r.at);
+    const list = counts.get(c) ?? [];
+    list.push(r.recordId);
+    counts.set(c, list);
+    if (list.length <= p.maxMessagesPerCycle || cooling(lastReported, key, r.at, p.cooldownMs)) continue;
+    lastReported.set(key, r.at);
+    const start = new Date(c * p.cycleMs).toISOString().slice(11, 19);
+    out.push({
+      detector: "cap_messages_per_cycle",
+      recordId: r.recordId,
+      agent,
+      subject: "messages per cycle",
+      score: list.length / p.maxMessagesPerCycle,
+      explanation: `${agent} sent ${fmt(list.length)} messages in the ${duration(p.cycleMs)} cycle from ${start} UTC (limit ${p.maxMessagesPerCycle})`,
+      params: { ...shared, value: list.length, cycleStart: c * p.cycleMs },
+      evidence: list.slice(p.maxMessagesPerCycle),
+      at: r.at,
+    });
+  }
+  return out;
+}
+
+function concurrentFanOuts(
+  agent: string,
+  history: readonly WindowRecord[],
+  recent: readonly WindowRecord[],
+  p: CapsParams,
+  shared: Finding["params"],
+  lastReported: Map<string, number>,
+): Finding[] {
+  const out: Finding[] = [];
+  const isFanOut = (r: WindowRecord) => new Set(r.receivers).size >= 2;
+  const recentIds = new Set(recent.map((r) => r.recordId));
+  // In flight: fan-outs sent within the last cycleMs (two pointers over time).
+  const inFlight: WindowRecord[] = history.filter((r) => isFanOut(r) && !recentIds.has(r.recordId));
+  const key = `${agent}\u0000cap_concurrent_fan_outs`;
+  let head = 0;
+  for (const r of recent) {
+    if (!isFanOut(r)) continue;
+    inFlight.push(r);
+    while (head < inFlight.length && inFlight[head]!.at <= r.at - p.cycleMs) head++;
+    const open = inFlight.length - head;
+    if (open <= p.maxConcurrentFanOuts || cooling(lastReported, key, r.at, p.cooldownMs)) continue;
+    lastReported.set(key, r.at);
+    out.push({
+      detector: "cap_concurrent_fan_outs",
+      recordId: r.recordId,
+      agent,
+      subject: "concurrent fan-outs",
+      score: open / p.maxConcurrentFanOuts,
+      explanation: `${agent} had ${open} fan-out messages in flight within ${duration(p.cycleMs)} (limit ${p.maxConcurrentFanOuts})`,
+      params: { ...shared, value: open },
+      evidence: inFlight.slice(head + p.maxConcurrentFanOuts).map((x) => x.recordId),
+      at: r.at,
+    });
+  }
+  return out;
+}

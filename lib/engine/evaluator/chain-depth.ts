@@ -1,0 +1,59 @@
+// Hops from the human request at the root of a record's chain, for the depth
+// cap. A request is depth 0; any other record is one more than the deepest of
+// its parents. Depths are remembered for recent records (a bounded map, the
+// oldest forgotten first); a parent the engine has not seen is looked up in
+// storage by the caller and handed in with `remember`.
+
+export interface DepthFacts {
+  recordId: string;
+  kind: string;
+  parents: readonly string[];
+}
+
+export class ChainDepth {
+  private readonly depths = new Map<string, number | null>();
+
+  constructor(private readonly capacity = 500_000) {}
+
+  get(recordId: string): number | null | undefined {
+    return this.depths.get(recordId);
+  }
+
+  remember(recordId: string, depth: number | null): void {
+    if (this.depths.has(recordId)) this.depths.delete(recordId);
+    this.depths.set(recordId, depth);
+    // A Map iterates in insertion order: the first keys are the oldest.
+    while (this.depths.size > this.capacity) this.depths.delete(this.depths.keys().next().value!);
+  }
+
+  /** Parents of these records whose depth is not known yet. */
+  missingParents(records: readonly DepthFacts[]): string[] {
+    const inBatch = new Set(records.map((r) => r.recordId));
+    const out = new Set<string>();
+    for (const r of records) for (const p of r.parents) if (!inBatch.has(p) && !this.depths.has(p)) out.add(p);
+    return [...out];
+  }
+
+  /**
+   * Depth of each record, in the order given (parents in the same batch come
+   * first when the batch is in storage order). Null when no parent has a
+   * known depth: the chain cannot be followed to a request.
+   */
+  assign(records: readonly DepthFacts[]): Map<string, number | null> {
+    const out = new Map<string, number | null>();
+    for (const r of records) {
+      let depth: number | null;
+      if (r.kind === "request") depth = 0;
+      else {
+        depth = null;
+        for (const p of r.parents) {
+          const d = out.get(p) ?? this.depths.get(p) ?? null;
+          if (d !== null && (depth === null || d + 1 > depth)) depth = d + 1;
+        }
+      }
+      out.set(r.recordId, depth);
+      this.remember(r.recordId, depth);
+    }
+    return out;
+  }
+}

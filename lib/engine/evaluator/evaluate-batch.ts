@@ -1,0 +1,88 @@
+// One batch of newly stored records through the engine's judgement, as a
+// pure function: detectors and caps produce findings, findings make records
+// anomalous, and every message becomes an observation for its edges'
+// breakers. The caller does the I/O (lib/engine/evaluator/evaluator.ts).
+import { z } from "zod";
+import { CapsParams, checkCaps } from "../caps/caps.ts";
+import type { ObservedRecord } from "../breaker/edge-breakers.ts";
+import type { Finding, WindowRecord } from "../detectors/finding.ts";
+import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
+import type { CachedRecord } from "./history-cache.ts";
+import { impactOf, type AgentGraph } from "./impact.ts";
+import { verificationFindings } from "./verification-findings.ts";
+
+export const EngineParams = z
+  .object({
+    detectors: DetectorParams.default(DetectorParams.parse({})),
+    caps: CapsParams.partial().default({}),
+  })
+  .strict();
+export type EngineParams = z.infer<typeof EngineParams>;
+
+export interface EvalRecord extends WindowRecord {
+  seq: string;
+  verified: boolean;
+  verdicts: readonly string[];
+  parents: readonly string[];
+  /** When the collector stored it, ms. */
+  receivedAt: number;
+}
+
+export interface ScoredFinding extends Finding {
+  reach: number;
+  impact: number;
+}
+
+export interface BatchInput {
+  recent: readonly EvalRecord[];
+  /** Earlier records of the batch's agents and the recent message graph (CachedRecord.anomalous kept). */
+  history: readonly CachedRecord[];
+  depthOf: (recordId: string) => number | null;
+  graph: AgentGraph;
+  /** Per-cycle cap cooldowns; updated in place. */
+  lastReported: Map<string, number>;
+  params: EngineParams;
+}
+
+export interface BatchResult {
+  findings: ScoredFinding[];
+  /** Records some detector or cap named. */
+  anomalous: Set<string>;
+  /** Records whose values must stay out of future baselines. */
+  poisoned: Set<string>;
+  observed: ObservedRecord[];
+}
+
+/** Findings whose record's values are not normal and must not become the baseline. */
+const POISONS_BASELINE: ReadonlySet<string> = new Set(["semantic_deviation", "feedback_loop"]);
+
+export function evaluateBatch(input: BatchInput): BatchResult {
+  for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
+
+  const baseline = input.history.filter((r) => !r.anomalous);
+  const detected = runDetectors({ history: baseline, recent: input.recent }, input.params.detectors);
+  const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported }, input.params.caps);
+  const anomalous = new Set<string>();
+  const poisoned = new Set<string>();
+  for (const f of [...detected, ...capped]) {
+    if (f.recordId === null) continue;
+    anomalous.add(f.recordId);
+    if (POISONS_BASELINE.has(f.detector)) for (const id of f.evidence.length > 0 ? f.evidence : [f.recordId]) poisoned.add(id);
+  }
+  const verification = verificationFindings(input.recent);
+
+  const reachOf = new Map<string, number>();
+  const findings = [...detected, ...capped, ...verification].map((f): ScoredFinding => {
+    let reach = 0;
+    if (f.agent !== null) {
+      reach = reachOf.get(f.agent) ?? input.graph.reach(f.agent);
+      reachOf.set(f.agent, reach);
+    }
+    return { ...f, reach, impact: impactOf(f.score, reach) };
+  });
+
+  const observed = input.recent
+    .filter((r) => r.kind === "message" && r.receivers.length > 0)
+    .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
+  return { findings, anomalous, poisoned, observed };
+}
