@@ -83,9 +83,10 @@ const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, inte
  */
 export async function recordsAfter(q: Queryable, after: EngineCursor, limit: number): Promise<(EvalRecord & { txId: string })[]> {
   const r = await q.query<RecordRow>(
-    `SELECT ${COLUMNS} FROM records
-      WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY tx_id, seq LIMIT $3`,
+    // Qualified: a bare `seq` in ORDER BY would name the text output column.
+    `SELECT ${COLUMNS} FROM records r
+      WHERE (r.tx_id, r.seq) > ($1::xid8, $2::bigint) AND r.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY r.tx_id, r.seq LIMIT $3`,
     [after.txId, after.seq, limit],
   );
   return r.rows.map(toEval);

@@ -28,13 +28,13 @@ export type BreakerInput =
   | { type: "tick"; at: number }
   /** The kill switch. */
   | { type: "force_open"; at: number; actor: string; reason: string }
-  | { type: "release"; at: number; actor: string }
+  | { type: "release"; at: number; actor: string; reason?: string }
   /** Dry run: measure, never block. */
-  | { type: "dry_run"; at: number; actor: string }
-  | { type: "enforce"; at: number; actor: string }
+  | { type: "dry_run"; at: number; actor: string; reason?: string }
+  | { type: "enforce"; at: number; actor: string; reason?: string }
   /** A human review of a breaker that waits for one. */
   | { type: "review"; at: number; actor: string; decision: "release" | "keep_open"; note?: string }
-  | { type: "reset"; at: number; actor: string };
+  | { type: "reset"; at: number; actor: string; reason?: string };
 
 export interface BreakerTransition {
   from: BreakerStateName;
@@ -87,6 +87,8 @@ export function step(machine: BreakerMachine, input: BreakerInput, ctx: StepCont
   const opened = (): BreakerMachine => ({ state: "OPEN", since: input.at, until: input.at + ctx.config.openMs, awaitingReview: ctx.reviewRequired });
   const halfOpen = (): BreakerMachine => ({ state: "HALF_OPEN", since: input.at, probesLeft: ctx.config.halfOpenProbes });
   const actor = "actor" in input ? input.actor : null;
+  // The stored event is the audit trail of a human action, so it keeps why it was taken.
+  const because = "reason" in input && input.reason && input.type !== "force_open" ? ` (${input.reason})` : "";
 
   // The open period is checked whenever anything happens, so no timer is needed.
   if (current.state === "OPEN" && !current.awaitingReview && input.at >= current.until) {
@@ -136,18 +138,18 @@ export function step(machine: BreakerMachine, input: BreakerInput, ctx: StepCont
 
     case "release":
       if (current.state !== "FORCED_OPEN") return result(null, `only the kill switch is released; the breaker is ${current.state}`);
-      go(closed(), "released", "kill switch released", [], actor);
+      go(closed(), "released", `kill switch released${because}`, [], actor);
       return result();
 
     case "dry_run":
       if (current.state === "METRICS_ONLY") return result(null, "already in dry run");
       if (current.state === "FORCED_OPEN") return result(null, "release the kill switch first");
-      go({ state: "METRICS_ONLY", since: input.at, window: emptyWindow(), streak: noStreak(), wouldHaveTripped: 0 }, "dry_run", "dry run: measuring, never blocking", [], actor);
+      go({ state: "METRICS_ONLY", since: input.at, window: emptyWindow(), streak: noStreak(), wouldHaveTripped: 0 }, "dry_run", `dry run: measuring, never blocking${because}`, [], actor);
       return result();
 
     case "enforce":
       if (current.state !== "METRICS_ONLY") return result(null, `not in dry run; the breaker is ${current.state}`);
-      go(closed(), "enforced", "enforcing again", [], actor);
+      go(closed(), "enforced", `enforcing again${because}`, [], actor);
       return result();
 
     case "review": {
@@ -160,8 +162,8 @@ export function step(machine: BreakerMachine, input: BreakerInput, ctx: StepCont
 
     case "reset":
       if (current.state === "FORCED_OPEN") return result(null, "the kill switch is released, not reset");
-      if (current.state === "METRICS_ONLY") go({ ...current, since: input.at, window: emptyWindow(), streak: noStreak(), wouldHaveTripped: 0 }, "reset", "dry-run window cleared", [], actor);
-      else go(closed(), "reset", "reset to closed by hand", [], actor);
+      if (current.state === "METRICS_ONLY") go({ ...current, since: input.at, window: emptyWindow(), streak: noStreak(), wouldHaveTripped: 0 }, "reset", `dry-run window cleared${because}`, [], actor);
+      else go(closed(), "reset", `reset to closed by hand${because}`, [], actor);
       return result();
   }
 }

@@ -67,6 +67,13 @@ export class HistoryCache {
     return out;
   }
 
+  /** Forgets everything: the next batch reloads its agents from storage. */
+  clear(): void {
+    this.byAgent.clear();
+    this.loaded.clear();
+    this.newest = Number.NEGATIVE_INFINITY;
+  }
+
   get size(): number {
     let n = 0;
     for (const list of this.byAgent.values()) n += list.length;

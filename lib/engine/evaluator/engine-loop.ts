@@ -1,0 +1,75 @@
+// Runs the evaluator continuously: a pass whenever records are waiting (back
+// to back while a backlog lasts), breaker timers once a second, and a pause
+// after an error so a database outage is not a busy loop.
+import type pg from "pg";
+import { Evaluator, type EvaluatorOptions } from "./evaluator.ts";
+import type { LagSummary } from "./lag-stats.ts";
+
+export interface EngineLoopOptions extends EvaluatorOptions {
+  /** Pause between passes when caught up. */
+  idleMs?: number;
+  tickMs?: number;
+  errorBackoffMs?: number;
+}
+
+export interface EngineLoop {
+  evaluator: Evaluator;
+  stats(): { passes: number; records: number; findings: number; transitions: number; errors: number; lastError: string | null; lag: LagSummary };
+  /** Resolves once the loop has stopped (the pass in progress finishes first). */
+  stop(): Promise<void>;
+}
+
+export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}): EngineLoop {
+  const evaluator = new Evaluator(pool, options);
+  const idleMs = options.idleMs ?? 200;
+  const tickMs = options.tickMs ?? 1_000;
+  const backoffMs = options.errorBackoffMs ?? 1_000;
+  const counts = { passes: 0, records: 0, findings: 0, transitions: 0, errors: 0, lastError: null as string | null };
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(t);
+        wake = null;
+        resolve();
+      };
+    });
+
+  const run = async () => {
+    let lastTick = 0;
+    while (!stopping) {
+      try {
+        const res = await evaluator.pass();
+        counts.passes++;
+        counts.records += res.records;
+        counts.findings += res.findings.length;
+        counts.transitions += res.transitions.length;
+        if (Date.now() - lastTick >= tickMs) {
+          lastTick = Date.now();
+          counts.transitions += (await evaluator.tick()).length;
+        }
+        if (!stopping && res.records < (options.batchSize ?? 2_000)) await sleep(idleMs);
+      } catch (err) {
+        counts.errors++;
+        counts.lastError = (err as Error).message;
+        options.log?.(`engine: ${counts.lastError}`);
+        if (!stopping) await sleep(backoffMs);
+      }
+    }
+  };
+  const done = run();
+  return {
+    evaluator,
+    stats: () => ({ ...counts, lag: evaluator.lag.summary() }),
+    async stop() {
+      stopping = true;
+      wake?.();
+      await done;
+    },
+  };
+}

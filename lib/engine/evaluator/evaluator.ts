@@ -1,0 +1,195 @@
+// The engine's evaluation loop against the database. Each pass, in one
+// transaction under an advisory lock (so any number of collectors can run it
+// and exactly one does the work at a time):
+//   read the records stored since the cursor -> evaluate (detectors, caps,
+//   verification findings) -> store findings -> step the breakers of every
+//   edge the messages crossed -> move the cursor -> COMMIT.
+// A process that dies mid-pass rolls all of it back, so no failure is counted
+// twice and no breaker transition is lost. Incident grouping runs after the
+// commit, on the findings the pass stored.
+import type pg from "pg";
+import { withTransaction } from "../../db/ingest-store.ts";
+import { insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
+import { agentHistory, knownEdges, readCursor, recordsAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
+import { BreakerPolicy, type Edge } from "../breaker/config.ts";
+import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } from "../breaker/breaker-runner.ts";
+import { observe, type EdgeTransition } from "../breaker/edge-breakers.ts";
+import { ChainDepth } from "./chain-depth.ts";
+import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batch.ts";
+import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
+import { AgentGraph } from "./impact.ts";
+import { LagStats } from "./lag-stats.ts";
+
+export const CURSOR_NAME = "engine";
+
+export interface EvaluatorOptions {
+  params?: EngineParams;
+  policy?: BreakerPolicy;
+  /** Records per pass. */
+  batchSize?: number;
+  history?: HistoryCacheOptions;
+  /** How far back the feedback-loop detector looks across agents. */
+  loopWindowMs?: number;
+  /** Called with the ids of the findings a pass stored, after it commits. */
+  onFindings?: (ids: string[]) => Promise<void>;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface PassResult {
+  /** False when another process holds the engine lock. */
+  ran: boolean;
+  records: number;
+  findings: ScoredFinding[];
+  findingIds: string[];
+  transitions: EdgeTransition[];
+}
+
+export class Evaluator {
+  readonly lag = new LagStats();
+  private readonly params: EngineParams;
+  private readonly policy: BreakerPolicy;
+  private readonly batchSize: number;
+  private readonly loopWindowMs: number;
+  private readonly cache: HistoryCache;
+  private readonly depth = new ChainDepth();
+  private readonly graph = new AgentGraph();
+  private readonly lastReported = new Map<string, number>();
+  private settings: BreakerSettings | null = null;
+  private settingsAt = 0;
+  private graphLoaded = false;
+  /** The cursor this process's caches are in step with; another process moving it means they are stale. */
+  private knownCursor: EngineCursor | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: EvaluatorOptions = {},
+  ) {
+    this.params = options.params ?? EngineParams.parse({});
+    this.policy = options.policy ?? BreakerPolicy.parse({});
+    this.batchSize = options.batchSize ?? 2_000;
+    this.loopWindowMs = options.loopWindowMs ?? 5 * 60_000;
+    this.cache = new HistoryCache(options.history ?? DEFAULT_HISTORY);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Red-action reachability for the review rule; refreshed once a minute, not per pass. */
+  private async breakerSettings(): Promise<BreakerSettings> {
+    const now = this.now();
+    if (!this.settings || now - this.settingsAt > 60_000) {
+      this.settings = await loadBreakerSettings(this.pool, this.policy, new Date(now - 7 * 86_400_000));
+      this.settingsAt = now;
+    }
+    return this.settings;
+  }
+
+  /** One pass over at most `batchSize` new records. */
+  async pass(): Promise<PassResult> {
+    const settings = await this.breakerSettings();
+    if (!this.graphLoaded) {
+      for (const e of await knownEdges(this.pool)) this.graph.addEdge(e.sender, e.receiver);
+      this.graphLoaded = true;
+    }
+    const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
+      const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
+      if (!(await tryEngineLock(tx))) return none;
+      const cursor = await readCursor(tx, CURSOR_NAME);
+      if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
+      const recent = await recordsAfter(tx, cursor, this.batchSize);
+      if (recent.length === 0) {
+        this.knownCursor = cursor;
+        return { ...none, ran: true, cursor };
+      }
+
+      const agents = new Set(recent.map((r) => r.agent));
+      const cold = this.cache.unloaded(agents);
+      if (cold.length > 0) {
+        const since = new Date(Math.min(...recent.map((r) => r.at)) - (this.options.history ?? DEFAULT_HISTORY).maxAgeMs);
+        const rows = await agentHistory(tx, cold, cursor, since, (this.options.history ?? DEFAULT_HISTORY).maxPerAgent);
+        const byAgent = new Map<string, typeof rows>(cold.map((a) => [a, []]));
+        for (const r of rows) byAgent.get(r.agent)?.push(r);
+        for (const [agent, list] of byAgent) this.cache.load(agent, list);
+      }
+      const missing = this.depth.missingParents(recent);
+      if (missing.length > 0) {
+        const maxHops = (this.params.caps.maxDepth ?? 5) + 1;
+        for (const [id, d] of await storedDepths(tx, missing, maxHops)) this.depth.remember(id, d);
+      }
+      const depths = this.depth.assign(recent);
+
+      const latest = Math.max(...recent.map((r) => r.at));
+      const history = dedupeById([...this.cache.forAgents(agents), ...this.cache.since(latest - this.loopWindowMs)]);
+      const batch = evaluateBatch({
+        recent,
+        history,
+        depthOf: (id) => depths.get(id) ?? this.depth.get(id) ?? null,
+        graph: this.graph,
+        lastReported: this.lastReported,
+        params: this.params,
+      });
+
+      const findingIds = await insertFindings(tx, batch.findings);
+      const edges: Edge[] = [];
+      for (const o of batch.observed) for (const receiver of o.receivers) edges.push({ sender: o.agent, receiver });
+      let transitions: EdgeTransition[] = [];
+      if (edges.length > 0) {
+        const current = await lockBreakers(tx, edges);
+        const observed = observe(current, batch.observed, contextFor(settings));
+        await saveBreakers(tx, [...observed.changed.values()], observed.transitions);
+        transitions = observed.transitions;
+      }
+      const last = recent[recent.length - 1]!;
+      const next = { txId: last.txId, seq: last.seq };
+      await writeCursor(tx, CURSOR_NAME, next);
+      // The caches learn the batch only once it is committed (see `keep`).
+      const keep = () => this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+      const received = recent.map((r) => r.receivedAt);
+      return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, cursor: next, received, keep };
+    });
+    if (!result.ran) {
+      // Another process is evaluating: what this one remembers will go stale.
+      this.knownCursor = null;
+      return result;
+    }
+    result.keep();
+    this.knownCursor = result.cursor;
+    // Lag runs on the wall clock (received_at is the database's), whatever `now` the breakers use.
+    if (result.records > 0) this.lag.addBatch(Date.now(), result.received);
+    if (result.findingIds.length > 0 && this.options.onFindings) {
+      try {
+        await this.options.onFindings(result.findingIds);
+      } catch (err) {
+        this.options.log?.(`engine: grouping findings into incidents failed: ${(err as Error).message}`);
+      }
+    }
+    return { ran: result.ran, records: result.records, findings: result.findings, findingIds: result.findingIds, transitions: result.transitions };
+  }
+
+  /** Open breakers whose period ran out turn half-open without waiting for a record. */
+  async tick(): Promise<EdgeTransition[]> {
+    const res = await tickBreakers(this.pool, this.now(), await this.breakerSettings());
+    return res.transitions;
+  }
+
+  private resetCaches(): void {
+    // Another process evaluated records this one never saw; start the
+    // per-agent history and the cooldowns again from storage.
+    this.cache.clear();
+    this.lastReported.clear();
+  }
+}
+
+function dedupeById<T extends { recordId: string; seq?: string }>(records: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const r of records) {
+    const key = r.seq ?? r.recordId;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}

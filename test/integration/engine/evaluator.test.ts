@@ -1,0 +1,167 @@
+// The engine's evaluation loop on a real PostgreSQL: stored records in,
+// findings, breaker transitions and a cursor out, exactly once.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { createPool, withTransaction } from "@/lib/db/ingest-store.ts";
+import { insertEdges } from "@/lib/db/lineage-store.ts";
+import { currentBreakerStates, listBreakerEvents, listFindings } from "@/lib/db/engine-store.ts";
+import { readCursor } from "@/lib/db/evaluator-store.ts";
+import { CURSOR_NAME, Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
+import { startEngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
+import { insertStoredRecords, storedRecord, verdicts, type StoredRecord } from "../../fixtures/stored-records.ts";
+
+let database: TestDatabase;
+let pool: pg.Pool;
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+async function store(records: StoredRecord[]): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    await insertStoredRecords(tx, records);
+    await insertEdges(tx, records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
+  });
+}
+
+const quote = (i: number, price: number, over: Partial<StoredRecord> = {}): StoredRecord =>
+  storedRecord({
+    recordId: `q-${i}`,
+    agent: "monitor",
+    receivers: ["recommender"],
+    intent: "PriceQuote",
+    payload: JSON.stringify({ sku: "A-1", unit_price: price }),
+    ts: new Date(T0 + i * 10_000),
+    ...over,
+  });
+
+async function drain(e: Evaluator): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const r = await e.pass();
+    total += r.records;
+    if (r.records === 0) return total;
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = createPool(database.url, 6);
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+beforeEach(async () => {
+  await pool.query("TRUNCATE records, record_edges, anomaly_findings, breaker_events, breaker_states, engine_cursors CASCADE");
+});
+
+describe("the evaluation loop", () => {
+  it("finds a deviating price with its impact, counts forged records against the edge, and trips its breaker", async () => {
+    // Downstream of recommender: executor, then reconciler. Reach counts them.
+    const downstream = [
+      storedRecord({ recordId: "d-1", agent: "recommender", receivers: ["executor"], ts: new Date(T0) }),
+      storedRecord({ recordId: "d-2", agent: "executor", receivers: ["reconciler"], ts: new Date(T0 + 1) }),
+    ];
+    const normal = Array.from({ length: 40 }, (_, i) => quote(i, 12 + (i % 5) * 0.2));
+    await store([...downstream, ...normal]);
+    const e = new Evaluator(pool, { now: () => T0 + 3_600_000 });
+    expect(await drain(e)).toBe(42);
+    expect(await listFindings(pool)).toEqual([]);
+
+    await store([quote(100, 124)]);
+    await drain(e);
+    const [deviation] = await listFindings(pool, { detector: "semantic_deviation" });
+    expect(deviation?.recordId).toBe("q-100");
+    expect(deviation?.explanation).toBe("unit_price 10x the 24h median (n=40)");
+    const stored = await pool.query<{ reach: number; impact: number; score: number }>("SELECT reach, impact, score FROM anomaly_findings WHERE record_id = 'q-100'");
+    // monitor -> recommender -> executor -> reconciler: three agents downstream.
+    expect(stored.rows[0]?.reach).toBe(3);
+    expect(stored.rows[0]?.impact).toBeCloseTo(Math.min(Math.abs(stored.rows[0]!.score), 1000) * 4, 6);
+
+    // The anomaly was failure 1; two forged records make 3 in a row: OPEN.
+    await store([quote(101, 12.2, { verdicts: verdicts("bad_signature") }), quote(102, 12.4, { verdicts: verdicts("bad_signature") })]);
+    const res = await e.pass();
+    expect(res.transitions.map((t) => `${t.from}->${t.to}:${t.cause}`)).toEqual(["CLOSED->OPEN:failures"]);
+    const states = await currentBreakerStates(pool);
+    expect(states.find((s) => s.sender === "monitor")?.state).toBe("OPEN");
+    const [event] = await listBreakerEvents(pool, { sender: "monitor" });
+    expect(event?.recordIds).toEqual(["q-100", "q-101", "q-102"]);
+    const [forged] = await listFindings(pool, { detector: "verification" });
+    expect(forged?.explanation).toBe("2 records claiming to be from monitor failed verification at the door: bad_signature");
+    expect(forged?.evidence).toEqual(["q-101", "q-102"]);
+  });
+
+  it("the anomalous value stays out of the baseline, so a second poisoned price is still flagged", async () => {
+    await store(Array.from({ length: 40 }, (_, i) => quote(i, 12)));
+    const e = new Evaluator(pool, { now: () => T0 + 3_600_000 });
+    await drain(e);
+    await store([quote(50, 130)]);
+    await drain(e);
+    await store([quote(51, 131)]);
+    await drain(e);
+    expect((await listFindings(pool, { detector: "semantic_deviation" })).map((f) => f.recordId).sort()).toEqual(["q-50", "q-51"]);
+    // A fresh evaluator (a restart) rebuilds the baseline from storage, without the poison.
+    await store([quote(52, 129)]);
+    await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
+    expect((await listFindings(pool, { detector: "semantic_deviation" })).map((f) => f.recordId)).toContain("q-52");
+  });
+
+  it("caps: too many receivers, and a chain deeper than 5 hops from the request, found across restarts", async () => {
+    const request = storedRecord({ recordId: "req", kind: "request", agent: "gateway", receivers: [], intent: "restock", ts: new Date(T0) });
+    const chain: StoredRecord[] = [];
+    let parent = "req";
+    for (let d = 1; d <= 7; d++) {
+      const r = storedRecord({ recordId: `hop-${d}`, agent: `a${d}`, receivers: [`a${d + 1}`], ts: new Date(T0 + d * 1000), parents: [parent], authority: ["req"] });
+      chain.push(r);
+      parent = r.recordId;
+    }
+    // The first four hops are judged by one process, the rest by a new one that never saw them.
+    await store([request, ...chain.slice(0, 4)]);
+    await drain(new Evaluator(pool, { now: () => T0 + 60_000 }));
+    await store(chain.slice(4));
+    const wide = storedRecord({ recordId: "wide", agent: "planner", receivers: ["w1", "w2", "w3", "w4"], ts: new Date(T0 + 9000) });
+    await store([wide]);
+    await drain(new Evaluator(pool, { now: () => T0 + 60_000 }));
+    const caps = await listFindings(pool, { detector: "cap_depth" });
+    expect(caps.map((f) => f.recordId).sort()).toEqual(["hop-6", "hop-7"]);
+    expect(caps.find((f) => f.recordId === "hop-6")?.explanation).toBe("a6's message PriceQuote is 6 hops from the human request (limit 5)");
+    const [receivers] = await listFindings(pool, { detector: "cap_receivers" });
+    expect(receivers?.explanation).toBe("planner sent PriceQuote to 4 receivers (limit 3)");
+  });
+
+  it("never reads past a record whose transaction has not committed, then reads it once it has", async () => {
+    const e = new Evaluator(pool, { now: () => T0 + 60_000 });
+    const early = await pool.connect();
+    try {
+      await early.query("BEGIN");
+      await insertStoredRecords(early, [quote(1, 12)]); // lower seq, still open
+      await store([quote(2, 12)]); // higher seq, committed first
+      expect((await e.pass()).records).toBe(0);
+      await early.query("COMMIT");
+    } finally {
+      early.release();
+    }
+    expect(await drain(e)).toBe(2);
+    const evaluated = await pool.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM records r, engine_cursors c WHERE c.name = $1 AND (r.tx_id, r.seq) <= (c.tx_id, c.seq)",
+      [CURSOR_NAME],
+    );
+    expect(evaluated.rows[0]?.n).toBe("2");
+  });
+
+  it("two loops on one database judge every record exactly once", async () => {
+    const records = Array.from({ length: 300 }, (_, i) => quote(i, 12, { verdicts: i % 3 === 0 ? verdicts("bad_signature") : verdicts() }));
+    const a = startEngineLoop(pool, { batchSize: 37, idleMs: 10, now: () => T0 + 3_600_000 });
+    const b = startEngineLoop(pool, { batchSize: 37, idleMs: 10, now: () => T0 + 3_600_000 });
+    for (let i = 0; i < records.length; i += 50) await store(records.slice(i, i + 50));
+    await expect
+      .poll(async () => (await readCursor(pool, CURSOR_NAME)).seq, { timeout: 20_000 })
+      .toBe((await pool.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM records")).rows[0]?.seq);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(a.stats().records + b.stats().records).toBe(300);
+    // Every forged record is evidence in exactly one verification finding.
+    const evidence = await pool.query<{ id: string }>("SELECT unnest(evidence) AS id FROM anomaly_findings WHERE detector = 'verification'");
+    expect(evidence.rows.length).toBe(100);
+    expect(new Set(evidence.rows.map((r) => r.id)).size).toBe(100);
+    expect(a.stats().errors + b.stats().errors).toBe(0);
+  });
+});
