@@ -45,7 +45,10 @@ export interface IncidentFacts {
 export const MATCH_KINDS = ["origin", "lineage", "agent"] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
 
-export interface GroupedIncident extends IncidentFacts {
+export interface GroupedIncident extends Omit<IncidentFacts, "originIds" | "recordIds" | "agents"> {
+  originIds: string[];
+  recordIds: string[];
+  agents: string[];
   /** The incident's id, or `new:N` for one this plan opens. */
   key: string;
   isNew: boolean;
