@@ -5,10 +5,20 @@ import { createPrisma } from "../db/prisma.ts";
 import { registryConfigFromEnv } from "../config/registry-config.ts";
 import { collectorSettings } from "../config/collector-config.ts";
 import { loadRegistrySnapshot } from "../registry/service.ts";
+import { engineConfig } from "../config/engine-config.ts";
+import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
 import { startCollector, type Collector } from "./server.ts";
 
-export async function startCollectorFromEnv(databaseUrl: string, adminToken: string, log: (line: string) => void): Promise<Collector> {
+export interface RunningCollector extends Collector {
+  /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
+  engine: EngineLoop | null;
+}
+
+// Every collector runs the engine loop too: the loop's advisory lock lets one
+// process at a time do the work, and another takes over when it stops.
+export async function startCollectorFromEnv(databaseUrl: string, adminToken: string, log: (line: string) => void): Promise<RunningCollector> {
   const settings = collectorSettings(process.env, adminToken);
+  const engineSettings = engineConfig(process.env);
   const registryConfig = registryConfigFromEnv();
   const prisma = createPrisma(databaseUrl);
   const pool = createPool(databaseUrl, 20);
@@ -18,10 +28,15 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfig, log),
     log,
   });
+  const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
+  const engine = enginePool ? startEngineLoop(enginePool, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log }) : null;
   return {
     ...collector,
+    engine,
     async close() {
       await collector.close();
+      await engine?.stop();
+      await enginePool?.end();
       await pool.end();
       await prisma.$disconnect();
     },
