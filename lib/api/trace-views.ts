@@ -1,0 +1,97 @@
+// The JSON shapes of the trace API: a whole trace for the waterfall, and one
+// span's detail for its side panel. A trace can hold 100,000+ spans, so it
+// travels as columns (one array per field) rather than one object per span:
+// the keys are not repeated 100,000 times, and the browser parses less.
+import { z } from "zod";
+import { RecordDetail } from "./views.ts";
+
+const count = z.number().int().nonnegative();
+/** Nanoseconds since the Unix epoch need 64 bits: JSON numbers would round them. */
+const unixNs = z.string().regex(/^-?\d+$/);
+
+export const TraceIdParams = z.object({
+  traceId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, { error: "traceId must be 32 hexadecimal characters" })
+    .transform((s) => s.toLowerCase()),
+});
+export type TraceIdParams = z.output<typeof TraceIdParams>;
+
+export const SpanIdParams = TraceIdParams.extend({
+  spanId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{16}$/, { error: "spanId must be 16 hexadecimal characters" })
+    .transform((s) => s.toLowerCase()),
+});
+export type SpanIdParams = z.output<typeof SpanIdParams>;
+
+/** Spans of one trace, earliest first; element i of every column is span i. */
+export const TraceSpanColumns = z.object({
+  id: z.array(z.string()),
+  parent: z.array(z.string().nullable()).meta({ description: "Parent span id; null for a root. A parent missing from the trace makes the span an orphan." }),
+  name: z.array(z.string()),
+  service: z.array(z.string().nullable()),
+  status: z.array(z.number().int()).meta({ description: "OTLP status code: 0 unset, 1 ok, 2 error." }),
+  start: z.array(z.number()).meta({
+    description: "Start in nanoseconds after the trace's startNs. Exact below 2^53 ns (104 days); the span endpoint has exact times.",
+  }),
+  end: z.array(z.number()).meta({ description: "End in nanoseconds after the trace's startNs." }),
+  record: z.array(z.number().int().min(-1)).meta({ description: "Index into `records` when the span is a firebreak record, else -1." }),
+});
+export type TraceSpanColumns = z.infer<typeof TraceSpanColumns>;
+
+/** The records among the spans, in span order. */
+export const TraceRecordColumns = z.object({
+  id: z.array(z.string()),
+  kind: z.array(z.string()),
+  agent: z.array(z.string()),
+  verdicts: z.array(z.array(z.string())),
+  verified: z.array(z.boolean()),
+});
+export type TraceRecordColumns = z.infer<typeof TraceRecordColumns>;
+
+const sameLength = (columns: Record<string, readonly unknown[]>): boolean => {
+  const lengths = new Set(Object.values(columns).map((c) => c.length));
+  return lengths.size <= 1;
+};
+
+export const TraceView = z
+  .object({
+    traceId: z.string(),
+    startNs: unixNs.meta({ description: "Earliest span start, nanoseconds since the Unix epoch." }),
+    endNs: unixNs.meta({ description: "Latest span end, nanoseconds since the Unix epoch." }),
+    total: count.meta({ description: "Spans stored for the trace; more than returned when `truncated`." }),
+    truncated: z.boolean(),
+    spans: TraceSpanColumns.refine(sameLength, { error: "span columns differ in length" }),
+    records: TraceRecordColumns.refine(sameLength, { error: "record columns differ in length" }),
+  })
+  .meta({ id: "TraceView" });
+export type TraceView = z.infer<typeof TraceView>;
+
+export const StoredSpanView = z
+  .object({
+    parentSpanId: z.string().nullable(),
+    name: z.string(),
+    spanKind: z.number().int(),
+    startNs: unixNs,
+    endNs: unixNs,
+    serviceName: z.string().nullable(),
+    statusCode: z.number().int(),
+    attributes: z.record(z.string(), z.unknown()).meta({ description: "The span's attributes; a record's firebreak.* ones are in its record instead." }),
+    contentHash: z.string(),
+    receivedAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: "StoredSpanView" });
+export type StoredSpanView = z.infer<typeof StoredSpanView>;
+
+export const SpanDetailView = z
+  .object({
+    traceId: z.string(),
+    spanId: z.string(),
+    spans: z.array(StoredSpanView).meta({ description: "Usually one; more when different spans were sent under the same ids (kept as evidence)." }),
+    records: z.array(RecordDetail).meta({
+      description: "For a record span: its firebreak id with every stored copy (forged ones too), payload and verdict details.",
+    }),
+  })
+  .meta({ id: "SpanDetailView" });
+export type SpanDetailView = z.infer<typeof SpanDetailView>;

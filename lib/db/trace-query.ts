@@ -1,0 +1,125 @@
+import "server-only";
+import { notFound } from "../api/errors.ts";
+import type { SpanDetailView, StoredSpanView } from "../api/trace-views.ts";
+import type { RecordDetail } from "../api/views.ts";
+import type { PrismaClient } from "./generated/client.ts";
+import { getRecord } from "./records-query.ts";
+
+// Reads of one trace for the waterfall. Both tables are found through their
+// unique (trace_id, span_id, content_hash) index, whose leading column is the
+// trace id; the parameter is cast to char(32) so the comparison stays on the
+// column's own type and the index applies.
+
+/** More spans than this are cut (earliest kept) and the answer says so. */
+export const MAX_TRACE_SPANS = 250_000;
+
+/**
+ * The whole trace as TraceView JSON text, built by PostgreSQL in one query:
+ * a 100,000-span trace never becomes 100,000 JavaScript objects on the server.
+ * A record stored without its span (older rows, tests) still shows, at its timestamp.
+ */
+export async function getTraceJson(db: PrismaClient, traceId: string, limit = MAX_TRACE_SPANS): Promise<string> {
+  const rows = await db.$queryRaw<{ body: string | null }[]>`
+    WITH s AS (
+      SELECT span_id, parent_span_id, name, service_name, status_code, start_ns, end_ns, content_hash, seq
+        FROM spans WHERE trace_id = ${traceId}::char(32)
+    ), r AS (
+      SELECT span_id, content_hash, record_id, kind, agent, verdicts, verified, ts, seq
+        FROM records WHERE trace_id = ${traceId}::char(32)
+    ), joined AS (
+      SELECT coalesce(s.span_id, r.span_id) AS span_id,
+             s.parent_span_id,
+             coalesce(s.name, r.kind || ' ' || r.record_id) AS name,
+             s.service_name,
+             coalesce(s.status_code, 0) AS status_code,
+             coalesce(s.start_ns, (extract(epoch FROM r.ts) * 1000)::bigint * 1000000) AS start_ns,
+             coalesce(s.end_ns, (extract(epoch FROM r.ts) * 1000)::bigint * 1000000) AS end_ns,
+             r.record_id, r.kind, r.agent, r.verdicts, r.verified,
+             coalesce(s.seq, 0) AS s_seq, coalesce(r.seq, 0) AS r_seq
+        FROM s FULL JOIN r ON r.span_id = s.span_id AND r.content_hash = s.content_hash
+    ), kept AS (
+      SELECT * FROM joined ORDER BY start_ns, s_seq, r_seq LIMIT ${limit}
+    ), numbered AS (
+      SELECT kept.*,
+             row_number() OVER w AS i,
+             CASE WHEN record_id IS NULL THEN -1 ELSE count(record_id) OVER w - 1 END AS rec
+        FROM kept
+      WINDOW w AS (ORDER BY start_ns, s_seq, r_seq ROWS UNBOUNDED PRECEDING)
+    ), bounds AS (
+      SELECT min(start_ns) AS t0, max(greatest(start_ns, end_ns)) AS t1 FROM kept
+    )
+    SELECT CASE WHEN bounds.t0 IS NULL THEN NULL ELSE json_build_object(
+      'traceId', ${traceId}::text,
+      'startNs', bounds.t0::text,
+      'endNs', bounds.t1::text,
+      'total', (SELECT count(*) FROM joined),
+      'truncated', (SELECT count(*) FROM joined) > ${limit},
+      'spans', json_build_object(
+        'id', coalesce(json_agg(numbered.span_id ORDER BY i), '[]'),
+        'parent', coalesce(json_agg(numbered.parent_span_id ORDER BY i), '[]'),
+        'name', coalesce(json_agg(numbered.name ORDER BY i), '[]'),
+        'service', coalesce(json_agg(numbered.service_name ORDER BY i), '[]'),
+        'status', coalesce(json_agg(numbered.status_code ORDER BY i), '[]'),
+        'start', coalesce(json_agg(numbered.start_ns - bounds.t0 ORDER BY i), '[]'),
+        'end', coalesce(json_agg(numbered.end_ns - bounds.t0 ORDER BY i), '[]'),
+        'record', coalesce(json_agg(numbered.rec ORDER BY i), '[]')),
+      'records', json_build_object(
+        'id', coalesce(json_agg(numbered.record_id ORDER BY i) FILTER (WHERE numbered.rec >= 0), '[]'),
+        'kind', coalesce(json_agg(numbered.kind ORDER BY i) FILTER (WHERE numbered.rec >= 0), '[]'),
+        'agent', coalesce(json_agg(numbered.agent ORDER BY i) FILTER (WHERE numbered.rec >= 0), '[]'),
+        'verdicts', coalesce(json_agg(coalesce(numbered.verdicts, '{}') ORDER BY i) FILTER (WHERE numbered.rec >= 0), '[]'),
+        'verified', coalesce(json_agg(numbered.verified ORDER BY i) FILTER (WHERE numbered.rec >= 0), '[]'))
+    )::text END AS body
+      FROM bounds LEFT JOIN numbered ON true
+     GROUP BY bounds.t0, bounds.t1`;
+  const body = rows[0]?.body;
+  if (!body) throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
+  return body;
+}
+
+interface SpanRow {
+  parent_span_id: string | null;
+  name: string;
+  span_kind: number;
+  start_ns: string;
+  end_ns: string;
+  service_name: string | null;
+  status_code: number;
+  attributes: unknown;
+  content_hash: string;
+  received_at: Date;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function toSpanView(r: SpanRow): StoredSpanView {
+  return {
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    spanKind: r.span_kind,
+    startNs: r.start_ns,
+    endNs: r.end_ns,
+    serviceName: r.service_name,
+    statusCode: r.status_code,
+    attributes: isPlainObject(r.attributes) ? r.attributes : {},
+    contentHash: r.content_hash,
+    receivedAt: r.received_at.toISOString(),
+  };
+}
+
+/** One span's attributes and, when it is a record, the record with every stored copy of its id. */
+export async function getSpanDetail(db: PrismaClient, traceId: string, spanId: string): Promise<SpanDetailView> {
+  const [spans, ids] = await Promise.all([
+    db.$queryRaw<SpanRow[]>`
+      SELECT parent_span_id, name, span_kind, start_ns::text AS start_ns, end_ns::text AS end_ns, service_name, status_code,
+             attributes, content_hash, received_at
+        FROM spans WHERE trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16) ORDER BY seq`,
+    db.$queryRaw<{ record_id: string }[]>`
+      SELECT record_id FROM records WHERE trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16)
+       GROUP BY record_id ORDER BY min(seq)`,
+  ]);
+  if (spans.length === 0 && ids.length === 0) throw notFound(`trace ${traceId} has no span ${spanId}`);
+  const records: RecordDetail[] = [];
+  for (const { record_id } of ids) records.push(await getRecord(db, record_id));
+  return { traceId, spanId, spans: spans.map(toSpanView), records };
+}

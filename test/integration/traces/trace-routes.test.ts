@@ -1,0 +1,144 @@
+// The trace routes as Next calls them, against a real database: the
+// columnar trace (small, record-only, huge, deep), the lazy span detail,
+// and the errors. Responses are checked with the API's own schemas.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+
+const TOKEN = "fbk_traces-test-token-0123456789";
+const { createTestDatabase } = await import("../../helpers/database.ts");
+const tdb = await createTestDatabase();
+process.env.DATABASE_URL = tdb.url;
+process.env.FIREBREAK_TOKEN = TOKEN;
+
+const traceRoute = await import("@/app/api/v1/traces/[traceId]/route.ts");
+const spanRoute = await import("@/app/api/v1/traces/[traceId]/spans/[spanId]/route.ts");
+const { db } = await import("@/lib/db/client.ts");
+const { ErrorView } = await import("@/lib/api/views.ts");
+const { SpanDetailView, TraceView } = await import("@/lib/api/trace-views.ts");
+const { insertStoredRecords, storedRecord } = await import("../../fixtures/stored-records.ts");
+const { generatedSpanId, insertGeneratedTrace, insertSmallTrace, smallTrace } = await import("./trace-fixtures.ts");
+
+const BASE = "http://dash.test";
+const bearer = { authorization: `Bearer ${TOKEN}` };
+const get = (path: string, headers: Record<string, string> = bearer) => new Request(`${BASE}${path}`, { headers });
+const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.resolve(p) });
+const fetchTrace = (traceId: string, headers?: Record<string, string>) => traceRoute.GET(get(`/api/v1/traces/${traceId}`, headers), params({ traceId }));
+
+const small = smallTrace("checkout", new Date(Date.UTC(2026, 10, 21, 12, 0, 0)));
+const lonely = storedRecord({ recordId: "lonely-1", traceId: "a".repeat(32), spanId: "b".repeat(16) });
+const HUGE = "1".repeat(32);
+const DEEP = "2".repeat(32);
+const N = 100_000;
+
+describe("/api/v1/traces", () => {
+  let client: pg.Client;
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: tdb.url });
+    await client.connect();
+    await insertSmallTrace(client, small);
+    await insertStoredRecords(client, [lonely]);
+    await insertGeneratedTrace(client, { traceId: HUGE, spans: N, shape: "tree", recordEvery: 10 });
+    await insertGeneratedTrace(client, { traceId: DEEP, spans: N, shape: "chain" });
+    await client.query("ANALYZE spans; ANALYZE records");
+  });
+  afterAll(async () => {
+    await client.end();
+    await db().$disconnect();
+    await tdb.drop();
+  });
+
+  it("returns a small trace as columns, earliest first, with its records and their verdicts", async () => {
+    const res = await fetchTrace(small.traceId);
+    expect(res.status).toBe(200);
+    const t = TraceView.parse(await res.json());
+    expect(t.total).toBe(6);
+    expect(t.truncated).toBe(false);
+    expect(t.spans.id).toEqual([small.ids.root, small.ids.request, small.ids.message, small.ids.tool, small.ids.action, small.ids.orphan]);
+    expect(t.startNs).toBe(small.spans[0]!.startNs.toString());
+    expect(t.spans.start[0]).toBe(0);
+    expect(t.spans.end[0]).toBe(900_000_000);
+    expect(t.spans.parent[5]).toBe("ffffffffffffffff");
+    expect(t.spans.status[4]).toBe(2);
+    expect(t.spans.record).toEqual([-1, 0, 1, -1, 2, -1]);
+    expect(t.records.id).toEqual([small.recordIds.request, small.recordIds.message, small.recordIds.action]);
+    expect(t.records.verdicts).toEqual([["verified"], ["schema_violation"], ["capability_violation"]]);
+    expect(t.records.verified).toEqual([true, false, false]);
+    expect(t.records.agent).toEqual(["planner", "planner", "executor"]);
+  });
+
+  it("shows a record stored without its span at the record's timestamp", async () => {
+    const t = TraceView.parse(await (await fetchTrace(lonely.traceId)).json());
+    expect(t.spans.id).toEqual([lonely.spanId]);
+    expect(t.spans.name).toEqual(["message lonely-1"]);
+    expect(t.startNs).toBe((BigInt(lonely.ts.getTime()) * 1_000_000n).toString());
+    expect(t.records.id).toEqual(["lonely-1"]);
+  });
+
+  it("accepts an upper-case trace id, 404s an unknown trace, 400s a malformed one, 401s without credentials", async () => {
+    expect((await fetchTrace(small.traceId.toUpperCase())).status).toBe(200);
+    const missing = await fetchTrace("c".repeat(32));
+    expect(missing.status).toBe(404);
+    expect(ErrorView.parse(await missing.json()).error.message).toMatch(/no spans or records in trace/);
+    const bad = await fetchTrace("not-a-trace");
+    expect(bad.status).toBe(400);
+    expect(ErrorView.parse(await bad.json()).error.details[0]?.path).toBe("params.traceId");
+    expect((await fetchTrace(small.traceId, {})).status).toBe(401);
+  });
+
+  it("serves a 100,000-span trace in one indexed query, quickly", async () => {
+    // A trace that is a small part of the table is read through the (trace_id, ...) index; the huge one here is half of it.
+    for (const table of ["spans", "records"]) {
+      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT * FROM ${table} WHERE trace_id = $1::char(32)`, [small.traceId]);
+      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/Index|Bitmap/);
+    }
+    await fetchTrace(HUGE); // warm the pool and the cache
+    const started = performance.now();
+    const res = await fetchTrace(HUGE);
+    const text = await res.text();
+    const ms = performance.now() - started;
+    const t = TraceView.parse(JSON.parse(text));
+    expect(t.spans.id).toHaveLength(N);
+    expect(t.records.id).toHaveLength(N / 10);
+    expect(t.spans.id[0]).toBe(generatedSpanId(1));
+    expect(t.spans.parent[0]).toBeNull();
+    expect(t.spans.parent[7]).toBe(generatedSpanId(2));
+    const failed = t.records.verdicts.filter((v) => v.includes("bad_signature")).length;
+    expect(failed).toBeGreaterThan(0);
+    console.log(`trace of ${N} spans: ${Math.round(ms)} ms, ${(text.length / 1e6).toFixed(1)} MB`);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it("serves a 100,000-deep chain", async () => {
+    const t = TraceView.parse(await (await fetchTrace(DEEP)).json());
+    expect(t.spans.id).toHaveLength(N);
+    expect(t.spans.parent[N - 1]).toBe(generatedSpanId(N - 1));
+  });
+
+  it("GET a span: attributes, and for a record every stored copy of its id with payload and verdict details", async () => {
+    const plain = await spanRoute.GET(get(`/api/v1/traces/${small.traceId}/spans/${small.ids.tool}`), params({ traceId: small.traceId, spanId: small.ids.tool }));
+    expect(plain.status).toBe(200);
+    const p = SpanDetailView.parse(await plain.json());
+    expect(p.spans).toHaveLength(1);
+    expect(p.spans[0]!.attributes).toEqual({ "gen_ai.tool.name": "web.search", "retry.count": 2 });
+    expect(p.spans[0]!.startNs).toBe(small.spans[3]!.startNs.toString());
+    expect(p.records).toEqual([]);
+
+    const rec = SpanDetailView.parse(
+      await (await spanRoute.GET(get(`/api/v1/traces/${small.traceId}/spans/${small.ids.message}`), params({ traceId: small.traceId, spanId: small.ids.message }))).json(),
+    );
+    expect(rec.records).toHaveLength(1);
+    const copy = rec.records[0]!.records[0]!;
+    expect(copy.id).toBe(small.recordIds.message);
+    expect(JSON.parse(copy.payload!)).toEqual({ query: 42, lang: "en" });
+    expect(copy.verdictDetails).toEqual([{ verdict: "schema_violation", detail: "/query: must be string" }]);
+
+    const lonelySpan = SpanDetailView.parse(
+      await (await spanRoute.GET(get(`/api/v1/traces/${lonely.traceId}/spans/${lonely.spanId}`), params({ traceId: lonely.traceId, spanId: lonely.spanId }))).json(),
+    );
+    expect(lonelySpan.spans).toEqual([]);
+    expect(lonelySpan.records[0]!.id).toBe("lonely-1");
+
+    const none = await spanRoute.GET(get(`/api/v1/traces/${small.traceId}/spans/${"d".repeat(16)}`), params({ traceId: small.traceId, spanId: "d".repeat(16) }));
+    expect(none.status).toBe(404);
+  });
+});
