@@ -1,0 +1,7 @@
+import { BreakerOperationBody } from "@/lib/api/engine-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { actorOf, operateEdgeBreaker } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+
+// POST /api/v1/breakers/operate — kill switch, release, dry run, enforce, review or reset one edge's breaker
+export const POST = route({ auth: "write", body: BreakerOperationBody }, ({ body, principal }) => operateEdgeBreaker(pool(), body, actorOf(principal)));

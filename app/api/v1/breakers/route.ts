@@ -1,0 +1,7 @@
+import { BreakersQuery } from "@/lib/api/engine-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { breakers } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+
+// GET /api/v1/breakers — the current state of every edge's breaker
+export const GET = route({ auth: "read", query: BreakersQuery }, ({ query }) => breakers(pool(), query));

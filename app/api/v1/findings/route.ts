@@ -1,0 +1,7 @@
+import { FindingsQuery } from "@/lib/api/engine-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { findingsPage } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+
+// GET /api/v1/findings — anomaly and cap findings, newest or highest impact first, keyset-paginated
+export const GET = route({ auth: "read", query: FindingsQuery }, ({ query }) => findingsPage(pool(), query));

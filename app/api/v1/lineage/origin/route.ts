@@ -1,0 +1,7 @@
+import { LineageRecordQuery } from "@/lib/api/engine-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { originOfRecord } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+
+// GET /api/v1/lineage/origin — where the trouble upstream of a record started, the path there, and why
+export const GET = route({ auth: "read", query: LineageRecordQuery }, ({ query }) => originOfRecord(pool(), query));
