@@ -6,6 +6,32 @@ import { z } from "zod";
 import { AgentInput, AgentView, ContractInput, ContractView } from "../registry/schema.ts";
 import { AgentIdParams, AgentsListQuery, ContractIntentParams, RecordIdParams, RecordsQuery, WindowQuery } from "./params.ts";
 import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, SignInBody, SignInView } from "./views.ts";
+import {
+  BlastRadiusView,
+  BreakerEventsQuery,
+  BreakerEventsResponse,
+  BreakerOperationBody,
+  BreakerOperationView,
+  BreakersQuery,
+  BreakersResponse,
+  CompromiseImpactQuery,
+  CompromiseImpactView,
+  CompromiseMarkBody,
+  CompromiseMarksQuery,
+  CompromiseMarkView,
+  DeletedView,
+  FindingsPage,
+  FindingsQuery,
+  LineageRecordQuery,
+  MarkIdParams,
+  OriginView,
+  RecordMarkBody,
+  RecordMarksQuery,
+  RecordMarkView,
+  StateOriginQuery,
+  StateOriginView,
+} from "./engine-views.ts";
+import { GraphQuery, GraphResponse } from "./graph-views.ts";
 
 type JsonSchema = Record<string, unknown>;
 type Io = "input" | "output";
@@ -141,6 +167,15 @@ function build(): JsonSchema {
         responses: { "200": ok(c.ref(AgentsSummaryResponse, "output")), "400": errorResponse("Invalid window."), ...read },
       },
     },
+    "/api/v1/graph": {
+      get: {
+        operationId: "agentGraph",
+        summary: "The agent graph over a window: agents as nodes, sender -> receiver links with verified / unverified / forged-or-replayed counts and each link's breaker state; `at` replays a past window.",
+        tags: ["summaries"],
+        parameters: c.parameters(GraphQuery, "query"),
+        responses: { "200": ok(c.ref(GraphResponse, "output")), "400": errorResponse("Invalid window, label, or an `at` in the future."), ...read },
+      },
+    },
     "/api/v1/agents": {
       get: {
         operationId: "listAgents",
@@ -198,6 +233,140 @@ function build(): JsonSchema {
         responses: { "200": ok(contractView), "404": errorResponse("No contract for this intent."), ...read },
       },
     },
+    "/api/v1/lineage/origin": {
+      get: {
+        operationId: "lineageOrigin",
+        summary: "Upstream from a record: the origins (flagged, nothing flagged above them), one shortest path to each with the edge kind and PROV term of every step, and why each step is suspect.",
+        tags: ["lineage"],
+        parameters: c.parameters(LineageRecordQuery, "query"),
+        responses: { "200": ok(c.ref(OriginView, "output")), "400": errorResponse("No record, or invalid bounds; `details` names the parameter."), "404": errorResponse("No record has this id."), ...read },
+      },
+    },
+    "/api/v1/lineage/blast-radius": {
+      get: {
+        operationId: "lineageBlastRadius",
+        summary: "Downstream from a record: every descendant with why it is tainted, counts by kind and by agent, the time span, and the tainted share of decisions (actions and state writes).",
+        tags: ["lineage"],
+        parameters: c.parameters(LineageRecordQuery, "query"),
+        responses: {
+          "200": ok(c.ref(BlastRadiusView, "output")),
+          "400": errorResponse("No record, or invalid bounds; `details` names the parameter."),
+          "404": errorResponse("No record has this id and none refers to it."),
+          ...read,
+        },
+      },
+    },
+    "/api/v1/lineage/state-origin": {
+      get: {
+        operationId: "lineageStateOrigin",
+        summary: "The origin of the version of a state key current at a time (default: the latest version).",
+        tags: ["lineage"],
+        parameters: c.parameters(StateOriginQuery, "query"),
+        responses: { "200": ok(c.ref(StateOriginView, "output")), "400": errorResponse("No key, or invalid `at` or bounds."), "404": errorResponse("The key has no state.write at or before `at`."), ...read },
+      },
+    },
+    "/api/v1/marks/compromise": {
+      get: {
+        operationId: "listCompromiseMarks",
+        summary: "Agents and keys marked compromised, oldest mark first.",
+        tags: ["marks"],
+        parameters: c.parameters(CompromiseMarksQuery, "query"),
+        responses: { "200": ok({ type: "array", items: c.ref(CompromiseMarkView, "output") }), ...read },
+      },
+      post: {
+        operationId: "createCompromiseMark",
+        summary: "Mark an agent, or one of its keys, compromised from a time on. Its records from then on are suspect in every later lineage answer. The reason and the caller are stored.",
+        tags: ["marks"],
+        requestBody: body(c.ref(CompromiseMarkBody, "input")),
+        responses: { "201": ok(c.ref(CompromiseMarkView, "output"), "Marked."), "404": errorResponse("No such agent, or no such key of the agent."), ...write },
+      },
+    },
+    "/api/v1/marks/compromise/{id}": {
+      get: {
+        operationId: "getCompromiseMark",
+        summary: "One compromise mark.",
+        tags: ["marks"],
+        parameters: c.parameters(MarkIdParams, "path"),
+        responses: { "200": ok(c.ref(CompromiseMarkView, "output")), "404": errorResponse("No mark has this id."), ...read },
+      },
+      delete: {
+        operationId: "deleteCompromiseMark",
+        summary: "Withdraw a compromise mark made in error; lineage answers change at once.",
+        tags: ["marks"],
+        parameters: c.parameters(MarkIdParams, "path"),
+        responses: { "200": ok(c.ref(DeletedView, "output")), "404": errorResponse("No mark has this id."), ...write },
+      },
+    },
+    "/api/v1/marks/compromise/{id}/impact": {
+      get: {
+        operationId: "compromiseImpact",
+        summary: "What a compromise mark taints: the records it covers and everything downstream of them.",
+        tags: ["marks"],
+        parameters: [...c.parameters(MarkIdParams, "path"), ...c.parameters(CompromiseImpactQuery, "query")],
+        responses: { "200": ok(c.ref(CompromiseImpactView, "output")), "400": errorResponse("Invalid bounds."), "404": errorResponse("No mark has this id."), ...read },
+      },
+    },
+    "/api/v1/marks/records": {
+      get: {
+        operationId: "listRecordMarks",
+        summary: "Records analysts marked suspect, oldest mark first.",
+        tags: ["marks"],
+        parameters: c.parameters(RecordMarksQuery, "query"),
+        responses: { "200": ok({ type: "array", items: c.ref(RecordMarkView, "output") }), ...read },
+      },
+      post: {
+        operationId: "createRecordMark",
+        summary: "Mark a stored record suspect; it and everything downstream is tainted in later lineage answers. The reason and the caller are stored.",
+        tags: ["marks"],
+        requestBody: body(c.ref(RecordMarkBody, "input")),
+        responses: { "201": ok(c.ref(RecordMarkView, "output"), "Marked."), "404": errorResponse("No record has this id."), ...write },
+      },
+    },
+    "/api/v1/marks/records/{id}": {
+      delete: {
+        operationId: "deleteRecordMark",
+        summary: "Withdraw an analyst's mark.",
+        tags: ["marks"],
+        parameters: c.parameters(MarkIdParams, "path"),
+        responses: { "200": ok(c.ref(DeletedView, "output")), "404": errorResponse("No mark has this id."), ...write },
+      },
+    },
+    "/api/v1/findings": {
+      get: {
+        operationId: "listFindings",
+        summary: "Anomaly, cap and verification findings, newest first or highest impact first, with filters and keyset pagination.",
+        tags: ["findings"],
+        parameters: c.parameters(FindingsQuery, "query"),
+        responses: { "200": ok(c.ref(FindingsPage, "output")), "400": errorResponse("A filter, the order, the cursor or the limit is invalid."), ...read },
+      },
+    },
+    "/api/v1/breakers": {
+      get: {
+        operationId: "listBreakers",
+        summary: "The current state of every edge's circuit breaker: since when, when an OPEN one lets a probe through, whether it waits for review, failure counts.",
+        tags: ["breakers"],
+        parameters: c.parameters(BreakersQuery, "query"),
+        responses: { "200": ok(c.ref(BreakersResponse, "output")), "400": errorResponse("Unknown state."), ...read },
+      },
+    },
+    "/api/v1/breakers/events": {
+      get: {
+        operationId: "listBreakerEvents",
+        summary: "Breaker transitions, newest first, each with its cause, the records that caused it, a sentence and the actor.",
+        tags: ["breakers"],
+        parameters: c.parameters(BreakerEventsQuery, "query"),
+        responses: { "200": ok(c.ref(BreakerEventsResponse, "output")), "400": errorResponse("Unknown cause, or invalid times or limit."), ...read },
+      },
+    },
+    "/api/v1/breakers/operate": {
+      post: {
+        operationId: "operateBreaker",
+        summary: "A human action on one edge's breaker: force_open (kill switch), release, dry_run, enforce, review (with a decision) or reset. The reason and the caller are stored on the event.",
+        tags: ["breakers"],
+        requestBody: body(c.ref(BreakerOperationBody, "input")),
+        responses: { "200": ok(c.ref(BreakerOperationView, "output")), "409": errorResponse("The action does not apply in the breaker's state; `message` says why."), ...write },
+      },
+    },
     "/api/v1/openapi.json": {
       get: {
         operationId: "openApi",
@@ -224,6 +393,10 @@ function build(): JsonSchema {
       { name: "summaries", description: "Per-agent and per-edge roll-ups over a time window." },
       { name: "registry", description: "Agents, keys, attestations, message contracts." },
       { name: "session", description: "Browser sign-in with the admin token." },
+      { name: "lineage", description: "The provenance graph: where trouble started, and how far it spread." },
+      { name: "marks", description: "Agents, keys and records marked suspect by hand." },
+      { name: "findings", description: "What the anomaly detectors and caps found." },
+      { name: "breakers", description: "Circuit breakers on sender -> receiver edges, and the kill switch." },
       { name: "meta", description: "About the API itself." },
     ],
     paths,
