@@ -88,7 +88,7 @@ interface Match {
  * Groups new findings (in time order) into the incidents still open to
  * grouping. Pure: the caller loads the candidates and stores the plan.
  */
-export function groupFindings(findings: readonly FindingFacts[], existing: readonly IncidentFacts[], options: GroupingOptions = {}): GroupingPlan {
+export function planIncidents(findings: readonly FindingFacts[], existing: readonly IncidentFacts[], options: GroupingOptions = {}): GroupingPlan {
   const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
   const live: Working[] = existing.map((i) => ({
     ...i,

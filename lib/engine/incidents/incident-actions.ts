@@ -1,0 +1,48 @@
+// What an analyst does to an incident: acknowledge it, resolve it with a
+// reason, write a note. Each runs in one transaction with the incident's row
+// locked, so it serializes with the grouping engine: either the engine sees
+// the analyst's action (and from then on never merges the incident), or the
+// analyst sees the merge (and is told where the findings went).
+import type pg from "pg";
+import type { Principal } from "../../api/auth.ts";
+import { conflict } from "../../api/errors.ts";
+import type { IncidentSummaryView } from "../../api/incident-views.ts";
+import { insertNote, lockIncident, setStatus, type IncidentNote } from "../../db/incident-store.ts";
+import { withTransaction } from "../../db/ingest-store.ts";
+import { incidentSummary } from "./incident-queries.ts";
+import { moveIncident, type IncidentMove } from "./status.ts";
+
+/** Acknowledges the incident; returns it as it now stands. */
+export async function acknowledgeIncident(pool: pg.Pool, id: string, actor: string): Promise<IncidentSummaryView> {
+  await changeStatus(pool, id, "acknowledge", actor);
+  return incidentSummary(pool, id);
+}
+
+/** Resolves the incident with the analyst's reason; returns it as it now stands. */
+export async function resolveIncident(pool: pg.Pool, id: string, actor: string, reason: string): Promise<IncidentSummaryView> {
+  await changeStatus(pool, id, "resolve", actor, reason);
+  return incidentSummary(pool, id);
+}
+
+async function changeStatus(pool: pg.Pool, id: string, move: IncidentMove, actor: string, reason?: string): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    const facts = await lockIncident(tx, id);
+    const next = moveIncident(facts, move);
+    if (!next.ok) throw conflict(next.reason);
+    await setStatus(tx, facts.id, { from: facts.status, to: next.to, actor, ...(reason === undefined ? {} : { reason }) });
+  });
+}
+
+/** Notes are welcome on a resolved incident (the post-mortem); a merged one points to where they belong. */
+export async function addIncidentNote(pool: pg.Pool, id: string, author: string, text: string): Promise<IncidentNote> {
+  return withTransaction(pool, async (tx) => {
+    const facts = await lockIncident(tx, id);
+    if (facts.status === "merged") throw conflict(`incident ${id} was merged into incident ${facts.mergedInto ?? "?"}: add the note there`);
+    return insertNote(tx, facts.id, author, text);
+  });
+}
+
+/** How the audit trail names whoever made a change: the principal and how they signed in. */
+export function actorOf(principal: Principal | null): string {
+  return principal === null ? "anonymous" : `${principal.kind} (${principal.via})`;
+}
