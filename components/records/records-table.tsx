@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { recordsQuery, type RecordFilters } from "../queries.ts";
 import { ArrowRightIcon, ListIcon, RefreshIcon } from "../ui/icons.tsx";
 import { Panel } from "../ui/panel.tsx";
@@ -84,7 +85,9 @@ export function RecordsTable({ filters }: { filters: RecordFilters }) {
                     </span>
                   </Td>
                   <Td className="max-w-48 truncate font-mono text-xs text-muted" title={r.id}>
-                    {r.id}
+                    <Link href={`/traces/${r.traceId}?span=${r.spanId}`} className="text-accent underline-offset-2 hover:underline" aria-label={`${r.id}: open in its trace`}>
+                      {r.id}
+                    </Link>
                   </Td>
                 </tr>
               ))}

@@ -16,6 +16,8 @@ export type OrphanReason = "missing" | "cycle";
 
 export interface SpanTree {
   count: number;
+  /** First span with each id (ids can repeat when different spans were sent under one). */
+  indexOf: ReadonlyMap<string, number>;
   /** Parent span index, or -1 for a root. */
   parent: Int32Array;
   /** 0: not an orphan; 1: its parent is not in the trace; 2: its parent chain loops back to it. */
@@ -145,7 +147,7 @@ export function buildSpanTree(input: SpanInput): SpanTree {
     const p = parent[v]!;
     if (p >= 0) subtreeSize[p]! += subtreeSize[v]!;
   }
-  return { count: n, parent, orphan, depth, childStart: links.childStart, childList: links.childList, roots: links.roots, order, subtreeSize, maxDepth };
+  return { count: n, indexOf, parent, orphan, depth, childStart: links.childStart, childList: links.childList, roots: links.roots, order, subtreeSize, maxDepth };
 }
 
 function isSorted(list: Int32Array, from: number, to: number, starts: ArrayLike<number>): boolean {
@@ -271,7 +273,7 @@ export function formatDuration(ns: number): string {
 }
 
 /** Indentation of a row in pixels. Capped: a 100,000-deep chain still leaves room for the name; the depth is written out instead. */
-export function indentPx(depth: number, step = 14, maxLevels = 20): number {
+export function indentPx(depth: number, step = 12, maxLevels = 12): number {
   return Math.min(Math.max(0, depth), maxLevels) * step;
 }
 

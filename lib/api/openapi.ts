@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AgentInput, AgentView, ContractInput, ContractView } from "../registry/schema.ts";
 import { AgentIdParams, AgentsListQuery, ContractIntentParams, RecordIdParams, RecordsQuery, WindowQuery } from "./params.ts";
 import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, SignInBody, SignInView } from "./views.ts";
+import { SpanDetailView, SpanIdParams, TraceIdParams, TraceView } from "./trace-views.ts";
 import {
   BlastRadiusView,
   BreakerEventsQuery,
@@ -147,6 +148,24 @@ function build(): JsonSchema {
         tags: ["records"],
         parameters: c.parameters(RecordIdParams, "path"),
         responses: { "200": ok(c.ref(RecordDetail, "output")), "404": errorResponse("No record has this id."), ...read },
+      },
+    },
+    "/api/v1/traces/{traceId}": {
+      get: {
+        operationId: "getTrace",
+        summary: "Every span of a trace (up to 250,000, earliest first) as columns, with the records among them and their verdicts. Attributes are left out: fetch them per span.",
+        tags: ["records"],
+        parameters: c.parameters(TraceIdParams, "path"),
+        responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters."), "404": errorResponse("No span or record in this trace."), ...read },
+      },
+    },
+    "/api/v1/traces/{traceId}/spans/{spanId}": {
+      get: {
+        operationId: "getTraceSpan",
+        summary: "One span's attributes and, for a record, every stored copy of its id with the signed payload and verdict details.",
+        tags: ["records"],
+        parameters: c.parameters(SpanIdParams, "path"),
+        responses: { "200": ok(c.ref(SpanDetailView, "output")), "400": errorResponse("A malformed trace or span id."), "404": errorResponse("No such span in this trace."), ...read },
       },
     },
     "/api/v1/edges": {

@@ -233,8 +233,8 @@ describe("time scale", () => {
   });
 
   it("caps indentation for very deep rows", () => {
-    expect(indentPx(3)).toBe(42);
-    expect(indentPx(99_999)).toBe(280);
+    expect(indentPx(3)).toBe(36);
+    expect(indentPx(99_999)).toBe(144);
     expect(indentPx(-1)).toBe(0);
   });
 });

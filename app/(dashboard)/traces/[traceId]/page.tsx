@@ -1,0 +1,31 @@
+import Link from "next/link";
+import { Suspense } from "react";
+import { TraceWaterfall } from "@/components/waterfall/trace-waterfall.tsx";
+import { LoadingRows } from "@/components/ui/states.tsx";
+
+export async function generateMetadata({ params }: { params: Promise<{ traceId: string }> }) {
+  return { title: `Trace ${(await params).traceId.slice(0, 8)}…` };
+}
+
+// The selected span lives in the URL (?span=), read by the client component,
+// so a link to a span in an incident ticket opens the same view.
+export default async function TracePage({ params }: { params: Promise<{ traceId: string }> }) {
+  const { traceId } = await params;
+  return (
+    <div className="mx-auto flex max-w-[110rem] flex-col gap-4">
+      <header>
+        <nav aria-label="Breadcrumb" className="text-sm font-medium text-accent">
+          <Link href="/records" className="underline-offset-2 hover:underline">
+            Records
+          </Link>
+        </nav>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          Trace <span className="font-mono text-lg break-all text-muted">{traceId}</span>
+        </h1>
+      </header>
+      <Suspense fallback={<LoadingRows label="Loading the trace" rows={8} />}>
+        <TraceWaterfall traceId={traceId} />
+      </Suspense>
+    </div>
+  );
+}

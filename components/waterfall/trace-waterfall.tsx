@@ -1,0 +1,436 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { TraceView } from "@/lib/api/trace-views.ts";
+import { formatCount, type Tone } from "@/lib/view/format.ts";
+import { ApiError } from "../api-error.ts";
+import { Badge } from "../ui/badge.tsx";
+import { ListIcon, RefreshIcon, WarnIcon } from "../ui/icons.tsx";
+import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
+import { TONE_BAR } from "../ui/tone.tsx";
+import { browserTimeZone } from "../ui/use-now.ts";
+import { VerdictChip } from "../ui/verdict-chip.tsx";
+import { TraceMinimap } from "./trace-minimap.tsx";
+import { SpanPanel } from "./span-panel.tsx";
+import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
+import { traceQuery } from "./trace-queries.ts";
+import {
+  barPosition,
+  buildSpanTree,
+  childCount,
+  collapseAtDepth,
+  formatDuration,
+  hasChildren,
+  indentPx,
+  moveFocus,
+  orphanReason,
+  revealSpan,
+  rowWindow,
+  scrollToRow,
+  timeTicks,
+  toggleCollapsed,
+  visibleRows,
+  type SpanTree,
+} from "./waterfall-math.ts";
+
+/** Fixed row height: what makes the row window a division instead of a measurement. */
+export const ROW_HEIGHT = 28;
+const COLUMNS = { gridTemplateColumns: "minmax(11rem, 36%) minmax(0, 1fr)" };
+
+export interface TraceModel {
+  trace: TraceView;
+  tree: SpanTree;
+  duration: number;
+  failedRecords: number;
+  orphans: number;
+  /** Each span's tone, decided once: rows and the minimap read it many times. */
+  tones: Tone[];
+}
+
+function buildModel(trace: TraceView): TraceModel {
+  const { spans, records } = trace;
+  const tree = buildSpanTree({ ids: spans.id, parents: spans.parent, starts: spans.start, ends: spans.end });
+  let duration = 0;
+  for (let i = 0; i < spans.end.length; i++) duration = Math.max(duration, spans.end[i]!, spans.start[i]!);
+  let orphans = 0;
+  for (let i = 0; i < tree.count; i++) if (tree.orphan[i]) orphans++;
+  const tones = spans.id.map((_, i) => {
+    const rec = spans.record[i]!;
+    return spanTone(spans.status[i]!, rec >= 0 ? (records.verdicts[rec] ?? null) : null);
+  });
+  return { trace, tree, duration, failedRecords: records.verified.filter((v) => !v).length, orphans, tones };
+}
+
+export function TraceWaterfall({ traceId }: { traceId: string }) {
+  const q = useQuery(traceQuery(traceId));
+  if (q.isPending) return <LoadingRows label="Loading the trace" rows={8} />;
+  if (q.isError) {
+    if (q.error instanceof ApiError && q.error.status === 404) {
+      return (
+        <EmptyState title="No spans in this trace" icon={<ListIcon />}>
+          {q.error.message}
+        </EmptyState>
+      );
+    }
+    return <ErrorState title="Could not load the trace" error={q.error} onRetry={() => void q.refetch()} />;
+  }
+  return <TraceScreen trace={q.data} refreshing={q.isFetching} onRefresh={() => void q.refetch()} />;
+}
+
+function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refreshing: boolean; onRefresh: () => void }) {
+  const model = useMemo(() => buildModel(trace), [trace]);
+  const { tree } = model;
+  const selectedId = useSearchParams().get("span");
+  const selected = selectedId === null ? -1 : (tree.indexOf.get(selectedId) ?? -1);
+
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const [active, setActive] = useState<number>(() => (selected >= 0 ? selected : (tree.order[0] ?? -1)));
+  const visible = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ top: 0, height: 600 });
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setViewport({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const scrollTo = useCallback((top: number) => {
+    const el = scrollRef.current;
+    if (el && Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+  }, []);
+
+  // A linked span is brought to the middle of the view once, when the trace first shows.
+  const centred = useRef(false);
+  useEffect(() => {
+    if (centred.current || selected < 0) return;
+    centred.current = true;
+    const row = visible.rowOf[selected]!;
+    const el = scrollRef.current;
+    if (row >= 0 && el) el.scrollTop = Math.max(0, row * ROW_HEIGHT - el.clientHeight / 2);
+  }, [selected, visible]);
+
+  const select = useCallback(
+    (span: number | null) => {
+      const url = new URL(window.location.href);
+      if (span === null) url.searchParams.delete("span");
+      else url.searchParams.set("span", model.trace.spans.id[span]!);
+      // Next keeps useSearchParams in step with the History API: no server round trip for a selection.
+      window.history.pushState(null, "", url);
+      if (span !== null) setActive(span);
+    },
+    [model],
+  );
+
+  const focusSpan = useCallback(
+    (span: number, next: ReadonlySet<number> = collapsed) => {
+      const revealed = revealSpan(tree, next, span);
+      if (revealed !== collapsed) setCollapsed(revealed);
+      setActive(span);
+      const row = visibleRows(tree, revealed).rowOf[span]!;
+      const el = scrollRef.current;
+      if (el && row >= 0) scrollTo(scrollToRow(row, el.scrollTop, el.clientHeight, ROW_HEIGHT));
+    },
+    [collapsed, scrollTo, tree],
+  );
+
+  const toggle = useCallback((span: number) => setCollapsed((c) => toggleCollapsed(c, span)), []);
+
+  const nextFailure = useCallback(
+    (direction: 1 | -1) => {
+      const { order } = tree;
+      const { record } = model.trace.spans;
+      const { verified } = model.trace.records;
+      const n = order.length;
+      const posOf = (span: number): number => order.indexOf(span);
+      const from = active >= 0 ? posOf(active) : -1;
+      for (let step = 1; step <= n; step++) {
+        const k = (((from + direction * step) % n) + n) % n;
+        const v = order[k]!;
+        const rec = record[v]!;
+        if (rec >= 0 && verified[rec] === false) {
+          focusSpan(v);
+          select(v);
+          return;
+        }
+      }
+    },
+    [active, focusSpan, model, select, tree],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const rows = visible.rows;
+    const row = active >= 0 ? visible.rowOf[active]! : -1;
+    const pageRows = Math.max(1, Math.floor(viewport.height / ROW_HEIGHT) - 1);
+    const moved = moveFocus(e.key, Math.max(0, row), rows.length, pageRows);
+    let target: number | null = moved === null ? null : rows[moved]!;
+    if (e.key === "ArrowRight" && active >= 0 && hasChildren(tree, active)) {
+      if (collapsed.has(active)) toggle(active);
+      else target = tree.childList[tree.childStart[active]!]!;
+    } else if (e.key === "ArrowLeft" && active >= 0) {
+      if (hasChildren(tree, active) && !collapsed.has(active)) toggle(active);
+      else if (tree.parent[active]! >= 0) target = tree.parent[active]!;
+    } else if ((e.key === "Enter" || e.key === " ") && active >= 0) {
+      select(active);
+    } else if (e.key === "Escape" && selected >= 0) {
+      select(null);
+    } else if (e.key === "n" || e.key === "N") {
+      nextFailure(e.key === "n" ? 1 : -1);
+    } else if (moved === null) {
+      return;
+    }
+    e.preventDefault();
+    if (target !== null) focusSpan(target);
+  };
+
+  const { first, last } = rowWindow(viewport.top, viewport.height, ROW_HEIGHT, visible.rows.length);
+  const ticks = useMemo(() => timeTicks(0, model.duration, 6), [model.duration]);
+  const tz = browserTimeZone();
+  const startMs = nsToMs(trace.startNs);
+  const rowsOnScreen: number[] = [];
+  for (let r = first; r < last; r++) rowsOnScreen.push(visible.rows[r]!);
+  const activeRendered = active >= 0 && visible.rowOf[active]! >= first && visible.rowOf[active]! < last;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <section aria-label="Trace summary" className="flex flex-wrap items-center gap-x-6 gap-y-2 rounded-xl border border-line bg-panel px-5 py-3 text-sm shadow-sm">
+        <Stat label="Started">
+          <time dateTime={new Date(startMs).toISOString()} className="tabular-nums">
+            {formatInstantMs(startMs, tz)}
+          </time>
+        </Stat>
+        <Stat label="Duration">{formatDuration(model.duration)}</Stat>
+        <Stat label="Spans">
+          <span data-testid="span-count">{formatCount(tree.count)}</span>
+          {trace.truncated ? <span className="text-warn"> of {formatCount(trace.total)} (earliest shown)</span> : null}
+        </Stat>
+        <Stat label="Records">{formatCount(trace.records.id.length)}</Stat>
+        <Stat label="Failed records">
+          {model.failedRecords > 0 ? (
+            <Badge tone="bad">{formatCount(model.failedRecords)} not verified</Badge>
+          ) : trace.records.id.length > 0 ? (
+            <Badge tone="ok">all verified</Badge>
+          ) : (
+            <span className="text-muted">none</span>
+          )}
+        </Stat>
+        <Stat label="Depth">{formatCount(tree.maxDepth + 1)}</Stat>
+        {model.orphans > 0 ? (
+          <Stat label="Orphans">
+            <Badge tone="warn" title="spans whose parent is not in this trace">
+              {formatCount(model.orphans)} without parent
+            </Badge>
+          </Stat>
+        ) : null}
+        <div className="ml-auto flex flex-wrap gap-2">
+          <ToolButton onClick={() => nextFailure(1)} disabled={model.failedRecords === 0} title="Next record that failed verification (n; Shift+N for the previous)">
+            <WarnIcon /> Next failure
+          </ToolButton>
+          <ToolButton onClick={() => setCollapsed(new Set())} title="Expand every span">
+            Expand all
+          </ToolButton>
+          <ToolButton onClick={() => setCollapsed(collapseAtDepth(tree, 0))} title="Show only the root spans">
+            Collapse all
+          </ToolButton>
+          <ToolButton onClick={onRefresh} disabled={refreshing} title="Load spans that arrived since">
+            <RefreshIcon className={refreshing ? "animate-spin" : ""} /> Refresh
+          </ToolButton>
+        </div>
+      </section>
+
+      <div className={`grid gap-4 ${selected >= 0 ? "xl:grid-cols-[minmax(0,1fr)_30rem]" : ""}`}>
+        <section aria-label="Waterfall" className="min-w-0 overflow-hidden rounded-xl border border-line bg-panel shadow-sm">
+          <TraceMinimap model={model} rows={visible.rows} first={Math.floor(viewport.top / ROW_HEIGHT)} visibleCount={Math.ceil(viewport.height / ROW_HEIGHT)} onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - viewport.height / 2))} />
+          <div className="grid border-y border-line bg-raised text-xs text-muted" style={COLUMNS}>
+            <div className="flex items-center justify-between gap-2 px-3 py-1.5">
+              <span className="font-semibold uppercase tracking-wide">Span</span>
+              <span className="tabular-nums" data-testid="row-count">
+                {formatCount(visible.rows.length)} row{visible.rows.length === 1 ? "" : "s"}
+              </span>
+            </div>
+            <div className="relative h-7" aria-hidden>
+              {ticks.map((t) => (
+                <span key={t.at} className="absolute top-1.5 whitespace-nowrap tabular-nums" style={tickStyle(t.at)}>
+                  {t.label}
+                </span>
+              ))}
+            </div>
+          </div>
+          <div
+            ref={scrollRef}
+            role="tree"
+            aria-label="Spans of the trace, in call order"
+            aria-activedescendant={activeRendered ? `span-row-${active}` : undefined}
+            tabIndex={0}
+            onKeyDown={onKeyDown}
+            onScroll={(e) => setViewport({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+            className="relative h-[calc(100vh-20rem)] min-h-80 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset"
+            data-testid="waterfall"
+          >
+            <div role="none" style={{ height: visible.rows.length * ROW_HEIGHT }} className="relative">
+              <div role="none" aria-hidden className="pointer-events-none absolute inset-y-0 right-0 grid w-full" style={COLUMNS}>
+                <div />
+                <div className="relative">
+                  {ticks.map((t) => (
+                    <div key={t.at} className="absolute inset-y-0 w-px bg-line" style={{ left: `${t.at * 100}%` }} />
+                  ))}
+                </div>
+              </div>
+              {rowsOnScreen.map((v) => (
+                <SpanRow
+                  key={v}
+                  model={model}
+                  span={v}
+                  row={visible.rowOf[v]!}
+                  collapsed={collapsed.has(v)}
+                  active={v === active}
+                  selected={v === selected}
+                  onSelect={() => select(v)}
+                  onToggle={() => toggle(v)}
+                />
+              ))}
+            </div>
+          </div>
+          <p className="border-t border-line px-3 py-2 text-xs text-muted">
+            Keyboard: ↑ ↓ move, → expand, ← collapse or go to the parent, Enter opens the span, Esc closes it, n / Shift+N next / previous failure.
+          </p>
+        </section>
+        {selected >= 0 ? <SpanPanel model={model} span={selected} onClose={() => select(null)} onSelect={(s) => { focusSpan(s); select(s); }} /> : null}
+      </div>
+    </div>
+  );
+}
+
+/** Tick labels are centred on their line, except at the edges where they would be cut. */
+function tickStyle(at: number): React.CSSProperties {
+  if (at <= 0.02) return { left: "0.25rem" };
+  if (at >= 0.95) return { right: "0.25rem" };
+  return { left: `${at * 100}%`, transform: "translateX(-50%)" };
+}
+
+function SpanRow({
+  model,
+  span: v,
+  row,
+  collapsed,
+  active,
+  selected,
+  onSelect,
+  onToggle,
+}: {
+  model: TraceModel;
+  span: number;
+  row: number;
+  collapsed: boolean;
+  active: boolean;
+  selected: boolean;
+  onSelect: () => void;
+  onToggle: () => void;
+}) {
+  const { trace, tree, duration } = model;
+  const { spans, records } = trace;
+  const rec = spans.record[v]!;
+  const verdicts = rec >= 0 ? (records.verdicts[rec] ?? []) : null;
+  const worst = verdicts ? worstVerdict(verdicts) : null;
+  const tone = model.tones[v]!;
+  const bar = barPosition(spans.start[v]!, spans.end[v]!, 0, duration, 0.002);
+  const depth = tree.depth[v]!;
+  const children = childCount(tree, v);
+  const orphan = orphanReason(tree, v);
+  const took = formatDuration(spans.end[v]! - spans.start[v]!);
+  const labelLeft = bar.left + bar.width > 0.8;
+  return (
+    <div
+      id={`span-row-${v}`}
+      role="treeitem"
+      aria-level={depth + 1}
+      aria-expanded={children > 0 ? !collapsed : undefined}
+      aria-selected={selected}
+      data-span={spans.id[v]}
+      onClick={onSelect}
+      className={`absolute inset-x-0 grid cursor-pointer items-center text-sm ${selected ? "bg-accent-soft" : active ? "bg-raised" : "hover:bg-raised/70"} ${active ? "outline outline-1 -outline-offset-1 outline-accent" : ""}`}
+      style={{ ...COLUMNS, height: ROW_HEIGHT, transform: `translateY(${row * ROW_HEIGHT}px)` }}
+    >
+      <div className="flex min-w-0 items-center gap-1.5 pr-2 pl-2" style={{ paddingLeft: 8 + indentPx(depth) }}>
+        {children > 0 ? (
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={`${collapsed ? "Expand" : "Collapse"} ${spans.name[v]} (${formatCount(children)} child span${children === 1 ? "" : "s"})`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle();
+            }}
+            className="flex h-5 w-5 shrink-0 items-center justify-center rounded text-muted hover:bg-line hover:text-fg"
+          >
+            <span aria-hidden className={`inline-block text-[10px] transition-transform ${collapsed ? "" : "rotate-90"}`}>
+              ▶
+            </span>
+          </button>
+        ) : (
+          <span className="w-5 shrink-0" />
+        )}
+        {depth > 12 ? (
+          <span className="shrink-0 rounded bg-raised px-1 text-[10px] tabular-nums text-muted" title={`depth ${formatCount(depth)}`}>
+            L{formatCount(depth)}
+          </span>
+        ) : null}
+        <span className="truncate font-medium" title={spans.name[v]}>
+          {spans.name[v]}
+        </span>
+        {spans.service[v] ? <span className="hidden truncate text-xs text-muted 2xl:inline">{spans.service[v]}</span> : null}
+        <span className="ml-auto flex shrink-0 items-center gap-1">
+          {collapsed ? <span className="text-[10px] text-muted tabular-nums">+{formatCount(tree.subtreeSize[v]! - 1)}</span> : null}
+          {orphan ? (
+            <span title={orphan === "missing" ? `parent span ${spans.parent[v]} is not in this trace` : "its parents loop back to it"}>
+              <Badge tone="warn">{orphan === "missing" ? "orphan" : "cycle"}</Badge>
+            </span>
+          ) : null}
+          {worst ? (
+            <span title={verdicts!.join(", ")} className="inline-flex items-center gap-0.5">
+              <VerdictChip verdict={worst} />
+              {verdicts!.length > 1 ? <span className="text-[10px] text-muted">+{verdicts!.length - 1}</span> : null}
+            </span>
+          ) : spans.status[v] === 2 ? (
+            <Badge tone="bad">error</Badge>
+          ) : null}
+        </span>
+      </div>
+      <div className="relative h-full">
+        <div className={`absolute top-[9px] h-2.5 rounded-sm ${TONE_BAR[tone]} ${tone === "neutral" ? "opacity-60" : ""}`} style={{ left: `${bar.left * 100}%`, width: `${bar.width * 100}%` }} />
+        <span
+          className="absolute top-1/2 -translate-y-1/2 px-1.5 text-[11px] whitespace-nowrap text-muted tabular-nums"
+          style={labelLeft ? { right: `${(1 - bar.left) * 100}%` } : { left: `${(bar.left + bar.width) * 100}%` }}
+        >
+          {took}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex flex-col leading-tight">
+      <span className="text-xs text-muted">{label}</span>
+      <span className="font-medium">{children}</span>
+    </div>
+  );
+}
+
+function ToolButton({ children, ...props }: React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button
+      type="button"
+      {...props}
+      className="inline-flex items-center gap-1.5 rounded-lg border border-line px-2.5 py-1 text-sm text-muted hover:bg-raised hover:text-fg disabled:opacity-50"
+    >
+      {children}
+    </button>
+  );
+}
