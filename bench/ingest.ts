@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "500" },
     soak: { type: "string", default: "20" },
     out: { type: "string", default: "bench-output/ingest.json" },
+    /** on: the collector runs the engine loop too, as it does in production; lag is measured. */
+    engine: { type: "string", default: "on" },
   },
 });
 const TOKEN = "bench-ingest-key-0123456789";
@@ -39,19 +41,33 @@ async function main(): Promise<void> {
   console.log(`signing ${total} records in batches of ${batchSize} (not timed)`);
   const bodies = await generateBodies(fleet, total, batchSize, cores);
 
-  const collector = await startCollectorProcess(database.url);
+  const engineOn = args.engine !== "off";
+  const collector = await startCollectorProcess(database.url, engineOn);
   try {
     // Saturation: as fast as the collector acknowledges.
     const sat = await saturate(collector.url, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
     const rate = sat.records / sat.seconds;
     console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
 
+    let catchUpSeconds: number | null = null;
+    if (engineOn) {
+      catchUpSeconds = await engineCaughtUp(database.url);
+      console.log(`engine caught up with the saturation run ${catchUpSeconds.toFixed(1)} s after it ended`);
+    }
+
     // Open-loop load at 80% of that rate; latency of every acknowledgement.
     const rest = bodies.slice(Math.ceil(bodies.length * 0.6));
     const soakSeconds = Number(args.soak);
     const rssStart = rssOf(collector.child);
+    const steadyFrom = Date.now();
     const lat = await steadyLoad(collector.url, rest, 0.8 * rate, batchSize, soakSeconds);
     const rssEnd = rssOf(collector.child);
+    let engineLag: { samples: number; p50: number; p99: number; max: number } | null = null;
+    if (engineOn) {
+      await engineCaughtUp(database.url);
+      engineLag = await engineLagSince(collector.url, steadyFrom);
+      console.log(`engine evaluation lag at 80% load (stored -> findings and breakers committed): p50 ${engineLag.p50} ms, p99 ${engineLag.p99} ms, max ${engineLag.max} ms (n=${engineLag.samples})`);
+    }
     const p50 = percentile(lat.latencies, 0.5);
     const p99 = percentile(lat.latencies, 0.99);
     console.log(`at 80% load (${Math.round(0.8 * rate)} records/s for ${lat.seconds.toFixed(1)} s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${lat.failed} failed`);
@@ -74,6 +90,7 @@ async function main(): Promise<void> {
       rssEndMiB: mb(rssEnd),
       verifiedShare: verified,
       batchSize,
+      engine: engineOn ? { catchUpAfterSaturationSeconds: catchUpSeconds, lagAt80Percent: engineLag } : "off",
     };
     console.log(`ratio ingest / raw verify: ${result.ratio.toFixed(2)}`);
     mkdirSync("bench-output", { recursive: true });
@@ -93,9 +110,16 @@ async function registerFleet(url: string, fleet: BenchFleet): Promise<void> {
   await prisma.$disconnect();
 }
 
-async function startCollectorProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+async function startCollectorProcess(databaseUrl: string, engine: boolean): Promise<{ child: ChildProcess; url: string }> {
   const c = await spawnReady("scripts/collector.ts", {
-    env: { DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1", FIREBREAK_ALLOW_UNATTESTED: "true" },
+    env: {
+      DATABASE_URL: databaseUrl,
+      FIREBREAK_TOKEN: TOKEN,
+      FIREBREAK_COLLECTOR_PORT: "0",
+      FIREBREAK_COLLECTOR_HOST: "127.0.0.1",
+      FIREBREAK_ALLOW_UNATTESTED: "true",
+      FIREBREAK_ENGINE: engine ? "on" : "off",
+    },
   });
   c.child.stderr?.pipe(process.stderr);
   return { child: c.child, url: `http://127.0.0.1:${c.value}/v1/traces` };
@@ -162,6 +186,38 @@ function rssOf(child: ChildProcess): number {
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+
+/** Waits until the engine's cursor has passed every stored record; returns how long that took, s. */
+async function engineCaughtUp(url: string, timeoutMs = 300_000): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const started = performance.now();
+  try {
+    for (;;) {
+      const r = await c.query<{ behind: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM records r WHERE (r.tx_id, r.seq) > COALESCE((SELECT (tx_id, seq) FROM engine_cursors WHERE name = 'engine'), ('0'::xid8, 0::bigint))) AS behind`,
+      );
+      if (!r.rows[0]?.behind) return (performance.now() - started) / 1000;
+      if (performance.now() - started > timeoutMs) throw new Error(`the engine did not catch up within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
+  const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
+  const res = await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; judgeMs: number; passMs: number; maxPassMs: number } } };
+  if (!body.engine) throw new Error("the collector reported no engine");
+  const t = body.engine.timing;
+  console.log(
+    `engine passes: ${t.passes}, ${(body.engine.records / Math.max(1, t.passes)).toFixed(0)} records per pass, ` +
+      `${(t.passMs / Math.max(1, t.passes)).toFixed(1)} ms per pass (judging ${(t.judgeMs / Math.max(1, t.passes)).toFixed(1)} ms), slowest ${t.maxPassMs.toFixed(0)} ms`,
+  );
+  return body.engine.lag;
+}
 
 async function verifiedShare(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });

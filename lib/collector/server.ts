@@ -30,6 +30,8 @@ export interface CollectorOptions {
   /** Reads the registry (agents, keys, contracts) into a snapshot. */
   loadSnapshot: SnapshotLoader;
   log?: (line: string) => void;
+  /** More for /healthz's counters (the engine's); the query string is passed on. */
+  health?: (query: URLSearchParams) => Record<string, unknown>;
 }
 
 export async function startCollector(opts: CollectorOptions): Promise<Collector> {
@@ -61,7 +63,10 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     const url = req.url?.split("?")[0] ?? "";
     if (url === "/healthz" && req.method === "GET") {
       // Liveness for anyone; the counters only for holders of an ingest key.
-      const body = authorized(req.headers.authorization, keyDigests) ? { status: "ok", inflight, since: startedAt, ...stats.toJSON() } : { status: "ok" };
+      const query = new URLSearchParams(req.url?.split("?")[1] ?? "");
+      const body = authorized(req.headers.authorization, keyDigests)
+        ? { status: "ok", inflight, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
+        : { status: "ok" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       return;
     }

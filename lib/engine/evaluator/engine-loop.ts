@@ -14,7 +14,17 @@ export interface EngineLoopOptions extends EvaluatorOptions {
 
 export interface EngineLoop {
   evaluator: Evaluator;
-  stats(): { passes: number; records: number; findings: number; transitions: number; errors: number; lastError: string | null; lag: LagSummary };
+  /** Counters, and the evaluation lag over the samples kept (or those since `lagSince`, ms). */
+  stats(lagSince?: number): {
+    passes: number;
+    records: number;
+    findings: number;
+    transitions: number;
+    errors: number;
+    lastError: string | null;
+    lag: LagSummary;
+    timing: Evaluator["timing"];
+  };
   /** Resolves once the loop has stopped (the pass in progress finishes first). */
   stop(): Promise<void>;
 }
@@ -65,7 +75,7 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
   const done = run();
   return {
     evaluator,
-    stats: () => ({ ...counts, lag: evaluator.lag.summary() }),
+    stats: (lagSince) => ({ ...counts, lag: evaluator.lag.summary(lagSince), timing: { ...evaluator.timing } }),
     async stop() {
       stopping = true;
       wake?.();

@@ -47,6 +47,8 @@ export interface PassResult {
 
 export class Evaluator {
   readonly lag = new LagStats();
+  /** Where passes spend their time, ms: judging (pure) and the whole pass. */
+  readonly timing = { passes: 0, judgeMs: 0, passMs: 0, maxPassMs: 0 };
   private readonly params: EngineParams;
   private readonly policy: BreakerPolicy;
   private readonly batchSize: number;
@@ -88,6 +90,18 @@ export class Evaluator {
 
   /** One pass over at most `batchSize` new records. */
   async pass(): Promise<PassResult> {
+    const started = performance.now();
+    try {
+      return await this.passOnce();
+    } finally {
+      const ms = performance.now() - started;
+      this.timing.passes++;
+      this.timing.passMs += ms;
+      this.timing.maxPassMs = Math.max(this.timing.maxPassMs, ms);
+    }
+  }
+
+  private async passOnce(): Promise<PassResult> {
     const settings = await this.breakerSettings();
     if (!this.graphLoaded) {
       for (const e of await knownEdges(this.pool)) this.graph.addEdge(e.sender, e.receiver);
@@ -121,7 +135,10 @@ export class Evaluator {
       const depths = this.depth.assign(recent);
 
       const latest = Math.max(...recent.map((r) => r.at));
-      const history = dedupeById([...this.cache.forAgents(agents), ...this.cache.since(latest - this.loopWindowMs)]);
+      // Other agents' messages only matter to the feedback-loop detector, which reads messages.
+      const loop = this.cache.since(latest - this.loopWindowMs).filter((r) => r.kind === "message" && !agents.has(r.agent));
+      const history = dedupeById([...this.cache.forAgents(agents), ...loop]);
+      const judging = performance.now();
       const batch = evaluateBatch({
         recent,
         history,
@@ -130,6 +147,7 @@ export class Evaluator {
         lastReported: this.lastReported,
         params: this.params,
       });
+      this.timing.judgeMs += performance.now() - judging;
 
       const findingIds = await insertFindings(tx, batch.findings);
       const edges: Edge[] = [];

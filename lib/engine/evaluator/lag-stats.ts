@@ -10,28 +10,32 @@ export interface LagSummary {
 }
 
 export class LagStats {
-  private readonly samples: number[] = [];
+  /** Lag of each sample, ms, and when its pass committed (to ask about a period). */
+  private readonly samples: { lag: number; at: number }[] = [];
   private next = 0;
   total = 0;
 
   constructor(private readonly capacity = 100_000) {}
 
   addBatch(committedAt: number, receivedAt: readonly number[]): void {
-    for (const t of receivedAt) this.add(Math.max(0, committedAt - t));
+    for (const t of receivedAt) this.add(Math.max(0, committedAt - t), committedAt);
   }
 
-  add(ms: number): void {
+  add(ms: number, at = Date.now()): void {
     this.total++;
-    if (this.samples.length < this.capacity) this.samples.push(ms);
+    const sample = { lag: ms, at };
+    if (this.samples.length < this.capacity) this.samples.push(sample);
     else {
-      this.samples[this.next] = ms;
+      this.samples[this.next] = sample;
       this.next = (this.next + 1) % this.capacity;
     }
   }
 
-  summary(): LagSummary {
-    if (this.samples.length === 0) return { samples: 0, p50: 0, p99: 0, max: 0 };
-    const sorted = [...this.samples].sort((a, b) => a - b);
+  /** Over the samples kept, or only those committed at or after `since`. */
+  summary(since = Number.NEGATIVE_INFINITY): LagSummary {
+    const picked = this.samples.filter((s) => s.at >= since).map((s) => s.lag);
+    if (picked.length === 0) return { samples: 0, p50: 0, p99: 0, max: 0 };
+    const sorted = picked.sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
   }

@@ -39,7 +39,7 @@ describe("engine store", () => {
   });
   beforeEach(async () => {
     n = 0;
-    await pool.query(`TRUNCATE breaker_states, breaker_events, anomaly_findings, records, record_edges`);
+    await pool.query(`TRUNCATE breaker_states, breaker_events, anomaly_findings, records, record_edges CASCADE`);
   });
 
   it("stores every transition with its cause and caches the current state of each edge", async () => {

@@ -33,7 +33,7 @@ describe("lineage store", () => {
     await tdb.drop();
   });
   beforeEach(async () => {
-    await pool.query(`TRUNCATE records, record_edges, compromise_marks, record_marks, anomaly_findings`);
+    await pool.query(`TRUNCATE records, record_edges, compromise_marks, record_marks, anomaly_findings CASCADE`);
   });
 
   const edges = async () =>

@@ -97,23 +97,34 @@ describe("fan-out burst", () => {
 
 describe("rate vs baseline", () => {
   it("flags an agent sending far faster than its 24h rate", () => {
-    const history = Array.from({ length: 28_800 }, (_, i) => wr({ agent: "pricer", sec: -86_400 + i * 3 }));
+    // One record every 3 s for a day before the span: 28,800 records, 20 per minute.
+    const history = Array.from({ length: 28_800 }, (_, i) => wr({ agent: "pricer", sec: 940 - 86_400 + i * 3 }));
     const recent = Array.from({ length: 240 }, (_, i) => wr({ agent: "pricer", sec: 1000 + i * 0.25 }));
     const [f, ...rest] = rateVsBaseline({ history, recent });
     expect(rest).toEqual([]);
-    expect(f!.explanation).toBe("pricer sent 240 records in 60s, 12x its 24h rate (20 per 60s, n=28,800)");
-    expect(f!.score).toBe(12);
+    // The span is the 60 s before the newest record (1059.75 s): 240 records against 20 expected.
+    expect(f!.explanation).toBe("pricer sent 240 records in 60s, 12x its 24h rate (20 per 60s, n=28,780)");
+    expect(f!.score).toBeCloseTo(12, 1);
     expect(f!.evidence).toHaveLength(100);
     expect(f!.recordId).toBe(recent.at(-1)!.recordId);
   });
 
-  it("leaves the usual rate alone, and names an agent with no baseline", () => {
-    const history = Array.from({ length: 2880 }, (_, i) => wr({ agent: "pricer", sec: -86_400 + i * 30 }));
-    expect(rateVsBaseline({ history, recent: Array.from({ length: 5 }, (_, i) => wr({ agent: "pricer", sec: 10 + i })) })).toEqual([]);
-    const [f] = rateVsBaseline({ history, recent: Array.from({ length: 25 }, (_, i) => wr({ agent: "newbie", sec: 10 + i })) });
-    expect(f!.explanation).toBe("newbie sent 25 records in 60s, with none in the 24h baseline");
-    expect(f!.score).toBe(Number.POSITIVE_INFINITY);
-    expect(rateVsBaseline({ history, recent: [] })).toEqual([]);
+  it("measures the baseline over the time the history covers, so a sample of the latest records is not a burst", () => {
+    // Two hours of an agent sending one record a second: 60 per minute.
+    const sample = Array.from({ length: 7_200 }, (_, i) => wr({ agent: "busy", sec: -7_200 + i }));
+    const recent = Array.from({ length: 60 }, (_, i) => wr({ agent: "busy", sec: i }));
+    expect(rateVsBaseline({ history: sample, recent })).toEqual([]);
+    const burst = Array.from({ length: 600 }, (_, i) => wr({ agent: "busy", sec: i * 0.1 }));
+    const [f] = rateVsBaseline({ history: sample, recent: burst });
+    expect(f!.explanation).toBe("busy sent 600 records in 60s, 10x its 2h rate (60 per 60s, n=7,200)");
+  });
+
+  it("does not judge an agent whose history is younger than an hour, nor one with none", () => {
+    const young = Array.from({ length: 100 }, (_, i) => wr({ agent: "pricer", sec: -1_800 + i * 10 }));
+    const recent = Array.from({ length: 300 }, (_, i) => wr({ agent: "pricer", sec: i * 0.1 }));
+    expect(rateVsBaseline({ history: young, recent })).toEqual([]);
+    expect(rateVsBaseline({ history: [], recent: Array.from({ length: 25 }, (_, i) => wr({ agent: "newbie", sec: 10 + i })) })).toEqual([]);
+    expect(rateVsBaseline({ history: young, recent: [] })).toEqual([]);
   });
 });
 
