@@ -7,6 +7,8 @@ import { collectorSettings } from "../config/collector-config.ts";
 import { loadRegistrySnapshot } from "../registry/service.ts";
 import { engineConfig } from "../config/engine-config.ts";
 import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
+import { groupFindings } from "../engine/incidents/incident-runner.ts";
+import { ungroupedFindingIds } from "../db/evaluator-store.ts";
 import { startCollector, type Collector } from "./server.ts";
 
 export interface RunningCollector extends Collector {
@@ -32,7 +34,18 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     health: (query) => (engine ? { engine: engine.stats(Number(query.get("lagSince") ?? "") || undefined) } : { engine: "off" }),
   });
   const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
-  engine = enginePool ? startEngineLoop(enginePool, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log }) : null;
+  if (enginePool) {
+    // Findings a stopped process stored but never grouped go into incidents first.
+    const leftover = await ungroupedFindingIds(enginePool, new Date(Date.now() - 86_400_000)).catch(() => []);
+    if (leftover.length > 0) await groupFindings(enginePool, leftover).catch((err: unknown) => log(`engine: grouping leftover findings failed: ${(err as Error).message}`));
+    engine = startEngineLoop(enginePool, {
+      batchSize: engineSettings.FIREBREAK_ENGINE_BATCH,
+      log,
+      onFindings: async (ids) => {
+        await groupFindings(enginePool, ids);
+      },
+    });
+  }
   return {
     ...collector,
     engine,

@@ -147,3 +147,14 @@ export async function knownEdges(q: Queryable): Promise<{ sender: string; receiv
   const r = await q.query<{ sender: string; receiver: string }>("SELECT sender, receiver FROM breaker_states");
   return r.rows;
 }
+
+/** Findings no incident holds yet (a process stopped between storing and grouping them). */
+export async function ungroupedFindingIds(q: Queryable, since: Date, limit = 10_000): Promise<string[]> {
+  const r = await q.query<{ id: string }>(
+    `SELECT f.id::text FROM anomaly_findings f
+      WHERE f.ts >= $1 AND NOT EXISTS (SELECT 1 FROM incident_findings i WHERE i.finding_id = f.id)
+      ORDER BY f.id LIMIT $2`,
+    [since, limit],
+  );
+  return r.rows.map((x) => x.id);
+}
