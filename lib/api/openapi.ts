@@ -33,6 +33,7 @@ import {
   StateOriginView,
 } from "./engine-views.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
+import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
 type JsonSchema = Record<string, unknown>;
 type Io = "input" | "output";
@@ -386,6 +387,68 @@ function build(): JsonSchema {
         responses: { "200": ok(c.ref(BreakerOperationView, "output")), "409": errorResponse("The action does not apply in the breaker's state; `message` says why."), ...write },
       },
     },
+    "/api/v1/incidents": {
+      get: {
+        operationId: "listIncidents",
+        summary: "Incidents (findings grouped by shared lineage): open first, then by severity, then by latest activity; merged ones only with `status=merged`.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentsQuery, "query"),
+        responses: { "200": ok(c.ref(IncidentsPage, "output")), "400": errorResponse("A filter, the cursor or the limit is invalid."), ...read },
+      },
+    },
+    "/api/v1/incidents/{id}": {
+      get: {
+        operationId: "getIncident",
+        summary: "One incident: its findings, a timeline (findings, breaker transitions among its agents, its own events), agents, notes, audit events, related incidents.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        responses: { "200": ok(c.ref(IncidentDetail, "output")), "404": errorResponse("No incident has this id."), ...read },
+      },
+    },
+    "/api/v1/incidents/{id}/acknowledge": {
+      post: {
+        operationId: "acknowledgeIncident",
+        summary: "An analyst is on it. From then on the incident is never merged with another, only linked. The caller is recorded.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        responses: {
+          "200": ok(c.ref(IncidentSummaryView, "output")),
+          "404": errorResponse("No incident has this id."),
+          "409": errorResponse("Already acknowledged, resolved, or merged into another incident; `message` says what to do."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/resolve": {
+      post: {
+        operationId: "resolveIncident",
+        summary: "Close the incident with how it was dealt with. The caller and the reason are recorded.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        requestBody: body(c.ref(ResolveIncidentBody, "input")),
+        responses: {
+          "200": ok(c.ref(IncidentSummaryView, "output")),
+          "404": errorResponse("No incident has this id."),
+          "409": errorResponse("Already resolved, or merged into another incident; `message` says what to do."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/notes": {
+      post: {
+        operationId: "addIncidentNote",
+        summary: "An analyst's note, signed with the caller; welcome on resolved incidents too.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        requestBody: body(c.ref(IncidentNoteBody, "input")),
+        responses: {
+          "201": ok(c.ref(IncidentNoteView, "output"), "Noted."),
+          "404": errorResponse("No incident has this id."),
+          "409": errorResponse("The incident was merged into another; the message names it."),
+          ...write,
+        },
+      },
+    },
     "/api/v1/openapi.json": {
       get: {
         operationId: "openApi",
@@ -416,6 +479,7 @@ function build(): JsonSchema {
       { name: "marks", description: "Agents, keys and records marked suspect by hand." },
       { name: "findings", description: "What the anomaly detectors and caps found." },
       { name: "breakers", description: "Circuit breakers on sender -> receiver edges, and the kill switch." },
+      { name: "incidents", description: "Findings grouped by shared lineage, with status, notes and an audit trail." },
       { name: "meta", description: "About the API itself." },
     ],
     paths,
