@@ -1,0 +1,160 @@
+// npx tsx bench/ui-trace.ts [--case <name>]
+//
+// The trace waterfall in headless Chromium against a production build, on
+// traces of 100,000 spans seeded by PostgreSQL (a wide tree with records,
+// and a 100,000-deep chain). Per case: time to first paint (rows on screen,
+// from navigation start), the trace API's time and size, rows in the DOM,
+// and the frame rate during a scripted scroll (requestAnimationFrame
+// callbacks per second while scrollTop moves every frame).
+// Goals: first paint under 1 s, scrolling at >= 30 fps.
+// `traceCases()` hands the same cases to bench/ui.ts; run alone, this file
+// prints a table and writes bench-output/ui-trace.json. Run it under the e2e
+// lock (`flock /tmp/firebreak-e2e.lock npx tsx bench/ui-trace.ts`): both build .next.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build, buildReason, freePort, startNext, type Child } from "../test/e2e/harness.ts";
+import { insertGeneratedTrace, type GeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
+import { startBenchDatabase } from "./lib/bench-db.ts";
+
+const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
+const SCROLL_MS = 3_000;
+/** Pixels per frame: about a fast flick of a mouse wheel, held for the whole run. */
+const SCROLL_STEP_PX = 140;
+
+/** The shape of a bench/ui.ts case. */
+export interface TraceUiCase {
+  name: string;
+  goal: string;
+  seed(db: pg.Client): Promise<void>;
+  measure(page: Page): Promise<Record<string, number>>;
+  met(m: Record<string, number>): boolean | null;
+}
+
+/** Scrolls the waterfall by a fixed step every frame, counting frames. */
+async function scrollFps(page: Page): Promise<{ rafFps: number; worstFrameMs: number; maxDomRows: number }> {
+  return page.evaluate(
+    async ({ duration, step }) => {
+      const el = document.querySelector('[data-testid="waterfall"]') as HTMLElement;
+      let frames = 0;
+      let worst = 0;
+      let maxRows = 0;
+      const start = performance.now();
+      let last = start;
+      await new Promise<void>((resolve) => {
+        const frame = (t: number) => {
+          frames++;
+          worst = Math.max(worst, t - last);
+          last = t;
+          // Down to the end, then back up: both directions, all the way through.
+          const max = el.scrollHeight - el.clientHeight;
+          const pos = (((t - start) / 16.67) * step) % (2 * max);
+          el.scrollTop = pos <= max ? pos : 2 * max - pos;
+          maxRows = Math.max(maxRows, el.querySelectorAll('[role="treeitem"]').length);
+          if (t - start < duration) requestAnimationFrame(frame);
+          else resolve();
+        };
+        requestAnimationFrame(frame);
+      });
+      return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows };
+    },
+    { duration: SCROLL_MS, step: SCROLL_STEP_PX },
+  );
+}
+
+function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
+  return {
+    name,
+    goal: "first paint < 1000 ms, scroll >= 30 fps",
+    async seed(db) {
+      await db.query(`DELETE FROM records WHERE trace_id = $1`, [trace.traceId]);
+      await db.query(`DELETE FROM spans WHERE trace_id = $1`, [trace.traceId]);
+      await insertGeneratedTrace(db, trace);
+      await db.query(`ANALYZE spans; ANALYZE records`);
+    },
+    async measure(page) {
+      await page.goto(`/traces/${trace.traceId}`, { waitUntil: "commit" });
+      await page.waitForSelector('[data-testid="waterfall"][data-first-paint-ms]', { timeout: 60_000 });
+      const firstPaintMs = Number(await page.getAttribute('[data-testid="waterfall"]', "data-first-paint-ms"));
+      const api = await page.evaluate(() => {
+        const e = performance.getEntriesByType("resource").find((r) => /\/api\/v1\/traces\/[0-9a-f]{32}$/.test(r.name)) as PerformanceResourceTiming | undefined;
+        return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize } : { ms: Number.NaN, bytes: Number.NaN };
+      });
+      const domRows = await page.locator('[role="treeitem"]').count();
+      const spans = Number((await page.getByTestId("span-count").textContent())?.replace(/,/g, ""));
+      const fps = await scrollFps(page);
+      return { firstPaintMs, apiMs: Math.round(api.ms), apiKiB: Math.round(api.bytes / 1024), spans, domRows, ...fps };
+    },
+    met: (m) => (m.firstPaintMs ?? Infinity) < 1000 && (m.rafFps ?? 0) >= 30,
+  };
+}
+
+/** The waterfall's cases: 100,000 spans as a wide tree (every 10th a record) and as one 100,000-deep chain. */
+export function traceCases(spans = 100_000): TraceUiCase[] {
+  return [
+    traceCase(`trace ${spans} spans, tree`, { traceId: "b".repeat(32), spans, shape: "tree", fanout: 4, recordEvery: 10 }),
+    traceCase(`trace ${spans} spans, chain`, { traceId: "c".repeat(32), spans, shape: "chain" }),
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({ options: { case: { type: "string" }, spans: { type: "string" } } });
+  const cases = traceCases(Number(args.spans ?? 100_000)).filter((c) => !args.case || c.name.includes(args.case));
+  const token = `fbk_bench_trace_${Date.now().toString(36)}_0123456789abcdef`;
+  const children: Child[] = [];
+  const database = await startBenchDatabase();
+  const db = new pg.Client({ connectionString: database.url });
+  let browser: Browser | null = null;
+  const results: { name: string; goal: string; met: boolean | null; figures: Record<string, number> }[] = [];
+  try {
+    await db.connect();
+    const reason = buildReason();
+    if (reason) {
+      console.log(`bench:ui-trace: next build (${reason})`);
+      build();
+    }
+    const web = await startNext(await freePort(), { DATABASE_URL: database.url, FIREBREAK_TOKEN: token, TZ: "UTC" });
+    children.push(web);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+    for (const c of cases) {
+      console.log(`bench:ui-trace: ${c.name}: seeding`);
+      await c.seed(db);
+      const context = await browser.newContext({ baseURL: web.baseUrl, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, timezoneId: "UTC", colorScheme: "light" });
+      const signIn = await context.request.post("/api/v1/session", { data: { token } });
+      if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
+      // Once to load the page's code into the browser cache and warm the route, then measured on a fresh page.
+      const warm = await context.newPage();
+      await warm.goto(`/traces/${"e".repeat(32)}`);
+      await warm.close();
+      const page = await context.newPage();
+      const figures = await c.measure(page);
+      const met = c.met(figures);
+      results.push({ name: c.name, goal: c.goal, met, figures });
+      console.log(`bench:ui-trace: ${c.name}: ${JSON.stringify(figures)} -> ${met ? "met" : "NOT met"}`);
+      await context.close();
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    for (const child of children.reverse()) await child.stop().catch(() => {});
+    await db.end().catch(() => {});
+    await database.stop();
+  }
+  const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(1));
+  console.log("\n| case | first paint | API (size) | DOM rows (max while scrolling) | scroll fps | worst frame | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---|");
+  for (const r of results) {
+    const f = r.figures;
+    console.log(`| ${r.name} | ${fmt(f.firstPaintMs)} ms | ${fmt(f.apiMs)} ms (${fmt(f.apiKiB)} KiB) | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`);
+  }
+  mkdirSync("bench-output", { recursive: true });
+  writeFileSync(
+    "bench-output/ui-trace.json",
+    `${JSON.stringify({ date: new Date().toISOString(), cores: availableParallelism(), loadavg: loadavg(), chromium: CHROMIUM, viewport: "1440x900 @1x", scrollMs: SCROLL_MS, scrollStepPx: SCROLL_STEP_PX, results }, null, 2)}\n`,
+  );
+  console.log("bench:ui-trace: wrote bench-output/ui-trace.json");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
