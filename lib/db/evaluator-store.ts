@@ -44,6 +44,7 @@ interface RecordRow {
   verified: boolean;
   parents: string[] | null;
   received_at: Date;
+  settled: boolean;
 }
 
 /** Payloads larger than this are not parsed for numbers: a detector needs fields, not megabytes. */
@@ -72,9 +73,10 @@ const toEval = (r: RecordRow): EvalRecord & { txId: string } => ({
   verdicts: r.verdicts ?? [],
   parents: r.parents ?? [],
   receivedAt: r.received_at.getTime(),
+  settles: r.settled || (r.verdicts ?? []).includes("pending"),
 });
 
-const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, intent, ts, payload, verdicts, verified, parents, received_at";
+const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, intent, ts, payload, verdicts, verified, parents, received_at, settled_tx_id IS NOT NULL AS settled";
 
 /**
  * Records after the cursor, in (tx_id, seq) order, from transactions older
@@ -90,6 +92,24 @@ export async function recordsAfter(q: Queryable, after: EngineCursor, limit: num
     [after.txId, after.seq, limit],
   );
   return r.rows.map(toEval);
+}
+
+/**
+ * Records settled (stored `pending`, judged later) after the settled cursor,
+ * in settling order, with whether a finding already names them: their final
+ * verdict is what their edges' breakers count.
+ */
+export async function settledAfter(q: Queryable, after: EngineCursor, limit: number): Promise<(EvalRecord & { settledTxId: string; anomalous: boolean })[]> {
+  const r = await q.query<RecordRow & { settled_tx_id: string; anomalous: boolean }>(
+    `SELECT ${COLUMNS}, r.settled_tx_id::text,
+            EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.record_id = r.record_id AND f.detector <> 'verification') AS anomalous
+       FROM records r
+      WHERE r.settled_tx_id IS NOT NULL AND (r.settled_tx_id, r.seq) > ($1::xid8, $2::bigint)
+        AND r.settled_tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY r.settled_tx_id, r.seq LIMIT $3`,
+    [after.txId, after.seq, limit],
+  );
+  return r.rows.map((row) => ({ ...toEval(row), settledTxId: row.settled_tx_id, anomalous: row.anomalous }));
 }
 
 /** Records stored but not yet read by the loop (for lag and health). */

@@ -268,7 +268,9 @@ export async function settleRecords(tx: Tx, updates: { seq: string; verdicts: Ve
   if (updates.length === 0) return;
   await tx.query(
     `UPDATE records r SET verdicts = u."verdictNames", verdict_details = u.verdicts, verified = u.verified,
-            pending_on = u."pendingOn", pending_since = CASE WHEN cardinality(u."pendingOn") = 0 THEN NULL ELSE r.pending_since END
+            pending_on = u."pendingOn", pending_since = CASE WHEN cardinality(u."pendingOn") = 0 THEN NULL ELSE r.pending_since END,
+            -- Settled for good: the engine's breakers count it now (see engine_cursors 'settled').
+            settled_tx_id = CASE WHEN cardinality(u."pendingOn") = 0 THEN pg_current_xact_id() ELSE NULL END
        FROM jsonb_to_recordset($1::jsonb) AS u(seq bigint, "verdictNames" text[], verdicts jsonb, verified boolean, "pendingOn" text[])
       WHERE r.seq = u.seq`,
     [

@@ -26,6 +26,11 @@ export interface EvalRecord extends WindowRecord {
   parents: readonly string[];
   /** When the collector stored it, ms. */
   receivedAt: number;
+  /**
+   * Stored `pending`: its breakers count it once it is settled (the loop's
+   * settled cursor), not now, so its final verdict is counted exactly once.
+   */
+  settles: boolean;
 }
 
 export interface ScoredFinding extends Finding {
@@ -82,7 +87,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   });
 
   const observed = input.recent
-    .filter((r) => r.kind === "message" && r.receivers.length > 0)
+    .filter((r) => r.kind === "message" && r.receivers.length > 0 && !r.settles)
     .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
   return { findings, anomalous, poisoned, observed };
 }

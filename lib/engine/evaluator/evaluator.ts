@@ -10,10 +10,10 @@
 import type pg from "pg";
 import { withTransaction } from "../../db/ingest-store.ts";
 import { insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
-import { agentHistory, knownEdges, readCursor, recordsAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
+import { agentHistory, knownEdges, readCursor, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
 import { BreakerPolicy, type Edge } from "../breaker/config.ts";
 import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } from "../breaker/breaker-runner.ts";
-import { observe, type EdgeTransition } from "../breaker/edge-breakers.ts";
+import { observe, type EdgeTransition, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { ChainDepth } from "./chain-depth.ts";
 import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
@@ -21,6 +21,8 @@ import { AgentGraph } from "./impact.ts";
 import { LagStats } from "./lag-stats.ts";
 
 export const CURSOR_NAME = "engine";
+/** Where the loop has got to among records settled after a `pending` verdict. */
+export const SETTLED_CURSOR_NAME = "engine.settled";
 
 export interface EvaluatorOptions {
   params?: EngineParams;
@@ -113,9 +115,19 @@ export class Evaluator {
       const cursor = await readCursor(tx, CURSOR_NAME);
       if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
       const recent = await recordsAfter(tx, cursor, this.batchSize);
+      const settledCursor = await readCursor(tx, SETTLED_CURSOR_NAME);
+      const settled = await settledAfter(tx, settledCursor, this.batchSize);
+      if (settled.length > 0) {
+        const lastSettled = settled[settled.length - 1]!;
+        await writeCursor(tx, SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
+      }
+      const settledObserved = settled
+        .filter((r) => r.kind === "message" && r.receivers.length > 0)
+        .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: r.anomalous }));
       if (recent.length === 0) {
+        const transitions = await this.stepBreakers(tx, settledObserved, settings);
         this.knownCursor = cursor;
-        return { ...none, ran: true, cursor };
+        return { ...none, ran: true, cursor, transitions };
       }
 
       const agents = new Set(recent.map((r) => r.agent));
@@ -150,15 +162,7 @@ export class Evaluator {
       this.timing.judgeMs += performance.now() - judging;
 
       const findingIds = await insertFindings(tx, batch.findings);
-      const edges: Edge[] = [];
-      for (const o of batch.observed) for (const receiver of o.receivers) edges.push({ sender: o.agent, receiver });
-      let transitions: EdgeTransition[] = [];
-      if (edges.length > 0) {
-        const current = await lockBreakers(tx, edges);
-        const observed = observe(current, batch.observed, contextFor(settings));
-        await saveBreakers(tx, [...observed.changed.values()], observed.transitions);
-        transitions = observed.transitions;
-      }
+      const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
       await writeCursor(tx, CURSOR_NAME, next);
@@ -184,6 +188,16 @@ export class Evaluator {
       }
     }
     return { ran: result.ran, records: result.records, findings: result.findings, findingIds: result.findingIds, transitions: result.transitions };
+  }
+
+  private async stepBreakers(tx: pg.PoolClient, records: readonly ObservedRecord[], settings: BreakerSettings): Promise<EdgeTransition[]> {
+    const edges: Edge[] = [];
+    for (const o of records) for (const receiver of o.receivers) edges.push({ sender: o.agent, receiver });
+    if (edges.length === 0) return [];
+    const current = await lockBreakers(tx, edges);
+    const observed = observe(current, records, contextFor(settings));
+    await saveBreakers(tx, [...observed.changed.values()], observed.transitions);
+    return observed.transitions;
   }
 
   /** Open breakers whose period ran out turn half-open without waiting for a record. */

@@ -7,10 +7,16 @@
 -- seq than one already read, slip behind the cursor and never be judged.
 
 -- AlterTable
-ALTER TABLE "records" ADD COLUMN "tx_id" xid8 NOT NULL DEFAULT pg_current_xact_id();
+ALTER TABLE "records" ADD COLUMN "tx_id" xid8 NOT NULL DEFAULT pg_current_xact_id(),
+-- A record stored `pending` is settled later; the settling transaction is
+-- recorded so the engine's breakers count its final verdict exactly once.
+ADD COLUMN "settled_tx_id" xid8;
 
 -- CreateIndex
 CREATE INDEX "records_tx_id_seq_idx" ON "records"("tx_id", "seq");
+
+-- CreateIndex
+CREATE INDEX "records_settled_tx_id_seq_idx" ON "records"("settled_tx_id", "seq") WHERE "settled_tx_id" IS NOT NULL;
 
 -- CreateTable
 CREATE TABLE "engine_cursors" (

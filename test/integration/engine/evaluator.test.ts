@@ -2,11 +2,11 @@
 // findings, breaker transitions and a cursor out, exactly once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { createPool, withTransaction } from "@/lib/db/ingest-store.ts";
+import { createPool, settleRecords, withTransaction } from "@/lib/db/ingest-store.ts";
 import { insertEdges } from "@/lib/db/lineage-store.ts";
 import { currentBreakerStates, listBreakerEvents, listFindings } from "@/lib/db/engine-store.ts";
 import { readCursor } from "@/lib/db/evaluator-store.ts";
-import { CURSOR_NAME, Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
+import { CURSOR_NAME, Evaluator, SETTLED_CURSOR_NAME } from "@/lib/engine/evaluator/evaluator.ts";
 import { startEngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { insertStoredRecords, storedRecord, verdicts, type StoredRecord } from "../../fixtures/stored-records.ts";
@@ -146,6 +146,22 @@ describe("the evaluation loop", () => {
       [CURSOR_NAME],
     );
     expect(evaluated.rows[0]?.n).toBe("2");
+  });
+
+  it("a record stored pending counts against its edge once settled, exactly once", async () => {
+    const e = new Evaluator(pool, { now: () => T0 + 3_600_000 });
+    const waiting = quote(3, 12, { verdicts: verdicts("pending"), pendingOn: ["never-sent"] });
+    await store([quote(1, 12, { verdicts: verdicts("bad_signature") }), quote(2, 12, { verdicts: verdicts("bad_signature") }), waiting]);
+    expect((await e.pass()).transitions).toEqual([]);
+    // The settler gives up waiting: broken_authority, the third failure in a row.
+    await withTransaction(pool, async (tx) => {
+      const seq = (await tx.query<{ seq: string }>("SELECT seq::text FROM records WHERE record_id = 'q-3'")).rows[0]!.seq;
+      await settleRecords(tx, [{ seq, verdicts: [{ verdict: "broken_authority", detail: "waited" }], pendingOn: [] }]);
+    });
+    const res = await e.pass();
+    expect(res.transitions.map((t) => [t.to, t.recordIds])).toEqual([["OPEN", ["q-1", "q-2", "q-3"]]]);
+    expect((await e.pass()).transitions).toEqual([]);
+    expect((await readCursor(pool, SETTLED_CURSOR_NAME)).seq).not.toBe("0");
   });
 
   it("two loops on one database judge every record exactly once", async () => {
