@@ -4,6 +4,7 @@
 // with them, the integration tests check responses against them, and
 // lib/api/openapi.ts documents them.
 import { z } from "zod";
+import { FindingView } from "./engine-views.ts";
 import { SEVERITIES } from "../engine/incidents/severity.ts";
 import { INCIDENT_STATUSES } from "../engine/incidents/status.ts";
 
@@ -87,24 +88,6 @@ export const IncidentsPage = z
   .meta({ id: "IncidentsPage" });
 export type IncidentsPage = z.infer<typeof IncidentsPage>;
 
-export const IncidentFindingView = z
-  .object({
-    id: z.string(),
-    detector: z.string(),
-    recordId: z.string().nullable(),
-    agent: z.string().nullable(),
-    subject: z.string(),
-    score: z.number().nullable(),
-    explanation: z.string(),
-    params: z.record(z.string(), z.unknown()),
-    evidence: z.array(z.string()),
-    at: isoTime,
-    impact: z.number().nullable(),
-    reach: z.number().int().nullable(),
-  })
-  .meta({ id: "IncidentFindingView" });
-export type IncidentFindingView = z.infer<typeof IncidentFindingView>;
-
 export const IncidentNoteView = z
   .object({ id: z.string(), author: z.string(), text: z.string(), at: isoTime })
   .meta({ id: "IncidentNoteView" });
@@ -147,7 +130,7 @@ export type RelatedIncidentView = z.infer<typeof RelatedIncidentView>;
 export const IncidentDetail = z
   .object({
     incident: IncidentSummaryView,
-    findings: z.array(IncidentFindingView),
+    findings: z.array(FindingView),
     timeline: z.array(TimelineEntryView).meta({ description: "Findings, breaker transitions on edges among its agents in its time range, and its own events, oldest first." }),
     agents: z.array(z.string()),
     notes: z.array(IncidentNoteView),

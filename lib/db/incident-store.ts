@@ -1,14 +1,13 @@
 // The incident tables: incidents, the findings in each, links between
 // related incidents, analyst notes, and the audit trail of every change.
-// Raw SQL over pg, like engine-store.ts: the grouping runner and the
-// collector run outside Next; the API gets its pool from apiPool().
+// Raw SQL over pg, like engine-store.ts: the grouping runner runs outside
+// Next, and the API's routes pass lib/db/pool.ts's pool.
 import type pg from "pg";
 import { conflict, notFound } from "../api/errors.ts";
 import type { GroupingPlan, IncidentFacts } from "../engine/incidents/grouping.ts";
 import type { Severity } from "../engine/incidents/severity.ts";
 import { GROUPABLE_STATUSES, type IncidentStatus, type StatusFacts } from "../engine/incidents/status.ts";
-import { createPool, type Tx } from "./ingest-store.ts";
-import { databaseUrl } from "./url.ts";
+import type { Tx } from "./ingest-store.ts";
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -18,15 +17,6 @@ export const ENGINE_ACTOR = "engine";
 // Any constant shared by every Firebreak process: one grouping at a time, so
 // two engines never open two incidents for one cascade.
 const GROUPING_LOCK = 0x496e_6369; // "Inci"
-
-// One pool per process for the API's incident routes (the rest of the API
-// reads through Prisma); parked on globalThis so Next dev reloads reuse it.
-const globalForPool = globalThis as unknown as { firebreakIncidentPool?: pg.Pool };
-
-export function apiPool(): pg.Pool {
-  globalForPool.firebreakIncidentPool ??= createPool(databaseUrl(), 5);
-  return globalForPool.firebreakIncidentPool;
-}
 
 /** Incident ids are bigint serials; anything else names no incident. */
 export function isIncidentId(id: string): boolean {
@@ -63,23 +53,11 @@ export interface FindingForGrouping {
 export async function ungroupedFindings(q: Queryable, ids: readonly string[]): Promise<FindingForGrouping[]> {
   const numeric = ids.filter(isIncidentId);
   if (numeric.length === 0) return [];
-  const res = await q.query<{
-    id: string;
-    detector: string;
-    record_id: string | null;
-    agent: string | null;
-    subject: string;
-    explanation: string;
-    score: number | null;
-    impact: number | null;
-    reach: number | null;
-    ts: Date;
-    decision: boolean | null;
-    red: boolean | null;
-    identity: boolean | null;
-  }>(
-    `SELECT f.id::text, f.detector, f.record_id, f.agent, f.subject, f.explanation, f.score, f.impact, f.reach, f.ts,
-            r.decision, r.red OR e.red AS red, r.identity
+  const res = await q.query<FindingForGrouping>(
+    `SELECT f.id::text AS id, f.detector, f.record_id AS "recordId", f.agent, f.subject, f.explanation, f.score, f.impact, f.reach,
+            (extract(epoch FROM f.ts) * 1000)::float8 AS at,
+            COALESCE(r.decision, false) AS "recordIsDecision", COALESCE(r.red, false) OR e.red AS "redAction",
+            COALESCE(r.identity, false) AS "recordIdentityFailure"
        FROM anomaly_findings f
        LEFT JOIN LATERAL (
          SELECT bool_or(kind IN ('action', 'state.write')) AS decision,
@@ -93,21 +71,7 @@ export async function ungroupedFindings(q: Queryable, ids: readonly string[]): P
       ORDER BY f.ts, f.id`,
     [numeric],
   );
-  return res.rows.map((r) => ({
-    id: r.id,
-    detector: r.detector,
-    recordId: r.record_id,
-    agent: r.agent,
-    subject: r.subject,
-    explanation: r.explanation,
-    score: r.score,
-    impact: r.impact,
-    reach: r.reach,
-    at: r.ts.getTime(),
-    recordIsDecision: r.decision ?? false,
-    redAction: r.red ?? false,
-    recordIdentityFailure: r.identity ?? false,
-  }));
+  return res.rows;
 }
 
 /**
@@ -448,39 +412,14 @@ export interface IncidentFindingRow {
 }
 
 export async function incidentFindings(q: Queryable, id: string, limit = 1_000): Promise<IncidentFindingRow[]> {
-  const res = await q.query<{
-    id: string;
-    detector: string;
-    record_id: string | null;
-    agent: string | null;
-    subject: string;
-    score: number | null;
-    explanation: string;
-    params: unknown;
-    evidence: string[] | null;
-    ts: Date;
-    impact: number | null;
-    reach: number | null;
-  }>(
-    `SELECT f.id::text, f.detector, f.record_id, f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, f.ts, f.impact, f.reach
+  const res = await q.query<IncidentFindingRow & { evidence: string[] | null }>(
+    `SELECT f.id::text AS id, f.detector, f.record_id AS "recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence,
+            f.ts AS at, f.impact, f.reach
        FROM incident_findings x JOIN anomaly_findings f ON f.id = x.finding_id
       WHERE x.incident_id = $1 ORDER BY f.ts, f.id LIMIT $2`,
     [id, limit],
   );
-  return res.rows.map((r) => ({
-    id: r.id,
-    detector: r.detector,
-    recordId: r.record_id,
-    agent: r.agent,
-    subject: r.subject,
-    score: r.score,
-    explanation: r.explanation,
-    params: r.params,
-    evidence: r.evidence ?? [],
-    at: r.ts,
-    impact: r.impact,
-    reach: r.reach,
-  }));
+  return res.rows.map((r) => ({ ...r, evidence: r.evidence ?? [] }));
 }
 
 export interface IncidentNote {

@@ -4,10 +4,9 @@
 // the analyst's action (and from then on never merges the incident), or the
 // analyst sees the merge (and is told where the findings went).
 import type pg from "pg";
-import type { Principal } from "../../api/auth.ts";
 import { conflict } from "../../api/errors.ts";
-import type { IncidentSummaryView } from "../../api/incident-views.ts";
-import { insertNote, lockIncident, setStatus, type IncidentNote } from "../../db/incident-store.ts";
+import type { IncidentNoteView, IncidentSummaryView } from "../../api/incident-views.ts";
+import { insertNote, lockIncident, setStatus } from "../../db/incident-store.ts";
 import { withTransaction } from "../../db/ingest-store.ts";
 import { incidentSummary } from "./incident-queries.ts";
 import { moveIncident, type IncidentMove } from "./status.ts";
@@ -34,15 +33,11 @@ async function changeStatus(pool: pg.Pool, id: string, move: IncidentMove, actor
 }
 
 /** Notes are welcome on a resolved incident (the post-mortem); a merged one points to where they belong. */
-export async function addIncidentNote(pool: pg.Pool, id: string, author: string, text: string): Promise<IncidentNote> {
-  return withTransaction(pool, async (tx) => {
+export async function addIncidentNote(pool: pg.Pool, id: string, author: string, text: string): Promise<IncidentNoteView> {
+  const note = await withTransaction(pool, async (tx) => {
     const facts = await lockIncident(tx, id);
     if (facts.status === "merged") throw conflict(`incident ${id} was merged into incident ${facts.mergedInto ?? "?"}: add the note there`);
     return insertNote(tx, facts.id, author, text);
   });
-}
-
-/** How the audit trail names whoever made a change: the principal and how they signed in. */
-export function actorOf(principal: Principal | null): string {
-  return principal === null ? "anonymous" : `${principal.kind} (${principal.via})`;
+  return { ...note, at: note.at.toISOString() };
 }

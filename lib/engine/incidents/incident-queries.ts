@@ -2,6 +2,7 @@
 // incident with its findings, timeline, notes, audit trail and relatives.
 import type pg from "pg";
 import { z } from "zod";
+import { FindingView } from "../../api/engine-views.ts";
 import { badRequest, notFound } from "../../api/errors.ts";
 import type {
   IncidentDetail,
@@ -115,11 +116,7 @@ export async function incidentDetail(pool: pg.Pool, id: string): Promise<Inciden
   ];
   return {
     incident: summaryView(row),
-    findings: findings.map((f) => ({
-      ...f,
-      params: f.params !== null && typeof f.params === "object" && !Array.isArray(f.params) ? (f.params as Record<string, unknown>) : {},
-      at: iso(f.at),
-    })),
+    findings: findings.map((f) => ({ ...f, params: FindingView.shape.params.parse(f.params), at: iso(f.at) })),
     timeline: timeline.map(({ sortAt: _sortAt, ...entry }) => entry),
     agents: row.agents,
     notes: notes.map((n) => ({ ...n, at: iso(n.at) })),

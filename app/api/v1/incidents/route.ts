@@ -1,7 +1,7 @@
 import { route } from "@/lib/api/handler.ts";
 import { IncidentsQuery } from "@/lib/api/incident-views.ts";
-import { apiPool } from "@/lib/db/incident-store.ts";
+import { pool } from "@/lib/db/pool.ts";
 import { incidentsPage } from "@/lib/engine/incidents/incident-queries.ts";
 
 // GET /api/v1/incidents — open first, then by severity, then by latest activity
-export const GET = route({ auth: "read", query: IncidentsQuery }, ({ query }) => incidentsPage(apiPool(), query));
+export const GET = route({ auth: "read", query: IncidentsQuery }, ({ query }) => incidentsPage(pool(), query));

@@ -1,7 +1,7 @@
 import { route } from "@/lib/api/handler.ts";
 import { IncidentIdParams } from "@/lib/api/incident-views.ts";
-import { apiPool } from "@/lib/db/incident-store.ts";
+import { pool } from "@/lib/db/pool.ts";
 import { incidentDetail } from "@/lib/engine/incidents/incident-queries.ts";
 
 // GET /api/v1/incidents/:id — the incident, its findings, timeline, agents, notes and related incidents
-export const GET = route({ auth: "read", params: IncidentIdParams }, ({ params }) => incidentDetail(apiPool(), params.id));
+export const GET = route({ auth: "read", params: IncidentIdParams }, ({ params }) => incidentDetail(pool(), params.id));

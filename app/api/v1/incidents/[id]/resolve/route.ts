@@ -1,9 +1,10 @@
 import { route } from "@/lib/api/handler.ts";
 import { IncidentIdParams, ResolveIncidentBody } from "@/lib/api/incident-views.ts";
-import { apiPool } from "@/lib/db/incident-store.ts";
-import { actorOf, resolveIncident } from "@/lib/engine/incidents/incident-actions.ts";
+import { actorOf } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+import { resolveIncident } from "@/lib/engine/incidents/incident-actions.ts";
 
 // POST /api/v1/incidents/:id/resolve — close it, saying how it was dealt with
 export const POST = route({ auth: "write", params: IncidentIdParams, body: ResolveIncidentBody }, ({ params, body, principal }) =>
-  resolveIncident(apiPool(), params.id, actorOf(principal), body.reason),
+  resolveIncident(pool(), params.id, actorOf(principal), body.reason),
 );
