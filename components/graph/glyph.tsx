@@ -25,7 +25,7 @@ export function Glyph({ name, className, title }: { name: GlyphName; className?:
 }
 
 /** A short sample of a link's dash pattern, for the legend and the lists. */
-export function DashSample({ dash, className, width = 3 }: { dash: readonly number[]; className?: string; width?: number }) {
+export function DashSample({ dash, className, width = 3.5 }: { dash: readonly number[]; className?: string; width?: number }) {
   return (
     <svg viewBox="0 0 36 8" width="36" height="8" className={className} aria-hidden>
       <line x1="1" y1="4" x2="35" y2="4" stroke="currentColor" strokeWidth={width} strokeDasharray={dash.length > 0 ? dash.join(" ") : undefined} />

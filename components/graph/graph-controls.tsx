@@ -92,14 +92,14 @@ export function GraphControls({
       <label className={labelClass}>
         Direction
         <select value={view.dir} disabled={view.agent === null || view.hops === null} onChange={(e) => onChange({ dir: e.target.value as GraphView["dir"] })} className={`${field} w-40 disabled:opacity-50`}>
-          <option value="both">up and downstream</option>
-          <option value="down">downstream (it sends to)</option>
-          <option value="up">upstream (sends to it)</option>
+          <option value="both">both ways</option>
+          <option value="down" title="agents it sends to">downstream</option>
+          <option value="up" title="agents that send to it">upstream</option>
         </select>
       </label>
       <div className="flex min-w-72 flex-1 flex-col gap-1 text-xs font-medium text-muted">
         <span className="flex items-center justify-between gap-2">
-          <label htmlFor="graph-replay-slider">Replay (last 7 days)</label>
+          <label htmlFor="graph-replay-slider">Replay (last 7 days, times in {zone})</label>
           <span data-testid="graph-time" className="font-normal tabular-nums text-fg">
             {view.at ? `at ${formatTimestamp(view.at, zone)}` : "live"}
           </span>

@@ -77,10 +77,11 @@ export function createLayout(req: LayoutRequest): Layout {
     .force(
       "link",
       forceLink<SimNode, { source: number; target: number }>(req.links.map(([source, target]) => ({ source, target })))
-        .distance(SPACING * 2)
+        // Small graphs get long links: room for the icons and locks at their middles.
+        .distance(n > 500 ? SPACING * 2 : SPACING * 4)
         .strength(0.4),
     )
-    .force("charge", forceManyBody<SimNode>().strength(n > 500 ? -40 : -120).theta(0.9).distanceMax(600))
+    .force("charge", forceManyBody<SimNode>().strength(n > 500 ? -40 : -260).theta(0.9).distanceMax(600))
     .force("collide", forceCollide<SimNode>(12).iterations(1))
     // A weak pull to the middle keeps agents without links from drifting off.
     .force("x", forceX<SimNode>(0).strength(0.04))

@@ -57,7 +57,7 @@ export function SelectionCard({ scene, view, now, onClear, onFocus }: { scene: S
             </button>
           ) : (
             <p className="mt-2 text-xs text-muted">
-              Focus: {view.hops} hop{view.hops === 1 ? "" : "s"} {view.dir === "both" ? "up and downstream" : `${view.dir}stream`}, {formatCount(scene.shownNodes)} agents shown.{" "}
+              Focus: {view.hops} hop{view.hops === 1 ? "" : "s"} {view.dir === "both" ? "both ways" : `${view.dir}stream`}, {formatCount(scene.shownNodes)} agents shown.{" "}
               <button type="button" onClick={() => onFocus(null)} className="underline">
                 Show all
               </button>

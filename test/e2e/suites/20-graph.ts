@@ -19,15 +19,26 @@ export default async function graphSuite({ base, page, db }: E2eContext): Promis
     ["rogue-agent", "executor", machine.forced],
     ["researcher", "planner", machine.half],
   ];
-  for (const [s, r, m] of states) {
-    await db.query(`INSERT INTO breaker_states (sender, receiver, state, since, machine) VALUES ($1, $2, $3, $4, $5::jsonb)`, [s, r, m.state, new Date(m.since as number), JSON.stringify(m)]);
-  }
-  await db.query(
-    `INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor)
-     VALUES ('planner', 'executor', 'CLOSED', 'OPEN', $1, 'failures', '{}', '3 failures in a row (limit 3)', NULL),
-            ('rogue-agent', 'executor', 'CLOSED', 'FORCED_OPEN', $2, 'forced', '{}', 'kill switch: rogue sender', 'e2e')`,
-    [new Date(now - 2 * MIN), new Date(now - 3 * MIN)],
-  );
+  // The collector from the earlier checks may already run breakers on these edges: keep its rows and put them back at the end.
+  const saved = await db.query(`SELECT sender, receiver, state, since, machine, updated_at FROM breaker_states`);
+  const eventIds: string[] = [];
+  await check("seeding breakers on the scenario's edges", async () => {
+    for (const [s, r, m] of states) {
+      await db.query(
+        `INSERT INTO breaker_states (sender, receiver, state, since, machine) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (sender, receiver) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine`,
+        [s, r, m.state, new Date(m.since as number), JSON.stringify(m)],
+      );
+    }
+    const ev = await db.query<{ id: string }>(
+      `INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor)
+       VALUES ('planner', 'executor', 'CLOSED', 'OPEN', $1, 'failures', '{}', '3 failures in a row (limit 3)', NULL),
+              ('rogue-agent', 'executor', 'CLOSED', 'FORCED_OPEN', $2, 'forced', '{}', 'kill switch: rogue sender', 'e2e')
+       RETURNING id::text`,
+      [new Date(now - 2 * MIN), new Date(now - 3 * MIN)],
+    );
+    eventIds.push(...ev.rows.map((r) => r.id));
+  });
 
   const canvas = page.getByTestId("graph-canvas");
   const drawn = async (n: number, what: string) => {
@@ -135,6 +146,12 @@ export default async function graphSuite({ base, page, db }: E2eContext): Promis
   });
 
   // Leave the engine tables as the other suites expect them.
-  await db.query(`DELETE FROM breaker_events WHERE sender IN ('planner', 'rogue-agent') AND receiver = 'executor' AND detail IN ('3 failures in a row (limit 3)', 'kill switch: rogue sender')`);
+  await db.query(`DELETE FROM breaker_events WHERE id = ANY($1::bigint[])`, [eventIds]);
   for (const [s, r] of states) await db.query(`DELETE FROM breaker_states WHERE sender = $1 AND receiver = $2`, [s, r]);
+  for (const row of saved.rows as { sender: string; receiver: string; state: string; since: Date; machine: unknown; updated_at: Date }[]) {
+    await db.query(
+      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (sender, receiver) DO NOTHING`,
+      [row.sender, row.receiver, row.state, row.since, JSON.stringify(row.machine), row.updated_at],
+    );
+  }
 }
