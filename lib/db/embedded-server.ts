@@ -80,9 +80,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       await waitReady(candidate, log);
       child = candidate;
     } catch (err) {
-      if (attempt >= 10 || !/shared memory block .* still in use|lock file .* already exists/.test((err as Error).message)) throw err;
+      // On a busy machine the old processes can take tens of seconds to go.
+      if (attempt >= 20 || !/shared memory block .* still in use|lock file .* already exists/.test((err as Error).message)) throw err;
       log(`PostgreSQL's previous run is still letting go of the cluster; retrying (${attempt})`);
-      await new Promise((r) => setTimeout(r, 500 * attempt));
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 2_000)));
     }
   }
   const url = embeddedUrl(dataDir, database);
