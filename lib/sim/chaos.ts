@@ -8,7 +8,7 @@ import { FAULT_NAMES, FAULTS, type FaultName } from "./faults/catalog.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
 import type { Fleet, SimRegistrar } from "./fleet.ts";
 import type { GroundTruth } from "./ground-truth.ts";
-import { chaosRow, NO_ENGINE, type ChaosRow, type EngineObserver } from "./report.ts";
+import { chaosRow, NO_ENGINE, type ChaosRow, type EngineObservation, type EngineObserver } from "./report.ts";
 import { createRun, type SimRun } from "./runner.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 import { fetchSettled, scoreRun, type RunScore } from "./score.ts";
@@ -91,6 +91,8 @@ export interface ChaosResult {
   case: ChaosCase;
   truth: GroundTruth;
   score: RunScore;
+  /** What the engine made of the fault; null without an engine. */
+  engine: EngineObservation | null;
   row: ChaosRow;
 }
 
@@ -141,8 +143,8 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
       const fs = score.faults[0];
       const ft = truth.faults[0];
       if (!fs || !ft) throw new Error(`run ${c.namespace} has no fault`);
-      const observed = engine.available ? await engine.observe(c.namespace, fs) : null;
-      const result: ChaosResult = { case: c, truth, score, row: chaosRow(c.scenario, fs, ft.corrupted.length, score, observed, engine.available) };
+      const observed = engine.available ? await engine.observe({ namespace: c.namespace, truth, fault: ft, score: fs, stored }) : null;
+      const result: ChaosResult = { case: c, truth, score, engine: observed, row: chaosRow(c.scenario, fs, ft.corrupted.length, score, observed, engine.available) };
       results[i] = result;
       await options.onResult?.(result);
     }

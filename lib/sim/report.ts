@@ -1,21 +1,48 @@
 // The chaos table: one row per (scenario, fault) with what the door caught
-// and, once an engine exists, when a breaker tripped and how much of what
-// followed was tainted before it did. Until then those columns say so; a
-// fault only an engine can see shows as not yet detected, never as caught.
+// and what the engine made of it: when it first flagged the fault's records,
+// when a breaker tripped and how much of what followed was decided before it
+// did, whether lineage traced the fault back to where it entered, and how
+// well its blast radius matches what the fault really reached. Without an
+// engine those columns say so; a fault only an engine can see shows as not
+// yet detected, never as caught.
+import type { OriginCheck, PrecisionRecall } from "./engine-score.ts";
+import type { FaultTruth, GroundTruth } from "./ground-truth.ts";
 import type { FaultScore, RunScore } from "./score.ts";
+import type { StoredVerdict } from "./verdicts.ts";
 
-/** What an engine reports about one fault of a run; null when there is no engine to ask. */
+/** What an engine reports about one fault of a run, scored against the ground truth. */
 export interface EngineObservation {
-  /** From the fault's first record to the first breaker trip on an edge it touched, ms; null: no trip. */
+  /** From the fault's first record to the first finding or trip naming one of its records, record time, ms; null: never flagged. */
+  firstFlagMs: number | null;
+  /** The detector of that first flag (`breaker` for a trip). */
+  firstFlagBy: string | null;
+  /** Every detector (or `breaker`) that named one of the fault's records after it began. */
+  flaggedBy: string[];
+  /** Clean records of the run a finding names: the engine's false flags, by detector. */
+  cleanFlagged: { flagged: number; total: number; byDetector: Record<string, number> };
+  /** From the fault's first record to the first trip to OPEN on an edge its records travelled, record time, ms; null: no trip. */
   breakerTripMs: number | null;
-  /** Downstream decisions (actions, approvals, state versions) made before containment / all downstream decisions. */
+  /** Downstream decisions (actions, state writes) made before a trip on their path / all downstream decisions; null: none. */
   taintedShare: number | null;
+  /** Origin traces from each downstream record (or the fault's last record) that named a true origin. */
+  origin: { found: number; total: number; misses: OriginCheck[] };
+  /** The blast radius from the true origins against the ground truth's downstream, by record id. */
+  blast: PrecisionRecall & { extra: string[]; missed: string[]; truncated: string[] };
+}
+
+/** One run's fault as the observer needs it: the truth, the door's score and what Firebreak stored. */
+export interface ObservedRun {
+  namespace: string;
+  truth: GroundTruth;
+  fault: FaultTruth;
+  score: FaultScore;
+  stored: readonly StoredVerdict[];
 }
 
 export interface EngineObserver {
-  /** False until Firebreak has an engine whose breakers can be read. */
+  /** False when there is no engine to ask. */
   readonly available: boolean;
-  observe(namespace: string, fault: FaultScore): Promise<EngineObservation | null>;
+  observe(run: ObservedRun): Promise<EngineObservation | null>;
 }
 
 export const NO_ENGINE: EngineObserver = {
@@ -33,10 +60,13 @@ export interface ChaosRow {
   firstFlag: string;
   breakerTrip: string;
   tainted: string;
+  origin: string;
+  blast: string;
   falseFlags: string;
+  engineFalseFlags: string;
 }
 
-const NO_ENGINE_YET = "n/a (no engine yet)";
+const NO_ENGINE_TEXT = "n/a (no engine)";
 
 export function chaosRow(scenario: string, f: FaultScore, corrupted: number, score: RunScore, engine: EngineObservation | null, engineAvailable: boolean): ChaosRow {
   const injected = !f.fired ? "did not fire" : corrupted > 0 ? `${f.injected} + ${corrupted} corrupted` : f.injected === 0 ? "0 (no records)" : String(f.injected);
@@ -44,10 +74,14 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
   const flagged = f.injected === 0 ? "-" : `${f.flagged}/${f.injected}${share}`;
   let firstFlag: string;
   if (f.firstFlagMs !== null) firstFlag = `${f.firstFlagMs} ms`;
-  else if (f.detection === "engine") firstFlag = "not yet detected";
-  else firstFlag = f.fired ? "never flagged" : "-";
-  const breakerTrip = !engineAvailable ? NO_ENGINE_YET : engine?.breakerTripMs == null ? "no trip" : `${engine.breakerTripMs} ms`;
-  const tainted = !engineAvailable ? NO_ENGINE_YET : engine?.taintedShare == null ? "-" : `${Math.round(engine.taintedShare * 100)}%`;
+  else if (!f.fired) firstFlag = "-";
+  else if (engineAvailable && engine?.firstFlagMs != null) firstFlag = `${engine.firstFlagMs} ms (${engine.firstFlagBy ?? "engine"})`;
+  else if (engineAvailable) firstFlag = f.detection === "engine" ? "not detected" : "never flagged";
+  else firstFlag = f.detection === "engine" ? "not yet detected" : "never flagged";
+  const breakerTrip = !engineAvailable ? NO_ENGINE_TEXT : engine?.breakerTripMs == null ? "no trip" : `${engine.breakerTripMs} ms`;
+  const tainted = !engineAvailable ? NO_ENGINE_TEXT : engine?.taintedShare == null ? "-" : `${Math.round(engine.taintedShare * 100)}%`;
+  const origin = !engineAvailable ? NO_ENGINE_TEXT : !engine || engine.origin.total === 0 ? "-" : `${engine.origin.found}/${engine.origin.total}`;
+  const blast = !engineAvailable ? NO_ENGINE_TEXT : !engine ? "-" : formatBlast(engine.blast);
   return {
     scenario,
     fault: f.fault,
@@ -58,7 +92,10 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
     firstFlag,
     breakerTrip,
     tainted,
+    origin,
+    blast,
     falseFlags: `${score.clean.flagged}/${score.clean.total}`,
+    engineFalseFlags: !engineAvailable ? NO_ENGINE_TEXT : !engine ? "-" : `${engine.cleanFlagged.flagged}/${engine.cleanFlagged.total}`,
   };
 }
 
@@ -72,8 +109,18 @@ const COLUMNS: readonly [keyof ChaosRow, string][] = [
   ["firstFlag", "time to first flag"],
   ["breakerTrip", "time to breaker trip"],
   ["tainted", "tainted before containment"],
+  ["origin", "origin found"],
+  ["blast", "blast radius P/R"],
   ["falseFlags", "clean flagged"],
+  ["engineFalseFlags", "clean flagged by engine"],
 ];
+
+const ratio = (x: number | null): string => (x === null ? "-" : x.toFixed(2));
+
+/** "precision/recall (true downstream records)"; "-" where a side is empty, so an empty truth with nothing found reads "-/- (0)". */
+export function formatBlast(b: PrecisionRecall): string {
+  return `${ratio(b.precision)}/${ratio(b.recall)} (${b.truth})`;
+}
 
 /** A plain-text table, columns padded to their widest cell. */
 export function formatTable(rows: readonly ChaosRow[]): string {

@@ -12,6 +12,9 @@ export interface StoredVerdict {
   verdicts: string[];
   /** Collector's clock at arrival, epoch ms. */
   receivedAt: number;
+  /** The record's own timestamp (firebreak.timestamp), epoch ms: the clock the engine's findings and trips are on. */
+  ts: number;
+  receivers: string[];
 }
 
 export interface VerdictSource {
@@ -41,7 +44,15 @@ export function apiVerdicts(target: { baseUrl: string; token: string; fetch?: ty
         let cursor: string | null = null;
         do {
           const p: RecordsPage = await page(agent, cursor);
-          for (const r of p.items) out.push({ id: r.id, seq: BigInt(r.seq), agent: r.agent, verdicts: r.verdicts, receivedAt: Date.parse(r.receivedAt) });
+          for (const r of p.items) out.push({
+            id: r.id,
+            seq: BigInt(r.seq),
+            agent: r.agent,
+            verdicts: r.verdicts,
+            receivedAt: Date.parse(r.receivedAt),
+            ts: Date.parse(r.timestamp),
+            receivers: r.receivers,
+          });
           cursor = p.nextCursor;
         } while (cursor !== null);
       }

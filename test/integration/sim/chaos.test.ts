@@ -1,11 +1,17 @@
-// The chaos run (every fault against one scenario) end to end against a real
-// collector: the table it prints is true to what the door decided.
+// The chaos run (every fault against two scenarios) end to end against a real
+// collector and the engine: the table it prints is true to what the door
+// decided, and the engine columns are scored from what the evaluator stored
+// and what lineage answers over the same database.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
 import type { RegistryConfig } from "@/lib/config/registry-config.ts";
 import { loadRegistrySnapshot } from "@/lib/registry/service.ts";
 import { chaosPlan, runChaos, type ChaosResult, type FirebreakConnection } from "@/lib/sim/chaos.ts";
 import { FAULT_NAMES } from "@/lib/sim/faults/catalog.ts";
+import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
+import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
+import { engineObserver } from "@/lib/sim/engine-observer.ts";
 import { simKey } from "@/lib/sim/fleet.ts";
 import { registerFleetViaService } from "@/lib/sim/register.ts";
 import { formatTable } from "@/lib/sim/report.ts";
@@ -31,15 +37,35 @@ beforeAll(async () => {
     allowUnattested: false,
     registrar: { keyId: registrar.keyId, privateKey: registrar.privateKey },
   };
-  results = await runChaos(conn, chaosPlan({ scenarios: ["procurement", "trading"], tag: "it" }), { seed: "chaos-it", concurrency: 4 });
-}, 180_000);
+  // The evaluator runs here, not in the collector: passes drain what is
+  // stored, one at a time (runs finish concurrently), before each run is scored.
+  const evaluator = new Evaluator(h.pool);
+  let draining: Promise<void> = Promise.resolve();
+  const drive = (): Promise<void> =>
+    (draining = draining.then(async () => {
+      for (;;) {
+        const pass = await evaluator.pass();
+        if (pass.ran && pass.records === 0) return;
+      }
+    }));
+  const engine = engineObserver(databaseEngineSource(h.pool), { drive });
+  results = await runChaos(conn, chaosPlan({ scenarios: ["procurement", "trading"], tag: "it" }), { seed: "chaos-it", concurrency: 4, engine });
+}, 300_000);
 
 afterAll(async () => {
+  if (process.env.FIREBREAK_SIM_PRINT === "1") {
+    // What the engine said, beside each run's truth and score: the material for explaining a miss.
+    const findings = await h.pool.query("SELECT detector, record_id, agent, explanation, evidence, ts FROM anomaly_findings ORDER BY id");
+    const trips = await h.pool.query("SELECT sender, receiver, from_state, to_state, at, cause, record_ids, detail FROM breaker_events ORDER BY id");
+    mkdirSync("test-output", { recursive: true });
+    const runs = results.map((r) => ({ case: r.case, truth: r.truth, engine: r.engine, row: r.row }));
+    writeFileSync("test-output/chaos-it.json", `${JSON.stringify({ runs, findings: findings.rows, trips: trips.rows })}\n`);
+  }
   await prisma.$disconnect();
   await h.close();
 });
 
-describe("npm run chaos, against a real collector", () => {
+describe("npm run chaos, against a real collector and the engine", () => {
   it("runs every fault in each scenario", () => {
     expect(results.map((r) => `${r.case.scenario}/${r.case.fault}`).sort()).toEqual(
       ["procurement", "trading"].flatMap((s) => FAULT_NAMES.map((f) => `${s}/${f}`)).sort(),
@@ -56,11 +82,72 @@ describe("npm run chaos, against a real collector", () => {
     }
   });
 
-  it("engine faults show as not yet detected, and the engine columns say there is no engine", () => {
+  it("the engine saw every door fault: a verification finding names its records", () => {
+    for (const r of results.filter((x) => x.row.detection === "door")) {
+      expect(r.engine?.flaggedBy, r.case.namespace).toContain("verification");
+      expect(r.engine?.firstFlagMs, r.case.namespace).not.toBeNull();
+    }
+  });
+
+  it("engine faults show a real time to first flag or say honestly that the engine did not see them", () => {
     for (const r of results.filter((x) => x.row.detection === "engine")) {
-      expect(r.row.firstFlag, r.case.namespace).toBe("not yet detected");
-      expect(r.row.breakerTrip).toBe("n/a (no engine yet)");
-      expect(r.row.tainted).toBe("n/a (no engine yet)");
+      const e = r.engine!;
+      if (e.firstFlagMs === null) expect(r.row.firstFlag, r.case.namespace).toBe(r.truth.faults[0]!.fired ? "not detected" : "-");
+      else expect(r.row.firstFlag, r.case.namespace).toBe(`${e.firstFlagMs} ms (${e.firstFlagBy})`);
+    }
+    for (const r of results) {
+      expect(r.row.breakerTrip, r.case.namespace).toMatch(/^(\d+ ms|no trip)$/);
+      expect(r.row.tainted, r.case.namespace).toMatch(/^(\d+%|-)$/);
+    }
+  });
+
+  it("origin traces name only records upstream of where they started, and every miss has a reason", () => {
+    for (const r of results) {
+      const o = r.engine!.origin;
+      expect(r.row.origin, r.case.namespace).toBe(o.total === 0 ? "-" : `${o.found}/${o.total}`);
+      for (const m of o.misses) {
+        expect(m.offPath, `${r.case.namespace} from ${m.start}`).toEqual([]);
+        expect(m.miss, `${r.case.namespace} from ${m.start}`).not.toBeNull();
+      }
+    }
+  });
+
+  it("a door fault's origin is found unless an earlier flag upstream of it masks it", () => {
+    // The door flagged where the fault entered, so a trace always finds a
+    // flagged record: the true origin, or one above it that the fault never touched.
+    for (const r of results.filter((x) => x.row.detection === "door")) {
+      for (const m of r.engine!.origin.misses) expect(m.miss, `${r.case.namespace} from ${m.start}: ${m.returned.join(", ")}`).toBe("masked");
+    }
+  });
+
+  it("blast radius precision and recall are reported per fault, and are 1.0 where every origin was found", () => {
+    for (const r of results) {
+      const e = r.engine!;
+      const truth = r.truth.records.filter((x) => x.faults.includes(r.truth.faults[0]!.id)).length;
+      expect(e.blast.truth, r.case.namespace).toBeLessThanOrEqual(truth);
+      expect(r.row.blast, r.case.namespace).toMatch(/^(\d\.\d\d|-)\/(\d\.\d\d|-) \(\d+\)$/);
+      // A downstream record with nothing flagged upstream cannot be tainted in any radius.
+      const unflagged = e.origin.misses.filter((m) => m.miss === "unflagged" && e.blast.truth > 0).map((m) => m.start);
+      for (const id of unflagged) expect(e.blast.missed, r.case.namespace).toContain(id);
+      if (e.origin.total > 0 && e.origin.found === e.origin.total && e.blast.truth > 0) {
+        expect(e.blast.recall, r.case.namespace).toBe(1);
+        expect(e.blast.precision, r.case.namespace).toBe(1);
+      }
+    }
+  });
+
+  it("blast radius precision is 1.0 wherever reported, except a replay, whose original's descendants share its id", () => {
+    for (const r of results) {
+      const e = r.engine!;
+      if (r.case.fault !== "replay") {
+        if (e.blast.precision !== null) expect(e.blast.precision, `${r.case.namespace}: ${e.blast.extra.join(", ")}`).toBe(1);
+        continue;
+      }
+      // The graph names records by id: what followed the genuine original is
+      // tainted by its replayed copy's verdict. Those are exactly the extras.
+      const fault = r.truth.faults[0]!;
+      const cleanIds = new Set(r.truth.records.filter((x) => !x.faults.includes(fault.id)).map((x) => x.id));
+      for (const id of e.blast.extra) expect(cleanIds.has(id), `${r.case.namespace}: ${id}`).toBe(true);
     }
   });
 
@@ -76,7 +163,9 @@ describe("npm run chaos, against a real collector", () => {
     const text = formatTable(results.map((r) => r.row));
     if (process.env.FIREBREAK_SIM_PRINT === "1") console.log(text);
     const table = text.split("\n");
-    expect(table[0]).toMatch(/^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip/);
+    expect(table[0]).toMatch(
+      /^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip\s+tainted before containment\s+origin found\s+blast radius P\/R\s+clean flagged\s+clean flagged by engine$/,
+    );
     expect(table).toHaveLength(results.length + 2);
   });
 });

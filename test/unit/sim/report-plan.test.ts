@@ -3,7 +3,7 @@ import { chaosPlan, CHAOS_TIMING } from "@/lib/sim/chaos.ts";
 import { freshNamespace, parseCaps, parseParams, parseSpeed } from "@/lib/sim/cli.ts";
 import { demoFaults } from "@/lib/sim/demo.ts";
 import { FAULT_NAMES, FAULTS } from "@/lib/sim/faults/catalog.ts";
-import { chaosRow, formatTable } from "@/lib/sim/report.ts";
+import { chaosRow, formatTable, type EngineObservation } from "@/lib/sim/report.ts";
 import { SCENARIOS } from "@/lib/sim/scenarios/index.ts";
 import type { FaultScore, RunScore } from "@/lib/sim/score.ts";
 import { AgentId } from "@/lib/registry/schema.ts";
@@ -25,6 +25,17 @@ const faultScore = (over: Partial<FaultScore> = {}): FaultScore => ({
   missed: [],
   ...over,
 });
+const observation = (over: Partial<EngineObservation> = {}): EngineObservation => ({
+  firstFlagMs: null,
+  firstFlagBy: null,
+  flaggedBy: [],
+  cleanFlagged: { flagged: 0, total: 200, byDetector: {} },
+  breakerTripMs: null,
+  taintedShare: null,
+  origin: { found: 0, total: 0, misses: [] },
+  blast: { precision: null, recall: null, hits: 0, found: 0, truth: 0, extra: [], missed: [], truncated: [] },
+  ...over,
+});
 const runScore = (flagged = 0): RunScore => ({ faults: [], clean: { total: 200, stored: 200, flagged, falseFlags: [] }, pending: 0, missing: 0 });
 
 describe("chaos rows", () => {
@@ -37,9 +48,12 @@ describe("chaos rows", () => {
       injected: "3",
       flagged: "3/3 (100%)",
       firstFlag: "42 ms",
-      breakerTrip: "n/a (no engine yet)",
-      tainted: "n/a (no engine yet)",
+      breakerTrip: "n/a (no engine)",
+      tainted: "n/a (no engine)",
+      origin: "n/a (no engine)",
+      blast: "n/a (no engine)",
       falseFlags: "0/200",
+      engineFalseFlags: "n/a (no engine)",
     });
   });
 
@@ -58,10 +72,29 @@ describe("chaos rows", () => {
   });
 
   it("once an engine reports, its columns show what it saw", () => {
-    const row = chaosRow("p", faultScore(), 0, runScore(), { breakerTripMs: 1500, taintedShare: 0.25 }, true);
+    const seen = observation({
+      breakerTripMs: 1500,
+      taintedShare: 0.25,
+      origin: { found: 3, total: 4, misses: [] },
+      blast: { precision: 1, recall: 0.75, hits: 3, found: 3, truth: 4, extra: [], missed: ["m"], truncated: [] },
+      cleanFlagged: { flagged: 2, total: 200, byDetector: { new_edge: 2 } },
+    });
+    const row = chaosRow("p", faultScore(), 0, runScore(), seen, true);
     expect(row.breakerTrip).toBe("1500 ms");
     expect(row.tainted).toBe("25%");
-    expect(chaosRow("p", faultScore(), 0, runScore(), { breakerTripMs: null, taintedShare: null }, true).breakerTrip).toBe("no trip");
+    expect(row.origin).toBe("3/4");
+    expect(row.blast).toBe("1.00/0.75 (4)");
+    expect(row.engineFalseFlags).toBe("2/200");
+    const quiet = chaosRow("p", faultScore(), 0, runScore(), observation(), true);
+    expect([quiet.breakerTrip, quiet.tainted, quiet.origin, quiet.blast]).toEqual(["no trip", "-", "-", "-/- (0)"]);
+  });
+
+  it("an engine fault shows the engine's first flag and which detector raised it, or says it was not detected", () => {
+    const engineFault = faultScore({ fault: "fan-out-storm", variant: "burst", detection: "engine", flagged: 0, expected: 0, firstFlagMs: null });
+    expect(chaosRow("p", engineFault, 0, runScore(), observation({ firstFlagMs: 812, firstFlagBy: "fan_out_burst" }), true).firstFlag).toBe("812 ms (fan_out_burst)");
+    expect(chaosRow("p", engineFault, 0, runScore(), observation(), true).firstFlag).toBe("not detected");
+    // The door's own time stays in its column when it caught the fault.
+    expect(chaosRow("p", faultScore(), 0, runScore(), observation({ firstFlagMs: 5, firstFlagBy: "verification" }), true).firstFlag).toBe("42 ms");
   });
 
   it("a fault that never fired is not counted as anything", () => {

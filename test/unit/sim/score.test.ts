@@ -4,7 +4,7 @@ import type { StoredVerdict } from "@/lib/sim/verdicts.ts";
 import { judgeAtTheDoor } from "./door-emulator.ts";
 import { virtualRun } from "./fixtures.ts";
 
-const row = (id: string, seq: number, verdicts: string[], receivedAt = 0): StoredVerdict => ({ id, seq: BigInt(seq), agent: "a", verdicts, receivedAt });
+const row = (id: string, seq: number, verdicts: string[], receivedAt = 0): StoredVerdict => ({ id, seq: BigInt(seq), agent: "a", verdicts, receivedAt, ts: receivedAt, receivers: [] });
 
 describe("matching stored rows to records", () => {
   it("takes the n-th stored row with an id as copy n, in storage order", () => {
