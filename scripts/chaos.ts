@@ -1,15 +1,25 @@
 // `npm run chaos`: every scenario with every fault against a running
 // Firebreak; prints, per fault, the records injected, how many the door
-// flagged and how fast, and (once the engine exists) when a breaker tripped
-// and how much was tainted before it did. Ground truths go to --out.
+// flagged and how fast, and what the engine made of it: its first flag, the
+// first breaker trip and how much was decided before it, whether lineage
+// found where the fault entered, and its blast radius against the truth.
+// The engine's answers are read from Firebreak's database (DATABASE_URL, or
+// the embedded server of `npm start` on this data folder), once the engine
+// loop the collectors run has judged every record of the run. Ground truths
+// go to --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chaosPlan, runChaos } from "../lib/sim/chaos.ts";
+import { chaosPlan, runChaos, type ChaosResult } from "../lib/sim/chaos.ts";
 import { apiConnection } from "../lib/sim/connection.ts";
 import { FAULT_NAMES, isFaultName, type FaultName } from "../lib/sim/faults/catalog.ts";
 import { writeGroundTruth } from "../lib/sim/ground-truth-file.ts";
-import { formatTable, NO_ENGINE } from "../lib/sim/report.ts";
+import { resolveDataDir } from "../lib/config/data-dir.ts";
+import { databaseEngineSource } from "../lib/db/chaos-engine-source.ts";
+import { embeddedUrl } from "../lib/db/embedded-url.ts";
+import { createPool } from "../lib/db/ingest-store.ts";
+import { engineObserver } from "../lib/sim/engine-observer.ts";
+import { formatTable, NO_ENGINE, type EngineObserver } from "../lib/sim/report.ts";
 import { SCENARIOS, scenarioByName } from "../lib/sim/scenarios/index.ts";
 import { parseSimEnv, resolveTarget, waitForFirebreak } from "../lib/sim/target.ts";
 
@@ -21,6 +31,9 @@ const HELP = `npm run chaos -- [options]
   --seed TEXT        reproduces the runs (default: random, printed)
   --concurrency N    runs at once (default 4)
   --out DIR          ground truths and chaos.json (default test-output/chaos/<tag>)
+  --engine MODE      auto (default): score the engine from Firebreak's database, DATABASE_URL or the
+                     embedded server of \`npm start\` on this data folder, when there is one; db: require it;
+                     off: door columns only
   --api URL / --endpoint URL / --token TOKEN   as for npm run simulate`;
 
 const { values } = parseArgs({
@@ -34,6 +47,7 @@ const { values } = parseArgs({
     api: { type: "string" },
     endpoint: { type: "string" },
     token: { type: "string" },
+    engine: { type: "string", default: "auto" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -60,6 +74,9 @@ async function main(): Promise<void> {
   const target = resolveTarget({ api: values.api, endpoint: values.endpoint, token: values.token }, parseSimEnv(process.env));
   await waitForFirebreak(target, 30_000);
 
+  const engine = connectEngine(values.engine);
+  console.log(`[chaos] engine: ${engine.note}`);
+
   const plan = chaosPlan({ ...(scenarios ? { scenarios } : {}), ...(faults ? { faults } : {}), variants: values.variants, tag });
   console.log(`[chaos] ${plan.length} runs against ${target.apiBase} (collector ${target.collector}), seed ${seed}, tag ${tag}`);
   let done = 0;
@@ -67,25 +84,75 @@ async function main(): Promise<void> {
   const results = await runChaos(apiConnection(target), plan, {
     seed,
     concurrency,
-    engine: NO_ENGINE,
+    engine: engine.observer,
     log: (line) => console.log(`[chaos] ${line}`),
     onResult: async (r) => {
       done++;
       await writeGroundTruth(path.join(outDir, `${r.case.namespace}.json`), r.truth);
       console.log(`[chaos] ${done}/${plan.length} ${r.case.scenario} ${r.case.fault}/${r.case.variant}: ${r.row.flagged} flagged, first flag ${r.row.firstFlag}`);
     },
-  });
+  }).finally(() => engine.close());
   const rows = results.map((r) => r.row);
   console.log(`\n${formatTable(rows)}\n`);
   const door = results.filter((r) => r.row.detection === "door");
   const doorMissed = door.reduce((n, r) => n + (r.score.faults[0]?.missed.length ?? 0), 0);
   const falseFlags = results.reduce((n, r) => n + r.score.clean.flagged, 0);
   console.log(`[chaos] door faults: ${doorMissed} injected record(s) not flagged; clean records flagged: ${falseFlags}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log("[chaos] faults only an engine can see show as not yet detected; breaker and containment columns wait for the engine.");
+  if (engine.observer.available) for (const line of engineSummary(results)) console.log(`[chaos] ${line}`);
+  else console.log("[chaos] no engine to score: faults only an engine can see show as not yet detected.");
   await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, "chaos.json"), `${JSON.stringify({ seed, tag, rows, scores: results.map((r) => ({ case: r.case, score: r.score })) }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 1)}\n`);
+  await writeFile(path.join(outDir, "chaos.json"), `${JSON.stringify({ seed, tag, rows, scores: results.map((r) => ({ case: r.case, score: r.score, engine: r.engine })) }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 1)}\n`);
   console.log(`[chaos] ground truths and chaos.json in ${outDir}`);
   if (doorMissed > 0 || falseFlags > 0) process.exitCode = 1;
+}
+
+/** The engine observer over Firebreak's database, or none (the engine columns then say so). */
+function connectEngine(mode: string): { observer: EngineObserver; note: string; close: () => Promise<void> } {
+  const none = (note: string) => ({ observer: NO_ENGINE, note, close: async () => {} });
+  if (mode === "off") return none("off (--engine off)");
+  if (mode !== "auto" && mode !== "db") throw new Error(`--engine must be auto, db or off, not ${JSON.stringify(mode)}`);
+  let url: string;
+  try {
+    url = process.env.DATABASE_URL ?? embeddedUrl(resolveDataDir(process.env.FIREBREAK_DATA_DIR));
+  } catch (err) {
+    if (mode === "db") throw err;
+    return none(`not scored: ${(err as Error).message}`);
+  }
+  const pool = createPool(url, 4);
+  return {
+    observer: engineObserver(databaseEngineSource(pool), { catchUpTimeoutMs: 120_000 }),
+    note: `scored from the database${process.env.DATABASE_URL ? " at DATABASE_URL" : " of this data folder"}, once the engine has judged each run`,
+    close: () => pool.end(),
+  };
+}
+
+/** What the engine's columns add up to, and why origins were missed. */
+function engineSummary(results: readonly ChaosResult[]): string[] {
+  const misses = new Map<string, number>();
+  let found = 0;
+  let traced = 0;
+  const faultsFound = results.filter((r) => r.engine && r.engine.origin.total > 0 && r.engine.origin.found === r.engine.origin.total).length;
+  const withOrigins = results.filter((r) => r.engine && r.engine.origin.total > 0).length;
+  const perfect = results.filter((r) => r.engine && r.engine.blast.truth > 0 && r.engine.blast.precision === 1 && r.engine.blast.recall === 1).length;
+  const withDownstream = results.filter((r) => r.engine && r.engine.blast.truth > 0).length;
+  const detectors = new Map<string, number>();
+  let cleanFlagged = 0;
+  let clean = 0;
+  for (const r of results) {
+    if (!r.engine) continue;
+    found += r.engine.origin.found;
+    traced += r.engine.origin.total;
+    for (const m of r.engine.origin.misses) misses.set(m.miss ?? "?", (misses.get(m.miss ?? "?") ?? 0) + 1);
+    cleanFlagged += r.engine.cleanFlagged.flagged;
+    clean += r.engine.cleanFlagged.total;
+    for (const [d, n] of Object.entries(r.engine.cleanFlagged.byDetector)) detectors.set(d, (detectors.get(d) ?? 0) + n);
+  }
+  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+  return [
+    `origin: true origin found in ${faultsFound}/${withOrigins} faults (${found}/${traced} traces); misses: ${list(misses)} (masked: a flag upstream the fault never touched; unflagged: nothing flagged upstream; late: flagged below where it entered)`,
+    `blast radius: precision and recall 1.0 in ${perfect}/${withDownstream} faults with a downstream`,
+    `engine findings on clean records: ${cleanFlagged}/${clean} (${list(detectors)})`,
+  ];
 }
 
 main().catch((err: unknown) => {
