@@ -37,7 +37,9 @@ import {
 
 /** Fixed row height: what makes the row window a division instead of a measurement. */
 export const ROW_HEIGHT = 28;
-const COLUMNS = { gridTemplateColumns: "minmax(11rem, 36%) minmax(0, 1fr)" };
+/** Deeper rows stop indenting (the name needs the room) and write their depth out instead. */
+const INDENT_LEVELS = 8;
+const COLUMNS = { gridTemplateColumns: "minmax(15rem, 42%) minmax(0, 1fr)" };
 
 export interface TraceModel {
   trace: TraceView;
@@ -250,7 +252,7 @@ function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refre
         </div>
       </section>
 
-      <div className={`grid gap-4 ${selected >= 0 ? "xl:grid-cols-[minmax(0,1fr)_30rem]" : ""}`}>
+      <div className={`grid gap-4 ${selected >= 0 ? "xl:grid-cols-[minmax(0,1fr)_28rem]" : ""}`}>
         <section aria-label="Waterfall" className="min-w-0 overflow-hidden rounded-xl border border-line bg-panel shadow-sm">
           <TraceMinimap model={model} rows={visible.rows} first={Math.floor(viewport.top / ROW_HEIGHT)} visibleCount={Math.ceil(viewport.height / ROW_HEIGHT)} onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - viewport.height / 2))} />
           <div className="grid border-y border-line bg-raised text-xs text-muted" style={COLUMNS}>
@@ -313,6 +315,14 @@ function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refre
   );
 }
 
+/** A duration label goes after its bar, else before it, else (a bar across the whole view) on top of its end. */
+function durationLabelPlacement(bar: { left: number; width: number }): { style: React.CSSProperties; inside: boolean } {
+  const end = bar.left + bar.width;
+  if (end <= 0.85) return { style: { left: `${end * 100}%` }, inside: false };
+  if (bar.left >= 0.15) return { style: { right: `${(1 - bar.left) * 100}%` }, inside: false };
+  return { style: { right: `${(1 - end) * 100}%` }, inside: true };
+}
+
 /** Tick labels are centred on their line, except at the edges where they would be cut. */
 function tickStyle(at: number): React.CSSProperties {
   if (at <= 0.02) return { left: "0.25rem" };
@@ -350,7 +360,7 @@ function SpanRow({
   const children = childCount(tree, v);
   const orphan = orphanReason(tree, v);
   const took = formatDuration(spans.end[v]! - spans.start[v]!);
-  const labelLeft = bar.left + bar.width > 0.8;
+  const label = durationLabelPlacement(bar);
   return (
     <div
       id={`span-row-${v}`}
@@ -363,7 +373,7 @@ function SpanRow({
       className={`absolute inset-x-0 grid cursor-pointer items-center text-sm ${selected ? "bg-accent-soft" : active ? "bg-raised" : "hover:bg-raised/70"} ${active ? "outline outline-1 -outline-offset-1 outline-accent" : ""}`}
       style={{ ...COLUMNS, height: ROW_HEIGHT, transform: `translateY(${row * ROW_HEIGHT}px)` }}
     >
-      <div className="flex min-w-0 items-center gap-1.5 pr-2 pl-2" style={{ paddingLeft: 8 + indentPx(depth) }}>
+      <div className="flex min-w-0 items-center gap-1.5 overflow-hidden pr-2 pl-2" style={{ paddingLeft: 8 + indentPx(depth, 12, INDENT_LEVELS) }}>
         {children > 0 ? (
           <button
             type="button"
@@ -382,12 +392,12 @@ function SpanRow({
         ) : (
           <span className="w-5 shrink-0" />
         )}
-        {depth > 12 ? (
+        {depth > INDENT_LEVELS ? (
           <span className="shrink-0 rounded bg-raised px-1 text-[10px] tabular-nums text-muted" title={`depth ${formatCount(depth)}`}>
             L{formatCount(depth)}
           </span>
         ) : null}
-        <span className="truncate font-medium" title={spans.name[v]}>
+        <span className="min-w-16 truncate font-medium" title={spans.name[v]}>
           {spans.name[v]}
         </span>
         {spans.service[v] ? <span className="hidden truncate text-xs text-muted 2xl:inline">{spans.service[v]}</span> : null}
@@ -408,11 +418,11 @@ function SpanRow({
           ) : null}
         </span>
       </div>
-      <div className="relative h-full">
+      <div className="relative h-full overflow-hidden">
         <div className={`absolute top-[9px] h-2.5 rounded-sm ${TONE_BAR[tone]} ${tone === "neutral" ? "opacity-60" : ""}`} style={{ left: `${bar.left * 100}%`, width: `${bar.width * 100}%` }} />
         <span
-          className="absolute top-1/2 -translate-y-1/2 px-1.5 text-[11px] whitespace-nowrap text-muted tabular-nums"
-          style={labelLeft ? { right: `${(1 - bar.left) * 100}%` } : { left: `${(bar.left + bar.width) * 100}%` }}
+          className={`absolute top-1/2 mx-1 -translate-y-1/2 rounded px-1 text-[11px] leading-4 whitespace-nowrap tabular-nums ${label.inside ? "bg-panel/90 text-fg" : "text-muted"}`}
+          style={label.style}
         >
           {took}
         </span>

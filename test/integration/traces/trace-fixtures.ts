@@ -112,7 +112,7 @@ export async function insertSmallTrace(q: Queryable, t: SmallTrace): Promise<voi
 export interface GeneratedTrace {
   traceId: string;
   spans: number;
-  /** "tree": span i's parent is span floor(i / fanout); "chain": span i's parent is span i - 1 (as deep as it is long). */
+  /** "tree": span 1 is the root, span i's parent is span floor((i - 2) / fanout) + 1; "chain": span i's parent is span i - 1 (as deep as it is long). */
   shape: "tree" | "chain";
   fanout?: number;
   /** Every n-th span is also a record; every 7th of those failed its signature check. */
@@ -127,7 +127,7 @@ export const generatedSpanId = (i: number): string => i.toString(16).padStart(16
 export async function insertGeneratedTrace(q: Queryable, t: GeneratedTrace): Promise<void> {
   const t0 = BigInt((t.start ?? new Date(Date.UTC(2026, 10, 21, 12))).getTime()) * 1_000_000n;
   const fanout = t.fanout ?? 4;
-  const parent = t.shape === "chain" ? "CASE WHEN i = 1 THEN NULL ELSE lpad(to_hex(i - 1), 16, '0') END" : `CASE WHEN i = 1 THEN NULL ELSE lpad(to_hex(i / ${fanout}), 16, '0') END`;
+  const parent = t.shape === "chain" ? "CASE WHEN i = 1 THEN NULL ELSE lpad(to_hex(i - 1), 16, '0') END" : `CASE WHEN i = 1 THEN NULL ELSE lpad(to_hex((i - 2) / ${fanout} + 1), 16, '0') END`;
   // Each span starts 1 µs after its predecessor and lasts up to 5 ms, so bars spread over the trace.
   await q.query(
     `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)

@@ -234,6 +234,7 @@ describe("time scale", () => {
 
   it("caps indentation for very deep rows", () => {
     expect(indentPx(3)).toBe(36);
+    expect(indentPx(99_999, 12, 8)).toBe(96);
     expect(indentPx(99_999)).toBe(144);
     expect(indentPx(-1)).toBe(0);
   });
