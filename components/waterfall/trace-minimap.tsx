@@ -51,7 +51,7 @@ export function TraceMinimap({
       const passes: Tone[] = ["neutral", "ok", "info", "warn", "bad"];
       for (const pass of passes) {
         ctx.fillStyle = colour(pass);
-        ctx.globalAlpha = pass === "neutral" ? 0.45 : 0.9;
+        ctx.globalAlpha = pass === "neutral" ? 0.45 : 0.75;
         for (let r = 0; r < n; r++) {
           const v = rows[r]!;
           if (tones[v] !== pass) continue;

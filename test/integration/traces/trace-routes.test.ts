@@ -66,6 +66,15 @@ describe("/api/v1/traces", () => {
     expect(t.records.agent).toEqual(["planner", "planner", "executor"]);
   });
 
+  it("cuts a trace above the limit, earliest spans kept, and says how many there are", async () => {
+    const { getTraceJson } = await import("@/lib/db/trace-query.ts");
+    const t = TraceView.parse(JSON.parse(await getTraceJson(db(), small.traceId, 3)));
+    expect(t.spans.id).toEqual([small.ids.root, small.ids.request, small.ids.message]);
+    expect(t.total).toBe(6);
+    expect(t.truncated).toBe(true);
+    expect(t.records.id).toEqual([small.recordIds.request, small.recordIds.message]);
+  });
+
   it("shows a record stored without its span at the record's timestamp", async () => {
     const t = TraceView.parse(await (await fetchTrace(lonely.traceId)).json());
     expect(t.spans.id).toEqual([lonely.spanId]);
