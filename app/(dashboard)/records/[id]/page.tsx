@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { RecordsChildHeader } from "@/components/records/record-detail-header.tsx";
 import { RecordDetailScreen } from "@/components/records/record-detail-screen.tsx";
 
 // Next hands the segment over still percent-encoded in some versions; an id with a stray "%" stays as it is.
@@ -18,17 +18,10 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
   const id = decoded((await params).id);
   return (
     <div className="mx-auto flex max-w-7xl flex-col gap-6">
-      <header>
-        <nav aria-label="Breadcrumb" className="text-sm font-medium text-accent">
-          <Link href="/records" className="underline-offset-2 hover:underline">
-            Records
-          </Link>
-        </nav>
-        <h1 className="text-2xl font-semibold tracking-tight break-all">
-          <span className="sr-only">Record </span>
-          <span className="font-mono">{id}</span>
-        </h1>
-      </header>
+      <RecordsChildHeader>
+        <span className="sr-only">Record </span>
+        <span className="font-mono">{id}</span>
+      </RecordsChildHeader>
       <RecordDetailScreen id={id} />
     </div>
   );

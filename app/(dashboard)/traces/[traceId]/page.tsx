@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { RecordsChildHeader } from "@/components/records/record-detail-header.tsx";
 import { Suspense } from "react";
 import { TraceWaterfall } from "@/components/waterfall/trace-waterfall.tsx";
 import { LoadingRows } from "@/components/ui/states.tsx";
@@ -13,16 +13,9 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
   const { traceId } = await params;
   return (
     <div className="mx-auto flex max-w-[110rem] flex-col gap-4">
-      <header>
-        <nav aria-label="Breadcrumb" className="text-sm font-medium text-accent">
-          <Link href="/records" className="underline-offset-2 hover:underline">
-            Records
-          </Link>
-        </nav>
-        <h1 className="text-2xl font-semibold tracking-tight">
-          Trace <span className="font-mono text-lg break-all text-muted">{traceId}</span>
-        </h1>
-      </header>
+      <RecordsChildHeader>
+        Trace <span className="font-mono text-lg break-all text-muted">{traceId}</span>
+      </RecordsChildHeader>
       <Suspense fallback={<LoadingRows label="Loading the trace" rows={8} />}>
         <TraceWaterfall traceId={traceId} />
       </Suspense>
