@@ -84,6 +84,8 @@ export interface DrawOptions {
   dpr: number;
   hoverNode: number | null;
   hoverLink: number | null;
+  /** A pan or zoom is under way: a big graph is drawn plain (thin lines, no icons) to keep up with the pointer. */
+  moving: boolean;
 }
 
 const FAINT = 0.14;
@@ -106,6 +108,9 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
   const buckets = new Map<string, { dash: readonly number[]; colour: string; width: number; alpha: number; lines: number[]; heads: number[] }>();
   const icons: { glyph: GlyphName; x: number; y: number; colour: string; alpha: number }[] = [];
   const many = scene.links.length > 2_000;
+  const plain = many && o.moving;
+  // Zoomed out over thousands of links, full widths would paint one solid blot; thin them with the zoom.
+  const thin = many ? Math.min(1, Math.max(0.3, t.k)) : 1;
   for (let i = 0; i < scene.links.length; i++) {
     const l = scene.links[i]!;
     if (!l.shown) continue;
@@ -120,7 +125,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
     const highlighted = l.selected || o.hoverLink === i;
     const alpha = l.dim && !highlighted ? FAINT : 1;
     const colour = highlighted ? pal.accent : pal.tone[l.style.tone];
-    const width = highlighted ? l.width + 1.5 : l.width;
+    const width = plain && !highlighted ? 1 : highlighted ? l.width + 1.5 : Math.max(1, Math.round(l.width * thin * 2) / 2);
     const key = `${l.style.state}|${width}|${alpha}|${highlighted ? 1 : 0}`;
     let bucket = buckets.get(key);
     if (!bucket) {
@@ -129,7 +134,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
     }
     bucket.lines.push(...seg);
     const len = Math.hypot(seg[2] - seg[0], seg[3] - seg[1]);
-    if (len > 12 && (!many || t.k > 0.6 || l.style.icon !== null || highlighted)) bucket.heads.push(...seg);
+    if (len > 12 && !plain && (!many || t.k > 0.6 || l.style.icon !== null || highlighted)) bucket.heads.push(...seg);
+    if (plain) continue;
     // Icons: always for a breaker that is not closed and for a broken lock; every lock once there is room to read it.
     const mx = (seg[0] + seg[2]) / 2;
     const my = (seg[1] + seg[3]) / 2;
@@ -180,6 +186,23 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
   }
   ctx.setLineDash([]);
   ctx.globalAlpha = 1;
+
+  if (plain) {
+    // Moving: every node as one path, no badges or labels.
+    ctx.beginPath();
+    for (const n of scene.nodes) {
+      const s = nodes[n.index];
+      if (!s || !onScreen(s.x, s.y)) continue;
+      ctx.moveTo(s.x + s.r, s.y);
+      ctx.arc(s.x, s.y, s.r, 0, Math.PI * 2);
+    }
+    ctx.fillStyle = pal.panel;
+    ctx.fill();
+    ctx.lineWidth = 1.6;
+    ctx.strokeStyle = pal.muted;
+    ctx.stroke();
+    return { nodes, segments };
+  }
 
   // Nodes: a disc with the neutral rim; a dashed rim for agents nobody vouches for; a cross for killed ones.
   for (const n of scene.nodes) {

@@ -38,6 +38,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const live = useRef({ scene, positions, hoverNode: null as number | null, hoverLink: null as number | null });
   const pending = useRef<number | null>(null);
   const userMoved = useRef(false);
+  const moving = useRef(false);
   const draws = useRef(0);
   const firstDrawn = useRef(false);
   const [hover, setHover] = useState<Hover>(null);
@@ -56,7 +57,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       if (!ctx) return;
       palette.current ??= readPalette(c);
       const { width, height, dpr } = size.current;
-      frame.current = drawScene(ctx, sc, pos, transform.current, palette.current, { width, height, dpr, hoverNode, hoverLink });
+      frame.current = drawScene(ctx, sc, pos, transform.current, palette.current, { width, height, dpr, hoverNode, hoverLink, moving: moving.current });
       draws.current += 1;
       const drawn = frame.current.nodes.filter((n) => n !== null).length;
       c.dataset.draws = String(draws.current);
@@ -103,6 +104,14 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
 
     const z = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([MIN_ZOOM, MAX_ZOOM])
+      .on("start", () => {
+        moving.current = true;
+      })
+      .on("end", () => {
+        // The full drawing (icons, locks, widths) once the pointer rests.
+        moving.current = false;
+        scheduleDraw.current();
+      })
       .on("zoom", (event: { transform: ViewTransform; sourceEvent: unknown }) => {
         transform.current = { k: event.transform.k, x: event.transform.x, y: event.transform.y };
         if (event.sourceEvent) userMoved.current = true;

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { GraphResponse } from "@/lib/api/graph-views.ts";
-import { startAlpha, type LayoutRequest, type Point } from "./layout-math.ts";
+import { seedPositions, startAlpha, type LayoutRequest, type Point } from "./layout-math.ts";
 import type { LayoutMessage, LayoutReply } from "./layout.worker.ts";
 
 // Positions survive refreshes (a ref) and reloads (sessionStorage): live
@@ -101,6 +101,14 @@ export function useGraphLayout(data: GraphResponse | undefined): GraphLayoutStat
     };
     const message: LayoutMessage = { generation: gen, request };
     w.postMessage(message);
+    // Draw the starting points at once (cheap) instead of waiting for the worker to load and answer.
+    const seeds = seedPositions(request);
+    const first = new Float64Array(ids.length * 2);
+    seeds.forEach((p, i) => {
+      first[2 * i] = p.x;
+      first[2 * i + 1] = p.y;
+    });
+    apply(first, false);
   }, [data]);
 
   return state;
