@@ -34,35 +34,35 @@ export interface TraceUiCase {
   met(m: Record<string, number>): boolean | null;
 }
 
-/** Scrolls the waterfall by a fixed step every frame, counting frames. */
+/**
+ * Scrolls the waterfall by a fixed step every frame, counting frames. Sent as
+ * text: tsx names inner functions with a helper that does not exist in the page.
+ */
+const SCROLL_SCRIPT = `async ({ duration, step }) => {
+  const el = document.querySelector('[data-testid="waterfall"]');
+  let frames = 0, worst = 0, maxRows = 0;
+  const start = performance.now();
+  let last = start;
+  await new Promise((resolve) => {
+    const frame = (t) => {
+      frames++;
+      worst = Math.max(worst, t - last);
+      last = t;
+      // Down to the end, then back up: both directions, all the way through.
+      const max = el.scrollHeight - el.clientHeight;
+      const pos = (((t - start) / 16.67) * step) % (2 * max);
+      el.scrollTop = pos <= max ? pos : 2 * max - pos;
+      maxRows = Math.max(maxRows, el.querySelectorAll('[role="treeitem"]').length);
+      if (t - start < duration) requestAnimationFrame(frame);
+      else resolve();
+    };
+    requestAnimationFrame(frame);
+  });
+  return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows };
+}`;
+
 async function scrollFps(page: Page): Promise<{ rafFps: number; worstFrameMs: number; maxDomRows: number }> {
-  return page.evaluate(
-    async ({ duration, step }) => {
-      const el = document.querySelector('[data-testid="waterfall"]') as HTMLElement;
-      let frames = 0;
-      let worst = 0;
-      let maxRows = 0;
-      const start = performance.now();
-      let last = start;
-      await new Promise<void>((resolve) => {
-        const frame = (t: number) => {
-          frames++;
-          worst = Math.max(worst, t - last);
-          last = t;
-          // Down to the end, then back up: both directions, all the way through.
-          const max = el.scrollHeight - el.clientHeight;
-          const pos = (((t - start) / 16.67) * step) % (2 * max);
-          el.scrollTop = pos <= max ? pos : 2 * max - pos;
-          maxRows = Math.max(maxRows, el.querySelectorAll('[role="treeitem"]').length);
-          if (t - start < duration) requestAnimationFrame(frame);
-          else resolve();
-        };
-        requestAnimationFrame(frame);
-      });
-      return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows };
-    },
-    { duration: SCROLL_MS, step: SCROLL_STEP_PX },
-  );
+  return page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ duration: SCROLL_MS, step: SCROLL_STEP_PX })})`);
 }
 
 function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
