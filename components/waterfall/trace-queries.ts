@@ -1,5 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import { SpanDetailView, TraceView } from "@/lib/api/trace-views.ts";
+import { SpanDetailView, TraceViewForBrowser } from "@/lib/api/trace-views.ts";
 import { apiGet } from "../api-client.ts";
 
 // A stored trace changes only when late spans arrive: no live polling of a
@@ -7,7 +7,7 @@ import { apiGet } from "../api-client.ts";
 export const traceQuery = (traceId: string) =>
   queryOptions({
     queryKey: ["trace", traceId],
-    queryFn: ({ signal }) => apiGet(`/api/v1/traces/${encodeURIComponent(traceId)}`, TraceView, signal),
+    queryFn: ({ signal }) => apiGet(`/api/v1/traces/${encodeURIComponent(traceId)}`, TraceViewForBrowser, signal),
     refetchInterval: false,
     refetchOnWindowFocus: false,
     staleTime: 60_000,

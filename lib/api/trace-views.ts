@@ -95,3 +95,47 @@ export const SpanDetailView = z
   })
   .meta({ id: "SpanDetailView" });
 export type SpanDetailView = z.infer<typeof SpanDetailView>;
+
+type ColumnType = "string" | "string?" | "number" | "boolean" | "array";
+const SPAN_COLUMNS: Record<keyof TraceSpanColumns, ColumnType> = {
+  id: "string",
+  parent: "string?",
+  name: "string",
+  service: "string?",
+  status: "number",
+  start: "number",
+  end: "number",
+  record: "number",
+};
+const RECORD_COLUMNS: Record<keyof TraceRecordColumns, ColumnType> = { id: "string", kind: "string", agent: "string", verdicts: "array", verified: "boolean" };
+
+const entryIs = (value: unknown, type: ColumnType): boolean =>
+  type === "array" ? Array.isArray(value) : type === "string?" ? value === null || typeof value === "string" : typeof value === type;
+
+function columnsLookRight(value: unknown, spec: Record<string, ColumnType>): boolean {
+  if (value === null || typeof value !== "object") return false;
+  let length = -1;
+  for (const [name, type] of Object.entries(spec)) {
+    const column = (value as Record<string, unknown>)[name];
+    if (!Array.isArray(column) || (length >= 0 && column.length !== length)) return false;
+    length = column.length;
+    if (length > 0 && !(entryIs(column[0], type) && entryIs(column[length - 1], type))) return false;
+  }
+  return true;
+}
+
+const TraceHeader = TraceView.omit({ spans: true, records: true });
+
+/**
+ * The browser's check of a trace: the header in full; every column present,
+ * of one length, with the right type at both ends. A full pass over 1.3
+ * million values costs more than drawing the trace; the integration tests
+ * check responses with TraceView in full.
+ */
+export const TraceViewForBrowser = z.custom<TraceView>(
+  (v) =>
+    TraceHeader.safeParse(v).success &&
+    columnsLookRight((v as { spans?: unknown }).spans, SPAN_COLUMNS) &&
+    columnsLookRight((v as { records?: unknown }).records, RECORD_COLUMNS),
+  { error: "not a TraceView" },
+);

@@ -15,6 +15,7 @@ import {
   visibleRows,
   type SpanInput,
 } from "@/components/waterfall/waterfall-math.ts";
+import { TraceView, TraceViewForBrowser } from "@/lib/api/trace-views.ts";
 
 // Fixture factories: spans as [id, parent, start, end] rows, or generated shapes.
 const spans = (rows: [string, string | null, number, number][]): SpanInput => ({
@@ -237,5 +238,27 @@ describe("time scale", () => {
     expect(indentPx(99_999, 12, 8)).toBe(96);
     expect(indentPx(99_999)).toBe(144);
     expect(indentPx(-1)).toBe(0);
+  });
+});
+
+describe("the browser's trace check", () => {
+  const trace = {
+    traceId: "a".repeat(32),
+    startNs: "1763726400000000000",
+    endNs: "1763726400000001000",
+    total: 2,
+    truncated: false,
+    spans: { id: ["s1", "s2"], parent: [null, "s1"], name: ["a", "b"], service: [null, "x"], status: [0, 2], start: [0, 10], end: [1000, 20], record: [-1, 0] },
+    records: { id: ["r1"], kind: ["message"], agent: ["p"], verdicts: [["verified"]], verified: [true] },
+  };
+
+  it("accepts what TraceView accepts and refuses uneven or mistyped columns", () => {
+    expect(TraceView.safeParse(trace).success).toBe(true);
+    expect(TraceViewForBrowser.safeParse(trace).success).toBe(true);
+    expect(TraceViewForBrowser.safeParse({ ...trace, spans: { ...trace.spans, name: ["a"] } }).success).toBe(false);
+    expect(TraceViewForBrowser.safeParse({ ...trace, spans: { ...trace.spans, start: ["0", "10"] } }).success).toBe(false);
+    expect(TraceViewForBrowser.safeParse({ ...trace, records: { ...trace.records, verified: undefined } }).success).toBe(false);
+    expect(TraceViewForBrowser.safeParse({ ...trace, startNs: 1 }).success).toBe(false);
+    expect(TraceViewForBrowser.safeParse(null).success).toBe(false);
   });
 });
