@@ -18,7 +18,7 @@ import {
   type TimedEdge,
 } from "./engine-score.ts";
 import type { EngineObservation, EngineObserver, ObservedRun } from "./report.ts";
-import { matchStored } from "./score.ts";
+import { agentsOf, matchStored } from "./score.ts";
 import type { StoredVerdict } from "./verdicts.ts";
 
 export interface EngineFinding {
@@ -92,10 +92,6 @@ export async function waitForEngine(source: ChaosEngineSource, agents: readonly 
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
-}
-
-function agentsOf(truth: GroundTruth): string[] {
-  return [...new Set([...truth.agents.map((a) => a.id), ...truth.records.map((r) => r.agent)])];
 }
 
 /** Record time, receivers and agent by id; of several copies, the first stored (the one the graph shows). */

@@ -3,7 +3,7 @@
 // (lib/verify), so every record they inject must be flagged on arrival.
 // "engine" faults produce records that are valid one by one: only a
 // detector that looks across records (rates, values, lineage) can see them,
-// and until such an engine exists they are reported as not yet detected.
+// and a chaos run without an engine to score reports them as not yet detected.
 import type { Verdict } from "../../protocol/record.ts";
 
 export const FAULT_NAMES = [
