@@ -138,24 +138,26 @@ export async function agentHistory(q: Queryable, agents: readonly string[], befo
 }
 
 /**
- * Depth from the root request of records the loop never saw, following
- * `parent` edges upward at most `maxHops` levels: past the cap the exact
- * number no longer matters. Null when no request is reached within the bound.
+ * Depth of records the loop never saw, counted as ChainDepth does (messages
+ * are hops; a state read starts at 0), following `parent` edges upward at
+ * most `maxHops` levels: past the cap the exact number no longer matters.
+ * Null when no request or state read is reached within the bound.
  */
 export async function storedDepths(q: Queryable, ids: readonly string[], maxHops: number): Promise<Map<string, number | null>> {
   const out = new Map<string, number | null>();
   if (ids.length === 0) return out;
   const r = await q.query<{ start: string; depth: number | null }>(
-    `WITH RECURSIVE up(start, id, hops) AS (
-        SELECT s, s, 0 FROM unnest($1::text[]) AS s
+    `WITH RECURSIVE up(start, id, levels, hops, kind) AS (
+        SELECT s, s, 0, 0, (SELECT kind FROM records WHERE record_id = s LIMIT 1) FROM unnest($1::text[]) AS s
         UNION
-        SELECT up.start, e.parent_id, up.hops + 1
+        SELECT up.start, e.parent_id, up.levels + 1,
+               up.hops + CASE WHEN up.kind = 'message' THEN 1 ELSE 0 END,
+               (SELECT kind FROM records WHERE record_id = e.parent_id LIMIT 1)
           FROM up JOIN record_edges e ON e.child_id = up.id AND e.kind = 'parent'
-         WHERE up.hops < $2
+         WHERE up.levels < $2 AND up.kind IS DISTINCT FROM 'request' AND up.kind IS DISTINCT FROM 'state.read'
      )
-     SELECT up.start, max(up.hops) FILTER (WHERE EXISTS (SELECT 1 FROM records r WHERE r.record_id = up.id AND r.kind = 'request')) AS depth
-       FROM up GROUP BY up.start`,
-    [ids, maxHops],
+     SELECT start, max(hops) FILTER (WHERE kind IN ('request', 'state.read')) AS depth FROM up GROUP BY start`,
+    [ids, maxHops * 4],
   );
   for (const row of r.rows) out.set(row.start, row.depth);
   for (const id of ids) if (!out.has(id)) out.set(id, null);

@@ -1,6 +1,10 @@
 // Hops from the human request at the root of a record's chain, for the depth
-// cap. A request is depth 0; any other record is one more than the deepest of
-// its parents. Depths are remembered for recent records (a bounded map, the
+// cap. Depth counts delegation, as the guard does (lib/guard/depth.ts): a
+// request is depth 0, a message one more than the deepest of its parents, and
+// any other record (action, approval, state write) sits at its deepest
+// parent's depth. A state read starts at 0: what it read was written by
+// earlier work, and memory carried from one cycle to the next is data, not
+// another hop, or depth would grow with every cycle. Depths are remembered for recent records (a bounded map, the
 // oldest forgotten first); a parent the engine has not seen is looked up in
 // storage by the caller and handed in with `remember`.
 
@@ -43,13 +47,14 @@ export class ChainDepth {
     const out = new Map<string, number | null>();
     for (const r of records) {
       let depth: number | null;
-      if (r.kind === "request") depth = 0;
+      if (r.kind === "request" || r.kind === "state.read") depth = 0;
       else {
-        depth = null;
+        let deepest: number | null = null;
         for (const p of r.parents) {
           const d = out.get(p) ?? this.depths.get(p) ?? null;
-          if (d !== null && (depth === null || d + 1 > depth)) depth = d + 1;
+          if (d !== null && (deepest === null || d > deepest)) deepest = d;
         }
+        depth = deepest === null ? null : r.kind === "message" ? deepest + 1 : deepest;
       }
       out.set(r.recordId, depth);
       this.remember(r.recordId, depth);

@@ -29,17 +29,30 @@ describe("history cache", () => {
 });
 
 describe("chain depth", () => {
-  it("a request is 0; a record is one more than its deepest parent; unknown chains are null", () => {
+  it("a request is 0; a message is one more than its deepest parent; other work stays at its parent's depth; unknown chains are null", () => {
     const d = new ChainDepth();
     d.remember("stored-parent", 4);
     const depths = d.assign([
       { recordId: "req", kind: "request", parents: [] },
       { recordId: "m1", kind: "message", parents: ["req"] },
+      { recordId: "w1", kind: "state.write", parents: ["m1"] },
       { recordId: "m2", kind: "message", parents: ["m1", "stored-parent"] },
+      { recordId: "act", kind: "action", parents: ["m2"] },
       { recordId: "orphan", kind: "message", parents: ["never-seen"] },
     ]);
-    expect(Object.fromEntries(depths)).toEqual({ req: 0, m1: 1, m2: 5, orphan: null });
-    expect(d.missingParents([{ recordId: "x", kind: "message", parents: ["m2", "y"] }])).toEqual(["y"]);
+    expect(Object.fromEntries(depths)).toEqual({ req: 0, m1: 1, w1: 1, m2: 5, act: 5, orphan: null });
+  });
+
+  it("memory read in a later cycle does not carry the earlier cycle's depth", () => {
+    const d = new ChainDepth();
+    d.remember("old-write", 9);
+    const depths = d.assign([
+      { recordId: "read", kind: "state.read", parents: ["old-write"] },
+      { recordId: "req", kind: "request", parents: [] },
+      { recordId: "m", kind: "message", parents: ["req", "read"] },
+    ]);
+    expect(Object.fromEntries(depths)).toEqual({ read: 0, req: 0, m: 1 });
+    expect(d.missingParents([{ recordId: "x", kind: "message", parents: ["m", "y"] }])).toEqual(["y"]);
   });
 
   it("forgets the oldest depths past its capacity", () => {
