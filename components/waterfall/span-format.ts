@@ -1,5 +1,5 @@
 // Prepare, then draw: the waterfall's labels and tones, as pure functions.
-import { verdictTone, type Tone } from "@/lib/view/format.ts";
+import { formatTimestamp, verdictTone, type Tone } from "@/lib/view/format.ts";
 
 const TONE_RANK: Record<Tone, number> = { bad: 4, warn: 3, info: 2, ok: 1, neutral: 0 };
 
@@ -31,25 +31,9 @@ export function nsToMs(baseNs: string, offsetNs = 0): number {
 /** "2026-11-21 12:00:00.123 UTC" in the given IANA zone: spans need milliseconds, and the zone is always written. */
 export function formatInstantMs(ms: number, timeZone: string): string {
   if (!Number.isFinite(ms)) return "—";
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      fractionalSecondDigits: 3,
-      hourCycle: "h23",
-      timeZoneName: "short",
-    }).formatToParts(new Date(ms));
-  } catch {
-    return timeZone === "UTC" ? "—" : formatInstantMs(ms, "UTC");
-  }
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")}.${get("fractionalSecond")} ${get("timeZoneName")}`;
+  // Zone offsets are whole seconds, so the millisecond digits are the same in every zone.
+  const millis = String(((Math.floor(ms) % 1000) + 1000) % 1000).padStart(3, "0");
+  return formatTimestamp(new Date(ms).toISOString(), timeZone).replace(/^(\S+ \d\d:\d\d:\d\d)/, `$1.${millis}`);
 }
 
 /** A payload for reading: pretty JSON when it parses, else the text as it came. */

@@ -16,6 +16,7 @@ import {
   type SpanInput,
 } from "@/components/waterfall/waterfall-math.ts";
 import { TraceView, TraceViewForBrowser } from "@/lib/api/trace-views.ts";
+import { formatInstantMs, nsToMs, prettyPayload, spanTone, worstVerdict } from "@/components/waterfall/span-format.ts";
 
 // Fixture factories: spans as [id, parent, start, end] rows, or generated shapes.
 const spans = (rows: [string, string | null, number, number][]): SpanInput => ({
@@ -260,5 +261,36 @@ describe("the browser's trace check", () => {
     expect(TraceViewForBrowser.safeParse({ ...trace, records: { ...trace.records, verified: undefined } }).success).toBe(false);
     expect(TraceViewForBrowser.safeParse({ ...trace, startNs: 1 }).success).toBe(false);
     expect(TraceViewForBrowser.safeParse(null).success).toBe(false);
+  });
+});
+
+describe("span labels", () => {
+  it("writes instants with milliseconds and the zone", () => {
+    const ms = Date.UTC(2026, 10, 21, 12, 0, 5, 42);
+    expect(formatInstantMs(ms, "UTC")).toBe("2026-11-21 12:00:05.042 UTC");
+    expect(formatInstantMs(ms, "Asia/Kolkata")).toBe("2026-11-21 17:30:05.042 GMT+5:30");
+    expect(formatInstantMs(ms, "America/New_York")).toBe("2026-11-21 07:00:05.042 EST");
+    expect(formatInstantMs(Number.NaN, "UTC")).toBe("—");
+  });
+
+  it("reads nanoseconds since the epoch from text without losing them to doubles", () => {
+    expect(nsToMs("1763726400123456789")).toBeCloseTo(1763726400123.4568, 3);
+    expect(nsToMs("1763726400000000000", 5_000_000)).toBe(1763726400005);
+    expect(nsToMs("not a number")).toBeNaN();
+  });
+
+  it("picks the worst verdict for a row and the tone of a bar", () => {
+    expect(worstVerdict(["unattested_agent", "bad_signature", "pending"])).toBe("bad_signature");
+    expect(worstVerdict(["verified"])).toBe("verified");
+    expect(worstVerdict([])).toBeNull();
+    expect(spanTone(0, ["stale"])).toBe("warn");
+    expect(spanTone(2, null)).toBe("bad");
+    expect(spanTone(0, null)).toBe("neutral");
+  });
+
+  it("pretty-prints a JSON payload and leaves anything else as sent", () => {
+    expect(prettyPayload('{"a":1}')).toEqual({ text: '{\n  "a": 1\n}', json: true });
+    expect(prettyPayload("not json")).toEqual({ text: "not json", json: false });
+    expect(prettyPayload(null).json).toBe(false);
   });
 });
