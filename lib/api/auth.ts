@@ -18,13 +18,27 @@ import {
 
 // The first cut of auth: one admin token, presented as a bearer token by
 // programs or exchanged for a session cookie by the browser. Accounts
-// (issue 6) replace what is behind `authenticate`, not its callers.
+// replace what is behind `authenticate`, not its callers: a route names the
+// least role it needs and receives a principal that carries its actor name.
 
-export type AuthLevel = "read" | "write";
+/** Roles, least to most: each includes everything the one before it may do. */
+export const ROLES = ["viewer", "analyst", "oncall", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The least role a route needs. */
+export type AuthLevel = Role;
 
 export interface Principal {
   kind: "admin";
   via: "bearer" | "session";
+  role: Role;
+  /** The name stored beside every change this principal makes (audit, notes, breaker events). */
+  actor: string;
+}
+
+/** Does `role` include everything `needed` may do? */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -43,7 +57,7 @@ export class UnauthorizedError extends FirebreakError {
  * cookie-authenticated request that changes state fails the CSRF check.
  * Every principal may read and write today; `level` is where roles will bite.
  */
-export function authenticate(request: Request, _level: AuthLevel = "read"): Principal {
+export function authenticate(request: Request, _level: AuthLevel = "viewer"): Principal {
   const key = adminToken();
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
@@ -51,7 +65,7 @@ export function authenticate(request: Request, _level: AuthLevel = "read"): Prin
     if (!m?.[1]) throw new UnauthorizedError("the Authorization header must be `Bearer <admin token>`", "invalid_token");
     // A wrong bearer token never falls back to the cookie: the caller meant the header.
     if (!constantTimeEqual(m[1], key)) throw new UnauthorizedError("the bearer token is not valid", "invalid_token");
-    return { kind: "admin", via: "bearer" };
+    return { kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)" };
   }
   const cookies = parseCookies(request.headers.get("cookie"));
   const session = verifySession(key, cookies.get(SESSION_COOKIE));
@@ -69,7 +83,7 @@ export function authenticate(request: Request, _level: AuthLevel = "read"): Prin
       throw new FirebreakError("forbidden", `missing or wrong ${CSRF_HEADER} header: send the value of the ${CSRF_COOKIE} cookie with every change`);
     }
   }
-  return { kind: "admin", via: "session" };
+  return { kind: "admin", via: "session", role: "admin", actor: "admin (session)" };
 }
 
 /** For server components: is this `fb_session` cookie value a live session? */

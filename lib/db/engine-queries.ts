@@ -56,10 +56,10 @@ import {
 
 const iso = (ms: number | Date): string => new Date(ms).toISOString();
 
-/** Who made a change, as stored beside it. Accounts will give a name here; today there is one admin. */
+/** Who made a change, as stored beside it. */
 export function actorOf(principal: Principal | null): string {
   if (principal === null) throw new Error("a change reached the engine API without a principal");
-  return `${principal.kind} (${principal.via})`;
+  return principal.actor;
 }
 
 const noRecord = (id: string) =>

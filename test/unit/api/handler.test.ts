@@ -27,7 +27,7 @@ describe("route()", () => {
   });
 
   const Query = z.object({ limit: z.coerce.number().int().max(10, { error: "limit must be at most 10" }).default(5), tag: z.array(z.string()).optional() });
-  const list = route({ auth: "read", query: Query }, ({ query }) => ({ got: query }));
+  const list = route({ auth: "viewer", query: Query }, ({ query }) => ({ got: query }));
 
   it("parses the query and answers 200 JSON, no-store", async () => {
     const res = await list(new Request("http://x/api/v1/t?limit=7", { headers: auth }));
@@ -47,7 +47,7 @@ describe("route()", () => {
   });
 
   it("counts further problems in the message", async () => {
-    const r = route({ auth: "read", query: z.object({ a: z.string(), b: z.string(), c: z.string() }) }, () => null);
+    const r = route({ auth: "viewer", query: z.object({ a: z.string(), b: z.string(), c: z.string() }) }, () => null);
     const err = await errorOf(await r(new Request("http://x/t", { headers: auth })));
     expect(err.message).toMatch(/\(and 2 more problems, see details\)$/);
     expect(err.details.map((d) => d.path)).toEqual(["query.a", "query.b", "query.c"]);
@@ -55,7 +55,7 @@ describe("route()", () => {
 
   it("401s before parsing anything, with WWW-Authenticate: Bearer", async () => {
     const fn = vi.fn();
-    const r = route({ auth: "read", query: Query }, fn);
+    const r = route({ auth: "viewer", query: Query }, fn);
     const res = await r(new Request("http://x/t?limit=nope"));
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="firebreak"');
@@ -71,7 +71,7 @@ describe("route()", () => {
 
   describe("bodies", () => {
     const Body = z.object({ name: z.string().min(1) });
-    const post = route({ auth: "write", body: Body }, ({ body }) => created({ hello: body.name }));
+    const post = route({ auth: "admin", body: Body }, ({ body }) => created({ hello: body.name }));
     const req = (body: BodyInit | null, headers: Record<string, string> = { "content-type": "application/json" }) =>
       new Request("http://x/t", { method: "POST", headers: { ...auth, ...headers }, body });
 
@@ -103,14 +103,14 @@ describe("route()", () => {
     });
 
     it("reports body paths with indexes", async () => {
-      const r = route({ auth: "write", body: z.object({ keys: z.array(z.object({ id: z.string() })) }) }, () => null);
+      const r = route({ auth: "admin", body: z.object({ keys: z.array(z.object({ id: z.string() })) }) }, () => null);
       const err = await errorOf(await r(req(JSON.stringify({ keys: [{ id: "a" }, { id: 7 }] }))));
       expect(err.details[0]?.path).toBe("body.keys[1].id");
     });
   });
 
   it("parses params from Next's promised context", async () => {
-    const r = route({ auth: "read", params: z.object({ id: z.string().min(3) }) }, ({ params }) => ({ id: params.id }));
+    const r = route({ auth: "viewer", params: z.object({ id: z.string().min(3) }) }, ({ params }) => ({ id: params.id }));
     const ok = await r(new Request("http://x/t", { headers: auth }), { params: Promise.resolve({ id: "abc" }) });
     expect(await ok.json()).toEqual({ id: "abc" });
     const bad = await r(new Request("http://x/t", { headers: auth }), { params: Promise.resolve({ id: "a" }) });
@@ -118,19 +118,19 @@ describe("route()", () => {
   });
 
   it("maps typed errors to their status and a ZodError from the lib call to 400", async () => {
-    const missing = route({ auth: "read" }, () => {
+    const missing = route({ auth: "viewer" }, () => {
       throw notFound("no agent has the id x");
     });
     const res = await missing(new Request("http://x/t", { headers: auth }));
     expect(res.status).toBe(404);
     expect(await errorOf(res)).toEqual({ code: "not_found", message: "no agent has the id x", details: [] });
 
-    const zod = route({ auth: "read" }, () => z.object({ a: z.number() }).parse({ a: "x" }));
+    const zod = route({ auth: "viewer" }, () => z.object({ a: z.number() }).parse({ a: "x" }));
     const zres = await zod(new Request("http://x/t", { headers: auth }));
     expect(zres.status).toBe(400);
     expect((await errorOf(zres)).details[0]?.path).toBe("a");
 
-    const conflict = route({ auth: "read" }, () => {
+    const conflict = route({ auth: "viewer" }, () => {
       throw new FirebreakError("conflict", "exists", [{ path: "body.id", message: "taken" }]);
     });
     const cres = await conflict(new Request("http://x/t", { headers: auth }));
@@ -140,7 +140,7 @@ describe("route()", () => {
 
   it("hides unknown errors behind a generic 500 and logs the real one", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    const boom = route({ auth: "read" }, async () => {
+    const boom = route({ auth: "viewer" }, async () => {
       throw new Error("connection string postgres://secret@db leaked?");
     });
     const res = await boom(new Request("http://x/api/v1/boom", { headers: auth }));

@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client.ts";
 import { listAgents, registerAgent } from "@/lib/registry/service.ts";
 
 // GET /api/v1/agents — registry entries, optionally by label
-export const GET = route({ auth: "read", query: AgentsListQuery }, ({ query }) => listAgents(db(), query));
+export const GET = route({ auth: "viewer", query: AgentsListQuery }, ({ query }) => listAgents(db(), query));
 
 // POST /api/v1/agents — register a new agent
-export const POST = route({ auth: "write", body: JsonBody }, async ({ body }) => created(await registerAgent(db(), body)));
+export const POST = route({ auth: "admin", body: JsonBody }, async ({ body }) => created(await registerAgent(db(), body)));

@@ -4,4 +4,4 @@ import { breakers } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/breakers — the current state of every edge's breaker
-export const GET = route({ auth: "read", query: BreakersQuery }, ({ query }) => breakers(pool(), query));
+export const GET = route({ auth: "viewer", query: BreakersQuery }, ({ query }) => breakers(pool(), query));

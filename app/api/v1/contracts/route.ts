@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client.ts";
 import { listContracts, putContract } from "@/lib/registry/service.ts";
 
 // GET /api/v1/contracts — every message contract
-export const GET = route({ auth: "read" }, () => listContracts(db()));
+export const GET = route({ auth: "viewer" }, () => listContracts(db()));
 
 // PUT /api/v1/contracts — create or replace the contract of an intent
-export const PUT = route({ auth: "write", body: JsonBody }, ({ body }) => putContract(db(), body));
+export const PUT = route({ auth: "admin", body: JsonBody }, ({ body }) => putContract(db(), body));

@@ -4,4 +4,4 @@ import { db } from "@/lib/db/client.ts";
 import { edgeSummary } from "@/lib/db/edges-query.ts";
 
 // GET /api/v1/edges — sender -> receiver message counts and verdicts in a window
-export const GET = route({ auth: "read", query: WindowQuery }, ({ query }) => edgeSummary(db(), query));
+export const GET = route({ auth: "viewer", query: WindowQuery }, ({ query }) => edgeSummary(db(), query));

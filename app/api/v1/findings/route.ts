@@ -4,4 +4,4 @@ import { findingsPage } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/findings — anomaly and cap findings, newest or highest impact first, keyset-paginated
-export const GET = route({ auth: "read", query: FindingsQuery }, ({ query }) => findingsPage(pool(), query));
+export const GET = route({ auth: "viewer", query: FindingsQuery }, ({ query }) => findingsPage(pool(), query));

@@ -4,4 +4,4 @@ import { pool } from "@/lib/db/pool.ts";
 import { incidentsPage } from "@/lib/engine/incidents/incident-queries.ts";
 
 // GET /api/v1/incidents — open first, then by severity, then by latest activity
-export const GET = route({ auth: "read", query: IncidentsQuery }, ({ query }) => incidentsPage(pool(), query));
+export const GET = route({ auth: "viewer", query: IncidentsQuery }, ({ query }) => incidentsPage(pool(), query));

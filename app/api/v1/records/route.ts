@@ -4,4 +4,4 @@ import { db } from "@/lib/db/client.ts";
 import { listRecords } from "@/lib/db/records-query.ts";
 
 // GET /api/v1/records — newest first, filtered, keyset-paginated
-export const GET = route({ auth: "read", query: RecordsQuery }, ({ query }) => listRecords(db(), query));
+export const GET = route({ auth: "viewer", query: RecordsQuery }, ({ query }) => listRecords(db(), query));

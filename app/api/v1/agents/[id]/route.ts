@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client.ts";
 import { getAgent, updateAgent } from "@/lib/registry/service.ts";
 
 // GET /api/v1/agents/:id — one registry entry
-export const GET = route({ auth: "read", params: AgentIdParams }, ({ params }) => getAgent(db(), params.id));
+export const GET = route({ auth: "viewer", params: AgentIdParams }, ({ params }) => getAgent(db(), params.id));
 
 // PUT /api/v1/agents/:id — replace a registry entry
-export const PUT = route({ auth: "write", params: AgentIdParams, body: JsonBody }, ({ params, body }) => updateAgent(db(), params.id, body));
+export const PUT = route({ auth: "admin", params: AgentIdParams, body: JsonBody }, ({ params, body }) => updateAgent(db(), params.id, body));

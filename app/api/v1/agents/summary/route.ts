@@ -4,4 +4,4 @@ import { agentsSummary } from "@/lib/db/agents-summary-query.ts";
 import { db } from "@/lib/db/client.ts";
 
 // GET /api/v1/agents/summary — per agent: records sent and verdicts in a window, registry fields
-export const GET = route({ auth: "read", query: WindowQuery }, ({ query }) => agentsSummary(db(), query));
+export const GET = route({ auth: "viewer", query: WindowQuery }, ({ query }) => agentsSummary(db(), query));

@@ -4,4 +4,4 @@ import { breakerEvents } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/breakers/events — breaker transitions, newest first
-export const GET = route({ auth: "read", query: BreakerEventsQuery }, ({ query }) => breakerEvents(pool(), query));
+export const GET = route({ auth: "viewer", query: BreakerEventsQuery }, ({ query }) => breakerEvents(pool(), query));

@@ -4,4 +4,4 @@ import { actorOf, operateEdgeBreaker } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // POST /api/v1/breakers/operate — kill switch, release, dry run, enforce, review or reset one edge's breaker
-export const POST = route({ auth: "write", body: BreakerOperationBody }, ({ body, principal }) => operateEdgeBreaker(pool(), body, actorOf(principal)));
+export const POST = route({ auth: "oncall", body: BreakerOperationBody }, ({ body, principal }) => operateEdgeBreaker(pool(), body, actorOf(principal)));

@@ -4,4 +4,4 @@ import { db } from "@/lib/db/client.ts";
 import { getContract } from "@/lib/registry/service.ts";
 
 // GET /api/v1/contracts/:intent — one contract
-export const GET = route({ auth: "read", params: ContractIntentParams }, ({ params }) => getContract(db(), params.intent));
+export const GET = route({ auth: "viewer", params: ContractIntentParams }, ({ params }) => getContract(db(), params.intent));

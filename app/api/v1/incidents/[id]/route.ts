@@ -4,4 +4,4 @@ import { pool } from "@/lib/db/pool.ts";
 import { incidentDetail } from "@/lib/engine/incidents/incident-queries.ts";
 
 // GET /api/v1/incidents/:id — the incident, its findings, timeline, agents, notes and related incidents
-export const GET = route({ auth: "read", params: IncidentIdParams }, ({ params }) => incidentDetail(pool(), params.id));
+export const GET = route({ auth: "viewer", params: IncidentIdParams }, ({ params }) => incidentDetail(pool(), params.id));

@@ -4,4 +4,4 @@ import { blastRadiusOfRecord } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/lineage/blast-radius — everything downstream of a record, and how much of it is tainted
-export const GET = route({ auth: "read", query: LineageRecordQuery }, ({ query }) => blastRadiusOfRecord(pool(), query));
+export const GET = route({ auth: "viewer", query: LineageRecordQuery }, ({ query }) => blastRadiusOfRecord(pool(), query));

@@ -4,4 +4,4 @@ import { originOfRecord } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/lineage/origin — where the trouble upstream of a record started, the path there, and why
-export const GET = route({ auth: "read", query: LineageRecordQuery }, ({ query }) => originOfRecord(pool(), query));
+export const GET = route({ auth: "viewer", query: LineageRecordQuery }, ({ query }) => originOfRecord(pool(), query));

@@ -4,4 +4,4 @@ import { stateOriginOf } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/lineage/state-origin — the origin of the version of a state key current at a time
-export const GET = route({ auth: "read", query: StateOriginQuery }, ({ query }) => stateOriginOf(pool(), query));
+export const GET = route({ auth: "viewer", query: StateOriginQuery }, ({ query }) => stateOriginOf(pool(), query));

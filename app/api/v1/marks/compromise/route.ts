@@ -5,9 +5,9 @@ import { actorOf, addCompromiseMark, compromiseMarks } from "@/lib/db/engine-que
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/marks/compromise — agents and keys marked compromised
-export const GET = route({ auth: "read", query: CompromiseMarksQuery }, ({ query }) => compromiseMarks(pool(), query));
+export const GET = route({ auth: "viewer", query: CompromiseMarksQuery }, ({ query }) => compromiseMarks(pool(), query));
 
 // POST /api/v1/marks/compromise — mark an agent (or one key) compromised from a time on
-export const POST = route({ auth: "write", body: CompromiseMarkBody }, async ({ body, principal }) =>
+export const POST = route({ auth: "analyst", body: CompromiseMarkBody }, async ({ body, principal }) =>
   created(await addCompromiseMark(pool(), body, actorOf(principal))),
 );

@@ -4,4 +4,4 @@ import { db } from "@/lib/db/client.ts";
 import { getRecord } from "@/lib/db/records-query.ts";
 
 // GET /api/v1/records/:id — every stored record with that firebreak id
-export const GET = route({ auth: "read", params: RecordIdParams }, ({ params }) => getRecord(db(), params.id));
+export const GET = route({ auth: "viewer", params: RecordIdParams }, ({ params }) => getRecord(db(), params.id));

@@ -5,6 +5,6 @@ import { getTraceJson } from "@/lib/db/trace-query.ts";
 
 // GET /api/v1/traces/:traceId — every span of the trace as columns (TraceView)
 // The database writes the JSON; it is passed on as text, never parsed here.
-export const GET = route({ auth: "read", params: TraceIdParams }, async ({ params }) =>
+export const GET = route({ auth: "viewer", params: TraceIdParams }, async ({ params }) =>
   new Response(await getTraceJson(db(), params.traceId), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }),
 );

@@ -6,6 +6,6 @@ import { pool } from "@/lib/db/pool.ts";
 import { addIncidentNote } from "@/lib/engine/incidents/incident-actions.ts";
 
 // POST /api/v1/incidents/:id/notes — an analyst's note, signed with who wrote it
-export const POST = route({ auth: "write", params: IncidentIdParams, body: IncidentNoteBody }, async ({ params, body, principal }) =>
+export const POST = route({ auth: "analyst", params: IncidentIdParams, body: IncidentNoteBody }, async ({ params, body, principal }) =>
   created(await addIncidentNote(pool(), params.id, actorOf(principal), body.text)),
 );

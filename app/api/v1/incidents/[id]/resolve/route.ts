@@ -5,6 +5,6 @@ import { pool } from "@/lib/db/pool.ts";
 import { resolveIncident } from "@/lib/engine/incidents/incident-actions.ts";
 
 // POST /api/v1/incidents/:id/resolve — close it, saying how it was dealt with
-export const POST = route({ auth: "write", params: IncidentIdParams, body: ResolveIncidentBody }, ({ params, body, principal }) =>
+export const POST = route({ auth: "analyst", params: IncidentIdParams, body: ResolveIncidentBody }, ({ params, body, principal }) =>
   resolveIncident(pool(), params.id, actorOf(principal), body.reason),
 );

@@ -4,7 +4,7 @@ import { compromiseMark, withdrawCompromiseMark } from "@/lib/db/engine-queries.
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/marks/compromise/:id — one compromise mark
-export const GET = route({ auth: "read", params: MarkIdParams }, ({ params }) => compromiseMark(pool(), params.id));
+export const GET = route({ auth: "viewer", params: MarkIdParams }, ({ params }) => compromiseMark(pool(), params.id));
 
 // DELETE /api/v1/marks/compromise/:id — withdraw a mark made in error
-export const DELETE = route({ auth: "write", params: MarkIdParams }, ({ params }) => withdrawCompromiseMark(pool(), params.id));
+export const DELETE = route({ auth: "analyst", params: MarkIdParams }, ({ params }) => withdrawCompromiseMark(pool(), params.id));

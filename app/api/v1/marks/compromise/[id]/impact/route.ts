@@ -4,4 +4,4 @@ import { impactOfMark } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/marks/compromise/:id/impact — what the mark taints: the records it covers and everything downstream
-export const GET = route({ auth: "read", params: MarkIdParams, query: CompromiseImpactQuery }, ({ params, query }) => impactOfMark(pool(), params.id, query));
+export const GET = route({ auth: "viewer", params: MarkIdParams, query: CompromiseImpactQuery }, ({ params, query }) => impactOfMark(pool(), params.id, query));

@@ -4,4 +4,4 @@ import { db } from "@/lib/db/client.ts";
 import { getSpanDetail } from "@/lib/db/trace-query.ts";
 
 // GET /api/v1/traces/:traceId/spans/:spanId — one span's attributes, and its record with payload and verdict details
-export const GET = route({ auth: "read", params: SpanIdParams }, ({ params }) => getSpanDetail(db(), params.traceId, params.spanId));
+export const GET = route({ auth: "viewer", params: SpanIdParams }, ({ params }) => getSpanDetail(db(), params.traceId, params.spanId));
