@@ -39,8 +39,8 @@ describe("authenticate", () => {
   });
 
   it("accepts the admin token as a bearer token, any case of the scheme", () => {
-    expect(authenticate(request("GET", { authorization: `Bearer ${TOKEN}` }))).toEqual({ kind: "admin", via: "bearer" });
-    expect(authenticate(request("POST", { authorization: `bearer ${TOKEN}` }))).toEqual({ kind: "admin", via: "bearer" });
+    expect(authenticate(request("GET", { authorization: `Bearer ${TOKEN}` }))).toMatchObject({ kind: "admin", via: "bearer", role: "admin" });
+    expect(authenticate(request("POST", { authorization: `bearer ${TOKEN}` }))).toMatchObject({ kind: "admin", via: "bearer", role: "admin" });
   });
 
   it("rejects a wrong or malformed bearer token with invalid_token, without falling back to a cookie", () => {
@@ -61,7 +61,7 @@ describe("authenticate", () => {
 
   it("accepts a session cookie for reads without a CSRF token", () => {
     const { cookie } = sessionHeaders();
-    expect(authenticate(request("GET", { cookie }))).toEqual({ kind: "admin", via: "session" });
+    expect(authenticate(request("GET", { cookie }))).toMatchObject({ kind: "admin", via: "session", role: "admin" });
   });
 
   it("says the session expired when a stale cookie is sent", () => {
@@ -76,7 +76,7 @@ describe("authenticate", () => {
     expect((err as InstanceType<typeof FirebreakError>).status).toBe(403);
     expect((err as Error).message).toMatch(/x-csrf-token/);
     expect(thrown(() => authenticate(request(method, { cookie, "x-csrf-token": `${csrf}x` })))).toBeInstanceOf(FirebreakError);
-    expect(authenticate(request(method, { cookie, "x-csrf-token": csrf }))).toEqual({ kind: "admin", via: "session" });
+    expect(authenticate(request(method, { cookie, "x-csrf-token": csrf }))).toMatchObject({ kind: "admin", via: "session", role: "admin" });
   });
 
   it("rejects a CSRF token taken from another session", () => {
