@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node
 import path from "node:path";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
 import { ensureAdminToken } from "../lib/config/admin-token.ts";
+import { INSTANCE_KEY_ENV, ensureInstanceKeySeed } from "../lib/config/instance-key.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded-server.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import type { Collector } from "../lib/collector/server.ts";
@@ -30,6 +31,7 @@ let stopping = false;
 
 async function main(): Promise<void> {
   const admin = ensureAdminToken(dataDir, process.env.FIREBREAK_TOKEN);
+  process.env[INSTANCE_KEY_ENV] = ensureInstanceKeySeed(dataDir, process.env[INSTANCE_KEY_ENV]);
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     pg = await startEmbeddedPostgres({ dataDir, log: process.env.FIREBREAK_PG_LOG === "1" ? log : undefined });

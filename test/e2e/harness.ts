@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { exited, spawnReady } from "../../lib/process/spawn-ready.ts";
 import { staleBuildReason } from "../../lib/process/next-build.ts";
+import { generateKeyPair } from "../../lib/protocol/keys.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -75,10 +76,13 @@ export function build(): void {
 }
 
 /** `next start` in its own process group, so its workers stop with it. */
+/** One instance key for the e2e run: reports and approvals it signs verify against it. */
+export const E2E_INSTANCE_SEED = generateKeyPair().privateKey;
+
 export async function startNext(port: number, env: Record<string, string>): Promise<Child & { baseUrl: string }> {
   const proc = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { FIREBREAK_INSTANCE_KEY: E2E_INSTANCE_SEED, ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
