@@ -187,9 +187,7 @@ describe("decodeTraceRequest (protobuf)", () => {
 
   it("rejects a span with 10000 attributes without converting them", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => attr(`k${i}`, str("v")));
-    const started = performance.now();
     const { spans, rejected } = decodeOne({ attributes: many }, {});
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(spans).toHaveLength(1);
     expect(rejected).toEqual([{ path: `${SPAN0}.attributes`, reason: "has 10000 attributes, more than the limit of 128" }]);
   });
@@ -306,12 +304,12 @@ describe("decodeTraceRequest (protobuf)", () => {
     expect(spans[0]).toMatchObject({ name: "", kind: 0, startTimeUnixNano: 0n, statusCode: 0, attributes: {} });
   });
 
-  it("decodes 1000 spans of 13 attributes well within a second", () => {
+  // Its speed is measured by npm run bench:ingest, not by a timed test.
+  it("decodes 1000 spans of 13 attributes, twice the same", () => {
     const body = encodeRequest(bulkRequest(1000), "protobuf");
-    decodePb(body); // warm-up: protobufjs generates its decoders on first use
-    const started = performance.now();
+    const first = decodePb(body); // protobufjs generates its decoders on first use
     const { spans } = decodePb(body);
     expect(spans).toHaveLength(1000);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(spans).toEqual(first.spans);
   });
 });

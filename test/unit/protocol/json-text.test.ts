@@ -21,10 +21,8 @@ describe("parseJsonText", () => {
     expect(parseJsonText(`{"a":"${"[{".repeat(100)}\\"]"}`, 1)).toEqual({ value: { a: `${"[{".repeat(100)}"]` } });
   });
 
-  it("refuses a million-deep payload quickly and without a stack overflow", () => {
-    const start = performance.now();
+  it("refuses a million-deep payload without a stack overflow", () => {
     expect(parseJsonText(nested(1_000_000))).toMatchObject({ problem: "too_deep" });
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 
   it("refuses invalid JSON with the parser's reason", () => {
