@@ -221,7 +221,7 @@ export async function recordsCoveredBy(q: Queryable, mark: Pick<CompromiseMark, 
 
 const VerdictDetails = z.array(z.object({ verdict: z.string(), detail: z.string().optional() }));
 const Marks = z.array(z.object({ reason: z.string(), markedBy: z.string() }));
-const Findings = z.array(z.object({ detector: z.string(), explanation: z.string() }));
+const Findings = z.array(z.object({ detector: z.string(), explanation: z.string(), evidence: z.boolean().optional() }));
 /** Edge kinds as stored; a kind this code does not know is a bug, not data to guess at. */
 function edgeKind(k: string): EdgeKind {
   const kind = EDGE_KINDS.find((e) => e === k);
@@ -246,14 +246,18 @@ export interface NodeRow {
 }
 
 // Verdict details only when they can say something against the record; marks
-// and findings through their own indexes; the time as epoch ms (parsing 10k
+// and findings through their own indexes (a finding counts for every record
+// it names, its record and its evidence: finding_records; a `verification`
+// finding only repeats the verdicts, which speak for themselves); the time as epoch ms (parsing 10k
 // timestamps into Dates costs more than the rest of the row). One row per
 // stored copy of an id.
 export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
   (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
   (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.record_id = r.record_id) AS marks,
-  (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation) ORDER BY f.id) FROM anomaly_findings f WHERE f.record_id = r.record_id) AS findings`;
+  (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
+     FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
+    WHERE fr.record_id = r.record_id AND f.detector <> 'verification') AS findings`;
 
 /**
  * The provenance graph as stored, for lib/lineage's walks. Two ways to
