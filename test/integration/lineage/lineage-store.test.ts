@@ -170,6 +170,28 @@ describe("lineage store", () => {
     await expect(appendEvidence(pool, "999999", ["A"])).resolves.toBeUndefined();
   });
 
+  it("a replayed copy taints only what was stored after it; the original's earlier descendants stay clean", async () => {
+    await store(pool, [
+      recordRow("R", { kind: "request", agent: "gateway", at: 0 }),
+      recordRow("X", { agent: "monitor", parents: ["R"], at: 1 }),
+      recordRow("E", { agent: "recommender", parents: ["X"], at: 2 }),
+      recordRow("EA", { kind: "action", agent: "executor", parents: ["E"], at: 3 }),
+    ]);
+    // The replay: byte for byte the same record (same id, same timestamp) in a new span, stored ten minutes later.
+    await store(pool, [recordRow("X", { agent: "monitor", parents: ["R"], at: 1, verdicts: [{ verdict: "replay", detail: "nonce already used" }] })]);
+    await store(pool, [recordRow("L", { agent: "recommender", parents: ["X"], at: 601 })]);
+    const storedAt = async (id: string, sec: number, verified: boolean) =>
+      pool.query("UPDATE records SET received_at = $2 WHERE record_id = $1 AND verified = $3", [id, new Date(T0 + sec * 1000), verified]);
+    for (const [id, sec] of [["R", 0], ["X", 1], ["E", 2], ["EA", 3], ["L", 601]] as const) await storedAt(id, sec, true);
+    await storedAt("X", 600, false);
+
+    const b = await traceBlastRadius(pool, "X");
+    expect(b.starts[0]!.reasons).toEqual([{ kind: "verification", detail: "another record with this id (monitor): replay: nonce already used" }]);
+    expect(b.descendants.map((d) => [d.id, d.tainted])).toEqual([["E", false], ["L", true], ["EA", false]]);
+    expect((await traceOrigin(pool, "EA")).origins).toEqual([]);
+    expect((await traceOrigin(pool, "L")).origins.map((o) => o.id)).toEqual(["X"]);
+  });
+
   it("holds a forged copy's failure against its id", async () => {
     await store(pool, [recordRow("R", { kind: "request", agent: "gateway" }), recordRow("R", { kind: "request", agent: "mallory", verdicts: bad() }), recordRow("M", { parents: ["R"] })]);
     const r = await traceOrigin(pool, "M");
