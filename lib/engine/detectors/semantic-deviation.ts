@@ -11,6 +11,9 @@
 // that has enough values: the part's own prices when there are enough of them,
 // else every price the agent quoted.
 //
+// Below the hard ratio bound, a value inside the range the baseline already
+// holds is never a deviation.
+//
 // Small samples: from `minRatioSamples` values on, only the hard ratio bound
 // judges (a median of eight values is already a fair centre for "10x"); from
 // `minSamples` on, the modified z-score too. Both need the value to be at
@@ -48,6 +51,9 @@ interface Baseline {
   rawMedian: number;
   /** `field=value` of the segment, or null for every value of the path. */
   segment: string | null;
+  /** The smallest and largest value the baseline holds. */
+  min: number;
+  max: number;
 }
 
 const groupKey = (agent: string, intent: string, path: string) => `${agent}\u0000${intent}\u0000${path}`;
@@ -90,7 +96,13 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     if (values && values.length >= Math.min(p.minRatioSamples, p.minSamples)) {
       const logValues = values.map(signedLog);
       const center = median(logValues);
-      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment };
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of values) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment, min, max };
     }
     baselines.set(key, b);
     return b;
@@ -184,11 +196,16 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   const ratio = b.rawMedian !== 0 && Math.sign(x) === Math.sign(b.rawMedian) ? x / b.rawMedian : null;
   const big = (bound: number) => ratio !== null && (ratio >= bound || ratio <= 1 / bound);
   const meaningful = ratio === null || big(p.minRatio);
+  // Below the hard bound, a value the baseline has already held (between its
+  // smallest and largest) is not new, however rare: a field with two usual
+  // values (an order of 15 or of 35) would otherwise be flagged every time
+  // the rarer one came.
+  const seen = x >= b.min && x <= b.max;
   const flagged =
     big(p.maxRatio) ||
-    (zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
+    (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
     // A baseline that never varied, now broken.
-    (zAllowed && z === null && t !== b.center && meaningful);
+    (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
   return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", extremity };
 }

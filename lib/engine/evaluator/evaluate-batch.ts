@@ -71,7 +71,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
 
   const baseline = input.history.filter((r) => !r.anomalous);
-  const detected = runDetectors({ history: baseline, recent: input.recent }, input.params.detectors);
+  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();
@@ -100,4 +100,27 @@ export function evaluateBatch(input: BatchInput): BatchResult {
     .filter((r) => r.kind === "message" && r.receivers.length > 0 && !r.settles)
     .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
   return { findings, anomalous, poisoned, observed, cooledOver };
+}
+
+/**
+ * A deviating value came from what its record was made from: when that
+ * includes the agent's own state reads (a feed, a shared memory key), they
+ * are named as evidence too, so lineage can find where the value came in (a
+ * poisoned feed enters at the read; the read's record holds only a hash of
+ * what it read, so no detector can judge the read itself).
+ */
+function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recent" | "history">): Finding[] {
+  if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
+  const byId = new Map<string, WindowRecord>();
+  for (const r of input.history) byId.set(r.recordId, r);
+  for (const r of input.recent) byId.set(r.recordId, r);
+  const recent = new Map(input.recent.map((r) => [r.recordId, r]));
+  return findings.map((f) => {
+    if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
+    const rec = recent.get(f.recordId);
+    const reads = (rec?.parents ?? []).map((id) => byId.get(id)).filter((p): p is WindowRecord => p !== undefined && p.kind === "state.read" && p.agent === rec!.agent);
+    if (reads.length === 0) return f;
+    const keys = [...new Set(reads.map((r) => r.intent ?? "state"))];
+    return { ...f, evidence: [...f.evidence, ...reads.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
+  });
 }

@@ -75,6 +75,17 @@ describe("semantic deviation", () => {
     expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 62.5 } })] }, { minSamples: 40 })).toEqual([]);
   });
 
+  it("below the hard bound, never flags a value the baseline has already held, however rare", () => {
+    // Orders of 35, and now and then of 15: a 15 is rare (a big z) but not new.
+    const history = [...Array.from({ length: 36 }, () => wr({ payload: { qty: 35 } })), ...[15, 36, 34, 15].map((q) => wr({ payload: { qty: q } }))];
+    expect(semanticDeviation({ history, recent: [wr({ payload: { qty: 15 } })] })).toEqual([]);
+    // Below anything seen, and far enough: flagged.
+    const [low] = semanticDeviation({ history, recent: [wr({ payload: { qty: 5 } })] });
+    expect(low!.params).toMatchObject({ value: 5, median: 35 });
+    // Past the hard bound, flagged even if the baseline once held such a value.
+    expect(semanticDeviation({ history: [...history, wr({ payload: { qty: 400 } })], recent: [wr({ payload: { qty: 360 } })] })).toHaveLength(1);
+  });
+
   it("judges a value against its own segment (a part's own prices) when that baseline is tighter", () => {
     // Three parts quoted by one agent under one field: 12.5, 48 and 230 EUR.
     const rand = seeded(11);
