@@ -33,7 +33,7 @@ export function databaseEngineSource(q: Queryable): ChaosEngineSource {
     async trips({ agents, since }) {
       const r = await q.query<{ sender: string; receiver: string; at: Date; cause: string; record_ids: string[] | null }>(
         `SELECT sender, receiver, at, cause, record_ids FROM breaker_events
-          WHERE to_state = 'OPEN' AND sender = ANY($1::text[]) AND at >= $2 ORDER BY at, id`,
+          WHERE to_state = 'OPEN' AND from_state <> 'OPEN' AND sender = ANY($1::text[]) AND at >= $2 ORDER BY at, id`,
         [agents, new Date(since)],
       );
       return r.rows.map((x): BreakerTrip => ({ sender: x.sender, receiver: x.receiver, at: x.at.getTime(), cause: x.cause, recordIds: x.record_ids ?? [] }));

@@ -163,7 +163,11 @@ export async function redActionContext(q: Queryable, since: Date): Promise<{ red
 
 // ---------------------------------------------------------------- findings
 
-/** Stores findings (with their reach and impact when scored); returns their ids in order. */
+/**
+ * Stores findings (with their reach and impact when scored), and every record
+ * each names (its record and its evidence) in finding_records, where lineage
+ * reads them; returns their ids in order.
+ */
 export async function insertFindings(q: Queryable, findings: readonly (Finding & { reach?: number; impact?: number })[]): Promise<string[]> {
   if (findings.length === 0) return [];
   const res = await q.query<{ id: string }>(
@@ -176,7 +180,44 @@ export async function insertFindings(q: Queryable, findings: readonly (Finding &
      RETURNING id::text`,
     [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null, reach: f.reach ?? null, impact: f.impact ?? null })))],
   );
-  return res.rows.map((r) => r.id);
+  const ids = res.rows.map((r) => r.id);
+  const findingIds: string[] = [];
+  const recordIds: string[] = [];
+  findings.forEach((f, i) => {
+    for (const id of new Set([...(f.recordId === null ? [] : [f.recordId]), ...f.evidence])) {
+      findingIds.push(ids[i]!);
+      recordIds.push(id);
+    }
+  });
+  await linkFindingRecords(q, findingIds, recordIds);
+  return ids;
+}
+
+async function linkFindingRecords(q: Queryable, findingIds: readonly string[], recordIds: readonly string[]): Promise<void> {
+  if (findingIds.length === 0) return;
+  await q.query(
+    // Joined to the findings: a finding gone since (deleted, or never committed) is skipped, not an error.
+    `INSERT INTO finding_records (finding_id, record_id)
+     SELECT u.f, u.r FROM unnest($1::bigint[], $2::text[]) AS u(f, r) JOIN anomaly_findings a ON a.id = u.f
+     ON CONFLICT DO NOTHING`,
+    [findingIds, recordIds],
+  );
+}
+
+/** Evidence kept on one finding row; finding_records names every record whatever the count. */
+export const MAX_STORED_EVIDENCE = 10_000;
+
+/**
+ * Adds records to a stored finding's evidence: records that went over a
+ * per-cycle cap while it cooled down after this finding (lib/engine/caps).
+ */
+export async function appendEvidence(q: Queryable, findingId: string, recordIds: readonly string[]): Promise<void> {
+  if (recordIds.length === 0) return;
+  await q.query(
+    `UPDATE anomaly_findings SET evidence = (coalesce(evidence, '{}'::text[]) || $2::text[])[1:${MAX_STORED_EVIDENCE}] WHERE id = $1::bigint`,
+    [findingId, recordIds],
+  );
+  await linkFindingRecords(q, recordIds.map(() => findingId), recordIds);
 }
 
 export interface StoredFinding extends Omit<Finding, "at" | "score"> {

@@ -221,7 +221,7 @@ export async function recordsCoveredBy(q: Queryable, mark: Pick<CompromiseMark, 
 
 const VerdictDetails = z.array(z.object({ verdict: z.string(), detail: z.string().optional() }));
 const Marks = z.array(z.object({ reason: z.string(), markedBy: z.string() }));
-const Findings = z.array(z.object({ detector: z.string(), explanation: z.string() }));
+const Findings = z.array(z.object({ detector: z.string(), explanation: z.string(), evidence: z.boolean().optional() }));
 /** Edge kinds as stored; a kind this code does not know is a bug, not data to guess at. */
 function edgeKind(k: string): EdgeKind {
   const kind = EDGE_KINDS.find((e) => e === k);
@@ -239,6 +239,7 @@ export interface NodeRow {
   intent: string | null;
   action_class: string | null;
   ts_ms: number;
+  stored_ms: number;
   verified: boolean;
   details: unknown;
   marks: unknown;
@@ -246,14 +247,18 @@ export interface NodeRow {
 }
 
 // Verdict details only when they can say something against the record; marks
-// and findings through their own indexes; the time as epoch ms (parsing 10k
+// and findings through their own indexes (a finding counts for every record
+// it names, its record and its evidence: finding_records; a `verification`
+// finding only repeats the verdicts, which speak for themselves); the time as epoch ms (parsing 10k
 // timestamps into Dates costs more than the rest of the row). One row per
 // stored copy of an id.
 export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
-  (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, r.verified,
+  (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
   (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.record_id = r.record_id) AS marks,
-  (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation) ORDER BY f.id) FROM anomaly_findings f WHERE f.record_id = r.record_id) AS findings`;
+  (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
+     FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
+    WHERE fr.record_id = r.record_id AND f.detector <> 'verification') AS findings`;
 
 /**
  * The provenance graph as stored, for lib/lineage's walks. Two ways to
@@ -405,14 +410,16 @@ function dedupeEdges(list: LineageEdge[]): LineageEdge[] {
 }
 
 /**
- * Several stored records can share an id (a forged copy, say). The node is
- * the verified one, or else the first stored; every copy's problems count
- * against the id, the others' marked as such.
+ * Several stored records can share an id (a forged copy, a replay). The node
+ * is the verified one, or else the first stored; every copy's problems count
+ * against the id, the others' marked as such. When the node's own record is
+ * clean and only other copies are flagged, the node remembers when the first
+ * flagged copy was stored (`copyFlaggedAt`): records stored before it cannot
+ * derive from it, so the flag does not reach them.
  */
 export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): LineageNode {
   const sorted = rows.length === 1 ? rows : [...rows].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
   const main = sorted.find((r) => r.verified) ?? sorted[0]!;
-  const reasons: SuspicionReason[] = [];
   const facts = (r: NodeRow) => ({
     agent: r.agent,
     keyId: r.key_id,
@@ -423,15 +430,24 @@ export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): Line
     findings: r === main && r.findings !== null ? Findings.parse(r.findings) : [],
   });
   if (sorted.length === 1) return toNode(main, suspicionOf(facts(main), compromise));
+  const reasons: SuspicionReason[] = [];
+  let ownFlagged = false;
+  let copyFlaggedAt: number | undefined;
   for (const r of sorted) {
     const own = suspicionOf(facts(r), compromise);
-    for (const reason of own) reasons.push(r === main ? reason : { kind: reason.kind, detail: `another record with this id (${r.agent}): ${reason.detail}` });
+    if (r === main) {
+      ownFlagged = own.length > 0;
+      reasons.push(...own);
+      continue;
+    }
+    for (const reason of own) reasons.push({ kind: reason.kind, detail: `another record with this id (${r.agent}): ${reason.detail}` });
+    if (own.length > 0) copyFlaggedAt = Math.min(copyFlaggedAt ?? Infinity, r.stored_ms);
   }
-  return toNode(main, reasons);
+  return toNode(main, reasons, ownFlagged ? undefined : copyFlaggedAt);
 }
 
-function toNode(main: NodeRow, reasons: readonly SuspicionReason[]): LineageNode {
-  return {
+function toNode(main: NodeRow, reasons: readonly SuspicionReason[], copyFlaggedAt?: number): LineageNode {
+  const node: LineageNode = {
     id: main.record_id,
     kind: main.kind,
     agent: main.agent,
@@ -440,5 +456,8 @@ function toNode(main: NodeRow, reasons: readonly SuspicionReason[]): LineageNode
     actionClass: main.action_class,
     ts: main.ts_ms,
     reasons,
+    storedAt: main.stored_ms,
   };
+  if (copyFlaggedAt !== undefined) node.copyFlaggedAt = copyFlaggedAt;
+  return node;
 }

@@ -31,7 +31,9 @@ export async function blastRadiusOf(adj: Adjacency, recordId: string, bounds: Wa
     walk(adj, [recordId], "down", bounds),
   ]);
   const origins = up ? up.origins.map((o) => o.id) : null;
-  const down = blastRadius(downWalk, { startTainted: origins !== null && origins.length > 0 });
+  // Tainted from upstream: every descendant is. The start's own flag is the
+  // walk's to judge (a flag from a later copy of its id reaches only what came after it).
+  const down = blastRadius(downWalk, { startTainted: origins !== null && origins.some((o) => o !== recordId) });
   return { ...down, upstreamOrigins: origins };
 }
 

@@ -6,7 +6,7 @@ import { provTerm, type ProvTerm } from "./prov-term.ts";
 import { describeReason, nodeReport, type NodeReport } from "./node-report.ts";
 import { stronglyConnected } from "./strongly-connected.ts";
 import type { EdgeKind, LineageEdge } from "./types.ts";
-import { isFlagged } from "./types.ts";
+import { isCopyFlagged, isFlagged, passesFlag } from "./types.ts";
 import type { Truncation, Walk } from "./walk.ts";
 
 export interface SuspectReport extends NodeReport {
@@ -53,7 +53,13 @@ export function findOrigins(w: Walk): OriginReport {
     if (list) list.push(e.parent);
     else parents.set(e.child, [e.parent]);
   }
-  const flagged = (id: string) => isFlagged(w.visits.get(id)?.node);
+  const nodeOf = (id: string) => w.visits.get(id)?.node;
+  // A record flagged only by a later copy of its id (a replay) counts where
+  // its flag reaches: for the start itself, and for a child stored after the
+  // copy (every record of an upstream walk lies on a path to the start).
+  const reaching = new Set<string>();
+  for (const e of w.edges) if (isCopyFlagged(nodeOf(e.parent)) && w.visits.has(e.child) && passesFlag(nodeOf(e.parent), nodeOf(e.child))) reaching.add(e.parent);
+  const flagged = (id: string) => isFlagged(nodeOf(id)) && (!isCopyFlagged(nodeOf(id)) || id === start || reaching.has(id));
   const comps = stronglyConnected(w.visits.keys(), (id) => parents.get(id) ?? []);
 
   // Components come parents-first, so "something flagged above" is known for
@@ -66,7 +72,10 @@ export function findOrigins(w: Walk): OriginReport {
     for (const m of members) {
       for (const p of parents.get(m) ?? []) {
         const pc = comps.of.get(p)!;
-        if (pc !== c && (hasFlagged[pc] || above[pc])) a = true;
+        if (pc === c) continue;
+        if (above[pc]) a = true;
+        // A copy-flagged parent taints this child only if the child came after the copy.
+        else if (hasFlagged[pc] && (comps.list[pc]!.length > 1 || passesFlag(nodeOf(p), nodeOf(m)))) a = true;
       }
     }
     above[c] = a;

@@ -1,6 +1,8 @@
 // Why a record is suspect on its own. Four sources, all evidence an analyst
-// can check: the verdicts it got at the door, anomaly findings on it, a
-// compromise mark on its agent or key covering its time, and an analyst's mark.
+// can check: the verdicts it got at the door, anomaly findings that name it
+// (as their record or in their evidence: a storm's finding names every
+// message over the limit), a compromise mark on its agent or key covering its
+// time, and an analyst's mark.
 import type { SuspicionReason } from "./types.ts";
 
 /** Verdicts that say nothing against a record. */
@@ -27,7 +29,8 @@ export interface RecordFacts {
   verified: boolean;
   verdicts: readonly { verdict: string; detail?: string }[];
   marks: readonly { reason: string; markedBy: string }[];
-  findings: readonly { detector: string; explanation: string }[];
+  /** Findings that name the record: as their record, or (`evidence`) among the records they rest on. */
+  findings: readonly { detector: string; explanation: string; evidence?: boolean }[];
 }
 
 /** Compromise marks by agent, so each record checks only its own agent's. */
@@ -50,7 +53,7 @@ export function suspicionOf(facts: RecordFacts, compromise: CompromiseIndex): re
   if (facts.verified && facts.verdicts.length === 0 && facts.findings.length === 0 && facts.marks.length === 0 && !compromise.has(facts.agent)) return EMPTY;
   const out: SuspicionReason[] = [];
   for (const v of verificationProblems(facts)) out.push({ kind: "verification", detail: v });
-  for (const f of facts.findings) out.push({ kind: "anomaly", detail: `${f.detector}: ${f.explanation}` });
+  for (const f of facts.findings) out.push({ kind: "anomaly", detail: `${f.detector}: ${f.explanation}${f.evidence ? " (named in its evidence)" : ""}` });
   for (const m of compromise.get(facts.agent) ?? []) {
     if (facts.ts < m.from) continue;
     const since = new Date(m.from).toISOString();

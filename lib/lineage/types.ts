@@ -42,11 +42,37 @@ export interface LineageNode {
   ts: number;
   /** Why the record is suspect on its own; empty when it is clean. */
   reasons: readonly SuspicionReason[];
+  /** When the collector stored it, ms since the epoch (absent: unknown). */
+  storedAt?: number;
+  /**
+   * Set when every reason comes from another record with this id (a replayed
+   * or forged copy) stored at this time (ms), while the record the id stands
+   * for is clean itself. A record stored before the copy arrived cannot have
+   * been made from it: the flag passes only to children stored at or after
+   * this time (`passesFlag`). Absent: the flag passes to every child.
+   */
+  copyFlaggedAt?: number;
 }
 
 /** A node is flagged when it is suspect on its own (not merely downstream of one that is). */
 export function isFlagged(node: LineageNode | null | undefined): boolean {
   return node !== null && node !== undefined && node.reasons.length > 0;
+}
+
+/** Flagged, and only by a copy stored later: its flag reaches only the children that came after that copy. */
+export function isCopyFlagged(node: LineageNode | null | undefined): boolean {
+  return isFlagged(node) && node!.copyFlaggedAt !== undefined;
+}
+
+/**
+ * Whether a flagged parent's flag reaches this child: always, unless the flag
+ * comes only from a copy stored after the child was (causality: what was
+ * stored first cannot derive from what came later). Unknown times pass.
+ */
+export function passesFlag(parent: LineageNode | null | undefined, child: LineageNode | null | undefined): boolean {
+  if (!parent || parent.copyFlaggedAt === undefined) return true;
+  if (!child || child.storedAt === undefined) return true;
+  return child.storedAt >= parent.copyFlaggedAt;
 }
 
 /** Kinds that are decisions: what the blast radius measures the tainted share of. */

@@ -17,12 +17,24 @@ import type { VerdictSource } from "./verdicts.ts";
 
 const MIN = 60_000;
 
-/** Per scenario: how long a chaos run lasts, when its fault fires, and lighter parameters where the default is heavy. */
+/**
+ * Per scenario: how long a chaos run lasts, when its fault fires, and lighter
+ * parameters where the default is heavy. The fault waits for a warm-up of
+ * clean cycles long enough for every baseline the engine keeps to be usable
+ * (semantic_deviation judges from 20 values per agent, intent and field:
+ * twenty feed reads), as in a fleet that ran for a while before trouble came.
+ * Simulated time is cheap: a quiet cycle is a handful of records, and chaos
+ * runs unpaced.
+ */
 export const CHAOS_TIMING: Readonly<Record<string, { duration: number; at: number; params?: Record<string, number> }>> = {
-  procurement: { duration: 120 * MIN, at: 45 * MIN },
-  "software-delivery": { duration: 180 * MIN, at: 70 * MIN },
-  trading: { duration: 90 * MIN, at: 30 * MIN },
-  synthetic: { duration: 30 * MIN, at: 10 * MIN, params: { rate: 2 } },
+  // A cycle every 15 minutes: 22 cycles of warm-up.
+  procurement: { duration: 405 * MIN, at: 330 * MIN },
+  // A ticket every 30 minutes: 22 tickets.
+  "software-delivery": { duration: 770 * MIN, at: 660 * MIN },
+  // Every trader reads the market every 5 minutes: 24 cycles.
+  trading: { duration: 180 * MIN, at: 120 * MIN },
+  // Two tasks a minute over a few roots.
+  synthetic: { duration: 50 * MIN, at: 30 * MIN, params: { rate: 2 } },
 };
 
 /** How Firebreak is reached: the HTTP API and collector for `npm run chaos`, the test harness in tests. */

@@ -167,15 +167,20 @@ export async function observeFault(source: ChaosEngineSource, run: ObservedRun):
   };
 }
 
-/** Clean records of the run (no fault touched them or their ancestry) that a finding names as its record: the engine's false flags. */
+/**
+ * Clean records of the run (no fault touched them or their ancestry) that a
+ * finding names, as its record or in its evidence (lineage counts both as
+ * suspect): the engine's false flags.
+ */
 function cleanFlags(truth: GroundTruth, findings: readonly EngineFinding[]): EngineObservation["cleanFlagged"] {
   const clean = new Set(truth.records.filter((r) => r.status === "clean").map((r) => r.id));
   // An id with a tainted copy (a replay's original) is not clean as a node.
   for (const r of truth.records) if (r.status !== "clean") clean.delete(r.id);
   const flagged = new Map<string, Set<string>>();
   for (const f of findings) {
-    if (f.recordId === null || !clean.has(f.recordId)) continue;
-    flagged.set(f.detector, (flagged.get(f.detector) ?? new Set()).add(f.recordId));
+    for (const id of f.recordId === null ? f.evidence : [f.recordId, ...f.evidence]) {
+      if (clean.has(id)) flagged.set(f.detector, (flagged.get(f.detector) ?? new Set()).add(id));
+    }
   }
   const all = new Set([...flagged.values()].flatMap((ids) => [...ids]));
   return { flagged: all.size, total: clean.size, byDetector: Object.fromEntries([...flagged].map(([d, ids]) => [d, ids.size]).sort()) };

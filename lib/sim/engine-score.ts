@@ -3,7 +3,8 @@
 //
 // Like with like. The provenance graph names a record by its id, so copies
 // of one id (an original and its replay) are one node: the truth is folded
-// by id here too. The truth's side of a blast radius is every record the
+// by id here too. (The replayed copy's flag reaches only what was stored
+// after it, so the original's earlier descendants are not in its radius.) The truth's side of a blast radius is every record the
 // fault tainted except where it entered (its origin records): downstream
 // messages, actions, approvals, state reads and state versions, and the
 // injected or corrupted records that inherited the taint from an earlier

@@ -155,7 +155,12 @@ export function step(machine: BreakerMachine, input: BreakerInput, ctx: StepCont
     case "review": {
       if (current.state !== "OPEN" || !current.awaitingReview) return result(null, `not waiting for review; the breaker is ${current.state}`);
       const note = input.note ? `: ${input.note}` : "";
-      if (input.decision === "keep_open") return result(null, null);
+      // Kept open: no state change, but the reviewer's decision is an event
+      // like any other, so the breaker's history says who looked and when.
+      if (input.decision === "keep_open") {
+        go(current, "review_kept_open", `review kept it open${note}`, [], actor);
+        return result();
+      }
       go(halfOpen(), "review_released", `review released it${note}`, [], actor);
       return result();
     }

@@ -13,6 +13,8 @@ export const BREAKER_CAUSES = [
   "timer",
   /** A reviewer let a breaker that waits for review try again. */
   "review_released",
+  /** A reviewer decided the breaker stays open (no state change; the decision is kept as an event). */
+  "review_kept_open",
   /** The half-open probes came back clean. */
   "probe_clean",
   /** A half-open probe failed. */
@@ -44,6 +46,7 @@ export const LEGAL_TRANSITIONS = [
   { from: "CLOSED", to: "FORCED_OPEN", causes: ["forced"] },
   { from: "CLOSED", to: "METRICS_ONLY", causes: ["dry_run"] },
   { from: "CLOSED", to: "CLOSED", causes: ["reset"] },
+  { from: "OPEN", to: "OPEN", causes: ["review_kept_open"] },
   { from: "OPEN", to: "HALF_OPEN", causes: ["timer", "review_released"] },
   { from: "OPEN", to: "CLOSED", causes: ["reset"] },
   { from: "OPEN", to: "FORCED_OPEN", causes: ["forced"] },

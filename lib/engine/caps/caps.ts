@@ -14,8 +14,11 @@
 //
 // Per-record caps report every violating record. Per-cycle caps report once
 // per agent and cap, then stay quiet for `cooldownMs`, so one runaway agent
-// does not bury everything else; the records over the limit meanwhile are
-// still named as evidence when the cap reports again.
+// does not bury everything else; but every record over the limit is named:
+// the finding's evidence holds the records over the limit when it was made,
+// and those that go over it while the cap cools down are added to it (in the
+// same pass, here; from a later pass, by the caller: `cooledOver`), so
+// lineage counts each record of a storm as flagged, not just the first.
 import { z } from "zod";
 import { duration, fmt } from "../detectors/explain.ts";
 import type { Finding, WindowRecord } from "../detectors/finding.ts";
@@ -41,7 +44,19 @@ export interface CapsInput {
   depthOf: (recordId: string) => number | null;
   /** When each (agent, cap) last reported, ms; updated in place. */
   lastReported: Map<string, number>;
+  /**
+   * Records over a per-cycle limit while its cap cooled down after a finding
+   * made in an earlier call, by `capKey(agent, cap)`; filled in place. The
+   * caller adds them to that finding's evidence.
+   */
+  cooledOver?: Map<string, string[]>;
 }
+
+/** The key per-cycle caps cool down under: one per agent and cap. */
+export const capKey = (agent: string, cap: string): string => `${agent}\u0000${cap}`;
+
+/** Per-cycle caps: they cool down after a finding and add later records to it (`cooledOver`). */
+export const PER_CYCLE_CAPS: ReadonlySet<string> = new Set(["cap_messages_per_cycle", "cap_concurrent_fan_outs"]);
 
 const isMessage = (r: WindowRecord): boolean => r.kind === "message" && r.receivers.length > 0;
 
@@ -90,16 +105,47 @@ export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): F
   for (const r of input.recent) if (isMessage(r)) bucket(r.agent).recent.push(r);
   for (const r of input.history) if (isMessage(r) && byAgent.has(r.agent)) bucket(r.agent).history.push(r);
 
+  const cooledOver = input.cooledOver ?? new Map<string, string[]>();
   for (const [agent, { history, recent }] of byAgent) {
-    out.push(...messagesPerCycle(agent, history, recent, p, shared, input.lastReported));
-    out.push(...concurrentFanOuts(agent, history, recent, p, shared, input.lastReported));
+    out.push(...messagesPerCycle(agent, history, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
+    out.push(...concurrentFanOuts(agent, history, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
   }
   return out;
 }
 
-function cooling(lastReported: Map<string, number>, key: string, at: number, cooldownMs: number): boolean {
-  const last = lastReported.get(key);
-  return last !== undefined && at - last < cooldownMs;
+/** One agent's per-cycle cap: reports, or names records over the limit as evidence of the report that is cooling down. */
+class Cooldown {
+  /** The finding this call made for the key, if any: later records join its evidence directly. */
+  private open: Finding | null = null;
+
+  constructor(
+    private readonly lastReported: Map<string, number>,
+    private readonly cooledOver: Map<string, string[]>,
+    private readonly cooldownMs: number,
+  ) {}
+
+  cooling(key: string, at: number): boolean {
+    const last = this.lastReported.get(key);
+    return last !== undefined && at - last < this.cooldownMs;
+  }
+
+  report(key: string, f: Finding): Finding {
+    this.lastReported.set(key, f.at);
+    this.open = f;
+    return f;
+  }
+
+  /** A record over the limit while cooling: evidence of the finding that started the cooldown. Returns that finding when this call made it. */
+  over(key: string, recordId: string): Finding | null {
+    if (this.open) {
+      if (!this.open.evidence.includes(recordId)) this.open.evidence.push(recordId);
+      return this.open;
+    }
+    const list = this.cooledOver.get(key);
+    if (list) list.push(recordId);
+    else this.cooledOver.set(key, [recordId]);
+    return null;
+  }
 }
 
 function messagesPerCycle(
@@ -108,7 +154,7 @@ function messagesPerCycle(
   recent: readonly WindowRecord[],
   p: CapsParams,
   shared: Finding["params"],
-  lastReported: Map<string, number>,
+  cooldown: Cooldown,
 ): Finding[] {
   const out: Finding[] = [];
   const cycleOf = (at: number) => Math.floor(at / p.cycleMs);
@@ -121,26 +167,38 @@ function messagesPerCycle(
     list.push(r.recordId);
     counts.set(c, list);
   }
-  const key = `${agent}\u0000cap_messages_per_cycle`;
+  const key = capKey(agent, "cap_messages_per_cycle");
+  const words = (n: number, c: number) =>
+    `${agent} sent ${fmt(n)} messages in the ${duration(p.cycleMs)} cycle from ${new Date(c * p.cycleMs).toISOString().slice(11, 19)} UTC (limit ${p.maxMessagesPerCycle})`;
   for (const r of recent) {
     const c = cycleOf(r.at);
     const list = counts.get(c) ?? [];
     list.push(r.recordId);
     counts.set(c, list);
-    if (list.length <= p.maxMessagesPerCycle || cooling(lastReported, key, r.at, p.cooldownMs)) continue;
-    lastReported.set(key, r.at);
-    const start = new Date(c * p.cycleMs).toISOString().slice(11, 19);
-    out.push({
-      detector: "cap_messages_per_cycle",
-      recordId: r.recordId,
-      agent,
-      subject: "messages per cycle",
-      score: list.length / p.maxMessagesPerCycle,
-      explanation: `${agent} sent ${fmt(list.length)} messages in the ${duration(p.cycleMs)} cycle from ${start} UTC (limit ${p.maxMessagesPerCycle})`,
-      params: { ...shared, value: list.length, cycleStart: c * p.cycleMs },
-      evidence: list.slice(p.maxMessagesPerCycle),
-      at: r.at,
-    });
+    if (list.length <= p.maxMessagesPerCycle) continue;
+    if (cooldown.cooling(key, r.at)) {
+      const f = cooldown.over(key, r.recordId);
+      // Same cycle: the finding's count follows the records it names.
+      if (f && f.params.cycleStart === c * p.cycleMs) {
+        f.params = { ...f.params, value: list.length };
+        f.score = list.length / p.maxMessagesPerCycle;
+        f.explanation = words(list.length, c);
+      }
+      continue;
+    }
+    out.push(
+      cooldown.report(key, {
+        detector: "cap_messages_per_cycle",
+        recordId: r.recordId,
+        agent,
+        subject: "messages per cycle",
+        score: list.length / p.maxMessagesPerCycle,
+        explanation: words(list.length, c),
+        params: { ...shared, value: list.length, cycleStart: c * p.cycleMs },
+        evidence: list.slice(p.maxMessagesPerCycle),
+        at: r.at,
+      }),
+    );
   }
   return out;
 }
@@ -151,23 +209,26 @@ function concurrentFanOuts(
   recent: readonly WindowRecord[],
   p: CapsParams,
   shared: Finding["params"],
-  lastReported: Map<string, number>,
+  cooldown: Cooldown,
 ): Finding[] {
   const out: Finding[] = [];
   const isFanOut = (r: WindowRecord) => new Set(r.receivers).size >= 2;
   const recentIds = new Set(recent.map((r) => r.recordId));
   // In flight: fan-outs sent within the last cycleMs (two pointers over time).
   const inFlight: WindowRecord[] = history.filter((r) => isFanOut(r) && !recentIds.has(r.recordId));
-  const key = `${agent}\u0000cap_concurrent_fan_outs`;
+  const key = capKey(agent, "cap_concurrent_fan_outs");
   let head = 0;
   for (const r of recent) {
     if (!isFanOut(r)) continue;
     inFlight.push(r);
     while (head < inFlight.length && inFlight[head]!.at <= r.at - p.cycleMs) head++;
     const open = inFlight.length - head;
-    if (open <= p.maxConcurrentFanOuts || cooling(lastReported, key, r.at, p.cooldownMs)) continue;
-    lastReported.set(key, r.at);
-    out.push({
+    if (open <= p.maxConcurrentFanOuts) continue;
+    if (cooldown.cooling(key, r.at)) {
+      cooldown.over(key, r.recordId);
+      continue;
+    }
+    out.push(cooldown.report(key, {
       detector: "cap_concurrent_fan_outs",
       recordId: r.recordId,
       agent,
@@ -177,7 +238,7 @@ function concurrentFanOuts(
       params: { ...shared, value: open },
       evidence: inFlight.slice(head + p.maxConcurrentFanOuts).map((x) => x.recordId),
       at: r.at,
-    });
+    }));
   }
   return out;
 }

@@ -3,6 +3,22 @@
 // (prices and quantities vary by ratios), robust (median and MAD: the
 // outliers we look for cannot drag the baseline along), with a hard ratio
 // bound that holds whatever the spread.
+//
+// Segments: one field path often carries several populations (the unit price
+// of a 12 EUR part and of a 230 EUR one). Every short token-like string field
+// at the top of the payload (`sku: "A-100"`, `currency: "EUR"`) also keys a
+// baseline of its own, and a value is judged against the tightest baseline
+// that has enough values: the part's own prices when there are enough of them,
+// else every price the agent quoted.
+//
+// Below the hard ratio bound, a value inside the range the baseline already
+// holds is never a deviation.
+//
+// Small samples: from `minRatioSamples` values on, only the hard ratio bound
+// judges (a median of eight values is already a fair centre for "10x"); from
+// `minSamples` on, the modified z-score too. Both need the value to be at
+// least `minRatio` times (or that fraction of) the median, so a tight
+// baseline estimated from few values cannot turn noise into findings.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
@@ -10,8 +26,10 @@ import { numericFields } from "./numeric-fields.ts";
 import { mad, meanAbsoluteDeviation, median, signedLog } from "./robust-stats.ts";
 
 export const SemanticDeviationParams = z.object({
+  /** Fewer baseline values than this and no z-score is given (the hard ratio bound still judges from minRatioSamples). */
+  minSamples: z.number().int().min(2).default(20),
   /** Fewer baseline values than this and nothing is judged. */
-  minSamples: z.number().int().min(2).default(30),
+  minRatioSamples: z.number().int().min(2).default(8),
   /** |modified z| above this is a deviation (3.5: Iglewicz and Hoaglin)... */
   zThreshold: z.number().positive().default(3.5),
   /** ...if the value is also at least this many times (or this fraction of) the median. */
@@ -31,41 +49,87 @@ interface Baseline {
   meanAd: number;
   /** The raw median, for the ratio. */
   rawMedian: number;
-  logValues: number[];
+  /** `field=value` of the segment, or null for every value of the path. */
+  segment: string | null;
+  /** The smallest and largest value the baseline holds. */
+  min: number;
+  max: number;
 }
 
 const groupKey = (agent: string, intent: string, path: string) => `${agent}\u0000${intent}\u0000${path}`;
+
+/** Top-level string fields that look like identifiers or categories (no spaces, short): what a baseline may be split by. */
+export function segmentsOf(payload: unknown, maxSegments = 8): string[] {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(payload)) {
+    if (typeof v !== "string" || v.length === 0 || v.length > 64 || /\s/.test(v)) continue;
+    out.push(`${k}=${v}`);
+    if (out.length >= maxSegments) break;
+  }
+  return out;
+}
 
 export function semanticDeviation(window: DetectorWindow, input: Partial<SemanticDeviationParams> = {}): Finding[] {
   const p = SemanticDeviationParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   const raw = new Map<string, number[]>();
+  const push = (key: string, values: readonly number[]) => {
+    const list = raw.get(key);
+    if (list) list.push(...values);
+    else raw.set(key, [...values]);
+  };
   for (const r of history) {
+    const segments = segmentsOf(r.payload);
     for (const [path, values] of numericFields(r.payload)) {
       const key = groupKey(r.agent, r.intent ?? r.kind, path);
-      const list = raw.get(key);
-      if (list) list.push(...values);
-      else raw.set(key, [...values]);
+      push(key, values);
+      for (const seg of segments) push(`${key}\u0000${seg}`, values);
     }
   }
-  const baselines = new Map<string, Baseline>();
-  const baselineOf = (key: string): Baseline | null => {
+  const baselines = new Map<string, Baseline | null>();
+  const baselineOf = (key: string, segment: string | null): Baseline | null => {
     const cached = baselines.get(key);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
     const values = raw.get(key);
-    if (!values || values.length < p.minSamples) return null;
-    const logValues = values.map(signedLog);
-    const center = median(logValues);
-    const b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), logValues };
+    let b: Baseline | null = null;
+    if (values && values.length >= Math.min(p.minRatioSamples, p.minSamples)) {
+      const logValues = values.map(signedLog);
+      const center = median(logValues);
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of values) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment, min, max };
+    }
     baselines.set(key, b);
     return b;
+  };
+  // A baseline with enough values for a z-score before one without; then the
+  // tightest; on a tie, the wider population (every value of the path).
+  const spreadOf = (b: Baseline) => (b.mad > 0 ? b.mad : b.meanAd > 0 ? b.meanAd : 0);
+  const better = (a: Baseline, b: Baseline) => {
+    const za = a.n >= p.minSamples;
+    const zb = b.n >= p.minSamples;
+    return za !== zb ? za : spreadOf(a) < spreadOf(b);
+  };
+  const chooseBaseline = (key: string, segments: readonly string[]): Baseline | null => {
+    let best = baselineOf(key, null);
+    for (const seg of segments) {
+      const b = baselineOf(`${key}\u0000${seg}`, seg);
+      if (b && (!best || better(b, best))) best = b;
+    }
+    return best;
   };
 
   const out: Finding[] = [];
   for (const r of recent) {
     const intent = r.intent ?? r.kind;
+    const segments = segmentsOf(r.payload);
     for (const [path, values] of numericFields(r.payload)) {
-      const b = baselineOf(groupKey(r.agent, intent, path));
+      const b = chooseBaseline(groupKey(r.agent, intent, path), segments);
       if (!b) continue;
       // Of several values under one path (a list), the furthest out speaks for the record.
       let worst: { x: number; judged: Judged } | null = null;
@@ -85,6 +149,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
         explanation: explain(field, x, judged, b, p),
         params: {
           minSamples: p.minSamples,
+          minRatioSamples: p.minRatioSamples,
           zThreshold: p.zThreshold,
           minRatio: p.minRatio,
           maxRatio: p.maxRatio,
@@ -95,6 +160,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
           z: judged.z,
           spread: judged.spread,
           ratio: judged.ratio,
+          segment: b.segment,
         },
         evidence: [r.recordId],
         at: r.at,
@@ -117,6 +183,8 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   const t = signedLog(x);
   let z: number | null = null;
   let spread: Judged["spread"] = "none";
+  // Too few values for a spread to mean much: the hard ratio bound alone judges.
+  const zAllowed = b.n >= p.minSamples;
   if (b.mad > 0) {
     z = (0.6745 * (t - b.center)) / b.mad;
     spread = "mad";
@@ -128,18 +196,23 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   const ratio = b.rawMedian !== 0 && Math.sign(x) === Math.sign(b.rawMedian) ? x / b.rawMedian : null;
   const big = (bound: number) => ratio !== null && (ratio >= bound || ratio <= 1 / bound);
   const meaningful = ratio === null || big(p.minRatio);
+  // Below the hard bound, a value the baseline has already held (between its
+  // smallest and largest) is not new, however rare: a field with two usual
+  // values (an order of 15 or of 35) would otherwise be flagged every time
+  // the rarer one came.
+  const seen = x >= b.min && x <= b.max;
   const flagged =
     big(p.maxRatio) ||
-    (z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
+    (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
     // A baseline that never varied, now broken.
-    (z === null && t !== b.center && meaningful);
+    (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z, ratio, spread, extremity };
+  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", extremity };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {
-  const where = `the ${duration(p.baselineMs)} median`;
+  const where = `the ${duration(p.baselineMs)} median${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`}`;
   const head = j.ratio !== null ? `${field} ${fmt(j.ratio)}x ${where}` : `${field} ${fmt(x)} against ${where} of ${fmt(b.rawMedian)}`;
-  const constant = j.spread === "none" ? ", which never varied" : "";
+  const constant = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: ratio bound only` : j.spread === "none" ? ", which never varied" : "";
   return `${head} (n=${fmt(b.n)}${constant})`;
 }

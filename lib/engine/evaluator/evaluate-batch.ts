@@ -3,7 +3,7 @@
 // anomalous, and every message becomes an observation for its edges'
 // breakers. The caller does the I/O (lib/engine/evaluator/evaluator.ts).
 import { z } from "zod";
-import { CapsParams, checkCaps } from "../caps/caps.ts";
+import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import type { ObservedRecord } from "../breaker/edge-breakers.ts";
 import type { Finding, WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
@@ -56,6 +56,12 @@ export interface BatchResult {
   /** Records whose values must stay out of future baselines. */
   poisoned: Set<string>;
   observed: ObservedRecord[];
+  /**
+   * Records over a per-cycle cap that is cooling down after a finding made in
+   * an earlier batch, by capKey(agent, cap): the caller adds them to that
+   * finding's evidence (and counts them anomalous here already).
+   */
+  cooledOver: Map<string, string[]>;
 }
 
 /** Findings whose record's values are not normal and must not become the baseline. */
@@ -65,15 +71,19 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
 
   const baseline = input.history.filter((r) => !r.anomalous);
-  const detected = runDetectors({ history: baseline, recent: input.recent }, input.params.detectors);
-  const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported }, input.params.caps);
+  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors), input);
+  const cooledOver = new Map<string, string[]>();
+  const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {
     if (f.recordId === null) continue;
     anomalous.add(f.recordId);
+    // A per-cycle cap's evidence is the records over the limit: each of them failed, not just the first.
+    if (PER_CYCLE_CAPS.has(f.detector)) for (const id of f.evidence) anomalous.add(id);
     if (POISONS_BASELINE.has(f.detector)) for (const id of f.evidence.length > 0 ? f.evidence : [f.recordId]) poisoned.add(id);
   }
+  for (const ids of cooledOver.values()) for (const id of ids) anomalous.add(id);
   const verification = verificationFindings(input.recent);
 
   const reachOf = new Map<string, number>();
@@ -89,5 +99,28 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const observed = input.recent
     .filter((r) => r.kind === "message" && r.receivers.length > 0 && !r.settles)
     .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
-  return { findings, anomalous, poisoned, observed };
+  return { findings, anomalous, poisoned, observed, cooledOver };
+}
+
+/**
+ * A deviating value came from what its record was made from: when that
+ * includes the agent's own state reads (a feed, a shared memory key), they
+ * are named as evidence too, so lineage can find where the value came in (a
+ * poisoned feed enters at the read; the read's record holds only a hash of
+ * what it read, so no detector can judge the read itself).
+ */
+function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recent" | "history">): Finding[] {
+  if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
+  const byId = new Map<string, WindowRecord>();
+  for (const r of input.history) byId.set(r.recordId, r);
+  for (const r of input.recent) byId.set(r.recordId, r);
+  const recent = new Map(input.recent.map((r) => [r.recordId, r]));
+  return findings.map((f) => {
+    if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
+    const rec = recent.get(f.recordId);
+    const reads = (rec?.parents ?? []).map((id) => byId.get(id)).filter((p): p is WindowRecord => p !== undefined && p.kind === "state.read" && p.agent === rec!.agent);
+    if (reads.length === 0) return f;
+    const keys = [...new Set(reads.map((r) => r.intent ?? "state"))];
+    return { ...f, evidence: [...f.evidence, ...reads.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
+  });
 }

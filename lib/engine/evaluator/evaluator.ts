@@ -9,11 +9,12 @@
 // commit, on the findings the pass stored.
 import type pg from "pg";
 import { withTransaction } from "../../db/ingest-store.ts";
-import { insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
+import { appendEvidence, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
 import { agentHistory, knownEdges, readCursor, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
 import { BreakerPolicy, type Edge } from "../breaker/config.ts";
 import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } from "../breaker/breaker-runner.ts";
 import { observe, type EdgeTransition, type ObservedRecord } from "../breaker/edge-breakers.ts";
+import { capKey, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { ChainDepth } from "./chain-depth.ts";
 import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
@@ -59,6 +60,8 @@ export class Evaluator {
   private readonly depth = new ChainDepth();
   private readonly graph = new AgentGraph();
   private readonly lastReported = new Map<string, number>();
+  /** The stored finding each per-cycle cap is cooling down after, by capKey: records over the limit meanwhile join its evidence. */
+  private readonly coolingFindings = new Map<string, string>();
   private settings: BreakerSettings | null = null;
   private settingsAt = 0;
   private graphLoaded = false;
@@ -162,12 +165,23 @@ export class Evaluator {
       this.timing.judgeMs += performance.now() - judging;
 
       const findingIds = await insertFindings(tx, batch.findings);
+      const cooling = new Map<string, string>();
+      batch.findings.forEach((f, i) => {
+        if (f.agent !== null && PER_CYCLE_CAPS.has(f.detector)) cooling.set(capKey(f.agent, f.detector), findingIds[i]!);
+      });
+      for (const [key, ids] of batch.cooledOver) {
+        const id = this.coolingFindings.get(key);
+        if (id !== undefined) await appendEvidence(tx, id, ids);
+      }
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
       await writeCursor(tx, CURSOR_NAME, next);
       // The caches learn the batch only once it is committed (see `keep`).
-      const keep = () => this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+      const keep = () => {
+        this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+        for (const [key, id] of cooling) this.coolingFindings.set(key, id);
+      };
       const received = recent.map((r) => r.receivedAt);
       return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, cursor: next, received, keep };
     });
@@ -211,6 +225,7 @@ export class Evaluator {
     // per-agent history and the cooldowns again from storage.
     this.cache.clear();
     this.lastReported.clear();
+    this.coolingFindings.clear();
   }
 }
 

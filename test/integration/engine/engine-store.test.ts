@@ -115,6 +115,14 @@ describe("engine store", () => {
     const [state] = (await currentBreakerStates(pool)).filter((s) => s.sender === "gw");
     expect(state).toMatchObject({ state: "OPEN", awaitingReview: true });
     expect((await tickBreakers(pool, T + 10_000_000, settings)).transitions).toEqual([]);
+    // A reviewer who keeps it open leaves a stored event with who decided.
+    const kept = await operateBreaker(pool, { sender: "gw", receiver: "planner" }, { type: "review", at: T + 9_000_000, actor: "bo", decision: "keep_open", note: "feed still bad" }, settings);
+    expect(kept.rejected).toBeNull();
+    const keptEvents = await listBreakerEvents(pool, { sender: "gw", receiver: "planner", cause: "review_kept_open" });
+    expect(keptEvents.map((e) => ({ from: e.from, to: e.to, actor: e.actor, detail: e.detail }))).toEqual([
+      { from: "OPEN", to: "OPEN", actor: "bo", detail: "review kept it open: feed still bad" },
+    ]);
+    expect((await currentBreakerStates(pool)).find((s) => s.sender === "gw")).toMatchObject({ state: "OPEN", awaitingReview: true });
     const reviewed = await operateBreaker(pool, { sender: "gw", receiver: "planner" }, { type: "review", at: T + 10_000_000, actor: "ana", decision: "release" }, settings);
     expect(reviewed.transitions.map((t) => t.cause)).toEqual(["review_released"]);
   });

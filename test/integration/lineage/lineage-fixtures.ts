@@ -6,6 +6,7 @@ import type pg from "pg";
 import { insertBatch, withTransaction, type RecordRow } from "@/lib/db/ingest-store.ts";
 import { insertEdges } from "@/lib/db/lineage-store.ts";
 import type { VerdictDetail } from "@/lib/protocol/record.ts";
+import type { Finding } from "@/lib/engine/detectors/finding.ts";
 
 export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 let counter = 0;
@@ -53,3 +54,16 @@ export async function store(pool: pg.Pool, rows: RecordRow[]): Promise<number> {
 }
 
 export const bad = (detail = "signature does not verify"): VerdictDetail[] => [{ verdict: "bad_signature", detail }];
+
+/** A finding as a detector returns it: about `recordId`, resting on `evidence` (default: the record alone). */
+export function finding(f: Pick<Finding, "detector" | "recordId" | "explanation"> & Partial<Finding>): Finding {
+  return {
+    agent: "agent-a",
+    subject: f.detector,
+    score: Number.NaN,
+    params: {},
+    evidence: f.recordId === null ? [] : [f.recordId],
+    at: T0,
+    ...f,
+  };
+}

@@ -18,7 +18,8 @@ const { blastRadius } = await import("@/lib/lineage/blast-radius.ts");
 const { findOrigins } = await import("@/lib/lineage/origin.ts");
 const { indexCompromise } = await import("@/lib/lineage/suspicion.ts");
 const { createTestDatabase, withDatabase } = await import("../../helpers/database.ts");
-const { recordRow, store, bad, T0 } = await import("./lineage-fixtures.ts");
+const { recordRow, store, bad, finding, T0 } = await import("./lineage-fixtures.ts");
+const { insertFindings, appendEvidence } = await import("@/lib/db/engine-store.ts");
 
 describe("lineage store", () => {
   let tdb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -140,11 +141,55 @@ describe("lineage store", () => {
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["R", [{ kind: "analyst_mark", detail: "customer never asked for this (marked by ana)" }]]]);
     expect(await store$.listRecordMarks(pool, "R")).toHaveLength(1);
     expect(await store$.deleteRecordMark(pool, m.id)).toBe(true);
-    await pool.query(
-      `INSERT INTO anomaly_findings (detector, record_id, agent, subject, explanation, params, evidence, ts) VALUES ('semantic_deviation', 'Q', 'planner', 'qty', 'qty 40x the 24h median (n=50)', '{}', '{Q}', now())`,
-    );
+    await insertFindings(pool, [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
     r = await traceOrigin(pool, "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["Q", [{ kind: "anomaly", detail: "semantic_deviation: qty 40x the 24h median (n=50)" }]]]);
+  });
+
+  it("counts a record named in a finding's evidence as suspect, with the finding's words", async () => {
+    // The pipeline with P verified: nothing is flagged yet.
+    await store(pool, pipeline().map((r) => (r.recordId === "P" ? { ...r, verdicts: [{ verdict: "verified" as const }] } : r)));
+    expect((await traceOrigin(pool, "A")).origins).toEqual([]);
+    // A verification finding repeats the verdicts: it adds no reason of its own.
+    await insertFindings(pool, [finding({ detector: "verification", recordId: "A2", subject: "bad_signature", explanation: "1 record failed verification", evidence: ["A2"] })]);
+    expect((await traceOrigin(pool, "A2")).origins).toEqual([]);
+    // A cap finding about A names P among the records that caused it: P is where the trouble starts.
+    await insertFindings(pool, [
+      finding({ detector: "cap_messages_per_cycle", recordId: "A", subject: "messages per cycle", explanation: "pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20)", evidence: ["P", "A"] }),
+    ]);
+    const r = await traceOrigin(pool, "A");
+    expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([
+      ["P", [{ kind: "anomaly", detail: "cap_messages_per_cycle: pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20) (named in its evidence)" }]],
+    ]);
+    // Evidence added later (a cap cooling down) counts too.
+    const [id] = await insertFindings(pool, [finding({ detector: "cap_concurrent_fan_outs", recordId: "A2", subject: "concurrent fan-outs", explanation: "gateway had 6 fan-out messages in flight within 60s (limit 5)", evidence: [] })]);
+    await appendEvidence(pool, id!, ["R"]);
+    expect((await traceOrigin(pool, "A")).origins.map((o) => o.id)).toEqual(["R"]);
+    expect((await pool.query("SELECT evidence FROM anomaly_findings WHERE id = $1", [id])).rows[0].evidence).toEqual(["R"]);
+    // Evidence for a finding that is gone is skipped, not an error.
+    await expect(appendEvidence(pool, "999999", ["A"])).resolves.toBeUndefined();
+  });
+
+  it("a replayed copy taints only what was stored after it; the original's earlier descendants stay clean", async () => {
+    await store(pool, [
+      recordRow("R", { kind: "request", agent: "gateway", at: 0 }),
+      recordRow("X", { agent: "monitor", parents: ["R"], at: 1 }),
+      recordRow("E", { agent: "recommender", parents: ["X"], at: 2 }),
+      recordRow("EA", { kind: "action", agent: "executor", parents: ["E"], at: 3 }),
+    ]);
+    // The replay: byte for byte the same record (same id, same timestamp) in a new span, stored ten minutes later.
+    await store(pool, [recordRow("X", { agent: "monitor", parents: ["R"], at: 1, verdicts: [{ verdict: "replay", detail: "nonce already used" }] })]);
+    await store(pool, [recordRow("L", { agent: "recommender", parents: ["X"], at: 601 })]);
+    const storedAt = async (id: string, sec: number, verified: boolean) =>
+      pool.query("UPDATE records SET received_at = $2 WHERE record_id = $1 AND verified = $3", [id, new Date(T0 + sec * 1000), verified]);
+    for (const [id, sec] of [["R", 0], ["X", 1], ["E", 2], ["EA", 3], ["L", 601]] as const) await storedAt(id, sec, true);
+    await storedAt("X", 600, false);
+
+    const b = await traceBlastRadius(pool, "X");
+    expect(b.starts[0]!.reasons).toEqual([{ kind: "verification", detail: "another record with this id (monitor): replay: nonce already used" }]);
+    expect(b.descendants.map((d) => [d.id, d.tainted])).toEqual([["E", false], ["L", true], ["EA", false]]);
+    expect((await traceOrigin(pool, "EA")).origins).toEqual([]);
+    expect((await traceOrigin(pool, "L")).origins.map((o) => o.id)).toEqual(["X"]);
   });
 
   it("holds a forged copy's failure against its id", async () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     }));
   const engine = engineObserver(databaseEngineSource(h.pool), { drive });
   results = await runChaos(conn, chaosPlan({ scenarios: ["procurement", "trading"], tag: "it" }), { seed: "chaos-it", concurrency: 4, engine });
-}, 300_000);
+}, 1_200_000);
 
 afterAll(async () => {
   if (process.env.FIREBREAK_SIM_PRINT === "1") {
@@ -136,18 +136,11 @@ describe("npm run chaos, against a real collector and the engine", () => {
     }
   });
 
-  it("blast radius precision is 1.0 wherever reported, except a replay, whose original's descendants share its id", () => {
+  it("blast radius precision is 1.0 wherever reported; a replay's radius holds nothing its original made before the copy came", () => {
     for (const r of results) {
       const e = r.engine!;
-      if (r.case.fault !== "replay") {
-        if (e.blast.precision !== null) expect(e.blast.precision, `${r.case.namespace}: ${e.blast.extra.join(", ")}`).toBe(1);
-        continue;
-      }
-      // The graph names records by id: what followed the genuine original is
-      // tainted by its replayed copy's verdict. Those are exactly the extras.
-      const fault = r.truth.faults[0]!;
-      const cleanIds = new Set(r.truth.records.filter((x) => !x.faults.includes(fault.id)).map((x) => x.id));
-      for (const id of e.blast.extra) expect(cleanIds.has(id), `${r.case.namespace}: ${id}`).toBe(true);
+      if (e.blast.precision !== null) expect(e.blast.precision, `${r.case.namespace}: ${e.blast.extra.join(", ")}`).toBe(1);
+      if (r.case.fault === "replay") expect(e.blast.extra, r.case.namespace).toEqual([]);
     }
   });
 

@@ -119,8 +119,15 @@ describe("breaker machine", () => {
     expect(r.steps.at(-1)!.decision).toBe("block");
     expect(r.transitions[0]!.detail).toBe("3 failures in a row (limit 3); waiting for review");
 
-    const kept = step(r.machine, { type: "review", at: T + 10_002_000, actor: "ana", decision: "keep_open" }, c);
-    expect(kept).toMatchObject({ transitions: [], rejected: null, machine: { state: "OPEN" } });
+    // Kept open: no state change, but the decision is an event with who and why.
+    const kept = step(r.machine, { type: "review", at: T + 10_002_000, actor: "ana", decision: "keep_open", note: "still poisoned" }, c);
+    expect(kept.rejected).toBeNull();
+    expect(kept.machine).toEqual(r.machine);
+    expect(kept.transitions).toEqual([
+      { from: "OPEN", to: "OPEN", cause: "review_kept_open", at: T + 10_002_000, recordIds: [], detail: "review kept it open: still poisoned", actor: "ana" },
+    ]);
+    // Still waiting for review: keeping it open does not start the timer.
+    expect(step(kept.machine, { type: "tick", at: T + 99_000_000 }, c).machine).toMatchObject({ state: "OPEN", awaitingReview: true });
     const released = step(r.machine, { type: "review", at: T + 10_002_000, actor: "ana", decision: "release", note: "false positive" }, c);
     expect(released.transitions).toEqual([
       { from: "OPEN", to: "HALF_OPEN", cause: "review_released", at: T + 10_002_000, recordIds: [], detail: "review released it: false positive", actor: "ana" },

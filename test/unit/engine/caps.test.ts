@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCaps } from "@/lib/engine/caps/caps.ts";
+import { capKey, checkCaps } from "@/lib/engine/caps/caps.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -25,15 +25,35 @@ describe("caps", () => {
     const recent = [msg("r1", T0 + 30_000), msg("r2", T0 + 31_000), msg("r3", T0 + 32_000), msg("r4", T0 + 33_000)];
     const lastReported = new Map<string, number>();
     const found = checkCaps({ history, recent, depthOf: none, lastReported }, { maxMessagesPerCycle: 20 });
+    // One finding, made at the 21st message, naming every message over the limit (r4 too), with the cycle's count.
     expect(found.map((f) => f.recordId)).toEqual(["r3"]);
-    expect(found[0]?.explanation).toBe("a sent 21 messages in the 60s cycle from 12:00:00 UTC (limit 20)");
-    expect(found[0]?.evidence).toEqual(["r3"]);
-    // The next cycle is over the limit too, but within the cooldown: quiet.
+    expect(found[0]?.explanation).toBe("a sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20)");
+    expect(found[0]?.evidence).toEqual(["r3", "r4"]);
+    expect(found[0]?.params.value).toBe(22);
+    // The next cycle is over the limit too, but within the cooldown: no new finding; the records over the
+    // limit are handed back to be added to the finding that is cooling down.
     const next = Array.from({ length: 25 }, (_, i) => msg(`n${i}`, T0 + 60_000 + i));
-    expect(checkCaps({ history: [], recent: next, depthOf: none, lastReported }).filter((f) => f.detector === "cap_messages_per_cycle")).toEqual([]);
+    const cooledOver = new Map<string, string[]>();
+    expect(checkCaps({ history: [], recent: next, depthOf: none, lastReported, cooledOver }).filter((f) => f.detector === "cap_messages_per_cycle")).toEqual([]);
+    expect([...cooledOver]).toEqual([[capKey("a", "cap_messages_per_cycle"), ["n20", "n21", "n22", "n23", "n24"]]]);
     // After the cooldown it reports again.
     const later = Array.from({ length: 21 }, (_, i) => msg(`l${i}`, T0 + 400_000 + i));
     expect(checkCaps({ history: [], recent: later, depthOf: none, lastReported }).map((f) => f.recordId)).toEqual(["l20"]);
+  });
+
+  it("a storm in one pass is one finding per cap that names every record over the limit", () => {
+    const storm = Array.from({ length: 50 }, (_, i) => msg(`s${i}`, T0 + i * 10, ["b", "c"]));
+    const cooledOver = new Map<string, string[]>();
+    const found = checkCaps({ history: [], recent: storm, depthOf: none, lastReported: new Map(), cooledOver });
+    const perCycle = found.filter((f) => f.detector === "cap_messages_per_cycle");
+    expect(perCycle).toHaveLength(1);
+    expect(perCycle[0]!.evidence).toEqual(storm.slice(20).map((r) => r.recordId));
+    expect(perCycle[0]!.explanation).toBe("a sent 50 messages in the 60s cycle from 12:00:00 UTC (limit 20)");
+    const fanOuts = found.filter((f) => f.detector === "cap_concurrent_fan_outs");
+    expect(fanOuts).toHaveLength(1);
+    expect(fanOuts[0]!.evidence).toEqual(storm.slice(5).map((r) => r.recordId));
+    // Nothing left for an earlier finding: this call made the ones cooling down.
+    expect(cooledOver.size).toBe(0);
   });
 
   it("a history record also in recent is counted once", () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
+import { segmentsOf, semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
 import { numericFields } from "@/lib/engine/detectors/numeric-fields.ts";
 import { mad, meanAbsoluteDeviation, median, modifiedZ, signedLog } from "@/lib/engine/detectors/robust-stats.ts";
 import { fmt, duration } from "@/lib/engine/detectors/explain.ts";
@@ -34,7 +34,7 @@ describe("semantic deviation", () => {
       evidence: [odd.recordId],
       at: odd.at,
     });
-    expect(f!.params).toMatchObject({ minSamples: 30, zThreshold: 3.5, minRatio: 1.5, maxRatio: 10, n: 412, median: 12.5, value: 128.75, spread: "mad", ratio: 10.3 });
+    expect(f!.params).toMatchObject({ minSamples: 20, minRatioSamples: 8, segment: null, zThreshold: 3.5, minRatio: 1.5, maxRatio: 10, n: 412, median: 12.5, value: 128.75, spread: "mad", ratio: 10.3 });
     expect(f!.score).toBeGreaterThan(3.5);
   });
 
@@ -62,9 +62,58 @@ describe("semantic deviation", () => {
     expect(f!.explanation).toBe("unit_price 11x the 24h median (n=400)");
   });
 
-  it("says nothing below the minimum sample count", () => {
-    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 1e6 } })] })).toEqual([]);
-    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 1e6 } })] }, { minSamples: 10 })).toHaveLength(1);
+  it("says nothing below the minimum sample count, and only the hard ratio bound judges a small sample", () => {
+    expect(semanticDeviation({ history: prices(6, 12.5, 0.1), recent: [wr({ payload: { unit_price: 1e6 } })] })).toEqual([]);
+    // 10 values: a 10x value is judged by the ratio bound, a 5x one (a huge z) is not judged yet.
+    const small = prices(10, 12.5, 0.1);
+    const [f, ...rest] = semanticDeviation({ history: small, recent: [wr({ payload: { unit_price: 125 } }), wr({ payload: { unit_price: 62.5 } })] });
+    expect(rest).toEqual([]);
+    expect(f!.explanation).toBe("unit_price 10x the 24h median (n=10, below 20 values: ratio bound only)");
+    expect(f!.params).toMatchObject({ n: 10, z: null, spread: "none", ratio: 10 });
+    // From minSamples on, the z-score judges too.
+    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 62.5 } })] })).toHaveLength(1);
+    expect(semanticDeviation({ history: prices(28, 12.5, 0.1), recent: [wr({ payload: { unit_price: 62.5 } })] }, { minSamples: 40 })).toEqual([]);
+  });
+
+  it("below the hard bound, never flags a value the baseline has already held, however rare", () => {
+    // Orders of 35, and now and then of 15: a 15 is rare (a big z) but not new.
+    const history = [...Array.from({ length: 36 }, () => wr({ payload: { qty: 35 } })), ...[15, 36, 34, 15].map((q) => wr({ payload: { qty: q } }))];
+    expect(semanticDeviation({ history, recent: [wr({ payload: { qty: 15 } })] })).toEqual([]);
+    // Below anything seen, and far enough: flagged.
+    const [low] = semanticDeviation({ history, recent: [wr({ payload: { qty: 5 } })] });
+    expect(low!.params).toMatchObject({ value: 5, median: 35 });
+    // Past the hard bound, flagged even if the baseline once held such a value.
+    expect(semanticDeviation({ history: [...history, wr({ payload: { qty: 400 } })], recent: [wr({ payload: { qty: 360 } })] })).toHaveLength(1);
+  });
+
+  it("judges a value against its own segment (a part's own prices) when that baseline is tighter", () => {
+    // Three parts quoted by one agent under one field: 12.5, 48 and 230 EUR.
+    const rand = seeded(11);
+    const parts = [
+      { sku: "A-100", base: 12.5 },
+      { sku: "B-200", base: 48 },
+      { sku: "C-300", base: 230 },
+    ];
+    const history = Array.from({ length: 30 }, (_, i) => parts.map((p) => wr({ sec: -80_000 + i * 900, payload: { sku: p.sku, unit_price: p.base * (1 + 0.03 * normal(rand)), currency: "EUR", sim_time: `d0 ${i}:00` } }))).flat();
+    // 10x the cheap part is barely 2.6x the pooled median: only its own baseline sees it.
+    const poisoned = wr({ payload: { sku: "A-100", unit_price: 125, currency: "EUR", sim_time: "d1 01:00" } });
+    const fine = wr({ payload: { sku: "C-300", unit_price: 236, currency: "EUR", sim_time: "d1 01:00" } });
+    const [f, ...rest] = semanticDeviation({ history, recent: [poisoned, fine] });
+    expect(rest).toEqual([]);
+    expect(f!.recordId).toBe(poisoned.recordId);
+    expect(f!.params).toMatchObject({ segment: "sku=A-100", n: 30 });
+    expect(f!.explanation).toMatch(/^unit_price 10(\.\d)?x the 24h median for sku A-100 \(n=30\)$/);
+    // The same value judged with every part pooled would pass.
+    const pooled = history.map((r) => ({ ...r, payload: { unit_price: (r.payload as { unit_price: number }).unit_price } }));
+    expect(semanticDeviation({ history: pooled, recent: [wr({ payload: { unit_price: 125 } })] })).toEqual([]);
+  });
+
+  it("splits baselines only by short token-like strings at the top of the payload", () => {
+    expect(segmentsOf({ sku: "A-100", note: "two words", qty: 3, long: "x".repeat(65), nested: { a: "b" }, empty: "" })).toEqual(["sku=A-100"]);
+    expect(segmentsOf([1, 2])).toEqual([]);
+    expect(segmentsOf("text")).toEqual([]);
+    expect(segmentsOf(null)).toEqual([]);
+    expect(segmentsOf(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, "v"])))).toHaveLength(8);
   });
 
   it("falls back to the mean absolute deviation when the MAD is 0", () => {
@@ -111,7 +160,7 @@ describe("semantic deviation", () => {
     expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: 1.1e300 } })] })).toEqual([]);
     expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: 1.7e308 } })] })).toHaveLength(1);
     expect(semanticDeviation({ history: huge, recent: [wr({ payload: { x: Number.POSITIVE_INFINITY } }), wr({ payload: { x: Number.NaN } })] })).toEqual([]);
-    const one = prices(20, 12.5, 0.1);
+    const one = prices(6, 12.5, 0.1);
     const repeated = [...one, ...one, ...one];
     expect(semanticDeviation({ history: repeated, recent: [wr({ payload: { unit_price: 1000 } })] })).toEqual([]);
     const odd = wr({ payload: { unit_price: 1000 } });

@@ -20,6 +20,10 @@ export interface NodeSpec {
   authority?: string[];
   /** Reasons as "kind: detail" shorthand: a bare string is a verification problem. */
   flags?: (string | SuspicionReason)[];
+  /** Seconds after T0 the collector stored it. */
+  stored?: number;
+  /** Seconds after T0 a flagged copy of its id was stored (its flags come only from that copy). */
+  copyFlagged?: number;
 }
 
 export interface FixtureGraph {
@@ -38,6 +42,8 @@ export function lineageNode(id: string, spec: NodeSpec = {}, position = 0): Line
     actionClass: spec.actionClass ?? null,
     ts: T0 + (spec.at ?? position) * 1000,
     reasons: (spec.flags ?? []).map((f) => (typeof f === "string" ? { kind: "verification", detail: f } : f)),
+    ...(spec.stored !== undefined ? { storedAt: T0 + spec.stored * 1000 } : {}),
+    ...(spec.copyFlagged !== undefined ? { copyFlaggedAt: T0 + spec.copyFlagged * 1000 } : {}),
   };
 }
 

@@ -201,6 +201,8 @@ describe("the observer over a source", () => {
         { detector: "new_edge", recordId: "c1", evidence: ["o"], at: 950 },
         { detector: "verification", recordId: "o", evidence: ["o"], at: 1_000 },
         { detector: "semantic_deviation", recordId: "c2", evidence: [], at: 1_400 },
+        // Named only as evidence: lineage counts it as suspect, so it is a false flag too.
+        { detector: "rate_vs_baseline", recordId: null, evidence: ["req"], at: 1_400 },
       ],
       [{ sender: "n.b", receiver: "n.c", at: 1_250, cause: "failures", recordIds: ["m1"] }],
       { m1: ["o"], act1: ["o"], sw1: ["c1"] },
@@ -212,7 +214,7 @@ describe("the observer over a source", () => {
     expect(e.origin).toMatchObject({ found: 2, total: 3 });
     expect(e.origin.misses.map((m) => [m.start, m.miss])).toEqual([["sw1", "masked"]]);
     expect(e.blast).toMatchObject({ precision: 1, recall: 1, truth: 3, extra: [], missed: [] });
-    expect(e.cleanFlagged).toEqual({ flagged: 2, total: 3, byDetector: { new_edge: 1, semantic_deviation: 1 } });
+    expect(e.cleanFlagged).toEqual({ flagged: 3, total: 3, byDetector: { new_edge: 1, rate_vs_baseline: 1, semantic_deviation: 1 } });
   });
 
   it("an engine that saw nothing: not flagged, no trip, nothing tainted downstream", async () => {

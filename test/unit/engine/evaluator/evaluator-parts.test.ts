@@ -3,6 +3,7 @@ import { ChainDepth } from "@/lib/engine/evaluator/chain-depth.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { AgentGraph, impactOf, MAX_DEVIATION } from "@/lib/engine/evaluator/impact.ts";
 import { LagStats } from "@/lib/engine/evaluator/lag-stats.ts";
+import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { verificationFindings } from "@/lib/engine/evaluator/verification-findings.ts";
 
 const rec = (id: string, agent: string, at: number, anomalous = false): CachedRecord => ({ recordId: id, kind: "message", agent, receivers: [], intent: null, at, payload: undefined, anomalous });
@@ -106,5 +107,54 @@ describe("lag stats", () => {
     s.addBatch(2_000, [0]);
     expect(s.summary().samples).toBe(100);
     expect(s.summary().max).toBe(2_000);
+  });
+});
+
+describe("evaluate batch", () => {
+  const T = Date.UTC(2026, 11, 5, 12);
+  const evalRec = (o: Partial<EvalRecord> & Pick<EvalRecord, "recordId">): EvalRecord => ({
+    kind: "message",
+    agent: "monitor",
+    receivers: ["recommender"],
+    intent: "Quote",
+    at: T,
+    payload: undefined,
+    seq: "1",
+    verified: true,
+    verdicts: ["verified"],
+    parents: [],
+    receivedAt: T,
+    settles: false,
+    ...o,
+  });
+  const run = (recent: EvalRecord[], history: CachedRecord[], params = {}) =>
+    evaluateBatch({ recent, history, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse(params) });
+
+  it("names the agent's own state reads a deviating record was made from, so lineage finds where the value came in", () => {
+    const history: CachedRecord[] = Array.from({ length: 24 }, (_, i) => ({ ...rec(`q${i}`, "monitor", T - 86_000_000 + i * 900_000), intent: "Quote", payload: { sku: "A", unit_price: 12.5 + (i % 3) / 10 } }));
+    const read = evalRec({ recordId: "sr1", kind: "state.read", intent: "feeds/supplier", receivers: [], payload: { found: true, sha256: "x" } });
+    const other = evalRec({ recordId: "sr2", kind: "state.read", agent: "recommender", intent: "inventory", receivers: [] });
+    const quote = evalRec({ recordId: "m1", parents: ["sr1", "sr2", "req"], payload: { sku: "A", unit_price: 125 }, at: T + 1 });
+    const batch = run([read, other, quote], history);
+    const f = batch.findings.find((x) => x.detector === "semantic_deviation")!;
+    expect(f.recordId).toBe("m1");
+    // Another agent's read is not this agent's input; an unknown parent is not named.
+    expect(f.evidence).toEqual(["m1", "sr1"]);
+    expect(f.explanation).toBe("unit_price 9.92x the 24h median (n=24); made from its read of feeds/supplier");
+    // Kept out of future baselines too.
+    expect([...batch.poisoned].sort()).toEqual(["m1", "sr1"]);
+  });
+
+  it("counts every record a per-cycle cap names as anomalous, and hands back those over a cap cooling down", () => {
+    const storm = Array.from({ length: 25 }, (_, i) => evalRec({ recordId: `s${i}`, at: T + i }));
+    const lastReported = new Map<string, number>();
+    const first = evaluateBatch({ recent: storm, history: [], depthOf: () => 1, graph: new AgentGraph(), lastReported, params: EngineParams.parse({}) });
+    expect([...first.anomalous].sort()).toEqual(["s20", "s21", "s22", "s23", "s24"]);
+    const more = Array.from({ length: 3 }, (_, i) => evalRec({ recordId: `t${i}`, at: T + 100 + i }));
+    const history = storm.map((r) => ({ ...r, anomalous: false }));
+    const second = evaluateBatch({ recent: more, history, depthOf: () => 1, graph: new AgentGraph(), lastReported, params: EngineParams.parse({}) });
+    expect(second.findings.filter((f) => f.detector === "cap_messages_per_cycle")).toEqual([]);
+    expect([...second.cooledOver.values()]).toEqual([["t0", "t1", "t2"]]);
+    expect([...second.anomalous].sort()).toEqual(["t0", "t1", "t2"]);
   });
 });
