@@ -212,3 +212,16 @@ export function bandLayout(b: Band): { low: number; high: number; median: number
   const at = (v: number) => clamp01(toFraction(f(v), r));
   return { low: at(b.low), high: at(b.high), median: at(b.median), value: at(b.value), log };
 }
+
+/** Counts of times per equal slice of the range (times outside it, or NaN, are left out). */
+export function histogram(times: readonly number[], r: Range, bins: number): number[] {
+  const n = Number.isFinite(bins) && bins >= 1 ? Math.floor(bins) : 0;
+  const out = new Array<number>(n).fill(0);
+  if (n === 0) return out;
+  for (const t of times) {
+    const f = toFraction(t, r);
+    if (!(f >= 0 && f <= 1)) continue;
+    out[Math.min(n - 1, Math.floor(f * n))]! += 1;
+  }
+  return out;
+}

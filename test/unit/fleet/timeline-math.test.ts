@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandLayout, brushRange, buildLanes, deviationBand, findingLaneKeys, fromFraction, inSelection, orderedRange, pct, toFraction, visibleRows } from "@/components/timeline/timeline-math.ts";
+import { bandLayout, brushRange, buildLanes, deviationBand, findingLaneKeys, fromFraction, histogram, inSelection, orderedRange, pct, toFraction, visibleRows } from "@/components/timeline/timeline-math.ts";
 import { parseTimelineView, timelineSearch } from "@/components/timeline/timeline-url.ts";
 import type { TimelineFindingView, TimelineTransitionView } from "@/lib/api/fleet-views.ts";
 
@@ -147,5 +147,14 @@ describe("timeline URL", () => {
     expect(parseTimelineView(p("start=2026-12-05T12:00:00Z&end=2026-12-05T11:00:00Z"))).toMatchObject({ start: "2026-12-05T11:00:00.000Z", end: "2026-12-05T12:00:00.000Z" });
     expect(parseTimelineView(p("window=2y&by=sideways&finding=abc"))).toMatchObject({ window: "24h", by: "agent", finding: null });
     expect(timelineSearch(parseTimelineView(p("window=1h")))).toBe("?window=1h");
+  });
+});
+
+describe("histogram", () => {
+  it("bins times across the range; the end falls in the last bin; outside and NaN are left out", () => {
+    expect(histogram([T0, T0 + 10 * MIN, T0 + 60 * MIN, R.to, R.to + 1, Number.NaN, T0 - 1], R, 4)).toEqual([2, 0, 1, 1]);
+    expect(histogram([], R, 3)).toEqual([0, 0, 0]);
+    expect(histogram([T0], R, 0)).toEqual([]);
+    expect(histogram([T0], { from: T0, to: T0 }, 2)).toEqual([0, 0]);
   });
 });
