@@ -43,6 +43,11 @@ export function linePath(points: readonly SeriesPoint[], width: number, height: 
   return path.replace(/M([\d.e+-]+),([\d.e+-]+)Z/g, "M$1,$2h0.01");
 }
 
+/** The lone points of a line path (between gaps), as their own path: "" when there are none. */
+export function isolatedPoints(path: string): string {
+  return path.match(/M[^MLZh]*h0\.01/g)?.join("") ?? "";
+}
+
 /** The same series as a closed area down to the baseline (for the filled sparkline); gaps break it. */
 export function areaPath(points: readonly SeriesPoint[], width: number, height: number, opts: { max?: number; domain?: readonly [number, number] } = {}): string {
   const l = linePath(points, width, height, opts);

@@ -1,4 +1,4 @@
-import { areaPath, linePath, type SeriesPoint } from "./series-math.ts";
+import { areaPath, isolatedPoints, linePath, type SeriesPoint } from "./series-math.ts";
 
 const W = 300;
 const H = 48;
@@ -26,11 +26,14 @@ export function Sparkline({
   const opts = { domain, ...(max !== undefined ? { max } : {}) };
   const line = linePath(points, W, H, opts);
   const area = areaPath(points, W, H, opts);
+  const dots = isolatedPoints(line);
   return (
     <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" width="100%" height={height} role="img" aria-label={label} className={`block overflow-visible ${className}`}>
       <line x1={0} y1={H} x2={W} y2={H} stroke="currentColor" strokeOpacity={0.25} vectorEffect="non-scaling-stroke" />
       {area ? <path d={area} fill="currentColor" fillOpacity={0.12} stroke="none" /> : null}
       {line ? <path d={line} fill="none" stroke="currentColor" strokeWidth={1.75} strokeLinejoin="round" strokeLinecap="round" vectorEffect="non-scaling-stroke" /> : null}
+      {/* A bucket with data between two without is a dot; drawn fat so it reads as one. */}
+      {dots ? <path d={dots} fill="none" stroke="currentColor" strokeWidth={5} strokeLinecap="round" vectorEffect="non-scaling-stroke" /> : null}
     </svg>
   );
 }

@@ -31,13 +31,17 @@ export const activityQuery = (window: WindowKey, subject: ActivitySubject) =>
     placeholderData: keepPreviousData,
   });
 
-/** A pinned window (absolute from/to) is the past: it is not polled. */
+/**
+ * A pinned window (absolute from/to) is still polled: the engine judges
+ * records a little after they arrive, so findings keep landing in a recent
+ * past. The brush lives in the URL and the lanes' scroll in the list, so a
+ * refresh moves neither.
+ */
 export const timelineQuery = (v: { window: WindowKey; from: string | null; to: string | null }) =>
   queryOptions({
     queryKey: ["timeline", v.from && v.to ? { from: v.from, to: v.to } : { window: v.window }],
     queryFn: ({ signal }) => apiGet(`/api/v1/timeline?${v.from && v.to ? qs({ from: v.from, to: v.to }) : qs({ window: v.window })}`, TimelineView, signal),
     placeholderData: keepPreviousData,
-    ...(v.from && v.to ? { refetchInterval: false as const, staleTime: 60_000 } : {}),
   });
 
 export const registryAgentQuery = (id: string) =>

@@ -133,10 +133,10 @@ function BlastRadius({ data }: { data: OverviewView }) {
   return (
     <ol className="divide-y divide-line" aria-label="Agents with the largest blast radius">
       {data.blast.map((b, i) => (
-        <li key={b.agent} data-blast={b.agent} className="flex items-center gap-4 px-5 py-2.5">
+        <li key={b.agent} data-blast={b.agent} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-2.5 sm:flex-nowrap">
           <span className="w-5 shrink-0 text-right text-sm tabular-nums text-muted">{i + 1}</span>
           <div className="min-w-0 flex-1">
-            <Link href={agentHref(b.agent)} className="font-mono text-sm font-medium text-accent underline-offset-2 hover:underline">
+            <Link href={agentHref(b.agent)} className="break-all font-mono text-sm font-medium text-accent underline-offset-2 hover:underline">
               {b.agent}
             </Link>
             <span className="ml-2 text-xs text-muted">{b.displayName ?? "not in the registry"}</span>
@@ -149,7 +149,7 @@ function BlastRadius({ data }: { data: OverviewView }) {
               <div className="h-1.5 rounded-full bg-bad" style={{ width: `${Math.max(2, ((b.maxImpact ?? 0) / maxImpact) * 100)}%` }} />
             </div>
           </div>
-          <div className="w-44 shrink-0 text-right text-xs tabular-nums">
+          <div className="w-full shrink-0 pl-9 text-xs tabular-nums sm:w-44 sm:pl-0 sm:text-right">
             <p className="font-medium">{impactPhrase(b.maxImpact, b.maxReach)}</p>
             <p className="text-muted">
               {formatCount(b.findings)} finding{b.findings === 1 ? "" : "s"}

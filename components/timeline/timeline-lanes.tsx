@@ -80,6 +80,11 @@ function TransitionMark({ t, range, dim }: { t: TimelineTransitionView; range: R
   );
 }
 
+/** Drawing order: unscored and low impact first, so where marks overlap the worst one is on top and takes the click. */
+export function byImpact(findings: readonly TimelineFindingView[]): TimelineFindingView[] {
+  return [...findings].sort((a, b) => (a.impact ?? -1) - (b.impact ?? -1));
+}
+
 /**
  * One row per lane, only the rows in view rendered. The scroll position is
  * the list's own state: a live refresh replaces the lanes' data but not the
@@ -138,7 +143,7 @@ export function TimelineLanes({
                   {lane.transitions.map((t) => (
                     <TransitionMark key={t.id} t={t} range={range} dim={!inSelection(Date.parse(t.at), selection)} />
                   ))}
-                  {lane.findings.map((f) => (
+                  {byImpact(lane.findings).map((f) => (
                     <FindingMark key={f.id} f={f} range={range} dim={!inSelection(Date.parse(f.at), selection)} selected={f.id === selectedFinding} onPick={onPick} />
                   ))}
                 </div>

@@ -159,7 +159,7 @@ export function TimelineClient() {
                   Choose a wider window to look further back.
                 </EmptyState>
               ) : (
-                <TimelineLanes lanes={lanes} range={range} selection={selection} selectedFinding={view.finding} timeZone={zone} onPick={(id) => change({ finding: id }, "replace")} />
+                <TimelineLanes key={view.by} lanes={lanes} range={range} selection={selection} selectedFinding={view.finding} timeZone={zone} onPick={(id) => change({ finding: id }, "replace")} />
               )}
               <MarkLegend />
             </section>

@@ -44,7 +44,7 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
       const r = await db.query<{ id: string }>(
         `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts, impact, reach)
          VALUES ($1, $2, $3, $4, 9, $5, $6, $7, $8, $9, $10) RETURNING id::text`,
-        [detector, record, agent, detector === "semantic_deviation" ? "PriceQuote unit_price" : "rate", explanation, JSON.stringify(params), record ? [record] : [], new Date(at), impact, reach],
+        [detector, record, agent, detector === "semantic_deviation" ? "PriceQuote unit_price" : detector === "new_edge" ? `${agent} -> executor` : "rate", explanation, JSON.stringify(params), record ? [record] : [], new Date(at), impact, reach],
       );
       findingIds.push(r.rows[0]!.id);
     };
@@ -53,6 +53,11 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
     await insert("new_edge", "rogue-agent", null, now - 14 * MIN, null, null, "rogue-agent -> executor is a new edge", {});
     // Many quiet agents so the lanes must scroll (and are virtualized).
     for (let i = 0; i < BULK_LANES; i++) await insert("new_intent", `bulk-agent-${String(i).padStart(2, "0")}`, null, now - (3 + i * 0.5) * HOUR, 1, 0, "a new intent", {});
+    // The scenario's registry rows carry no keys; a real entry has at least one, and the registry refuses to decode one without.
+    await db.query(
+      `INSERT INTO agent_keys (agent_id, key_id, public_key, not_before, not_after) VALUES ('planner', 'planner-k1', $1, $2, NULL) ON CONFLICT DO NOTHING`,
+      ["11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", new Date(now - 30 * 24 * HOUR)],
+    );
     const inc = await db.query<{ id: string }>(
       `INSERT INTO incidents (title, severity, status, first_at, last_at) VALUES ('e2e critical', 'critical', 'open', now(), now()), ('e2e high', 'high', 'open', now(), now()) RETURNING id::text`,
     );
@@ -218,6 +223,7 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
   await db.query(`DELETE FROM anomaly_findings WHERE id = ANY($1::bigint[])`, [findingIds]);
   await db.query(`DELETE FROM breaker_events WHERE id = ANY($1::bigint[])`, [eventIds]);
   await db.query(`DELETE FROM incidents WHERE id = ANY($1::bigint[])`, [incidentIds]);
+  await db.query(`DELETE FROM agent_keys WHERE agent_id = 'planner' AND key_id = 'planner-k1'`);
   await db.query(`DELETE FROM breaker_states WHERE (sender, receiver) IN (('planner', 'executor'), ('rogue-agent', 'executor'))`);
   for (const r of saved.rows as { sender: string; receiver: string; state: string; since: Date; machine: unknown; updated_at: Date }[]) {
     await db.query(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { areaPath, linePath, rateSeries, seriesMax, timeTicks, total, zoneName } from "@/components/charts/series-math.ts";
+import { areaPath, isolatedPoints, linePath, rateSeries, seriesMax, timeTicks, total, zoneName } from "@/components/charts/series-math.ts";
 import { fleetStateCounts } from "@/lib/view/fleet-counts.ts";
 import { SERIES_STEPS_MS, bucketStarts, seriesStep } from "@/lib/view/series-step.ts";
 
@@ -65,6 +65,10 @@ describe("sparkline paths", () => {
     const d = linePath(pts([1, null, 1, Number.NaN, 1]), 100, 10, { max: 1 });
     expect(d.match(/M/g)).toHaveLength(3);
     expect(d).toContain("h0.01");
+    // The outer points join nothing either: all three are dots.
+    expect(isolatedPoints(d)).toBe(d);
+    expect(isolatedPoints(linePath(pts([1, 2, null, 3]), 30, 10))).toBe("M30,0h0.01");
+    expect(isolatedPoints("")).toBe("");
   });
   it("empty, one point, zero box", () => {
     expect(linePath([], 100, 20)).toBe("");
