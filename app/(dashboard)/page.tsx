@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { AgentsTable } from "@/components/agents/agents-table.tsx";
 import { EdgesTable } from "@/components/edges/edges-table.tsx";
+import { FleetHealth } from "@/components/overview/fleet-health.tsx";
 import { OverviewStats } from "@/components/overview/overview-stats.tsx";
 import { WindowPicker } from "@/components/overview/window-picker.tsx";
 import { collectorEndpoint } from "@/lib/view/collector-endpoint.ts";
@@ -24,6 +25,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <WindowPicker current={window} />
       </header>
       <OverviewStats window={window} />
+      <FleetHealth window={window} />
       <AgentsTable window={window} collectorUrl={collectorUrl} />
       <EdgesTable window={window} />
     </div>

@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+import { agentHref } from "../fleet/fleet-style.ts";
 import { useQuery } from "@tanstack/react-query";
 import { windowPhrase, type WindowKey } from "@/lib/view/window.ts";
 import { agentsSummaryQuery } from "../queries.ts";
@@ -44,7 +46,9 @@ export function AgentsTable({ window, collectorUrl }: { window: WindowKey; colle
             {q.data.items.map((a) => (
               <tr key={a.id} data-agent={a.id} className="hover:bg-raised/60">
                 <Td>
-                  <span className="block whitespace-nowrap font-mono text-sm font-medium">{a.id}</span>
+                  <Link href={agentHref(a.id)} className="block whitespace-nowrap font-mono text-sm font-medium text-accent underline-offset-2 hover:underline">
+                    {a.id}
+                  </Link>
                   <span className="block text-xs text-muted">{a.displayName ?? "not in the registry"}</span>
                 </Td>
                 <Td>

@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+import { edgeHref } from "../fleet/fleet-style.ts";
 import { useQuery } from "@tanstack/react-query";
 import { windowPhrase, type WindowKey } from "@/lib/view/window.ts";
 import { edgesQuery } from "../queries.ts";
@@ -38,12 +40,12 @@ export function EdgesTable({ window }: { window: WindowKey }) {
             {q.data.items.map((e) => (
               <tr key={`${e.sender}\u0000${e.receiver}`} data-edge={`${e.sender}->${e.receiver}`} className="hover:bg-raised/60">
                 <Td>
-                  <span className="inline-flex items-center gap-1.5 whitespace-nowrap font-mono text-sm">
+                  <Link href={edgeHref(e.sender, e.receiver)} className="inline-flex items-center gap-1.5 whitespace-nowrap font-mono text-sm text-accent underline-offset-2 hover:underline">
                     <span className="font-medium">{e.sender}</span>
                     <ArrowRightIcon className="shrink-0 text-muted" />
                     <span className="sr-only">to</span>
                     <span className="font-medium">{e.receiver}</span>
-                  </span>
+                  </Link>
                 </Td>
                 <VerificationCells count={e.total} verifiedShare={e.verifiedShare} byVerdict={e.byVerdict} lastSeen={e.lastSeen} now={now} />
               </tr>

@@ -8,7 +8,8 @@ import { BreakerChip, LockChip } from "./breaker-chip.tsx";
 import { Glyph } from "./glyph.tsx";
 import { edgeParam } from "./graph-url.ts";
 import type { Scene, SceneLink, SceneNode } from "./scene.ts";
-import { STATE_SEVERITY } from "./style-math.ts";
+import { BREAKER_STYLES, STATE_SEVERITY } from "./style-math.ts";
+import type { BreakerStateName } from "@/lib/engine/breaker/states.ts";
 import { VirtualList } from "./virtual-list.tsx";
 
 const ROW = 52;
@@ -35,6 +36,8 @@ export function GraphSideList({
   onSelectAgent,
   onSelectLink,
   height,
+  breaker = null,
+  onClearBreaker,
 }: {
   scene: Scene;
   selectedAgent: string | null;
@@ -42,8 +45,11 @@ export function GraphSideList({
   onSelectAgent: (id: string) => void;
   onSelectLink: (sender: string, receiver: string) => void;
   height: number;
+  /** Only links in this breaker state; the list opens on links. */
+  breaker?: BreakerStateName | null;
+  onClearBreaker?: () => void;
 }) {
-  const [tab, setTab] = useState<"agents" | "links">("agents");
+  const [tab, setTab] = useState<"agents" | "links">(breaker ? "links" : "agents");
   const [search, setSearch] = useState("");
   const now = useNow(1_000);
   const needle = search.trim().toLowerCase();
@@ -54,10 +60,10 @@ export function GraphSideList({
     return [...hits].sort((a, b) => b.badges.length - a.badges.length || b.data.sent + b.data.received - (a.data.sent + a.data.received) || (a.data.id < b.data.id ? -1 : 1));
   }, [scene, needle]);
   const links = useMemo(() => {
-    const shown = scene.links.filter((l) => l.shown);
+    const shown = scene.links.filter((l) => l.shown && (breaker === null || l.style.state === breaker));
     const hits = needle === "" ? shown : shown.filter((l) => l.data.sender.toLowerCase().includes(needle) || l.data.receiver.toLowerCase().includes(needle));
     return [...hits].sort(compareLinks);
-  }, [scene, needle]);
+  }, [scene, needle, breaker]);
 
   const tabClass = (on: boolean) => `flex-1 rounded-md px-2 py-1 text-sm font-medium ${on ? "bg-raised text-fg" : "text-muted hover:text-fg"}`;
   const totalLinks = scene.links.filter((l) => l.shown).length;
@@ -82,6 +88,16 @@ export function GraphSideList({
           className="h-9 rounded-lg border border-line bg-bg px-2 text-sm text-fg"
         />
       </label>
+      {breaker ? (
+        <p data-testid="breaker-filter" className="flex items-center justify-between gap-2 rounded-md bg-raised px-2 py-1 text-xs">
+          <span>
+            Links whose breaker is <span className="font-semibold">{BREAKER_STYLES[breaker].word.toLowerCase()}</span>
+          </span>
+          <button type="button" onClick={onClearBreaker} className="underline">
+            Show all
+          </button>
+        </p>
+      ) : null}
       <p className="text-xs text-muted" aria-live="polite">
         {tab === "agents" ? `${formatCount(agents.length)} of ${formatCount(scene.nodes.length)} agents` : `${formatCount(links.length)} of ${formatCount(scene.links.length)} links`}
         {scene.focus ? " (focus on)" : ""}

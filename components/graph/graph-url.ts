@@ -3,6 +3,7 @@
 // selection and focus. Unknown or malformed values fall back to defaults
 // rather than breaking a shared link.
 import { DEFAULT_WINDOW_KEY, WINDOW_KEYS, type WindowKey } from "@/lib/view/window.ts";
+import { BREAKER_STATES, type BreakerStateName } from "@/lib/engine/breaker/states.ts";
 import type { HopDirection } from "./focus-math.ts";
 
 export const MAX_HOPS = 5;
@@ -18,6 +19,8 @@ export interface GraphView {
   /** Focus depth around `agent`; null shows everything. */
   hops: number | null;
   dir: HopDirection;
+  /** Only links whose breaker is in this state, in the links list (the overview's counts link here). */
+  breaker: BreakerStateName | null;
 }
 
 type Params = { get(name: string): string | null };
@@ -39,6 +42,7 @@ export function parseGraphView(p: Params): GraphView {
     edge: str("edge"),
     hops: Number.isInteger(hops) && hops >= 1 && hops <= MAX_HOPS ? hops : null,
     dir: dir === "up" || dir === "down" ? dir : "both",
+    breaker: (BREAKER_STATES as readonly string[]).includes(str("breaker") ?? "") ? (str("breaker") as BreakerStateName) : null,
   };
 }
 
@@ -54,6 +58,7 @@ export function graphViewSearch(v: GraphView): string {
     q.set("hops", String(v.hops));
     if (v.dir !== "both") q.set("dir", v.dir);
   }
+  if (v.breaker) q.set("breaker", v.breaker);
   const s = q.toString();
   return s === "" ? "" : `?${s}`;
 }

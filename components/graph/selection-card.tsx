@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { formatCount } from "@/lib/view/format.ts";
+import { agentHref, edgeHref } from "../fleet/fleet-style.ts";
 import { TONE_TEXT } from "../ui/tone.tsx";
 import { BreakerChip, LockChip } from "./breaker-chip.tsx";
 import { Glyph } from "./glyph.tsx";
@@ -21,13 +23,15 @@ export function SelectionCard({ scene, view, now, onClear, onFocus }: { scene: S
       <div className="flex items-start justify-between gap-2">
         {node ? (
           <div className="min-w-0">
-            <p className="truncate font-mono text-sm font-semibold">{node.data.id}</p>
+            <Link href={agentHref(node.data.id)} className="block truncate font-mono text-sm font-semibold text-accent underline-offset-2 hover:underline" title="Open the agent's page">
+              {node.data.id}
+            </Link>
             <p className="truncate text-xs text-muted">{node.data.displayName ?? "not in the registry"}</p>
           </div>
         ) : link ? (
-          <p className="min-w-0 truncate font-mono text-sm font-semibold">
+          <Link href={edgeHref(link.data.sender, link.data.receiver)} className="min-w-0 truncate font-mono text-sm font-semibold text-accent underline-offset-2 hover:underline" title="Open the edge's page: traffic and breaker history">
             {link.data.sender} → {link.data.receiver}
-          </p>
+          </Link>
         ) : null}
         <button type="button" onClick={onClear} className="rounded-md border border-line px-2 py-0.5 text-xs hover:bg-raised">
           Clear

@@ -1,5 +1,5 @@
 // The sidebar's screens, in order. Later screens add a line here.
-export type NavIcon = "overview" | "records";
+export type NavIcon = "overview" | "records" | "timeline";
 
 export interface NavItem {
   href: string;
@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", description: "Agents & edges", icon: "overview" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
+  { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

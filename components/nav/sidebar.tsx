@@ -4,10 +4,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ThemeToggle } from "../theme/theme-toggle.tsx";
 import { SignOutButton } from "../auth/sign-out-button.tsx";
-import { FlameIcon, ListIcon, OverviewIcon } from "../ui/icons.tsx";
+import { ClockIcon, FlameIcon, ListIcon, OverviewIcon } from "../ui/icons.tsx";
 import { NAV_ITEMS, activeNavHref, type NavIcon } from "./nav-items.ts";
 
-const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon /> };
+const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon />, timeline: <ClockIcon /> };
 
 export function Sidebar() {
   const active = activeNavHref(usePathname());
@@ -19,7 +19,7 @@ export function Sidebar() {
         <FlameIcon className="text-2xl text-accent" />
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
-      <nav aria-label="Main" className="flex gap-1 px-3 md:flex-col">
+      <nav aria-label="Main" className="flex flex-wrap gap-1 px-3 md:flex-col md:flex-nowrap">
         {NAV_ITEMS.map((item) => {
           const current = item.href === active;
           return (

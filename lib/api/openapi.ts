@@ -32,6 +32,7 @@ import {
   StateOriginQuery,
   StateOriginView,
 } from "./engine-views.ts";
+import { ActivityQuery, ActivityView, OverviewQuery, OverviewView, TimelineQuery, TimelineView } from "./fleet-views.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
@@ -194,6 +195,33 @@ function build(): JsonSchema {
         tags: ["summaries"],
         parameters: c.parameters(GraphQuery, "query"),
         responses: { "200": ok(c.ref(GraphResponse, "output")), "400": errorResponse("Invalid window, label, or an `at` in the future."), ...read },
+      },
+    },
+    "/api/v1/overview": {
+      get: {
+        operationId: "fleetOverview",
+        summary: "Fleet health for the overview: edges and agents by breaker state, open incidents by severity, records, verdicts and findings per time bucket, and the agents whose findings reach furthest.",
+        tags: ["summaries"],
+        parameters: c.parameters(OverviewQuery, "query"),
+        responses: { "200": ok(c.ref(OverviewView, "output")), "400": errorResponse("Invalid window."), ...read },
+      },
+    },
+    "/api/v1/activity": {
+      get: {
+        operationId: "activity",
+        summary: "One agent's (`agent`) or one edge's (`sender` and `receiver`) records, verified and failed records, and findings per time bucket over a window.",
+        tags: ["summaries"],
+        parameters: c.parameters(ActivityQuery, "query"),
+        responses: { "200": ok(c.ref(ActivityView, "output")), "400": errorResponse("Invalid window, or neither an agent nor a whole edge named."), ...read },
+      },
+    },
+    "/api/v1/timeline": {
+      get: {
+        operationId: "timeline",
+        summary: "Findings (with their record's receivers and stored parameters) and breaker transitions (kill switch included) in a window, oldest first, for the anomaly timeline.",
+        tags: ["findings"],
+        parameters: c.parameters(TimelineQuery, "query"),
+        responses: { "200": ok(c.ref(TimelineView, "output")), "400": errorResponse("Invalid window or agent."), ...read },
       },
     },
     "/api/v1/agents": {

@@ -102,7 +102,17 @@ export function GraphClient() {
           </div>
           <aside className="flex w-full shrink-0 flex-col gap-3 lg:w-96" aria-label="Agents and links">
             <SelectionCard scene={scene} view={view} now={now} onClear={() => selectAgent(null)} onFocus={(hops) => change({ hops })} />
-            <GraphSideList scene={scene} selectedAgent={view.agent} selectedEdge={view.edge} onSelectAgent={selectAgent} onSelectLink={selectLink} height={view.agent || view.edge ? 300 : 440} />
+            <GraphSideList
+              key={view.breaker ?? "all"}
+              scene={scene}
+              selectedAgent={view.agent}
+              selectedEdge={view.edge}
+              onSelectAgent={selectAgent}
+              onSelectLink={selectLink}
+              height={view.agent || view.edge ? 300 : 440}
+              breaker={view.breaker}
+              onClearBreaker={() => change({ breaker: null })}
+            />
           </aside>
         </div>
       )}

@@ -9,14 +9,14 @@ const params = (s: string) => new URLSearchParams(s);
 
 describe("view state in the URL", () => {
   it("round-trips a full view and drops defaults", () => {
-    const v = parseGraphView(params("window=7d&at=2026-11-21T09:30:00Z&label=team%3Dtravel&agent=planner&hops=2&dir=down"));
-    expect(v).toEqual({ window: "7d", at: "2026-11-21T09:30:00.000Z", label: "team=travel", agent: "planner", edge: null, hops: 2, dir: "down" });
+    const v = parseGraphView(params("window=7d&at=2026-11-21T09:30:00Z&label=team%3Dtravel&agent=planner&hops=2&dir=down&breaker=FORCED_OPEN"));
+    expect(v).toEqual({ window: "7d", at: "2026-11-21T09:30:00.000Z", label: "team=travel", agent: "planner", edge: null, hops: 2, dir: "down", breaker: "FORCED_OPEN" });
     expect(parseGraphView(params(graphViewSearch(v).slice(1)))).toEqual(v);
     expect(graphViewSearch(parseGraphView(params("")))).toBe("");
   });
 
   it("falls back on nonsense instead of breaking a shared link", () => {
-    expect(parseGraphView(params("window=2y&at=yesterday&hops=9&dir=sideways"))).toMatchObject({ window: "24h", at: null, hops: null, dir: "both" });
+    expect(parseGraphView(params("window=2y&at=yesterday&hops=9&dir=sideways&breaker=AJAR"))).toMatchObject({ window: "24h", at: null, hops: null, dir: "both", breaker: null });
     expect(graphViewSearch({ ...parseGraphView(params("")), hops: 3 })).toBe("");
   });
 

@@ -1,0 +1,7 @@
+import { TimelineQuery } from "@/lib/api/fleet-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { timeline } from "@/lib/db/fleet-query.ts";
+import { pool } from "@/lib/db/pool.ts";
+
+// GET /api/v1/timeline — findings and breaker transitions in a window, oldest first, for the anomaly timeline
+export const GET = route({ auth: "viewer", query: TimelineQuery }, ({ query }) => timeline(pool(), query));

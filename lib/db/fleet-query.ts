@@ -1,0 +1,276 @@
+import "server-only";
+import type {
+  ActivityQuery,
+  ActivityView,
+  BlastAgentView,
+  OverviewQuery,
+  OverviewView,
+  SeriesBucketView,
+  SeriesView,
+  StateCountsView,
+  TimelineQuery,
+  TimelineView,
+} from "../api/fleet-views.ts";
+import { MAX_TIMELINE_ITEMS } from "../api/fleet-views.ts";
+import { resolveWindow, type TimeWindow } from "../api/time-window.ts";
+import { BreakerMachine } from "../engine/breaker/machine.ts";
+import { BREAKER_STATES, type BreakerStateName } from "../engine/breaker/states.ts";
+import { SEVERITIES } from "../engine/incidents/severity.ts";
+import { bucketStarts, seriesStep } from "../view/series-step.ts";
+import { fleetStateCounts, type EdgeState } from "../view/fleet-counts.ts";
+import { breakerFromMachine } from "./graph-query.ts";
+import type { Queryable } from "./lineage-store.ts";
+
+// The fleet screens' questions (overview, an agent's or an edge's activity,
+// the anomaly timeline), one function per route, in the shapes of
+// lib/api/fleet-views.ts. Raw `pg`: the series are GROUP BYs over the
+// (agent, ts) and (ts) indexes, and the timeline is two range scans.
+
+const iso = (d: Date | number): string => new Date(d).toISOString();
+
+/** Which records and findings a series counts. */
+type SeriesScope = { kind: "fleet" } | { kind: "agent"; agent: string } | { kind: "edge"; sender: string; receiver: string };
+
+interface BucketRow {
+  b: string;
+  records: number;
+  verified: number;
+  failed: number;
+}
+
+/** Records and findings per bucket over the window; every bucket present, zeros where nothing happened. */
+export async function series(q: Queryable, w: TimeWindow, scope: SeriesScope): Promise<SeriesView> {
+  const from = w.from.getTime();
+  const to = w.to.getTime();
+  const step = seriesStep(from, to);
+  const params: unknown[] = [w.from, w.to, step];
+  let recordWhere = "";
+  let findingWhere = "";
+  if (scope.kind === "agent") {
+    params.push(scope.agent);
+    recordWhere = `AND agent = $4`;
+    findingWhere = `AND f.agent = $4`;
+  } else if (scope.kind === "edge") {
+    params.push(scope.sender, scope.receiver);
+    recordWhere = `AND kind = 'message' AND agent = $4 AND $5 = ANY(receivers)`;
+    // A finding is on the edge when its record went from sender to receiver.
+    findingWhere = `AND f.agent = $4 AND EXISTS (SELECT 1 FROM records r WHERE r.record_id = f.record_id AND r.agent = $4 AND $5 = ANY(r.receivers))`;
+  }
+  const bucket = (col: string) => `(floor(extract(epoch FROM ${col}) * 1000 / $3)::bigint * $3)::text`;
+  const [records, findings] = await Promise.all([
+    q.query<BucketRow>(
+      `SELECT ${bucket("ts")} AS b, count(*)::int AS records, (count(*) FILTER (WHERE verified))::int AS verified,
+              (count(*) FILTER (WHERE NOT verified AND NOT ('pending' = ANY(verdicts))))::int AS failed
+         FROM records WHERE ts >= $1 AND ts < $2 ${recordWhere} GROUP BY 1`,
+      params,
+    ),
+    q.query<{ b: string; findings: number }>(
+      `SELECT ${bucket("f.ts")} AS b, count(*)::int AS findings FROM anomaly_findings f WHERE f.ts >= $1 AND f.ts < $2 ${findingWhere} GROUP BY 1`,
+      params,
+    ),
+  ]);
+  const byStart = new Map<number, SeriesBucketView>();
+  const starts = bucketStarts(from, to, step);
+  for (const t of starts) byStart.set(t, { at: iso(t), records: 0, verified: 0, failed: 0, findings: 0 });
+  for (const r of records.rows) {
+    const b = byStart.get(Number(r.b));
+    if (b) Object.assign(b, { records: r.records, verified: r.verified, failed: r.failed });
+  }
+  for (const r of findings.rows) {
+    const b = byStart.get(Number(r.b));
+    if (b) b.findings = r.findings;
+  }
+  return { from: iso(w.from), to: iso(w.to), stepMs: step, buckets: starts.map((t) => byStart.get(t)!) };
+}
+
+const asState = (s: string): BreakerStateName => ((BREAKER_STATES as readonly string[]).includes(s) ? (s as BreakerStateName) : "CLOSED");
+
+/** Every edge with traffic in the window or a breaker, and the state its breaker reads now. */
+async function edgeStates(q: Queryable, w: TimeWindow, now: Date): Promise<{ edges: EdgeState[]; awaitingReview: number }> {
+  const [traffic, rows] = await Promise.all([
+    q.query<{ sender: string; receiver: string }>(
+      `SELECT DISTINCT r.agent AS sender, rcv AS receiver FROM records r CROSS JOIN LATERAL unnest(r.receivers) AS rcv
+        WHERE r.kind = 'message' AND r.ts >= $1 AND r.ts < $2`,
+      [w.from, w.to],
+    ),
+    q.query<{ sender: string; receiver: string; state: string; machine: unknown }>(`SELECT sender, receiver, state, machine FROM breaker_states`),
+  ]);
+  const states = new Map<string, BreakerStateName>();
+  let awaitingReview = 0;
+  for (const r of rows.rows) {
+    const m = BreakerMachine.safeParse(r.machine);
+    const view = m.success ? breakerFromMachine(m.data, now) : null;
+    if (view?.awaitingReview) awaitingReview += 1;
+    states.set(`${r.sender}\u0000${r.receiver}`, view ? view.state : asState(r.state));
+  }
+  const edges: EdgeState[] = [...states].map(([k, state]) => {
+    const [sender = "", receiver = ""] = k.split("\u0000");
+    return { sender, receiver, state };
+  });
+  for (const t of traffic.rows) if (!states.has(`${t.sender}\u0000${t.receiver}`)) edges.push({ ...t, state: "CLOSED" });
+  return { edges, awaitingReview };
+}
+
+interface BlastRow {
+  agent: string;
+  display_name: string | null;
+  findings: number;
+  max_impact: number | null;
+  max_reach: number | null;
+  last_at: Date;
+  top_explanation: string;
+}
+
+export const BLAST_LIMIT = 8;
+
+/** Agents whose findings in the window reach furthest downstream: highest impact, then reach, then most findings. */
+async function blastAgents(q: Queryable, w: TimeWindow): Promise<BlastAgentView[]> {
+  const res = await q.query<BlastRow>(
+    `SELECT f.agent, a.display_name, count(*)::int AS findings, max(f.impact) AS max_impact, max(f.reach) AS max_reach, max(f.ts) AS last_at,
+            (array_agg(f.explanation ORDER BY f.impact DESC NULLS LAST, f.ts DESC))[1] AS top_explanation
+       FROM anomaly_findings f LEFT JOIN agents a ON a.id = f.agent
+      WHERE f.agent IS NOT NULL AND f.ts >= $1 AND f.ts < $2
+      GROUP BY f.agent, a.display_name
+      ORDER BY max(f.impact) DESC NULLS LAST, max(f.reach) DESC NULLS LAST, count(*) DESC, f.agent
+      LIMIT ${BLAST_LIMIT}`,
+    [w.from, w.to],
+  );
+  return res.rows.map((r) => ({
+    agent: r.agent,
+    displayName: r.display_name,
+    findings: r.findings,
+    maxImpact: r.max_impact,
+    maxReach: r.max_reach,
+    lastAt: iso(r.last_at),
+    topExplanation: r.top_explanation,
+  }));
+}
+
+/** Fleet health for the overview: breakers by state, open incidents by severity, rates over time, the widest blast radius. */
+export async function fleetOverview(q: Queryable, query: OverviewQuery, now: Date = new Date()): Promise<OverviewView> {
+  const w = resolveWindow(query, now);
+  const [states, incidents, fleetSeries, blast] = await Promise.all([
+    edgeStates(q, w, now),
+    q.query<{ status: string; severity: string; n: number }>(
+      `SELECT status, severity, count(*)::int AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY status, severity`,
+    ),
+    series(q, w, { kind: "fleet" }),
+    blastAgents(q, w),
+  ]);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+  let acknowledged = 0;
+  for (const r of incidents.rows) {
+    if (r.status === "acknowledged") acknowledged += r.n;
+    else if ((SEVERITIES as readonly string[]).includes(r.severity)) bySeverity[r.severity as (typeof SEVERITIES)[number]] += r.n;
+  }
+  const counts = fleetStateCounts(states.edges);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    edges: counts.edges satisfies StateCountsView,
+    agents: counts.agents,
+    awaitingReview: states.awaitingReview,
+    incidents: bySeverity,
+    acknowledged,
+    series: fleetSeries,
+    blast,
+  };
+}
+
+/** An agent's or an edge's records and findings over time. */
+export async function activity(q: Queryable, query: ActivityQuery, now: Date = new Date()): Promise<ActivityView> {
+  const w = resolveWindow(query, now);
+  if (query.agent !== undefined) return { subject: query.agent, ...(await series(q, w, { kind: "agent", agent: query.agent })) };
+  const sender = query.sender ?? "";
+  const receiver = query.receiver ?? "";
+  return { subject: `${sender} -> ${receiver}`, ...(await series(q, w, { kind: "edge", sender, receiver })) };
+}
+
+interface TimelineFindingRow {
+  id: string;
+  detector: string;
+  record_id: string | null;
+  agent: string | null;
+  receivers: string[] | null;
+  subject: string;
+  score: number | null;
+  explanation: string;
+  params: Record<string, number | string | boolean | null>;
+  ts: Date;
+  impact: number | null;
+  reach: number | null;
+}
+
+interface TimelineTransitionRow {
+  id: string;
+  sender: string;
+  receiver: string;
+  from_state: string;
+  to_state: string;
+  at: Date;
+  cause: string;
+  record_ids: string[];
+  detail: string;
+  actor: string | null;
+}
+
+/** Findings and breaker transitions in the window, oldest first, for the swimlanes. */
+export async function timeline(q: Queryable, query: TimelineQuery, now: Date = new Date()): Promise<TimelineView> {
+  const w = resolveWindow(query, now);
+  const agent = query.agent ?? null;
+  const [findings, transitions] = await Promise.all([
+    // Newest first with the cap, so a truncated answer keeps the latest; reversed below.
+    q.query<TimelineFindingRow>(
+      `SELECT f.id::text, f.detector, f.record_id, f.agent, rr.receivers, f.subject, f.score, f.explanation, f.params, f.ts, f.impact, f.reach
+         FROM anomaly_findings f
+         LEFT JOIN LATERAL (SELECT r.receivers FROM records r WHERE r.record_id = f.record_id ORDER BY r.seq LIMIT 1) rr ON f.record_id IS NOT NULL
+        WHERE f.ts >= $1 AND f.ts < $2 AND ($3::text IS NULL OR f.agent = $3)
+        ORDER BY f.ts DESC, f.id DESC LIMIT ${MAX_TIMELINE_ITEMS + 1}`,
+      [w.from, w.to, agent],
+    ),
+    q.query<TimelineTransitionRow>(
+      `SELECT id::text, sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor
+         FROM breaker_events WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR sender = $3 OR receiver = $3)
+        ORDER BY at DESC, id DESC LIMIT ${MAX_TIMELINE_ITEMS + 1}`,
+      [w.from, w.to, agent],
+    ),
+  ]);
+  const truncated = findings.rows.length > MAX_TIMELINE_ITEMS || transitions.rows.length > MAX_TIMELINE_ITEMS;
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    findings: findings.rows
+      .slice(0, MAX_TIMELINE_ITEMS)
+      .reverse()
+      .map((r) => ({
+        id: r.id,
+        detector: r.detector,
+        recordId: r.record_id,
+        agent: r.agent,
+        receivers: r.receivers ?? [],
+        subject: r.subject,
+        score: r.score !== null && Number.isFinite(r.score) ? r.score : null,
+        explanation: r.explanation,
+        params: r.params,
+        at: iso(r.ts),
+        impact: r.impact,
+        reach: r.reach,
+      })),
+    transitions: transitions.rows
+      .slice(0, MAX_TIMELINE_ITEMS)
+      .reverse()
+      .map((r) => ({
+        id: r.id,
+        sender: r.sender,
+        receiver: r.receiver,
+        from: r.from_state,
+        to: r.to_state,
+        at: iso(r.at),
+        cause: r.cause,
+        recordIds: r.record_ids,
+        detail: r.detail,
+        actor: r.actor,
+      })),
+    truncated,
+  };
+}
