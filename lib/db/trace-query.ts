@@ -70,7 +70,8 @@ export async function getTraceJson(db: PrismaClient, traceId: string, limit = MA
         'verified', coalesce(json_agg(verified) FILTER (WHERE rec >= 0), '[]'))
     )::text END AS body
       FROM numbered`,
-  ]);
+  // A 100,000-span trace takes seconds on a busy server; the 5 s default would fail it half-way.
+  ], { timeout: 60_000, maxWait: 10_000 });
   const body = rows[0]?.body;
   if (!body) throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
   return body;
