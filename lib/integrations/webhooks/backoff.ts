@@ -18,7 +18,10 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 15 * 60_00
 export function backoffDelayMs(failed: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, Math.min(failed - 1, 30)));
   const half = exp / 2;
-  return Math.round(half + half * Math.min(Math.max(random(), 0), 1));
+  const r = random();
+  // A broken random source must not make the retry immediate (NaN) or unbounded.
+  const jitter = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
+  return Math.round(half + half * jitter);
 }
 
 /** The schedule without jitter: the longest each wait can be. For docs and the settings screen. */
