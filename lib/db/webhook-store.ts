@@ -246,6 +246,12 @@ export async function recordAttempt(
   return (res.rowCount ?? 0) > 0;
 }
 
+/** Forgets settled deliveries (and their attempts) created before `before`; pending ones are kept whatever their age. */
+export async function pruneDeliveries(q: Queryable, before: Date): Promise<number> {
+  const res = await q.query(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1`, [before]);
+  return res.rowCount ?? 0;
+}
+
 /** Outbox depth by status, for /metrics. */
 export async function deliveryCounts(q: Queryable): Promise<Record<DeliveryStatus, number>> {
   const res = await q.query<{ status: DeliveryStatus; n: number }>(`SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status`);

@@ -5,7 +5,7 @@
 // (FOR UPDATE SKIP LOCKED plus a lease) hands each attempt to exactly one.
 import { hostname } from "node:os";
 import type pg from "pg";
-import { claimDueDeliveries, recordAttempt, type ClaimedDelivery } from "../../db/webhook-store.ts";
+import { claimDueDeliveries, pruneDeliveries, recordAttempt, type ClaimedDelivery } from "../../db/webhook-store.ts";
 import { withTransaction } from "../../db/ingest-store.ts";
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 import { WebhookEvent } from "./events.ts";
@@ -57,6 +57,9 @@ export interface WebhookDispatcher {
 }
 
 export const DISPATCHER_DEFAULTS = { timeoutMs: 10_000, batch: 8, idleMs: 1_000 } as const;
+/** The delivery log keeps settled deliveries this long; the audit trail keeps the configuration history for good. */
+export const DELIVERY_RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export function createWebhookDispatcher(pool: pg.Pool, options: DispatcherOptions = {}): WebhookDispatcher {
   const timeoutMs = options.timeoutMs ?? DISPATCHER_DEFAULTS.timeoutMs;
@@ -138,9 +141,14 @@ export function startWebhookDispatcher(pool: pg.Pool, options: DispatcherOptions
       wake = resolve;
       timer = setTimeout(resolve, ms);
     });
+  let prunedAt = 0;
   const loop = async () => {
     while (!stopping) {
       let busy = false;
+      if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        await pruneDeliveries(pool, new Date(Date.now() - DELIVERY_RETENTION_MS)).catch((err: unknown) => options.log?.(`webhooks: pruning the delivery log failed: ${(err as Error).message}`));
+      }
       try {
         busy = (await d.runOnce()).length > 0;
       } catch (err) {

@@ -204,6 +204,23 @@ describe("retries", () => {
   });
 });
 
+describe("the delivery log", () => {
+  it("is pruned of settled deliveries past the retention, never of pending ones", async () => {
+    const { pruneDeliveries } = await import("@/lib/db/webhook-store.ts");
+    await addWebhook(["breaker.tripped"]);
+    for (let i = 0; i < 3; i++) await enqueueWebhookEvent(pool, breakerTripped({ detail: `old ${i}` }), new Date(Date.now() - 40 * 86_400_000));
+    await pool.query(`UPDATE webhook_deliveries SET status = 'delivered' WHERE event->'event'->'data'->>'detail' IN ('old 0', 'old 1')`);
+    await enqueueWebhookEvent(pool, breakerTripped({ detail: "recent" }));
+    await pool.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE event->'event'->'data'->>'detail' = 'recent'`);
+    expect(await pruneDeliveries(pool, new Date(Date.now() - 30 * 86_400_000))).toBe(2);
+    const left = await pool.query<{ detail: string; status: string }>(`SELECT event->'event'->'data'->>'detail' AS detail, status FROM webhook_deliveries ORDER BY id`);
+    expect(left.rows).toEqual([
+      { detail: "old 2", status: "pending" },
+      { detail: "recent", status: "failed" },
+    ]);
+  });
+});
+
 describe("several dispatchers", () => {
   it("never make the same attempt twice: every delivery reaches the receiver exactly once", async () => {
     await addWebhook(["breaker.tripped"]);
