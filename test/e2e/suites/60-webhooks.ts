@@ -24,14 +24,14 @@ export default async function webhooks({ page, databaseUrl }: E2eContext): Promi
     });
 
     await check("a URL with another scheme is refused with the server's reason", async () => {
-      await page.getByLabel("Name").fill("bad one");
+      await page.getByLabel("Name", { exact: true }).fill("bad one");
       await page.getByLabel(/^URL/).fill("ftp://files.example.com/alerts");
       await page.getByRole("button", { name: "Add webhook" }).click();
       await see(page.getByText("url: only http and https URLs are allowed, not ftp"), "the reason");
     });
 
     await check("adding a destination shows its generated secret once, and the list never shows it", async () => {
-      await page.getByLabel("Name").fill("pager relay");
+      await page.getByLabel("Name", { exact: true }).fill("pager relay");
       await page.getByLabel(/^URL/).fill(receiver.url);
       await page.getByRole("button", { name: "Add webhook" }).click();
       const shown = page.getByTestId("generated-secret");
