@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
   { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
+  { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

@@ -19,7 +19,7 @@ export function Sidebar() {
         <FlameIcon className="text-2xl text-accent" />
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
-      <nav aria-label="Main" className="flex flex-wrap gap-1 px-3 md:flex-col md:flex-nowrap">
+      <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 md:flex-col md:overflow-visible">
         {NAV_ITEMS.map((item) => {
           const current = item.href === active;
           return (
@@ -27,7 +27,7 @@ export function Sidebar() {
               key={item.href}
               href={item.href}
               aria-current={current ? "page" : undefined}
-              className={`flex items-center gap-3 rounded-lg px-3 py-2 text-sm ${current ? "bg-accent-soft font-semibold text-accent" : "text-muted hover:bg-raised hover:text-fg"}`}
+              className={`flex shrink-0 items-center gap-3 whitespace-nowrap rounded-lg px-3 py-2 text-sm ${current ? "bg-accent-soft font-semibold text-accent" : "text-muted hover:bg-raised hover:text-fg"}`}
             >
               <span className="text-base">{ICONS[item.icon]}</span>
               <span className="flex flex-col leading-tight">

@@ -34,6 +34,16 @@ import {
 } from "./engine-views.ts";
 import { ActivityQuery, ActivityView, OverviewQuery, OverviewView, TimelineQuery, TimelineView } from "./fleet-views.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
+import {
+  DeliveriesQuery,
+  WebhookCreateBody,
+  WebhookCreatedView,
+  WebhookDeliveriesPage,
+  WebhookIdParams,
+  WebhookUpdateBody,
+  WebhookView,
+  WebhooksResponse,
+} from "./webhook-views.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -477,6 +487,47 @@ function build(): JsonSchema {
         },
       },
     },
+    "/api/v1/webhooks": {
+      get: {
+        operationId: "listWebhooks",
+        summary: "Alert destinations, each with its last delivery status, pending deliveries and failures in the last 24 hours. URLs are redacted; secrets never returned. Admin only.",
+        tags: ["webhooks"],
+        responses: { "200": ok(c.ref(WebhooksResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createWebhook",
+        summary: "A new destination: an http(s) URL without credentials, `json` or `slack` format, the events it wants, and an optional HMAC-SHA256 signing secret (sent, or generated and returned this once). Audited. Admin only.",
+        tags: ["webhooks"],
+        requestBody: body(c.ref(WebhookCreateBody, "input")),
+        responses: { "201": ok(c.ref(WebhookCreatedView, "output"), "Created."), ...write },
+      },
+    },
+    "/api/v1/webhooks/{id}": {
+      patch: {
+        operationId: "updateWebhook",
+        summary: "Enable or disable a destination. Disabling cancels its pending deliveries. Audited. Admin only.",
+        tags: ["webhooks"],
+        parameters: c.parameters(WebhookIdParams, "path"),
+        requestBody: body(c.ref(WebhookUpdateBody, "input")),
+        responses: { "200": ok(c.ref(WebhookView, "output")), "404": errorResponse("No webhook has this id."), ...write },
+      },
+      delete: {
+        operationId: "deleteWebhook",
+        summary: "Delete a destination with its deliveries and their log. Audited. Admin only.",
+        tags: ["webhooks"],
+        parameters: c.parameters(WebhookIdParams, "path"),
+        responses: { "200": ok(c.ref(DeletedView, "output")), "404": errorResponse("No webhook has this id."), ...write },
+      },
+    },
+    "/api/v1/webhooks/{id}/deliveries": {
+      get: {
+        operationId: "listWebhookDeliveries",
+        summary: "The delivery log, newest first: each event's status and every attempt with its HTTP status, latency and error. Admin only.",
+        tags: ["webhooks"],
+        parameters: [...c.parameters(WebhookIdParams, "path"), ...c.parameters(DeliveriesQuery, "query")],
+        responses: { "200": ok(c.ref(WebhookDeliveriesPage, "output")), "400": errorResponse("Invalid status, cursor or limit."), "404": errorResponse("No webhook has this id."), ...read },
+      },
+    },
     "/api/v1/openapi.json": {
       get: {
         operationId: "openApi",
@@ -508,6 +559,7 @@ function build(): JsonSchema {
       { name: "findings", description: "What the anomaly detectors and caps found." },
       { name: "breakers", description: "Circuit breakers on sender -> receiver edges, and the kill switch." },
       { name: "incidents", description: "Findings grouped by shared lineage, with status, notes and an audit trail." },
+      { name: "webhooks", description: "Alert webhooks: destinations, and the log of every delivery attempt." },
       { name: "meta", description: "About the API itself." },
     ],
     paths,

@@ -22,6 +22,8 @@ export interface BatchOutcome {
   records: number;
   newRecords: number;
   verdictCounts: Record<string, number>;
+  /** The same counts split by record kind, for /metrics: kind -> verdict -> records. */
+  verdictsByKind: Record<string, Record<string, number>>;
 }
 
 export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome> {
@@ -36,7 +38,7 @@ export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot:
     await insertEdges(tx, records);
     return inserted;
   });
-  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records) };
+  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records) };
 }
 
 /** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */
@@ -121,6 +123,15 @@ function applyAuthority(records: RecordRow[], stored: Map<string, StoredSummary[
 // combineVerdicts drops `verified` again whenever a blocking verdict is present.
 function addVerdict(r: RecordRow, v: VerdictDetail): void {
   r.verdicts = [...r.verdicts, v];
+}
+
+function countVerdictsByKind(records: RecordRow[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of records) {
+    const byVerdict = (out[r.kind] ??= {});
+    for (const v of new Set(r.verdicts.map((x) => x.verdict))) byVerdict[v] = (byVerdict[v] ?? 0) + 1;
+  }
+  return out;
 }
 
 function countVerdicts(records: RecordRow[]): Record<string, number> {

@@ -10,10 +10,18 @@ import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loo
 import { groupFindings } from "../engine/incidents/incident-runner.ts";
 import { ungroupedFindingIds } from "../db/evaluator-store.ts";
 import { startCollector, type Collector } from "./server.ts";
+import { integrationsConfig } from "../config/integrations-config.ts";
+import { metricsAccess } from "../metrics/metrics-access.ts";
+import { cached } from "../metrics/cached.ts";
+import { readMetricsSnapshot } from "../db/metrics-query.ts";
+import { startWebhookDispatcher, type WebhookDispatcher } from "../integrations/webhooks/dispatcher.ts";
+import { DEFAULT_BACKOFF } from "../integrations/webhooks/backoff.ts";
 
 export interface RunningCollector extends Collector {
   /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
   engine: EngineLoop | null;
+  /** The webhook dispatcher in this process; null when FIREBREAK_WEBHOOKS=off. */
+  webhooks: WebhookDispatcher | null;
 }
 
 // Every collector runs the engine loop too: the loop's advisory lock lets one
@@ -22,6 +30,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const settings = collectorSettings(process.env, adminToken);
   const engineSettings = engineConfig(process.env);
   const registryConfig = registryConfigFromEnv();
+  const integrations = integrationsConfig(process.env);
   const prisma = createPrisma(databaseUrl);
   const pool = createPool(databaseUrl, 20);
   let engine: EngineLoop | null = null;
@@ -32,6 +41,12 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     log,
     // `lagSince` (ms since the epoch) narrows the lag figures to a period, for benchmarks.
     health: (query) => (engine ? { engine: engine.stats(Number(query.get("lagSince") ?? "") || undefined) } : { engine: "off" }),
+    metrics: {
+      access: metricsAccess(integrations, adminToken),
+      engine: () => engine?.stats() ?? null,
+      snapshot: cached(() => readMetricsSnapshot(pool, integrations.FIREBREAK_METRICS_MAX_EDGES), integrations.FIREBREAK_METRICS_CACHE_MS),
+      maxEdges: integrations.FIREBREAK_METRICS_MAX_EDGES,
+    },
   });
   const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
   if (enginePool) {
@@ -41,15 +56,32 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     engine = startEngineLoop(enginePool, {
       batchSize: engineSettings.FIREBREAK_ENGINE_BATCH,
       log,
+      onPass: (ms) => collector.metrics.observePass(ms / 1000),
       onFindings: async (ids) => {
         await groupFindings(enginePool, ids);
       },
     });
   }
+  // Its own two connections: a slow receiver holds none, and ingest never waits on it.
+  const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
+  const webhooks = webhookPool
+    ? startWebhookDispatcher(webhookPool, {
+        timeoutMs: integrations.FIREBREAK_WEBHOOK_TIMEOUT_MS,
+        backoff: { ...DEFAULT_BACKOFF, maxAttempts: integrations.FIREBREAK_WEBHOOK_MAX_ATTEMPTS },
+        publicUrl: integrations.FIREBREAK_PUBLIC_URL ?? null,
+        log,
+      })
+    : null;
+  if (webhooks) {
+    webhooks.onAttempt = (r) => collector.metrics.observeWebhookAttempt(r.settled === "pending" ? "retry" : r.settled, r.result.latencyMs / 1000);
+  }
   return {
     ...collector,
     engine,
+    webhooks,
     async close() {
+      await webhooks?.stop();
+      await webhookPool?.end();
       await collector.close();
       await engine?.stop();
       await enginePool?.end();

@@ -15,10 +15,15 @@ import { persistBatch, type BatchOutcome } from "./ingest.ts";
 import { RegistrySync, type SnapshotLoader } from "./registry-sync.ts";
 import { Settler } from "./settle.ts";
 import { IngestStats } from "./stats.ts";
+import { createCollectorMetrics, type CollectorMetrics, type CollectorMetricSources } from "../metrics/collector-metrics.ts";
+import { mayReadMetrics, type MetricsAccess } from "../metrics/metrics-access.ts";
+import client from "prom-client";
 
 export interface Collector {
   port: number;
   stats: IngestStats;
+  /** Served at GET /metrics; the runtime feeds it the engine's passes and the webhook attempts. */
+  metrics: CollectorMetrics;
   /** Reloads the registry now instead of at the next poll. */
   reloadRegistry(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +37,8 @@ export interface CollectorOptions {
   log?: (line: string) => void;
   /** More for /healthz's counters (the engine's); the query string is passed on. */
   health?: (query: URLSearchParams) => Record<string, unknown>;
+  /** /metrics: who may read it, and what beyond the collector's own counters it shows. Default: the admin token only, no database gauges. */
+  metrics?: { access: MetricsAccess } & Partial<Pick<CollectorMetricSources, "engine" | "snapshot" | "maxEdges">>;
 }
 
 export async function startCollector(opts: CollectorOptions): Promise<Collector> {
@@ -51,6 +58,14 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const startedAt = new Date().toISOString();
   const keyDigests = settings.ingestKeys.map(digest);
   let inflight = 0;
+  const metricsAccess: MetricsAccess = opts.metrics?.access ?? { public: false, tokens: settings.ingestKeys.slice(0, 1) };
+  const metrics = createCollectorMetrics({
+    stats,
+    inflight: () => inflight,
+    engine: opts.metrics?.engine ?? (() => null),
+    snapshot: opts.metrics?.snapshot ?? null,
+    maxEdges: opts.metrics?.maxEdges ?? 0,
+  });
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -68,6 +83,16 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         ? { status: "ok", inflight, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
         : { status: "ok" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return;
+    }
+    if (url === "/metrics" && req.method === "GET") {
+      req.resume();
+      if (!mayReadMetrics(metricsAccess, req.headers.authorization)) {
+        res.setHeader("www-authenticate", 'Bearer realm="firebreak-metrics"');
+        return sendError(res, "json", new FirebreakError("unauthorized", "Send `Authorization: Bearer <metrics token>` (FIREBREAK_METRICS_TOKEN or the admin token), or set FIREBREAK_METRICS_PUBLIC=true."));
+      }
+      const text = await metrics.render();
+      res.writeHead(200, { "content-type": client.Registry.PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" }).end(text);
       return;
     }
     if (url !== "/v1/traces") {
@@ -98,6 +123,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       return sendError(res, format, new FirebreakError("too_many_requests", "Collector at capacity; retry after the delay in Retry-After."));
     }
     inflight++;
+    const started = performance.now();
+    res.once("finish", () => metrics.observeRequest("/v1/traces", res.statusCode, (performance.now() - started) / 1000));
     try {
       const raw = await readRequestBody(req, {
         maxBytes: settings.maxBodyBytes,
@@ -127,6 +154,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       }
       stats.recordBatch(outcome);
       const rejected = decoded.rejected.length;
+      stats.rejectedSpans += rejected;
       const message = summarize(outcome, decoded.rejected);
       res.writeHead(200, { "content-type": contentTypeFor(format) });
       res.end(encodeExportResponse(format, rejected, message));
@@ -150,6 +178,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   return {
     port,
     stats,
+    metrics,
     async reloadRegistry() {
       await registry.refresh(true);
     },

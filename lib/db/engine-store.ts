@@ -8,6 +8,8 @@ import type { BreakerCause, BreakerStateName } from "../engine/breaker/states.ts
 import type { Edge } from "../engine/breaker/config.ts";
 import { z } from "zod";
 import { FINDING_KINDS, type Finding } from "../engine/detectors/finding.ts";
+import { breakerWebhookEvents } from "../integrations/webhooks/breaker-events.ts";
+import { enqueueWebhookEvents } from "./webhook-store.ts";
 
 const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 const DetectorNameSchema = z.enum(FINDING_KINDS);
@@ -68,6 +70,8 @@ export async function saveBreakers(tx: Queryable, breakers: readonly EdgeBreaker
               "recordIds" text[], detail text, actor text)`,
       [JSON.stringify(transitions)],
     );
+    // Trips and kill switches alert through the webhook outbox, committed with the transition.
+    await enqueueWebhookEvents(tx, breakerWebhookEvents(transitions));
   }
 }
 

@@ -8,6 +8,7 @@ import type { GroupingPlan, IncidentFacts } from "../engine/incidents/grouping.t
 import type { Severity } from "../engine/incidents/severity.ts";
 import { GROUPABLE_STATUSES, type IncidentStatus, type StatusFacts } from "../engine/incidents/status.ts";
 import type { Tx } from "./ingest-store.ts";
+import { enqueueWebhookEvents } from "./webhook-store.ts";
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -167,6 +168,16 @@ export async function applyGroupingPlan(tx: Tx, plan: GroupingPlan, before: read
     );
   }
   await insertEvents(tx, events);
+  // incident.opened goes out through the webhook outbox, committed with the incident.
+  await enqueueWebhookEvents(
+    tx,
+    fresh.map((i) => ({
+      type: "incident.opened" as const,
+      data: {
+        incident: { id: idOf(i.key), title: i.title, severity: i.severity, agents: i.agents, firstAt: new Date(i.firstAt).toISOString(), findingIds: i.findingIds },
+      },
+    })),
+  );
   return ids;
 }
 

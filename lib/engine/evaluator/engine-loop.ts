@@ -2,7 +2,7 @@
 // to back while a backlog lasts), breaker timers once a second, and a pause
 // after an error so a database outage is not a busy loop.
 import type pg from "pg";
-import { Evaluator, type EvaluatorOptions } from "./evaluator.ts";
+import { Evaluator, type EvaluatorOptions, type PassResult } from "./evaluator.ts";
 import type { LagSummary } from "./lag-stats.ts";
 
 export interface EngineLoopOptions extends EvaluatorOptions {
@@ -10,6 +10,8 @@ export interface EngineLoopOptions extends EvaluatorOptions {
   idleMs?: number;
   tickMs?: number;
   errorBackoffMs?: number;
+  /** After every pass that ran (this process held the engine lock): how long it took, ms, and what it did. /metrics listens. */
+  onPass?: (ms: number, result: PassResult) => void;
 }
 
 export interface EngineLoop {
@@ -54,7 +56,9 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
     let lastTick = 0;
     while (!stopping) {
       try {
+        const started = performance.now();
         const res = await evaluator.pass();
+        if (res.ran) options.onPass?.(performance.now() - started, res);
         counts.passes++;
         counts.records += res.records;
         counts.findings += res.findings.length;

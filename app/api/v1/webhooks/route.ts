@@ -1,0 +1,14 @@
+import { route } from "@/lib/api/handler.ts";
+import { created } from "@/lib/api/reply.ts";
+import { WebhookCreateBody } from "@/lib/api/webhook-views.ts";
+import { actorOf } from "@/lib/db/engine-queries.ts";
+import { pool } from "@/lib/db/pool.ts";
+import { createWebhook, listWebhookViews } from "@/lib/integrations/webhooks/webhook-actions.ts";
+
+// GET /api/v1/webhooks — alert destinations with their last delivery status
+export const GET = route({ auth: "admin" }, () => listWebhookViews(pool()));
+
+// POST /api/v1/webhooks — a new destination; a generated secret is returned this once
+export const POST = route({ auth: "admin", body: WebhookCreateBody }, async ({ body, principal }) =>
+  created(await createWebhook(pool(), body, actorOf(principal))),
+);
