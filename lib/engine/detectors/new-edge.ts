@@ -32,7 +32,9 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
       const key = `${r.agent}\u0000${to}`;
       const f = found.get(key);
       if (f) {
-        f.evidence.push(r.recordId);
+        // Later records on the edge repeat the novelty, they do not cause it:
+        // counted, not named (lineage flags every record a finding names).
+        f.params = { ...f.params, later: (f.params.later as number) + 1 };
         continue;
       }
       if (known.has(key)) continue;
@@ -43,7 +45,7 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
         subject: `${r.agent} -> ${to}`,
         score: Number.NaN,
         explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(agents.size)} agents)`,
-        params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: sent, knownEdges: known.size },
+        params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: sent, knownEdges: known.size, later: 0 },
         evidence: [r.recordId],
         at: r.at,
       });

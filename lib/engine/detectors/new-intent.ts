@@ -34,7 +34,8 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
     const key = `${r.agent}\u0000${r.kind}\u0000${r.intent}`;
     const f = found.get(key);
     if (f) {
-      f.evidence.push(r.recordId);
+      // Later uses repeat the novelty, they do not cause it: counted, not named.
+      f.params = { ...f.params, later: (f.params.later as number) + 1 };
       continue;
     }
     const own = seen.get(r.agent) ?? new Set<string>();
@@ -47,7 +48,7 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
       subject: `${r.kind} ${r.intent}`,
       score: Number.NaN,
       explanation: `${r.agent} ${verb} for the first time (${duration(p.baselineMs)} baseline: ${fmt(own.size)} intent${own.size === 1 ? "" : "s"} over ${fmt(n)} records)`,
-      params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: n, knownIntents: own.size },
+      params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: n, knownIntents: own.size, later: 0 },
       evidence: [r.recordId],
       at: r.at,
     });

@@ -8,6 +8,7 @@ import { currentBreakerStates, listBreakerEvents, listFindings } from "@/lib/db/
 import { readCursor } from "@/lib/db/evaluator-store.ts";
 import { CURSOR_NAME, Evaluator, SETTLED_CURSOR_NAME } from "@/lib/engine/evaluator/evaluator.ts";
 import { startEngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
+import { traceOrigin } from "@/lib/lineage/lineage-queries.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { insertStoredRecords, storedRecord, verdicts, type StoredRecord } from "../../fixtures/stored-records.ts";
 
@@ -51,7 +52,7 @@ afterAll(async () => {
   await database.drop();
 });
 beforeEach(async () => {
-  await pool.query("TRUNCATE records, record_edges, anomaly_findings, breaker_events, breaker_states, engine_cursors CASCADE");
+  await pool.query("TRUNCATE records, record_edges, anomaly_findings, finding_records, breaker_events, breaker_states, engine_cursors CASCADE");
 });
 
 describe("the evaluation loop", () => {
@@ -103,6 +104,22 @@ describe("the evaluation loop", () => {
     await store([quote(52, 129)]);
     await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
     expect((await listFindings(pool, { detector: "semantic_deviation" })).map((f) => f.recordId)).toContain("q-52");
+  });
+
+  it("a storm over the per-cycle cap: every message over the limit is named, across passes, and lineage flags each", async () => {
+    const e = new Evaluator(pool, { batchSize: 25 });
+    const storm = (i: number) => quote(i, 12.5, { recordId: `s-${i}`, ts: new Date(T0 + i * 100) });
+    await store(Array.from({ length: 25 }, (_, i) => storm(i)));
+    await drain(e);
+    // A later pass while the cap cools down: its records join the finding that is cooling down.
+    await store(Array.from({ length: 5 }, (_, i) => storm(25 + i)));
+    await drain(e);
+    const caps = await listFindings(pool, { detector: "cap_messages_per_cycle" });
+    expect(caps).toHaveLength(1);
+    expect(caps[0]!.evidence).toEqual(Array.from({ length: 10 }, (_, i) => `s-${20 + i}`));
+    const late = await traceOrigin(pool, "s-28");
+    expect(late.origins.map((o) => [o.id, o.reasons[0]?.detail])).toEqual([["s-28", `cap_messages_per_cycle: ${caps[0]!.explanation} (named in its evidence)`]]);
+    expect((await traceOrigin(pool, "s-3")).origins).toEqual([]);
   });
 
   it("caps: too many receivers, and a chain deeper than 5 hops from the request, found across restarts", async () => {
