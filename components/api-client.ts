@@ -29,7 +29,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 export async function apiRequest<S extends z.ZodType>(
-  method: "GET" | "POST" | "PUT" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
   schema: S,
   options: { body?: unknown; signal?: AbortSignal } = {},

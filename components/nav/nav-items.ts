@@ -1,17 +1,22 @@
 // The sidebar's screens, in order. Later screens add a line here.
-export type NavIcon = "overview" | "records";
+import type { Role } from "@/lib/accounts/roles.ts";
+
+export type NavIcon = "overview" | "records" | "admin";
 
 export interface NavItem {
   href: string;
   label: string;
   description: string;
   icon: NavIcon;
+  /** Shown only to roles that include this one; everyone signed in when absent. */
+  minRole?: Role;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", description: "Agents & edges", icon: "overview" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
+  { href: "/admin", label: "Admin", description: "Users and API tokens", icon: "admin", minRole: "admin" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */
