@@ -91,7 +91,7 @@ export async function createToken(pool: pg.Pool, input: CreateTokenBody, caller:
       ownerRole = row.role;
     }
     // The ceiling: what was asked for, else the scope's own; never above the owner.
-    const asked = input.role ?? SCOPE_CEILING[input.scope] ?? "viewer";
+    const asked = input.role ?? lesserRole(SCOPE_CEILING[input.scope] ?? "viewer", ownerRole);
     if (!roleAllows(ownerRole, asked)) {
       throw badRequest(`the token's owner is ${ownerRole}: a token cannot do more than its owner (asked for ${asked})`, [{ path: "body.role", message: `at most ${ownerRole}` }]);
     }
