@@ -127,7 +127,7 @@ export function SignInForm({ next, expired, withToken }: { next: string; expired
         onClick={() => switchTo(mode === "password" ? "token" : "password")}
         className="mt-4 w-full text-center text-sm text-muted underline-offset-2 hover:text-fg hover:underline"
       >
-        {mode === "password" ? "Sign in with the admin token instead" : "Sign in with a user name and password"}
+        {mode === "password" ? "Use the admin token instead" : "Use a user name and password"}
       </button>
     </form>
   );

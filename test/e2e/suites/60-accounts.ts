@@ -51,7 +51,7 @@ export default async function accounts({ page, context, base }: E2eContext): Pro
     await check("the login page takes a user name and password", async () => {
       await vp.goto("/login");
       await see(vp.getByLabel("User name"), "the user name field");
-      await see(vp.getByRole("button", { name: "Sign in with the admin token instead" }), "the way to use the admin token");
+      await see(vp.getByRole("button", { name: "Use the admin token instead" }), "the way to use the admin token");
       await shot(vp, "login-password-light");
       await vp.getByLabel("User name").fill(VIEWER.name);
       await vp.getByLabel("Password").fill("not the password at all");
