@@ -132,19 +132,19 @@ function UserRow({ user, now }: { user: UserView; now: Date }) {
           <label className="sr-only" htmlFor={`role-${user.id}`}>
             Role of {user.name}
           </label>
-          <Select
+          <select
             id={`role-${user.id}`}
             value={user.role}
             disabled={change.isPending || user.disabled}
             onChange={(e) => change.mutate({ role: e.target.value as Role })}
-            className="mt-0 w-32"
+            className="w-32 min-w-32 rounded-lg border border-line bg-bg px-2 py-1.5 text-sm outline-none focus:border-accent disabled:opacity-60"
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>
             ))}
-          </Select>
+          </select>
         </Td>
         <Td>{user.disabled ? <Badge tone="bad">Disabled</Badge> : <Badge tone="ok">Active</Badge>}</Td>
         <Td>

@@ -23,7 +23,7 @@ export function Sidebar() {
         <FlameIcon className="text-2xl text-accent" />
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
-      <nav aria-label="Main" className="flex gap-1 px-3 md:flex-col">
+      <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 md:flex-col md:overflow-visible">
         {items.map((item) => {
           const current = item.href === active;
           return (
@@ -42,9 +42,9 @@ export function Sidebar() {
           );
         })}
       </nav>
-      <div className="flex items-center gap-2 border-t border-line p-3 md:mt-auto md:flex-col md:items-stretch">
+      <div className="flex flex-wrap items-center gap-2 border-t border-line p-3 md:mt-auto md:flex-col md:flex-nowrap md:items-stretch">
         {session ? (
-          <p className="min-w-0 px-1 text-sm leading-tight" data-testid="signed-in-as">
+          <p className="min-w-0 flex-1 px-1 text-sm leading-tight md:flex-none" data-testid="signed-in-as">
             <span className="block truncate font-medium" title={session.name}>
               {session.name}
             </span>

@@ -9,6 +9,8 @@ const VIEWER = { name: "vera", password: "e2e viewer passphrase" };
 
 export default async function accounts({ page, context, base }: E2eContext): Promise<void> {
   await check("the admin screen is in the sidebar for an admin, and lists users and tokens", async () => {
+    // Whatever size an earlier suite left the window at, these screens are shot on a desktop.
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Admin/ }).click();
     await page.waitForURL((u) => u.pathname === "/admin", { timeout: WAIT_MS });
