@@ -7,6 +7,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node
 import path from "node:path";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
 import { ensureAdminToken } from "../lib/config/admin-token.ts";
+import { ensureAdminPassword } from "../lib/config/admin-password.ts";
+import { ensureFirstAdmin } from "../lib/db/first-admin.ts";
+import { countUsers } from "../lib/db/users-store.ts";
+import { createPool } from "../lib/db/ingest-store.ts";
 import { INSTANCE_KEY_ENV, ensureInstanceKeySeed } from "../lib/config/instance-key.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded-server.ts";
 import { migrate } from "../lib/db/migrate.ts";
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   if (applied.applied.length) log(`applied migrations: ${applied.applied.join(", ")}`);
   process.env.DATABASE_URL = databaseUrl;
   await loadRegistryFileAtStart(databaseUrl, process.env.FIREBREAK_REGISTRY_FILE, log);
+  const firstAdmin = await createFirstAdmin(databaseUrl);
 
   collector = await startCollectorFromEnv(databaseUrl, admin.token, log);
 
@@ -74,7 +79,25 @@ async function main(): Promise<void> {
   if (admin.source === "generated") log(`admin token (also the ingest key), shown once; kept in ${admin.file}:\n\n    ${admin.token}\n`);
   else if (admin.source === "file") log(`admin token: in ${admin.file}`);
   else log("admin token: FIREBREAK_TOKEN");
+  if (firstAdmin) {
+    const where = firstAdmin.file ? `kept in ${firstAdmin.file}` : "from FIREBREAK_ADMIN_PASSWORD";
+    log(`created the first user. Sign in at http://localhost:${port}/login as\n\n    user:     ${firstAdmin.name}\n    password: ${firstAdmin.source === "env" ? "(FIREBREAK_ADMIN_PASSWORD)" : firstAdmin.password}\n\n  (shown once; ${where}). Then add your team on the Admin screen.`);
+  }
   log("Ctrl-C stops everything.");
+}
+
+/** The first start's admin user; null when users exist already. */
+async function createFirstAdmin(databaseUrl: string): Promise<{ name: string; password: string; source: string; file?: string } | null> {
+  const name = (process.env.FIREBREAK_ADMIN_USER ?? "admin").trim().toLowerCase() || "admin";
+  const pool = createPool(databaseUrl, 1);
+  try {
+    if ((await countUsers(pool)) > 0) return null;
+    const secret = ensureAdminPassword(dataDir, process.env.FIREBREAK_ADMIN_PASSWORD);
+    const created = await ensureFirstAdmin(pool, name, secret.password);
+    return created ? { name, password: secret.password, source: secret.source, file: secret.file } : null;
+  } finally {
+    await pool.end();
+  }
 }
 
 function ensureBuilt(): void {

@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form.tsx";
-import { hasValidSession } from "@/lib/api/auth.ts";
+import { sessionPrincipal } from "@/lib/api/auth.ts";
 import { SESSION_COOKIE } from "@/lib/api/session.ts";
 import { safeNextPath } from "@/lib/view/safe-next.ts";
 
@@ -10,10 +10,10 @@ export const metadata = { title: "Sign in" };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(params.next);
-  if (hasValidSession((await cookies()).get(SESSION_COOKIE)?.value)) redirect(next);
+  if (await sessionPrincipal((await cookies()).get(SESSION_COOKIE)?.value)) redirect(next);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-10">
-      <SignInForm next={next} expired={params.expired === "1"} />
+      <SignInForm next={next} expired={params.expired === "1"} withToken={params.with === "token"} />
     </main>
   );
 }

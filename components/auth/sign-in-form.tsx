@@ -2,23 +2,35 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { SignInView } from "@/lib/api/views.ts";
+import { SignInView, type SignInBody } from "@/lib/api/account-views.ts";
 import { apiRequest } from "../api-client.ts";
 import { CrossIcon, FlameIcon } from "../ui/icons.tsx";
 
-export function SignInForm({ next, expired }: { next: string; expired: boolean }) {
+const inputClass = "mt-1.5 w-full rounded-lg border border-line bg-bg px-3 py-2 text-sm outline-none focus:border-accent";
+
+/** User name and password; or, for the first start and break-glass use, the admin token. */
+export function SignInForm({ next, expired, withToken }: { next: string; expired: boolean; withToken: boolean }) {
+  const [mode, setMode] = useState<"password" | "token">(withToken ? "token" : "password");
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
   const [token, setToken] = useState("");
   const m = useMutation({
-    mutationFn: (t: string) => apiRequest("POST", "/api/v1/session", SignInView, { body: { token: t } }),
+    mutationFn: (body: SignInBody) => apiRequest("POST", "/api/v1/session", SignInView, { body }),
     // A full load so the server layout sees the new cookie; `next` was checked on the server.
     onSuccess: () => window.location.assign(next),
   });
+  const ready = mode === "token" ? token.trim() !== "" : name.trim() !== "" && password !== "";
+  const described = (hint: string) => (m.isError ? `${hint} sign-in-error` : hint);
+  const switchTo = (to: "password" | "token") => {
+    m.reset();
+    setMode(to);
+  };
   return (
     <form
       className="w-full max-w-md rounded-2xl border border-line bg-panel p-8 shadow-sm"
       onSubmit={(e) => {
         e.preventDefault();
-        m.mutate(token);
+        m.mutate(mode === "token" ? { token } : { name, password });
       }}
     >
       <div className="mb-6 flex items-center gap-2">
@@ -30,27 +42,73 @@ export function SignInForm({ next, expired }: { next: string; expired: boolean }
           Your session ended. Sign in again to continue.
         </p>
       ) : null}
-      <label htmlFor="token" className="block text-sm font-medium">
-        Admin token
-      </label>
-      <p id="token-hint" className="mt-1 text-sm text-muted">
-        <code className="font-mono">npm start</code> prints it at the first start and keeps it in <code className="font-mono">.firebreak/admin-token</code>, unless{" "}
-        <code className="font-mono">FIREBREAK_TOKEN</code> sets it.
-      </p>
-      <input
-        id="token"
-        name="token"
-        type="password"
-        autoComplete="current-password"
-        spellCheck={false}
-        required
-        value={token}
-        onChange={(e) => setToken(e.target.value)}
-        aria-describedby={m.isError ? "token-hint sign-in-error" : "token-hint"}
-        aria-invalid={m.isError || undefined}
-        className="mt-3 w-full rounded-lg border border-line bg-bg px-3 py-2 font-mono text-sm outline-none focus:border-accent"
-        placeholder="fbk_…"
-      />
+      {mode === "password" ? (
+        <div className="space-y-4">
+          <div>
+            <label htmlFor="name" className="block text-sm font-medium">
+              User name
+            </label>
+            <input
+              id="name"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-describedby={described("password-hint")}
+              aria-invalid={m.isError || undefined}
+              className={inputClass}
+            />
+          </div>
+          <div>
+            <label htmlFor="password" className="block text-sm font-medium">
+              Password
+            </label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={described("password-hint")}
+              aria-invalid={m.isError || undefined}
+              className={inputClass}
+            />
+            <p id="password-hint" className="mt-1.5 text-sm text-muted">
+              At the first start <code className="font-mono">npm start</code> creates the user <code className="font-mono">admin</code> and prints its password (kept in{" "}
+              <code className="font-mono">.firebreak/admin-password</code>).
+            </p>
+          </div>
+        </div>
+      ) : (
+        <div>
+          <label htmlFor="token" className="block text-sm font-medium">
+            Admin token
+          </label>
+          <p id="token-hint" className="mt-1 text-sm text-muted">
+            <code className="font-mono">npm start</code> prints it at the first start and keeps it in <code className="font-mono">.firebreak/admin-token</code>, unless{" "}
+            <code className="font-mono">FIREBREAK_TOKEN</code> sets it.
+          </p>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            aria-describedby={described("token-hint")}
+            aria-invalid={m.isError || undefined}
+            className={`${inputClass} mt-3 font-mono`}
+            placeholder="fbk_…"
+          />
+        </div>
+      )}
       {m.isError ? (
         <p id="sign-in-error" role="alert" className="mt-3 flex items-start gap-2 text-sm text-bad">
           <CrossIcon className="mt-0.5 shrink-0" />
@@ -59,10 +117,17 @@ export function SignInForm({ next, expired }: { next: string; expired: boolean }
       ) : null}
       <button
         type="submit"
-        disabled={m.isPending || token.trim() === ""}
+        disabled={m.isPending || !ready}
         className="mt-6 w-full rounded-lg bg-accent px-4 py-2 text-sm font-semibold text-white hover:opacity-90 disabled:opacity-50 dark:text-bg"
       >
         {m.isPending || m.isSuccess ? "Signing in…" : "Sign in"}
+      </button>
+      <button
+        type="button"
+        onClick={() => switchTo(mode === "password" ? "token" : "password")}
+        className="mt-4 w-full text-center text-sm text-muted underline-offset-2 hover:text-fg hover:underline"
+      >
+        {mode === "password" ? "Use the admin token instead" : "Use a user name and password"}
       </button>
     </form>
   );

@@ -1,11 +1,15 @@
 // The sidebar's screens, in order. Later screens add a line here.
-export type NavIcon = "overview" | "records" | "timeline";
+import type { Role } from "@/lib/accounts/roles.ts";
+
+export type NavIcon = "overview" | "records" | "timeline" | "admin";
 
 export interface NavItem {
   href: string;
   label: string;
   description: string;
   icon: NavIcon;
+  /** Shown only to roles that include this one; everyone signed in when absent. */
+  minRole?: Role;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -14,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
   { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
   { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },
+  { href: "/admin", label: "Admin", description: "Users and API tokens", icon: "admin", minRole: "admin" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

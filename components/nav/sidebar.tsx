@@ -4,13 +4,17 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ThemeToggle } from "../theme/theme-toggle.tsx";
 import { SignOutButton } from "../auth/sign-out-button.tsx";
-import { ClockIcon, FlameIcon, ListIcon, OverviewIcon } from "../ui/icons.tsx";
+import { roleAllows } from "@/lib/accounts/roles.ts";
+import { useSession } from "../auth/session-context.tsx";
+import { ClockIcon, FlameIcon, ListIcon, OverviewIcon, ShieldIcon } from "../ui/icons.tsx";
 import { NAV_ITEMS, activeNavHref, type NavIcon } from "./nav-items.ts";
 
-const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon />, timeline: <ClockIcon /> };
+const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon />, timeline: <ClockIcon />, admin: <ShieldIcon /> };
 
 export function Sidebar() {
   const active = activeNavHref(usePathname());
+  const session = useSession();
+  const items = NAV_ITEMS.filter((item) => item.minRole === undefined || (session !== null && roleAllows(session.role, item.minRole)));
   return (
     // The column fills the page height; its content sticks to the viewport.
     <aside className="shrink-0 border-b border-line bg-panel md:w-60 md:border-r md:border-b-0">
@@ -20,7 +24,7 @@ export function Sidebar() {
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
       <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 md:flex-col md:overflow-visible">
-        {NAV_ITEMS.map((item) => {
+        {items.map((item) => {
           const current = item.href === active;
           return (
             <Link
@@ -38,7 +42,15 @@ export function Sidebar() {
           );
         })}
       </nav>
-      <div className="flex items-center gap-2 border-t border-line p-3 md:mt-auto md:flex-col md:items-stretch">
+      <div className="flex flex-wrap items-center gap-2 border-t border-line p-3 md:mt-auto md:flex-col md:flex-nowrap md:items-stretch">
+        {session ? (
+          <p className="min-w-0 flex-1 px-1 text-sm leading-tight md:flex-none" data-testid="signed-in-as">
+            <span className="block truncate font-medium" title={session.name}>
+              {session.name}
+            </span>
+            <span className="text-xs text-muted">Role: {session.role}</span>
+          </p>
+        ) : null}
         <ThemeToggle />
         <SignOutButton />
       </div>

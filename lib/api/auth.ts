@@ -1,45 +1,26 @@
 import "server-only";
+import { parseApiToken } from "../accounts/api-token.ts";
+import { requireLevel, type Principal } from "../accounts/access.ts";
+import { ROLES, roleAllows, type Role } from "../accounts/roles.ts";
 import { adminToken } from "../config/token.ts";
+import { pool } from "../db/pool.ts";
+import { liveSession } from "../db/sessions-store.ts";
+import { liveToken } from "../db/tokens-store.ts";
 import { parseCookies } from "./cookies.ts";
 import { FirebreakError } from "./errors.ts";
-import { Reply } from "./reply.ts";
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  SESSION_COOKIE,
-  clearedSessionCookies,
-  constantTimeEqual,
-  csrfTokenFor,
-  issueSession,
-  sessionCookies,
-  verifyCsrf,
-  verifySession,
-} from "./session.ts";
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, constantTimeEqual, sessionIdOf, verifyCsrf } from "./session.ts";
 
-// The first cut of auth: one admin token, presented as a bearer token by
-// programs or exchanged for a session cookie by the browser. Accounts
-// replace what is behind `authenticate`, not its callers: a route names the
-// least role it needs and receives a principal that carries its actor name.
+// The seam every /api/v1 route goes through: a route names the least role it
+// needs, and `authenticate` returns the caller or throws 401/403. Callers
+// are people with a session cookie (user accounts, or the admin token
+// exchanged at sign-in), programs with an API token, and the admin token
+// (FIREBREAK_TOKEN) itself as a bearer token. See docs/adr/0008.
 
-/** Roles, least to most: each includes everything the one before it may do. */
-export const ROLES = ["viewer", "analyst", "oncall", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, roleAllows };
+export type { Principal, Role };
 
 /** The least role a route needs. */
 export type AuthLevel = Role;
-
-export interface Principal {
-  kind: "admin";
-  via: "bearer" | "session";
-  role: Role;
-  /** The name stored beside every change this principal makes (audit, notes, breaker events). */
-  actor: string;
-}
-
-/** Does `role` include everything `needed` may do? */
-export function roleAllows(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
-}
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -53,79 +34,102 @@ export class UnauthorizedError extends FirebreakError {
 }
 
 /**
- * Who sent the request. Throws 401 with no or wrong credentials, 403 when a
- * cookie-authenticated request that changes state fails the CSRF check.
- * Every principal may read and write today; `level` is where roles will bite.
+ * Who sent the request, if they may act at `level`. Throws 401 with no or
+ * wrong credentials, 403 when the role is short, for an ingest-only token,
+ * or when a cookie-authenticated change fails the CSRF check.
  */
-export function authenticate(request: Request, _level: AuthLevel = "viewer"): Principal {
-  const key = adminToken();
-  const authorization = request.headers.get("authorization");
-  if (authorization !== null) {
-    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
-    if (!m?.[1]) throw new UnauthorizedError("the Authorization header must be `Bearer <admin token>`", "invalid_token");
-    // A wrong bearer token never falls back to the cookie: the caller meant the header.
-    if (!constantTimeEqual(m[1], key)) throw new UnauthorizedError("the bearer token is not valid", "invalid_token");
-    return { kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)" };
+export async function authenticate(request: Request, level: AuthLevel = "viewer"): Promise<Principal> {
+  const principal = await identify(request);
+  requireLevel(principal, level);
+  if (principal.scope === "read" && UNSAFE_METHODS.has(request.method.toUpperCase())) {
+    throw new FirebreakError("forbidden", `the API token ${JSON.stringify(principal.actor.replace(/^token:/, ""))} has the read scope: it cannot change anything; use a control-scope token`);
   }
+  return principal;
+}
+
+/** The principal of a route that names a role (never "none"). */
+export function signedIn(principal: Principal | null): Principal {
+  if (principal === null) throw new Error("a route that needs a principal was declared with auth: none");
+  return principal;
+}
+
+async function identify(request: Request): Promise<Principal> {
+  const authorization = request.headers.get("authorization");
+  // A request with an Authorization header is judged by it alone: a wrong token never falls back to a cookie.
+  if (authorization !== null) return bearerPrincipal(authorization);
   const cookies = parseCookies(request.headers.get("cookie"));
-  const session = verifySession(key, cookies.get(SESSION_COOKIE));
-  if (!session) {
+  const value = cookies.get(SESSION_COOKIE);
+  const principal = await sessionPrincipal(value);
+  if (!principal || value === undefined) {
     throw new UnauthorizedError(
-      cookies.has(SESSION_COOKIE)
-        ? "your session has expired or is no longer valid: sign in again"
-        : "sign in, or send `Authorization: Bearer <admin token>`",
+      value !== undefined
+        ? "your session has ended (signed out, expired, or revoked by an admin): sign in again"
+        : "sign in, or send `Authorization: Bearer <API token>`",
       null,
     );
   }
   if (UNSAFE_METHODS.has(request.method.toUpperCase())) {
     rejectCrossSite(request);
-    if (!verifyCsrf(key, session, request.headers.get(CSRF_HEADER), cookies.get(CSRF_COOKIE))) {
+    if (!verifyCsrf(value, request.headers.get(CSRF_HEADER), cookies.get(CSRF_COOKIE))) {
       throw new FirebreakError("forbidden", `missing or wrong ${CSRF_HEADER} header: send the value of the ${CSRF_COOKIE} cookie with every change`);
     }
   }
-  return { kind: "admin", via: "session", role: "admin", actor: "admin (session)" };
+  return principal;
 }
 
-/** For server components: is this `fb_session` cookie value a live session? */
-export function hasValidSession(cookieValue: string | undefined): boolean {
-  return verifySession(adminToken(), cookieValue) !== null;
-}
-
-export interface SignedIn {
-  expiresAt: string;
-  /** Echo it as the x-csrf-token header on changes (also in the fb_csrf cookie). */
-  csrfToken: string;
-}
-
-/** Exchanges the admin token for session cookies. */
-export function signIn(request: Request, token: string): Reply<SignedIn> {
-  rejectCrossSite(request);
-  const key = adminToken();
-  if (!constantTimeEqual(token.trim(), key)) {
-    throw new UnauthorizedError("that is not the admin token: copy it from the output of `npm start` or from .firebreak/admin-token", "invalid_token");
+async function bearerPrincipal(authorization: string): Promise<Principal> {
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  if (!m?.[1]) throw new UnauthorizedError("the Authorization header must be `Bearer <API token>`", "invalid_token");
+  const presented = m[1];
+  const parsed = parseApiToken(presented);
+  if (parsed) {
+    const token = await liveToken(pool(), parsed.hash);
+    if (!token) throw new UnauthorizedError("this API token is not valid: it was revoked, has expired, or its owner is disabled; ask an admin for a new one", "invalid_token");
+    return {
+      kind: "token",
+      via: "bearer",
+      // An ingest key has no /api/v1 role; requireLevel refuses it by scope before the role matters.
+      role: token.role ?? "viewer",
+      actor: `token:${token.name}`,
+      userId: token.ownerId,
+      sessionId: null,
+      tokenId: token.id,
+      scope: token.scope,
+      expiresAt: null,
+    };
   }
-  const session = issueSession(key);
-  return new Reply<SignedIn>(
-    { expiresAt: new Date(session.expiresAt).toISOString(), csrfToken: csrfTokenFor(key, session) },
-    200,
-    sessionCookies(key, session, isSecure(request)).map((c) => ["set-cookie", c] as const),
-  );
+  if (!constantTimeEqual(presented, adminToken())) throw new UnauthorizedError("the bearer token is not valid", "invalid_token");
+  return { kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)", userId: null, sessionId: null, tokenId: null, scope: null, expiresAt: null };
 }
 
-/** Clears the session cookies. Sessions are stateless: this signs out this browser only. */
-export function signOut(request: Request): Reply<{ signedOut: true }> {
-  return new Reply({ signedOut: true as const }, 200, clearedSessionCookies(isSecure(request)).map((c) => ["set-cookie", c] as const));
+/** For server components and authenticate: the live session this `fb_session` cookie value stands for. */
+export async function sessionPrincipal(cookieValue: string | undefined): Promise<Principal | null> {
+  const id = sessionIdOf(cookieValue);
+  if (id === null) return null;
+  const s = await liveSession(pool(), id);
+  if (!s) return null;
+  return {
+    kind: s.userId === null ? "admin" : "user",
+    via: "session",
+    role: s.role,
+    actor: s.actor,
+    userId: s.userId,
+    sessionId: s.id,
+    tokenId: null,
+    scope: null,
+    expiresAt: s.expiresAt.getTime(),
+  };
 }
 
 /** Browsers label requests another site started; such a request never changes state here. */
-function rejectCrossSite(request: Request): void {
+export function rejectCrossSite(request: Request): void {
   const site = request.headers.get("sec-fetch-site");
   if (site === "cross-site" || site === "same-site") {
     throw new FirebreakError("forbidden", "cross-site requests cannot change state: use the dashboard or a bearer token");
   }
 }
 
-function isSecure(request: Request): boolean {
+export function isSecure(request: Request): boolean {
   const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   if (forwarded) return forwarded === "https";
   return new URL(request.url).protocol === "https:";

@@ -45,3 +45,13 @@ export const badRequest = (message: string, details?: { path: string; message: s
   new FirebreakError("bad_request", message, details);
 export const notFound = (message: string): FirebreakError => new FirebreakError("not_found", message);
 export const conflict = (message: string): FirebreakError => new FirebreakError("conflict", message);
+
+/** 429 with Retry-After: the message says when, the header says it to programs. */
+export class TooManyRequestsError extends FirebreakError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("too_many_requests", message);
+  }
+}

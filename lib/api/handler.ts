@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { authenticate, UnauthorizedError, type AuthLevel, type Principal } from "./auth.ts";
-import { FirebreakError } from "./errors.ts";
+import { FirebreakError, TooManyRequestsError } from "./errors.ts";
 import { Reply } from "./reply.ts";
 
 // The one wrapper every /api/v1 route handler goes through: authenticate,
@@ -46,7 +46,7 @@ export function route<Q extends Schema | undefined = undefined, B extends Schema
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
     try {
-      const principal = spec.auth === "none" ? null : authenticate(request, spec.auth);
+      const principal = spec.auth === "none" ? null : await authenticate(request, spec.auth);
       const params = spec.params ? parseWith(spec.params, (await context?.params) ?? {}, "params") : undefined;
       const query = spec.query ? parseWith(spec.query, queryObject(new URL(request.url).searchParams), "query") : undefined;
       const body = spec.body ? parseWith(spec.body, await readJson(request), "body") : undefined;
@@ -75,6 +75,8 @@ export function errorResponse(err: unknown, request?: Request): Response {
       headers.push(["www-authenticate", `Bearer realm="firebreak"${err.bearerError ? `, error="${err.bearerError}"` : ""}`]);
     } else if (err.status === 401) {
       headers.push(["www-authenticate", 'Bearer realm="firebreak"']);
+    } else if (err instanceof TooManyRequestsError) {
+      headers.push(["retry-after", String(err.retryAfterSeconds)]);
     }
     return json(errorBody(err.code, err.message, err.details), err.status, headers);
   }

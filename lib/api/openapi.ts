@@ -5,7 +5,25 @@
 import { z } from "zod";
 import { AgentInput, AgentView, ContractInput, ContractView } from "../registry/schema.ts";
 import { AgentIdParams, AgentsListQuery, ContractIntentParams, RecordIdParams, RecordsQuery, WindowQuery } from "./params.ts";
-import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, SignInBody, SignInView } from "./views.ts";
+import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage } from "./views.ts";
+import {
+  CreatedTokenView,
+  CreateTokenBody,
+  CreateUserBody,
+  IdParams,
+  PrincipalView,
+  ResetPasswordBody,
+  RevokedSessionsView,
+  SessionView,
+  SignedOutView,
+  SignInBody,
+  SignInView,
+  TokensResponse,
+  TokenView,
+  UpdateUserBody,
+  UsersResponse,
+  UserView,
+} from "./account-views.ts";
 import { SpanDetailView, SpanIdParams, TraceIdParams, TraceView } from "./trace-views.ts";
 import {
   BlastRadiusView,
@@ -109,11 +127,17 @@ function build(): JsonSchema {
   const c = new Components();
   const error = c.ref(ErrorView, "output");
   const errorResponse = (description: string) => ({ description, content: json(error) });
-  const read = { "401": errorResponse("No or wrong credentials."), "500": errorResponse("Internal error; the server log has the details.") };
+  const read = {
+    "401": errorResponse("No or wrong credentials, a revoked or expired token, or an ended session."),
+    "403": errorResponse("The caller's role is below the one this operation needs (the message names both), or an ingest-only token."),
+    "500": errorResponse("Internal error; the server log has the details."),
+  };
   const write = {
     ...read,
     "400": errorResponse("The body, query or path failed validation; `details` says where."),
-    "403": errorResponse("Cookie-authenticated change without a valid `x-csrf-token` header, or a cross-site request."),
+    "403": errorResponse(
+      "The caller's role is below the one this operation needs (the message names both); a read-scope or ingest-only token; a cookie-authenticated change without a valid `x-csrf-token` header; or a cross-site request.",
+    ),
     "413": errorResponse("Body larger than 1 MiB."),
     "415": errorResponse("Body not sent as application/json."),
   };
@@ -128,20 +152,124 @@ function build(): JsonSchema {
 
   const paths = {
     "/api/v1/session": {
+      get: {
+        operationId: "whoAmI",
+        summary: "The caller: name, role (viewer, analyst, oncall, admin), and how they signed in. The dashboard hides controls by it.",
+        tags: ["session"],
+        responses: { "200": ok(c.ref(PrincipalView, "output")), ...read },
+      },
       post: {
         operationId: "signIn",
-        summary: "Exchange the admin token for session cookies (fb_session, HttpOnly; fb_csrf, readable by the page).",
+        summary:
+          "Sign in with `name` and `password`, or with the admin `token`; sets session cookies (fb_session, HttpOnly; fb_csrf, readable by the page). Failed attempts are limited per account and per client address.",
         tags: ["session"],
         security: [],
         requestBody: body(c.ref(SignInBody, "input")),
-        responses: { "200": ok(c.ref(SignInView, "output"), "Signed in; cookies set."), "400": errorResponse("No token in the body."), "401": errorResponse("Not the admin token."), "403": errorResponse("Cross-site request.") },
+        responses: {
+          "200": ok(c.ref(SignInView, "output"), "Signed in; cookies set."),
+          "400": errorResponse("Neither name and password nor a token in the body."),
+          "401": errorResponse("Wrong user name or password, or not the admin token."),
+          "403": errorResponse("Cross-site request."),
+          "429": { ...errorResponse("Too many failed sign-ins for this account or address; `Retry-After` and the message say when to try again."), headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds." } } },
+        },
       },
       delete: {
         operationId: "signOut",
-        summary: "Clear this browser's session cookies.",
+        summary: "Sign out: the server ends this browser's session and the cookies are cleared.",
         tags: ["session"],
         security: [],
-        responses: { "200": ok({ type: "object", properties: { signedOut: { const: true } }, required: ["signedOut"] }) },
+        responses: { "200": ok(c.ref(SignedOutView, "output")) },
+      },
+    },
+    "/api/v1/session/tokens": {
+      get: {
+        operationId: "listMyTokens",
+        summary: "The caller's own API tokens (secrets are never shown again).",
+        tags: ["tokens"],
+        responses: { "200": ok(c.ref(TokensResponse, "output")), ...read },
+      },
+    },
+    "/api/v1/users": {
+      get: {
+        operationId: "listUsers",
+        summary: "Every user account, active first. Admin.",
+        tags: ["users"],
+        responses: { "200": ok(c.ref(UsersResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createUser",
+        summary: "Create a user with a role and a first password (argon2id-hashed). Admin; audited.",
+        tags: ["users"],
+        requestBody: body(c.ref(CreateUserBody, "input")),
+        responses: { "201": ok(c.ref(UserView, "output"), "Created."), "409": errorResponse("A user with this name exists."), ...write },
+      },
+    },
+    "/api/v1/users/{id}": {
+      get: {
+        operationId: "getUser",
+        summary: "One user account. Admin.",
+        tags: ["users"],
+        parameters: c.parameters(IdParams, "path"),
+        responses: { "200": ok(c.ref(UserView, "output")), "404": errorResponse("No user has this id."), ...read },
+      },
+      patch: {
+        operationId: "updateUser",
+        summary: "Change a user's role, or disable them (their sessions end and their tokens stop) or enable them. Admin; audited.",
+        tags: ["users"],
+        parameters: c.parameters(IdParams, "path"),
+        requestBody: body(c.ref(UpdateUserBody, "input")),
+        responses: { "200": ok(c.ref(UserView, "output")), "404": errorResponse("No user has this id."), "409": errorResponse("The change would leave no active admin."), ...write },
+      },
+    },
+    "/api/v1/users/{id}/password": {
+      put: {
+        operationId: "resetPassword",
+        summary: "Set a new password for a user; their sessions end. Admin; audited.",
+        tags: ["users"],
+        parameters: c.parameters(IdParams, "path"),
+        requestBody: body(c.ref(ResetPasswordBody, "input")),
+        responses: { "200": ok(c.ref(UserView, "output")), "404": errorResponse("No user has this id."), ...write },
+      },
+    },
+    "/api/v1/users/{id}/sessions": {
+      get: {
+        operationId: "listUserSessions",
+        summary: "Where a user is signed in: live sessions with address and browser. Admin.",
+        tags: ["users"],
+        parameters: c.parameters(IdParams, "path"),
+        responses: { "200": ok({ type: "object", properties: { items: { type: "array", items: c.ref(SessionView, "output") } }, required: ["items"] }), "404": errorResponse("No user has this id."), ...read },
+      },
+      delete: {
+        operationId: "revokeUserSessions",
+        summary: "Sign a user out everywhere. Admin; audited.",
+        tags: ["users"],
+        parameters: c.parameters(IdParams, "path"),
+        responses: { "200": ok(c.ref(RevokedSessionsView, "output")), "404": errorResponse("No user has this id."), ...write },
+      },
+    },
+    "/api/v1/tokens": {
+      get: {
+        operationId: "listTokens",
+        summary: "Every API token and ingest key with scope, role ceiling, owner and last use; revoked ones last. Admin.",
+        tags: ["tokens"],
+        responses: { "200": ok(c.ref(TokensResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createToken",
+        summary:
+          "Create an API token: scope `read` (viewer), `control` (up to oncall) or `ingest` (collector only; an ingest key per environment). The secret is in this answer only; only its SHA-256 is stored. Admin; audited.",
+        tags: ["tokens"],
+        requestBody: body(c.ref(CreateTokenBody, "input")),
+        responses: { "201": ok(c.ref(CreatedTokenView, "output"), "Created; copy `token` now."), "404": errorResponse("No user has the owner id."), ...write },
+      },
+    },
+    "/api/v1/tokens/{id}": {
+      delete: {
+        operationId: "revokeToken",
+        summary: "Revoke a token: /api/v1 refuses it at once, the collector within FIREBREAK_INGEST_TOKEN_TTL_MS (5 s). Admins revoke any; others their own. Audited.",
+        tags: ["tokens"],
+        parameters: c.parameters(IdParams, "path"),
+        responses: { "200": ok(c.ref(TokenView, "output")), "404": errorResponse("No token has this id."), ...write },
       },
     },
     "/api/v1/records": {
@@ -553,7 +681,9 @@ function build(): JsonSchema {
       { name: "records", description: "Provenance records with their verdicts." },
       { name: "summaries", description: "Per-agent and per-edge roll-ups over a time window." },
       { name: "registry", description: "Agents, keys, attestations, message contracts." },
-      { name: "session", description: "Browser sign-in with the admin token." },
+      { name: "session", description: "Sign-in (user name and password, or the admin token), sign-out, and who is calling." },
+      { name: "users", description: "User accounts and their roles: viewer, analyst, oncall, admin." },
+      { name: "tokens", description: "API tokens for automation (read, control) and ingest keys for the collector." },
       { name: "lineage", description: "The provenance graph: where trouble started, and how far it spread." },
       { name: "marks", description: "Agents, keys and records marked suspect by hand." },
       { name: "findings", description: "What the anomaly detectors and caps found." },
@@ -566,7 +696,11 @@ function build(): JsonSchema {
     components: {
       schemas: c.schemas,
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "The admin token (FIREBREAK_TOKEN, printed by `npm start` at first start)." },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token (`fbt_...`, made on the admin screen or with POST /api/v1/tokens), or the admin token (FIREBREAK_TOKEN, printed by `npm start` at first start).",
+        },
         session: {
           type: "apiKey",
           in: "cookie",

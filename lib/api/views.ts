@@ -110,16 +110,6 @@ export const AgentsSummaryResponse = z
   .meta({ id: "AgentsSummaryResponse" });
 export type AgentsSummaryResponse = z.infer<typeof AgentsSummaryResponse>;
 
-export const SignInBody = z
-  .object({ token: z.string({ error: "token is required: paste the admin token" }).trim().min(1, { error: "token is empty: paste the admin token" }) })
-  .meta({ id: "SignInBody" });
-export type SignInBody = z.infer<typeof SignInBody>;
-
-export const SignInView = z
-  .object({ expiresAt: isoTime, csrfToken: z.string() })
-  .meta({ id: "SignInView" });
-export type SignInView = z.infer<typeof SignInView>;
-
 export const ErrorView = z
   .object({
     error: z.object({

@@ -4,7 +4,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type pg from "pg";
-import { timingSafeEqual, createHash } from "node:crypto";
 import type { CollectorSettings } from "../config/collector-config.ts";
 import { FirebreakError } from "../api/errors.ts";
 import { parseContentType, readRequestBody, type BodyFormat } from "../otlp/body.ts";
@@ -18,6 +17,8 @@ import { IngestStats } from "./stats.ts";
 import { createCollectorMetrics, type CollectorMetrics, type CollectorMetricSources } from "../metrics/collector-metrics.ts";
 import { mayReadMetrics, type MetricsAccess } from "../metrics/metrics-access.ts";
 import client from "prom-client";
+import { IngestKeys, type IngestTokenLookup } from "./ingest-keys.ts";
+import { liveToken } from "../db/tokens-store.ts";
 
 export interface Collector {
   port: number;
@@ -39,6 +40,8 @@ export interface CollectorOptions {
   health?: (query: URLSearchParams) => Record<string, unknown>;
   /** /metrics: who may read it, and what beyond the collector's own counters it shows. Default: the admin token only, no database gauges. */
   metrics?: { access: MetricsAccess } & Partial<Pick<CollectorMetricSources, "engine" | "snapshot" | "maxEdges">>;
+  /** Checks ingest-scoped API tokens; defaults to the api_tokens table, null accepts only the configured keys. */
+  lookupIngestToken?: IngestTokenLookup | null;
 }
 
 export async function startCollector(opts: CollectorOptions): Promise<Collector> {
@@ -56,7 +59,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   settler.start();
   const stats = new IngestStats();
   const startedAt = new Date().toISOString();
-  const keyDigests = settings.ingestKeys.map(digest);
+  const keys = new IngestKeys(settings.ingestKeys, opts.lookupIngestToken === undefined ? databaseIngestLookup(pool) : opts.lookupIngestToken, settings.ingestTokenTtlMs);
   let inflight = 0;
   const metricsAccess: MetricsAccess = opts.metrics?.access ?? { public: false, tokens: settings.ingestKeys.slice(0, 1) };
   const metrics = createCollectorMetrics({
@@ -79,7 +82,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     if (url === "/healthz" && req.method === "GET") {
       // Liveness for anyone; the counters only for holders of an ingest key.
       const query = new URLSearchParams(req.url?.split("?")[1] ?? "");
-      const body = authorized(req.headers.authorization, keyDigests)
+      const body = (await keys.allows(req.headers.authorization))
         ? { status: "ok", inflight, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
         : { status: "ok" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -111,7 +114,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       req.resume();
       return sendError(res, "json", asFirebreakError(err));
     }
-    if (!authorized(req.headers.authorization, keyDigests)) {
+    if (!(await keys.allows(req.headers.authorization))) {
       req.resume();
       res.setHeader("www-authenticate", 'Bearer realm="firebreak-ingest"');
       return sendError(res, format, new FirebreakError("unauthorized", "Missing or wrong ingest key. Send `Authorization: Bearer <ingest key>`."));
@@ -192,18 +195,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   };
 }
 
-function digest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
-}
-
-// Compare digests, not keys: constant time and independent of key length.
-function authorized(header: string | undefined, keys: Buffer[]): boolean {
-  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!m?.[1]) return false;
-  const given = digest(m[1]);
-  let ok = false;
-  for (const k of keys) ok = timingSafeEqual(given, k) || ok;
-  return ok;
+/** Ingest-scoped API tokens, as stored by the dashboard (lib/db/tokens-store.ts). */
+function databaseIngestLookup(pool: pg.Pool): IngestTokenLookup {
+  return async (hash) => (await liveToken(pool, hash))?.scope === "ingest";
 }
 
 function contentTypeFor(format: BodyFormat): string {

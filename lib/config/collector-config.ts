@@ -19,6 +19,8 @@ export const CollectorConfig = z.object({
   FIREBREAK_MAX_INFLIGHT: intFrom(Math.max(4, availableParallelism() * 4), 1, 10_000),
   /** Extra ingest keys, comma separated (FIREBREAK_TOKEN is always one). */
   FIREBREAK_INGEST_KEYS: z.string().default(""),
+  /** How long the collector trusts its answer about an ingest-scoped API token: a revoked key stops within this. */
+  FIREBREAK_INGEST_TOKEN_TTL_MS: intFrom(5_000, 0, 300_000),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfig>;
 
@@ -31,6 +33,8 @@ export interface CollectorSettings {
   workers: number;
   maxInflight: number;
   ingestKeys: string[];
+  /** Cache lifetime of database answers about ingest tokens; 5 s when absent. */
+  ingestTokenTtlMs?: number;
 }
 
 export function collectorSettings(env: Record<string, string | undefined>, adminToken: string): CollectorSettings {
@@ -50,5 +54,6 @@ export function collectorSettings(env: Record<string, string | undefined>, admin
     workers: c.FIREBREAK_VERIFY_WORKERS,
     maxInflight: c.FIREBREAK_MAX_INFLIGHT,
     ingestKeys: [adminToken, ...extra],
+    ingestTokenTtlMs: c.FIREBREAK_INGEST_TOKEN_TTL_MS,
   };
 }

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   });
 
   await check("a wrong token shows the API's message", async () => {
+    await page.getByRole("button", { name: "Use the admin token instead" }).click();
     await page.getByLabel("Admin token").fill("definitely-not-the-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     await see(page.getByRole("alert").filter({ hasText: "not the admin token" }), "the wrong-token message");

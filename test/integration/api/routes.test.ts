@@ -25,7 +25,8 @@ const contractRoute = await import("@/app/api/v1/contracts/[intent]/route.ts");
 const sessionRoute = await import("@/app/api/v1/session/route.ts");
 const openapiRoute = await import("@/app/api/v1/openapi.json/route.ts");
 const { db } = await import("@/lib/db/client.ts");
-const { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, SignInView } = await import("@/lib/api/views.ts");
+const { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage } = await import("@/lib/api/views.ts");
+const { SignInView } = await import("@/lib/api/account-views.ts");
 const { AgentView, ContractView } = await import("@/lib/registry/schema.ts");
 const { dashboardScenario } = await import("../../fixtures/dashboard-scenario.ts");
 const { insertStoredAgents, insertStoredRecords } = await import("../../fixtures/stored-records.ts");
@@ -51,6 +52,7 @@ describe("/api/v1 route handlers", () => {
   });
   afterAll(async () => {
     await db().$disconnect();
+    await (await import("@/lib/db/pool.ts")).pool().end();
     await tdb.drop();
   });
 
@@ -134,12 +136,14 @@ describe("/api/v1 route handlers", () => {
     expect(noCsrf.status).toBe(403);
     const withCsrf = await contractsRoute.PUT(send("PUT", "/api/v1/contracts", contractInput("Other"), { cookie, "x-csrf-token": csrfToken }));
     expect(withCsrf.status).toBe(200);
-    const out = await sessionRoute.DELETE(new Request(`${BASE}/api/v1/session`, { method: "DELETE" }));
+    const out = await sessionRoute.DELETE(new Request(`${BASE}/api/v1/session`, { method: "DELETE", headers: { cookie } }));
     expect(out.headers.getSetCookie().every((c) => c.includes("Max-Age=0"))).toBe(true);
+    // Sessions live on the server now: after sign-out the same cookie is refused.
+    expect((await records.GET(get("/api/v1/records?limit=1", { cookie }))).status).toBe(401);
     const wrong = await sessionRoute.POST(send("POST", "/api/v1/session", { token: "nope" }, {}));
     expect(wrong.status).toBe(401);
     const empty = await sessionRoute.POST(send("POST", "/api/v1/session", {}, {}));
-    expect(ErrorView.parse(await empty.json()).error.details[0]).toEqual({ path: "body.token", message: "token is required: paste the admin token" });
+    expect(ErrorView.parse(await empty.json()).error.details[0]).toEqual({ path: "body.name", message: "name is required: enter your user name and password, or paste the admin token" });
   });
 
   it("GET /api/v1/openapi.json is public", async () => {

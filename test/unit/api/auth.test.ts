@@ -1,33 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-
-const { authenticate, hasValidSession, signIn, signOut, UnauthorizedError } = await import("@/lib/api/auth.ts");
+// What authenticate decides without a database: the admin token as a bearer
+// token, malformed headers, and cookies that cannot be sessions. Sessions,
+// API tokens and roles against PostgreSQL are in
+// test/integration/accounts/accounts-routes.test.ts.
+const { authenticate, UnauthorizedError } = await import("@/lib/api/auth.ts");
 const { FirebreakError } = await import("@/lib/api/errors.ts");
-const { csrfTokenFor, issueSession } = await import("@/lib/api/session.ts");
+const { clientAddress } = await import("@/lib/api/client-address.ts");
 
 const TOKEN = "fbk_unit-test-admin-token-0123456789";
-const URL_BASE = "http://dash.test";
 
-function request(method: string, headers: Record<string, string> = {}, url = `${URL_BASE}/api/v1/records`): Request {
-  return new Request(url, { method, headers });
+function request(method: string, headers: Record<string, string> = {}): Request {
+  return new Request("http://dash.test/api/v1/records", { method, headers });
 }
 
-function sessionHeaders(): { cookie: string; csrf: string } {
-  const s = issueSession(TOKEN);
-  const csrf = csrfTokenFor(TOKEN, s);
-  return { cookie: `fb_session=${s.value}; fb_csrf=${csrf}`, csrf };
-}
-
-function thrown(fn: () => unknown): unknown {
+async function thrown(p: Promise<unknown>): Promise<InstanceType<typeof FirebreakError>> {
   try {
-    fn();
+    await p;
   } catch (err) {
-    return err;
+    if (err instanceof FirebreakError) return err;
+    throw err;
   }
-  throw new Error("expected a throw");
+  throw new Error("expected a refusal");
 }
 
-describe("authenticate", () => {
+describe("authenticate without a database", () => {
   let saved: string | undefined;
   beforeEach(() => {
     saved = process.env.FIREBREAK_TOKEN;
@@ -38,93 +35,58 @@ describe("authenticate", () => {
     else process.env.FIREBREAK_TOKEN = saved;
   });
 
-  it("accepts the admin token as a bearer token, any case of the scheme", () => {
-    expect(authenticate(request("GET", { authorization: `Bearer ${TOKEN}` }))).toMatchObject({ kind: "admin", via: "bearer", role: "admin" });
-    expect(authenticate(request("POST", { authorization: `bearer ${TOKEN}` }))).toMatchObject({ kind: "admin", via: "bearer", role: "admin" });
+  it("accepts the admin token as a bearer token at every level, any case of the scheme", async () => {
+    expect(await authenticate(request("GET", { authorization: `Bearer ${TOKEN}` }), "admin")).toMatchObject({ kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)" });
+    expect(await authenticate(request("POST", { authorization: `bearer ${TOKEN}` }), "oncall")).toMatchObject({ kind: "admin", role: "admin" });
   });
 
-  it("rejects a wrong or malformed bearer token with invalid_token, without falling back to a cookie", () => {
-    const { cookie } = sessionHeaders();
-    const wrong = thrown(() => authenticate(request("GET", { authorization: `Bearer ${TOKEN}x`, cookie })));
+  it("rejects a wrong or malformed bearer token with invalid_token, without falling back to a cookie", async () => {
+    const wrong = await thrown(authenticate(request("GET", { authorization: `Bearer ${TOKEN}x`, cookie: "fb_session=s1.whatever" })));
     expect(wrong).toBeInstanceOf(UnauthorizedError);
     expect((wrong as InstanceType<typeof UnauthorizedError>).bearerError).toBe("invalid_token");
-    expect(thrown(() => authenticate(request("GET", { authorization: `Basic ${TOKEN}` })))).toBeInstanceOf(UnauthorizedError);
-    expect(thrown(() => authenticate(request("GET", { authorization: "Bearer" })))).toBeInstanceOf(UnauthorizedError);
+    expect(await thrown(authenticate(request("GET", { authorization: `Basic ${TOKEN}` })))).toBeInstanceOf(UnauthorizedError);
+    expect(await thrown(authenticate(request("GET", { authorization: "Bearer" })))).toBeInstanceOf(UnauthorizedError);
   });
 
-  it("401s with no credentials and says how to sign in", () => {
-    const err = thrown(() => authenticate(request("GET")));
-    expect(err).toBeInstanceOf(UnauthorizedError);
-    expect((err as Error).message).toMatch(/sign in/);
-    expect((err as InstanceType<typeof UnauthorizedError>).status).toBe(401);
+  it("401s with no credentials and says how to sign in", async () => {
+    const err = await thrown(authenticate(request("GET")));
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/sign in/);
   });
 
-  it("accepts a session cookie for reads without a CSRF token", () => {
-    const { cookie } = sessionHeaders();
-    expect(authenticate(request("GET", { cookie }))).toMatchObject({ kind: "admin", via: "session", role: "admin" });
+  it("says the session ended when the cookie cannot be one of ours", async () => {
+    const err = await thrown(authenticate(request("GET", { cookie: "fb_session=v1.1.2.n.forged" })));
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/session has ended/);
   });
 
-  it("says the session expired when a stale cookie is sent", () => {
-    const err = thrown(() => authenticate(request("GET", { cookie: "fb_session=v1.1.2.n.forged" })));
-    expect((err as Error).message).toMatch(/expired|no longer valid/);
-  });
-
-  it.each(["POST", "PUT", "PATCH", "DELETE"])("rejects a cookie-authenticated %s without the CSRF header (403)", (method) => {
-    const { cookie, csrf } = sessionHeaders();
-    const err = thrown(() => authenticate(request(method, { cookie })));
-    expect(err).toBeInstanceOf(FirebreakError);
-    expect((err as InstanceType<typeof FirebreakError>).status).toBe(403);
-    expect((err as Error).message).toMatch(/x-csrf-token/);
-    expect(thrown(() => authenticate(request(method, { cookie, "x-csrf-token": `${csrf}x` })))).toBeInstanceOf(FirebreakError);
-    expect(authenticate(request(method, { cookie, "x-csrf-token": csrf }))).toMatchObject({ kind: "admin", via: "session", role: "admin" });
-  });
-
-  it("rejects a CSRF token taken from another session", () => {
-    const a = sessionHeaders();
-    const b = sessionHeaders();
-    const err = thrown(() => authenticate(request("PUT", { cookie: a.cookie, "x-csrf-token": b.csrf })));
-    expect((err as InstanceType<typeof FirebreakError>).status).toBe(403);
-  });
-
-  it("rejects cross-site changes even with a valid CSRF token", () => {
-    const { cookie, csrf } = sessionHeaders();
-    const err = thrown(() => authenticate(request("PUT", { cookie, "x-csrf-token": csrf, "sec-fetch-site": "cross-site" })));
-    expect((err as InstanceType<typeof FirebreakError>).status).toBe(403);
-    expect(authenticate(request("PUT", { cookie, "x-csrf-token": csrf, "sec-fetch-site": "same-origin" })).via).toBe("session");
-  });
-
-  it("answers 503 with what to do when FIREBREAK_TOKEN is missing or short", () => {
+  it("answers 503 with what to do when FIREBREAK_TOKEN is missing or short", async () => {
     delete process.env.FIREBREAK_TOKEN;
-    const err = thrown(() => authenticate(request("GET", { authorization: "Bearer anything-at-all-here" })));
-    expect((err as InstanceType<typeof FirebreakError>).status).toBe(503);
-    expect((err as Error).message).toMatch(/FIREBREAK_TOKEN/);
+    const err = await thrown(authenticate(request("GET", { authorization: "Bearer anything-at-all-here" })));
+    expect(err.status).toBe(503);
+    expect(err.message).toMatch(/FIREBREAK_TOKEN/);
     process.env.FIREBREAK_TOKEN = "short";
-    expect((thrown(() => hasValidSession("x")) as InstanceType<typeof FirebreakError>).status).toBe(503);
+    expect((await thrown(authenticate(request("GET", { authorization: "Bearer anything-at-all-here" })))).status).toBe(503);
+  });
+});
+
+describe("clientAddress", () => {
+  const withXff = (xff: string | null, extra: Record<string, string> = {}) =>
+    new Request("http://dash.test/api/v1/session", { headers: { ...(xff === null ? {} : { "x-forwarded-for": xff }), ...extra } });
+
+  it("takes the X-Forwarded-For entry nearest to the server, skipping trusted proxy hops", () => {
+    expect(clientAddress(withXff("203.0.113.9"), 0)).toBe("203.0.113.9");
+    expect(clientAddress(withXff("1.1.1.1, 203.0.113.9"), 0)).toBe("203.0.113.9");
+    expect(clientAddress(withXff("1.1.1.1, 203.0.113.9, 10.0.0.2"), 1)).toBe("203.0.113.9");
+    // More hops than entries: the leftmost is all there is.
+    expect(clientAddress(withXff("203.0.113.9"), 3)).toBe("203.0.113.9");
+    expect(clientAddress(withXff("2001:db8::1"), 0)).toBe("2001:db8::1");
   });
 
-  it("signs in with the token (trimmed) and sets both cookies", () => {
-    const reply = signIn(request("POST", {}, `${URL_BASE}/api/v1/session`), `  ${TOKEN}\n`);
-    const cookies = reply.headers.filter(([n]) => n === "set-cookie").map(([, v]) => v);
-    expect(cookies).toHaveLength(2);
-    const session = /^fb_session=([^;]+)/.exec(cookies[0] ?? "")?.[1];
-    expect(hasValidSession(session)).toBe(true);
-    expect(reply.body.csrfToken).toBe(/^fb_csrf=([^;]+)/.exec(cookies[1] ?? "")?.[1]);
-  });
-
-  it("sets Secure cookies behind an HTTPS proxy", () => {
-    const reply = signIn(request("POST", { "x-forwarded-proto": "https" }, `${URL_BASE}/api/v1/session`), TOKEN);
-    expect(reply.headers.every(([, v]) => v.includes("; Secure"))).toBe(true);
-  });
-
-  it("refuses a wrong token and cross-site sign-ins", () => {
-    expect(thrown(() => signIn(request("POST"), "not-it"))).toBeInstanceOf(UnauthorizedError);
-    const cross = thrown(() => signIn(request("POST", { "sec-fetch-site": "cross-site" }), TOKEN));
-    expect((cross as InstanceType<typeof FirebreakError>).status).toBe(403);
-  });
-
-  it("signs out by clearing the cookies", () => {
-    const reply = signOut(request("DELETE"));
-    expect(reply.body).toEqual({ signedOut: true });
-    expect(reply.headers.map(([, v]) => v).every((v) => v.includes("Max-Age=0"))).toBe(true);
+  it("falls back to X-Real-IP, and never keys on something that is not an address", () => {
+    expect(clientAddress(withXff(null, { "x-real-ip": "198.51.100.4" }), 0)).toBe("198.51.100.4");
+    expect(clientAddress(withXff(null), 0)).toBe("unknown");
+    expect(clientAddress(withXff("<script>"), 0)).toBe("unknown");
+    expect(clientAddress(withXff("x".repeat(500)), 0)).toBe("unknown");
   });
 });

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 
 const { route, formatPath, queryObject, errorResponse, MAX_BODY_BYTES } = await import("@/lib/api/handler.ts");
-const { FirebreakError, notFound } = await import("@/lib/api/errors.ts");
+const { FirebreakError, TooManyRequestsError, notFound } = await import("@/lib/api/errors.ts");
 const { Reply, created } = await import("@/lib/api/reply.ts");
 const { ErrorView } = await import("@/lib/api/views.ts");
 
@@ -179,5 +179,12 @@ describe("helpers", () => {
     const res = errorResponse("a string was thrown");
     expect(res.status).toBe(500);
     vi.restoreAllMocks();
+  });
+
+  it("answers a TooManyRequestsError with 429, Retry-After and the message", async () => {
+    const res = errorResponse(new TooManyRequestsError("too many failed sign-ins: try again in 31 seconds", 31));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("31");
+    expect((await errorOf(res)).message).toMatch(/try again in 31 seconds/);
   });
 });

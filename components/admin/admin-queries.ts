@@ -1,0 +1,13 @@
+import { queryOptions } from "@tanstack/react-query";
+import { TokensResponse, UsersResponse } from "@/lib/api/account-views.ts";
+import { apiGet } from "../api-client.ts";
+
+export const usersQuery = queryOptions({
+  queryKey: ["users"],
+  queryFn: ({ signal }) => apiGet("/api/v1/users", UsersResponse, signal),
+});
+
+export const tokensQuery = queryOptions({
+  queryKey: ["tokens"],
+  queryFn: ({ signal }) => apiGet("/api/v1/tokens", TokensResponse, signal),
+});
