@@ -9,6 +9,7 @@ import { engineConfig } from "../config/engine-config.ts";
 import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
 import { groupFindings } from "../engine/incidents/incident-runner.ts";
 import { ungroupedFindingIds } from "../db/evaluator-store.ts";
+import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 
 export interface RunningCollector extends Collector {
@@ -46,10 +47,12 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       },
     });
   }
+  const approvalSweep = startApprovalSweep(pool, log);
   return {
     ...collector,
     engine,
     async close() {
+      approvalSweep.stop();
       await collector.close();
       await engine?.stop();
       await enginePool?.end();

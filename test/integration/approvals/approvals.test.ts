@@ -47,7 +47,7 @@ const inProcessFetch = (async (input: string | URL | Request, init?: RequestInit
   const request = new Request(input, init);
   const parts = new URL(request.url).pathname.split("/").filter(Boolean); // api v1 approvals [id] [approve|deny]
   const id = parts[3];
-  const ctx = { params: Promise.resolve(id === undefined ? {} : { id }) };
+  const ctx = { params: Promise.resolve<Record<string, string>>(id === undefined ? {} : { id }) };
   if (id === undefined) return request.method === "POST" ? routes.list.POST(request) : routes.list.GET(request);
   if (parts[4] === "approve") return routes.approve.POST(request, ctx);
   if (parts[4] === "deny") return routes.deny.POST(request, ctx);
