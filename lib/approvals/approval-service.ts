@@ -14,10 +14,8 @@ import type { ApprovalsConfig } from "../config/approvals-config.ts";
 import type { InstanceKey } from "../config/instance-key.ts";
 import { persistBatchIn } from "../collector/ingest.ts";
 import {
-  expireDue,
   findApproval,
   findApprovalByAction,
-  findingsOnRecords,
   insertApproval,
   listApprovals,
   recordBriefs,
@@ -26,6 +24,7 @@ import {
   type ApprovalRow,
   type StoredRecordBrief,
 } from "../db/approval-store.ts";
+import { findingsOnRecords } from "../db/approval-findings.ts";
 import { withTransaction } from "../db/ingest-store.ts";
 import type { PrismaClient } from "../db/prisma.ts";
 import { argsDigest, type ApprovalRequest } from "../guard/approvals.ts";
@@ -36,6 +35,7 @@ import type { ActionClass } from "../protocol/record.ts";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { approvalBatch, randomTraceId, signApprovalRecord } from "./approval-record.ts";
 import { checkDecision, effectiveStatus, expiryFor } from "./approval-state.ts";
+import { sweepExpired } from "./approval-sweep.ts";
 import { ensureApprover } from "./approver-principal.ts";
 
 export interface ApprovalDeps {
@@ -131,22 +131,6 @@ export async function fileApproval(deps: ApprovalDeps, body: FileApprovalBody, f
     throw conflict(`action ${body.action} is already queued (${existing.id}) with other claims: an approval covers one agent, name and set of arguments; file a new action id`);
   }
   return approvalView(existing, at);
-}
-
-/** Expires what is due, each with its audit entry, in one transaction. */
-export async function sweepExpired(pool: pg.Pool, at: number): Promise<number> {
-  return withTransaction(pool, async (tx) => {
-    const expired = await expireDue(tx, new Date(at));
-    for (const row of expired) {
-      await auditInTransaction(tx, {
-        actor: "system (expiry)",
-        action: "approval.expire",
-        target: `approval:${row.id}`,
-        detail: { action: row.actionId, agent: row.agent, name: row.name, expiresAt: row.expiresAt.toISOString() },
-      });
-    }
-    return expired.length;
-  });
 }
 
 export async function listQueue(deps: ApprovalDeps, query: ApprovalsQuery): Promise<ApprovalsList> {

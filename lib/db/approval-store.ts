@@ -5,8 +5,6 @@
 import type pg from "pg";
 import type { ApprovalStatus } from "../approvals/approval-state.ts";
 import type { WireRecord } from "../protocol/record.ts";
-import { findingView, type FindingRow } from "./engine-queries.ts";
-import type { FindingView } from "../api/engine-views.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -132,15 +130,4 @@ export async function recordBriefs(q: Queryable, ids: readonly string[]): Promis
   );
   for (const r of res.rows) out.set(r.recordId, { ...r, verdicts: r.verdicts ?? [] });
   return out;
-}
-
-/** Findings about any of these records, newest first. */
-export async function findingsOnRecords(q: Queryable, ids: readonly string[], limit: number): Promise<FindingView[]> {
-  if (ids.length === 0) return [];
-  const res = await q.query<FindingRow>(
-    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts, impact, reach
-       FROM anomaly_findings WHERE record_id = ANY($1::text[]) ORDER BY ts DESC, id DESC LIMIT $2`,
-    [ids, limit],
-  );
-  return res.rows.map(findingView);
 }
