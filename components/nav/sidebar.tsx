@@ -19,7 +19,8 @@ export function Sidebar() {
         <FlameIcon className="text-2xl text-accent" />
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
-      <nav aria-label="Main" className="flex gap-1 px-3 md:flex-col">
+      {/* On a phone the items wrap, so every screen in nav-items.ts fits the width without sideways scrolling. */}
+      <nav aria-label="Main" className="flex flex-wrap gap-1 px-3 md:flex-col md:flex-nowrap">
         {NAV_ITEMS.map((item) => {
           const current = item.href === active;
           return (
