@@ -53,7 +53,7 @@ function ChainEntry({ r, root }: { r: ChainRecordView; root: boolean }) {
   return (
     <li className="flex flex-col gap-1 rounded-lg border border-line px-3 py-2">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <Badge tone={root ? "info" : "ok"}>{root ? "Request (root)" : (r.kind ?? "approval")}</Badge>
+        <Badge tone={root ? "info" : "ok"}>{root ? "Request (root)" : r.kind === "approval" || r.kind === null ? "Approval" : r.kind}</Badge>
         <Link href={recordHref(r.id)} className="font-mono text-xs text-accent hover:underline">
           {r.id}
         </Link>

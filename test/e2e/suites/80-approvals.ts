@@ -54,6 +54,8 @@ async function seedChain(db: pg.Client): Promise<void> {
 }
 
 export default async function approvals({ page, db, base }: E2eContext): Promise<void> {
+  // A desktop screen, whatever an earlier suite left behind.
+  await page.setViewportSize({ width: 1440, height: 900 });
   await seedChain(db);
   const args = JSON.stringify({ po: "PO-7781", qty: 400, sku: "C-300", total: 24600 });
   const filed = await apiFetch(base, "/api/v1/approvals", {
@@ -100,6 +102,11 @@ export default async function approvals({ page, db, base }: E2eContext): Promise
     await see(signed, "a link to the signed approval record");
     await see(detail.getByText("Request (root)"), "the chain's root");
     await shot(page, "approvals-approved");
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the approvals screen is ${overflow}px wider than a phone`);
+    await shot(page, "approvals-approved-mobile");
+    await page.setViewportSize({ width: 1440, height: 900 });
     const id = (await signed.first().textContent())?.trim() ?? "";
     const rec = await apiFetch(base, `/api/v1/records/${encodeURIComponent(id)}`, { bearer: true });
     assert.equal(rec.status, 200);
