@@ -79,7 +79,7 @@ export function ApprovalsScreen() {
   const shown = selected ?? q.data?.approvals.find((a) => a.status === "pending")?.id ?? null;
 
   return (
-    <div className="grid gap-4 lg:grid-cols-[minmax(18rem,24rem)_1fr]">
+    <div className="grid gap-4 lg:grid-cols-[minmax(18rem,24rem)_1fr] lg:items-start">
       <Panel id="queue" title="Queue" description={q.data ? `${q.data.pending} waiting · refreshes every 4 s` : "Red actions held by their guards"}>
         {q.isPending ? (
           <LoadingRows label="Loading the queue" rows={4} />
