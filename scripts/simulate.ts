@@ -14,6 +14,7 @@ import { scenarioByName, SCENARIOS } from "../lib/sim/scenarios/index.ts";
 import { fetchSettled, scoreRun } from "../lib/sim/score.ts";
 import { memorySink, recordsFromSpans } from "../lib/sim/sink.ts";
 import { parseSimEnv, resolveTarget, waitForFirebreak } from "../lib/sim/target.ts";
+import { simServerApprovals } from "../lib/sim/server-approvals.ts";
 
 const HELP = `npm run simulate -- [options]
 
@@ -34,6 +35,10 @@ const HELP = `npm run simulate -- [options]
   --endpoint URL       collector (default http://localhost:$FIREBREAK_COLLECTOR_PORT/v1/traces, 4318)
   --token TOKEN        admin token (default FIREBREAK_TOKEN, or .firebreak/admin-token)
   --no-score           do not wait for and print the door's verdicts
+  --approvals MODE     local (a simulated approver signs; default) | server (red actions wait in Firebreak's
+                       approval queue, /approvals in the dashboard)
+  --auto-approve NAME  with --approvals server: a simulated on-call NAME approves each request once allowed,
+                       labelled as the simulator's in the audit trail (so nothing waits for a human)
 
 Faults: poisoned-feed spoof forged-signature replay injection downgrade capability-abuse
 broken-authority memory-violation fan-out-storm feedback-loop key-compromise agent-crash
@@ -58,6 +63,8 @@ const { values } = parseArgs({
     endpoint: { type: "string" },
     token: { type: "string" },
     "no-score": { type: "boolean", default: false },
+    approvals: { type: "string", default: "local" },
+    "auto-approve": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -80,6 +87,13 @@ async function main(): Promise<void> {
   const env = parseSimEnv(process.env);
   const target = dry ? null : resolveTarget({ api: values.api, endpoint: values.endpoint, token: values.token }, env);
   const conn = target ? apiConnection(target) : null;
+  if (values.approvals !== "local" && values.approvals !== "server") throw new Error(`--approvals must be local or server, got ${JSON.stringify(values.approvals)}`);
+  if (values.approvals === "server" && !target) throw new Error("--approvals server needs a running Firebreak: leave out --dry-run");
+  if (values["auto-approve"] !== undefined && values.approvals !== "server") throw new Error("--auto-approve goes with --approvals server");
+  const serverApprovals =
+    values.approvals === "server" && target
+      ? simServerApprovals({ baseUrl: target.apiBase, token: target.token, autoApprover: values["auto-approve"] ?? null, log: (line) => console.log(line) })
+      : undefined;
   const memory = dry ? memorySink() : null;
   const sink = memory?.sink ?? conn?.sink();
   if (!sink) throw new Error("no sink");
@@ -97,6 +111,7 @@ async function main(): Promise<void> {
     receiveMode: receive,
     ...(values.caps !== undefined ? { caps: parseCaps(values.caps) } : {}),
     allowUnattested: target?.allowUnattested ?? true,
+    ...(serverApprovals ? { serverApprovals } : {}),
     ...(target?.registrar ? { registrar: target.registrar } : {}),
     onProgress: (t, n) => {
       const hour = Math.floor(t / 3_600_000);

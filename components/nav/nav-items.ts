@@ -19,6 +19,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
   { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },
   { href: "/admin", label: "Admin", description: "Users and API tokens", icon: "admin", minRole: "admin" },
+  { href: "/approvals", label: "Approvals", description: "Red actions waiting for a human", icon: "records" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

@@ -62,6 +62,7 @@ import {
   WebhookView,
   WebhooksResponse,
 } from "./webhook-views.ts";
+import { ApprovalDetail, ApprovalGetQuery, ApprovalIdParams, ApprovalsList, ApprovalsQuery, ApprovalView, DecisionBody, FileApprovalBody } from "./approval-views.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -656,6 +657,70 @@ function build(): JsonSchema {
         responses: { "200": ok(c.ref(WebhookDeliveriesPage, "output")), "400": errorResponse("Invalid status, cursor or limit."), "404": errorResponse("No webhook has this id."), ...read },
       },
     },
+    "/api/v1/approvals": {
+      get: {
+        operationId: "listApprovals",
+        summary: "The approval queue for red actions: pending first (soonest expiry first), then decided ones, latest first. Expired requests are written down on read.",
+        tags: ["approvals"],
+        parameters: c.parameters(ApprovalsQuery, "query"),
+        responses: { "200": ok(c.ref(ApprovalsList, "output")), "400": errorResponse("The status or limit is invalid."), ...read },
+      },
+      post: {
+        operationId: "fileApproval",
+        summary:
+          "A guard files a held red action (its ApprovalRequest: action id, agent, name, class, canonical args and their digest, parents, authority chain), then long-polls GET /api/v1/approvals/{id}?wait=25. Filing the same action again returns the queued request.",
+        tags: ["approvals"],
+        requestBody: body(c.ref(FileApprovalBody, "input")),
+        responses: {
+          "201": ok(c.ref(ApprovalView, "output"), "Queued (or already queued)."),
+          "409": errorResponse("The action id is already queued with other claims (agent, name, arguments or root)."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/approvals/{id}": {
+      get: {
+        operationId: "getApproval",
+        summary:
+          "One request. `wait` (seconds, up to 25) holds the answer while it is pending: the guard's long poll. Once approved, `approvalRecord` is the signed approval the guard appends to the action's authority. `context=true` adds the authority chain, the lineage upstream and the findings on it.",
+        tags: ["approvals"],
+        parameters: [...c.parameters(ApprovalIdParams, "path"), ...c.parameters(ApprovalGetQuery, "query")],
+        responses: { "200": ok(c.ref(ApprovalDetail, "output")), "400": errorResponse("The id or a query value is invalid."), "404": errorResponse("No request has this id."), ...read },
+      },
+    },
+    "/api/v1/approvals/{id}/approve": {
+      post: {
+        operationId: "approveApproval",
+        summary:
+          "An on-call approves with a reason. The server signs an `approval` record with the instance key as the `firebreak-approvals` approver, stores it through the collector's verification path, and appends the decision to the audit trail, in one transaction.",
+        tags: ["approvals"],
+        parameters: c.parameters(ApprovalIdParams, "path"),
+        requestBody: body(c.ref(DecisionBody, "input")),
+        responses: {
+          ...write,
+          "200": ok(c.ref(ApprovalView, "output")),
+          "403": errorResponse("Not on-call, the caller is the agent that asked, or a cookie request without a valid `x-csrf-token`."),
+          "404": errorResponse("No request has this id."),
+          "409": errorResponse("Too early (`details` carries `secondsLeft`), already decided, expired, or the approval would not verify; `message` says which."),
+        },
+      },
+    },
+    "/api/v1/approvals/{id}/deny": {
+      post: {
+        operationId: "denyApproval",
+        summary: "An on-call denies with a reason; the waiting guard refuses the action (approval_denied). Audited with the caller and the reason.",
+        tags: ["approvals"],
+        parameters: c.parameters(ApprovalIdParams, "path"),
+        requestBody: body(c.ref(DecisionBody, "input")),
+        responses: {
+          ...write,
+          "200": ok(c.ref(ApprovalView, "output")),
+          "403": errorResponse("Not on-call, the caller is the agent that asked, or a cookie request without a valid `x-csrf-token`."),
+          "404": errorResponse("No request has this id."),
+          "409": errorResponse("Too early (`details` carries `secondsLeft`), already decided or expired."),
+        },
+      },
+    },
     "/api/v1/openapi.json": {
       get: {
         operationId: "openApi",
@@ -690,6 +755,7 @@ function build(): JsonSchema {
       { name: "breakers", description: "Circuit breakers on sender -> receiver edges, and the kill switch." },
       { name: "incidents", description: "Findings grouped by shared lineage, with status, notes and an audit trail." },
       { name: "webhooks", description: "Alert webhooks: destinations, and the log of every delivery attempt." },
+      { name: "approvals", description: "Red actions held by guards until an on-call approves or denies them." },
       { name: "meta", description: "About the API itself." },
     ],
     paths,

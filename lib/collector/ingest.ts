@@ -12,6 +12,7 @@ import {
   withTransaction,
   type RecordRow,
   type StoredSummary,
+  type Tx,
 } from "../db/ingest-store.ts";
 import { insertEdges } from "../db/lineage-store.ts";
 import type { DecodeResult } from "./decode-job.ts";
@@ -27,18 +28,24 @@ export interface BatchOutcome {
 }
 
 export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome> {
+  return withTransaction(pool, (tx) => persistBatchIn(tx, batch, snapshot));
+}
+
+/**
+ * The same, inside a transaction the caller holds: the server stores the
+ * approval records it signs this way, with the act that made them, so they
+ * are judged exactly as the collector judges every other record.
+ */
+export async function persistBatchIn(tx: Tx, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome & { stored: RecordRow[] }> {
   const records = batch.records.map((r) => ({ ...r, verdicts: [...r.verdicts] }));
-  const newRecords = await withTransaction(pool, async (tx) => {
-    markReplays(records, await claimNonces(tx, nonceClaims(records)));
-    const stored = await findSummaries(tx, referencedIds(records));
-    applyAuthority(records, stored, snapshot);
-    for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
-    const inserted = await insertBatch(tx, batch.spans, records);
-    // The provenance graph's edges commit with their records, never apart.
-    await insertEdges(tx, records);
-    return inserted;
-  });
-  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records) };
+  markReplays(records, await claimNonces(tx, nonceClaims(records)));
+  const stored = await findSummaries(tx, referencedIds(records));
+  applyAuthority(records, stored, snapshot);
+  for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
+  const newRecords = await insertBatch(tx, batch.spans, records);
+  // The provenance graph's edges commit with their records, never apart.
+  await insertEdges(tx, records);
+  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
 }
 
 /** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */

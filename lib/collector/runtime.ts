@@ -9,6 +9,7 @@ import { engineConfig } from "../config/engine-config.ts";
 import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
 import { groupFindings } from "../engine/incidents/incident-runner.ts";
 import { ungroupedFindingIds } from "../db/evaluator-store.ts";
+import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 import { integrationsConfig } from "../config/integrations-config.ts";
 import { metricsAccess } from "../metrics/metrics-access.ts";
@@ -75,6 +76,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   if (webhooks) {
     webhooks.onAttempt = (r) => collector.metrics.observeWebhookAttempt(r.settled === "pending" ? "retry" : r.settled, r.result.latencyMs / 1000);
   }
+  const approvalSweep = startApprovalSweep(pool, log);
   return {
     ...collector,
     engine,
@@ -82,6 +84,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     async close() {
       await webhooks?.stop();
       await webhookPool?.end();
+      approvalSweep.stop();
       await collector.close();
       await engine?.stop();
       await enginePool?.end();

@@ -185,7 +185,7 @@ function decodeFindingCursor(cursor: string, order: FindingsQuery["order"]): Fin
   return parsed.data;
 }
 
-interface FindingRow {
+export interface FindingRow {
   id: string;
   detector: string;
   record_id: string | null;
@@ -202,7 +202,7 @@ interface FindingRow {
 
 const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 
-const findingView = (r: FindingRow): FindingView => ({
+export const findingView = (r: FindingRow): FindingView => ({
   id: r.id,
   detector: r.detector,
   recordId: r.record_id,

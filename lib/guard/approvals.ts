@@ -90,6 +90,24 @@ export function approvalMatches(request: ApprovalRequest, approval: WireRecord):
   );
 }
 
+/** How a held action's approval source answered. */
+export type ApprovalOutcome =
+  | { decision: "approved"; record: WireRecord }
+  | { decision: "denied"; by: string; reason: string }
+  | { decision: "expired"; reason: string }
+  | { decision: "unreachable"; reason: string };
+
+/**
+ * Somewhere a guard sends a held red action to be decided: the Firebreak
+ * server's queue (serverApprovals in server-approvals.ts), say. `decide`
+ * never rejects: a source that cannot be heard from answers `unreachable`,
+ * and the guard refuses the action (red actions fail closed). Whatever it
+ * answers, an approval record is still checked by the guard itself.
+ */
+export interface ApprovalSource {
+  decide(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome>;
+}
+
 export const HOLD_STATES = ["pending", "approved", "denied", "expired", "unreachable"] as const;
 export type HoldState = (typeof HOLD_STATES)[number];
 export type HoldEvent = "approve" | "deny" | "expire" | "unreachable";
@@ -168,6 +186,15 @@ export class ApprovalBook {
       n++;
     }
     return n;
+  }
+
+  /** Ends one hold without an approval: the source said it expired, or could not be heard from. */
+  close(actionId: string, event: "expire" | "unreachable", reason: string): boolean {
+    const h = this.holds.get(actionId);
+    if (h === undefined || !this.move(h, event)) return false;
+    const code = event === "expire" ? "approval_expired" : "policy_unreachable";
+    h.reject(new GuardRefusal(code, `red action ${h.request.name} (${actionId}) refused: ${reason}`));
+    return true;
   }
 
   /** Fails every hold closed: the approval source cannot be heard from. */

@@ -13,7 +13,8 @@ import type { RegistrySnapshot } from "../registry/types.ts";
 import { combineVerdicts, isVerified } from "../verify/combine.ts";
 import { checkIdentityAndSignature } from "../verify/identity.ts";
 import { DEFAULT_SKEW_MS } from "../verify/skew.ts";
-import { ApprovalBook, approvalPayloadFor, argsDigest, isApprovalRequest, type ApprovalRequest } from "./approvals.ts";
+import { ApprovalBook, approvalPayloadFor, argsDigest, isApprovalRequest, type ApprovalRequest, type ApprovalSource } from "./approvals.ts";
+import { settleFromSource } from "./approval-source.ts";
 import { decide, type FailMode, type GuardIntent, type LabelBook } from "./decisions.ts";
 import { ChainBook } from "./depth.ts";
 import { RecordEmitter } from "./emitter.ts";
@@ -55,6 +56,8 @@ export interface GuardOptions {
   random?: RandomSource;
   /** Allowed distance between a received record's timestamp and this guard's clock. Default 300 s, as the collector. */
   skewMs?: number;
+  /** Where held red actions are sent to be decided (serverApprovals(): the Firebreak queue). Default: none; approvals arrive by receive() or the policy. */
+  approvals?: ApprovalSource;
   /** How long a red action waits for approval. Default 15 minutes. */
   approvalTimeoutMs?: number;
   /** Refuse to sign what the collector would flag (contract, capability, protocol, memory). Default true. */
@@ -195,6 +198,8 @@ class GuardImpl implements Guard {
   private readonly fanOut = new FanOutBook();
   private readonly replay: ReplayCache;
   private readonly approvals = new ApprovalBook();
+  private readonly approvalSource: ApprovalSource | undefined;
+  private readonly approvalAbort = new AbortController();
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | null = null;
   private refusals = 0;
@@ -223,6 +228,7 @@ class GuardImpl implements Guard {
     this.selfCheckOn = options.selfCheck ?? true;
     this.store = options.store ?? mapStore();
     this.onRefusal = options.onRefusal;
+    this.approvalSource = options.approvals;
     this.replay = new ReplayCache({ windowMs: this.skewMs });
     this.emitter = new RecordEmitter({
       serviceName: options.agentId,
@@ -355,6 +361,7 @@ class GuardImpl implements Guard {
       };
       const approved = this.approvals.hold(request, now + this.approvalTimeoutMs);
       this.armTimer();
+      if (this.approvalSource) settleFromSource(this.approvalSource, request, this.approvals, this.registry, this.approvalAbort.signal);
       const done = approved.then(
         (approval) => {
           // The world may have changed while the action waited: a kill or a breaker still wins.
@@ -437,6 +444,7 @@ class GuardImpl implements Guard {
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.approvalAbort.abort();
     this.approvals.cutOff("the guard was shut down");
     await this.emitter.shutdown();
   }

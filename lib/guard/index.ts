@@ -20,7 +20,9 @@ export type { PolicyListener, PolicySource, PolicyStatus, PolicyView } from "./p
 export { decide } from "./decisions.ts";
 export type { Decision, FailMode, GuardIntent, LabelBook } from "./decisions.ts";
 export { ApprovalPayload, approvalMatches, argsDigest } from "./approvals.ts";
-export type { ApprovalRequest, HoldState } from "./approvals.ts";
+export type { ApprovalOutcome, ApprovalRequest, ApprovalSource, HoldState } from "./approvals.ts";
+export { serverApprovals } from "./server-approvals.ts";
+export type { FiledApproval, ServerApprovalsOptions } from "./server-approvals.ts";
 export { chainDepth } from "./depth.ts";
 export { RECEIPT_ATTR } from "./emitter.ts";
 export { cryptoRandom, seededRandom } from "./ids.ts";

@@ -12,6 +12,7 @@ import type { GroundTruth } from "./ground-truth.ts";
 import { defaultTruthPath, writeGroundTruth } from "./ground-truth-file.ts";
 import { registerFleetViaApi } from "./register.ts";
 import { createRun } from "./runner.ts";
+import { simServerApprovals } from "./server-approvals.ts";
 import { otlpSink } from "./sink.ts";
 import { REGISTRY_SETTLE_MS, waitForFirebreak, type FirebreakTarget } from "./target.ts";
 
@@ -48,6 +49,13 @@ export interface DemoOptions {
   speed?: number;
   seed?: string;
   namespace?: string;
+  /**
+   * Who decides red actions. Default "server": they wait in the approval
+   * queue for a person at /approvals (undecided ones expire and are refused,
+   * as in production). "auto": a simulated on-call approves each one as soon
+   * as allowed. "local": the simulated approver signs, no queue.
+   */
+  approvals?: "server" | "auto" | "local";
   /** Where the ground truth goes; default test-output/ground-truth/<scenario>-<namespace>.json */
   out?: string;
   log?: (line: string) => void;
@@ -75,7 +83,13 @@ export function startDemo(options: DemoOptions): DemoHandle {
     const duration = 30 * DAY;
     let lastHour = 0;
     const sink = otlpSink(options.target.collector, options.target.token);
+    const mode = options.approvals ?? "server";
+    const serverApprovals =
+      mode === "local"
+        ? undefined
+        : simServerApprovals({ baseUrl: options.target.apiBase, token: options.target.token, autoApprover: mode === "auto" ? "sim-oncall" : null, log });
     const run = createRun({
+      ...(serverApprovals ? { serverApprovals } : {}),
       scenario,
       seed,
       namespace,

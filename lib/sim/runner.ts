@@ -16,6 +16,7 @@ import { Scheduler } from "./scheduler.ts";
 import { scenarioByName } from "./scenarios/index.ts";
 import { resolveParams, type FaultHooks, type ScenarioContext, type ScenarioDefinition } from "./scenarios/types.ts";
 import type { RecordSink } from "./sink.ts";
+import type { SimApprovals } from "./server-approvals.ts";
 import { World, type ReceiveMode } from "./world.ts";
 
 export interface RunOptions {
@@ -38,6 +39,8 @@ export interface RunOptions {
   registrar?: SimRegistrar;
   /** Guard caps for the whole fleet, over the scenario's (lib/sim/scenarios/types.ts SIM_CAPS). */
   caps?: Partial<GuardCaps>;
+  /** Red actions wait in a Firebreak approval queue (lib/sim/server-approvals.ts); default: the simulated approver. */
+  serverApprovals?: SimApprovals;
   /** Live mode: export at least this often (real ms) so records show up promptly. */
   flushEveryMs?: number;
   signal?: AbortSignal;
@@ -89,6 +92,7 @@ export function createRun(options: RunOptions): SimRun {
     policy: new LocalPolicy({ caps: { ...built.caps, ...options.caps } }),
     receiveMode: options.receiveMode ?? "enforce",
     skewMs,
+    ...(options.serverApprovals ? { serverApprovals: options.serverApprovals } : {}),
   });
   const duration = options.duration ?? scenario.defaults.duration;
   world.stopAfter(duration);
@@ -135,6 +139,10 @@ async function runLoop(
       options.onProgress(clock.now(), world.ledger.size);
     }
   }
+  await sink.flush();
+  // Actions held in a server queue are released (or refused) in real time; their records belong to this run.
+  // A stopped run does not wait: shutdown refuses what is still held.
+  if (options.signal?.aborted !== true) await world.settleHeld();
   await sink.flush();
   await world.shutdown();
   // A stopped run covered only part of its schedule: the truth says what happened, not what was planned.

@@ -22,6 +22,7 @@ import { Feeds } from "./feeds.ts";
 import { Ledger } from "./ledger.ts";
 import { SharedMemory } from "./memory.ts";
 import type { Prng } from "./prng.ts";
+import type { SimApprovals } from "./server-approvals.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { RecordSink } from "./sink.ts";
 import { chainOf, type Cause, type Emission, type JsonValue } from "./world-types.ts";
@@ -58,6 +59,8 @@ export interface WorldOptions {
   latency?: readonly [number, number];
   /** How long a human takes to approve a red action, simulated ms. */
   approvalDelay?: readonly [number, number];
+  /** Red actions go through a Firebreak approval queue instead of the simulated approver. */
+  serverApprovals?: SimApprovals;
 }
 
 export class World {
@@ -87,6 +90,9 @@ export class World {
   private readonly approvalDelay: readonly [number, number];
   private readonly busPrng: Prng;
   private stopAt = Infinity;
+  readonly serverApprovals: SimApprovals | null;
+  /** Red actions waiting in the server's queue, in real time, outside the scheduler. */
+  private readonly held = new Set<Promise<void>>();
 
   constructor(options: WorldOptions) {
     this.fleet = options.fleet;
@@ -101,6 +107,7 @@ export class World {
     this.latency = options.latency ?? [50, 800];
     this.approvalDelay = options.approvalDelay ?? [60_000, 300_000];
     this.busPrng = options.prng.fork("bus");
+    this.serverApprovals = options.serverApprovals ?? null;
     for (const spec of this.fleet.specs) this.agents.set(spec.id, new SimAgent(this, spec));
   }
 
@@ -194,6 +201,21 @@ export class World {
    * acting agent's guard, which then emits the action.
    */
   routeApproval(agent: SimAgent, handle: ActionHandle, request: ApprovalRequest, cause: Cause, onDone?: (action: Emission) => void | Promise<void>): void {
+    if (this.serverApprovals !== null) {
+      // The guard filed it with the server; it resolves when an on-call (or the auto-approver) decides.
+      const waiting = handle.then(
+        async (rec) => {
+          const action = this.note(rec, { from: cause.from, ...marks(cause) });
+          await onDone?.(action);
+        },
+        (err: unknown) => {
+          if (!(err instanceof GuardRefusal)) throw err;
+        },
+      );
+      this.held.add(waiting);
+      void waiting.finally(() => this.held.delete(waiting));
+      return;
+    }
     const approverId = this.approverId;
     if (approverId === null) return;
     const delay = Math.round(this.busPrng.range(this.approvalDelay[0], this.approvalDelay[1]));
@@ -222,6 +244,12 @@ export class World {
         await onDone?.(action);
       });
     });
+  }
+
+  /** Until every red action held in the server's queue is decided (or refused). */
+  async settleHeld(): Promise<void> {
+    while (this.held.size > 0) await Promise.allSettled([...this.held]);
+    await this.serverApprovals?.idle();
   }
 
   /** Stops queueing events after `simMs`. */
@@ -274,8 +302,10 @@ export class SimAgent {
     return createGuard({
       agentId: this.id,
       keys: { keyId: key.keyId, privateKey: key.signingKey },
-      registry: this.world.fleet.snapshot,
+      registry: this.world.serverApprovals?.registry(this.world.fleet.snapshot) ?? this.world.fleet.snapshot,
       policy: this.world.policy,
+      // The rogue twin never files approvals: faults use it for what it sends, not for red actions.
+      ...(this.world.serverApprovals !== null && stream === "guard" ? { approvals: this.world.serverApprovals.source } : {}),
       tracer: this.world.sink.tracer,
       clock: () => this.world.clock.stamp(),
       random: seededRandom(`${this.world.seed}/${this.id}/${stream}`),

@@ -1,0 +1,9 @@
+import { ApprovalGetQuery, ApprovalIdParams } from "@/lib/api/approval-views.ts";
+import { route } from "@/lib/api/handler.ts";
+import { getApproval } from "@/lib/approvals/approval-service.ts";
+import { approvalDeps } from "@/lib/approvals/server-deps.ts";
+
+// GET /api/v1/approvals/:id — one request; ?wait=25 long-polls while it is pending, ?context=true adds chain, lineage and findings
+export const GET = route({ auth: "viewer", params: ApprovalIdParams, query: ApprovalGetQuery }, ({ params, query, request }) =>
+  getApproval(approvalDeps(), params.id, query.wait, query.context === "true", request.signal),
+);

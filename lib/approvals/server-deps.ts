@@ -1,0 +1,20 @@
+import "server-only";
+import { approvalsConfig } from "../config/approvals-config.ts";
+import { instanceKey } from "../config/instance-key.ts";
+import { registryConfigFromEnv } from "../config/registry-config.ts";
+import { db } from "../db/client.ts";
+import { pool } from "../db/pool.ts";
+import { loadRegistrySnapshot } from "../registry/service.ts";
+import type { ApprovalDeps, DecisionDeps } from "./approval-service.ts";
+
+// What the approval routes run with in the Next server: the shared pool and
+// Prisma client, the queue settings and the instance key from the environment.
+
+export function approvalDeps(): ApprovalDeps {
+  return { pool: pool(), config: approvalsConfig() };
+}
+
+export function decisionDeps(): DecisionDeps {
+  const prisma = db();
+  return { ...approvalDeps(), prisma, key: instanceKey(), loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfigFromEnv()) };
+}

@@ -1,0 +1,19 @@
+// The findings an on-call reads beside an approval request: those about any
+// record upstream of the held action. Apart from approval-store.ts because it
+// shares the findings view of the engine API, which only the Next server loads.
+import type pg from "pg";
+import type { FindingView } from "../api/engine-views.ts";
+import { findingView, type FindingRow } from "./engine-queries.ts";
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+/** Findings about any of these records, newest first. */
+export async function findingsOnRecords(q: Queryable, ids: readonly string[], limit: number): Promise<FindingView[]> {
+  if (ids.length === 0) return [];
+  const res = await q.query<FindingRow>(
+    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts, impact, reach
+       FROM anomaly_findings WHERE record_id = ANY($1::text[]) ORDER BY ts DESC, id DESC LIMIT $2`,
+    [ids, limit],
+  );
+  return res.rows.map(findingView);
+}
