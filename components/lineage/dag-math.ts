@@ -119,7 +119,9 @@ export interface DagLayout {
 export const LANE_LABEL_WIDTH = 168;
 export const ROW_HEIGHT = 26;
 export const LANE_PADDING = 10;
-export const BUCKET_ROW_HEIGHT = 30;
+export const BUCKET_ROW_HEIGHT = 42;
+/** Room for the lane's name and its counts on the left. */
+const MIN_LANE_HEIGHT = 56;
 export const AXIS_HEIGHT = 28;
 const RIGHT_PAD = 28;
 const NODE_GAP = 18;
@@ -250,7 +252,7 @@ export function layoutDag(inputNodes: readonly DagNodeInput[], inputEdges: reado
     let inner = LANE_PADDING;
     if (laneBuckets.length > 0) {
       for (const b of laneBuckets) {
-        b.y = y + inner + BUCKET_ROW_HEIGHT / 2;
+        b.y = y + inner + 17;
         if (!Number.isFinite(b.from)) b.from = b.to = domain?.[0] ?? 0;
         buckets.push(b);
       }
@@ -276,7 +278,7 @@ export function layoutDag(inputNodes: readonly DagNodeInput[], inputEdges: reado
       placed.push(n);
     }
     inner += Math.max(rowEnds.length, laneBuckets.length > 0 ? 0 : 1) * ROW_HEIGHT;
-    lane.height = inner + LANE_PADDING;
+    lane.height = Math.max(MIN_LANE_HEIGHT, inner + LANE_PADDING);
     y += lane.height;
   });
 

@@ -58,9 +58,20 @@ export function lineageModel(origin: OriginView | null, blast: BlastRadiusView |
       if (d.via) edges.push({ child: d.id, parent: d.via.parent, kind: d.via.kind });
     }
   }
-  // A record asked about with nothing known about it still gets a node, so the screen says where it stands.
-  if (start !== null && nodes.length === 0) nodes.push({ id: start, agent: null, ts: null, kind: null, actionClass: null, role: "start", flagged: false, tainted: false });
-  return { nodes, edges, why, reasons };
+  return { nodes: dedupe(nodes), edges, why, reasons };
+}
+
+const ROLE_RANK = { origin: 0, start: 1, path: 2, descendant: 3 } as const;
+
+/** One node per id: a record on an origin path and among the starts keeps its strongest role and any flag. */
+function dedupe(nodes: DagNodeInput[]): DagNodeInput[] {
+  const byId = new Map<string, DagNodeInput>();
+  for (const n of nodes) {
+    const had = byId.get(n.id);
+    if (!had) byId.set(n.id, n);
+    else byId.set(n.id, { ...had, role: ROLE_RANK[n.role] < ROLE_RANK[had.role] ? n.role : had.role, flagged: had.flagged || n.flagged, tainted: had.tainted || n.tainted });
+  }
+  return [...byId.values()];
 }
 
 export const lineageHref = (recordId: string): string => `/lineage?record=${encodeURIComponent(recordId)}`;

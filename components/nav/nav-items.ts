@@ -1,5 +1,5 @@
 // The sidebar's screens, in order. Later screens add a line here.
-export type NavIcon = "overview" | "records";
+export type NavIcon = "overview" | "records" | "incidents" | "lineage";
 
 export interface NavItem {
   href: string;
@@ -12,6 +12,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", description: "Agents & edges", icon: "overview" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
+  { href: "/incidents", label: "Incidents", description: "Findings grouped by lineage", icon: "incidents" },
+  { href: "/lineage", label: "Lineage", description: "Origin and blast radius", icon: "lineage" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

@@ -4,10 +4,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ThemeToggle } from "../theme/theme-toggle.tsx";
 import { SignOutButton } from "../auth/sign-out-button.tsx";
-import { FlameIcon, ListIcon, OverviewIcon } from "../ui/icons.tsx";
+import { FlameIcon, ListIcon, OverviewIcon, WarnIcon } from "../ui/icons.tsx";
+import { LookIcon } from "../lineage/look-icon.tsx";
 import { NAV_ITEMS, activeNavHref, type NavIcon } from "./nav-items.ts";
 
-const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon /> };
+const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon />, incidents: <WarnIcon />, lineage: <LookIcon icon="merge" /> };
 
 export function Sidebar() {
   const active = activeNavHref(usePathname());
