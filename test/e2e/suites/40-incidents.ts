@@ -9,66 +9,28 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { IncidentDetail, IncidentsPage } from "../../../lib/api/incident-views.ts";
 import { BlastRadiusView } from "../../../lib/api/engine-views.ts";
-import { groupFindings } from "../../../lib/engine/incidents/incident-runner.ts";
-import { bad, recordRow, store, T0 } from "../../integration/lineage/lineage-fixtures.ts";
-import { insertFinding } from "../../integration/incidents/incident-fixtures.ts";
+import { GROUPING_BOUNDS } from "../../../lib/engine/incidents/incident-runner.ts";
+import { traceOrigin } from "../../../lib/lineage/lineage-queries.ts";
+import { CASCADE_EXPECTED, CASCADE_ORIGIN as ORIGIN, FAN_AGENTS, seedCascade } from "../../fixtures/incident-cascade.ts";
 import { WAIT_MS, apiFetch, check, gone, see, shot, type E2eContext } from "../kit.ts";
 
-const FAN_OUT = 600;
-const FAN_AGENTS = ["shipper", "notifier", "auditor"] as const;
-const ORIGIN = "e2e-intake-0001";
 
 export default async function incidentsSuite({ base, page, databaseUrl }: E2eContext): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  // Fixture times are seconds after T0: the cascade starts half an hour ago.
-  const start = (Date.now() - 30 * 60_000 - T0) / 1000;
-  const at = (s: number) => start + s;
   const ids = { critical: "", medium: "" };
 
   await check("seeding a cascade and grouping its findings into incidents", async () => {
-    const rows = [
-      recordRow(ORIGIN, { agent: "ticket-intake", receivers: ["triage"], intent: "NewTicket", verdicts: bad("signature does not verify with key k1 of ticket-intake"), at: at(0) }),
-      recordRow("e2e-triage-0001", { agent: "triage", receivers: ["pricer"], intent: "Classify", parents: [ORIGIN], at: at(20) }),
-      recordRow("e2e-pricer-0001", { agent: "pricer", receivers: ["buyer"], intent: "PriceQuote", parents: ["e2e-triage-0001"], at: at(40) }),
-      recordRow("e2e-buyer-0001", { agent: "buyer", kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-pricer-0001"], at: at(60) }),
-      recordRow("e2e-ledger-0001", { agent: "ledger", kind: "state.write", intent: "ledger/acct-7", parents: ["e2e-buyer-0001"], at: at(80) }),
-      recordRow("e2e-clean-0001", { agent: "triage", receivers: ["pricer"], intent: "Classify", at: at(30) }),
-      recordRow("e2e-fetch-0001", { agent: "web-fetcher", receivers: ["summarizer"], intent: "Fetch", at: at(400) }),
-      recordRow("e2e-fetch-0002", { agent: "summarizer", receivers: [], intent: "Summary", parents: ["e2e-fetch-0001"], at: at(420) }),
-    ];
-    for (let i = 0; i < FAN_OUT; i++) {
-      const agent = FAN_AGENTS[i % FAN_AGENTS.length]!;
-      const action = i % 5 === 0;
-      rows.push(
-        recordRow(`e2e-fan-${String(i).padStart(4, "0")}`, {
-          agent,
-          kind: action ? "action" : "message",
-          actionClass: action ? "green" : null,
-          receivers: action ? [] : [FAN_AGENTS[(i + 1) % FAN_AGENTS.length]!],
-          intent: action ? "ship.order" : "Notify",
-          parents: [i < 20 ? "e2e-pricer-0001" : `e2e-fan-${String(i - 20).padStart(4, "0")}`],
-          at: at(100 + 2 * i),
-        }),
-      );
+    const seeded = await seedCascade(pool, Date.now() - 30 * 60_000);
+    ids.critical = seeded.critical;
+    ids.medium = seeded.medium;
+    if (seeded.opened.length !== 2) {
+      // Say why: the grouping walks are bounded (GROUPING_BOUNDS), and a cut walk finds no origin.
+      const walks = await Promise.all(["e2e-pricer-0001", "e2e-buyer-0001"].map(async (id) => {
+        const r = await traceOrigin(pool, id, GROUPING_BOUNDS);
+        return `${id}: origins ${r.origins.map((o) => o.id).join(",") || "none"}, truncated ${r.truncated.join(",") || "no"}`;
+      }));
+      assert.fail(`the cascade should open 2 incidents, it opened ${seeded.opened.join(", ")}; ${walks.join("; ")}`);
     }
-    await store(pool, rows);
-    const cascade = [
-      await insertFinding(pool, { detector: "verification", recordId: ORIGIN, agent: "ticket-intake", at: at(0), score: null, impact: null, reach: 604, explanation: "ticket-intake's message failed signature verification (key k1)" }),
-      await insertFinding(pool, { detector: "semantic_deviation", recordId: "e2e-pricer-0001", agent: "pricer", at: at(40), score: 10.3, impact: 6_200, reach: 602, explanation: "unit_price 10.3x the 24h median (n=412)" }),
-      await insertFinding(pool, { detector: "rate_vs_baseline", recordId: "e2e-buyer-0001", agent: "buyer", at: at(60), score: 12, impact: 24, reach: 1, explanation: "buyer sent 12 wire transfers in 60s, 12x its 24h rate" }),
-    ];
-    const critical = await groupFindings(pool, cascade);
-    const medium = await groupFindings(pool, [await insertFinding(pool, { recordId: "e2e-fetch-0002", agent: "summarizer", at: at(420), impact: 20, explanation: "summary length 8.1x the 24h median (n=90)" })]);
-    assert.equal(critical.opened.length, 1, `one incident for the cascade (${JSON.stringify(critical)})`);
-    assert.equal(medium.opened.length, 1);
-    ids.critical = critical.opened[0]!;
-    ids.medium = medium.opened[0]!;
-    await pool.query(
-      `INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail)
-       VALUES ('pricer', 'buyer', 'CLOSED', 'OPEN', $1, 'anomalies', '{e2e-buyer-0001}', 'pricer -> buyer: 3 anomalies in the window (limit 3)'),
-              ('pricer', 'buyer', 'OPEN', 'HALF_OPEN', $2, 'timer', '{}', 'pricer -> buyer: open for 5m, letting 2 probes through')`,
-      [new Date((T0 + at(70) * 1000)), new Date(T0 + at(370) * 1000)],
-    );
   });
 
   await check("GET /api/v1/incidents lists the cascade as critical and filters by severity and time", async () => {
@@ -86,7 +48,7 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
     const backwards = await apiFetch(base, `/api/v1/incidents?from=${encodeURIComponent(future)}&to=2020-01-01T00:00:00Z`, { bearer: true });
     assert.equal(backwards.status, 400);
     const blast = BlastRadiusView.parse(await (await apiFetch(base, `/api/v1/lineage/blast-radius?record=${ORIGIN}`, { bearer: true })).json());
-    assert.equal(blast.counts.total, FAN_OUT + 4);
+    assert.equal(blast.counts.total, CASCADE_EXPECTED.downstream);
   });
 
   await check("the incidents list: severity, status, agents and times with their zone; filters live in the URL", async () => {
@@ -126,7 +88,7 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
     const lineage = page.getByTestId("incident-lineage");
     await see(lineage.getByTestId("origin-agent").filter({ hasText: "ticket-intake" }), "the origin agent in the lineage section");
     await see(lineage.getByTestId("go-to-origin-agent"), "Go to origin agent");
-    await see(lineage.locator('[data-testid="lineage-dag"][data-aggregated="yes"]'), "the 600-record blast radius drawn in time slices");
+    await see(lineage.locator('[data-testid="lineage-dag"][data-aggregated="yes"]'), "the cascade's blast radius drawn in time slices");
     await see(page.locator('[data-agent-link="pricer"]').first(), "pricer among the agents involved");
     await shot(page, "incident-light");
   });
@@ -158,9 +120,9 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
     await see(page.getByTestId("origin-agent").filter({ hasText: "ticket-intake" }), "the origin agent, prominent");
     await see(page.getByTestId("origin-card").locator('[data-look="Failed verification"]'), "why the origin is suspect, in words");
     // 100 shipments + the wire transfer + the ledger write: every decision downstream is tainted.
-    await see(page.getByTestId("tainted-share").filter({ hasText: "122 of 122 (100%)" }), "the tainted share of downstream decisions");
-    await see(page.getByTestId("downstream-count").filter({ hasText: String(FAN_OUT + 4) }), "every downstream record counted");
-    for (const agent of FAN_AGENTS) await see(page.locator(`tr[data-agent-count="${agent}"]`).filter({ hasText: "200" }), `${agent}: exactly 200 records`);
+    await see(page.getByTestId("tainted-share").filter({ hasText: `${CASCADE_EXPECTED.decisions} of ${CASCADE_EXPECTED.decisions} (100%)` }), "the tainted share of downstream decisions");
+    await see(page.getByTestId("downstream-count").filter({ hasText: String(CASCADE_EXPECTED.downstream) }), "every downstream record counted");
+    for (const agent of FAN_AGENTS) await see(page.locator(`tr[data-agent-count="${agent}"]`).locator("td").nth(1).filter({ hasText: new RegExp(`^${CASCADE_EXPECTED.perFanAgent}$`) }), `${agent}: exactly ${CASCADE_EXPECTED.perFanAgent} records`);
     await see(page.locator('tr[data-agent-count="buyer"]').locator("td").nth(4).filter({ hasText: /^1$/ }), "buyer's one tainted decision");
     await see(page.locator(`[data-testid="lineage-dag"] a[data-record="${ORIGIN}"][data-role="origin"]`), "the origin drawn in the DAG");
     await page.locator('a[data-record="e2e-buyer-0001"]').click();
