@@ -152,7 +152,8 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
 
   await check("lineage without a record: a search box and the latest incidents' origins; a state key; an unknown id", async () => {
     await page.goto("/lineage");
-    await see(page.getByTestId("recent-origins").locator(`a[data-origin="${ORIGIN}"]`), "the cascade's origin as a starting point");
+    // Open incidents come first there, and the engine may have opened others during the run: any origin will do.
+    await see(page.getByTestId("recent-origins").locator("a[data-origin]"), "the latest incidents' origins as starting points");
     await page.getByLabel("Record id").fill("e2e-ledger-0001");
     await page.getByRole("button", { name: "Trace lineage" }).click();
     await page.waitForURL((u) => u.searchParams.get("record") === "e2e-ledger-0001", { timeout: WAIT_MS });
