@@ -16,7 +16,8 @@ import { Panel } from "../ui/panel.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
 import { TimeCell } from "../ui/time-cell.tsx";
-import { useNow } from "../ui/use-now.ts";
+import { browserTimeZone, useNow } from "../ui/use-now.ts";
+import { axisLabel, zoneName } from "../lineage/axis-label.ts";
 import { incidentsQuery } from "./incident-queries.ts";
 import { AgentLinks } from "./agent-links.tsx";
 import { incidentFiltersSearch, parseIncidentFilters, type IncidentFilters } from "./incidents-url.ts";
@@ -39,6 +40,7 @@ export function IncidentsList() {
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = filters.status !== null || filters.severity !== null || filters.window !== null;
   const updated = q.dataUpdatedAt > 0 ? new Date(q.dataUpdatedAt) : null;
+  const zone = browserTimeZone();
 
   return (
     <div className="flex flex-col gap-4">
@@ -82,7 +84,7 @@ export function IncidentsList() {
           </button>
         ) : null}
         <p className="ml-auto text-xs text-muted" aria-live="polite" data-testid="incidents-status">
-          {updated ? `Live · refreshes every ${LIVE_REFETCH_MS / 1000} s · updated ${updated.toLocaleTimeString("en-GB", { hour12: false })}` : "Loading…"}
+          {updated ? `Live · refreshes every ${LIVE_REFETCH_MS / 1000} s · updated ${axisLabel(updated.getTime(), 0, zone)} ${zoneName(zone)}` : "Loading…"}
           {q.isFetching && !q.isPending ? " · updating…" : ""}
         </p>
       </form>
