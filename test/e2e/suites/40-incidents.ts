@@ -94,9 +94,9 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
   });
 
   await check("acknowledge, add a note, and resolve (a reason is required)", async () => {
-    await page.getByRole("button", { name: "Acknowledge" }).click();
+    await page.getByRole("button", { name: "Acknowledge", exact: true }).click();
     await see(page.getByTestId("incident-status").filter({ hasText: "Acknowledged" }), "status Acknowledged");
-    await gone(page.getByRole("button", { name: "Acknowledge" }), "the Acknowledge button once acknowledged");
+    await gone(page.getByRole("button", { name: "Acknowledge", exact: true }), "the Acknowledge button once acknowledged");
     await page.getByLabel("Add a note").fill("Key k1 of ticket-intake leaked in ticket 4411; rotating it.");
     await page.getByRole("button", { name: "Add note" }).click();
     await see(page.getByTestId("incident-notes").getByText("rotating it."), "the note in the list");
