@@ -132,7 +132,15 @@ const DEFAULT_MAX_EDGES = 2_500;
 
 const ROLE_RANK: Record<DagRole, number> = { origin: 0, start: 1, path: 2, descendant: 3 };
 
-/** Keeps what an analyst needs one by one: the question's path first, then flagged records, earliest first. */
+/** A lane this small is drawn record by record when there is room: one record in a bar of its own says less than the record. */
+const SMALL_LANE = 20;
+
+/**
+ * Keeps what an analyst needs one by one: the question's path first, then
+ * flagged records, earliest first; then, while there is room, whole lanes
+ * of a few records (a lane is either drawn one by one or in slices, never
+ * half and half).
+ */
 function keepSet(nodes: readonly DagNodeInput[], max: number): Set<string> {
   const ranked = nodes
     .filter((n) => n.role !== "descendant" || n.flagged)
@@ -142,6 +150,18 @@ function keepSet(nodes: readonly DagNodeInput[], max: number): Set<string> {
     // The path is always kept, even past the limit: it is the answer.
     if (keep.size >= max && n.role === "descendant") break;
     keep.add(n.id);
+  }
+  const lanes = new Map<string | null, DagNodeInput[]>();
+  for (const n of nodes) {
+    const list = lanes.get(n.agent);
+    if (list) list.push(n);
+    else lanes.set(n.agent, [n]);
+  }
+  const small = [...lanes.entries()].filter(([, list]) => list.length <= SMALL_LANE).sort(([a, la], [b, lb]) => la.length - lb.length || cmp(a ?? "", b ?? ""));
+  for (const [, list] of small) {
+    const missing = list.filter((n) => !keep.has(n.id));
+    if (keep.size + missing.length > max) break;
+    for (const n of missing) keep.add(n.id);
   }
   return keep;
 }

@@ -509,7 +509,7 @@ function SuspectList({ model }: { model: LineageModel }) {
             {suspects.slice(0, SUSPECT_LIMIT).map((n) => (
               <tr key={n.id} data-suspect={n.id}>
                 <Td>
-                  <Link href={recordHref(n.id)} className={`font-mono ${linkClass}`}>
+                  <Link href={recordHref(n.id)} className={`font-mono whitespace-nowrap ${linkClass}`}>
                     {n.id}
                   </Link>
                   <span className="block text-xs text-muted">{roleWord(n.role)}</span>

@@ -147,6 +147,18 @@ describe("layoutDag", () => {
     expect(ms).toBeLessThan(5_000);
   });
 
+  it("draws a lane of a few records one by one even when the rest are bucketed", () => {
+    const nodes: DagNodeInput[] = [node("o", { agent: "intake", role: "origin", flagged: true })];
+    nodes.push(node("t", { agent: "triage", ts: T0 + 10 }));
+    for (let i = 0; i < 500; i++) nodes.push(node(`b${i}`, { agent: "busy", ts: T0 + 100 + i }));
+    const l = layoutDag(nodes, [], { width: 1000, maxIndividual: 100 });
+    const individual = new Set(l.nodes.map((n) => n.id));
+    expect(individual.has("t")).toBe(true);
+    // The busy lane is all buckets: never half drawn one by one.
+    expect([...individual].some((id) => id.startsWith("b"))).toBe(false);
+    expect(l.buckets.reduce((s, b) => s + b.count, 0)).toBe(500);
+  });
+
   it("never produces NaN coordinates for records without a time", () => {
     const l = layoutDag([node("a", { ts: null, agent: null }), node("b", { ts: Number.NaN })], [edge("a", "b")], { width: Number.NaN });
     for (const n of l.nodes) {
