@@ -38,7 +38,7 @@ export function LineageStart() {
               Record id
             </label>
             <input id="lineage-record" value={record} onChange={(e) => setRecord(e.target.value)} placeholder="msg-planner-0001" className={inputClass} autoComplete="off" spellCheck={false} />
-            <button type="submit" disabled={record.trim() === ""} className="rounded-lg bg-accent px-4 py-2 text-sm font-semibold text-white disabled:opacity-50 dark:text-black">
+            <button type="submit" disabled={record.trim() === ""} className="shrink-0 rounded-lg bg-accent px-4 py-2 text-sm font-semibold whitespace-nowrap text-white disabled:opacity-50 dark:text-black">
               Trace lineage
             </button>
           </form>
