@@ -522,7 +522,7 @@ function SuspectList({ model }: { model: LineageModel }) {
                     ))}
                   </span>
                 </Td>
-                <Td className="text-xs whitespace-nowrap tabular-nums">{n.ts === null ? "—" : axisLabel(n.ts, 0, zone, true)}</Td>
+                <Td className="text-xs tabular-nums">{n.ts === null ? "—" : axisLabel(n.ts, 0, zone, true)}</Td>
               </tr>
             ))}
           </tbody>
