@@ -14,6 +14,7 @@ import { Panel } from "../ui/panel.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
 import { browserTimeZone, useNow } from "../ui/use-now.ts";
+import { formatSpan } from "../incidents/timeline-math.ts";
 import { axisLabel, zoneName } from "./axis-label.ts";
 import type { PlacedBucket } from "./dag-math.ts";
 import { LineageDag } from "./lineage-dag.tsx";
@@ -213,7 +214,7 @@ function Summary({ blast: b, origin: o }: { blast: BlastRadiusView; origin: Orig
         <Stat label="Agents reached" value={formatCount(b.byAgent.length)} detail={b.byAgent.slice(0, 3).map((a) => a.agent).join(", ") || "none"} />
         <Stat
           label="Spread over"
-          value={b.time.lastAfterStartMs === null ? "—" : spanText(b.time.lastAfterStartMs)}
+          value={b.time.lastAfterStartMs === null ? "—" : formatSpan(b.time.lastAfterStartMs)}
           detail={b.time.last ? `last ${axisLabel(Date.parse(b.time.last), 0, zone, true)}` : "nothing downstream"}
         />
       </div>
@@ -231,14 +232,6 @@ function Summary({ blast: b, origin: o }: { blast: BlastRadiusView; origin: Orig
       ) : null}
     </div>
   );
-}
-
-function spanText(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
 function DagPanel({ model, origin, blast, selected, onSelect, compact }: { model: LineageModel; origin: OriginView; blast: BlastRadiusView; selected: string | null; onSelect: (key: string | null) => void; compact: boolean }) {
