@@ -1,7 +1,7 @@
 // The sidebar's screens, in order. Later screens add a line here.
 import type { Role } from "@/lib/accounts/roles.ts";
 
-export type NavIcon = "overview" | "records" | "timeline" | "admin";
+export type NavIcon = "overview" | "records" | "timeline" | "admin" | "incidents" | "lineage";
 
 export interface NavItem {
   href: string;
@@ -14,12 +14,14 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", description: "Agents & edges", icon: "overview" },
-  { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
+  { href: "/incidents", label: "Incidents", description: "Findings grouped by lineage", icon: "incidents" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
   { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
+  { href: "/lineage", label: "Lineage", description: "Origin and blast radius", icon: "lineage" },
+  { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
+  { href: "/approvals", label: "Approvals", description: "Red actions waiting for a human", icon: "records" },
   { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },
   { href: "/admin", label: "Admin", description: "Users and API tokens", icon: "admin", minRole: "admin" },
-  { href: "/approvals", label: "Approvals", description: "Red actions waiting for a human", icon: "records" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */

@@ -6,10 +6,18 @@ import { ThemeToggle } from "../theme/theme-toggle.tsx";
 import { SignOutButton } from "../auth/sign-out-button.tsx";
 import { roleAllows } from "@/lib/accounts/roles.ts";
 import { useSession } from "../auth/session-context.tsx";
-import { ClockIcon, FlameIcon, ListIcon, OverviewIcon, ShieldIcon } from "../ui/icons.tsx";
+import { ClockIcon, FlameIcon, ListIcon, OverviewIcon, ShieldIcon, WarnIcon } from "../ui/icons.tsx";
+import { LookIcon } from "../lineage/look-icon.tsx";
 import { NAV_ITEMS, activeNavHref, type NavIcon } from "./nav-items.ts";
 
-const ICONS: Record<NavIcon, React.ReactNode> = { overview: <OverviewIcon />, records: <ListIcon />, timeline: <ClockIcon />, admin: <ShieldIcon /> };
+const ICONS: Record<NavIcon, React.ReactNode> = {
+  overview: <OverviewIcon />,
+  records: <ListIcon />,
+  timeline: <ClockIcon />,
+  admin: <ShieldIcon />,
+  incidents: <WarnIcon />,
+  lineage: <LookIcon icon="merge" />,
+};
 
 export function Sidebar() {
   const active = activeNavHref(usePathname());

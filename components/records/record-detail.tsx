@@ -50,6 +50,9 @@ function RecordCopy({ record: r, label, current }: { record: RecordView; label: 
         <span className="font-mono text-xs">{r.kind}</span>
         {label ? <span className="text-xs font-medium text-muted">{label}</span> : null}
         {current ? <span className="text-xs font-medium text-accent">this span</span> : null}
+        <Link href={`/lineage?record=${encodeURIComponent(r.id)}`} className="ml-auto text-sm font-medium text-accent underline-offset-2 hover:underline" data-testid="lineage-link">
+          Lineage
+        </Link>
       </header>
       <section aria-label="Verification" className="border-b border-line px-4 py-3">
         <h4 className="mb-2 text-xs font-semibold uppercase tracking-wide text-muted">Verification</h4>

@@ -9,6 +9,8 @@ import { SEVERITIES } from "../engine/incidents/severity.ts";
 import { INCIDENT_STATUSES } from "../engine/incidents/status.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
+const rfc3339 = (name: string) =>
+  z.iso.datetime({ offset: true, error: `${name} must be an RFC 3339 time with a zone, like 2026-11-21T09:30:00Z` });
 
 export const DEFAULT_INCIDENTS_LIMIT = 50;
 export const MAX_INCIDENTS_LIMIT = 200;
@@ -19,6 +21,8 @@ export const IncidentsQuery = z.object({
     .optional()
     .meta({ description: "Only incidents in this status. Default: every status but `merged`." }),
   severity: z.enum(SEVERITIES, { error: `severity must be one of: ${SEVERITIES.join(", ")}` }).optional(),
+  from: rfc3339("from").optional().meta({ description: "Only incidents active at or after this time: their latest finding is not earlier (RFC 3339)." }),
+  to: rfc3339("to").optional().meta({ description: "Only incidents that began before this time: their earliest finding is earlier (RFC 3339)." }),
   cursor: z.string().max(512).optional().meta({ description: "`nextCursor` of the previous page." }),
   limit: z.coerce
     .number({ error: "limit must be a number" })
@@ -26,7 +30,7 @@ export const IncidentsQuery = z.object({
     .min(1, { error: "limit must be at least 1" })
     .max(MAX_INCIDENTS_LIMIT, { error: `limit must be at most ${MAX_INCIDENTS_LIMIT}` })
     .default(DEFAULT_INCIDENTS_LIMIT),
-});
+}).refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { error: "from must be before to", path: ["from"] });
 export type IncidentsQuery = z.output<typeof IncidentsQuery>;
 
 export const IncidentIdParams = z.object({ id: z.string().min(1).max(64) });

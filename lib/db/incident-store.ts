@@ -370,6 +370,10 @@ export interface IncidentPosition {
 export interface IncidentFilter {
   status?: IncidentStatus;
   severity?: Severity;
+  /** Only incidents whose latest finding is at or after this. */
+  activeFrom?: Date;
+  /** Only incidents whose earliest finding is before this. */
+  startedBefore?: Date;
   limit: number;
   after?: IncidentPosition;
 }
@@ -387,9 +391,10 @@ export async function listIncidents(q: Queryable, f: IncidentFilter): Promise<{ 
       WHERE ($1::text IS NULL AND i.status <> 'merged' OR i.status = $1) AND ($2::text IS NULL OR i.severity = $2)
         AND ($3::int IS NULL OR ${STATUS_RANK} > $3 OR ${STATUS_RANK} = $3 AND (${SEVERITY_RANK} > $4
              OR ${SEVERITY_RANK} = $4 AND (i.last_at, i.id) < ($5::timestamptz, $6::bigint)))
+        AND ($8::timestamptz IS NULL OR i.last_at >= $8) AND ($9::timestamptz IS NULL OR i.first_at < $9)
       ORDER BY status_rank, severity_rank, i.last_at DESC, i.id DESC
       LIMIT $7`,
-    [f.status ?? null, f.severity ?? null, a?.statusRank ?? null, a?.severityRank ?? null, a?.lastAt ?? null, a?.id ?? null, f.limit + 1],
+    [f.status ?? null, f.severity ?? null, a?.statusRank ?? null, a?.severityRank ?? null, a?.lastAt ?? null, a?.id ?? null, f.limit + 1, f.activeFrom ?? null, f.startedBefore ?? null],
   );
   const rows = res.rows.slice(0, f.limit);
   const lastRow = rows.at(-1);

@@ -79,6 +79,8 @@ export async function incidentsPage(pool: pg.Pool, q: IncidentsQuery): Promise<I
     limit: q.limit,
     ...(q.status === undefined ? {} : { status: q.status }),
     ...(q.severity === undefined ? {} : { severity: q.severity }),
+    ...(q.from === undefined ? {} : { activeFrom: new Date(q.from) }),
+    ...(q.to === undefined ? {} : { startedBefore: new Date(q.to) }),
     ...(q.cursor === undefined ? {} : { after: decodePosition(q.cursor) }),
   });
   return { items: page.items.map(summaryView), nextCursor: page.more && page.last ? encodePosition(page.last) : null };

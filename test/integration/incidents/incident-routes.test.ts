@@ -100,6 +100,21 @@ describe("/api/v1/incidents route handlers", () => {
     expect(low.items.map((i) => i.id)).toEqual([ids.low]);
   });
 
+  it("GET keeps incidents active in a time range: from on the latest finding, to on the first", async () => {
+    const at = (s: number) => encodeURIComponent(new Date(T0 + s * 1000).toISOString());
+    const page = async (q: string) => IncidentsPage.parse(await (await list.GET(get(`/api/v1/incidents?${q}`))).json()).items.map((i) => i.id);
+    expect(await page(`from=${at(150)}`)).toEqual([ids.survivor]);
+    expect(await page(`to=${at(50)}`)).toEqual([ids.critical]);
+    expect(await page(`from=${at(50)}&to=${at(150)}`)).toEqual([ids.low]);
+    // An incident whose last finding is exactly `from` is still active then.
+    expect(await page(`from=${at(100)}&to=${at(101)}`)).toEqual([ids.low]);
+    const backwards = await list.GET(get(`/api/v1/incidents?from=${at(150)}&to=${at(50)}`));
+    expect(backwards.status).toBe(400);
+    expect(ErrorView.parse(await backwards.json()).error.details.map((d) => d.path)).toEqual(["query.from"]);
+    const unzoned = await list.GET(get("/api/v1/incidents?from=2026-11-21T12:00:00"));
+    expect(ErrorView.parse(await unzoned.json()).error.message).toContain("RFC 3339");
+  });
+
   it("GET 400s on a bad filter or cursor, with what to fix", async () => {
     const res = await list.GET(get("/api/v1/incidents?status=closed&limit=0"));
     expect(res.status).toBe(400);
