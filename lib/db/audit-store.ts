@@ -3,7 +3,11 @@
 import type pg from "pg";
 import { nextAuditEntry, type AuditEntry, type AuditInput } from "../audit/audit-chain.ts";
 
-type Queryable = Pick<pg.PoolClient, "query">;
+/** A `pg` client inside a transaction, or anything that runs SQL with $n parameters the same way (prismaAuditDb). */
+export interface AuditDb {
+  query<R extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+type Queryable = AuditDb | Pick<pg.PoolClient, "query">;
 
 // Any constant shared by every Firebreak process: one writer at a time keeps the chain linear.
 const AUDIT_LOCK = 0x4175_6474; // "Audt"
@@ -33,9 +37,10 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 /** Appends one entry. `tx` must be inside a transaction (BEGIN ... COMMIT): the lock is released at its end. */
-export async function appendAuditEntry(tx: Queryable, input: AuditInput, at: Date = new Date()): Promise<AuditEntry> {
-  await tx.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK]);
-  const last = await tx.query<{ seq: string; hash: string }>("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
+export async function appendAuditEntry(client: Queryable, input: AuditInput, at: Date = new Date()): Promise<AuditEntry> {
+  const tx = client as AuditDb;
+  await tx.query("SELECT pg_advisory_xact_lock($1)::text", [AUDIT_LOCK]);
+  const last = await tx.query<{ seq: string; hash: string }>("SELECT seq::text, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
   const prev = last.rows[0] ? { seq: Number(last.rows[0].seq), hash: last.rows[0].hash } : null;
   // Millisecond precision is what is stored, so it is what is hashed.
   const entry = nextAuditEntry(prev, input, new Date(Math.floor(at.getTime())));
@@ -48,7 +53,7 @@ export async function appendAuditEntry(tx: Queryable, input: AuditInput, at: Dat
 
 /** Entries with seq in (afterSeq, afterSeq + limit], in chain order. */
 export async function readAuditEntries(db: Queryable, afterSeq = 0, limit = 1000): Promise<AuditEntry[]> {
-  const res = await db.query<AuditRow>(
+  const res = await (db as AuditDb).query<AuditRow>(
     `SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
     [afterSeq, limit],
   );

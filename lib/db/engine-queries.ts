@@ -37,6 +37,8 @@ import { toWalkBounds, type LineageBoundsQuery } from "../lineage/bounds-schema.
 import { compromiseImpact, traceBlastRadius, traceOrigin, traceStateOrigin } from "../lineage/lineage-queries.ts";
 import type { CompromiseMark } from "../lineage/suspicion.ts";
 import { listBreakerEvents } from "./engine-store.ts";
+import { withTransaction } from "./ingest-store.ts";
+import { auditInTransaction } from "../audit/audit-log.ts";
 import {
   createCompromiseMark,
   deleteCompromiseMark,
@@ -99,7 +101,7 @@ const compromiseView = (m: CompromiseMark): CompromiseMarkView => ({ ...m, from:
 const recordMarkView = (m: RecordMark): RecordMarkView => ({ ...m, markedAt: iso(m.markedAt) });
 
 /** Marks an agent (or one of its keys) compromised from a time on; every later lineage answer changes with it. */
-export async function addCompromiseMark(q: Queryable, body: CompromiseMarkBody, actor: string): Promise<CompromiseMarkView> {
+export async function addCompromiseMark(q: pg.Pool, body: CompromiseMarkBody, actor: string): Promise<CompromiseMarkView> {
   const keyId = body.keyId ?? null;
   // A typo would make a mark that taints nothing, silently: the agent (and key) must be known.
   const known = await q.query<{ agent: boolean; key: boolean }>(
@@ -111,7 +113,11 @@ export async function addCompromiseMark(q: Queryable, body: CompromiseMarkBody, 
   const row = known.rows[0];
   if (!row?.agent) throw notFound(`no agent ${JSON.stringify(body.agent)} is registered or has sent a record: check the agent id`);
   if (!row.key) throw notFound(`agent ${body.agent} has no key ${JSON.stringify(keyId)} in the registry or on its records: check keyId, or leave it out to mark the whole agent`);
-  return compromiseView(await createCompromiseMark(q, { agent: body.agent, keyId, from: new Date(body.from), reason: body.reason, markedBy: actor }));
+  return withTransaction(q, async (tx) => {
+    const mark = await createCompromiseMark(tx, { agent: body.agent, keyId, from: new Date(body.from), reason: body.reason, markedBy: actor });
+    await auditInTransaction(tx, { actor, action: "mark.compromise", target: `agent:${body.agent}`, detail: { mark: String(mark.id), keyId, from: body.from, reason: body.reason } });
+    return compromiseView(mark);
+  });
 }
 
 export async function compromiseMarks(q: Queryable, query: CompromiseMarksQuery): Promise<CompromiseMarkView[]> {
@@ -127,9 +133,12 @@ export async function compromiseMark(q: Queryable, id: string): Promise<Compromi
 }
 
 /** Withdraws a mark made in error. */
-export async function withdrawCompromiseMark(q: Queryable, id: string): Promise<DeletedView> {
-  if (!(await deleteCompromiseMark(q, id))) throw noMark("compromise", id);
-  return { id, deleted: true };
+export async function withdrawCompromiseMark(q: pg.Pool, id: string, actor: string): Promise<DeletedView> {
+  return withTransaction(q, async (tx) => {
+    if (!(await deleteCompromiseMark(tx, id))) throw noMark("compromise", id);
+    await auditInTransaction(tx, { actor, action: "mark.compromise_withdrawn", target: `mark:${id}`, detail: {} });
+    return { id, deleted: true as const };
+  });
 }
 
 /** What a compromise mark taints: the records it covers and everything downstream of them. */
@@ -140,19 +149,26 @@ export async function impactOfMark(q: Queryable, id: string, bounds: LineageBoun
 }
 
 /** An analyst marks a stored record suspect. */
-export async function addRecordMark(q: Queryable, body: RecordMarkBody, actor: string): Promise<RecordMarkView> {
+export async function addRecordMark(q: pg.Pool, body: RecordMarkBody, actor: string): Promise<RecordMarkView> {
   const stored = await q.query(`SELECT 1 FROM records WHERE record_id = $1 LIMIT 1`, [body.record]);
   if (stored.rowCount === 0) throw noRecord(body.record);
-  return recordMarkView(await markRecord(q, { recordId: body.record, reason: body.reason, markedBy: actor }));
+  return withTransaction(q, async (tx) => {
+    const mark = await markRecord(tx, { recordId: body.record, reason: body.reason, markedBy: actor });
+    await auditInTransaction(tx, { actor, action: "mark.record", target: `record:${body.record}`, detail: { reason: body.reason } });
+    return recordMarkView(mark);
+  });
 }
 
 export async function recordMarks(q: Queryable, query: RecordMarksQuery): Promise<RecordMarkView[]> {
   return (await listRecordMarks(q, query.record)).map(recordMarkView);
 }
 
-export async function withdrawRecordMark(q: Queryable, id: string): Promise<DeletedView> {
-  if (!(await deleteRecordMark(q, id))) throw noMark("record", id);
-  return { id, deleted: true };
+export async function withdrawRecordMark(q: pg.Pool, id: string, actor: string): Promise<DeletedView> {
+  return withTransaction(q, async (tx) => {
+    if (!(await deleteRecordMark(tx, id))) throw noMark("record", id);
+    await auditInTransaction(tx, { actor, action: "mark.record_withdrawn", target: `mark:${id}`, detail: {} });
+    return { id, deleted: true as const };
+  });
 }
 
 // ---------------------------------------------------------------- findings
@@ -328,7 +344,12 @@ function operatorInput(body: BreakerOperationBody, actor: string, at: number): O
 export async function operateEdgeBreaker(p: pg.Pool, body: BreakerOperationBody, actor: string, now = Date.now()): Promise<BreakerOperationView> {
   const edge = { sender: body.sender, receiver: body.receiver };
   const settings = await loadBreakerSettings(p, BreakerPolicy.parse({}), new Date(now - RED_ACTION_LOOKBACK_MS));
-  const res = await operateBreaker(p, edge, operatorInput(body, actor, now), settings);
+  const res = await operateBreaker(p, edge, operatorInput(body, actor, now), settings, {
+    actor,
+    action: `breaker.${body.action}`,
+    target: `edge:${edge.sender}->${edge.receiver}`,
+    detail: { reason: body.reason, decision: body.decision ?? null },
+  });
   if (res.rejected !== null) throw conflict(`cannot ${body.action.replace("_", " ")} the breaker ${edge.sender} -> ${edge.receiver}: ${res.rejected}`);
   return {
     breaker: breakerView(edge, res.breaker.machine, new Date(now)),

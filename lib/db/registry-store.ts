@@ -110,7 +110,10 @@ function isKnownError(err: unknown, code: string): boolean {
 }
 
 /** Inserts an agent with its keys; null when the id is taken. */
-export async function insertAgent(db: PrismaClient, row: AgentWrite): Promise<AgentRow | null> {
+/** The client or an interactive transaction: registry writes commit with their audit entry. */
+export type RegistryWriter = PrismaClient | Prisma.TransactionClient;
+
+export async function insertAgent(db: RegistryWriter, row: AgentWrite): Promise<AgentRow | null> {
   try {
     const created = await db.agent.create({
       data: { id: row.id, ...agentColumns(row), keys: { create: keyColumns(row.keys) } },
@@ -124,7 +127,7 @@ export async function insertAgent(db: PrismaClient, row: AgentWrite): Promise<Ag
 }
 
 /** Replaces an agent's entry and its whole key set in one statement batch; null when there is no such agent. */
-export async function replaceAgent(db: PrismaClient, row: AgentWrite): Promise<AgentRow | null> {
+export async function replaceAgent(db: RegistryWriter, row: AgentWrite): Promise<AgentRow | null> {
   try {
     const updated = await db.agent.update({
       where: { id: row.id },
@@ -158,7 +161,7 @@ function toContractRow(c: ContractRow): ContractRow {
   return { intent: c.intent, schema: c.schema, description: c.description, updatedAt: c.updatedAt };
 }
 
-export async function upsertContract(db: PrismaClient, row: ContractWrite): Promise<ContractRow> {
+export async function upsertContract(db: RegistryWriter, row: ContractWrite): Promise<ContractRow> {
   const data = { schema: json(row.schema), description: row.description };
   const saved = await db.contract.upsert({ where: { intent: row.intent }, create: { intent: row.intent, ...data }, update: data });
   return toContractRow(saved);

@@ -24,7 +24,11 @@ import {
   type AgentRow,
   type AgentWrite,
   type ContractRow,
+  type RegistryWriter,
 } from "../db/registry-store.ts";
+import { appendAuditEntry } from "../db/audit-store.ts";
+import { prismaAuditDb } from "../db/prisma-audit.ts";
+import type { AuditInput } from "../audit/audit-chain.ts";
 import { verifyAttestation } from "./attestation.ts";
 import { AgentInput, ContractInput, RegistryFile, type AgentView, type ContractView } from "./schema.ts";
 import type { Contract, RegistryAgent, RegistrySnapshot } from "./types.ts";
@@ -108,11 +112,28 @@ function decodeSchemaColumn(row: ContractRow): Record<string, unknown> {
   return schema as Record<string, unknown>;
 }
 
+/** Who changed the registry, for the audit trail; null for the launcher's own registry file. */
+export type RegistryActor = string | null;
+
+/** Runs a registry write and, when a person made it, its audit entry, in one transaction. */
+async function audited<T>(db: PrismaClient, actor: RegistryActor, write: (tx: RegistryWriter) => Promise<T | null>, entry: (row: T) => Omit<AuditInput, "actor">): Promise<T | null> {
+  if (actor === null) return write(db);
+  return db.$transaction(async (tx) => {
+    const row = await write(tx);
+    if (row !== null) await appendAuditEntry(prismaAuditDb(tx), { actor, ...entry(row) });
+    return row;
+  });
+}
+
 /** Registers a new agent. 400 on invalid input, 409 when the id is taken. */
-export async function registerAgent(db: PrismaClient, input: unknown, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView> {
+export async function registerAgent(db: PrismaClient, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
   const entry = parseOrBadRequest(AgentInput, input, "agent entry");
   const { attested } = verifyAttestation(entry, config.registrars);
-  const row = await insertAgent(db, toWrite(entry, attested));
+  const row = await audited(db, actor, (tx) => insertAgent(tx, toWrite(entry, attested)), () => ({
+    action: "registry.register_agent",
+    target: `agent:${entry.id}`,
+    detail: { attested, keys: entry.keys.map((k) => k.keyId) },
+  }));
   if (row === null) throw conflict(`Agent "${entry.id}" is already registered: update it instead of registering it again.`);
   return toView(row, config);
 }
@@ -122,7 +143,7 @@ export async function registerAgent(db: PrismaClient, input: unknown, config: At
  * again (an attestation covers the entry it was made for, so an edited entry
  * needs a new one). The body may leave `id` out; if it names one, it must be `id`.
  */
-export async function updateAgent(db: PrismaClient, id: string, input: unknown, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView> {
+export async function updateAgent(db: PrismaClient, id: string, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
   const body = input !== null && typeof input === "object" && !Array.isArray(input) && !("id" in input) ? { ...input, id } : input;
   const entry = parseOrBadRequest(AgentInput, body, "agent entry");
   if (entry.id !== id) {
@@ -131,7 +152,11 @@ export async function updateAgent(db: PrismaClient, id: string, input: unknown, 
     ]);
   }
   const { attested } = verifyAttestation(entry, config.registrars);
-  const row = await replaceAgent(db, toWrite(entry, attested));
+  const row = await audited(db, actor, (tx) => replaceAgent(tx, toWrite(entry, attested)), () => ({
+    action: "registry.update_agent",
+    target: `agent:${id}`,
+    detail: { attested, keys: entry.keys.map((k) => k.keyId) },
+  }));
   if (row === null) throw notFound(`Agent "${id}" is not registered.`);
   return toView(row, config);
 }
@@ -160,9 +185,14 @@ export async function listAgents(db: PrismaClient, query: AgentQuery = {}, confi
 }
 
 /** Creates or replaces a contract. 400 when it is invalid or its schema does not compile. */
-export async function putContract(db: PrismaClient, input: unknown): Promise<ContractView> {
+export async function putContract(db: PrismaClient, input: unknown, actor: RegistryActor = null): Promise<ContractView> {
   const contract = parseOrBadRequest(ContractInput, input, "contract");
-  const row = await upsertContract(db, { intent: contract.intent, schema: contract.schema, description: contract.description ?? null });
+  const row = await audited(db, actor, (tx) => upsertContract(tx, { intent: contract.intent, schema: contract.schema, description: contract.description ?? null }), () => ({
+    action: "registry.put_contract",
+    target: `contract:${contract.intent}`,
+    detail: {},
+  }));
+  if (row === null) throw new Error("a contract upsert returned nothing");
   return contractView(row);
 }
 

@@ -2,6 +2,8 @@
 // events, states cached, each edge's breaker stepped by one collector at a
 // time (lockBreakers). The decisions themselves are pure (edge-breakers.ts).
 import type pg from "pg";
+import type { AuditInput } from "../../audit/audit-chain.ts";
+import { appendAuditEntry } from "../../db/audit-store.ts";
 import { withTransaction } from "../../db/ingest-store.ts";
 import { lockBreakers, redActionContext, saveBreakers, type Queryable } from "../../db/engine-store.ts";
 import { agentsLeadingToRed, resolveBreakerConfig, type BreakerPolicy, type Edge } from "./config.ts";
@@ -47,11 +49,16 @@ export async function operateBreaker(
   edge: Edge,
   input: OperatorInput,
   settings: BreakerSettings,
+  audit?: AuditInput,
 ): Promise<{ breaker: EdgeBreaker; transitions: EdgeTransition[]; rejected: string | null }> {
   return withTransaction(pool, async (tx) => {
     const current = await lockBreakers(tx, [edge]);
     const res = operate(current.get(`${edge.sender}\u0000${edge.receiver}`), edge, input, contextFor(settings)(edge));
-    if (res.rejected === null) await saveBreakers(tx, [res.breaker], res.transitions);
+    if (res.rejected === null) {
+      await saveBreakers(tx, [res.breaker], res.transitions);
+      // An override and its audit entry commit together.
+      if (audit) await appendAuditEntry(tx, { ...audit, detail: { ...audit.detail, to: res.breaker.machine.state } });
+    }
     return res;
   });
 }

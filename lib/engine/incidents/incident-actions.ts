@@ -8,6 +8,7 @@ import { conflict } from "../../api/errors.ts";
 import type { IncidentNoteView, IncidentSummaryView } from "../../api/incident-views.ts";
 import { insertNote, lockIncident, setStatus } from "../../db/incident-store.ts";
 import { withTransaction } from "../../db/ingest-store.ts";
+import { auditInTransaction } from "../../audit/audit-log.ts";
 import { incidentSummary } from "./incident-queries.ts";
 import { moveIncident, type IncidentMove } from "./status.ts";
 
@@ -29,6 +30,7 @@ async function changeStatus(pool: pg.Pool, id: string, move: IncidentMove, actor
     const next = moveIncident(facts, move);
     if (!next.ok) throw conflict(next.reason);
     await setStatus(tx, facts.id, { from: facts.status, to: next.to, actor, ...(reason === undefined ? {} : { reason }) });
+    await auditInTransaction(tx, { actor, action: `incident.${move}`, target: `incident:${facts.id}`, detail: { from: facts.status, to: next.to, reason: reason ?? null } });
   });
 }
 
@@ -37,7 +39,9 @@ export async function addIncidentNote(pool: pg.Pool, id: string, author: string,
   const note = await withTransaction(pool, async (tx) => {
     const facts = await lockIncident(tx, id);
     if (facts.status === "merged") throw conflict(`incident ${id} was merged into incident ${facts.mergedInto ?? "?"}: add the note there`);
-    return insertNote(tx, facts.id, author, text);
+    const note = await insertNote(tx, facts.id, author, text);
+    await auditInTransaction(tx, { actor: author, action: "incident.note", target: `incident:${facts.id}`, detail: { text } });
+    return note;
   });
   return { ...note, at: note.at.toISOString() };
 }

@@ -3,9 +3,13 @@ import { AgentsListQuery, JsonBody } from "@/lib/api/params.ts";
 import { created } from "@/lib/api/reply.ts";
 import { db } from "@/lib/db/client.ts";
 import { listAgents, registerAgent } from "@/lib/registry/service.ts";
+import { registryConfigFromEnv } from "@/lib/config/registry-config.ts";
+import { actorOf } from "@/lib/db/engine-queries.ts";
 
 // GET /api/v1/agents — registry entries, optionally by label
 export const GET = route({ auth: "viewer", query: AgentsListQuery }, ({ query }) => listAgents(db(), query));
 
 // POST /api/v1/agents — register a new agent
-export const POST = route({ auth: "admin", body: JsonBody }, async ({ body }) => created(await registerAgent(db(), body)));
+export const POST = route({ auth: "admin", body: JsonBody }, async ({ body, principal }) =>
+  created(await registerAgent(db(), body, registryConfigFromEnv(), actorOf(principal))),
+);

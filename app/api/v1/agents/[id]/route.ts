@@ -2,9 +2,13 @@ import { route } from "@/lib/api/handler.ts";
 import { AgentIdParams, JsonBody } from "@/lib/api/params.ts";
 import { db } from "@/lib/db/client.ts";
 import { getAgent, updateAgent } from "@/lib/registry/service.ts";
+import { registryConfigFromEnv } from "@/lib/config/registry-config.ts";
+import { actorOf } from "@/lib/db/engine-queries.ts";
 
 // GET /api/v1/agents/:id — one registry entry
 export const GET = route({ auth: "viewer", params: AgentIdParams }, ({ params }) => getAgent(db(), params.id));
 
 // PUT /api/v1/agents/:id — replace a registry entry
-export const PUT = route({ auth: "admin", params: AgentIdParams, body: JsonBody }, ({ params, body }) => updateAgent(db(), params.id, body));
+export const PUT = route({ auth: "admin", params: AgentIdParams, body: JsonBody }, ({ params, body, principal }) =>
+  updateAgent(db(), params.id, body, registryConfigFromEnv(), actorOf(principal)),
+);

@@ -1,10 +1,10 @@
 import { MarkIdParams } from "@/lib/api/engine-views.ts";
 import { route } from "@/lib/api/handler.ts";
-import { compromiseMark, withdrawCompromiseMark } from "@/lib/db/engine-queries.ts";
+import { actorOf, compromiseMark, withdrawCompromiseMark } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
 
 // GET /api/v1/marks/compromise/:id — one compromise mark
 export const GET = route({ auth: "viewer", params: MarkIdParams }, ({ params }) => compromiseMark(pool(), params.id));
 
 // DELETE /api/v1/marks/compromise/:id — withdraw a mark made in error
-export const DELETE = route({ auth: "analyst", params: MarkIdParams }, ({ params }) => withdrawCompromiseMark(pool(), params.id));
+export const DELETE = route({ auth: "analyst", params: MarkIdParams }, ({ params, principal }) => withdrawCompromiseMark(pool(), params.id, actorOf(principal)));
