@@ -10,6 +10,8 @@ import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loo
 import { groupFindings } from "../engine/incidents/incident-runner.ts";
 import { ungroupedFindingIds } from "../db/evaluator-store.ts";
 import { startCollector, type Collector } from "./server.ts";
+import { startCheckpointer, type Checkpointer } from "../audit/checkpointer.ts";
+import { instanceKey } from "../config/instance-key.ts";
 
 export interface RunningCollector extends Collector {
   /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
@@ -46,15 +48,39 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       },
     });
   }
+  const checkpointer = startAuditCheckpointer(databaseUrl, log);
   return {
     ...collector,
     engine,
     async close() {
       await collector.close();
+      await checkpointer?.stop();
       await engine?.stop();
       await enginePool?.end();
       await pool.end();
       await prisma.$disconnect();
+    },
+  };
+}
+
+// Every collector runs the audit checkpointer as well: its advisory lock lets
+// one of them sign each checkpoint. Without an instance key (a collector
+// started by hand with no data folder) there is nothing to sign with.
+function startAuditCheckpointer(databaseUrl: string, log: (line: string) => void): Checkpointer | null {
+  let key;
+  try {
+    key = instanceKey();
+  } catch (err) {
+    log(`audit checkpoints off: ${(err as Error).message}`);
+    return null;
+  }
+  const pool = createPool(databaseUrl, 2);
+  const running = startCheckpointer(pool, key, { log });
+  return {
+    written: running.written,
+    async stop() {
+      await running.stop();
+      await pool.end();
     },
   };
 }
