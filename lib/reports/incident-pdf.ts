@@ -22,7 +22,7 @@ export function pdfText(s: string): string {
     .replace(/[“”]/g, '"')
     .replace(/[–—]/g, "-")
     .replace(/×/g, "x")
-    .replace(/[^\t\n\r\u0020-\u007e\u00a0-\u00ff]/g, "?");
+    .replace(/[^\t\n\r\u0020-\u007e\u00a0-\u00ff]/gu, "?");
 }
 
 /** "2026-11-21 12:00:05 UTC": the zone always named. */
@@ -244,10 +244,10 @@ export function renderIncidentPdf(p: IncidentReportPredicate): Promise<Buffer> {
   w.heading("Timeline");
   w.table(
     [
-      { title: "Time (UTC)", width: 17 },
+      { title: "Time (UTC)", width: 19.5 },
       { title: "What", width: 18 },
       { title: "Who", width: 14 },
-      { title: "Detail", width: 51 },
+      { title: "Detail", width: 48.5 },
     ],
     reportTimeline(p).map((r) => [utc(r.at).replace(" UTC", ""), r.what, r.who, r.text]),
   );
@@ -257,9 +257,9 @@ export function renderIncidentPdf(p: IncidentReportPredicate): Promise<Buffer> {
     [
       { title: "Record", width: 17 },
       { title: "Kind", width: 10 },
-      { title: "Agent -> to", width: 20 },
-      { title: "Time (UTC)", width: 17 },
-      { title: "Verdicts at the door", width: 36 },
+      { title: "Agent -> to", width: 19 },
+      { title: "Time (UTC)", width: 19.5 },
+      { title: "Verdicts at the door", width: 34.5 },
     ],
     p.records.map((r) => [
       r.id,
