@@ -171,7 +171,8 @@ describe("incident report exports", () => {
     const pdf = Buffer.from(await res.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     writeFileSync(path.join(dir, "report.pdf"), pdf);
-    process.env.FB_REPORT_PDF_OUT && writeFileSync(process.env.FB_REPORT_PDF_OUT, pdf);
+    // Set FB_REPORT_PDF_OUT to keep a copy to look at (pdftoppm -png).
+    if (process.env.FB_REPORT_PDF_OUT) writeFileSync(process.env.FB_REPORT_PDF_OUT, pdf);
     const { rows } = await apiPool().query<{ action: string; actor: string }>(`SELECT action, actor FROM audit_entries WHERE target = $1 AND action LIKE 'report.%' ORDER BY seq`, [`incident:${incidentId}`]);
     expect(rows).toEqual([
       { action: "report.export_json", actor: "admin (bearer)" },
