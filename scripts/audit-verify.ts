@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   await client.connect();
   try {
     const result = await verifyAuditLogSnapshot(client, key);
-    console.log(`instance key ${key.keyId} (from ${key.source})`);
+    console.log(`instance key ${key.keyId}, public key ${key.publicKey} (from ${key.source})`);
     console.log(describeVerification(result));
     return result.intact ? 0 : 1;
   } finally {
