@@ -5,6 +5,7 @@
 // the current filters; every export shows up in the trail.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -18,6 +19,13 @@ import { runScript } from "../../helpers/run-script.ts";
 import { E2E_INSTANCE_SEED, ROOT } from "../harness.ts";
 import { SCREENSHOTS, WAIT_MS, apiFetch, check, see, shot, type E2eContext } from "../kit.ts";
 
+/** Ids of their own: rows of other suites' fixtures share the counter-derived trace, span and content hashes. */
+const own = (id: string) => ({
+  traceId: createHash("sha256").update(`trace ${id}`).digest("hex").slice(0, 32),
+  spanId: createHash("sha256").update(`span ${id}`).digest("hex").slice(0, 16),
+  contentHash: createHash("sha256").update(`content ${id}`).digest("hex"),
+});
+
 export default async function auditSuite({ page, base, databaseUrl }: E2eContext): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const out = path.join(ROOT, "test-output", "reports");
@@ -25,15 +33,17 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
   let incidentId = "";
   try {
     await store(pool, [
-      recordRow("e2e-audit-O", { agent: "mallory", verdicts: bad(), receivers: ["planner"], at: 0 }),
-      recordRow("e2e-audit-M", { agent: "planner", parents: ["e2e-audit-O"], receivers: ["buyer"], at: 1 }),
-      recordRow("e2e-audit-A", { agent: "buyer", kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
+      recordRow("e2e-audit-O", { ...own("O"), agent: "mallory", verdicts: bad(), receivers: ["planner"], at: 0 }),
+      recordRow("e2e-audit-M", { ...own("M"), agent: "planner", parents: ["e2e-audit-O"], receivers: ["buyer"], at: 1 }),
+      recordRow("e2e-audit-A", { ...own("A"), agent: "buyer", kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
     ]);
     const grouped = await groupFindings(pool, [
       await insertFinding(pool, { recordId: "e2e-audit-M", agent: "planner", at: 1 }),
       await insertFinding(pool, { recordId: "e2e-audit-A", agent: "buyer", at: 2 }),
     ]);
     incidentId = grouped.opened[0] ?? "";
+    const stored = await pool.query("SELECT 1 FROM records WHERE record_id LIKE 'e2e-audit-%'");
+    if (stored.rowCount !== 3) throw new Error(`seeding stored ${stored.rowCount} of 3 records`);
   } finally {
     await pool.end();
   }
