@@ -3,7 +3,8 @@
 import type pg from "pg";
 import type { AuditPage, AuditQuery, AuditVerifyView, CheckpointResult } from "../api/audit-views.ts";
 import { searchAuditEntries } from "../db/audit-store.ts";
-import { instanceKey } from "../config/instance-key.ts";
+import { instanceKey, type InstanceKey } from "../config/instance-key.ts";
+import { FirebreakError } from "../api/errors.ts";
 import { audit } from "./audit-log.ts";
 import { checkpointIfDue } from "./checkpointer.ts";
 import { verifyAuditLogSnapshot } from "./verify-log.ts";
@@ -22,15 +23,24 @@ export async function auditPage(pool: pg.Pool, q: AuditQuery): Promise<AuditPage
   return { items, nextCursor: rows.length > q.limit && items.length > 0 ? String(items.at(-1)!.seq) : null };
 }
 
+/** The instance key, or a 503 that says how to start the server with one. */
+export function requireInstanceKey(): InstanceKey {
+  try {
+    return instanceKey();
+  } catch (err) {
+    throw new FirebreakError("unavailable", `this server has no instance key to sign or check with: ${(err as Error).message}`);
+  }
+}
+
 export async function verifyAuditNow(pool: pg.Pool): Promise<AuditVerifyView> {
-  const key = instanceKey();
+  const key = requireInstanceKey();
   const result = await verifyAuditLogSnapshot(pool, key);
   return { ...result, keyId: key.keyId };
 }
 
 /** Signs a checkpoint at the newest entry now, after recording who asked. */
 export async function checkpointNow(pool: pg.Pool, actor: string): Promise<CheckpointResult> {
-  const key = instanceKey();
+  const key = requireInstanceKey();
   await audit(pool, { actor, action: "audit.checkpoint", target: "audit", detail: {} });
   return { checkpoint: await checkpointIfDue(pool, key, { force: true }) };
 }

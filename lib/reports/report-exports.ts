@@ -3,7 +3,7 @@
 // report can never leave without a trace.
 import type pg from "pg";
 import { audit } from "../audit/audit-log.ts";
-import { instanceKey } from "../config/instance-key.ts";
+import { requireInstanceKey } from "../audit/audit-queries.ts";
 import { incidentSummary } from "../engine/incidents/incident-queries.ts";
 import type { IncidentReportPredicate } from "./bundle-schema.ts";
 import { signedIncidentBundle } from "./bundle.ts";
@@ -13,7 +13,7 @@ import { renderIncidentPdf } from "./incident-pdf.ts";
 type Format = "pdf" | "json";
 
 async function exportedEvidence(pool: pg.Pool, id: string, actor: string, format: Format): Promise<IncidentReportPredicate> {
-  const key = instanceKey();
+  const key = requireInstanceKey();
   await incidentSummary(pool, id); // 404 before anything is recorded
   await audit(pool, { actor, action: `report.export_${format}`, target: `incident:${id}`, detail: { format } });
   return incidentEvidence(pool, id, { actor, keyId: key.keyId, publicKey: key.publicKey });
@@ -31,6 +31,6 @@ export async function incidentReportPdf(pool: pg.Pool, id: string, actor: string
 }
 
 export async function incidentReportBundle(pool: pg.Pool, id: string, actor: string): Promise<Response> {
-  const envelope = signedIncidentBundle(await exportedEvidence(pool, id, actor, "json"), instanceKey());
+  const envelope = signedIncidentBundle(await exportedEvidence(pool, id, actor, "json"), requireInstanceKey());
   return new Response(JSON.stringify(envelope, null, 2), { status: 200, headers: download(`firebreak-incident-${id}.dsse.json`, "application/json; charset=utf-8") });
 }

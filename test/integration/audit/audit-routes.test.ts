@@ -90,6 +90,20 @@ describe("GET /api/v1/audit/verify and POST /api/v1/audit/checkpoints", () => {
   });
 });
 
+describe("a server started without an instance key", () => {
+  it("answers 503 saying how to start it with one, instead of a bare 500", async () => {
+    const seed = process.env.FIREBREAK_INSTANCE_KEY;
+    delete process.env.FIREBREAK_INSTANCE_KEY;
+    try {
+      const res = await verifyRoute.GET(get("/api/v1/audit/verify"));
+      expect(res.status).toBe(503);
+      expect(ErrorView.parse(await res.json()).error.message).toContain("FIREBREAK_INSTANCE_KEY is not set");
+    } finally {
+      process.env.FIREBREAK_INSTANCE_KEY = seed;
+    }
+  });
+});
+
 describe("GET /api/v1/records/export", () => {
   it("CSV: every matching record (not one page), RFC 4180 quoting, formula cells neutralised; audited", async () => {
     const res = await exportRoute.GET(get("/api/v1/records/export?format=csv"));
