@@ -13,7 +13,8 @@ import { DsseEnvelopeView } from "../../../lib/reports/bundle-schema.ts";
 import { AuditVerifyView } from "../../../lib/api/audit-views.ts";
 import { groupFindings } from "../../../lib/engine/incidents/incident-runner.ts";
 import { instanceKeyFromSeed } from "../../../lib/config/instance-key.ts";
-import { bad, recordRow, store } from "../../integration/lineage/lineage-fixtures.ts";
+import { store } from "../../integration/lineage/lineage-fixtures.ts";
+import { registerAgents, signedRow, testAgent } from "../../integration/reports/report-fixtures.ts";
 import { insertFinding } from "../../integration/incidents/incident-fixtures.ts";
 import { runScript } from "../../helpers/run-script.ts";
 import { E2E_INSTANCE_SEED, ROOT } from "../harness.ts";
@@ -32,14 +33,17 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
   mkdirSync(out, { recursive: true });
   let incidentId = "";
   try {
+    // Signed by registered agents, so the bundle's per-record checks have real signatures to check.
+    const [mallory, planner, buyer] = [testAgent("e2e-mallory"), testAgent("e2e-planner"), testAgent("e2e-buyer")] as const;
+    await registerAgents(pool, [mallory, planner, buyer]);
     await store(pool, [
-      recordRow("e2e-audit-O", { ...own("O"), agent: "mallory", verdicts: bad(), receivers: ["planner"], at: 0 }),
-      recordRow("e2e-audit-M", { ...own("M"), agent: "planner", parents: ["e2e-audit-O"], receivers: ["buyer"], at: 1 }),
-      recordRow("e2e-audit-A", { ...own("A"), agent: "buyer", kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
+      signedRow("e2e-audit-O", mallory, { ...own("O"), forged: true, verdicts: [{ verdict: "bad_signature", detail: "forged" }], receivers: ["e2e-planner"], at: 0 }),
+      signedRow("e2e-audit-M", planner, { ...own("M"), parents: ["e2e-audit-O"], receivers: ["e2e-buyer"], at: 1 }),
+      signedRow("e2e-audit-A", buyer, { ...own("A"), kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
     ]);
     const grouped = await groupFindings(pool, [
-      await insertFinding(pool, { recordId: "e2e-audit-M", agent: "planner", at: 1 }),
-      await insertFinding(pool, { recordId: "e2e-audit-A", agent: "buyer", at: 2 }),
+      await insertFinding(pool, { recordId: "e2e-audit-M", agent: "e2e-planner", at: 1 }),
+      await insertFinding(pool, { recordId: "e2e-audit-A", agent: "e2e-buyer", at: 2 }),
     ]);
     incidentId = grouped.opened[0] ?? "";
     const stored = await pool.query("SELECT 1 FROM records WHERE record_id LIKE 'e2e-audit-%'");
@@ -76,6 +80,7 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
     const r = await runScript("scripts/report-verify.ts", [file, "--public-key", instanceKeyFromSeed(E2E_INSTANCE_SEED).publicKey]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /bundle verified: incident/);
+    assert.match(r.stdout, /ok {3}record e2e-audit-M .*signature by e2e-planner-k1 verifies/);
   });
 
   await check("a checkpoint on demand, then /audit shows the log intact with who did what and when", async () => {
@@ -102,11 +107,11 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
   });
 
   await check("the records screen's export buttons keep the filters, and the download is every matching record", async () => {
-    await page.goto("/records?agent=planner");
+    await page.goto("/records?agent=e2e-planner");
     const csv = page.getByRole("link", { name: "Export CSV" });
     await see(csv, "the CSV export button");
     const href = await csv.getAttribute("href");
-    assert.equal(href, "/api/v1/records/export?format=csv&agent=planner");
+    assert.equal(href, "/api/v1/records/export?format=csv&agent=e2e-planner");
     const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
     assert.match(body, /^seq,id,timestamp/);
     assert.match(body, /e2e-audit-M/);
