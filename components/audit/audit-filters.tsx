@@ -11,11 +11,11 @@ export function AuditFiltersForm({ filters }: { filters: AuditFilters }) {
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-muted">
         Action
-        <input name="action" defaultValue={filters.action ?? ""} placeholder="any, e.g. incident.resolve" className={`${field} w-52 font-mono`} />
+        <input name="action" defaultValue={filters.action ?? ""} placeholder="any, e.g. incident.resolve" className={`${field} w-64 font-mono`} />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-muted">
         Target
-        <input name="target" defaultValue={filters.target ?? ""} placeholder="any, e.g. incident:*" className={`${field} w-48 font-mono`} />
+        <input name="target" defaultValue={filters.target ?? ""} placeholder="any, e.g. incident:*" className={`${field} w-56 font-mono`} />
       </label>
       <button type="submit" className="h-9 rounded-lg bg-accent px-3 text-sm font-semibold text-white hover:opacity-90 dark:text-bg">
         Apply
