@@ -4,7 +4,7 @@
 const nextConfig = {
   // Loaded with Node's own require at run time instead of bundled: the pg
   // driver and Prisma's runtime resolve files relative to themselves.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "pdfkit"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -9,10 +9,10 @@ status=0
 step() { echo "== $*"; "$@" || status=1; }
 
 # The e2e tests drive Debian's Chromium; install it on a fresh machine.
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${FIREBREAK_CHROMIUM:-}" ]; then
+if { ! command -v chromium >/dev/null 2>&1 && [ -z "${FIREBREAK_CHROMIUM:-}" ]; } || ! command -v pdftoppm >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian's chromium for the e2e tests"
-    DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core fonts-liberation2 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core fonts-liberation2 poppler-utils >/dev/null
   else
     echo "== e2e needs Chromium: run 'sudo apt-get install chromium' (or set FIREBREAK_CHROMIUM)"
   fi

@@ -20,6 +20,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/lineage", label: "Lineage", description: "Origin and blast radius", icon: "lineage" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/approvals", label: "Approvals", description: "Red actions waiting for a human", icon: "records" },
+  { href: "/audit", label: "Audit trail", description: "Who did what, tamper-evident", icon: "records" },
   { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },
   { href: "/admin", label: "Admin", description: "Users and API tokens", icon: "admin", minRole: "admin" },
 ];

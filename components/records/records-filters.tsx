@@ -1,6 +1,7 @@
 import { RECORD_KINDS, VERDICTS } from "@/lib/protocol/record.ts";
 import { verdictLabel } from "@/lib/view/format.ts";
 import type { RecordFilters } from "../queries.ts";
+import { RecordsExportLinks } from "./records-export-links.tsx";
 
 /** A plain GET form: submitting it puts the filters in the URL, where view state belongs. */
 export function RecordsFilters({ filters }: { filters: RecordFilters }) {
@@ -43,6 +44,7 @@ export function RecordsFilters({ filters }: { filters: RecordFilters }) {
       <a href="/records" className="flex h-9 items-center px-1 text-sm text-muted underline-offset-2 hover:text-fg hover:underline">
         Clear
       </a>
+      <RecordsExportLinks filters={filters} />
     </form>
   );
 }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { AgentInput, AgentView, ContractInput, ContractView } from "../registry/schema.ts";
 import { AgentIdParams, AgentsListQuery, ContractIntentParams, RecordIdParams, RecordsQuery, WindowQuery } from "./params.ts";
-import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage } from "./views.ts";
+import { AgentsSummaryResponse, EdgesResponse, ErrorView, RecordDetail, RecordsPage, RecordView } from "./views.ts";
 import {
   CreatedTokenView,
   CreateTokenBody,
@@ -63,6 +63,9 @@ import {
   WebhooksResponse,
 } from "./webhook-views.ts";
 import { ApprovalDetail, ApprovalGetQuery, ApprovalIdParams, ApprovalsList, ApprovalsQuery, ApprovalView, DecisionBody, FileApprovalBody } from "./approval-views.ts";
+import { AuditPage, AuditQuery, AuditVerifyView, CheckpointResult } from "./audit-views.ts";
+import { RecordsExportQuery } from "./export-params.ts";
+import { DsseEnvelopeView } from "../reports/bundle-schema.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -719,6 +722,69 @@ function build(): JsonSchema {
           "404": errorResponse("No request has this id."),
           "409": errorResponse("Too early (`details` carries `secondsLeft`), already decided or expired."),
         },
+      },
+    },
+    "/api/v1/records/export": {
+      get: {
+        operationId: "exportRecords",
+        summary: "Every record matching the same filters as GET /api/v1/records (no paging: all of them, streamed), as CSV or a JSON array. Recorded in the audit trail.",
+        tags: ["records"],
+        parameters: c.parameters(RecordsExportQuery, "query"),
+        responses: {
+          "200": {
+            description: "A download (content-disposition: attachment). CSV: RFC 4180, a header row, cells starting with = + - @ prefixed with an apostrophe.",
+            content: { "text/csv": { schema: { type: "string" } }, "application/json": { schema: { type: "array", items: c.ref(RecordView, "output") } } },
+          },
+          "400": errorResponse("A filter or the format is invalid."),
+          ...read,
+        },
+      },
+    },
+    "/api/v1/audit": {
+      get: {
+        operationId: "listAudit",
+        summary: "The tamper-evident audit trail of human actions, newest first, filtered by actor, action, target and time, with cursor pagination.",
+        tags: ["audit"],
+        parameters: c.parameters(AuditQuery, "query"),
+        responses: { "200": ok(c.ref(AuditPage, "output")), "400": errorResponse("A filter, the cursor or the limit is invalid."), ...read },
+      },
+    },
+    "/api/v1/audit/verify": {
+      get: {
+        operationId: "verifyAudit",
+        summary: "Checks the whole audit trail: the hash chain from the first entry, and every signed checkpoint against the instance key and the chain. Intact, or the first altered, missing or reordered entry.",
+        tags: ["audit"],
+        responses: { "200": ok(c.ref(AuditVerifyView, "output")), ...read },
+      },
+    },
+    "/api/v1/audit/checkpoints": {
+      post: {
+        operationId: "checkpointAudit",
+        summary: "Signs a checkpoint at the newest entry now (the collectors also write one every 5 minutes or 1,000 entries). Recorded in the audit trail.",
+        tags: ["audit"],
+        responses: { "200": ok(c.ref(CheckpointResult, "output")), ...write },
+      },
+    },
+    "/api/v1/incidents/{id}/report.pdf": {
+      get: {
+        operationId: "incidentReportPdf",
+        summary: "The incident report for an auditor as a PDF: summary, lineage figure, timeline of findings, breaker transitions and human actions, records and verdicts, who did what. Recorded in the audit trail.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        responses: {
+          "200": { description: "application/pdf, as an attachment.", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
+          "404": errorResponse("No incident has this id."),
+          ...read,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/report.json": {
+      get: {
+        operationId: "incidentReportBundle",
+        summary: "The incident's evidence, machine-readable: records with signatures and signed canonical payloads, registry entries, breaker events, audit entries, as an in-toto Statement v1 in a DSSE envelope signed by the instance key. Check it offline with `npm run report:verify` (docs/audit.md). Recorded in the audit trail.",
+        tags: ["incidents"],
+        parameters: c.parameters(IncidentIdParams, "path"),
+        responses: { "200": ok(c.ref(DsseEnvelopeView, "output")), "404": errorResponse("No incident has this id."), ...read },
       },
     },
     "/api/v1/openapi.json": {

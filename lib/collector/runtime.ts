@@ -17,6 +17,8 @@ import { cached } from "../metrics/cached.ts";
 import { readMetricsSnapshot } from "../db/metrics-query.ts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../integrations/webhooks/dispatcher.ts";
 import { DEFAULT_BACKOFF } from "../integrations/webhooks/backoff.ts";
+import { startCheckpointer, type Checkpointer } from "../audit/checkpointer.ts";
+import { instanceKey } from "../config/instance-key.ts";
 
 export interface RunningCollector extends Collector {
   /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
@@ -77,6 +79,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
     webhooks.onAttempt = (r) => collector.metrics.observeWebhookAttempt(r.settled === "pending" ? "retry" : r.settled, r.result.latencyMs / 1000);
   }
   const approvalSweep = startApprovalSweep(pool, log);
+  const checkpointer = startAuditCheckpointer(databaseUrl, log);
   return {
     ...collector,
     engine,
@@ -86,10 +89,33 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       await webhookPool?.end();
       approvalSweep.stop();
       await collector.close();
+      await checkpointer?.stop();
       await engine?.stop();
       await enginePool?.end();
       await pool.end();
       await prisma.$disconnect();
+    },
+  };
+}
+
+// Every collector runs the audit checkpointer as well: its advisory lock lets
+// one of them sign each checkpoint. Without an instance key (a collector
+// started by hand with no data folder) there is nothing to sign with.
+function startAuditCheckpointer(databaseUrl: string, log: (line: string) => void): Checkpointer | null {
+  let key;
+  try {
+    key = instanceKey();
+  } catch (err) {
+    log(`audit checkpoints off: ${(err as Error).message}`);
+    return null;
+  }
+  const pool = createPool(databaseUrl, 2);
+  const running = startCheckpointer(pool, key, { log });
+  return {
+    written: running.written,
+    async stop() {
+      await running.stop();
+      await pool.end();
     },
   };
 }

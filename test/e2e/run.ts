@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { AgentsSummaryResponse, EdgesResponse, RecordDetail, RecordsPage } from "../../lib/api/views.ts";
 import { EXPECTED, dashboardScenario } from "../fixtures/dashboard-scenario.ts";
 import { insertStoredAgents, insertStoredRecords } from "../fixtures/stored-records.ts";
-import { ROOT, build, buildReason, freePort, startDatabase, startNext, type Child } from "./harness.ts";
+import { E2E_INSTANCE_SEED, ROOT, build, buildReason, freePort, startDatabase, startNext, type Child } from "./harness.ts";
 import { SCREENSHOTS, TOKEN, WAIT_MS, apiFetch, check, gone, results, row, see, shot, type Suite } from "./kit.ts";
 import { spawnReady } from "../../lib/process/spawn-ready.ts";
 import { makeSignedRecord } from "../fixtures/records.ts";
@@ -255,7 +255,8 @@ async function main(): Promise<void> {
     assert.ok(contract.ok, `contract: ${await contract.text()}`);
     const collector = await spawnReady("scripts/collector.ts", {
       cwd: ROOT,
-      env: { DATABASE_URL: database.url, FIREBREAK_TOKEN: TOKEN, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1" },
+      // The same instance key as the dashboard: the collector signs audit checkpoints with it.
+      env: { DATABASE_URL: database.url, FIREBREAK_TOKEN: TOKEN, FIREBREAK_INSTANCE_KEY: E2E_INSTANCE_SEED, FIREBREAK_COLLECTOR_PORT: "0", FIREBREAK_COLLECTOR_HOST: "127.0.0.1" },
     });
     children.push({ proc: collector.child, output: collector.output, stop: () => collector.stop() });
     const ts = new Date().toISOString();
