@@ -13,7 +13,10 @@ export type PolicyFeedListener = (policy: ControlPolicyView) => void;
 
 /** What streams and long polls need: the current policy and word of every new version. */
 export interface PolicyFeed {
+  /** The latest version this feed has seen (cheap; may trail a commit by the NOTIFY's round trip). */
   current(): Promise<ControlPolicyView>;
+  /** Reads the policy now, so a caller sees its own change. */
+  read(): Promise<ControlPolicyView>;
   subscribe(listener: PolicyFeedListener): () => void;
 }
 
@@ -99,22 +102,34 @@ export async function policyStream(feed: PolicyFeed, request: Request, heartbeat
  * which the caller recognises as unchanged by its version.
  */
 export async function policyAfter(feed: PolicyFeed, query: ControlPolicyQuery, signal?: AbortSignal): Promise<ControlPolicyView> {
-  const now = await feed.current();
-  if (query.after === undefined || now.version > query.after || query.wait === 0) return now;
+  // A plain GET reads the database: whoever just killed something sees it in the answer.
+  if (query.after === undefined || query.wait === 0) return query.after === undefined ? feed.read() : feed.current();
   const after = query.after;
-  return new Promise<ControlPolicyView>((resolve) => {
-    let latest = now;
-    const finish = (): void => {
-      clearTimeout(timer);
-      unsubscribe();
-      signal?.removeEventListener("abort", finish);
-      resolve(latest);
-    };
-    const unsubscribe = feed.subscribe((policy) => {
-      latest = policy;
-      if (policy.version > after) finish();
-    });
-    const timer = setTimeout(finish, query.wait * 1000);
-    signal?.addEventListener("abort", finish, { once: true });
+  // Subscribed before reading, so a version published in between is not missed.
+  let newer: ControlPolicyView | null = null;
+  let wake: () => void = () => {};
+  const unsubscribe = feed.subscribe((policy) => {
+    if (policy.version > after) {
+      newer = policy;
+      wake();
+    }
   });
+  try {
+    const now = await feed.current();
+    if (now.version > after) return now;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, query.wait * 1000);
+      function done(): void {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      wake = done;
+      if (newer !== null) done();
+      signal?.addEventListener("abort", done, { once: true });
+    });
+    return newer ?? (await feed.current());
+  } finally {
+    unsubscribe();
+  }
 }

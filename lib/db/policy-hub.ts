@@ -41,6 +41,12 @@ export class PolicyHub implements PolicyFeed {
     return this.latest ?? this.refresh();
   }
 
+  async read(): Promise<ControlPolicyView> {
+    const policy = await readControlPolicy(this.pool);
+    this.publish(policy);
+    return policy;
+  }
+
   subscribe(listener: PolicyFeedListener): () => void {
     this.listeners.add(listener);
     void this.listen().catch(() => {});
