@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", description: "Agents & edges", icon: "overview" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
   { href: "/graph", label: "Agent graph", description: "Links, breakers, replay", icon: "overview" },
+  { href: "/control", label: "Control", description: "Kill switches, forced breakers", icon: "records" },
 ];
 
 /** The item a path belongs to: the longest href that prefixes it. */
