@@ -30,7 +30,7 @@ export function ActiveSwitches({ items, now, zone, busyId, onLift }: { items: re
           <div className="min-w-0 flex-1">
             <p className="font-semibold">
               <span className="mr-2 text-xs font-medium uppercase tracking-wide text-muted">{SCOPE_WORDS[s.scope]}</span>
-              <span className="break-all font-mono text-sm">{targetLabel(s.scope, s.target)}</span>
+              <span className="break-words font-mono text-sm">{targetLabel(s.scope, s.target)}</span>
             </p>
             <p className="mt-0.5 text-sm">
               <span className="font-medium">{s.requestedBy}</span>
@@ -60,7 +60,7 @@ export function ForcedBreakers({ items, now, zone, busyKey, onRelease }: { items
               FORCED OPEN
             </Badge>
             <div className="min-w-0 flex-1">
-              <p className="break-all font-mono text-sm font-semibold">{targetLabel("edge", key)}</p>
+              <p className="break-words font-mono text-sm font-semibold">{targetLabel("edge", key)}</p>
               <p className="mt-0.5 text-sm">
                 <span className="font-medium">{b.forced?.actor ?? "unknown"}</span>: {b.forced?.reason ?? ""}
               </p>
@@ -86,7 +86,7 @@ export function RecentSwitches({ items, now, zone }: { items: readonly KillSwitc
         <li key={s.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2">
           <Badge tone="neutral">{ENDED[s.state] ?? s.state.toUpperCase()}</Badge>
           <span className="text-xs uppercase tracking-wide text-muted">{SCOPE_WORDS[s.scope]}</span>
-          <span className="break-all font-mono">{targetLabel(s.scope, s.target)}</span>
+          <span className="break-words font-mono">{targetLabel(s.scope, s.target)}</span>
           <span className="text-muted">
             killed by {s.requestedBy}
             {s.liftedBy ? `, ${s.state === "cancelled" ? "cancelled" : "lifted"} by ${s.liftedBy}: ${s.liftReason ?? ""}` : ""}

@@ -19,7 +19,7 @@ export function Sidebar() {
         <FlameIcon className="text-2xl text-accent" />
         <span className="text-lg font-semibold tracking-tight">Firebreak</span>
       </div>
-      <nav aria-label="Main" className="flex gap-1 px-3 md:flex-col">
+      <nav aria-label="Main" className="flex flex-wrap gap-1 px-3 md:flex-col md:flex-nowrap">
         {NAV_ITEMS.map((item) => {
           const current = item.href === active;
           return (

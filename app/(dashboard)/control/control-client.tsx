@@ -25,7 +25,8 @@ export function ControlClient() {
   const now = useNow(1_000);
   const zone = browserTimeZone();
   const [formKey, setFormKey] = useState(0);
-  const [actionError, setActionError] = useState<string | null>(null);
+  // An action's error belongs to the policy version it was made against: once anything changes, it is stale news.
+  const [actionError, setActionError] = useState<{ message: string; version: number } | null>(null);
   const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ["kill-switches"] }), client.invalidateQueries({ queryKey: ["breakers"] })]);
 
   const kill = useMutation({
@@ -38,14 +39,14 @@ export function ControlClient() {
   const act = useMutation({
     mutationFn: ({ id, what, reason }: { id: string; what: "lift" | "confirm"; reason: string }) => apiRequest("POST", `/api/v1/kill-switches/${id}/${what}`, KillSwitchView, { body: { reason } }),
     onMutate: () => setActionError(null),
-    onError: (err) => setActionError(message(err)),
+    onError: (err) => setActionError({ message: message(err), version: switches.data?.version ?? 0 }),
     onSuccess: refresh,
   });
   const release = useMutation({
     mutationFn: ({ b, reason }: { b: BreakerView; reason: string }) =>
       apiRequest("POST", "/api/v1/breakers/operate", BreakerOperationView, { body: { sender: b.sender, receiver: b.receiver, action: "release", reason } }),
     onMutate: () => setActionError(null),
-    onError: (err) => setActionError(message(err)),
+    onError: (err) => setActionError({ message: message(err), version: switches.data?.version ?? 0 }),
     onSuccess: refresh,
   });
 
@@ -61,9 +62,9 @@ export function ControlClient() {
   return (
     <>
       <ControlBanner banner={banner} version={data.version} />
-      {actionError ? (
+      {actionError && actionError.version === data.version ? (
         <p role="alert" data-testid="action-error" className="rounded-lg border border-bad/40 bg-bad-soft px-4 py-2 text-sm font-medium text-bad">
-          {actionError}
+          {actionError.message}
         </p>
       ) : null}
       {pending ? (

@@ -16,6 +16,7 @@ export default async function controlSuite({ base, page, db }: E2eContext): Prom
   const banner = page.getByTestId("control-banner");
 
   await check("the control screen is in the sidebar and says all is flowing", async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/control");
     await see(page.getByRole("link", { name: /Control/ }).and(page.locator('[aria-current="page"]')), "Control in the sidebar, marked current");
     await see(banner.filter({ hasText: "ALL FLOWING" }), "the ALL FLOWING state");
@@ -95,6 +96,16 @@ export default async function controlSuite({ base, page, db }: E2eContext): Prom
     await page.emulateMedia({ colorScheme: "dark" });
     await shot(page, "control-dark");
     await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await check("on a phone the control screen fits the width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/control");
+    await see(banner.filter({ hasText: "ALL FLOWING" }), "the state on a phone");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await shot(page, "control-mobile");
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   await cleanup();
