@@ -20,7 +20,7 @@ export interface EdgeBreakerState {
  * A CLOSED breaker is left out (an edge not listed is closed), which keeps
  * the document small however many edges the engine has seen.
  */
-export function mergePolicy(version: number, switches: readonly KillSwitch[], breakers: readonly EdgeBreakerState[]): PolicyDocument {
+export function mergePolicy(version: number, switches: readonly Pick<KillSwitch, "scope" | "target" | "state">[], breakers: readonly EdgeBreakerState[]): PolicyDocument {
   const agents = new Set<string>();
   const edges = new Set<string>();
   const labels = new Set<string>();

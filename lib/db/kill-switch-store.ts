@@ -19,7 +19,6 @@ import {
   type Outcome,
 } from "../control/kill-switch.ts";
 import { mergePolicy, type EdgeBreakerState } from "../control/policy-document.ts";
-import type { BreakerState } from "../guard/policy.ts";
 import { withTransaction } from "./ingest-store.ts";
 import type { Queryable } from "./engine-store.ts";
 
@@ -213,16 +212,16 @@ export function liftKillSwitch(p: pg.Pool, id: string, actor: string, reason: st
 
 /**
  * The whole enforcement policy at one version: the version row, the live
- * switches and every breaker not CLOSED, read in one REPEATABLE READ
- * snapshot so the version names exactly this content.
+ * switches and every breaker not CLOSED, in one statement, which PostgreSQL
+ * answers from one snapshot, so the version names exactly this content. One
+ * round trip: this read sits on the path from a kill to every guard.
  */
-export async function readControlPolicy(p: pg.Pool): Promise<ControlPolicyView> {
-  return withTransaction(p, async (tx) => {
-    await tx.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
-    const version = await readVersion(tx);
-    const switches = await tx.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE state = 'active'`);
-    const breakers = await tx.query<{ sender: string; receiver: string; state: BreakerState }>(`SELECT sender, receiver, state FROM breaker_states WHERE state <> 'CLOSED'`);
-    const edges: EdgeBreakerState[] = breakers.rows;
-    return { ...mergePolicy(version, switches.rows.map(fromRow), edges), generatedAt: new Date().toISOString() };
-  });
+export async function readControlPolicy(q: Queryable): Promise<ControlPolicyView> {
+  const res = await q.query<{ version: string; switches: Pick<KillSwitch, "scope" | "target" | "state">[] | null; breakers: EdgeBreakerState[] | null }>(
+    `SELECT (SELECT version::text FROM control_policy_version WHERE id = 1) AS version,
+            (SELECT json_agg(json_build_object('scope', scope, 'target', target, 'state', state)) FROM kill_switches WHERE state = 'active') AS switches,
+            (SELECT json_agg(json_build_object('sender', sender, 'receiver', receiver, 'state', state)) FROM breaker_states WHERE state <> 'CLOSED') AS breakers`,
+  );
+  const row = res.rows[0];
+  return { ...mergePolicy(Number(row?.version ?? 0), row?.switches ?? [], row?.breakers ?? []), generatedAt: new Date().toISOString() };
 }
