@@ -90,8 +90,10 @@ export async function policyStream(feed: PolicyFeed, request: Request, heartbeat
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store, no-transform",
       connection: "keep-alive",
-      // Proxies (nginx) must not buffer a stream that exists to be prompt.
+      // Proxies (nginx) must not buffer a stream that exists to be prompt,
+      // nor may Next's gzip, which holds small events back to fill a block.
       "x-accel-buffering": "no",
+      "content-encoding": "none",
     },
   });
 }
