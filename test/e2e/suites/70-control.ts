@@ -4,6 +4,7 @@
 // and lifting everything again. Screenshots in light and dark.
 import assert from "node:assert/strict";
 import { ControlPolicyView, KillSwitchesResponse } from "../../../lib/api/control-views.ts";
+import { SseParser, type ServerSentEvent } from "../../../lib/guard/sse-parser.ts";
 import { apiFetch, check, gone, see, shot, type E2eContext } from "../kit.ts";
 
 export default async function controlSuite({ base, page, db }: E2eContext): Promise<void> {
@@ -96,6 +97,35 @@ export default async function controlSuite({ base, page, db }: E2eContext): Prom
     await page.emulateMedia({ colorScheme: "dark" });
     await shot(page, "control-dark");
     await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  await check("through Next, the policy stream sends the policy at once and a kill within a second (gzip asked for, not applied)", async () => {
+    const abort = new AbortController();
+    const res = await apiFetch(base, "/api/v1/control/stream", { bearer: true, signal: abort.signal, headers: { "accept-encoding": "gzip, deflate, br" } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
+    const reader = res.body!.getReader();
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const next = async (want: (e: ServerSentEvent) => boolean, ms: number): Promise<ServerSentEvent> => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching event within ${ms} ms`);
+        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
+        if (chunk === null || chunk.done) throw new Error(`no matching event within ${ms} ms`);
+        const hit = parser.push(decoder.decode(chunk.value, { stream: true })).find(want);
+        if (hit) return hit;
+      }
+    };
+    await next((e) => e.event === "policy", 5000);
+    const t0 = Date.now();
+    const kill = await apiFetch(base, "/api/v1/kill-switches", { bearer: true, method: "POST", headers: json, body: JSON.stringify({ scope: "agent", agent: "e2e-stream-probe", reason: "stream check" }) });
+    assert.equal(kill.status, 201, await kill.text());
+    await next((e) => e.event === "policy" && ControlPolicyView.parse(JSON.parse(e.data)).killedAgents.includes("e2e-stream-probe"), 1000);
+    console.log(`       kill reached the stream through Next in ${Date.now() - t0} ms`);
+    abort.abort();
+    await db.query(`DELETE FROM kill_switches WHERE target = 'e2e-stream-probe'`);
   });
 
   await check("on a phone the control screen fits the width", async () => {
