@@ -16,6 +16,7 @@ import { FAULT_NAMES, isFaultName, type FaultName } from "../lib/sim/faults/cata
 import { writeGroundTruth } from "../lib/sim/ground-truth-file.ts";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
 import { databaseEngineSource } from "../lib/db/chaos-engine-source.ts";
+import { ControlPlanePolicy } from "../lib/guard/control-plane-policy.ts";
 import { embeddedUrl } from "../lib/db/embedded-url.ts";
 import { createPool } from "../lib/db/ingest-store.ts";
 import { engineObserver } from "../lib/sim/engine-observer.ts";
@@ -31,6 +32,8 @@ const HELP = `npm run chaos -- [options]
   --seed TEXT        reproduces the runs (default: random, printed)
   --concurrency N    runs at once (default 4)
   --out DIR          ground truths and chaos.json (default test-output/chaos/<tag>)
+  --enforce          each run's guards obey the control plane (GET /api/v1/control/stream), so the
+                     engine's breakers are enforced during the run; adds the trip-to-enforcement time
   --engine MODE      auto (default): score the engine from Firebreak's database, DATABASE_URL or the
                      embedded server of \`npm start\` on this data folder, when there is one; db: require it;
                      off: door columns only
@@ -48,6 +51,7 @@ const { values } = parseArgs({
     endpoint: { type: "string" },
     token: { type: "string" },
     engine: { type: "string", default: "auto" },
+    enforce: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -81,7 +85,9 @@ async function main(): Promise<void> {
   console.log(`[chaos] ${plan.length} runs against ${target.apiBase} (collector ${target.collector}), seed ${seed}, tag ${tag}`);
   let done = 0;
   const started = Date.now();
-  const results = await runChaos(apiConnection(target), plan, {
+  const conn = apiConnection(target);
+  if (values.enforce) conn.policy = (caps) => new ControlPlanePolicy({ baseUrl: target.apiBase, token: target.token, caps });
+  const results = await runChaos(conn, plan, {
     seed,
     concurrency,
     engine: engine.observer,

@@ -19,6 +19,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/timeline", label: "Timeline", description: "Findings and breakers over time", icon: "timeline" },
   { href: "/lineage", label: "Lineage", description: "Origin and blast radius", icon: "lineage" },
   { href: "/records", label: "Records", description: "Every record and its verdicts", icon: "records" },
+  { href: "/control", label: "Control", description: "Kill switches, forced breakers", icon: "records" },
   { href: "/approvals", label: "Approvals", description: "Red actions waiting for a human", icon: "records" },
   { href: "/audit", label: "Audit trail", description: "Who did what, tamper-evident", icon: "records" },
   { href: "/settings/webhooks", label: "Webhooks", description: "Alert destinations", icon: "records" },

@@ -51,6 +51,7 @@ import {
   StateOriginView,
 } from "./engine-views.ts";
 import { ActivityQuery, ActivityView, OverviewQuery, OverviewView, TimelineQuery, TimelineView } from "./fleet-views.ts";
+import { ControlPolicyQuery, ControlPolicyView, KillSwitchBody, KillSwitchesResponse, KillSwitchIdParams, KillSwitchReasonBody, KillSwitchView } from "./control-views.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
 import {
   DeliveriesQuery,
@@ -557,6 +558,79 @@ function build(): JsonSchema {
         responses: { "200": ok(c.ref(BreakerOperationView, "output")), "409": errorResponse("The action does not apply in the breaker's state; `message` says why."), ...write },
       },
     },
+    "/api/v1/kill-switches": {
+      get: {
+        operationId: "listKillSwitches",
+        summary: "Kill switches in force (who, why, when), a kill-all awaiting a second on-call, and the last ones lifted, cancelled or lapsed.",
+        tags: ["control"],
+        responses: { "200": ok(c.ref(KillSwitchesResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createKillSwitch",
+        summary:
+          "Kill an agent, an edge (sender -> receiver) or every agent with a label, at once; guards refuse its traffic within a second. `scope: all` only requests a kill-all, which a second, different on-call must confirm in time. The reason and the caller are stored as an event and in the audit trail.",
+        tags: ["control"],
+        requestBody: body(c.ref(KillSwitchBody, "input")),
+        responses: {
+          "201": ok(c.ref(KillSwitchView, "output"), "Killed (state active), or a kill-all requested (state pending, with expiresAt)."),
+          "409": errorResponse("That target is already killed, or a kill-all already awaits confirmation; `message` names the switch."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/kill-switches/{id}/confirm": {
+      post: {
+        operationId: "confirmKillAll",
+        summary: "A second on-call confirms a pending kill-all; from then every guard refuses everything.",
+        tags: ["control"],
+        parameters: c.parameters(KillSwitchIdParams, "path"),
+        requestBody: body(c.ref(KillSwitchReasonBody, "input")),
+        responses: {
+          "200": ok(c.ref(KillSwitchView, "output"), "Confirmed: the kill-all is active."),
+          "404": errorResponse("No kill switch has this id."),
+          "409": errorResponse("The caller requested it (two different on-calls are needed), it lapsed, or it is not a pending kill-all."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/kill-switches/{id}/lift": {
+      post: {
+        operationId: "liftKillSwitch",
+        summary: "Lift a kill switch in force, or cancel a pending kill-all. The reason and the caller are recorded.",
+        tags: ["control"],
+        parameters: c.parameters(KillSwitchIdParams, "path"),
+        requestBody: body(c.ref(KillSwitchReasonBody, "input")),
+        responses: {
+          "200": ok(c.ref(KillSwitchView, "output"), "Lifted (or cancelled)."),
+          "404": errorResponse("No kill switch has this id."),
+          "409": errorResponse("Already lifted, cancelled or lapsed."),
+          ...write,
+        },
+      },
+    },
+    "/api/v1/control/policy": {
+      get: {
+        operationId: "getControlPolicy",
+        summary:
+          "The enforcement policy guards obey: kill switches merged with every edge's breaker state, with its version. With `after`, a long poll: answers as soon as the version is above it, or after `wait` seconds with the current one.",
+        tags: ["control"],
+        parameters: c.parameters(ControlPolicyQuery, "query"),
+        responses: { "200": ok(c.ref(ControlPolicyView, "output")), "400": errorResponse("`after` or `wait` is invalid."), ...read },
+      },
+    },
+    "/api/v1/control/stream": {
+      get: {
+        operationId: "streamControlPolicy",
+        summary:
+          "Server-sent events. `event: policy` (id: the version, data: the ControlPolicy document) on connect and for every new version; `event: heartbeat` (data: {version, at}) every 5 s. Send Last-Event-ID to resume without the document being sent again.",
+        tags: ["control"],
+        parameters: [{ name: "Last-Event-ID", in: "header", required: false, description: "The last version received.", schema: { type: "string" } }],
+        responses: {
+          "200": { description: "An event stream that stays open.", content: { "text/event-stream": { schema: { type: "string" } } } },
+          ...read,
+        },
+      },
+    },
     "/api/v1/incidents": {
       get: {
         operationId: "listIncidents",
@@ -819,6 +893,7 @@ function build(): JsonSchema {
       { name: "marks", description: "Agents, keys and records marked suspect by hand." },
       { name: "findings", description: "What the anomaly detectors and caps found." },
       { name: "breakers", description: "Circuit breakers on sender -> receiver edges, and the kill switch." },
+      { name: "control", description: "Kill switches and the enforcement policy guards obey, as a stream and a long poll." },
       { name: "incidents", description: "Findings grouped by shared lineage, with status, notes and an audit trail." },
       { name: "webhooks", description: "Alert webhooks: destinations, and the log of every delivery attempt." },
       { name: "approvals", description: "Red actions held by guards until an on-call approves or denies them." },

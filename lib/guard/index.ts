@@ -17,6 +17,8 @@ export {
   emptyPolicy,
 } from "./policy.ts";
 export type { PolicyListener, PolicySource, PolicyStatus, PolicyView } from "./policy.ts";
+export { ControlPlanePolicy } from "./control-plane-policy.ts";
+export type { ControlPlanePolicyOptions, ControlPlaneStats } from "./control-plane-policy.ts";
 export { decide } from "./decisions.ts";
 export type { Decision, FailMode, GuardIntent, LabelBook } from "./decisions.ts";
 export { ApprovalPayload, approvalMatches, argsDigest } from "./approvals.ts";

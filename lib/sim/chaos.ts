@@ -4,6 +4,9 @@
 // (the collector picks a registry change up within a second), then the runs
 // go, a few at a time, unpaced: timestamps are the wall clock, so the skew
 // check sees fresh records however fast simulated time goes.
+import type { ControlPlanePolicy } from "../guard/control-plane-policy.ts";
+import type { GuardCaps } from "../guard/policy.ts";
+import { EnforcementWatch } from "./enforcement.ts";
 import { FAULT_NAMES, FAULTS, type FaultName } from "./faults/catalog.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
 import type { Fleet, SimRegistrar } from "./fleet.ts";
@@ -46,6 +49,8 @@ export interface FirebreakConnection {
   verdicts: VerdictSource;
   allowUnattested: boolean;
   registrar?: SimRegistrar;
+  /** When set, each run's guards obey the control plane, so the engine's breakers are enforced during the run. */
+  policy?: (caps: GuardCaps) => ControlPlanePolicy;
 }
 
 export interface ChaosCase {
@@ -121,9 +126,14 @@ export interface ChaosOptions {
 export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCase[], options: ChaosOptions): Promise<ChaosResult[]> {
   const engine = options.engine ?? NO_ENGINE;
   const log = options.log ?? (() => {});
-  const runs: { c: ChaosCase; run: SimRun }[] = plan.map((c) => ({
+  const runs: { c: ChaosCase; run: SimRun; control: { policy: ControlPlanePolicy | null } }[] = plan.map((c) => {
+    const control: { policy: ControlPlanePolicy | null } = { policy: null };
+    const makePolicy = conn.policy;
+    return {
     c,
+    control,
     run: createRun({
+      ...(makePolicy ? { policy: (caps: GuardCaps) => (control.policy = makePolicy(caps)) } : {}),
       scenario: c.scenario,
       seed: `${options.seed}/${c.namespace}`,
       namespace: c.namespace,
@@ -137,7 +147,8 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
       allowUnattested: conn.allowUnattested,
       ...(conn.registrar ? { registrar: conn.registrar } : {}),
     }),
-  }));
+    };
+  });
   log(`registering ${runs.length} fleets (${runs.reduce((n, r) => n + r.run.fleet.entries.length, 0)} agents)`);
   for (const { run } of runs) await conn.register(run.fleet);
   await conn.registryReady();
@@ -147,15 +158,20 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
   const worker = async (): Promise<void> => {
     while (next < runs.length) {
       const i = next++;
-      const { c, run } = runs[i] as { c: ChaosCase; run: SimRun };
-      const { truth, world } = await run.start();
+      const { c, run, control } = runs[i] as (typeof runs)[number];
+      await control.policy?.start(30_000);
+      const watch = control.policy ? new EnforcementWatch(control.policy) : null;
+      const { truth, world } = await run.start().finally(() => {
+        watch?.close();
+        return control.policy?.close();
+      });
       await world.sink.shutdown();
       const stored = await fetchSettled(conn.verdicts, truth, { timeoutMs: options.settleTimeoutMs ?? 60_000 });
       const score = scoreRun(truth, stored, (h) => world.emittedAt.get(h));
       const fs = score.faults[0];
       const ft = truth.faults[0];
       if (!fs || !ft) throw new Error(`run ${c.namespace} has no fault`);
-      const observed = engine.available ? await engine.observe({ namespace: c.namespace, truth, fault: ft, score: fs, stored }) : null;
+      const observed = engine.available ? await engine.observe({ namespace: c.namespace, truth, fault: ft, score: fs, stored, ...(watch ? { firstRefused: watch.firstRefused } : {}) }) : null;
       const result: ChaosResult = { case: c, truth, score, engine: observed, row: chaosRow(c.scenario, fs, ft.corrupted.length, score, observed, engine.available) };
       results[i] = result;
       await options.onResult?.(result);

@@ -6,6 +6,7 @@
 // `npm run demo` starts Firebreak and this together (scripts/demo.ts).
 // `npm start -- --demo` can call startDemo() once the collector is up.
 import { randomBytes } from "node:crypto";
+import { ControlPlanePolicy } from "../guard/control-plane-policy.ts";
 import { FAULTS, type FaultName } from "./faults/catalog.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
 import type { GroundTruth } from "./ground-truth.ts";
@@ -83,6 +84,10 @@ export function startDemo(options: DemoOptions): DemoHandle {
     const duration = 30 * DAY;
     let lastHour = 0;
     const sink = otlpSink(options.target.collector, options.target.token);
+    // The fleet obeys the control plane: a kill switch tripped in the
+    // dashboard, or a breaker the engine opens, stops the traffic it covers.
+    let control: ControlPlanePolicy | null = null;
+    let lastError = "";
     const mode = options.approvals ?? "server";
     const serverApprovals =
       mode === "local"
@@ -90,6 +95,16 @@ export function startDemo(options: DemoOptions): DemoHandle {
         : simServerApprovals({ baseUrl: options.target.apiBase, token: options.target.token, autoApprover: mode === "auto" ? "sim-oncall" : null, log });
     const run = createRun({
       ...(serverApprovals ? { serverApprovals } : {}),
+      policy: (caps) =>
+        (control = new ControlPlanePolicy({
+          baseUrl: options.target.apiBase,
+          token: options.target.token,
+          caps,
+          onError: (err) => {
+            if (err.message !== lastError) log(`demo: control plane: ${err.message}`);
+            lastError = err.message;
+          },
+        })),
       scenario,
       seed,
       namespace,
@@ -107,10 +122,15 @@ export function startDemo(options: DemoOptions): DemoHandle {
       },
       onFaultFired: (fault) => log(`demo: fault ${fault.id} ${fault.spec.fault}/${fault.variant.name} hits ${fault.target} (${fault.variant.detection === "door" ? "the door should flag it" : "only an engine can see it"})`),
     });
+    const policy = control as ControlPlanePolicy | null;
+    if (policy === null) throw new Error("the run did not build its policy source");
+    abort.signal.addEventListener("abort", () => void policy.close(), { once: true });
+    await policy.start(30_000);
+    log(policy.status() === "unreachable" ? "demo: the control plane has not answered yet; guards refuse until it does" : `demo: guards obey the control plane (policy version ${policy.current().version}, ${policy.stats().transport})`);
     await registerFleetViaApi({ baseUrl: options.target.apiBase, token: options.target.token }, run.fleet);
     await new Promise((r) => setTimeout(r, REGISTRY_SETTLE_MS));
     log(`demo: ${run.fleet.entries.length} agents of scenario ${scenario} as ${namespace}.*, seed ${seed}, ${speed}x; a fault every 30 simulated minutes`);
-    const result = await run.start();
+    const result = await run.start().finally(() => policy.close());
     await sink.shutdown();
     truthFile = options.out ?? defaultTruthPath(result.truth);
     await writeGroundTruth(truthFile, result.truth);

@@ -18,6 +18,7 @@ import {
   type TimedEdge,
 } from "./engine-score.ts";
 import type { EngineObservation, EngineObserver, ObservedRun } from "./report.ts";
+import { tripToEnforcement } from "./enforcement.ts";
 import { agentsOf, matchStored } from "./score.ts";
 import type { StoredVerdict } from "./verdicts.ts";
 
@@ -156,6 +157,7 @@ export async function observeFault(source: ChaosEngineSource, run: ObservedRun):
     flaggedBy,
     cleanFlagged: cleanFlags(truth, findings),
     breakerTripMs: firstTrip === null ? null : since0(firstTrip),
+    enforcementMs: run.firstRefused ? tripToEnforcement(pathTrips, run.firstRefused) : null,
     taintedShare: share.share,
     origin: { found: checks.filter((c) => c.found).length, total: checks.length, misses: checks.filter((c) => !c.found) },
     blast: {

@@ -22,6 +22,8 @@ export interface EngineObservation {
   cleanFlagged: { flagged: number; total: number; byDetector: Record<string, number> };
   /** From the fault's first record to the first trip to OPEN on an edge its records travelled, record time, ms; null: no trip. */
   breakerTripMs: number | null;
+  /** From that trip to the run's guards refusing on the tripped edge (runs that obey the control plane); null: not enforced or no trip. */
+  enforcementMs: number | null;
   /** Downstream decisions (actions, state writes) made before a trip on their path / all downstream decisions; null: none. */
   taintedShare: number | null;
   /** Origin traces from each downstream record (or the fault's last record) that named a true origin. */
@@ -37,6 +39,8 @@ export interface ObservedRun {
   fault: FaultTruth;
   score: FaultScore;
   stored: readonly StoredVerdict[];
+  /** Edge -> wall ms when the run's guards first refused it; only for runs on the control plane. */
+  firstRefused?: ReadonlyMap<string, number>;
 }
 
 export interface EngineObserver {
@@ -59,6 +63,7 @@ export interface ChaosRow {
   flagged: string;
   firstFlag: string;
   breakerTrip: string;
+  enforced: string;
   tainted: string;
   origin: string;
   blast: string;
@@ -79,6 +84,7 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
   else if (engineAvailable) firstFlag = f.detection === "engine" ? "not detected" : "never flagged";
   else firstFlag = f.detection === "engine" ? "not yet detected" : "never flagged";
   const breakerTrip = !engineAvailable ? NO_ENGINE_TEXT : engine?.breakerTripMs == null ? "no trip" : `${engine.breakerTripMs} ms`;
+  const enforced = !engineAvailable ? NO_ENGINE_TEXT : engine?.enforcementMs == null ? "-" : `${engine.enforcementMs} ms`;
   const tainted = !engineAvailable ? NO_ENGINE_TEXT : engine?.taintedShare == null ? "-" : `${Math.round(engine.taintedShare * 100)}%`;
   const origin = !engineAvailable ? NO_ENGINE_TEXT : !engine || engine.origin.total === 0 ? "-" : `${engine.origin.found}/${engine.origin.total}`;
   const blast = !engineAvailable ? NO_ENGINE_TEXT : !engine ? "-" : formatBlast(engine.blast);
@@ -91,6 +97,7 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
     flagged,
     firstFlag,
     breakerTrip,
+    enforced,
     tainted,
     origin,
     blast,
@@ -108,6 +115,7 @@ const COLUMNS: readonly [keyof ChaosRow, string][] = [
   ["flagged", "flagged at door"],
   ["firstFlag", "time to first flag"],
   ["breakerTrip", "time to breaker trip"],
+  ["enforced", "trip to enforcement"],
   ["tainted", "tainted before containment"],
   ["origin", "origin found"],
   ["blast", "blast radius P/R"],

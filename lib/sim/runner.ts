@@ -4,7 +4,7 @@
 // the caller's business (createRun, then register `run.fleet`, then
 // `run.start()`), so the same run works against the HTTP API, straight
 // against a database in tests, or against nothing at all.
-import { LocalPolicy, type GuardCaps } from "../guard/index.ts";
+import { DEFAULT_CAPS, LocalPolicy, type GuardCaps, type PolicySource } from "../guard/index.ts";
 import { DEFAULT_SKEW_MS } from "../verify/skew.ts";
 import { SimClock, type ClockMode, type Wall } from "./clock.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
@@ -41,6 +41,12 @@ export interface RunOptions {
   caps?: Partial<GuardCaps>;
   /** Red actions wait in a Firebreak approval queue (lib/sim/server-approvals.ts); default: the simulated approver. */
   serverApprovals?: SimApprovals;
+  /**
+   * Where every guard's policy comes from, given the fleet's caps; default a
+   * LocalPolicy nobody changes. The demo passes the control plane
+   * (ControlPlanePolicy), so kills and breakers made in Firebreak bite.
+   */
+  policy?: (caps: GuardCaps) => PolicySource;
   /** Live mode: export at least this often (real ms) so records show up promptly. */
   flushEveryMs?: number;
   signal?: AbortSignal;
@@ -89,7 +95,7 @@ export function createRun(options: RunOptions): SimRun {
     scheduler: new Scheduler(),
     prng: new Prng(`${options.seed}/${scenario.name}`),
     sink: options.sink,
-    policy: new LocalPolicy({ caps: { ...built.caps, ...options.caps } }),
+    policy: (options.policy ?? ((caps) => new LocalPolicy({ caps })))({ ...DEFAULT_CAPS, ...built.caps, ...options.caps }),
     receiveMode: options.receiveMode ?? "enforce",
     skewMs,
     ...(options.serverApprovals ? { serverApprovals: options.serverApprovals } : {}),

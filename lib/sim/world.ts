@@ -13,7 +13,7 @@ import {
   type ActionHandle,
   type ApprovalRequest,
   type Guard,
-  type LocalPolicy,
+  type PolicySource,
 } from "../guard/index.ts";
 import type { ActionClass, WireRecord } from "../protocol/record.ts";
 import type { SimClock } from "./clock.ts";
@@ -51,7 +51,7 @@ export interface WorldOptions {
   scheduler: Scheduler;
   prng: Prng;
   sink: RecordSink;
-  policy: LocalPolicy;
+  policy: PolicySource;
   receiveMode: ReceiveMode;
   /** Skew window the guards judge received records with (the collector's). */
   skewMs: number;
@@ -70,7 +70,7 @@ export class World {
   readonly scheduler: Scheduler;
   readonly prng: Prng;
   readonly sink: RecordSink;
-  readonly policy: LocalPolicy;
+  readonly policy: PolicySource;
   readonly receiveMode: ReceiveMode;
   readonly skewMs: number;
   readonly ledger = new Ledger();

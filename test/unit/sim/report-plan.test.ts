@@ -31,6 +31,7 @@ const observation = (over: Partial<EngineObservation> = {}): EngineObservation =
   flaggedBy: [],
   cleanFlagged: { flagged: 0, total: 200, byDetector: {} },
   breakerTripMs: null,
+  enforcementMs: null,
   taintedShare: null,
   origin: { found: 0, total: 0, misses: [] },
   blast: { precision: null, recall: null, hits: 0, found: 0, truth: 0, extra: [], missed: [], truncated: [] },
@@ -49,6 +50,7 @@ describe("chaos rows", () => {
       flagged: "3/3 (100%)",
       firstFlag: "42 ms",
       breakerTrip: "n/a (no engine)",
+      enforced: "n/a (no engine)",
       tainted: "n/a (no engine)",
       origin: "n/a (no engine)",
       blast: "n/a (no engine)",
@@ -74,6 +76,7 @@ describe("chaos rows", () => {
   it("once an engine reports, its columns show what it saw", () => {
     const seen = observation({
       breakerTripMs: 1500,
+      enforcementMs: 180,
       taintedShare: 0.25,
       origin: { found: 3, total: 4, misses: [] },
       blast: { precision: 1, recall: 0.75, hits: 3, found: 3, truth: 4, extra: [], missed: ["m"], truncated: [] },
@@ -81,12 +84,13 @@ describe("chaos rows", () => {
     });
     const row = chaosRow("p", faultScore(), 0, runScore(), seen, true);
     expect(row.breakerTrip).toBe("1500 ms");
+    expect(row.enforced).toBe("180 ms");
     expect(row.tainted).toBe("25%");
     expect(row.origin).toBe("3/4");
     expect(row.blast).toBe("1.00/0.75 (4)");
     expect(row.engineFalseFlags).toBe("2/200");
     const quiet = chaosRow("p", faultScore(), 0, runScore(), observation(), true);
-    expect([quiet.breakerTrip, quiet.tainted, quiet.origin, quiet.blast]).toEqual(["no trip", "-", "-", "-/- (0)"]);
+    expect([quiet.breakerTrip, quiet.enforced, quiet.tainted, quiet.origin, quiet.blast]).toEqual(["no trip", "-", "-", "-", "-/- (0)"]);
   });
 
   it("an engine fault shows the engine's first flag and which detector raised it, or says it was not detected", () => {
