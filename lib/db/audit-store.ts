@@ -41,7 +41,7 @@ function toEntry(row: AuditRow): AuditEntry {
 export async function appendAuditEntry(client: Queryable | AuditDb, input: AuditInput, at: Date = new Date()): Promise<AuditEntry> {
   const tx = client as AuditDb;
   await tx.query("SELECT pg_advisory_xact_lock($1)::text", [AUDIT_LOCK]);
-  const last = await tx.query<{ seq: string; hash: string }>("SELECT seq::text, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
+  const last = await tx.query<{ seq: string; hash: string }>("SELECT e.seq::text AS seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1");
   const prev = last.rows[0] ? { seq: Number(last.rows[0].seq), hash: last.rows[0].hash } : null;
   // Millisecond precision is what is stored, so it is what is hashed.
   const entry = nextAuditEntry(prev, input, new Date(Math.floor(at.getTime())));
