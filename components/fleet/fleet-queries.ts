@@ -1,7 +1,6 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { BreakerEventsResponse, BreakersResponse, FindingsPage } from "@/lib/api/engine-views.ts";
-import { ActivityView, OverviewView, TimelineView } from "@/lib/api/fleet-views.ts";
-import { AgentView } from "@/lib/registry/schema.ts";
+import { ActivityView, OverviewView, RegistryAgentReadView, TimelineView } from "@/lib/api/fleet-views.ts";
 import type { WindowKey } from "@/lib/view/window.ts";
 import { apiGet } from "../api-client.ts";
 
@@ -47,7 +46,7 @@ export const timelineQuery = (v: { window: WindowKey; from: string | null; to: s
 export const registryAgentQuery = (id: string) =>
   queryOptions({
     queryKey: ["registry-agent", id],
-    queryFn: ({ signal }) => apiGet(`/api/v1/agents/${encodeURIComponent(id)}`, AgentView, signal),
+    queryFn: ({ signal }) => apiGet(`/api/v1/agents/${encodeURIComponent(id)}`, RegistryAgentReadView, signal),
     // The registry changes rarely; a 404 (not registered) is an answer, not an outage.
     refetchInterval: 60_000,
   });

@@ -148,3 +148,29 @@ export const TimelineView = z
   })
   .meta({ id: "TimelineView" });
 export type TimelineView = z.infer<typeof TimelineView>;
+
+// ---------------------------------------------------------------- registry entry, as the browser reads it
+
+/**
+ * GET /api/v1/agents/:id as the agent page reads it. The registry's own
+ * AgentView checks each key is a usable Ed25519 point with node:crypto,
+ * which a browser does not have; a reader only needs the shape, so this
+ * one is tolerant like the other output views.
+ */
+export const RegistryAgentReadView = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  kind: z.string(),
+  keys: z.array(z.object({ keyId: z.string(), publicKey: z.string(), notBefore: isoTime.nullable(), notAfter: isoTime.nullable() })),
+  capabilities: z.array(z.object({ intent: z.string(), to: z.array(z.string()) })),
+  memory: z.object({ read: z.array(z.string()), write: z.array(z.string()) }),
+  protocols: z.record(z.string(), z.string()),
+  version: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  attestation: z.object({ registrarKeyId: z.string() }).optional(),
+  attested: z.boolean(),
+  attestationError: z.string().optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type RegistryAgentReadView = z.infer<typeof RegistryAgentReadView>;
