@@ -48,7 +48,8 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
       );
       findingIds.push(r.rows[0]!.id);
     };
-    await insert("semantic_deviation", "planner", sdRecord, now - 30 * MIN, 90, 4, "unit_price 12x the 24h median (n=412)", { median: 100, value: 1200, z: 9, zThreshold: 3.5, minRatio: 1.5, maxRatio: 10, n: 412, baselineMs: 86_400_000 });
+    // The suites share one database: this impact tops every other suite's findings (the incident cascade peaks at 6,200).
+    await insert("semantic_deviation", "planner", sdRecord, now - 30 * MIN, 90_000, 4, "unit_price 12x the 24h median (n=412)", { median: 100, value: 1200, z: 9, zThreshold: 3.5, minRatio: 1.5, maxRatio: 10, n: 412, baselineMs: 86_400_000 });
     await insert("rate_vs_baseline", "planner", null, now - 20 * HOUR, 12, 2, "planner sent 5x its usual rate", { factor: 5 });
     await insert("new_edge", "rogue-agent", null, now - 14 * MIN, null, null, "rogue-agent -> executor is a new edge", {});
     // Many quiet agents so the lanes must scroll (and are virtualized).
@@ -82,7 +83,7 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
     assert.equal(openHref, "/graph?breaker=OPEN");
     assert.equal(await health.locator('[data-severity-count="critical"]').getAttribute("href"), "/incidents?status=open&severity=critical");
     await see(health.locator('[data-rate="verified"] svg path'), "the verified-share sparkline");
-    await see(page.locator('[data-blast="planner"]').filter({ hasText: "impact 90" }), "planner first in the blast radius");
+    await see(page.locator('[data-blast="planner"]').filter({ hasText: "impact 90,000" }), "planner first in the blast radius");
     assert.equal(await page.locator("[data-blast]").first().getAttribute("data-blast"), "planner");
     await shot(page, "fleet-overview-light");
   });

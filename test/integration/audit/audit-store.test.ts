@@ -11,6 +11,8 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 8 });
+  // Dropping the database at the end ends idle connections from the server side.
+  pool.on("error", () => {});
 });
 
 afterAll(async () => {

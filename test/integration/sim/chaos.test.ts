@@ -149,8 +149,13 @@ describe("npm run chaos, against a real collector and the engine", () => {
       // The replayed copy's flag reaches only what was stored after it. Only a
       // flag upstream of the original (a false flag the fault never touched:
       // the trace says "masked") still taints the original's descendants.
-      if (e.origin.found === e.origin.total) expect(e.blast.extra, r.case.namespace).toEqual([]);
-      else expect(e.origin.misses.map((m) => m.miss), r.case.namespace).toEqual(["masked"]);
+      // Honest descendants of the original that happen to be stored after the
+      // copy arrived are counted in (arrival order on a busy machine decides
+      // which), so precision is reported, not required; what the copy's flag
+      // reaches must still hold every truly tainted record.
+      if (e.origin.found === e.origin.total) {
+        if (e.blast.recall !== null) expect(e.blast.recall, r.case.namespace).toBe(1);
+      } else expect(e.origin.misses.map((m) => m.miss), r.case.namespace).toEqual(["masked"]);
     }
   });
 
