@@ -1,6 +1,7 @@
-import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { queryOptions } from "@tanstack/react-query";
 import { AuditPage, AuditVerifyView } from "@/lib/api/audit-views.ts";
 import { apiGet } from "../api-client.ts";
+import { cursorPagesQuery } from "../queries.ts";
 
 export interface AuditFilters {
   actor?: string | undefined;
@@ -8,19 +9,7 @@ export interface AuditFilters {
   target?: string | undefined;
 }
 
-export const auditEntriesQuery = (filters: AuditFilters, limit = 100) =>
-  infiniteQueryOptions({
-    queryKey: ["audit", filters, limit],
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) => {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(filters)) if (typeof v === "string" && v !== "") params.set(k, v);
-      params.set("limit", String(limit));
-      if (pageParam) params.set("cursor", pageParam);
-      return apiGet(`/api/v1/audit?${params.toString()}`, AuditPage, signal);
-    },
-    getNextPageParam: (last) => last.nextCursor,
-  });
+export const auditEntriesQuery = (filters: AuditFilters, limit = 100) => cursorPagesQuery("audit", "/api/v1/audit", { ...filters }, limit, AuditPage);
 
 export const auditVerifyQuery = () =>
   queryOptions({
