@@ -105,8 +105,8 @@ async function registerFleet(url: string, fleet: BenchFleet): Promise<void> {
   const { createPrisma } = await import("../lib/db/prisma.ts");
   const { registerAgent, putContract } = await import("../lib/registry/service.ts");
   const prisma = createPrisma(url);
-  await putContract(prisma, { intent: "PriceQuote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
-  for (const a of fleet.registry) await registerAgent(prisma, a);
+  await putContract(prisma, "default", { intent: "PriceQuote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
+  for (const a of fleet.registry) await registerAgent(prisma, "default", a);
   await prisma.$disconnect();
 }
 

@@ -99,13 +99,13 @@ async function main(): Promise<void> {
     // Correctness first: every backend gives the same answer.
     const mismatches: string[] = [];
     for (const t of originTargets) {
-      const db = await traceOrigin(pool, t.target);
+      const db = await traceOrigin(pool, "default", t.target);
       const base = await originOf(mem, t.target);
       if (db.origins.map((o) => o.id).join() !== t.origin || JSON.stringify(db) !== JSON.stringify(base)) mismatches.push(`origin ${t.target}`);
       if (db.paths[0]?.hops !== t.hops) mismatches.push(`hops ${t.target}: ${db.paths[0]?.hops}`);
     }
     for (const t of blastTargets.slice(0, 5)) {
-      const db = await traceBlastRadius(pool, t.target);
+      const db = await traceBlastRadius(pool, "default", t.target);
       const base = await blastRadiusOf(mem, t.target);
       if (JSON.stringify(db) !== JSON.stringify(base)) mismatches.push(`blast ${t.target}`);
     }
@@ -125,9 +125,9 @@ async function main(): Promise<void> {
     const origins = originTargets.map((t) => t.target);
     const blasts = blastTargets.map((t) => t.target);
     const results = {
-      originDb: await measure("origin, stored graph", origins, (id) => traceOrigin(pool, id)),
+      originDb: await measure("origin, stored graph", origins, (id) => traceOrigin(pool, "default", id)),
       originMem: await measure("origin, in-memory baseline", origins, (id) => originOf(mem, id)),
-      blastDb: await measure("blast radius, stored graph", blasts, (id) => traceBlastRadius(pool, id), 2),
+      blastDb: await measure("blast radius, stored graph", blasts, (id) => traceBlastRadius(pool, "default", id), 2),
       blastMem: await measure("blast radius, in-memory baseline", blasts, (id) => blastRadiusOf(mem, id), 2),
     };
     const queriesPerOrigin = await countQueries(pool, (adj) => originOf(adj, origins[0]!));
@@ -302,8 +302,8 @@ async function ingestCost(pool: pg.Pool, spec: GraphSpec, withGin: boolean): Pro
       const data = rows();
       await client.query("BEGIN");
       const t = performance.now();
-      await insertBatch(client, [], data);
-      if (edges) await insertEdges(client, data);
+      await insertBatch(client, "default", [], data);
+      if (edges) await insertEdges(client, "default", data);
       const ms = performance.now() - t;
       await client.query("ROLLBACK");
       return ms;

@@ -317,35 +317,35 @@ export async function plantFlags(q: pg.Pool, mem: MemoryAdjacency, ids: readonly
  */
 export class GinAdjacency extends DbAdjacency {
   /** Edges at one record `${at}` (an expression), from the arrays of records and the state side table. */
-  private static at(direction: Direction, at: string): string {
+  private static at(direction: Direction, at: string, project: string): string {
     if (direction === "down") {
       return `SELECT c.record_id AS e_child, x.parent AS e_parent, x.kind AS e_kind
                 FROM records c
                 CROSS JOIN LATERAL (SELECT p AS parent, 'parent' AS kind FROM unnest(c.parents) p WHERE p = ${at}
                                     UNION SELECT a, 'authority' FROM unnest(c.authority) a WHERE a = ${at}) x
-               WHERE c.parents && ARRAY[${at}] OR c.authority && ARRAY[${at}]
+               WHERE c.project_id = ${project} AND (c.parents && ARRAY[${at}] OR c.authority && ARRAY[${at}])
               UNION ALL
-              SELECT e.child_id, e.parent_id, e.kind FROM record_edges e WHERE e.kind = 'state' AND e.parent_id = ${at}`;
+              SELECT e.child_id, e.parent_id, e.kind FROM record_edges e WHERE e.project_id = ${project} AND e.kind = 'state' AND e.parent_id = ${at}`;
     }
     return `SELECT DISTINCT c.record_id AS e_child, x.parent AS e_parent, x.kind AS e_kind
               FROM records c
               CROSS JOIN LATERAL (SELECT p AS parent, 'parent' AS kind FROM unnest(c.parents) p
                                   UNION SELECT a, 'authority' FROM unnest(c.authority) a) x
-             WHERE c.record_id = ${at}
+             WHERE c.project_id = ${project} AND c.record_id = ${at}
             UNION ALL
-            SELECT e.child_id, e.parent_id, e.kind FROM record_edges e WHERE e.kind = 'state' AND e.child_id = ${at}`;
+            SELECT e.child_id, e.parent_id, e.kind FROM record_edges e WHERE e.project_id = ${project} AND e.kind = 'state' AND e.child_id = ${at}`;
   }
 
   protected override edgeSql(direction: Direction): string {
-    return `SELECT x.* FROM unnest($1::text[]) AS u(id) CROSS JOIN LATERAL (${GinAdjacency.at(direction, "u.id")}) x`;
+    return `SELECT x.* FROM unnest($1::text[]) AS u(id) CROSS JOIN LATERAL (${GinAdjacency.at(direction, "u.id", "$2::text")}) x`;
   }
 
   protected override reachSql(direction: Direction): string {
     const far = direction === "up" ? "e_parent" : "e_child";
     return `WITH RECURSIVE walk(e_child, e_parent, e_kind) AS (
-                SELECT x.* FROM unnest($1::text[]) AS u(id) CROSS JOIN LATERAL (${GinAdjacency.at(direction, "u.id")}) x
+                SELECT x.* FROM unnest($1::text[]) AS u(id) CROSS JOIN LATERAL (${GinAdjacency.at(direction, "u.id", "$3::text")}) x
               UNION
-                SELECT x.* FROM walk w CROSS JOIN LATERAL (${GinAdjacency.at(direction, `w.${far}`)}) x
+                SELECT x.* FROM walk w CROSS JOIN LATERAL (${GinAdjacency.at(direction, `w.${far}`, "$3::text")}) x
             )
             SELECT e_child, e_parent, e_kind FROM walk LIMIT $2`;
   }

@@ -20,6 +20,13 @@ export interface Principal {
   scope: TokenScope | null;
   /** When a session ends (ms since the epoch); null for bearer tokens. */
   expiresAt: number | null;
+  /**
+   * The project (tenant) every query of this request is confined to: an API
+   * token's own; for the admin token and signed-in users, the one the request
+   * picks (x-firebreak-project header, `project` query parameter or cookie),
+   * else default (docs/adr/0015-projects.md).
+   */
+  project: string;
 }
 
 export const INGEST_ONLY_MESSAGE =

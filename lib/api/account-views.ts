@@ -1,6 +1,7 @@
 // The wire shapes of accounts, sessions and API tokens: request bodies the
 // routes parse and responses the dashboard and tests check, one zod schema
 // each (also the OpenAPI document's components).
+import { ProjectId } from "../accounts/project.ts";
 import { z } from "zod";
 import { TOKEN_SCOPES } from "../accounts/api-token.ts";
 import { ROLES } from "../accounts/roles.ts";
@@ -52,6 +53,7 @@ export const PrincipalView = z
     via: z.enum(["session", "bearer"]),
     scope: TokenScopeName.nullable(),
     expiresAt: isoTime.nullable().meta({ description: "When this session ends; null for bearer tokens." }),
+    project: z.string().meta({ description: "The project this request acted on: a token's own, else the one the request named (default `default`)." }),
   })
   .meta({ id: "PrincipalView" });
 export type PrincipalView = z.infer<typeof PrincipalView>;
@@ -125,6 +127,7 @@ export const TokenView = z
     scope: TokenScopeName,
     role: RoleName.meta({ description: "The role ceiling the token was given (never above its owner's role)." }),
     environment: z.string(),
+    project: z.string().meta({ description: "The project the token belongs to: it reads, controls or sends records into this one only." }),
     owner: z.string().nullable().meta({ description: "The user the token acts for; null for tokens made with the admin token." }),
     createdAt: isoTime,
     createdBy: z.string(),
@@ -145,6 +148,7 @@ export const CreateTokenBody = z
     role: RoleName.optional().meta({ description: "Role ceiling; defaults to the scope's ceiling (read: viewer, control: oncall) capped by the owner's role." }),
     environment: z.string().trim().max(64, { error: "environment must be at most 64 characters" }).default(""),
     ownerId: id.optional().meta({ description: "The user the token acts for; defaults to the caller." }),
+    project: ProjectId.optional().meta({ description: "The project the token belongs to; defaults to the project the request is made in." }),
     expiresInDays: z.number().int().min(1, { error: "expiresInDays must be at least 1" }).max(3650, { error: "expiresInDays must be at most 3650" }).optional(),
   })
   .meta({ id: "CreateTokenBody" });

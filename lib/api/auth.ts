@@ -7,7 +7,9 @@ import { pool } from "../db/pool.ts";
 import { liveSession } from "../db/sessions-store.ts";
 import { liveToken } from "../db/tokens-store.ts";
 import { parseCookies } from "./cookies.ts";
-import { FirebreakError } from "./errors.ts";
+import { badRequest, FirebreakError } from "./errors.ts";
+import { DEFAULT_PROJECT, PROJECT_COOKIE, PROJECT_HEADER, PROJECT_PARAM, ProjectId, requestedProject } from "../accounts/project.ts";
+import { requireProject } from "../db/projects-store.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, constantTimeEqual, sessionIdOf, verifyCsrf } from "./session.ts";
 
 // The seam every /api/v1 route goes through: a route names the least role it
@@ -39,12 +41,45 @@ export class UnauthorizedError extends FirebreakError {
  * or when a cookie-authenticated change fails the CSRF check.
  */
 export async function authenticate(request: Request, level: AuthLevel = "viewer"): Promise<Principal> {
-  const principal = await identify(request);
+  const principal = await withProject(await identify(request), request);
   requireLevel(principal, level);
   if (principal.scope === "read" && UNSAFE_METHODS.has(request.method.toUpperCase())) {
     throw new FirebreakError("forbidden", `the API token ${JSON.stringify(principal.actor.replace(/^token:/, ""))} has the read scope: it cannot change anything; use a control-scope token`);
   }
   return principal;
+}
+
+/**
+ * Confines the principal to a project. An API token is bound to its own: a
+ * request naming another is refused (403), never quietly answered from the
+ * token's. Everyone else picks one per request, default when none is named;
+ * a project that does not exist is a 404 rather than an empty dashboard.
+ */
+async function withProject(principal: Principal, request: Request): Promise<Principal> {
+  const named = projectNamedBy(request);
+  if (principal.kind === "token") {
+    if (named !== null && named !== principal.project) {
+      throw new FirebreakError("forbidden", `this API token belongs to the project ${JSON.stringify(principal.project)}: it cannot act on ${JSON.stringify(named)}; use a token of that project`);
+    }
+    return principal;
+  }
+  const project = named ?? DEFAULT_PROJECT;
+  if (project !== DEFAULT_PROJECT) await requireProject(pool(), project);
+  return { ...principal, project };
+}
+
+/** The project a request names: header (programs), then query parameter (links), then cookie (the dashboard's switcher). */
+export function projectNamedBy(request: Request): string | null {
+  const raw = request.headers.get(PROJECT_HEADER) ?? new URL(request.url).searchParams.get(PROJECT_PARAM) ?? parseCookies(request.headers.get("cookie")).get(PROJECT_COOKIE) ?? null;
+  if (raw === null || raw === "") return null;
+  const project = requestedProject(raw);
+  if (project === null) throw badRequest(`${JSON.stringify(raw)} is not a project id: ${ProjectId.safeParse(raw).error?.issues[0]?.message ?? "use the id from GET /api/v1/projects"}`);
+  return project;
+}
+
+/** The principal's project; routes with auth "none" have none. */
+export function projectOf(principal: Principal | null): string {
+  return signedIn(principal).project;
 }
 
 /** The principal of a route that names a role (never "none"). */
@@ -96,10 +131,11 @@ async function bearerPrincipal(authorization: string): Promise<Principal> {
       tokenId: token.id,
       scope: token.scope,
       expiresAt: null,
+      project: token.project,
     };
   }
   if (!constantTimeEqual(presented, adminToken())) throw new UnauthorizedError("the bearer token is not valid", "invalid_token");
-  return { kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)", userId: null, sessionId: null, tokenId: null, scope: null, expiresAt: null };
+  return { kind: "admin", via: "bearer", role: "admin", actor: "admin (bearer)", userId: null, sessionId: null, tokenId: null, scope: null, expiresAt: null, project: DEFAULT_PROJECT };
 }
 
 /** For server components and authenticate: the live session this `fb_session` cookie value stands for. */
@@ -118,6 +154,8 @@ export async function sessionPrincipal(cookieValue: string | undefined): Promise
     tokenId: null,
     scope: null,
     expiresAt: s.expiresAt.getTime(),
+    // Server components pick the project from the URL or cookie themselves (lib/view); authenticate() does for the API.
+    project: DEFAULT_PROJECT,
   };
 }
 

@@ -66,6 +66,7 @@ import {
 import { ApprovalDetail, ApprovalGetQuery, ApprovalIdParams, ApprovalsList, ApprovalsQuery, ApprovalView, DecisionBody, FileApprovalBody } from "./approval-views.ts";
 import { AuditPage, AuditQuery, AuditVerifyView, CheckpointResult } from "./audit-views.ts";
 import { RecordsExportQuery } from "./export-params.ts";
+import { CreateProjectBody, ProjectsResponse, ProjectView } from "../accounts/project.ts";
 import { DsseEnvelopeView } from "../reports/bundle-schema.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
@@ -266,6 +267,21 @@ function build(): JsonSchema {
         tags: ["tokens"],
         requestBody: body(c.ref(CreateTokenBody, "input")),
         responses: { "201": ok(c.ref(CreatedTokenView, "output"), "Created; copy `token` now."), "404": errorResponse("No user has the owner id."), ...write },
+      },
+    },
+    "/api/v1/projects": {
+      get: {
+        operationId: "listProjects",
+        summary: "Every project (tenant). Each request acts on one: an API token on its own, anyone else on the one named by the x-firebreak-project header, the `project` query parameter or the fb_project cookie (default `default`).",
+        tags: ["projects"],
+        responses: { "200": ok(c.ref(ProjectsResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createProject",
+        summary: "Create a project: its agents, keys, records, breakers and incidents are its own. Admin; audited.",
+        tags: ["projects"],
+        requestBody: body(c.ref(CreateProjectBody, "input")),
+        responses: { "201": ok(c.ref(ProjectView, "output"), "Created."), "409": errorResponse("A project has this id already."), ...write },
       },
     },
     "/api/v1/tokens/{id}": {
@@ -889,6 +905,7 @@ function build(): JsonSchema {
       { name: "session", description: "Sign-in (user name and password, or the admin token), sign-out, and who is calling." },
       { name: "users", description: "User accounts and their roles: viewer, analyst, oncall, admin." },
       { name: "tokens", description: "API tokens for automation (read, control) and ingest keys for the collector." },
+      { name: "projects", description: "Projects (tenants): every record, agent, breaker, incident and key belongs to one; nothing crosses them." },
       { name: "lineage", description: "The provenance graph: where trouble started, and how far it spread." },
       { name: "marks", description: "Agents, keys and records marked suspect by hand." },
       { name: "findings", description: "What the anomaly detectors and caps found." },

@@ -107,5 +107,6 @@ export function principalView(p: Principal): PrincipalView {
     via: p.via,
     scope: p.scope,
     expiresAt: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString(),
+    project: p.project,
   };
 }

@@ -40,6 +40,8 @@ import { ensureApprover } from "./approver-principal.ts";
 
 export interface ApprovalDeps {
   pool: pg.Pool;
+  /** The project the queue belongs to: requests, their records and the approver entry are this project's. */
+  project: string;
   config: ApprovalsConfig;
   clock?: () => number;
 }
@@ -109,7 +111,7 @@ export async function fileApproval(deps: ApprovalDeps, body: FileApprovalBody, f
   const guardExpiry = body.expiresAt === undefined ? null : Date.parse(body.expiresAt);
   const expiresAt = expiryFor(at, deps.config.ttlMs, guardExpiry);
   if (expiresAt <= at) throw badRequest("expiresAt is already past: the guard has stopped waiting for this action", [{ path: "body.expiresAt", message: "in the past" }]);
-  const inserted = await insertApproval(deps.pool, {
+  const inserted = await insertApproval(deps.pool, deps.project, {
     id: `apr-${randomBytes(12).toString("base64url")}`,
     actionId: body.action,
     agent: body.agent,
@@ -125,7 +127,7 @@ export async function fileApproval(deps: ApprovalDeps, body: FileApprovalBody, f
     expiresAt: new Date(expiresAt),
   });
   if (inserted !== null) return approvalView(inserted, at);
-  const existing = await findApprovalByAction(deps.pool, body.action);
+  const existing = await findApprovalByAction(deps.pool, deps.project, body.action);
   if (existing === null) throw new Error(`approval for action ${body.action} vanished while it was being filed`);
   if (existing.agent !== body.agent || existing.digest !== body.digest || existing.name !== body.name || existing.authority[0] !== body.authority[0]) {
     throw conflict(`action ${body.action} is already queued (${existing.id}) with other claims: an approval covers one agent, name and set of arguments; file a new action id`);
@@ -136,7 +138,7 @@ export async function fileApproval(deps: ApprovalDeps, body: FileApprovalBody, f
 export async function listQueue(deps: ApprovalDeps, query: ApprovalsQuery): Promise<ApprovalsList> {
   const at = now(deps);
   await sweepExpired(deps.pool, at);
-  const { rows, pending } = await listApprovals(deps.pool, query.status === undefined ? { limit: query.limit } : { status: query.status, limit: query.limit });
+  const { rows, pending } = await listApprovals(deps.pool, deps.project, query.status === undefined ? { limit: query.limit } : { status: query.status, limit: query.limit });
   return { approvals: rows.map((r) => approvalView(r, at)), pending };
 }
 
@@ -147,15 +149,15 @@ export async function getApproval(deps: ApprovalDeps, id: string, waitS = 0, wit
   const deadline = now(deps) + waitS * 1000;
   for (;;) {
     const at = now(deps);
-    let row = await findApproval(deps.pool, id);
+    let row = await findApproval(deps.pool, deps.project, id);
     if (row === null) throw notFound(`no approval request has the id ${id}: check the id returned when the action was filed`);
     if (row.status === "pending" && at >= row.expiresAt.getTime()) {
       await sweepExpired(deps.pool, at);
-      row = (await findApproval(deps.pool, id)) ?? row;
+      row = (await findApproval(deps.pool, deps.project, id)) ?? row;
     }
     const view = approvalView(row, at);
     if (view.status !== "pending" || at >= deadline || signal?.aborted === true) {
-      return { ...view, context: withContext ? await approvalContext(deps.pool, row) : null };
+      return { ...view, context: withContext ? await approvalContext(deps.pool, deps.project, row) : null };
     }
     const wakeAt = Math.min(deadline, row.expiresAt.getTime());
     await new Promise((resolve) => setTimeout(resolve, Math.max(10, Math.min(POLL_MS, wakeAt - at))));
@@ -181,11 +183,11 @@ function refuse(check: Exclude<ReturnType<typeof checkDecision>, { ok: true }>):
  */
 export async function approveRequest(deps: DecisionDeps, id: string, principal: Principal | null, reason: string): Promise<ApprovalView> {
   assertOncall(principal);
-  const signer = await ensureApprover(deps.prisma, deps.pool, deps.key);
+  const signer = await ensureApprover(deps.prisma, deps.pool, deps.key, deps.project);
   const snapshot = await deps.loadSnapshot();
   const at = now(deps);
   const row = await withTransaction(deps.pool, async (tx) => {
-    const current = await findApproval(tx, id, true);
+    const current = await findApproval(tx, deps.project, id, true);
     if (current === null) throw notFound(`no approval request has the id ${id}`);
     const check = checkDecision(
       { status: current.status, agent: current.agent, decidableAt: current.decidableAt.getTime(), expiresAt: current.expiresAt.getTime() },
@@ -195,8 +197,8 @@ export async function approveRequest(deps: DecisionDeps, id: string, principal: 
     );
     if (!check.ok) throw refuse(check);
     const record = signApprovalRecord({ request: requestOf(current), approvalId: current.id, decidedBy: principal.actor, reason, now: at }, signer);
-    const traceId = (await traceOfRecord(tx, current.authority[0] ?? "")) ?? randomTraceId();
-    const outcome = await persistBatchIn(tx, approvalBatch(record, traceId, snapshot, at), snapshot);
+    const traceId = (await traceOfRecord(tx, deps.project, current.authority[0] ?? "")) ?? randomTraceId();
+    const outcome = await persistBatchIn(tx, deps.project, approvalBatch(record, traceId, snapshot, at), snapshot);
     const judged = outcome.stored[0]?.verdicts ?? [];
     const names = judged.map((v) => v.verdict);
     // `pending` is fine: the collector settles it when the records it waits for arrive.
@@ -225,7 +227,7 @@ export async function denyRequest(deps: ApprovalDeps, id: string, principal: Pri
   assertOncall(principal);
   const at = now(deps);
   const row = await withTransaction(deps.pool, async (tx) => {
-    const current = await findApproval(tx, id, true);
+    const current = await findApproval(tx, deps.project, id, true);
     if (current === null) throw notFound(`no approval request has the id ${id}`);
     const check = checkDecision(
       { status: current.status, agent: current.agent, decidableAt: current.decidableAt.getTime(), expiresAt: current.expiresAt.getTime() },
@@ -267,17 +269,17 @@ function brief(id: string, r: StoredRecordBrief | undefined, depth: number | nul
 }
 
 /** What the on-call reads: the authority chain, the lineage upstream of the action's parents, and the findings on it. */
-async function approvalContext(pool: pg.Pool, row: ApprovalRow): Promise<NonNullable<ApprovalDetail["context"]>> {
+async function approvalContext(pool: pg.Pool, project: string, row: ApprovalRow): Promise<NonNullable<ApprovalDetail["context"]>> {
   const parents = row.parents ?? [];
   const chainIds = [...(row.authority ?? []), ...(row.approvalRecordId ? [row.approvalRecordId] : [])];
   const starts = parents.length > 0 ? parents : chainIds.slice(0, 1);
-  const w = await walk(await storedGraph(pool), starts, "up", { maxNodes: UPSTREAM_LIMIT, budgetMs: 5_000 });
+  const w = await walk(await storedGraph(pool, project), starts, "up", { maxNodes: UPSTREAM_LIMIT, budgetMs: 5_000 });
   const upstreamIds = [...w.visits.keys()];
-  const briefs = await recordBriefs(pool, [...new Set([...chainIds, ...upstreamIds])]);
+  const briefs = await recordBriefs(pool, project, [...new Set([...chainIds, ...upstreamIds])]);
   return {
     chain: chainIds.map((id) => brief(id, briefs.get(id), null)),
     upstream: upstreamIds.map((id) => brief(id, briefs.get(id), w.visits.get(id)?.depth ?? null)),
     upstreamTruncated: w.truncated.length > 0,
-    findings: await findingsOnRecords(pool, upstreamIds, FINDINGS_LIMIT),
+    findings: await findingsOnRecords(pool, project, upstreamIds, FINDINGS_LIMIT),
   };
 }

@@ -34,19 +34,19 @@ function entryFor(key: InstanceKey, keys: { keyId: string; publicKey: string; no
 }
 
 /** Registers (or repairs) the approver entry; returns the signer approvals are made with. */
-export async function ensureApprover(prisma: PrismaClient, pool: pg.Pool, key: InstanceKey): Promise<ApprovalSigner> {
+export async function ensureApprover(prisma: PrismaClient, pool: pg.Pool, key: InstanceKey, project: string): Promise<ApprovalSigner> {
   const signer: ApprovalSigner = { agentId: APPROVER_ID, keyId: key.keyId, privateKey: key.privateKey };
-  const row = await findAgent(prisma, APPROVER_ID);
+  const row = await findAgent(prisma, project, APPROVER_ID);
   const mine = { keyId: key.keyId, publicKey: key.publicKey, notBefore: null, notAfter: null };
   if (row === null) {
     try {
-      await registerAgent(prisma, entryFor(key, [mine]));
+      await registerAgent(prisma, project, entryFor(key, [mine]));
     } catch (err) {
       // Another request registered it a moment ago: that entry is ours too.
       if ((err as { status?: number }).status !== 409) throw err;
       return signer;
     }
-    await audit(pool, { actor: SYSTEM_ACTOR, action: "registry.register", target: `agent:${APPROVER_ID}`, detail: { kind: "approver", keyId: key.keyId, why: "first approval decision on this instance" } });
+    await audit(pool, { actor: SYSTEM_ACTOR, action: "registry.register", target: `agent:${APPROVER_ID}`, detail: { project, kind: "approver", keyId: key.keyId, why: "first approval decision on this instance" } });
     return signer;
   }
   const hasKey = row.keys.some((k) => k.keyId === key.keyId && k.publicKey === key.publicKey);
@@ -55,7 +55,7 @@ export async function ensureApprover(prisma: PrismaClient, pool: pg.Pool, key: I
   const others = row.keys
     .filter((k) => k.keyId !== key.keyId)
     .map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, notBefore: k.notBefore?.toISOString() ?? null, notAfter: k.notAfter?.toISOString() ?? null }));
-  await updateAgent(prisma, APPROVER_ID, entryFor(key, [...others, mine]));
-  await audit(pool, { actor: SYSTEM_ACTOR, action: "registry.update", target: `agent:${APPROVER_ID}`, detail: { kind: "approver", keyId: key.keyId, why: "the instance key is not on the approver entry" } });
+  await updateAgent(prisma, project, APPROVER_ID, entryFor(key, [...others, mine]));
+  await audit(pool, { actor: SYSTEM_ACTOR, action: "registry.update", target: `agent:${APPROVER_ID}`, detail: { project, kind: "approver", keyId: key.keyId, why: "the instance key is not on the approver entry" } });
   return signer;
 }

@@ -10,11 +10,11 @@ import type { ApprovalDeps, DecisionDeps } from "./approval-service.ts";
 // What the approval routes run with in the Next server: the shared pool and
 // Prisma client, the queue settings and the instance key from the environment.
 
-export function approvalDeps(): ApprovalDeps {
-  return { pool: pool(), config: approvalsConfig() };
+export function approvalDeps(project: string): ApprovalDeps {
+  return { pool: pool(), project, config: approvalsConfig() };
 }
 
-export function decisionDeps(): DecisionDeps {
+export function decisionDeps(project: string): DecisionDeps {
   const prisma = db();
-  return { ...approvalDeps(), prisma, key: instanceKey(), loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfigFromEnv()) };
+  return { ...approvalDeps(project), prisma, key: instanceKey(), loadSnapshot: () => loadRegistrySnapshot(prisma, project, registryConfigFromEnv()) };
 }

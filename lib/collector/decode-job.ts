@@ -4,6 +4,8 @@ import type { BodyFormat } from "../otlp/body.ts";
 import type { RecordRow, SpanRow } from "../db/ingest-store.ts";
 
 export interface DecodeJob {
+  /** The project the ingest key sends into: its registry judges the records. */
+  project: string;
   body: Uint8Array;
   format: BodyFormat;
   /** Arrival time, ms since the epoch: the skew check's "now". */

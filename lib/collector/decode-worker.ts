@@ -1,21 +1,23 @@
-// Worker thread entry: receives the registry snapshot by broadcast and
+// Worker thread entry: receives the registry snapshots (one per project) by broadcast and
 // decode jobs from WorkerPool, answers each job with its DecodeResult.
 import { parentPort } from "node:worker_threads";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { decodeBatch } from "./decode-batch.ts";
 import type { DecodeJob } from "./decode-job.ts";
 
-let snapshot: RegistrySnapshot = { agents: new Map(), contracts: new Map(), allowUnattested: false };
+const EMPTY: RegistrySnapshot = { agents: new Map(), contracts: new Map(), allowUnattested: false };
+/** One registry per project: a record is judged by its own project's agents only. */
+let snapshots = new Map<string, RegistrySnapshot>();
 
-type Message = { type: "broadcast"; value: RegistrySnapshot } | { type: "job"; id: number; input: DecodeJob };
+type Message = { type: "broadcast"; value: Map<string, RegistrySnapshot> } | { type: "job"; id: number; input: DecodeJob };
 
 parentPort?.on("message", (msg: Message) => {
   if (msg.type === "broadcast") {
-    snapshot = msg.value;
+    snapshots = msg.value;
     return;
   }
   try {
-    parentPort?.postMessage({ id: msg.id, ok: true, value: decodeBatch(msg.input, snapshot) });
+    parentPort?.postMessage({ id: msg.id, ok: true, value: decodeBatch(msg.input, snapshots.get(msg.input.project) ?? EMPTY) });
   } catch (err) {
     parentPort?.postMessage({ id: msg.id, ok: false, error: (err as Error).stack ?? String(err) });
   }

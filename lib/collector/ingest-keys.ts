@@ -3,11 +3,20 @@
 // (one per environment, made on the admin screen). Database answers are
 // cached for `ttlMs` (5 s by default), so a revoked key stops working
 // within seconds without a query per export request.
+//
+// A key also says which project (tenant) its records belong to: an API token
+// belongs to one project; the configured keys (the admin token and
+// FIREBREAK_INGEST_KEYS) send to `default` unless the request names another
+// project in the x-firebreak-project header (docs/adr/0015-projects.md).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { parseApiToken } from "../accounts/api-token.ts";
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 
-/** What the database says about a token hash: is it a live ingest key? */
-export type IngestTokenLookup = (hash: string) => Promise<boolean>;
+/** What the database says about a token hash: the project of a live ingest key, or null. */
+export type IngestTokenLookup = (hash: string) => Promise<string | null>;
+
+/** Who may send, and into which project; `header` says the project came from x-firebreak-project. */
+export type IngestGrant = { project: string; fixed: boolean } | null;
 
 export const DEFAULT_INGEST_TOKEN_TTL_MS = 5_000;
 /** Beyond this many cached answers the cache starts over: random garbage must not grow memory. */
@@ -19,8 +28,8 @@ function digest(key: string): Buffer {
 
 export class IngestKeys {
   private readonly staticDigests: Buffer[];
-  private readonly cache = new Map<string, { ok: boolean; until: number }>();
-  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly cache = new Map<string, { project: string | null; until: number }>();
+  private readonly pending = new Map<string, Promise<string | null>>();
 
   constructor(
     staticKeys: readonly string[],
@@ -33,33 +42,43 @@ export class IngestKeys {
 
   /** Does this Authorization header carry a key that may send records? */
   async allows(header: string | undefined): Promise<boolean> {
+    return (await this.grant(header)) !== null;
+  }
+
+  /**
+   * The project this Authorization header's key sends into: `fixed` for an
+   * API token (its own project, whatever the request says), not fixed for a
+   * configured key (default, or the project the request names).
+   */
+  async grant(header: string | undefined): Promise<IngestGrant> {
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m?.[1]) return false;
+    if (!m?.[1]) return null;
     const presented = m[1];
     // Compare digests, not keys: constant time and independent of key length.
     const given = digest(presented);
     let ok = false;
     for (const k of this.staticDigests) ok = timingSafeEqual(given, k) || ok;
-    if (ok) return true;
+    if (ok) return { project: DEFAULT_PROJECT, fixed: false };
     const parsed = parseApiToken(presented);
-    if (!parsed || this.lookup === null) return false;
-    return this.lookupCached(parsed.hash);
+    if (!parsed || this.lookup === null) return null;
+    const project = await this.lookupCached(parsed.hash);
+    return project === null ? null : { project, fixed: true };
   }
 
-  private lookupCached(hash: string): Promise<boolean> {
+  private lookupCached(hash: string): Promise<string | null> {
     const hit = this.cache.get(hash);
-    if (hit && hit.until > this.now()) return Promise.resolve(hit.ok);
+    if (hit && hit.until > this.now()) return Promise.resolve(hit.project);
     const inFlight = this.pending.get(hash);
     if (inFlight) return inFlight;
     const lookup = this.lookup!;
     const p = lookup(hash)
-      .then((ok) => {
+      .then((project) => {
         if (this.cache.size >= MAX_CACHED) this.cache.clear();
-        this.cache.set(hash, { ok, until: this.now() + this.ttlMs });
-        return ok;
+        this.cache.set(hash, { project, until: this.now() + this.ttlMs });
+        return project;
       })
       // The database being away refuses the request (the exporter retries); it is not cached.
-      .catch(() => false)
+      .catch(() => null)
       .finally(() => this.pending.delete(hash));
     this.pending.set(hash, p);
     return p;

@@ -27,8 +27,8 @@ export interface BatchOutcome {
   verdictsByKind: Record<string, Record<string, number>>;
 }
 
-export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome> {
-  return withTransaction(pool, (tx) => persistBatchIn(tx, batch, snapshot));
+export async function persistBatch(pool: pg.Pool, project: string, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome> {
+  return withTransaction(pool, (tx) => persistBatchIn(tx, project, batch, snapshot));
 }
 
 /**
@@ -36,15 +36,16 @@ export async function persistBatch(pool: pg.Pool, batch: DecodeResult, snapshot:
  * approval records it signs this way, with the act that made them, so they
  * are judged exactly as the collector judges every other record.
  */
-export async function persistBatchIn(tx: Tx, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome & { stored: RecordRow[] }> {
+export async function persistBatchIn(tx: Tx, project: string, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome & { stored: RecordRow[] }> {
   const records = batch.records.map((r) => ({ ...r, verdicts: [...r.verdicts] }));
-  markReplays(records, await claimNonces(tx, nonceClaims(records)));
-  const stored = await findSummaries(tx, referencedIds(records));
+  // Nonces, parents and authority are looked up in the batch's own project only.
+  markReplays(records, await claimNonces(tx, project, nonceClaims(records)));
+  const stored = await findSummaries(tx, project, referencedIds(records));
   applyAuthority(records, stored, snapshot);
   for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
-  const newRecords = await insertBatch(tx, batch.spans, records);
+  const newRecords = await insertBatch(tx, project, batch.spans, records);
   // The provenance graph's edges commit with their records, never apart.
-  await insertEdges(tx, records);
+  await insertEdges(tx, project, records);
   return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
 }
 

@@ -9,6 +9,8 @@ import { engineConfig } from "../config/engine-config.ts";
 import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
 import { groupFindings } from "../engine/incidents/incident-runner.ts";
 import { ungroupedFindingIds } from "../db/evaluator-store.ts";
+import { listProjectIds } from "../db/projects-store.ts";
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 import { integrationsConfig } from "../config/integrations-config.ts";
@@ -40,7 +42,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const collector = await startCollector({
     settings,
     pool,
-    loadSnapshot: () => loadRegistrySnapshot(prisma, registryConfig, log),
+    loadSnapshot: (project) => loadRegistrySnapshot(prisma, project, registryConfig, log),
     log,
     // `lagSince` (ms since the epoch) narrows the lag figures to a period, for benchmarks.
     health: (query) => (engine ? { engine: engine.stats(Number(query.get("lagSince") ?? "") || undefined) } : { engine: "off" }),
@@ -54,14 +56,16 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
   if (enginePool) {
     // Findings a stopped process stored but never grouped go into incidents first.
-    const leftover = await ungroupedFindingIds(enginePool, new Date(Date.now() - 86_400_000)).catch(() => []);
-    if (leftover.length > 0) await groupFindings(enginePool, leftover).catch((err: unknown) => log(`engine: grouping leftover findings failed: ${(err as Error).message}`));
+    for (const project of await listProjectIds(enginePool).catch(() => [DEFAULT_PROJECT])) {
+      const leftover = await ungroupedFindingIds(enginePool, project, new Date(Date.now() - 86_400_000)).catch(() => []);
+      if (leftover.length > 0) await groupFindings(enginePool, project, leftover).catch((err: unknown) => log(`engine: grouping leftover findings failed: ${(err as Error).message}`));
+    }
     engine = startEngineLoop(enginePool, {
       batchSize: engineSettings.FIREBREAK_ENGINE_BATCH,
       log,
       onPass: (ms) => collector.metrics.observePass(ms / 1000),
-      onFindings: async (ids) => {
-        await groupFindings(enginePool, ids);
+      onFindings: async (ids, project) => {
+        await groupFindings(enginePool, project, ids);
       },
     });
   }

@@ -17,7 +17,8 @@ import { IngestStats } from "./stats.ts";
 import { createCollectorMetrics, type CollectorMetrics, type CollectorMetricSources } from "../metrics/collector-metrics.ts";
 import { mayReadMetrics, type MetricsAccess } from "../metrics/metrics-access.ts";
 import client from "prom-client";
-import { IngestKeys, type IngestTokenLookup } from "./ingest-keys.ts";
+import { IngestKeys, type IngestGrant, type IngestTokenLookup } from "./ingest-keys.ts";
+import { DEFAULT_PROJECT, PROJECT_HEADER } from "../accounts/project.ts";
 import { liveToken } from "../db/tokens-store.ts";
 
 export interface Collector {
@@ -33,7 +34,7 @@ export interface Collector {
 export interface CollectorOptions {
   settings: CollectorSettings;
   pool: pg.Pool;
-  /** Reads the registry (agents, keys, contracts) into a snapshot. */
+  /** Reads one project's registry (agents, keys, contracts) into a snapshot. */
   loadSnapshot: SnapshotLoader;
   log?: (line: string) => void;
   /** More for /healthz's counters (the engine's); the query string is passed on. */
@@ -53,7 +54,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     settings.workers * 2,
   );
   await workers.ready();
-  const registry = new RegistrySync(pool, opts.loadSnapshot, (snapshot) => workers.broadcast(snapshot), log);
+  const registry = new RegistrySync(pool, opts.loadSnapshot, (snapshots) => workers.broadcast(snapshots), log);
   await registry.start();
   const settler = new Settler(pool, registry, settings.pendingWaitMs, log);
   settler.start();
@@ -114,10 +115,16 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       req.resume();
       return sendError(res, "json", asFirebreakError(err));
     }
-    if (!(await keys.allows(req.headers.authorization))) {
+    const grant = await keys.grant(req.headers.authorization);
+    if (grant === null) {
       req.resume();
       res.setHeader("www-authenticate", 'Bearer realm="firebreak-ingest"');
       return sendError(res, format, new FirebreakError("unauthorized", "Missing or wrong ingest key. Send `Authorization: Bearer <ingest key>`."));
+    }
+    const project = ingestProject(grant, req.headers[PROJECT_HEADER], (p) => registry.has(p));
+    if (project instanceof FirebreakError) {
+      req.resume();
+      return sendError(res, format, project);
     }
     if (inflight >= settings.maxInflight) {
       req.resume();
@@ -136,7 +143,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       let decoded: DecodeResult;
       try {
         decoded = await workers.run({
-          input: { body: raw, format, receivedAt: Date.now(), skewMs: settings.skewMs },
+          input: { project, body: raw, format, receivedAt: Date.now(), skewMs: settings.skewMs },
         });
       } catch (err) {
         if (err instanceof PoolSaturatedError) {
@@ -149,7 +156,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       if (decoded.error) return sendError(res, format, new FirebreakError(decoded.error.code, decoded.error.message));
       let outcome: BatchOutcome;
       try {
-        outcome = await persistBatch(pool, decoded, registry.current());
+        outcome = await persistBatch(pool, project, decoded, registry.current(project));
       } catch (err) {
         log(`collector: could not commit a batch: ${(err as Error).message}`);
         res.setHeader("retry-after", "5");
@@ -195,9 +202,29 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   };
 }
 
-/** Ingest-scoped API tokens, as stored by the dashboard (lib/db/tokens-store.ts). */
+/**
+ * The project a batch is stored in: an API token's own (a header naming
+ * another is refused, never silently ignored), else the header's, else default.
+ */
+export function ingestProject(grant: NonNullable<IngestGrant>, header: string | string[] | undefined, known: (project: string) => boolean): string | FirebreakError {
+  const named = typeof header === "string" && header !== "" ? header : null;
+  if (grant.fixed) {
+    if (named !== null && named !== grant.project) {
+      return new FirebreakError("forbidden", `This ingest key belongs to the project ${JSON.stringify(grant.project)}: it cannot send into ${JSON.stringify(named)}. Drop the ${PROJECT_HEADER} header or use that project's key.`);
+    }
+    return grant.project;
+  }
+  const project = named ?? DEFAULT_PROJECT;
+  if (!known(project)) return new FirebreakError("bad_request", `No project ${JSON.stringify(project)}: create it on the admin screen (or POST /api/v1/projects) before sending to it.`);
+  return project;
+}
+
+/** Ingest-scoped API tokens, as stored by the dashboard (lib/db/tokens-store.ts): the project they send into. */
 function databaseIngestLookup(pool: pg.Pool): IngestTokenLookup {
-  return async (hash) => (await liveToken(pool, hash))?.scope === "ingest";
+  return async (hash) => {
+    const token = await liveToken(pool, hash);
+    return token?.scope === "ingest" ? token.project : null;
+  };
 }
 
 function contentTypeFor(format: BodyFormat): string {

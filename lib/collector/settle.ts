@@ -38,21 +38,27 @@ export class Settler {
       return await withTransaction(this.pool, async (tx) => {
         const pending = await lockPending(tx, 500, this.waitMs);
         if (pending.length === 0) return 0;
-        const ids = [...new Set(pending.flatMap((p) => [...p.parents, ...p.authority]))];
-        const stored = await findSummaries(tx, ids);
-        const lookup = (id: string): StoredSummary[] | undefined => stored.get(id);
+        // A record waits on records of its own project only.
+        const stored = new Map<string, Map<string, StoredSummary[]>>();
+        for (const project of new Set(pending.map((p) => p.project))) {
+          const ids = [...new Set(pending.filter((p) => p.project === project).flatMap((p) => [...p.parents, ...p.authority]))];
+          stored.set(project, await findSummaries(tx, project, ids));
+        }
         const updates: { seq: string; verdicts: VerdictDetail[]; pendingOn: string[] }[] = [];
         for (const p of pending) {
+          const mine = stored.get(p.project);
+          const lookup = (id: string): StoredSummary[] | undefined => mine?.get(id);
+          const registry = this.registry.current(p.project);
           const base = p.verdictDetails.filter((v) => v.verdict !== "pending" && v.verdict !== "broken_authority");
           const expired = now - p.pendingSince.getTime() >= this.waitMs;
           const result = judgeAuthority(
             { recordId: p.recordId, kind: p.kind, agent: p.agent, parents: p.parents, authority: p.authority },
             lookup,
-            this.registry.current(),
+            registry,
             expired ? { waitedMs: now - p.pendingSince.getTime() } : undefined,
           );
           if (result.pendingOn.length > 0 && sameSet(result.pendingOn, p.pendingOn)) continue;
-          updates.push({ seq: p.seq, verdicts: combineVerdicts([...base, ...result.verdicts], { allowUnattested: this.registry.current().allowUnattested }), pendingOn: result.pendingOn });
+          updates.push({ seq: p.seq, verdicts: combineVerdicts([...base, ...result.verdicts], { allowUnattested: registry.allowUnattested }), pendingOn: result.pendingOn });
         }
         await settleRecords(tx, updates);
         return updates.length;

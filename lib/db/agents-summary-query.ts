@@ -27,11 +27,11 @@ const Labels = z.record(z.string(), z.string());
  * sent in the window. Senders missing from the registry come back with
  * `registered: false`: they are exactly what an analyst must look at.
  */
-export async function agentsSummary(db: PrismaClient, q: WindowQuery, now: Date = new Date()): Promise<AgentsSummaryResponse> {
+export async function agentsSummary(db: PrismaClient, project: string, q: WindowQuery, now: Date = new Date()): Promise<AgentsSummaryResponse> {
   const { from, to } = resolveWindow(q, now);
   const rows = await db.$queryRaw<AgentRow[]>`
     WITH w AS (
-      SELECT agent, verdicts, verified FROM records WHERE ts >= ${from} AND ts < ${to}
+      SELECT agent, verdicts, verified FROM records WHERE project_id = ${project} AND ts >= ${from} AND ts < ${to}
     ),
     sent AS (
       SELECT agent, count(*)::int AS sent, (count(*) FILTER (WHERE verified))::int AS verified FROM w GROUP BY agent
@@ -42,18 +42,18 @@ export async function agentsSummary(db: PrismaClient, q: WindowQuery, now: Date 
        GROUP BY agent
     ),
     ids AS (
-      SELECT id FROM agents UNION SELECT agent FROM sent
+      SELECT id FROM agents WHERE project_id = ${project} UNION SELECT agent FROM sent
     )
     SELECT ids.id, (a.id IS NOT NULL) AS registered, a.display_name, a.kind, a.attested, a.version, a.labels,
            COALESCE(s.sent, 0) AS sent, COALESCE(s.verified, 0) AS verified, b.by_verdict, ls.last_seen
       FROM ids
-      LEFT JOIN agents a ON a.id = ids.id
+      LEFT JOIN agents a ON a.project_id = ${project} AND a.id = ids.id
       LEFT JOIN sent s ON s.agent = ids.id
       LEFT JOIN by_verdict b ON b.agent = ids.id
       -- All-time last record, one index probe on (agent, ts) per agent.
-      LEFT JOIN LATERAL (SELECT max(r.ts) AS last_seen FROM records r WHERE r.agent = ids.id) ls ON true
+      LEFT JOIN LATERAL (SELECT max(r.ts) AS last_seen FROM records r WHERE r.project_id = ${project} AND r.agent = ids.id) ls ON true
      ORDER BY COALESCE(s.sent, 0) DESC, ids.id`;
-  const [exists] = await db.$queryRaw<{ has_records: boolean }[]>`SELECT EXISTS (SELECT 1 FROM records) AS has_records`;
+  const [exists] = await db.$queryRaw<{ has_records: boolean }[]>`SELECT EXISTS (SELECT 1 FROM records WHERE project_id = ${project}) AS has_records`;
   return {
     from: from.toISOString(),
     to: to.toISOString(),

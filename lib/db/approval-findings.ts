@@ -8,12 +8,12 @@ import { findingView, type FindingRow } from "./engine-queries.ts";
 type Queryable = Pick<pg.PoolClient, "query">;
 
 /** Findings about any of these records, newest first. */
-export async function findingsOnRecords(q: Queryable, ids: readonly string[], limit: number): Promise<FindingView[]> {
+export async function findingsOnRecords(q: Queryable, project: string, ids: readonly string[], limit: number): Promise<FindingView[]> {
   if (ids.length === 0) return [];
   const res = await q.query<FindingRow>(
     `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts, impact, reach
-       FROM anomaly_findings WHERE record_id = ANY($1::text[]) ORDER BY ts DESC, id DESC LIMIT $2`,
-    [ids, limit],
+       FROM anomaly_findings WHERE project_id = $3 AND record_id = ANY($1::text[]) ORDER BY ts DESC, id DESC LIMIT $2`,
+    [ids, limit, project],
   );
   return res.rows.map(findingView);
 }

@@ -37,40 +37,40 @@ const COLUMNS = `id, action_id AS "actionId", agent, name, action_class AS "acti
 export type NewApproval = Omit<ApprovalRow, "status" | "decidedAt" | "decidedBy" | "reason" | "approvalRecordId" | "approvalRecord">;
 
 /** Files a request; null when one for the same action is already queued (the caller reads that one). */
-export async function insertApproval(q: Queryable, a: NewApproval): Promise<ApprovalRow | null> {
+export async function insertApproval(q: Queryable, project: string, a: NewApproval): Promise<ApprovalRow | null> {
   const res = await q.query<ApprovalRow>(
     `INSERT INTO approval_requests (id, action_id, agent, name, action_class, args, digest, parents, authority, status, filed_by,
-                                    requested_at, decidable_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13)
-     ON CONFLICT (action_id) DO NOTHING
+                                    requested_at, decidable_at, expires_at, project_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13, $14)
+     ON CONFLICT (project_id, action_id) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [a.id, a.actionId, a.agent, a.name, a.actionClass, a.args, a.digest, a.parents, a.authority, a.filedBy, a.requestedAt, a.decidableAt, a.expiresAt],
+    [a.id, a.actionId, a.agent, a.name, a.actionClass, a.args, a.digest, a.parents, a.authority, a.filedBy, a.requestedAt, a.decidableAt, a.expiresAt, project],
   );
   return res.rows[0] ?? null;
 }
 
-export async function findApproval(q: Queryable, id: string, lock = false): Promise<ApprovalRow | null> {
-  const res = await q.query<ApprovalRow>(`SELECT ${COLUMNS} FROM approval_requests WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id]);
+export async function findApproval(q: Queryable, project: string, id: string, lock = false): Promise<ApprovalRow | null> {
+  const res = await q.query<ApprovalRow>(`SELECT ${COLUMNS} FROM approval_requests WHERE id = $1 AND project_id = $2${lock ? " FOR UPDATE" : ""}`, [id, project]);
   return res.rows[0] ?? null;
 }
 
-export async function findApprovalByAction(q: Queryable, actionId: string): Promise<ApprovalRow | null> {
-  const res = await q.query<ApprovalRow>(`SELECT ${COLUMNS} FROM approval_requests WHERE action_id = $1`, [actionId]);
+export async function findApprovalByAction(q: Queryable, project: string, actionId: string): Promise<ApprovalRow | null> {
+  const res = await q.query<ApprovalRow>(`SELECT ${COLUMNS} FROM approval_requests WHERE project_id = $2 AND action_id = $1`, [actionId, project]);
   return res.rows[0] ?? null;
 }
 
 /** Pending requests first (soonest expiry first), then decided ones, latest first. */
-export async function listApprovals(q: Queryable, filter: { status?: ApprovalStatus; limit: number }): Promise<{ rows: ApprovalRow[]; pending: number }> {
+export async function listApprovals(q: Queryable, project: string, filter: { status?: ApprovalStatus; limit: number }): Promise<{ rows: ApprovalRow[]; pending: number }> {
   const res = await q.query<ApprovalRow>(
     `SELECT ${COLUMNS} FROM approval_requests
-      WHERE ($1::text IS NULL OR status = $1)
+      WHERE project_id = $3 AND ($1::text IS NULL OR status = $1)
       ORDER BY (status = 'pending') DESC,
                CASE WHEN status = 'pending' THEN expires_at END ASC,
                COALESCE(decided_at, requested_at) DESC
       LIMIT $2`,
-    [filter.status ?? null, filter.limit],
+    [filter.status ?? null, filter.limit, project],
   );
-  const count = await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM approval_requests WHERE status = 'pending'`);
+  const count = await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM approval_requests WHERE project_id = $1 AND status = 'pending'`, [project]);
   return { rows: res.rows, pending: Number(count.rows[0]?.n ?? 0) };
 }
 
@@ -102,8 +102,8 @@ export async function recordDecision(
 }
 
 /** The trace of a stored record (the verified copy first), to file an approval beside its request. */
-export async function traceOfRecord(q: Queryable, recordId: string): Promise<string | null> {
-  const res = await q.query<{ trace_id: string }>(`SELECT trace_id FROM records WHERE record_id = $1 ORDER BY verified DESC, seq LIMIT 1`, [recordId]);
+export async function traceOfRecord(q: Queryable, project: string, recordId: string): Promise<string | null> {
+  const res = await q.query<{ trace_id: string }>(`SELECT trace_id FROM records WHERE project_id = $2 AND record_id = $1 ORDER BY verified DESC, seq LIMIT 1`, [recordId, project]);
   return res.rows[0]?.trace_id ?? null;
 }
 
@@ -120,13 +120,13 @@ export interface StoredRecordBrief {
 }
 
 /** Stored records by id; of copies sharing an id, the verified one (the one authority counts). */
-export async function recordBriefs(q: Queryable, ids: readonly string[]): Promise<Map<string, StoredRecordBrief>> {
+export async function recordBriefs(q: Queryable, project: string, ids: readonly string[]): Promise<Map<string, StoredRecordBrief>> {
   const out = new Map<string, StoredRecordBrief>();
   if (ids.length === 0) return out;
   const res = await q.query<StoredRecordBrief>(
     `SELECT DISTINCT ON (record_id) record_id AS "recordId", kind, agent, intent, ts, trace_id AS "traceId", verified, verdicts, payload
-       FROM records WHERE record_id = ANY($1::text[]) ORDER BY record_id, verified DESC, seq`,
-    [ids],
+       FROM records WHERE project_id = $2 AND record_id = ANY($1::text[]) ORDER BY record_id, verified DESC, seq`,
+    [ids, project],
   );
   for (const r of res.rows) out.set(r.recordId, { ...r, verdicts: r.verdicts ?? [] });
   return out;

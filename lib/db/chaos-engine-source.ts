@@ -7,14 +7,15 @@ import { CURSOR_NAME } from "../engine/evaluator/evaluator.ts";
 import { traceBlastRadius, traceOrigin } from "../lineage/lineage-queries.ts";
 import { readCursor } from "./evaluator-store.ts";
 import type { Queryable } from "./lineage-store.ts";
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 
-export function databaseEngineSource(q: Queryable): ChaosEngineSource {
+export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PROJECT): ChaosEngineSource {
   return {
     async unjudged(agents) {
-      const cursor = await readCursor(q, CURSOR_NAME);
+      const cursor = await readCursor(q, project, CURSOR_NAME);
       const r = await q.query<{ n: string }>(
-        "SELECT count(*)::text AS n FROM records WHERE agent = ANY($1::text[]) AND (tx_id, seq) > ($2::xid8, $3::bigint)",
-        [agents, cursor.txId, cursor.seq],
+        "SELECT count(*)::text AS n FROM records WHERE project_id = $4 AND agent = ANY($1::text[]) AND (tx_id, seq) > ($2::xid8, $3::bigint)",
+        [agents, cursor.txId, cursor.seq, project],
       );
       return Number(r.rows[0]?.n ?? 0);
     },
@@ -24,8 +25,8 @@ export function databaseEngineSource(q: Queryable): ChaosEngineSource {
       // of a forged record, or none for a loop across agents.
       const r = await q.query<{ detector: string; record_id: string | null; evidence: string[] | null; ts: Date }>(
         `SELECT detector, record_id, evidence, ts FROM anomaly_findings
-          WHERE record_id = ANY($1::text[]) OR evidence && $1::text[]`,
-        [recordIds],
+          WHERE project_id = $2 AND (record_id = ANY($1::text[]) OR evidence && $1::text[])`,
+        [recordIds, project],
       );
       return r.rows.map((x): EngineFinding => ({ detector: x.detector, recordId: x.record_id, evidence: x.evidence ?? [], at: x.ts.getTime() }));
     },
@@ -33,19 +34,19 @@ export function databaseEngineSource(q: Queryable): ChaosEngineSource {
     async trips({ agents, since }) {
       const r = await q.query<{ sender: string; receiver: string; at: Date; cause: string; record_ids: string[] | null }>(
         `SELECT sender, receiver, at, cause, record_ids FROM breaker_events
-          WHERE to_state = 'OPEN' AND from_state <> 'OPEN' AND sender = ANY($1::text[]) AND at >= $2 ORDER BY at, id`,
-        [agents, new Date(since)],
+          WHERE project_id = $3 AND to_state = 'OPEN' AND from_state <> 'OPEN' AND sender = ANY($1::text[]) AND at >= $2 ORDER BY at, id`,
+        [agents, new Date(since), project],
       );
       return r.rows.map((x): BreakerTrip => ({ sender: x.sender, receiver: x.receiver, at: x.at.getTime(), cause: x.cause, recordIds: x.record_ids ?? [] }));
     },
 
     async origin(recordId) {
-      const report = await traceOrigin(q, recordId);
+      const report = await traceOrigin(q, project, recordId);
       return { origins: report.origins.map((o) => o.id), truncated: [...report.truncated] };
     },
 
     async blastRadius(recordId) {
-      const radius = await traceBlastRadius(q, recordId);
+      const radius = await traceBlastRadius(q, project, recordId);
       return { descendants: radius.descendants.map((d) => ({ id: d.id, tainted: d.tainted })), truncated: [...radius.truncated] };
     },
   };

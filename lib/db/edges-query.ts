@@ -19,13 +19,13 @@ interface EdgeRow {
  * row per sender -> receiver of `message` records (a message to three
  * receivers counts once on each edge).
  */
-export async function edgeSummary(db: PrismaClient, q: WindowQuery, now: Date = new Date()): Promise<EdgesResponse> {
+export async function edgeSummary(db: PrismaClient, project: string, q: WindowQuery, now: Date = new Date()): Promise<EdgesResponse> {
   const { from, to } = resolveWindow(q, now);
   const rows = await db.$queryRaw<EdgeRow[]>`
     WITH e AS (
       SELECT r.agent AS sender, rcv AS receiver, r.verdicts, r.verified, r.ts
         FROM records r CROSS JOIN LATERAL unnest(r.receivers) AS rcv
-       WHERE r.kind = 'message' AND r.ts >= ${from} AND r.ts < ${to}
+       WHERE r.project_id = ${project} AND r.kind = 'message' AND r.ts >= ${from} AND r.ts < ${to}
     ),
     totals AS (
       SELECT sender, receiver, count(*)::int AS total, (count(*) FILTER (WHERE verified))::int AS verified, max(ts) AS last_seen

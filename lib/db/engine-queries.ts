@@ -70,23 +70,23 @@ const noRecord = (id: string) =>
 // ---------------------------------------------------------------- lineage
 
 /** Upstream from a record: its origins, a path to each, and why each step is suspect. */
-export async function originOfRecord(q: Queryable, query: LineageRecordQuery): Promise<OriginView> {
-  const report = await traceOrigin(q, query.record, toWalkBounds(query));
+export async function originOfRecord(q: Queryable, project: string, query: LineageRecordQuery): Promise<OriginView> {
+  const report = await traceOrigin(q, project, query.record, toWalkBounds(query));
   if (!report.startStored) throw noRecord(query.record);
   return report;
 }
 
 /** Downstream from a record. An id never stored but referenced by stored records still has a radius. */
-export async function blastRadiusOfRecord(q: Queryable, query: LineageRecordQuery): Promise<BlastRadiusView> {
-  const answer = await traceBlastRadius(q, query.record, toWalkBounds(query));
+export async function blastRadiusOfRecord(q: Queryable, project: string, query: LineageRecordQuery): Promise<BlastRadiusView> {
+  const answer = await traceBlastRadius(q, project, query.record, toWalkBounds(query));
   if (!answer.starts.some((s) => s.stored) && answer.descendants.length === 0) throw noRecord(query.record);
   return answer;
 }
 
 /** Upstream from the version of a state key current at a time. */
-export async function stateOriginOf(q: Queryable, query: StateOriginQuery): Promise<StateOriginView> {
+export async function stateOriginOf(q: Queryable, project: string, query: StateOriginQuery): Promise<StateOriginView> {
   const at = query.at === undefined ? undefined : new Date(query.at);
-  const origin = await traceStateOrigin(q, query.key, at, toWalkBounds(query));
+  const origin = await traceStateOrigin(q, project, query.key, at, toWalkBounds(query));
   if (origin === null) {
     throw notFound(
       `the state key ${JSON.stringify(query.key)} has no state.write${at ? ` at or before ${at.toISOString()}` : ""}: check the key (the intent of its writes)${at ? " or a later `at`" : ""}`,
@@ -101,72 +101,72 @@ const compromiseView = (m: CompromiseMark): CompromiseMarkView => ({ ...m, from:
 const recordMarkView = (m: RecordMark): RecordMarkView => ({ ...m, markedAt: iso(m.markedAt) });
 
 /** Marks an agent (or one of its keys) compromised from a time on; every later lineage answer changes with it. */
-export async function addCompromiseMark(q: pg.Pool, body: CompromiseMarkBody, actor: string): Promise<CompromiseMarkView> {
+export async function addCompromiseMark(q: pg.Pool, project: string, body: CompromiseMarkBody, actor: string): Promise<CompromiseMarkView> {
   const keyId = body.keyId ?? null;
   // A typo would make a mark that taints nothing, silently: the agent (and key) must be known.
   const known = await q.query<{ agent: boolean; key: boolean }>(
-    `SELECT (EXISTS (SELECT 1 FROM agents WHERE id = $1) OR EXISTS (SELECT 1 FROM records WHERE agent = $1)) AS agent,
-            ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_keys WHERE agent_id = $1 AND key_id = $2)
-                              OR EXISTS (SELECT 1 FROM records WHERE agent = $1 AND key_id = $2)) AS key`,
-    [body.agent, keyId],
+    `SELECT (EXISTS (SELECT 1 FROM agents WHERE project_id = $3 AND id = $1) OR EXISTS (SELECT 1 FROM records WHERE project_id = $3 AND agent = $1)) AS agent,
+            ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_keys WHERE project_id = $3 AND agent_id = $1 AND key_id = $2)
+                              OR EXISTS (SELECT 1 FROM records WHERE project_id = $3 AND agent = $1 AND key_id = $2)) AS key`,
+    [body.agent, keyId, project],
   );
   const row = known.rows[0];
   if (!row?.agent) throw notFound(`no agent ${JSON.stringify(body.agent)} is registered or has sent a record: check the agent id`);
   if (!row.key) throw notFound(`agent ${body.agent} has no key ${JSON.stringify(keyId)} in the registry or on its records: check keyId, or leave it out to mark the whole agent`);
   return withTransaction(q, async (tx) => {
-    const mark = await createCompromiseMark(tx, { agent: body.agent, keyId, from: new Date(body.from), reason: body.reason, markedBy: actor });
-    await auditInTransaction(tx, { actor, action: "mark.compromise", target: `agent:${body.agent}`, detail: { mark: String(mark.id), keyId, from: body.from, reason: body.reason } });
+    const mark = await createCompromiseMark(tx, project, { agent: body.agent, keyId, from: new Date(body.from), reason: body.reason, markedBy: actor });
+    await auditInTransaction(tx, { actor, action: "mark.compromise", target: `agent:${body.agent}`, detail: { project, mark: String(mark.id), keyId, from: body.from, reason: body.reason } });
     return compromiseView(mark);
   });
 }
 
-export async function compromiseMarks(q: Queryable, query: CompromiseMarksQuery): Promise<CompromiseMarkView[]> {
-  return (await listCompromiseMarks(q, query.agent)).map(compromiseView);
+export async function compromiseMarks(q: Queryable, project: string, query: CompromiseMarksQuery): Promise<CompromiseMarkView[]> {
+  return (await listCompromiseMarks(q, project, query.agent)).map(compromiseView);
 }
 
 const noMark = (what: string, id: string) => notFound(`no ${what} mark has the id ${id}: list the marks for their ids`);
 
-export async function compromiseMark(q: Queryable, id: string): Promise<CompromiseMarkView> {
-  const mark = await getCompromiseMark(q, id);
+export async function compromiseMark(q: Queryable, project: string, id: string): Promise<CompromiseMarkView> {
+  const mark = await getCompromiseMark(q, project, id);
   if (!mark) throw noMark("compromise", id);
   return compromiseView(mark);
 }
 
 /** Withdraws a mark made in error. */
-export async function withdrawCompromiseMark(q: pg.Pool, id: string, actor: string): Promise<DeletedView> {
+export async function withdrawCompromiseMark(q: pg.Pool, project: string, id: string, actor: string): Promise<DeletedView> {
   return withTransaction(q, async (tx) => {
-    if (!(await deleteCompromiseMark(tx, id))) throw noMark("compromise", id);
-    await auditInTransaction(tx, { actor, action: "mark.compromise_withdrawn", target: `mark:${id}`, detail: {} });
+    if (!(await deleteCompromiseMark(tx, project, id))) throw noMark("compromise", id);
+    await auditInTransaction(tx, { actor, action: "mark.compromise_withdrawn", target: `mark:${id}`, detail: { project } });
     return { id, deleted: true as const };
   });
 }
 
 /** What a compromise mark taints: the records it covers and everything downstream of them. */
-export async function impactOfMark(q: Queryable, id: string, bounds: LineageBoundsQuery): Promise<CompromiseImpactView> {
-  const impact = await compromiseImpact(q, id, toWalkBounds(bounds));
+export async function impactOfMark(q: Queryable, project: string, id: string, bounds: LineageBoundsQuery): Promise<CompromiseImpactView> {
+  const impact = await compromiseImpact(q, project, id, toWalkBounds(bounds));
   if (!impact) throw noMark("compromise", id);
   return { ...impact, mark: compromiseView(impact.mark) };
 }
 
 /** An analyst marks a stored record suspect. */
-export async function addRecordMark(q: pg.Pool, body: RecordMarkBody, actor: string): Promise<RecordMarkView> {
-  const stored = await q.query(`SELECT 1 FROM records WHERE record_id = $1 LIMIT 1`, [body.record]);
+export async function addRecordMark(q: pg.Pool, project: string, body: RecordMarkBody, actor: string): Promise<RecordMarkView> {
+  const stored = await q.query(`SELECT 1 FROM records WHERE project_id = $2 AND record_id = $1 LIMIT 1`, [body.record, project]);
   if (stored.rowCount === 0) throw noRecord(body.record);
   return withTransaction(q, async (tx) => {
-    const mark = await markRecord(tx, { recordId: body.record, reason: body.reason, markedBy: actor });
-    await auditInTransaction(tx, { actor, action: "mark.record", target: `record:${body.record}`, detail: { reason: body.reason } });
+    const mark = await markRecord(tx, project, { recordId: body.record, reason: body.reason, markedBy: actor });
+    await auditInTransaction(tx, { actor, action: "mark.record", target: `record:${body.record}`, detail: { project, reason: body.reason } });
     return recordMarkView(mark);
   });
 }
 
-export async function recordMarks(q: Queryable, query: RecordMarksQuery): Promise<RecordMarkView[]> {
-  return (await listRecordMarks(q, query.record)).map(recordMarkView);
+export async function recordMarks(q: Queryable, project: string, query: RecordMarksQuery): Promise<RecordMarkView[]> {
+  return (await listRecordMarks(q, project, query.record)).map(recordMarkView);
 }
 
-export async function withdrawRecordMark(q: pg.Pool, id: string, actor: string): Promise<DeletedView> {
+export async function withdrawRecordMark(q: pg.Pool, project: string, id: string, actor: string): Promise<DeletedView> {
   return withTransaction(q, async (tx) => {
-    if (!(await deleteRecordMark(tx, id))) throw noMark("record", id);
-    await auditInTransaction(tx, { actor, action: "mark.record_withdrawn", target: `mark:${id}`, detail: {} });
+    if (!(await deleteRecordMark(tx, project, id))) throw noMark("record", id);
+    await auditInTransaction(tx, { actor, action: "mark.record_withdrawn", target: `mark:${id}`, detail: { project } });
     return { id, deleted: true as const };
   });
 }
@@ -250,8 +250,9 @@ class Where {
 }
 
 /** Findings newest first, or highest impact first (unscored last), keyset-paginated. */
-export async function findingsPage(q: Queryable, query: FindingsQuery): Promise<FindingsPage> {
+export async function findingsPage(q: Queryable, project: string, query: FindingsQuery): Promise<FindingsPage> {
   const where = new Where();
+  where.add(`project_id = $?`, project);
   if (query.detector !== undefined) where.add(`detector = $?`, query.detector);
   if (query.agent !== undefined) where.add(`agent = $?`, query.agent);
   if (query.record !== undefined) where.add(`record_id = $?`, query.record);
@@ -300,8 +301,9 @@ function breakerView(edge: Edge, machine: BreakerMachine, updatedAt: Date): Brea
 }
 
 /** The current state of every edge's breaker, by sender then receiver. */
-export async function breakers(q: Queryable, query: BreakersQuery): Promise<BreakersResponse> {
+export async function breakers(q: Queryable, project: string, query: BreakersQuery): Promise<BreakersResponse> {
   const where = new Where();
+  where.add(`project_id = $?`, project);
   if (query.sender !== undefined) where.add(`sender = $?`, query.sender);
   if (query.receiver !== undefined) where.add(`receiver = $?`, query.receiver);
   if (query.state !== undefined) where.add(`state = $?`, query.state);
@@ -313,8 +315,8 @@ export async function breakers(q: Queryable, query: BreakersQuery): Promise<Brea
 }
 
 /** Breaker transitions, newest first. */
-export async function breakerEvents(q: Queryable, query: BreakerEventsQuery): Promise<BreakerEventsResponse> {
-  const rows = await listBreakerEvents(q, {
+export async function breakerEvents(q: Queryable, project: string, query: BreakerEventsQuery): Promise<BreakerEventsResponse> {
+  const rows = await listBreakerEvents(q, project, {
     ...(query.sender !== undefined && { sender: query.sender }),
     ...(query.receiver !== undefined && { receiver: query.receiver }),
     ...(query.cause !== undefined && { cause: query.cause }),
@@ -341,14 +343,14 @@ function operatorInput(body: BreakerOperationBody, actor: string, at: number): O
 }
 
 /** A human action on one edge's breaker; 409 when it does not apply in the breaker's state. */
-export async function operateEdgeBreaker(p: pg.Pool, body: BreakerOperationBody, actor: string, now = Date.now()): Promise<BreakerOperationView> {
+export async function operateEdgeBreaker(p: pg.Pool, project: string, body: BreakerOperationBody, actor: string, now = Date.now()): Promise<BreakerOperationView> {
   const edge = { sender: body.sender, receiver: body.receiver };
-  const settings = await loadBreakerSettings(p, BreakerPolicy.parse({}), new Date(now - RED_ACTION_LOOKBACK_MS));
-  const res = await operateBreaker(p, edge, operatorInput(body, actor, now), settings, {
+  const settings = await loadBreakerSettings(p, project, BreakerPolicy.parse({}), new Date(now - RED_ACTION_LOOKBACK_MS));
+  const res = await operateBreaker(p, project, edge, operatorInput(body, actor, now), settings, {
     actor,
     action: `breaker.${body.action}`,
     target: `edge:${edge.sender}->${edge.receiver}`,
-    detail: { reason: body.reason, decision: body.decision ?? null },
+    detail: { project, reason: body.reason, decision: body.decision ?? null },
   });
   if (res.rejected !== null) throw conflict(`cannot ${body.action.replace("_", " ")} the breaker ${edge.sender} -> ${edge.receiver}: ${res.rejected}`);
   return {

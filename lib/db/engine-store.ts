@@ -23,27 +23,27 @@ export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
  * collectors never deadlock, then loads the edges' breakers: whoever holds
  * the locks is the only one stepping those breakers until COMMIT.
  */
-export async function lockBreakers(tx: pg.PoolClient | pg.Client, edges: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
+export async function lockBreakers(tx: pg.PoolClient | pg.Client, project: string, edges: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
   if (edges.length === 0) return new Map();
-  // One lock per edge, keyed by the hash of ["sender","receiver"] (unambiguous
-  // whatever the names hold), taken in hash order.
+  // One lock per edge, keyed by the hash of ["project","sender","receiver"]
+  // (unambiguous whatever the names hold), taken in hash order.
   await tx.query(
     `SELECT pg_advisory_xact_lock(h)
-       FROM (SELECT DISTINCT hashtextextended(json_build_array(s, r)::text, 7340) AS h
+       FROM (SELECT DISTINCT hashtextextended(json_build_array($3::text, s, r)::text, 7340) AS h
                FROM unnest($1::text[], $2::text[]) AS e(s, r) ORDER BY 1 OFFSET 0) k`,
-    [edges.map((e) => e.sender), edges.map((e) => e.receiver)],
+    [edges.map((e) => e.sender), edges.map((e) => e.receiver), project],
   );
-  return loadBreakers(tx, edges);
+  return loadBreakers(tx, project, edges);
 }
 
 /** The breakers of the given edges (all of them when edges is omitted), by `${sender}\0${receiver}`. */
-export async function loadBreakers(q: Queryable, edges?: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
+export async function loadBreakers(q: Queryable, project: string, edges?: readonly Edge[]): Promise<Map<string, EdgeBreaker>> {
   const res = await q.query<{ sender: string; receiver: string; machine: unknown }>(
     edges === undefined
-      ? `SELECT sender, receiver, machine FROM breaker_states`
+      ? `SELECT sender, receiver, machine FROM breaker_states WHERE project_id = $1`
       : `SELECT s.sender, s.receiver, s.machine FROM breaker_states s
-           JOIN unnest($1::text[], $2::text[]) AS e(sender, receiver) ON e.sender = s.sender AND e.receiver = s.receiver`,
-    edges === undefined ? [] : [edges.map((e) => e.sender), edges.map((e) => e.receiver)],
+           JOIN unnest($1::text[], $2::text[]) AS e(sender, receiver) ON s.project_id = $3 AND e.sender = s.sender AND e.receiver = s.receiver`,
+    edges === undefined ? [project] : [edges.map((e) => e.sender), edges.map((e) => e.receiver), project],
   );
   const out = new Map<string, EdgeBreaker>();
   for (const r of res.rows) out.set(`${r.sender}\u0000${r.receiver}`, { sender: r.sender, receiver: r.receiver, machine: BreakerMachine.parse(r.machine) });
@@ -51,27 +51,27 @@ export async function loadBreakers(q: Queryable, edges?: readonly Edge[]): Promi
 }
 
 /** Stores new states and the transitions that led there, in the caller's transaction. */
-export async function saveBreakers(tx: Queryable, breakers: readonly EdgeBreaker[], transitions: readonly EdgeTransition[]): Promise<void> {
+export async function saveBreakers(tx: Queryable, project: string, breakers: readonly EdgeBreaker[], transitions: readonly EdgeTransition[]): Promise<void> {
   if (breakers.length > 0) {
     await tx.query(
-      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at)
-       SELECT b.sender, b.receiver, b.state, to_timestamp(b.since / 1000.0), b.machine, now()
+      `INSERT INTO breaker_states (project_id, sender, receiver, state, since, machine, updated_at)
+       SELECT $2, b.sender, b.receiver, b.state, to_timestamp(b.since / 1000.0), b.machine, now()
          FROM jsonb_to_recordset($1::jsonb) AS b(sender text, receiver text, state text, since double precision, machine jsonb)
-       ON CONFLICT (sender, receiver) DO UPDATE
+       ON CONFLICT (project_id, sender, receiver) DO UPDATE
          SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine, updated_at = now()`,
-      [JSON.stringify(breakers.map((b) => ({ sender: b.sender, receiver: b.receiver, state: b.machine.state, since: b.machine.since, machine: b.machine })))],
+      [JSON.stringify(breakers.map((b) => ({ sender: b.sender, receiver: b.receiver, state: b.machine.state, since: b.machine.since, machine: b.machine }))), project],
     );
   }
   if (transitions.length > 0) {
     await tx.query(
-      `INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor)
-       SELECT t.sender, t.receiver, t."from", t."to", to_timestamp(t.at / 1000.0), t.cause, t."recordIds", t.detail, t.actor
+      `INSERT INTO breaker_events (project_id, sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor)
+       SELECT $2, t.sender, t.receiver, t."from", t."to", to_timestamp(t.at / 1000.0), t.cause, t."recordIds", t.detail, t.actor
          FROM jsonb_to_recordset($1::jsonb) AS t(sender text, receiver text, "from" text, "to" text, at double precision, cause text,
               "recordIds" text[], detail text, actor text)`,
-      [JSON.stringify(transitions)],
+      [JSON.stringify(transitions), project],
     );
     // Trips and kill switches alert through the webhook outbox, committed with the transition.
-    await enqueueWebhookEvents(tx, breakerWebhookEvents(transitions));
+    await enqueueWebhookEvents(tx, project, breakerWebhookEvents(transitions));
   }
 }
 
@@ -85,10 +85,11 @@ export interface BreakerStateRow extends Edge {
 }
 
 /** The current state of every edge: one indexed-free scan of a table with one row per edge. */
-export async function currentBreakerStates(q: Queryable): Promise<BreakerStateRow[]> {
+export async function currentBreakerStates(q: Queryable, project: string): Promise<BreakerStateRow[]> {
   const res = await q.query<{ sender: string; receiver: string; state: BreakerStateName; since: Date; until: string | null; awaiting: boolean | null; updated_at: Date }>(
     `SELECT sender, receiver, state, since, machine->>'until' AS until, (machine->>'awaitingReview')::boolean AS awaiting, updated_at
-       FROM breaker_states ORDER BY sender, receiver`,
+       FROM breaker_states WHERE project_id = $1 ORDER BY sender, receiver`,
+    [project],
   );
   return res.rows.map((r) => ({
     sender: r.sender,
@@ -122,7 +123,7 @@ export interface BreakerEventFilter {
 }
 
 /** Transitions, newest first. */
-export async function listBreakerEvents(q: Queryable, f: BreakerEventFilter = {}): Promise<BreakerEventRow[]> {
+export async function listBreakerEvents(q: Queryable, project: string, f: BreakerEventFilter = {}): Promise<BreakerEventRow[]> {
   const res = await q.query<{
     id: string;
     sender: string;
@@ -136,10 +137,10 @@ export async function listBreakerEvents(q: Queryable, f: BreakerEventFilter = {}
     actor: string | null;
   }>(
     `SELECT id::text, sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor FROM breaker_events
-      WHERE ($1::text IS NULL OR sender = $1) AND ($2::text IS NULL OR receiver = $2) AND ($3::text IS NULL OR cause = $3)
+      WHERE project_id = $7 AND ($1::text IS NULL OR sender = $1) AND ($2::text IS NULL OR receiver = $2) AND ($3::text IS NULL OR cause = $3)
         AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
       ORDER BY at DESC, id DESC LIMIT $6`,
-    [f.sender ?? null, f.receiver ?? null, f.cause ?? null, f.from ?? null, f.to ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000)],
+    [f.sender ?? null, f.receiver ?? null, f.cause ?? null, f.from ?? null, f.to ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000), project],
   );
   return res.rows.map((r) => ({
     id: r.id,
@@ -159,9 +160,12 @@ export async function listBreakerEvents(q: Queryable, f: BreakerEventFilter = {}
  * What "leads to a red action" is decided from: agents that took a red
  * action since `since`, and the message edges the breakers know.
  */
-export async function redActionContext(q: Queryable, since: Date): Promise<{ redAgents: string[]; edges: Edge[] }> {
-  const red = await q.query<{ agent: string }>(`SELECT DISTINCT agent FROM records WHERE kind = 'action' AND action_class = 'red' AND ts >= $1`, [since]);
-  const edges = await q.query<{ sender: string; receiver: string }>(`SELECT sender, receiver FROM breaker_states`);
+export async function redActionContext(q: Queryable, project: string, since: Date): Promise<{ redAgents: string[]; edges: Edge[] }> {
+  const red = await q.query<{ agent: string }>(
+    `SELECT DISTINCT agent FROM records WHERE project_id = $2 AND kind = 'action' AND action_class = 'red' AND ts >= $1`,
+    [since, project],
+  );
+  const edges = await q.query<{ sender: string; receiver: string }>(`SELECT sender, receiver FROM breaker_states WHERE project_id = $1`, [project]);
   return { redAgents: red.rows.map((r) => r.agent), edges: edges.rows };
 }
 
@@ -172,17 +176,17 @@ export async function redActionContext(q: Queryable, since: Date): Promise<{ red
  * each names (its record and its evidence) in finding_records, where lineage
  * reads them; returns their ids in order.
  */
-export async function insertFindings(q: Queryable, findings: readonly (Finding & { reach?: number; impact?: number })[]): Promise<string[]> {
+export async function insertFindings(q: Queryable, project: string, findings: readonly (Finding & { reach?: number; impact?: number })[]): Promise<string[]> {
   if (findings.length === 0) return [];
   const res = await q.query<{ id: string }>(
-    `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts, reach, impact)
-     SELECT f.detector, f."recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, to_timestamp(f.at / 1000.0), f.reach, f.impact
+    `INSERT INTO anomaly_findings (project_id, detector, record_id, agent, subject, score, explanation, params, evidence, ts, reach, impact)
+     SELECT $2, f.detector, f."recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence, to_timestamp(f.at / 1000.0), f.reach, f.impact
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (detector text, "recordId" text, agent text, subject text, score double precision,
             explanation text, params jsonb, evidence text[], at double precision, reach integer, impact double precision))
             WITH ORDINALITY AS f(detector, "recordId", agent, subject, score, explanation, params, evidence, at, reach, impact, n)
       ORDER BY f.n
      RETURNING id::text`,
-    [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null, reach: f.reach ?? null, impact: f.impact ?? null })))],
+    [JSON.stringify(findings.map((f) => ({ ...f, score: Number.isFinite(f.score) ? f.score : null, reach: f.reach ?? null, impact: f.impact ?? null }))), project],
   );
   const ids = res.rows.map((r) => r.id);
   const findingIds: string[] = [];
@@ -193,18 +197,18 @@ export async function insertFindings(q: Queryable, findings: readonly (Finding &
       recordIds.push(id);
     }
   });
-  await linkFindingRecords(q, findingIds, recordIds);
+  await linkFindingRecords(q, project, findingIds, recordIds);
   return ids;
 }
 
-async function linkFindingRecords(q: Queryable, findingIds: readonly string[], recordIds: readonly string[]): Promise<void> {
+async function linkFindingRecords(q: Queryable, project: string, findingIds: readonly string[], recordIds: readonly string[]): Promise<void> {
   if (findingIds.length === 0) return;
   await q.query(
     // Joined to the findings: a finding gone since (deleted, or never committed) is skipped, not an error.
-    `INSERT INTO finding_records (finding_id, record_id)
-     SELECT u.f, u.r FROM unnest($1::bigint[], $2::text[]) AS u(f, r) JOIN anomaly_findings a ON a.id = u.f
+    `INSERT INTO finding_records (project_id, finding_id, record_id)
+     SELECT a.project_id, u.f, u.r FROM unnest($1::bigint[], $2::text[]) AS u(f, r) JOIN anomaly_findings a ON a.id = u.f AND a.project_id = $3
      ON CONFLICT DO NOTHING`,
-    [findingIds, recordIds],
+    [findingIds, recordIds, project],
   );
 }
 
@@ -215,13 +219,13 @@ export const MAX_STORED_EVIDENCE = 10_000;
  * Adds records to a stored finding's evidence: records that went over a
  * per-cycle cap while it cooled down after this finding (lib/engine/caps).
  */
-export async function appendEvidence(q: Queryable, findingId: string, recordIds: readonly string[]): Promise<void> {
+export async function appendEvidence(q: Queryable, project: string, findingId: string, recordIds: readonly string[]): Promise<void> {
   if (recordIds.length === 0) return;
   await q.query(
-    `UPDATE anomaly_findings SET evidence = (coalesce(evidence, '{}'::text[]) || $2::text[])[1:${MAX_STORED_EVIDENCE}] WHERE id = $1::bigint`,
-    [findingId, recordIds],
+    `UPDATE anomaly_findings SET evidence = (coalesce(evidence, '{}'::text[]) || $2::text[])[1:${MAX_STORED_EVIDENCE}] WHERE id = $1::bigint AND project_id = $3`,
+    [findingId, recordIds, project],
   );
-  await linkFindingRecords(q, recordIds.map(() => findingId), recordIds);
+  await linkFindingRecords(q, project, recordIds.map(() => findingId), recordIds);
 }
 
 export interface StoredFinding extends Omit<Finding, "at" | "score"> {
@@ -230,7 +234,7 @@ export interface StoredFinding extends Omit<Finding, "at" | "score"> {
   score: number | null;
 }
 
-export async function listFindings(q: Queryable, f: { detector?: string; agent?: string; recordId?: string; from?: Date; limit?: number } = {}): Promise<StoredFinding[]> {
+export async function listFindings(q: Queryable, project: string, f: { detector?: string; agent?: string; recordId?: string; from?: Date; limit?: number } = {}): Promise<StoredFinding[]> {
   const res = await q.query<{
     id: string;
     detector: string;
@@ -244,10 +248,10 @@ export async function listFindings(q: Queryable, f: { detector?: string; agent?:
     ts: Date;
   }>(
     `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts FROM anomaly_findings
-      WHERE ($1::text IS NULL OR detector = $1) AND ($2::text IS NULL OR agent = $2) AND ($3::text IS NULL OR record_id = $3)
+      WHERE project_id = $6 AND ($1::text IS NULL OR detector = $1) AND ($2::text IS NULL OR agent = $2) AND ($3::text IS NULL OR record_id = $3)
         AND ($4::timestamptz IS NULL OR ts >= $4)
       ORDER BY ts DESC, id DESC LIMIT $5`,
-    [f.detector ?? null, f.agent ?? null, f.recordId ?? null, f.from ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000)],
+    [f.detector ?? null, f.agent ?? null, f.recordId ?? null, f.from ?? null, Math.min(Math.max(1, f.limit ?? 100), 10_000), project],
   );
   return res.rows.map((r) => ({
     id: r.id,

@@ -11,22 +11,22 @@ export interface EngineCursor {
   seq: string;
 }
 
-/** One loop at a time per database: the lock is held until the transaction ends. */
-export async function tryEngineLock(tx: pg.PoolClient): Promise<boolean> {
-  const r = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended('firebreak.engine', 7340)) AS ok");
+/** One loop at a time per project: the lock is held until the transaction ends. */
+export async function tryEngineLock(tx: pg.PoolClient, project: string): Promise<boolean> {
+  const r = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended('firebreak.engine:' || $1, 7340)) AS ok", [project]);
   return r.rows[0]?.ok === true;
 }
 
-export async function readCursor(q: Queryable, name: string): Promise<EngineCursor> {
-  const r = await q.query<{ tx_id: string; seq: string }>("SELECT tx_id::text, seq::text FROM engine_cursors WHERE name = $1", [name]);
+export async function readCursor(q: Queryable, project: string, name: string): Promise<EngineCursor> {
+  const r = await q.query<{ tx_id: string; seq: string }>("SELECT tx_id::text, seq::text FROM engine_cursors WHERE project_id = $2 AND name = $1", [name, project]);
   return r.rows[0] ? { txId: r.rows[0].tx_id, seq: r.rows[0].seq } : { txId: "0", seq: "0" };
 }
 
-export async function writeCursor(q: Queryable, name: string, c: EngineCursor): Promise<void> {
+export async function writeCursor(q: Queryable, project: string, name: string, c: EngineCursor): Promise<void> {
   await q.query(
-    `INSERT INTO engine_cursors (name, tx_id, seq, updated_at) VALUES ($1, $2::xid8, $3::bigint, now())
-     ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`,
-    [name, c.txId, c.seq],
+    `INSERT INTO engine_cursors (project_id, name, tx_id, seq, updated_at) VALUES ($4, $1, $2::xid8, $3::bigint, now())
+     ON CONFLICT (project_id, name) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`,
+    [name, c.txId, c.seq, project],
   );
 }
 
@@ -83,13 +83,13 @@ const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, inte
  * than every transaction still running: nothing stored later can sort before
  * what this returns.
  */
-export async function recordsAfter(q: Queryable, after: EngineCursor, limit: number): Promise<(EvalRecord & { txId: string })[]> {
+export async function recordsAfter(q: Queryable, project: string, after: EngineCursor, limit: number): Promise<(EvalRecord & { txId: string })[]> {
   const r = await q.query<RecordRow>(
     // Qualified: a bare `seq` in ORDER BY would name the text output column.
     `SELECT ${COLUMNS} FROM records r
-      WHERE (r.tx_id, r.seq) > ($1::xid8, $2::bigint) AND r.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE r.project_id = $4 AND (r.tx_id, r.seq) > ($1::xid8, $2::bigint) AND r.tx_id < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY r.tx_id, r.seq LIMIT $3`,
-    [after.txId, after.seq, limit],
+    [after.txId, after.seq, limit, project],
   );
   return r.rows.map(toEval);
 }
@@ -99,22 +99,22 @@ export async function recordsAfter(q: Queryable, after: EngineCursor, limit: num
  * in settling order, with whether a finding already names them: their final
  * verdict is what their edges' breakers count.
  */
-export async function settledAfter(q: Queryable, after: EngineCursor, limit: number): Promise<(EvalRecord & { settledTxId: string; anomalous: boolean })[]> {
+export async function settledAfter(q: Queryable, project: string, after: EngineCursor, limit: number): Promise<(EvalRecord & { settledTxId: string; anomalous: boolean })[]> {
   const r = await q.query<RecordRow & { settled_tx_id: string; anomalous: boolean }>(
     `SELECT ${COLUMNS}, r.settled_tx_id::text,
-            EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.record_id = r.record_id AND f.detector <> 'verification') AS anomalous
+            EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.project_id = r.project_id AND f.record_id = r.record_id AND f.detector <> 'verification') AS anomalous
        FROM records r
-      WHERE r.settled_tx_id IS NOT NULL AND (r.settled_tx_id, r.seq) > ($1::xid8, $2::bigint)
+      WHERE r.project_id = $4 AND r.settled_tx_id IS NOT NULL AND (r.settled_tx_id, r.seq) > ($1::xid8, $2::bigint)
         AND r.settled_tx_id < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY r.settled_tx_id, r.seq LIMIT $3`,
-    [after.txId, after.seq, limit],
+    [after.txId, after.seq, limit, project],
   );
   return r.rows.map((row) => ({ ...toEval(row), settledTxId: row.settled_tx_id, anomalous: row.anomalous }));
 }
 
 /** Records stored but not yet read by the loop (for lag and health). */
-export async function backlog(q: Queryable, after: EngineCursor): Promise<number> {
-  const r = await q.query<{ n: string }>("SELECT count(*)::text AS n FROM records WHERE (tx_id, seq) > ($1::xid8, $2::bigint)", [after.txId, after.seq]);
+export async function backlog(q: Queryable, project: string, after: EngineCursor): Promise<number> {
+  const r = await q.query<{ n: string }>("SELECT count(*)::text AS n FROM records WHERE project_id = $3 AND (tx_id, seq) > ($1::xid8, $2::bigint)", [after.txId, after.seq, project]);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -122,17 +122,17 @@ export async function backlog(q: Queryable, after: EngineCursor): Promise<number
  * The latest records of each agent up to the cursor, newest `perAgent` within
  * `sinceMs`; whether each was found anomalous comes from the findings table.
  */
-export async function agentHistory(q: Queryable, agents: readonly string[], before: EngineCursor, since: Date, perAgent: number): Promise<CachedRecord[]> {
+export async function agentHistory(q: Queryable, project: string, agents: readonly string[], before: EngineCursor, since: Date, perAgent: number): Promise<CachedRecord[]> {
   if (agents.length === 0) return [];
   const r = await q.query<RecordRow & { anomalous: boolean }>(
-    `SELECT h.*, EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.record_id = h.record_id
+    `SELECT h.*, EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.project_id = $6 AND f.record_id = h.record_id
                            AND f.detector IN ('semantic_deviation', 'feedback_loop')) AS anomalous
        FROM unnest($1::text[]) AS a(agent)
        CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM records r
-          WHERE r.agent = a.agent AND r.ts >= $4 AND (r.tx_id, r.seq) <= ($2::xid8, $3::bigint)
+          WHERE r.project_id = $6 AND r.agent = a.agent AND r.ts >= $4 AND (r.tx_id, r.seq) <= ($2::xid8, $3::bigint)
           ORDER BY r.ts DESC LIMIT $5) h`,
-    [agents, before.txId, before.seq, since, perAgent],
+    [agents, before.txId, before.seq, since, perAgent, project],
   );
   return r.rows.map((row) => ({ ...toEval(row), anomalous: row.anomalous }));
 }
@@ -143,21 +143,21 @@ export async function agentHistory(q: Queryable, agents: readonly string[], befo
  * most `maxHops` levels: past the cap the exact number no longer matters.
  * Null when no request or state read is reached within the bound.
  */
-export async function storedDepths(q: Queryable, ids: readonly string[], maxHops: number): Promise<Map<string, number | null>> {
+export async function storedDepths(q: Queryable, project: string, ids: readonly string[], maxHops: number): Promise<Map<string, number | null>> {
   const out = new Map<string, number | null>();
   if (ids.length === 0) return out;
   const r = await q.query<{ start: string; depth: number | null }>(
     `WITH RECURSIVE up(start, id, levels, hops, kind) AS (
-        SELECT s, s, 0, 0, (SELECT kind FROM records WHERE record_id = s LIMIT 1) FROM unnest($1::text[]) AS s
+        SELECT s, s, 0, 0, (SELECT kind FROM records WHERE project_id = $3 AND record_id = s LIMIT 1) FROM unnest($1::text[]) AS s
         UNION
         SELECT up.start, e.parent_id, up.levels + 1,
                up.hops + CASE WHEN up.kind = 'message' THEN 1 ELSE 0 END,
-               (SELECT kind FROM records WHERE record_id = e.parent_id LIMIT 1)
-          FROM up JOIN record_edges e ON e.child_id = up.id AND e.kind = 'parent'
+               (SELECT kind FROM records WHERE project_id = $3 AND record_id = e.parent_id LIMIT 1)
+          FROM up JOIN record_edges e ON e.project_id = $3 AND e.child_id = up.id AND e.kind = 'parent'
          WHERE up.levels < $2 AND up.kind IS DISTINCT FROM 'request' AND up.kind IS DISTINCT FROM 'state.read'
      )
      SELECT start, max(hops) FILTER (WHERE kind IN ('request', 'state.read')) AS depth FROM up GROUP BY start`,
-    [ids, maxHops * 4],
+    [ids, maxHops * 4, project],
   );
   for (const row of r.rows) out.set(row.start, row.depth);
   for (const id of ids) if (!out.has(id)) out.set(id, null);
@@ -165,18 +165,18 @@ export async function storedDepths(q: Queryable, ids: readonly string[], maxHops
 }
 
 /** Every agent-to-agent edge the breakers know: the graph reach is measured on. */
-export async function knownEdges(q: Queryable): Promise<{ sender: string; receiver: string }[]> {
-  const r = await q.query<{ sender: string; receiver: string }>("SELECT sender, receiver FROM breaker_states");
+export async function knownEdges(q: Queryable, project: string): Promise<{ sender: string; receiver: string }[]> {
+  const r = await q.query<{ sender: string; receiver: string }>("SELECT sender, receiver FROM breaker_states WHERE project_id = $1", [project]);
   return r.rows;
 }
 
 /** Findings no incident holds yet (a process stopped between storing and grouping them). */
-export async function ungroupedFindingIds(q: Queryable, since: Date, limit = 10_000): Promise<string[]> {
+export async function ungroupedFindingIds(q: Queryable, project: string, since: Date, limit = 10_000): Promise<string[]> {
   const r = await q.query<{ id: string }>(
     `SELECT f.id::text FROM anomaly_findings f
-      WHERE f.ts >= $1 AND NOT EXISTS (SELECT 1 FROM incident_findings i WHERE i.finding_id = f.id)
+      WHERE f.project_id = $3 AND f.ts >= $1 AND NOT EXISTS (SELECT 1 FROM incident_findings i WHERE i.finding_id = f.id)
       ORDER BY f.id LIMIT $2`,
-    [since, limit],
+    [since, limit, project],
   );
   return r.rows.map((x) => x.id);
 }

@@ -39,33 +39,33 @@ interface BucketRow {
 }
 
 /** Records and findings per bucket over the window; every bucket present, zeros where nothing happened. */
-export async function series(q: Queryable, w: TimeWindow, scope: SeriesScope): Promise<SeriesView> {
+export async function series(q: Queryable, project: string, w: TimeWindow, scope: SeriesScope): Promise<SeriesView> {
   const from = w.from.getTime();
   const to = w.to.getTime();
   const step = seriesStep(from, to);
-  const params: unknown[] = [w.from, w.to, step];
+  const params: unknown[] = [w.from, w.to, step, project];
   let recordWhere = "";
   let findingWhere = "";
   if (scope.kind === "agent") {
     params.push(scope.agent);
-    recordWhere = `AND agent = $4`;
-    findingWhere = `AND f.agent = $4`;
+    recordWhere = `AND agent = $5`;
+    findingWhere = `AND f.agent = $5`;
   } else if (scope.kind === "edge") {
     params.push(scope.sender, scope.receiver);
-    recordWhere = `AND kind = 'message' AND agent = $4 AND $5 = ANY(receivers)`;
+    recordWhere = `AND kind = 'message' AND agent = $5 AND $6 = ANY(receivers)`;
     // A finding is on the edge when its record went from sender to receiver.
-    findingWhere = `AND f.agent = $4 AND EXISTS (SELECT 1 FROM records r WHERE r.record_id = f.record_id AND r.agent = $4 AND $5 = ANY(r.receivers))`;
+    findingWhere = `AND f.agent = $5 AND EXISTS (SELECT 1 FROM records r WHERE r.project_id = $4 AND r.record_id = f.record_id AND r.agent = $5 AND $6 = ANY(r.receivers))`;
   }
   const bucket = (col: string) => `(floor(extract(epoch FROM ${col}) * 1000 / $3)::bigint * $3)::text`;
   const [records, findings] = await Promise.all([
     q.query<BucketRow>(
       `SELECT ${bucket("ts")} AS b, count(*)::int AS records, (count(*) FILTER (WHERE verified))::int AS verified,
               (count(*) FILTER (WHERE NOT verified AND NOT ('pending' = ANY(verdicts))))::int AS failed
-         FROM records WHERE ts >= $1 AND ts < $2 ${recordWhere} GROUP BY 1`,
+         FROM records WHERE project_id = $4 AND ts >= $1 AND ts < $2 ${recordWhere} GROUP BY 1`,
       params,
     ),
     q.query<{ b: string; findings: number }>(
-      `SELECT ${bucket("f.ts")} AS b, count(*)::int AS findings FROM anomaly_findings f WHERE f.ts >= $1 AND f.ts < $2 ${findingWhere} GROUP BY 1`,
+      `SELECT ${bucket("f.ts")} AS b, count(*)::int AS findings FROM anomaly_findings f WHERE f.project_id = $4 AND f.ts >= $1 AND f.ts < $2 ${findingWhere} GROUP BY 1`,
       params,
     ),
   ]);
@@ -86,14 +86,14 @@ export async function series(q: Queryable, w: TimeWindow, scope: SeriesScope): P
 const asState = (s: string): BreakerStateName => ((BREAKER_STATES as readonly string[]).includes(s) ? (s as BreakerStateName) : "CLOSED");
 
 /** Every edge with traffic in the window or a breaker, and the state its breaker reads now. */
-async function edgeStates(q: Queryable, w: TimeWindow, now: Date): Promise<{ edges: EdgeState[]; awaitingReview: number }> {
+async function edgeStates(q: Queryable, project: string, w: TimeWindow, now: Date): Promise<{ edges: EdgeState[]; awaitingReview: number }> {
   const [traffic, rows] = await Promise.all([
     q.query<{ sender: string; receiver: string }>(
       `SELECT DISTINCT r.agent AS sender, rcv AS receiver FROM records r CROSS JOIN LATERAL unnest(r.receivers) AS rcv
-        WHERE r.kind = 'message' AND r.ts >= $1 AND r.ts < $2`,
-      [w.from, w.to],
+        WHERE r.project_id = $3 AND r.kind = 'message' AND r.ts >= $1 AND r.ts < $2`,
+      [w.from, w.to, project],
     ),
-    q.query<{ sender: string; receiver: string; state: string; machine: unknown }>(`SELECT sender, receiver, state, machine FROM breaker_states`),
+    q.query<{ sender: string; receiver: string; state: string; machine: unknown }>(`SELECT sender, receiver, state, machine FROM breaker_states WHERE project_id = $1`, [project]),
   ]);
   const states = new Map<string, BreakerStateName>();
   let awaitingReview = 0;
@@ -124,16 +124,16 @@ interface BlastRow {
 export const BLAST_LIMIT = 8;
 
 /** Agents whose findings in the window reach furthest downstream: highest impact, then reach, then most findings. */
-async function blastAgents(q: Queryable, w: TimeWindow): Promise<BlastAgentView[]> {
+async function blastAgents(q: Queryable, project: string, w: TimeWindow): Promise<BlastAgentView[]> {
   const res = await q.query<BlastRow>(
     `SELECT f.agent, a.display_name, count(*)::int AS findings, max(f.impact) AS max_impact, max(f.reach) AS max_reach, max(f.ts) AS last_at,
             (array_agg(f.explanation ORDER BY f.impact DESC NULLS LAST, f.ts DESC))[1] AS top_explanation
-       FROM anomaly_findings f LEFT JOIN agents a ON a.id = f.agent
-      WHERE f.agent IS NOT NULL AND f.ts >= $1 AND f.ts < $2
+       FROM anomaly_findings f LEFT JOIN agents a ON a.project_id = f.project_id AND a.id = f.agent
+      WHERE f.project_id = $3 AND f.agent IS NOT NULL AND f.ts >= $1 AND f.ts < $2
       GROUP BY f.agent, a.display_name
       ORDER BY max(f.impact) DESC NULLS LAST, max(f.reach) DESC NULLS LAST, count(*) DESC, f.agent
       LIMIT ${BLAST_LIMIT}`,
-    [w.from, w.to],
+    [w.from, w.to, project],
   );
   return res.rows.map((r) => ({
     agent: r.agent,
@@ -147,15 +147,16 @@ async function blastAgents(q: Queryable, w: TimeWindow): Promise<BlastAgentView[
 }
 
 /** Fleet health for the overview: breakers by state, open incidents by severity, rates over time, the widest blast radius. */
-export async function fleetOverview(q: Queryable, query: OverviewQuery, now: Date = new Date()): Promise<OverviewView> {
+export async function fleetOverview(q: Queryable, project: string, query: OverviewQuery, now: Date = new Date()): Promise<OverviewView> {
   const w = resolveWindow(query, now);
   const [states, incidents, fleetSeries, blast] = await Promise.all([
-    edgeStates(q, w, now),
+    edgeStates(q, project, w, now),
     q.query<{ status: string; severity: string; n: number }>(
-      `SELECT status, severity, count(*)::int AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY status, severity`,
+      `SELECT status, severity, count(*)::int AS n FROM incidents WHERE project_id = $1 AND status IN ('open', 'acknowledged') GROUP BY status, severity`,
+      [project],
     ),
-    series(q, w, { kind: "fleet" }),
-    blastAgents(q, w),
+    series(q, project, w, { kind: "fleet" }),
+    blastAgents(q, project, w),
   ]);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
   let acknowledged = 0;
@@ -178,12 +179,12 @@ export async function fleetOverview(q: Queryable, query: OverviewQuery, now: Dat
 }
 
 /** An agent's or an edge's records and findings over time. */
-export async function activity(q: Queryable, query: ActivityQuery, now: Date = new Date()): Promise<ActivityView> {
+export async function activity(q: Queryable, project: string, query: ActivityQuery, now: Date = new Date()): Promise<ActivityView> {
   const w = resolveWindow(query, now);
-  if (query.agent !== undefined) return { subject: query.agent, ...(await series(q, w, { kind: "agent", agent: query.agent })) };
+  if (query.agent !== undefined) return { subject: query.agent, ...(await series(q, project, w, { kind: "agent", agent: query.agent })) };
   const sender = query.sender ?? "";
   const receiver = query.receiver ?? "";
-  return { subject: `${sender} -> ${receiver}`, ...(await series(q, w, { kind: "edge", sender, receiver })) };
+  return { subject: `${sender} -> ${receiver}`, ...(await series(q, project, w, { kind: "edge", sender, receiver })) };
 }
 
 interface TimelineFindingRow {
@@ -215,7 +216,7 @@ interface TimelineTransitionRow {
 }
 
 /** Findings and breaker transitions in the window, oldest first, for the swimlanes. */
-export async function timeline(q: Queryable, query: TimelineQuery, now: Date = new Date()): Promise<TimelineView> {
+export async function timeline(q: Queryable, project: string, query: TimelineQuery, now: Date = new Date()): Promise<TimelineView> {
   const w = resolveWindow(query, now);
   const agent = query.agent ?? null;
   const [findings, transitions] = await Promise.all([
@@ -223,16 +224,16 @@ export async function timeline(q: Queryable, query: TimelineQuery, now: Date = n
     q.query<TimelineFindingRow>(
       `SELECT f.id::text, f.detector, f.record_id, f.agent, rr.receivers, f.subject, f.score, f.explanation, f.params, f.ts, f.impact, f.reach
          FROM anomaly_findings f
-         LEFT JOIN LATERAL (SELECT r.receivers FROM records r WHERE r.record_id = f.record_id ORDER BY r.seq LIMIT 1) rr ON f.record_id IS NOT NULL
-        WHERE f.ts >= $1 AND f.ts < $2 AND ($3::text IS NULL OR f.agent = $3)
+         LEFT JOIN LATERAL (SELECT r.receivers FROM records r WHERE r.project_id = f.project_id AND r.record_id = f.record_id ORDER BY r.seq LIMIT 1) rr ON f.record_id IS NOT NULL
+        WHERE f.project_id = $4 AND f.ts >= $1 AND f.ts < $2 AND ($3::text IS NULL OR f.agent = $3)
         ORDER BY f.ts DESC, f.id DESC LIMIT ${MAX_TIMELINE_ITEMS + 1}`,
-      [w.from, w.to, agent],
+      [w.from, w.to, agent, project],
     ),
     q.query<TimelineTransitionRow>(
       `SELECT id::text, sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor
-         FROM breaker_events WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR sender = $3 OR receiver = $3)
+         FROM breaker_events WHERE project_id = $4 AND at >= $1 AND at < $2 AND ($3::text IS NULL OR sender = $3 OR receiver = $3)
         ORDER BY at DESC, id DESC LIMIT ${MAX_TIMELINE_ITEMS + 1}`,
-      [w.from, w.to, agent],
+      [w.from, w.to, agent, project],
     ),
   ]);
   const truncated = findings.rows.length > MAX_TIMELINE_ITEMS || transitions.rows.length > MAX_TIMELINE_ITEMS;

@@ -53,7 +53,7 @@ const CLOSED: GraphBreakerView = { state: "CLOSED", since: null, openUntil: null
  * breaker_states cache; in replay (`at` given) from the latest breaker event
  * per edge at or before `at`, so a past incident reads as it stood then.
  */
-export async function agentGraph(db: PrismaClient, q: GraphQuery, now: Date = new Date()): Promise<GraphResponse> {
+export async function agentGraph(db: PrismaClient, project: string, q: GraphQuery, now: Date = new Date()): Promise<GraphResponse> {
   const replay = q.at !== undefined;
   const to = replay ? new Date(q.at!) : now;
   if (to.getTime() > now.getTime()) throw badRequest("`at` is in the future: replay looks back, leave `at` out for now", [{ path: "query.at", message: `${to.toISOString()} is after ${now.toISOString()}` }]);
@@ -68,10 +68,10 @@ export async function agentGraph(db: PrismaClient, q: GraphQuery, now: Date = ne
              (count(*) FILTER (WHERE r.verdicts && ARRAY['bad_signature', 'replay']::text[]))::int AS forged,
              max(r.ts) AS last_seen
         FROM records r CROSS JOIN LATERAL unnest(r.receivers) AS rcv
-       WHERE r.kind = 'message' AND r.ts >= ${from} AND r.ts < ${to}
+       WHERE r.project_id = ${project} AND r.kind = 'message' AND r.ts >= ${from} AND r.ts < ${to}
        GROUP BY r.agent, rcv`,
-    db.$queryRaw<AgentRow[]>`SELECT id, display_name, attested, labels FROM agents`,
-    replay ? replayBreakers(db, to) : liveBreakers(db, to),
+    db.$queryRaw<AgentRow[]>`SELECT id, display_name, attested, labels FROM agents WHERE project_id = ${project}`,
+    replay ? replayBreakers(db, project, to) : liveBreakers(db, project, to),
   ]);
 
   const agents = new Map(agentRows.map((a) => [a.id, { displayName: a.display_name, attested: a.attested, labels: parseLabels(a.labels) }]));
@@ -132,8 +132,8 @@ export async function agentGraph(db: PrismaClient, q: GraphQuery, now: Date = ne
   return { from: from.toISOString(), to: to.toISOString(), replay, labelValues, nodes: keptNodes, links: keptLinks };
 }
 
-async function liveBreakers(db: PrismaClient, at: Date): Promise<Map<string, GraphBreakerView>> {
-  const rows = await db.$queryRaw<LiveBreakerRow[]>`SELECT sender, receiver, state, since, machine FROM breaker_states`;
+async function liveBreakers(db: PrismaClient, project: string, at: Date): Promise<Map<string, GraphBreakerView>> {
+  const rows = await db.$queryRaw<LiveBreakerRow[]>`SELECT sender, receiver, state, since, machine FROM breaker_states WHERE project_id = ${project}`;
   const out = new Map<string, GraphBreakerView>();
   for (const r of rows) {
     const parsed = BreakerMachine.safeParse(r.machine);
@@ -161,13 +161,13 @@ export function breakerFromMachine(m: BreakerMachine, at: Date): GraphBreakerVie
   }
 }
 
-async function replayBreakers(db: PrismaClient, at: Date): Promise<Map<string, GraphBreakerView>> {
+async function replayBreakers(db: PrismaClient, project: string, at: Date): Promise<Map<string, GraphBreakerView>> {
   const [events, live] = await Promise.all([
     db.$queryRaw<EventBreakerRow[]>`
       SELECT DISTINCT ON (sender, receiver) sender, receiver, to_state, at, cause, detail, actor
-        FROM breaker_events WHERE at <= ${at}
+        FROM breaker_events WHERE project_id = ${project} AND at <= ${at}
        ORDER BY sender, receiver, at DESC, id DESC`,
-    db.$queryRaw<LiveBreakerRow[]>`SELECT sender, receiver, state, since, machine FROM breaker_states WHERE state = 'OPEN'`,
+    db.$queryRaw<LiveBreakerRow[]>`SELECT sender, receiver, state, since, machine FROM breaker_states WHERE project_id = ${project} AND state = 'OPEN'`,
   ]);
   // Events do not carry the open period's end; the live row does, when it is still the same open period.
   const openUntil = new Map<string, { since: number; until: number; awaitingReview: boolean }>();

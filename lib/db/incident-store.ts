@@ -51,7 +51,7 @@ export interface FindingForGrouping {
 }
 
 /** The given findings that are in no incident yet, oldest first. */
-export async function ungroupedFindings(q: Queryable, ids: readonly string[]): Promise<FindingForGrouping[]> {
+export async function ungroupedFindings(q: Queryable, project: string, ids: readonly string[]): Promise<FindingForGrouping[]> {
   const numeric = ids.filter(isIncidentId);
   if (numeric.length === 0) return [];
   const res = await q.query<FindingForGrouping>(
@@ -64,13 +64,13 @@ export async function ungroupedFindings(q: Queryable, ids: readonly string[]): P
          SELECT bool_or(kind IN ('action', 'state.write')) AS decision,
                 bool_or(kind = 'action' AND action_class = 'red') AS red,
                 bool_or(verdicts && ARRAY['bad_signature', 'replay', 'unknown_agent']) AS identity
-           FROM records WHERE record_id = f.record_id) r ON true
+           FROM records WHERE project_id = f.project_id AND record_id = f.record_id) r ON true
        LEFT JOIN LATERAL (
-         SELECT EXISTS (SELECT 1 FROM records WHERE record_id = ANY(f.evidence) AND kind = 'action' AND action_class = 'red') AS red) e ON true
-      WHERE f.id = ANY($1::bigint[])
+         SELECT EXISTS (SELECT 1 FROM records WHERE project_id = f.project_id AND record_id = ANY(f.evidence) AND kind = 'action' AND action_class = 'red') AS red) e ON true
+      WHERE f.project_id = $2 AND f.id = ANY($1::bigint[])
         AND NOT EXISTS (SELECT 1 FROM incident_findings i WHERE i.finding_id = f.id)
       ORDER BY f.ts, f.id`,
-    [numeric],
+    [numeric, project],
   );
   return res.rows;
 }
@@ -82,14 +82,15 @@ export async function ungroupedFindings(q: Queryable, ids: readonly string[]): P
  */
 export async function candidateIncidents(
   tx: Queryable,
+  project: string,
   c: { originIds: string[]; recordIds: string[]; agents: string[]; from: number; to: number; quietMs: number },
 ): Promise<IncidentFacts[]> {
   const res = await tx.query<IncidentRowBase>(
     `SELECT ${BASE_COLUMNS} FROM incidents i
-      WHERE i.status = ANY($1::text[]) AND i.last_at >= $2 AND i.first_at <= $3
+      WHERE i.project_id = $7 AND i.status = ANY($1::text[]) AND i.last_at >= $2 AND i.first_at <= $3
         AND (i.origin_ids && $4::text[] OR i.record_ids && $5::text[] OR i.agents && $6::text[])
       ORDER BY i.id FOR UPDATE`,
-    [GROUPABLE_STATUSES, new Date(c.from - c.quietMs), new Date(c.to + c.quietMs), c.originIds, c.recordIds, c.agents],
+    [GROUPABLE_STATUSES, new Date(c.from - c.quietMs), new Date(c.to + c.quietMs), c.originIds, c.recordIds, c.agents, project],
   );
   return res.rows.map((r) => ({
     id: r.id,
@@ -105,7 +106,7 @@ export async function candidateIncidents(
 }
 
 /** Stores a grouping plan; returns the ids of the incidents it opened, by plan key. */
-export async function applyGroupingPlan(tx: Tx, plan: GroupingPlan, before: readonly IncidentFacts[]): Promise<Map<string, string>> {
+export async function applyGroupingPlan(tx: Tx, project: string, plan: GroupingPlan, before: readonly IncidentFacts[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const severityBefore = new Map(before.map((i) => [i.id, i.severity]));
   const fresh = plan.incidents.filter((i) => i.isNew);
@@ -114,11 +115,11 @@ export async function applyGroupingPlan(tx: Tx, plan: GroupingPlan, before: read
     const drawn = await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('incidents', 'id'))::text AS id FROM generate_series(1, $1)`, [fresh.length]);
     fresh.forEach((i, n) => ids.set(i.key, drawn.rows[n]!.id));
     await tx.query(
-      `INSERT INTO incidents (id, title, severity, status, first_at, last_at, origin_ids, record_ids, agents)
-       SELECT i.id, i.title, i.severity, 'open', to_timestamp(i."firstAt" / 1000.0), to_timestamp(i."lastAt" / 1000.0), i."originIds", i."recordIds", i.agents
+      `INSERT INTO incidents (project_id, id, title, severity, status, first_at, last_at, origin_ids, record_ids, agents)
+       SELECT $2, i.id, i.title, i.severity, 'open', to_timestamp(i."firstAt" / 1000.0), to_timestamp(i."lastAt" / 1000.0), i."originIds", i."recordIds", i.agents
          FROM jsonb_to_recordset($1::jsonb) AS i(id bigint, title text, severity text, "firstAt" double precision, "lastAt" double precision,
               "originIds" text[], "recordIds" text[], agents text[])`,
-      [JSON.stringify(fresh.map((i) => ({ ...i, id: ids.get(i.key) })))],
+      [JSON.stringify(fresh.map((i) => ({ ...i, id: ids.get(i.key) }))), project],
     );
   }
   const idOf = (key: string) => ids.get(key) ?? key;
@@ -171,6 +172,7 @@ export async function applyGroupingPlan(tx: Tx, plan: GroupingPlan, before: read
   // incident.opened goes out through the webhook outbox, committed with the incident.
   await enqueueWebhookEvents(
     tx,
+    project,
     fresh.map((i) => ({
       type: "incident.opened" as const,
       data: {
@@ -227,8 +229,8 @@ async function insertEvents(tx: Queryable, events: readonly EventInput[]): Promi
 }
 
 /** The incident's status, row-locked until the transaction ends; 404 when there is none. */
-export async function lockIncident(tx: Tx, id: string): Promise<StatusFacts> {
-  const row = isIncidentId(id) ? (await tx.query<IncidentRowBase>(`SELECT ${BASE_COLUMNS} FROM incidents i WHERE i.id = $1 FOR UPDATE`, [id])).rows[0] : undefined;
+export async function lockIncident(tx: Tx, project: string, id: string): Promise<StatusFacts> {
+  const row = isIncidentId(id) ? (await tx.query<IncidentRowBase>(`SELECT ${BASE_COLUMNS} FROM incidents i WHERE i.id = $1 AND i.project_id = $2 FOR UPDATE`, [id, project])).rows[0] : undefined;
   if (!row) throw notFound(`no incident has id ${id}: list them with GET /api/v1/incidents`);
   return {
     id: row.id,
@@ -383,18 +385,18 @@ export interface IncidentFilter {
  * incidents are pointers to where their findings went: listed only when asked
  * for by status.
  */
-export async function listIncidents(q: Queryable, f: IncidentFilter): Promise<{ items: IncidentRow[]; last: IncidentPosition | null; more: boolean }> {
+export async function listIncidents(q: Queryable, project: string, f: IncidentFilter): Promise<{ items: IncidentRow[]; last: IncidentPosition | null; more: boolean }> {
   const a = f.after;
   const res = await q.query<IncidentRowFull & { status_rank: number; severity_rank: number }>(
     `SELECT ${FULL_COLUMNS}, ${STATUS_RANK} AS status_rank, ${SEVERITY_RANK} AS severity_rank
        FROM incidents i
-      WHERE ($1::text IS NULL AND i.status <> 'merged' OR i.status = $1) AND ($2::text IS NULL OR i.severity = $2)
+      WHERE i.project_id = $10 AND ($1::text IS NULL AND i.status <> 'merged' OR i.status = $1) AND ($2::text IS NULL OR i.severity = $2)
         AND ($3::int IS NULL OR ${STATUS_RANK} > $3 OR ${STATUS_RANK} = $3 AND (${SEVERITY_RANK} > $4
              OR ${SEVERITY_RANK} = $4 AND (i.last_at, i.id) < ($5::timestamptz, $6::bigint)))
         AND ($8::timestamptz IS NULL OR i.last_at >= $8) AND ($9::timestamptz IS NULL OR i.first_at < $9)
       ORDER BY status_rank, severity_rank, i.last_at DESC, i.id DESC
       LIMIT $7`,
-    [f.status ?? null, f.severity ?? null, a?.statusRank ?? null, a?.severityRank ?? null, a?.lastAt ?? null, a?.id ?? null, f.limit + 1, f.activeFrom ?? null, f.startedBefore ?? null],
+    [f.status ?? null, f.severity ?? null, a?.statusRank ?? null, a?.severityRank ?? null, a?.lastAt ?? null, a?.id ?? null, f.limit + 1, f.activeFrom ?? null, f.startedBefore ?? null, project],
   );
   const rows = res.rows.slice(0, f.limit);
   const lastRow = rows.at(-1);
@@ -405,9 +407,9 @@ export async function listIncidents(q: Queryable, f: IncidentFilter): Promise<{ 
   };
 }
 
-export async function getIncident(q: Queryable, id: string): Promise<IncidentRow | null> {
+export async function getIncident(q: Queryable, project: string, id: string): Promise<IncidentRow | null> {
   if (!isIncidentId(id)) return null;
-  const res = await q.query<IncidentRowFull>(`SELECT ${FULL_COLUMNS} FROM incidents i WHERE i.id = $1`, [id]);
+  const res = await q.query<IncidentRowFull>(`SELECT ${FULL_COLUMNS} FROM incidents i WHERE i.id = $1 AND i.project_id = $2`, [id, project]);
   const row = res.rows[0];
   return row ? toIncidentRow(row) : null;
 }
@@ -508,13 +510,13 @@ export interface BreakerTransitionRow {
 }
 
 /** Breaker transitions on edges whose both ends are among these agents, in [from, to], oldest first. */
-export async function breakerTransitionsAmong(q: Queryable, agents: readonly string[], from: Date, to: Date, limit = 500): Promise<BreakerTransitionRow[]> {
+export async function breakerTransitionsAmong(q: Queryable, project: string, agents: readonly string[], from: Date, to: Date, limit = 500): Promise<BreakerTransitionRow[]> {
   if (agents.length === 0) return [];
   const res = await q.query<BreakerTransitionRow>(
     `SELECT sender, receiver, from_state AS "from", to_state AS "to", cause, detail, at FROM breaker_events
-      WHERE sender = ANY($1::text[]) AND receiver = ANY($1::text[]) AND at >= $2 AND at <= $3
+      WHERE project_id = $5 AND sender = ANY($1::text[]) AND receiver = ANY($1::text[]) AND at >= $2 AND at <= $3
       ORDER BY at, id LIMIT $4`,
-    [agents, from, to, limit],
+    [agents, from, to, limit, project],
   );
   return res.rows;
 }

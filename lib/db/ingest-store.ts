@@ -92,13 +92,14 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<
  */
 export async function claimNonces(
   tx: Tx,
+  project: string,
   claims: { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[],
 ): Promise<Map<string, NonceHolder>> {
   const held = new Map<string, NonceHolder>();
   if (claims.length === 0) return held;
   const inserted = await tx.query<{ agent: string; nonce: string }>(
-    `INSERT INTO nonces (agent, nonce, trace_id, span_id, content_hash)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+    `INSERT INTO nonces (project_id, agent, nonce, trace_id, span_id, content_hash)
+     SELECT $6, * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
      ON CONFLICT DO NOTHING
      RETURNING agent, nonce`,
     [
@@ -107,6 +108,7 @@ export async function claimNonces(
       claims.map((c) => c.traceId),
       claims.map((c) => c.spanId),
       claims.map((c) => c.contentHash),
+      project,
     ],
   );
   const mine = new Set(inserted.rows.map((r) => nonceKey(r.agent, r.nonce)));
@@ -123,11 +125,11 @@ export async function claimNonces(
   }>(
     `SELECT n.agent, n.nonce, n.trace_id, n.span_id, n.content_hash, n.seen_at,
             (SELECT r.record_id FROM records r
-              WHERE r.trace_id = n.trace_id AND r.span_id = n.span_id AND r.content_hash = n.content_hash
+              WHERE r.project_id = n.project_id AND r.trace_id = n.trace_id AND r.span_id = n.span_id AND r.content_hash = n.content_hash
               LIMIT 1) AS record_id
        FROM nonces n
-       JOIN unnest($1::text[], $2::text[]) AS c(agent, nonce) ON c.agent = n.agent AND c.nonce = n.nonce`,
-    [taken.map((c) => c.agent), taken.map((c) => c.nonce)],
+       JOIN unnest($1::text[], $2::text[]) AS c(agent, nonce) ON n.project_id = $3 AND c.agent = n.agent AND c.nonce = n.nonce`,
+    [taken.map((c) => c.agent), taken.map((c) => c.nonce), project],
   );
   for (const r of rows.rows) {
     held.set(nonceKey(r.agent, r.nonce), {
@@ -148,7 +150,7 @@ export function nonceKey(agent: string, nonce: string): string {
 }
 
 /** Earlier records by firebreak id, for authority chains and parents. */
-export async function findSummaries(q: Tx | pg.Pool, ids: string[]): Promise<Map<string, StoredSummary[]>> {
+export async function findSummaries(q: Tx | pg.Pool, project: string, ids: string[]): Promise<Map<string, StoredSummary[]>> {
   const out = new Map<string, StoredSummary[]>();
   if (ids.length === 0) return out;
   const rows = await q.query<{
@@ -161,8 +163,8 @@ export async function findSummaries(q: Tx | pg.Pool, ids: string[]): Promise<Map
     authority: string[];
   }>(
     `SELECT record_id, kind, agent, verified, verdicts, parents, authority
-       FROM records WHERE record_id = ANY($1::text[]) ORDER BY seq`,
-    [ids],
+       FROM records WHERE project_id = $2 AND record_id = ANY($1::text[]) ORDER BY seq`,
+    [ids, project],
   );
   for (const r of rows.rows) {
     const list = out.get(r.record_id) ?? [];
@@ -181,16 +183,16 @@ export async function findSummaries(q: Tx | pg.Pool, ids: string[]): Promise<Map
 }
 
 /** Inserts spans and records; identical retries are no-ops. Returns how many records were new. */
-export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]): Promise<number> {
+export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], records: RecordRow[]): Promise<number> {
   if (spans.length > 0) {
     await tx.query(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
-       SELECT s."traceId", s."spanId", s."parentSpanId", s.name, s."spanKind", s."startNs"::bigint, s."endNs"::bigint,
+      `INSERT INTO spans (project_id, trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
+       SELECT $2, s."traceId", s."spanId", s."parentSpanId", s.name, s."spanKind", s."startNs"::bigint, s."endNs"::bigint,
               s."serviceName", s.attributes, s."statusCode", s."contentHash"
          FROM json_to_recordset($1::json) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
               "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
        ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
-      [JSON.stringify(spans)],
+      [JSON.stringify(spans), project],
     );
   }
   if (records.length === 0) return 0;
@@ -201,9 +203,9 @@ export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]
     pendingSince: r.pendingOn.length > 0 ? new Date().toISOString() : null,
   }));
   const res = await tx.query(
-    `INSERT INTO records (record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload,
+    `INSERT INTO records (project_id, record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload,
                           parents, authority, action_class, signature, key_id, verdicts, verdict_details, verified, pending_on, pending_since)
-     SELECT r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.protocol, r.ts::timestamptz,
+     SELECT $2, r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.protocol, r.ts::timestamptz,
             r.nonce, r.payload, r.parents, r.authority, r."actionClass", r.signature, r."keyId", r."verdictNames", r.verdicts,
             r.verified, r."pendingOn", r."pendingSince"::timestamptz
        FROM json_to_recordset($1::json) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
@@ -211,13 +213,14 @@ export async function insertBatch(tx: Tx, spans: SpanRow[], records: RecordRow[]
             "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
             "pendingOn" text[], "pendingSince" text)
      ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(rows), project],
   );
   return res.rowCount ?? 0;
 }
 
 export interface PendingRow extends StoredSummary {
   seq: string;
+  project: string;
   pendingOn: string[];
   pendingSince: Date;
   verdictDetails: VerdictDetail[];
@@ -230,6 +233,7 @@ export interface PendingRow extends StoredSummary {
 export async function lockPending(tx: Tx, limit: number, waitMs: number): Promise<PendingRow[]> {
   const rows = await tx.query<{
     seq: string;
+    project_id: string;
     record_id: string;
     kind: string;
     agent: string;
@@ -241,16 +245,17 @@ export async function lockPending(tx: Tx, limit: number, waitMs: number): Promis
     pending_on: string[];
     pending_since: Date;
   }>(
-    `SELECT seq::text, record_id, kind, agent, verified, verdicts, verdict_details, parents, authority, pending_on, pending_since
+    `SELECT seq::text, project_id, record_id, kind, agent, verified, verdicts, verdict_details, parents, authority, pending_on, pending_since
        FROM records r
       WHERE cardinality(pending_on) > 0
         AND (pending_since <= now() - make_interval(secs => $2::double precision / 1000)
-             OR EXISTS (SELECT 1 FROM records d WHERE d.record_id = ANY(r.pending_on)))
+             OR EXISTS (SELECT 1 FROM records d WHERE d.project_id = r.project_id AND d.record_id = ANY(r.pending_on)))
       ORDER BY pending_since LIMIT $1 FOR UPDATE SKIP LOCKED`,
     [limit, waitMs],
   );
   return rows.rows.map((r) => ({
     seq: r.seq,
+    project: r.project_id,
     recordId: r.record_id,
     kind: r.kind,
     agent: r.agent,

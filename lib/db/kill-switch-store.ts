@@ -26,7 +26,8 @@ import type { Queryable } from "./engine-store.ts";
 // current state of each switch cached in kill_switches, and the audit entry,
 // all in one transaction. The table triggers bump control_policy_version and
 // NOTIFY firebreak_policy on commit (migration 20261205020000), so every
-// policy stream hears of the change whichever process made it.
+// policy stream hears of the change whichever process made it. The version
+// is instance-wide; the document a guard reads is its own project's only.
 
 interface SwitchRow {
   id: string;
@@ -94,11 +95,14 @@ async function readVersion(q: Queryable): Promise<number> {
 }
 
 /** Live switches and pending requests, and the last ones that ended: one indexed read each. */
-export async function listKillSwitches(q: Queryable, now = Date.now()): Promise<KillSwitchesResponse> {
+export async function listKillSwitches(q: Queryable, project: string, now = Date.now()): Promise<KillSwitchesResponse> {
   const [version, live, recent] = await Promise.all([
     readVersion(q),
-    q.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE state IN ('active', 'pending') ORDER BY requested_at DESC, id DESC`),
-    q.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE state NOT IN ('active', 'pending') ORDER BY coalesce(lifted_at, expires_at, requested_at) DESC, id DESC LIMIT 20`),
+    q.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE project_id = $1 AND state IN ('active', 'pending') ORDER BY requested_at DESC, id DESC`, [project]),
+    q.query<SwitchRow>(
+      `SELECT ${COLUMNS} FROM kill_switches WHERE project_id = $1 AND state NOT IN ('active', 'pending') ORDER BY coalesce(lifted_at, expires_at, requested_at) DESC, id DESC LIMIT 20`,
+      [project],
+    ),
   ]);
   const switches = live.rows.map(fromRow);
   const pending = switches.find((s) => s.state === "pending" && !hasLapsed(s, now)) ?? null;
@@ -111,10 +115,10 @@ export async function listKillSwitches(q: Queryable, now = Date.now()): Promise<
   };
 }
 
-async function appendEvent(tx: Queryable, sw: KillSwitch, act: KillAct, actor: string, reason: string, at: number): Promise<void> {
+async function appendEvent(tx: Queryable, project: string, sw: KillSwitch, act: KillAct, actor: string, reason: string, at: number): Promise<void> {
   await tx.query(
-    `INSERT INTO kill_switch_events (switch_id, at, action, scope, target, actor, reason) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7)`,
-    [sw.id, new Date(at), act, sw.scope, sw.target, actor, reason],
+    `INSERT INTO kill_switch_events (switch_id, at, action, scope, target, actor, reason, project_id) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8)`,
+    [sw.id, new Date(at), act, sw.scope, sw.target, actor, reason, project],
   );
 }
 
@@ -127,34 +131,36 @@ const AUDIT_ACTION: Record<KillAct, (scope: KillScope) => string> = {
   expire: () => "kill.all.expire",
 };
 
-async function record(tx: pg.PoolClient, sw: KillSwitch, act: KillAct, actor: string, reason: string, at: number): Promise<void> {
-  await appendEvent(tx, sw, act, actor, reason, at);
+async function record(tx: pg.PoolClient, project: string, sw: KillSwitch, act: KillAct, actor: string, reason: string, at: number): Promise<void> {
+  await appendEvent(tx, project, sw, act, actor, reason, at);
   await auditInTransaction(tx, {
     actor,
     action: AUDIT_ACTION[act](sw.scope),
     target: auditTarget(sw.scope, sw.target),
-    detail: { switch: sw.id, reason, state: sw.state },
+    detail: { project, switch: sw.id, reason, state: sw.state },
   });
 }
 
 /** Marks lapsed kill-all requests expired, so a new one can be made. */
-async function expireLapsed(tx: pg.PoolClient, now: number): Promise<void> {
+async function expireLapsed(tx: pg.PoolClient, project: string, now: number): Promise<void> {
   const res = await tx.query<SwitchRow>(
-    `UPDATE kill_switches SET state = 'expired' WHERE state = 'pending' AND expires_at <= $1 RETURNING ${COLUMNS}`,
-    [new Date(now)],
+    `UPDATE kill_switches SET state = 'expired' WHERE project_id = $2 AND state = 'pending' AND expires_at <= $1 RETURNING ${COLUMNS}`,
+    [new Date(now), project],
   );
   for (const row of res.rows) {
     const sw = expire(fromRow(row));
-    await appendEvent(tx, sw, "expire", "system", `not confirmed by a second on-call by ${new Date(sw.expiresAt ?? now).toISOString()}`, now);
+    await appendEvent(tx, project, sw, "expire", "system", `not confirmed by a second on-call by ${new Date(sw.expiresAt ?? now).toISOString()}`, now);
   }
 }
 
 /** Kills an agent, an edge or a label at once; `all` only requests a kill-all, for a second on-call to confirm. */
-export async function createKillSwitch(p: pg.Pool, body: KillSwitchBody, actor: string, now = Date.now(), confirmWithinMs = KILL_ALL_CONFIRM_MS): Promise<KillSwitchView> {
+export async function createKillSwitch(p: pg.Pool, project: string, body: KillSwitchBody, actor: string, now = Date.now(), confirmWithinMs = KILL_ALL_CONFIRM_MS): Promise<KillSwitchView> {
   const target = targetText(body);
   return withTransaction(p, async (tx) => {
-    await expireLapsed(tx, now);
-    const live = await tx.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE scope = $1 AND target = $2 AND state IN ('active', 'pending') FOR UPDATE`, [body.scope, target]);
+    await expireLapsed(tx, project, now);
+    const live = await tx.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE project_id = $3 AND scope = $1 AND target = $2 AND state IN ('active', 'pending') FOR UPDATE`,
+      [body.scope, target, project],
+    );
     const existing = live.rows[0];
     if (existing) {
       const sw = fromRow(existing);
@@ -167,12 +173,12 @@ export async function createKillSwitch(p: pg.Pool, body: KillSwitchBody, actor: 
     }
     const pending = body.scope === "all";
     const inserted = await tx.query<SwitchRow>(
-      `INSERT INTO kill_switches (scope, target, state, requested_by, reason, requested_at, expires_at, confirmed_by, confirm_reason, confirmed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL) RETURNING ${COLUMNS}`,
-      [body.scope, target, pending ? "pending" : "active", actor, body.reason, new Date(now), pending ? new Date(now + confirmWithinMs) : null],
+      `INSERT INTO kill_switches (scope, target, state, requested_by, reason, requested_at, expires_at, confirmed_by, confirm_reason, confirmed_at, project_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, $8) RETURNING ${COLUMNS}`,
+      [body.scope, target, pending ? "pending" : "active", actor, body.reason, new Date(now), pending ? new Date(now + confirmWithinMs) : null, project],
     );
     const sw = fromRow(inserted.rows[0] as SwitchRow);
-    await record(tx, sw, pending ? "request_kill_all" : "kill", actor, body.reason, now);
+    await record(tx, project, sw, pending ? "request_kill_all" : "kill", actor, body.reason, now);
     return toView(sw, now);
   }).catch(rethrowDuplicate);
 }
@@ -183,9 +189,9 @@ function rethrowDuplicate(err: unknown): never {
   throw err;
 }
 
-async function change(p: pg.Pool, id: string, step: (sw: KillSwitch) => Outcome, actor: string, reason: string, now: number): Promise<KillSwitchView> {
+async function change(p: pg.Pool, project: string, id: string, step: (sw: KillSwitch) => Outcome, actor: string, reason: string, now: number): Promise<KillSwitchView> {
   return withTransaction(p, async (tx) => {
-    const res = await tx.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE id = $1::bigint FOR UPDATE`, [id]);
+    const res = await tx.query<SwitchRow>(`SELECT ${COLUMNS} FROM kill_switches WHERE id = $1::bigint AND project_id = $2 FOR UPDATE`, [id, project]);
     const row = res.rows[0];
     if (!row) throw notFound(`no kill switch has the id ${id}: GET /api/v1/kill-switches lists them`);
     const outcome = step(fromRow(row));
@@ -195,19 +201,19 @@ async function change(p: pg.Pool, id: string, step: (sw: KillSwitch) => Outcome,
       `UPDATE kill_switches SET state = $2, confirmed_by = $3, confirm_reason = $4, confirmed_at = $5, lifted_by = $6, lift_reason = $7, lifted_at = $8 WHERE id = $1::bigint`,
       [sw.id, sw.state, sw.confirmedBy, sw.confirmReason, sw.confirmedAt === null ? null : new Date(sw.confirmedAt), sw.liftedBy, sw.liftReason, sw.liftedAt === null ? null : new Date(sw.liftedAt)],
     );
-    await record(tx, sw, outcome.act, actor, reason, now);
+    await record(tx, project, sw, outcome.act, actor, reason, now);
     return toView(sw, now);
   });
 }
 
 /** A second on-call confirms a pending kill-all; 409 for the requester, a lapsed request, or anything else. */
-export function confirmKillSwitch(p: pg.Pool, id: string, actor: string, reason: string, now = Date.now()): Promise<KillSwitchView> {
-  return change(p, id, (sw) => confirmKillAll(sw, actor, reason, now), actor, reason, now);
+export function confirmKillSwitch(p: pg.Pool, project: string, id: string, actor: string, reason: string, now = Date.now()): Promise<KillSwitchView> {
+  return change(p, project, id, (sw) => confirmKillAll(sw, actor, reason, now), actor, reason, now);
 }
 
 /** Lifts an active switch, or cancels a pending kill-all. */
-export function liftKillSwitch(p: pg.Pool, id: string, actor: string, reason: string, now = Date.now()): Promise<KillSwitchView> {
-  return change(p, id, (sw) => liftSwitch(sw, actor, reason, now), actor, reason, now);
+export function liftKillSwitch(p: pg.Pool, project: string, id: string, actor: string, reason: string, now = Date.now()): Promise<KillSwitchView> {
+  return change(p, project, id, (sw) => liftSwitch(sw, actor, reason, now), actor, reason, now);
 }
 
 /**
@@ -216,11 +222,12 @@ export function liftKillSwitch(p: pg.Pool, id: string, actor: string, reason: st
  * answers from one snapshot, so the version names exactly this content. One
  * round trip: this read sits on the path from a kill to every guard.
  */
-export async function readControlPolicy(q: Queryable): Promise<ControlPolicyView> {
+export async function readControlPolicy(q: Queryable, project: string): Promise<ControlPolicyView> {
   const res = await q.query<{ version: string; switches: Pick<KillSwitch, "scope" | "target" | "state">[] | null; breakers: EdgeBreakerState[] | null }>(
     `SELECT (SELECT version::text FROM control_policy_version WHERE id = 1) AS version,
-            (SELECT json_agg(json_build_object('scope', scope, 'target', target, 'state', state)) FROM kill_switches WHERE state = 'active') AS switches,
-            (SELECT json_agg(json_build_object('sender', sender, 'receiver', receiver, 'state', state)) FROM breaker_states WHERE state <> 'CLOSED') AS breakers`,
+            (SELECT json_agg(json_build_object('scope', scope, 'target', target, 'state', state)) FROM kill_switches WHERE project_id = $1 AND state = 'active') AS switches,
+            (SELECT json_agg(json_build_object('sender', sender, 'receiver', receiver, 'state', state)) FROM breaker_states WHERE project_id = $1 AND state <> 'CLOSED') AS breakers`,
+    [project],
   );
   const row = res.rows[0];
   return { ...mergePolicy(Number(row?.version ?? 0), row?.switches ?? [], row?.breakers ?? []), generatedAt: new Date().toISOString() };

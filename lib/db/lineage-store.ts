@@ -10,6 +10,7 @@ import { suspicionOf, type CompromiseIndex, type CompromiseMark } from "../linea
 import type { Direction, EdgeKind, LineageEdge, LineageNode, SuspicionReason } from "../lineage/types.ts";
 import { EDGE_KINDS } from "../lineage/types.ts";
 import type { RecordRow, Tx } from "./ingest-store.ts";
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -20,7 +21,7 @@ export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
  * just inserted). Idempotent: an OTLP retry adds nothing. Returns how many
  * declared edges were new.
  */
-export async function insertEdges(tx: Tx, records: readonly RecordRow[]): Promise<number> {
+export async function insertEdges(tx: Tx, project: string, records: readonly RecordRow[]): Promise<number> {
   if (records.length === 0) return 0;
   const child: string[] = [];
   const parent: string[] = [];
@@ -35,15 +36,15 @@ export async function insertEdges(tx: Tx, records: readonly RecordRow[]): Promis
   let added = 0;
   if (child.length > 0) {
     const res = await tx.query(
-      `INSERT INTO record_edges (child_id, parent_id, kind)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [child, parent, kind],
+      `INSERT INTO record_edges (project_id, child_id, parent_id, kind)
+       SELECT $4, * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [child, parent, kind, project],
     );
     added = res.rowCount ?? 0;
   }
   const reads = records.filter((r) => r.kind === "state.read" && r.intent !== null);
   const writes = records.filter((r) => r.kind === "state.write" && r.intent !== null);
-  if (reads.length > 0 || writes.length > 0) await inferStateEdges(tx, reads, writes);
+  if (reads.length > 0 || writes.length > 0) await inferStateEdges(tx, project, reads, writes);
   return added;
 }
 
@@ -53,7 +54,7 @@ export async function insertEdges(tx: Tx, records: readonly RecordRow[]): Promis
  * arrives late changes that answer for the reads between it and the next
  * write, so those are inferred again too.
  */
-async function inferStateEdges(tx: Tx, reads: readonly RecordRow[], writes: readonly RecordRow[]): Promise<void> {
+async function inferStateEdges(tx: Tx, project: string, reads: readonly RecordRow[], writes: readonly RecordRow[]): Promise<void> {
   const affected = await tx.query<{ record_id: string }>(
     // OFFSET 0 keeps the reads lookup a per-key index scan: flattened into a
     // join, the planner scans every state.read there is.
@@ -61,28 +62,28 @@ async function inferStateEdges(tx: Tx, reads: readonly RecordRow[], writes: read
      UNION
      SELECT rd.record_id
        FROM unnest($2::text[], $3::timestamptz[]) AS b(key, ts)
-       CROSS JOIN LATERAL (SELECT min(w.ts) AS next_ts FROM records w WHERE w.kind = 'state.write' AND w.intent = b.key AND w.ts > b.ts) nx
+       CROSS JOIN LATERAL (SELECT min(w.ts) AS next_ts FROM records w WHERE w.project_id = $4 AND w.kind = 'state.write' AND w.intent = b.key AND w.ts > b.ts) nx
        CROSS JOIN LATERAL (SELECT r.record_id FROM records r
-                            WHERE r.intent = b.key AND r.ts >= b.ts AND (nx.next_ts IS NULL OR r.ts < nx.next_ts) AND r.kind = 'state.read'
+                            WHERE r.project_id = $4 AND r.intent = b.key AND r.ts >= b.ts AND (nx.next_ts IS NULL OR r.ts < nx.next_ts) AND r.kind = 'state.read'
                            OFFSET 0) rd`,
-    [reads.map((r) => r.recordId), writes.map((w) => w.intent), writes.map((w) => w.ts)],
+    [reads.map((r) => r.recordId), writes.map((w) => w.intent), writes.map((w) => w.ts), project],
   );
   const ids = affected.rows.map((r) => r.record_id);
   if (ids.length === 0) return;
   // Only a write can change which version a stored read read.
-  if (writes.length > 0) await tx.query(`DELETE FROM record_edges WHERE kind = 'state' AND child_id = ANY($1::text[])`, [ids]);
+  if (writes.length > 0) await tx.query(`DELETE FROM record_edges WHERE project_id = $2 AND kind = 'state' AND child_id = ANY($1::text[])`, [ids, project]);
   await tx.query(
-    `INSERT INTO record_edges (child_id, parent_id, kind)
-     SELECT DISTINCT rd.record_id, w.record_id, 'state'
+    `INSERT INTO record_edges (project_id, child_id, parent_id, kind)
+     SELECT DISTINCT $2, rd.record_id, w.record_id, 'state'
        FROM records rd
        CROSS JOIN LATERAL (
          SELECT w.record_id FROM records w
-          WHERE w.kind = 'state.write' AND w.intent = rd.intent AND w.ts <= rd.ts AND w.record_id <> rd.record_id
+          WHERE w.project_id = rd.project_id AND w.kind = 'state.write' AND w.intent = rd.intent AND w.ts <= rd.ts AND w.record_id <> rd.record_id
           ORDER BY w.ts DESC, w.seq DESC LIMIT 1) w
-      WHERE rd.record_id = ANY($1::text[]) AND rd.kind = 'state.read' AND rd.intent IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM records p WHERE p.record_id = ANY(rd.parents) AND p.kind = 'state.write' AND p.intent = rd.intent)
+      WHERE rd.project_id = $2 AND rd.record_id = ANY($1::text[]) AND rd.kind = 'state.read' AND rd.intent IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM records p WHERE p.project_id = rd.project_id AND p.record_id = ANY(rd.parents) AND p.kind = 'state.write' AND p.intent = rd.intent)
      ON CONFLICT DO NOTHING`,
-    [ids],
+    [ids, project],
   );
 }
 
@@ -117,37 +118,37 @@ const toCompromiseMark = (r: CompromiseRow): CompromiseMark => ({
 });
 
 /** Marks an agent (keyId null) or one of its keys compromised from a point in time. */
-export async function createCompromiseMark(q: Queryable, m: CompromiseMarkInput): Promise<CompromiseMark> {
+export async function createCompromiseMark(q: Queryable, project: string, m: CompromiseMarkInput): Promise<CompromiseMark> {
   const res = await q.query<CompromiseRow>(
-    `INSERT INTO compromise_marks (agent, key_id, from_ts, reason, marked_by) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO compromise_marks (agent, key_id, from_ts, reason, marked_by, project_id) VALUES ($1, $2, $3, $4, $5, $6)
      RETURNING id::text, agent, key_id, from_ts, reason, marked_by, marked_at`,
-    [m.agent, m.keyId, m.from, m.reason, m.markedBy],
+    [m.agent, m.keyId, m.from, m.reason, m.markedBy, project],
   );
   return toCompromiseMark(res.rows[0]!);
 }
 
-export async function listCompromiseMarks(q: Queryable, agent?: string): Promise<CompromiseMark[]> {
+export async function listCompromiseMarks(q: Queryable, project: string, agent?: string): Promise<CompromiseMark[]> {
   const res = await q.query<CompromiseRow>(
     `SELECT id::text, agent, key_id, from_ts, reason, marked_by, marked_at FROM compromise_marks
-      WHERE $1::text IS NULL OR agent = $1 ORDER BY id`,
-    [agent ?? null],
+      WHERE project_id = $2 AND ($1::text IS NULL OR agent = $1) ORDER BY id`,
+    [agent ?? null, project],
   );
   return res.rows.map(toCompromiseMark);
 }
 
-export async function getCompromiseMark(q: Queryable, id: string): Promise<CompromiseMark | null> {
+export async function getCompromiseMark(q: Queryable, project: string, id: string): Promise<CompromiseMark | null> {
   if (!/^\d+$/.test(id)) return null;
   const res = await q.query<CompromiseRow>(
-    `SELECT id::text, agent, key_id, from_ts, reason, marked_by, marked_at FROM compromise_marks WHERE id = $1::bigint`,
-    [id],
+    `SELECT id::text, agent, key_id, from_ts, reason, marked_by, marked_at FROM compromise_marks WHERE id = $1::bigint AND project_id = $2`,
+    [id, project],
   );
   return res.rows[0] ? toCompromiseMark(res.rows[0]) : null;
 }
 
 /** Withdraws a mark made in error. Taint is derived, so every later answer changes with it. */
-export async function deleteCompromiseMark(q: Queryable, id: string): Promise<boolean> {
+export async function deleteCompromiseMark(q: Queryable, project: string, id: string): Promise<boolean> {
   if (!/^\d+$/.test(id)) return false;
-  const res = await q.query(`DELETE FROM compromise_marks WHERE id = $1::bigint`, [id]);
+  const res = await q.query(`DELETE FROM compromise_marks WHERE id = $1::bigint AND project_id = $2`, [id, project]);
   return (res.rowCount ?? 0) > 0;
 }
 
@@ -170,48 +171,48 @@ interface RecordMarkRow {
 const toRecordMark = (r: RecordMarkRow): RecordMark => ({ id: r.id, recordId: r.record_id, reason: r.reason, markedBy: r.marked_by, markedAt: r.marked_at });
 
 /** An analyst marks a record suspect. */
-export async function markRecord(q: Queryable, m: { recordId: string; reason: string; markedBy: string }): Promise<RecordMark> {
+export async function markRecord(q: Queryable, project: string, m: { recordId: string; reason: string; markedBy: string }): Promise<RecordMark> {
   const res = await q.query<RecordMarkRow>(
-    `INSERT INTO record_marks (record_id, reason, marked_by) VALUES ($1, $2, $3)
+    `INSERT INTO record_marks (record_id, reason, marked_by, project_id) VALUES ($1, $2, $3, $4)
      RETURNING id::text, record_id, reason, marked_by, marked_at`,
-    [m.recordId, m.reason, m.markedBy],
+    [m.recordId, m.reason, m.markedBy, project],
   );
   return toRecordMark(res.rows[0]!);
 }
 
-export async function listRecordMarks(q: Queryable, recordId?: string): Promise<RecordMark[]> {
+export async function listRecordMarks(q: Queryable, project: string, recordId?: string): Promise<RecordMark[]> {
   const res = await q.query<RecordMarkRow>(
-    `SELECT id::text, record_id, reason, marked_by, marked_at FROM record_marks WHERE $1::text IS NULL OR record_id = $1 ORDER BY id`,
-    [recordId ?? null],
+    `SELECT id::text, record_id, reason, marked_by, marked_at FROM record_marks WHERE project_id = $2 AND ($1::text IS NULL OR record_id = $1) ORDER BY id`,
+    [recordId ?? null, project],
   );
   return res.rows.map(toRecordMark);
 }
 
-export async function deleteRecordMark(q: Queryable, id: string): Promise<boolean> {
+export async function deleteRecordMark(q: Queryable, project: string, id: string): Promise<boolean> {
   if (!/^\d+$/.test(id)) return false;
-  const res = await q.query(`DELETE FROM record_marks WHERE id = $1::bigint`, [id]);
+  const res = await q.query(`DELETE FROM record_marks WHERE id = $1::bigint AND project_id = $2`, [id, project]);
   return (res.rowCount ?? 0) > 0;
 }
 
 // ---------------------------------------------------------------- lookups
 
 /** The state version (a state.write record id) of `key` current at `at` (default: the latest), or null. */
-export async function findStateVersion(q: Queryable, key: string, at?: Date): Promise<string | null> {
+export async function findStateVersion(q: Queryable, project: string, key: string, at?: Date): Promise<string | null> {
   const res = await q.query<{ record_id: string }>(
-    `SELECT record_id FROM records WHERE kind = 'state.write' AND intent = $1 AND ($2::timestamptz IS NULL OR ts <= $2)
+    `SELECT record_id FROM records WHERE project_id = $3 AND kind = 'state.write' AND intent = $1 AND ($2::timestamptz IS NULL OR ts <= $2)
       ORDER BY ts DESC, seq DESC LIMIT 1`,
-    [key, at ?? null],
+    [key, at ?? null, project],
   );
   return res.rows[0]?.record_id ?? null;
 }
 
 /** Ids of the records a compromise mark covers, oldest first; `limit` bounds the answer. */
-export async function recordsCoveredBy(q: Queryable, mark: Pick<CompromiseMark, "agent" | "keyId" | "from">, limit: number): Promise<{ ids: string[]; more: boolean }> {
+export async function recordsCoveredBy(q: Queryable, project: string, mark: Pick<CompromiseMark, "agent" | "keyId" | "from">, limit: number): Promise<{ ids: string[]; more: boolean }> {
   const res = await q.query<{ record_id: string }>(
     `SELECT DISTINCT ON (ts, record_id) record_id FROM records
-      WHERE agent = $1 AND ts >= $2 AND ($3::text IS NULL OR key_id = $3)
+      WHERE project_id = $5 AND agent = $1 AND ts >= $2 AND ($3::text IS NULL OR key_id = $3)
       ORDER BY ts, record_id LIMIT $4`,
-    [mark.agent, new Date(mark.from), mark.keyId, limit + 1],
+    [mark.agent, new Date(mark.from), mark.keyId, limit + 1, project],
   );
   const ids = res.rows.map((r) => r.record_id);
   return { ids: ids.slice(0, limit), more: ids.length > limit };
@@ -255,10 +256,10 @@ export interface NodeRow {
 export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
   (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
-  (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.record_id = r.record_id) AS marks,
+  (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.project_id = r.project_id AND m.record_id = r.record_id) AS marks,
   (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
      FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
-    WHERE fr.record_id = r.record_id AND f.detector <> 'verification') AS findings`;
+    WHERE fr.project_id = r.project_id AND fr.record_id = r.record_id AND f.detector <> 'verification') AS findings`;
 
 /**
  * The provenance graph as stored, for lib/lineage's walks. Two ways to
@@ -286,21 +287,26 @@ export class DbAdjacency implements Adjacency {
   constructor(
     protected readonly q: Queryable,
     private readonly compromise: CompromiseIndex,
-    private readonly options: { prefetch: boolean } = { prefetch: true },
+    private readonly options: { prefetch?: boolean; project?: string } = {},
   ) {}
 
+  /** Every query names the project: a walk never steps onto another project's records, even where ids collide. */
+  private get project(): string {
+    return this.options.project ?? DEFAULT_PROJECT;
+  }
+
   /**
-   * SQL for the edges at the ids in $1 (text[]): rows (e_child, e_parent,
+   * SQL for the edges at the ids in $1 (text[]) of project $2: rows (e_child, e_parent,
    * e_kind). Subclasses may read edges from elsewhere (the bench's GIN variant).
    */
   protected edgeSql(direction: Direction): string {
     const near = direction === "up" ? "child_id" : "parent_id";
-    return `SELECT e.child_id AS e_child, e.parent_id AS e_parent, e.kind AS e_kind FROM record_edges e WHERE e.${near} = ANY($1::text[])`;
+    return `SELECT e.child_id AS e_child, e.parent_id AS e_parent, e.kind AS e_kind FROM record_edges e WHERE e.project_id = $2 AND e.${near} = ANY($1::text[])`;
   }
 
   /**
-   * SQL for every edge reachable from the ids in $1 in that direction, at
-   * most $2 of them: rows (e_child, e_parent, e_kind). Subclasses may read
+   * SQL for every edge reachable from the ids in $1 in that direction, in
+   * project $3, at most $2 of them: rows (e_child, e_parent, e_kind). Subclasses may read
    * edges from elsewhere (the bench's GIN variant).
    */
   protected reachSql(direction: Direction): string {
@@ -310,9 +316,9 @@ export class DbAdjacency implements Adjacency {
     // and diamonds and cycles end. Measured against recursing over records
     // and then fetching each one's edges: 62 against 87 ms for 10k records.
     return `WITH RECURSIVE walk(e_child, e_parent, e_kind) AS (
-                SELECT x.child_id, x.parent_id, x.kind FROM record_edges x WHERE x.${near} = ANY($1::text[])
+                SELECT x.child_id, x.parent_id, x.kind FROM record_edges x WHERE x.project_id = $3 AND x.${near} = ANY($1::text[])
               UNION
-                SELECT x.child_id, x.parent_id, x.kind FROM walk w JOIN record_edges x ON x.${near} = w.e_${far === "child_id" ? "child" : "parent"}
+                SELECT x.child_id, x.parent_id, x.kind FROM walk w JOIN record_edges x ON x.project_id = $3 AND x.${near} = w.e_${far === "child_id" ? "child" : "parent"}
             )
             SELECT e_child, e_parent, e_kind FROM walk LIMIT $2`;
   }
@@ -327,10 +333,10 @@ export class DbAdjacency implements Adjacency {
    * recursive query knows no depth.
    */
   async prefetch(starts: readonly string[], direction: Direction, bounds: { maxNodes: number; maxDepth: number }): Promise<{ reached: number; complete: boolean }> {
-    if (starts.length === 0 || !this.options.prefetch || bounds.maxDepth < PREFETCH_MIN_DEPTH) return { reached: 0, complete: starts.length === 0 };
+    if (starts.length === 0 || this.options.prefetch === false || bounds.maxDepth < PREFETCH_MIN_DEPTH) return { reached: 0, complete: starts.length === 0 };
     const limit = bounds.maxNodes * EDGES_PER_NODE;
     this.queries++;
-    const res = await this.q.query<{ e_child: string; e_parent: string; e_kind: string }>(this.reachSql(direction), [starts, limit + 1]);
+    const res = await this.q.query<{ e_child: string; e_parent: string; e_kind: string }>(this.reachSql(direction), [starts, limit + 1, this.project]);
     if (res.rows.length > limit) return { reached: 0, complete: false };
     // Complete: every record reached has all its edges here, none for a leaf.
     const lists = new Map<string, LineageEdge[]>(starts.map((id) => [id, []]));
@@ -359,7 +365,7 @@ export class DbAdjacency implements Adjacency {
     }
     if (misses.length === 0) return out;
     this.queries++;
-    const res = await this.q.query<{ e_child: string; e_parent: string; e_kind: string }>(this.edgeSql(direction), [misses]);
+    const res = await this.q.query<{ e_child: string; e_parent: string; e_kind: string }>(this.edgeSql(direction), [misses, this.project]);
     const lists = new Map<string, LineageEdge[]>(misses.map((id) => [id, []]));
     for (const row of res.rows) {
       const e: LineageEdge = { child: row.e_child, parent: row.e_parent, kind: edgeKind(row.e_kind) };
@@ -377,7 +383,7 @@ export class DbAdjacency implements Adjacency {
     const misses = ids.filter((id) => !this.nodeCache.has(id));
     if (misses.length > 0) {
       this.queries++;
-      const res = await this.q.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM records r WHERE r.record_id = ANY($1::text[])`, [misses]);
+      const res = await this.q.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM records r WHERE r.project_id = $2 AND r.record_id = ANY($1::text[])`, [misses, this.project]);
       // Nearly every id has one row; only a shared id needs a list.
       const byId = new Map<string, NodeRow | NodeRow[]>();
       for (const row of res.rows) {

@@ -5,6 +5,7 @@ import type { PolicyFeed, PolicyFeedListener } from "../control/policy-stream.ts
 import { readControlPolicy } from "./kill-switch-store.ts";
 import { pool } from "./pool.ts";
 import { databaseUrl } from "./url.ts";
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 
 // One listener per process for the enforcement policy: a dedicated
 // connection LISTENs on firebreak_policy (the triggers of migration
@@ -21,6 +22,14 @@ export const POLICY_CHANNEL = "firebreak_policy";
 /** Belt and braces: re-read this often even without a notification (a dropped connection, a missed NOTIFY). */
 const RESYNC_MS = 10_000;
 
+/** The same switches and breakers: a version bumped by another project's change is not news here. */
+function sameContent(a: ControlPolicyView, b: ControlPolicyView): boolean {
+  const { version: _va, generatedAt: _ga, ...restA } = a;
+  const { version: _vb, generatedAt: _gb, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+/** One hub per project: a guard hears of its own project's kill switches and breakers only. */
 export class PolicyHub implements PolicyFeed {
   private latest: ControlPolicyView | null = null;
   private loading: Promise<ControlPolicyView> | null = null;
@@ -34,6 +43,7 @@ export class PolicyHub implements PolicyFeed {
   constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
+    readonly project: string = DEFAULT_PROJECT,
   ) {}
 
   async current(): Promise<ControlPolicyView> {
@@ -42,7 +52,7 @@ export class PolicyHub implements PolicyFeed {
   }
 
   async read(): Promise<ControlPolicyView> {
-    const policy = await readControlPolicy(this.pool);
+    const policy = await readControlPolicy(this.pool, this.project);
     this.publish(policy);
     return policy;
   }
@@ -66,7 +76,7 @@ export class PolicyHub implements PolicyFeed {
         let policy: ControlPolicyView;
         do {
           this.again = false;
-          policy = await readControlPolicy(this.pool);
+          policy = await readControlPolicy(this.pool, this.project);
           this.publish(policy);
         } while (this.again);
         return policy;
@@ -78,7 +88,7 @@ export class PolicyHub implements PolicyFeed {
   }
 
   private publish(policy: ControlPolicyView): void {
-    if (this.latest !== null && policy.version <= this.latest.version) return;
+    if (this.latest !== null && (policy.version <= this.latest.version || sameContent(this.latest, policy))) return;
     this.latest = policy;
     for (const listener of [...this.listeners]) listener(policy);
   }
@@ -134,10 +144,15 @@ export class PolicyHub implements PolicyFeed {
   }
 }
 
-const globalForHub = globalThis as unknown as { firebreakPolicyHub?: PolicyHub };
+const globalForHub = globalThis as unknown as { firebreakPolicyHubs?: Map<string, PolicyHub> };
 
-/** The process's hub, on the served pool; parked on globalThis so dev reloads keep one LISTEN connection. */
-export function policyHub(): PolicyHub {
-  globalForHub.firebreakPolicyHub ??= new PolicyHub(pool(), databaseUrl());
-  return globalForHub.firebreakPolicyHub;
+/** The process's hub for a project, on the served pool; parked on globalThis so dev reloads keep one LISTEN connection per project. */
+export function policyHub(project: string = DEFAULT_PROJECT): PolicyHub {
+  const hubs = (globalForHub.firebreakPolicyHubs ??= new Map());
+  let hub = hubs.get(project);
+  if (!hub) {
+    hub = new PolicyHub(pool(), databaseUrl(), project);
+    hubs.set(project, hub);
+  }
+  return hub;
 }

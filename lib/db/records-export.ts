@@ -32,10 +32,10 @@ export function csvLine(r: RecordView): string {
 export type ExportFilters = Omit<RecordsQuery, "cursor" | "limit">;
 
 /** Pages through every matching record, newest first. */
-export async function* allRecords(db: PrismaClient, filters: ExportFilters): AsyncGenerator<RecordView[]> {
+export async function* allRecords(db: PrismaClient, project: string, filters: ExportFilters): AsyncGenerator<RecordView[]> {
   let cursor: string | undefined;
   for (;;) {
-    const page = await listRecords(db, { ...filters, limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await listRecords(db, project, { ...filters, limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
     if (page.items.length > 0) yield page.items;
     if (page.nextCursor === null) return;
     cursor = page.nextCursor;
@@ -75,15 +75,15 @@ export function exportStream(pages: AsyncGenerator<RecordView[]>, format: Export
   });
 }
 
-export async function exportRecords(db: PrismaClient, pool: pg.Pool, query: ExportFilters & { format: ExportFormat }, actor: string): Promise<Response> {
+export async function exportRecords(db: PrismaClient, pool: pg.Pool, project: string, query: ExportFilters & { format: ExportFormat }, actor: string): Promise<Response> {
   const { format, ...filters } = query;
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  await audit(pool, { actor, action: "records.export", target: "records", detail: { format, filters: { ...filters } } });
-  return new Response(exportStream(allRecords(db, filters), format), {
+  await audit(pool, { actor, action: "records.export", target: `project:${project}`, detail: { project, format, filters: { ...filters } } });
+  return new Response(exportStream(allRecords(db, project, filters), format), {
     status: 200,
     headers: {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      "content-disposition": `attachment; filename="firebreak-records-${stamp}.${format}"`,
+      "content-disposition": `attachment; filename="firebreak-${project}-records-${stamp}.${format}"`,
       "cache-control": "no-store",
     },
   });

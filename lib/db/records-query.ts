@@ -72,8 +72,8 @@ function toView(r: RecordRow): RecordView {
 }
 
 /** One page of records, newest first, with the cursor of the next page. */
-export async function listRecords(db: PrismaClient, q: RecordsQuery): Promise<RecordsPage> {
-  const where: Prisma.Sql[] = [];
+export async function listRecords(db: PrismaClient, project: string, q: RecordsQuery): Promise<RecordsPage> {
+  const where: Prisma.Sql[] = [Prisma.sql`project_id = ${project}`];
   if (q.agent !== undefined) where.push(Prisma.sql`agent = ${q.agent}`);
   if (q.kind !== undefined) where.push(Prisma.sql`kind = ${q.kind}`);
   if (q.intent !== undefined) where.push(Prisma.sql`intent = ${q.intent}`);
@@ -86,7 +86,7 @@ export async function listRecords(db: PrismaClient, q: RecordsQuery): Promise<Re
     // Spelled out rather than a row comparison so the planner can range-scan the ts indexes.
     where.push(Prisma.sql`ts <= ${ts} AND (ts < ${ts} OR seq < ${after.seq}::bigint)`);
   }
-  const filter = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
+  const filter = Prisma.sql`WHERE ${Prisma.join(where, " AND ")}`;
   const rows = await db.$queryRaw<RecordRow[]>`
     SELECT ${COLUMNS} FROM records ${filter}
      ORDER BY ts DESC, seq DESC
@@ -100,8 +100,8 @@ export async function listRecords(db: PrismaClient, q: RecordsQuery): Promise<Re
 }
 
 /** Every stored record with a firebreak id: several when forged copies were sent under it. */
-export async function getRecord(db: PrismaClient, id: string): Promise<RecordDetail> {
-  const rows = await db.$queryRaw<RecordRow[]>`SELECT ${COLUMNS} FROM records WHERE record_id = ${id} ORDER BY seq`;
+export async function getRecord(db: PrismaClient, project: string, id: string): Promise<RecordDetail> {
+  const rows = await db.$queryRaw<RecordRow[]>`SELECT ${COLUMNS} FROM records WHERE project_id = ${project} AND record_id = ${id} ORDER BY seq`;
   if (rows.length === 0) throw notFound(`no record has the id ${JSON.stringify(id)}: check the id, or the record has not reached the collector yet`);
   return { id, records: rows.map(toView) };
 }

@@ -102,7 +102,8 @@ function agentColumns(row: AgentWrite) {
   };
 }
 
-const keyColumns = (keys: readonly AgentKeyRow[]) =>
+// Nested creates under an agent take the project from the agent's compound key.
+const keyColumns = (keys: readonly AgentKeyRow[], _project: string) =>
   keys.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, notBefore: k.notBefore, notAfter: k.notAfter }));
 
 function isKnownError(err: unknown, code: string): boolean {
@@ -113,10 +114,10 @@ function isKnownError(err: unknown, code: string): boolean {
 /** The client or an interactive transaction: registry writes commit with their audit entry. */
 export type RegistryWriter = PrismaClient | Prisma.TransactionClient;
 
-export async function insertAgent(db: RegistryWriter, row: AgentWrite): Promise<AgentRow | null> {
+export async function insertAgent(db: RegistryWriter, project: string, row: AgentWrite): Promise<AgentRow | null> {
   try {
     const created = await db.agent.create({
-      data: { id: row.id, ...agentColumns(row), keys: { create: keyColumns(row.keys) } },
+      data: { projectId: project, id: row.id, ...agentColumns(row), keys: { create: keyColumns(row.keys, project) } },
       include: { keys: true },
     });
     return fromPrisma(created);
@@ -127,11 +128,11 @@ export async function insertAgent(db: RegistryWriter, row: AgentWrite): Promise<
 }
 
 /** Replaces an agent's entry and its whole key set in one statement batch; null when there is no such agent. */
-export async function replaceAgent(db: RegistryWriter, row: AgentWrite): Promise<AgentRow | null> {
+export async function replaceAgent(db: RegistryWriter, project: string, row: AgentWrite): Promise<AgentRow | null> {
   try {
     const updated = await db.agent.update({
-      where: { id: row.id },
-      data: { ...agentColumns(row), keys: { deleteMany: {}, create: keyColumns(row.keys) } },
+      where: { projectId_id: { projectId: project, id: row.id } },
+      data: { ...agentColumns(row), keys: { deleteMany: {}, create: keyColumns(row.keys, project) } },
       include: { keys: true },
     });
     return fromPrisma(updated);
@@ -141,8 +142,8 @@ export async function replaceAgent(db: RegistryWriter, row: AgentWrite): Promise
   }
 }
 
-export async function findAgent(db: PrismaClient, id: string): Promise<AgentRow | null> {
-  const agent = await db.agent.findUnique({ where: { id }, include: { keys: true } });
+export async function findAgent(db: PrismaClient, project: string, id: string): Promise<AgentRow | null> {
+  const agent = await db.agent.findUnique({ where: { projectId_id: { projectId: project, id } }, include: { keys: true } });
   return agent === null ? null : fromPrisma(agent);
 }
 
@@ -151,8 +152,8 @@ export interface AgentFilter {
 }
 
 /** Agents ordered by id. */
-export async function findAgents(db: PrismaClient, filter: AgentFilter = {}): Promise<AgentRow[]> {
-  const where: Prisma.AgentWhereInput = filter.label ? { labels: { path: [filter.label.key], equals: filter.label.value } } : {};
+export async function findAgents(db: PrismaClient, project: string, filter: AgentFilter = {}): Promise<AgentRow[]> {
+  const where: Prisma.AgentWhereInput = filter.label ? { projectId: project, labels: { path: [filter.label.key], equals: filter.label.value } } : { projectId: project };
   const agents = await db.agent.findMany({ where, include: { keys: true }, orderBy: { id: "asc" } });
   return agents.map(fromPrisma);
 }
@@ -161,20 +162,20 @@ function toContractRow(c: ContractRow): ContractRow {
   return { intent: c.intent, schema: c.schema, description: c.description, updatedAt: c.updatedAt };
 }
 
-export async function upsertContract(db: RegistryWriter, row: ContractWrite): Promise<ContractRow> {
+export async function upsertContract(db: RegistryWriter, project: string, row: ContractWrite): Promise<ContractRow> {
   const data = { schema: json(row.schema), description: row.description };
-  const saved = await db.contract.upsert({ where: { intent: row.intent }, create: { intent: row.intent, ...data }, update: data });
+  const saved = await db.contract.upsert({ where: { projectId_intent: { projectId: project, intent: row.intent } }, create: { projectId: project, intent: row.intent, ...data }, update: data });
   return toContractRow(saved);
 }
 
-export async function findContract(db: PrismaClient, intent: string): Promise<ContractRow | null> {
-  const contract = await db.contract.findUnique({ where: { intent } });
+export async function findContract(db: PrismaClient, project: string, intent: string): Promise<ContractRow | null> {
+  const contract = await db.contract.findUnique({ where: { projectId_intent: { projectId: project, intent } } });
   return contract === null ? null : toContractRow(contract);
 }
 
 /** Contracts ordered by intent. */
-export async function findContracts(db: PrismaClient): Promise<ContractRow[]> {
-  const contracts = await db.contract.findMany({ orderBy: { intent: "asc" } });
+export async function findContracts(db: PrismaClient, project: string): Promise<ContractRow[]> {
+  const contracts = await db.contract.findMany({ where: { projectId: project }, orderBy: { intent: "asc" } });
   return contracts.map(toContractRow);
 }
 
@@ -183,17 +184,17 @@ export async function findContracts(db: PrismaClient): Promise<ContractRow[]> {
  * one transaction: a registry file is applied whole or not at all. Agents and
  * contracts not named are left alone.
  */
-export async function upsertRegistry(db: PrismaClient, agents: readonly AgentWrite[], contracts: readonly ContractWrite[]): Promise<void> {
+export async function upsertRegistry(db: PrismaClient, project: string, agents: readonly AgentWrite[], contracts: readonly ContractWrite[]): Promise<void> {
   const agentOps = agents.map((row) =>
     db.agent.upsert({
-      where: { id: row.id },
-      create: { id: row.id, ...agentColumns(row), keys: { create: keyColumns(row.keys) } },
-      update: { ...agentColumns(row), keys: { deleteMany: {}, create: keyColumns(row.keys) } },
+      where: { projectId_id: { projectId: project, id: row.id } },
+      create: { projectId: project, id: row.id, ...agentColumns(row), keys: { create: keyColumns(row.keys, project) } },
+      update: { ...agentColumns(row), keys: { deleteMany: {}, create: keyColumns(row.keys, project) } },
     }),
   );
   const contractOps = contracts.map((row) => {
     const data = { schema: json(row.schema), description: row.description };
-    return db.contract.upsert({ where: { intent: row.intent }, create: { intent: row.intent, ...data }, update: data });
+    return db.contract.upsert({ where: { projectId_intent: { projectId: project, intent: row.intent } }, create: { projectId: project, intent: row.intent, ...data }, update: data });
   });
   await db.$transaction([...agentOps, ...contractOps]);
 }
@@ -205,9 +206,13 @@ export async function upsertRegistry(db: PrismaClient, agents: readonly AgentWri
  * in one REPEATABLE READ transaction, so the keys always belong to the agents
  * read beside them even while an update commits.
  */
-export async function loadSnapshotRows(db: PrismaClient): Promise<SnapshotRows> {
+export async function loadSnapshotRows(db: PrismaClient, project: string): Promise<SnapshotRows> {
   const [agents, keys, contracts] = await db.$transaction(
-    [db.agent.findMany({ orderBy: { id: "asc" } }), db.agentKey.findMany(), db.contract.findMany({ orderBy: { intent: "asc" } })],
+    [
+      db.agent.findMany({ where: { projectId: project }, orderBy: { id: "asc" } }),
+      db.agentKey.findMany({ where: { projectId: project } }),
+      db.contract.findMany({ where: { projectId: project }, orderBy: { intent: "asc" } }),
+    ],
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
   );
   const keysByAgent = new Map<string, AgentKeyRow[]>();

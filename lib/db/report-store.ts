@@ -30,14 +30,14 @@ export interface StoredRecordRow {
 }
 
 /** Every stored row of these firebreak ids (forged copies included), oldest first. */
-export async function recordsByIds(q: Queryable, ids: readonly string[]): Promise<StoredRecordRow[]> {
+export async function recordsByIds(q: Queryable, project: string, ids: readonly string[]): Promise<StoredRecordRow[]> {
   if (ids.length === 0) return [];
   const res = await q.query<StoredRecordRow>(
     `SELECT seq::text AS seq, record_id AS "recordId", kind, agent, coalesce(receivers, '{}') AS receivers, intent, protocol, ts, nonce, payload,
             coalesce(parents, '{}') AS parents, coalesce(authority, '{}') AS authority, action_class AS "actionClass", signature, key_id AS "keyId",
             coalesce(verdicts, '{}') AS verdicts, verdict_details AS "verdictDetails", received_at AS "receivedAt"
-       FROM records WHERE record_id = ANY($1::text[]) ORDER BY ts, seq`,
-    [ids],
+       FROM records WHERE project_id = $2 AND record_id = ANY($1::text[]) ORDER BY ts, seq`,
+    [ids, project],
   );
   return res.rows;
 }
@@ -57,7 +57,7 @@ export interface RegistryAgentRow {
   keys: { keyId: string; publicKey: string; notBefore: string | null; notAfter: string | null }[];
 }
 
-export async function registryAgents(q: Queryable, ids: readonly string[]): Promise<RegistryAgentRow[]> {
+export async function registryAgents(q: Queryable, project: string, ids: readonly string[]): Promise<RegistryAgentRow[]> {
   if (ids.length === 0) return [];
   const res = await q.query<RegistryAgentRow>(
     `SELECT a.id, a.display_name AS "displayName", a.kind, a.capabilities, a.memory, a.protocols, a.version, a.labels, a.attested, a.attestation,
@@ -65,9 +65,9 @@ export async function registryAgents(q: Queryable, ids: readonly string[]): Prom
             coalesce((SELECT json_agg(json_build_object('keyId', k.key_id, 'publicKey', k.public_key,
                         'notBefore', to_char(k.not_before AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                         'notAfter', to_char(k.not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY k.key_id)
-                        FROM agent_keys k WHERE k.agent_id = a.id), '[]') AS keys
-       FROM agents a WHERE a.id = ANY($1::text[]) ORDER BY a.id`,
-    [ids],
+                        FROM agent_keys k WHERE k.project_id = a.project_id AND k.agent_id = a.id), '[]') AS keys
+       FROM agents a WHERE a.project_id = $2 AND a.id = ANY($1::text[]) ORDER BY a.id`,
+    [ids, project],
   );
   return res.rows;
 }
@@ -79,11 +79,11 @@ export interface ContractRowOut {
   updatedAt: Date;
 }
 
-export async function contractsFor(q: Queryable, intents: readonly string[]): Promise<ContractRowOut[]> {
+export async function contractsFor(q: Queryable, project: string, intents: readonly string[]): Promise<ContractRowOut[]> {
   if (intents.length === 0) return [];
   const res = await q.query<ContractRowOut>(
-    `SELECT intent, schema, description, updated_at AS "updatedAt" FROM contracts WHERE intent = ANY($1::text[]) ORDER BY intent`,
-    [intents],
+    `SELECT intent, schema, description, updated_at AS "updatedAt" FROM contracts WHERE project_id = $2 AND intent = ANY($1::text[]) ORDER BY intent`,
+    [intents, project],
   );
   return res.rows;
 }
@@ -102,13 +102,13 @@ export interface BreakerEventRow {
 }
 
 /** Breaker events on edges among these agents in [from, to], with who acted, oldest first. */
-export async function breakerEventsAmong(q: Queryable, agents: readonly string[], from: Date, to: Date, limit = 2_000): Promise<BreakerEventRow[]> {
+export async function breakerEventsAmong(q: Queryable, project: string, agents: readonly string[], from: Date, to: Date, limit = 2_000): Promise<BreakerEventRow[]> {
   if (agents.length === 0) return [];
   const res = await q.query<BreakerEventRow>(
     `SELECT id::text AS id, sender, receiver, from_state AS "from", to_state AS "to", at, cause, coalesce(record_ids, '{}') AS "recordIds", detail, actor
-       FROM breaker_events WHERE sender = ANY($1::text[]) AND receiver = ANY($1::text[]) AND at >= $2 AND at <= $3
+       FROM breaker_events WHERE project_id = $5 AND sender = ANY($1::text[]) AND receiver = ANY($1::text[]) AND at >= $2 AND at <= $3
       ORDER BY at, id LIMIT $4`,
-    [agents, from, to, limit],
+    [agents, from, to, limit, project],
   );
   return res.rows;
 }

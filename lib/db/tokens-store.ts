@@ -9,6 +9,7 @@ import { auditInTransaction } from "../audit/audit-log.ts";
 import { generateApiToken, SCOPE_CEILING, tokenRole, type TokenScope } from "../accounts/api-token.ts";
 import { lesserRole, roleAllows, type Role } from "../accounts/roles.ts";
 import { withTransaction } from "./ingest-store.ts";
+import { requireProject } from "./projects-store.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -22,6 +23,7 @@ interface TokenRow {
   scope: TokenScope;
   role: Role;
   environment: string;
+  project_id: string;
   owner: string | null;
   created_at: Date;
   created_by: string;
@@ -30,7 +32,7 @@ interface TokenRow {
   revoked_at: Date | null;
 }
 
-const TOKEN_COLUMNS = `t.id::text AS id, t.name, t.prefix, t.scope, t.role, t.environment, u.name AS owner, t.created_at, t.created_by,
+const TOKEN_COLUMNS = `t.id::text AS id, t.name, t.prefix, t.scope, t.role, t.environment, t.project_id, u.name AS owner, t.created_at, t.created_by,
   t.expires_at, t.last_used_at, t.revoked_at`;
 
 function toView(r: TokenRow): TokenView {
@@ -41,6 +43,7 @@ function toView(r: TokenRow): TokenView {
     scope: r.scope,
     role: r.role,
     environment: r.environment,
+    project: r.project_id,
     owner: r.owner,
     createdAt: r.created_at.toISOString(),
     createdBy: r.created_by,
@@ -79,7 +82,7 @@ async function tokenById(db: Queryable, id: string): Promise<TokenView & { owner
   return { ...toView(r), ownerId: r.owner_id };
 }
 
-export async function createToken(pool: pg.Pool, input: CreateTokenBody, caller: TokenCaller): Promise<{ token: string; item: TokenView }> {
+export async function createToken(pool: pg.Pool, input: CreateTokenBody, caller: TokenCaller & { project: string }): Promise<{ token: string; item: TokenView }> {
   return withTransaction(pool, async (tx) => {
     const ownerId = input.ownerId ?? caller.userId;
     let ownerRole: Role = caller.role;
@@ -96,12 +99,15 @@ export async function createToken(pool: pg.Pool, input: CreateTokenBody, caller:
       throw badRequest(`the token's owner is ${ownerRole}: a token cannot do more than its owner (asked for ${asked})`, [{ path: "body.role", message: `at most ${ownerRole}` }]);
     }
     const role = lesserRole(asked, ownerRole);
+    // A token belongs to the project it was made in (or the one the body names): it never sees another.
+    const project = input.project ?? caller.project;
+    await requireProject(tx, project);
     const secret = generateApiToken();
     const expiresAt = input.expiresInDays === undefined ? null : new Date(Date.now() + input.expiresInDays * 86_400_000);
     const res = await tx.query<{ id: string }>(
-      `INSERT INTO api_tokens (name, prefix, hash, scope, role, environment, owner_id, created_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id::text AS id`,
-      [input.name, secret.prefix, secret.hash, input.scope, role, input.environment, ownerId, caller.actor, expiresAt],
+      `INSERT INTO api_tokens (name, prefix, hash, scope, role, environment, owner_id, created_by, expires_at, project_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
+      [input.name, secret.prefix, secret.hash, input.scope, role, input.environment, ownerId, caller.actor, expiresAt, project],
     );
     const id = res.rows[0]!.id;
     const item = await tokenById(tx, id);
@@ -109,7 +115,7 @@ export async function createToken(pool: pg.Pool, input: CreateTokenBody, caller:
       actor: caller.actor,
       action: "token.create",
       target: `token:${id}`,
-      detail: { name: input.name, scope: input.scope, role, environment: input.environment, owner: item.owner, prefix: secret.prefix, expiresAt: item.expiresAt },
+      detail: { name: input.name, project, scope: input.scope, role, environment: input.environment, owner: item.owner, prefix: secret.prefix, expiresAt: item.expiresAt },
     });
     const { ownerId: _owner, ...view } = item;
     return { token: secret.token, item: view };
@@ -142,6 +148,8 @@ export interface LiveToken {
   owner: string | null;
   ownerId: string | null;
   environment: string;
+  /** The project the token reads, controls or sends records into; never another. */
+  project: string;
 }
 
 /** The live token with this hash, or null (unknown, revoked, expired, or owner disabled). */
@@ -152,13 +160,14 @@ export async function liveToken(db: Queryable, hash: string, now: Date = new Dat
     scope: TokenScope;
     role: Role;
     environment: string;
+    project_id: string;
     owner_id: string | null;
     owner: string | null;
     owner_role: Role | null;
     disabled_at: Date | null;
     last_used_at: Date | null;
   }>(
-    `SELECT t.id::text AS id, t.name, t.scope, t.role, t.environment, t.owner_id::text AS owner_id, u.name AS owner, u.role AS owner_role, u.disabled_at, t.last_used_at
+    `SELECT t.id::text AS id, t.name, t.scope, t.role, t.environment, t.project_id, t.owner_id::text AS owner_id, u.name AS owner, u.role AS owner_role, u.disabled_at, t.last_used_at
        FROM api_tokens t LEFT JOIN users u ON u.id = t.owner_id
       WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`,
     [hash, now],
@@ -177,5 +186,6 @@ export async function liveToken(db: Queryable, hash: string, now: Date = new Dat
     owner: r.owner,
     ownerId: r.owner_id,
     environment: r.environment,
+    project: r.project_id,
   };
 }

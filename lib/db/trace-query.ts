@@ -20,7 +20,7 @@ export const MAX_TRACE_SPANS = 250_000;
  * The aggregates read the rows in the order the window pass leaves them
  * (start, then storage order), which is the order of every column.
  */
-export async function getTraceJson(db: PrismaClient, traceId: string, limit = MAX_TRACE_SPANS): Promise<string> {
+export async function getTraceJson(db: PrismaClient, project: string, traceId: string, limit = MAX_TRACE_SPANS): Promise<string> {
   // Sorting 100,000 spans needs more than the default 4 MB of sort memory; without it PostgreSQL spills to disk.
   const [, rows] = await db.$transaction([
     db.$executeRaw`SET LOCAL work_mem = '64MB'`,
@@ -35,8 +35,8 @@ export async function getTraceJson(db: PrismaClient, traceId: string, limit = MA
              coalesce(s.end_ns, (extract(epoch FROM r.ts) * 1000)::bigint * 1000000) AS end_ns,
              r.record_id, r.kind, r.agent, r.verdicts, r.verified,
              coalesce(s.seq, 0) AS s_seq, coalesce(r.seq, 0) AS r_seq
-        FROM (SELECT * FROM spans WHERE trace_id = ${traceId}::char(32)) s
-        FULL JOIN (SELECT * FROM records WHERE trace_id = ${traceId}::char(32)) r ON r.span_id = s.span_id AND r.content_hash = s.content_hash
+        FROM (SELECT * FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) s
+        FULL JOIN (SELECT * FROM records WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) r ON r.span_id = s.span_id AND r.content_hash = s.content_hash
        ORDER BY start_ns, s_seq, r_seq
        LIMIT ${limit}
     ), numbered AS (
@@ -51,8 +51,8 @@ export async function getTraceJson(db: PrismaClient, traceId: string, limit = MA
       'startNs', min(t0)::text,
       'endNs', max(greatest(start_ns, end_ns))::text,
       -- Counted again only when the limit cut the trace.
-      'total', CASE WHEN count(*) < ${limit} THEN count(*) ELSE (SELECT count(*) FROM spans WHERE trace_id = ${traceId}::char(32)) END,
-      'truncated', count(*) >= ${limit} AND (SELECT count(*) FROM spans WHERE trace_id = ${traceId}::char(32)) > ${limit},
+      'total', CASE WHEN count(*) < ${limit} THEN count(*) ELSE (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) END,
+      'truncated', count(*) >= ${limit} AND (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) > ${limit},
       'spans', json_build_object(
         'id', json_agg(span_id),
         'parent', json_agg(parent_span_id),
@@ -108,18 +108,18 @@ function toSpanView(r: SpanRow): StoredSpanView {
 }
 
 /** One span's attributes and, when it is a record, the record with every stored copy of its id. */
-export async function getSpanDetail(db: PrismaClient, traceId: string, spanId: string): Promise<SpanDetailView> {
+export async function getSpanDetail(db: PrismaClient, project: string, traceId: string, spanId: string): Promise<SpanDetailView> {
   const [spans, ids] = await Promise.all([
     db.$queryRaw<SpanRow[]>`
       SELECT parent_span_id, name, span_kind, start_ns::text AS start_ns, end_ns::text AS end_ns, service_name, status_code,
              attributes, content_hash, received_at
-        FROM spans WHERE trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16) ORDER BY seq`,
+        FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16) ORDER BY seq`,
     db.$queryRaw<{ record_id: string }[]>`
-      SELECT record_id FROM records WHERE trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16)
+      SELECT record_id FROM records WHERE project_id = ${project} AND trace_id = ${traceId}::char(32) AND span_id = ${spanId}::char(16)
        GROUP BY record_id ORDER BY min(seq)`,
   ]);
   if (spans.length === 0 && ids.length === 0) throw notFound(`trace ${traceId} has no span ${spanId}`);
   const records: RecordDetail[] = [];
-  for (const { record_id } of ids) records.push(await getRecord(db, record_id));
+  for (const { record_id } of ids) records.push(await getRecord(db, project, record_id));
   return { traceId, spanId, spans: spans.map(toSpanView), records };
 }

@@ -22,20 +22,20 @@ export function isSerialId(id: string): boolean {
  * together. One INSERT ... SELECT, nothing when no webhook wants it, so the
  * engine may call it on its hot path. Returns how many deliveries it queued.
  */
-export async function enqueueWebhookEvent(tx: Queryable, event: WebhookEvent, occurredAt: Date = new Date()): Promise<number> {
-  return enqueueWebhookEvents(tx, [event], occurredAt);
+export async function enqueueWebhookEvent(tx: Queryable, project: string, event: WebhookEvent, occurredAt: Date = new Date()): Promise<number> {
+  return enqueueWebhookEvents(tx, project, [event], occurredAt);
 }
 
-/** Several events in one statement (a pass that tripped many breakers). */
-export async function enqueueWebhookEvents(tx: Queryable, events: readonly WebhookEvent[], occurredAt: Date = new Date()): Promise<number> {
+/** Several events in one statement (a pass that tripped many breakers); only the project's own webhooks get them. */
+export async function enqueueWebhookEvents(tx: Queryable, project: string, events: readonly WebhookEvent[], occurredAt: Date = new Date()): Promise<number> {
   if (events.length === 0) return 0;
   const rows = events.map((event) => ({ id: randomUUID(), type: event.type, event }));
   const res = await tx.query(
     `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event, created_at, next_attempt_at)
      SELECT w.id, e.id, e.type, jsonb_build_object('id', e.id, 'occurredAt', $2::text, 'event', e.event), $3, $3
        FROM jsonb_to_recordset($1::jsonb) AS e(id text, type text, event jsonb)
-       JOIN webhooks w ON w.enabled AND e.type = ANY (w.events)`,
-    [JSON.stringify(rows), occurredAt.toISOString(), occurredAt],
+       JOIN webhooks w ON w.project_id = $4 AND w.enabled AND e.type = ANY (w.events)`,
+    [JSON.stringify(rows), occurredAt.toISOString(), occurredAt, project],
   );
   return res.rowCount ?? 0;
 }
@@ -92,23 +92,24 @@ function toWebhook(r: WebhookDbRow): WebhookRow {
   };
 }
 
-export async function insertWebhook(tx: Queryable, w: NewWebhook): Promise<WebhookRow> {
+export async function insertWebhook(tx: Queryable, project: string, w: NewWebhook): Promise<WebhookRow> {
   const res = await tx.query<{ id: string }>(
-    `INSERT INTO webhooks (name, url, format, events, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id`,
-    [w.name, w.url, w.format, w.events, w.secret, w.createdBy],
+    `INSERT INTO webhooks (name, url, format, events, secret, created_by, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
+    [w.name, w.url, w.format, w.events, w.secret, w.createdBy, project],
   );
-  return (await getWebhook(tx, res.rows[0]!.id))!;
+  return (await getWebhook(tx, project, res.rows[0]!.id))!;
 }
 
-export async function listWebhooks(q: Queryable): Promise<WebhookRow[]> {
-  const res = await q.query<WebhookDbRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks w ${LAST_DELIVERY} ORDER BY w.id`);
+export async function listWebhooks(q: Queryable, project: string): Promise<WebhookRow[]> {
+  const res = await q.query<WebhookDbRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks w ${LAST_DELIVERY} WHERE w.project_id = $1 ORDER BY w.id`, [project]);
   return res.rows.map(toWebhook);
 }
 
-export async function getWebhook(q: Queryable, id: string, forUpdate = false): Promise<WebhookRow | null> {
+/** The project's webhook with this id; another project's is null, as if it did not exist. */
+export async function getWebhook(q: Queryable, project: string, id: string, forUpdate = false): Promise<WebhookRow | null> {
   if (!isSerialId(id)) return null;
-  if (forUpdate) await q.query(`SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE`, [id]);
-  const res = await q.query<WebhookDbRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks w ${LAST_DELIVERY} WHERE w.id = $1`, [id]);
+  if (forUpdate) await q.query(`SELECT 1 FROM webhooks WHERE id = $1 AND project_id = $2 FOR UPDATE`, [id, project]);
+  const res = await q.query<WebhookDbRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks w ${LAST_DELIVERY} WHERE w.id = $1 AND w.project_id = $2`, [id, project]);
   return res.rows[0] ? toWebhook(res.rows[0]) : null;
 }
 

@@ -8,24 +8,25 @@ import type { OriginReport } from "./origin.ts";
 import { indexCompromise, type CompromiseMark } from "./suspicion.ts";
 import { DEFAULT_BOUNDS, type WalkBounds } from "./walk.ts";
 
-export async function storedGraph(q: Queryable): Promise<DbAdjacency> {
-  return new DbAdjacency(q, indexCompromise(await listCompromiseMarks(q)));
+/** One project's graph: walks never leave it, even where record ids collide with another project's. */
+export async function storedGraph(q: Queryable, project: string): Promise<DbAdjacency> {
+  return new DbAdjacency(q, indexCompromise(await listCompromiseMarks(q, project)), { project });
 }
 
 /** Upstream from a record (a message, a state version, an action): origins, paths, and why. */
-export async function traceOrigin(q: Queryable, recordId: string, bounds: WalkBounds = {}): Promise<OriginReport> {
-  return originOf(await storedGraph(q), recordId, bounds);
+export async function traceOrigin(q: Queryable, project: string, recordId: string, bounds: WalkBounds = {}): Promise<OriginReport> {
+  return originOf(await storedGraph(q, project), recordId, bounds);
 }
 
 /** Upstream from the version of a state key current at `at` (default: the latest); null when the key was never written. */
-export async function traceStateOrigin(q: Queryable, key: string, at: Date | undefined, bounds: WalkBounds = {}): Promise<OriginReport | null> {
-  const version = await findStateVersion(q, key, at);
-  return version === null ? null : traceOrigin(q, version, bounds);
+export async function traceStateOrigin(q: Queryable, project: string, key: string, at: Date | undefined, bounds: WalkBounds = {}): Promise<OriginReport | null> {
+  const version = await findStateVersion(q, project, key, at);
+  return version === null ? null : traceOrigin(q, project, version, bounds);
 }
 
 /** Downstream from a record: the blast radius. */
-export async function traceBlastRadius(q: Queryable, recordId: string, bounds: WalkBounds = {}, options: BlastQueryOptions = {}): Promise<BlastRadiusAnswer> {
-  return blastRadiusOf(await storedGraph(q), recordId, bounds, options);
+export async function traceBlastRadius(q: Queryable, project: string, recordId: string, bounds: WalkBounds = {}, options: BlastQueryOptions = {}): Promise<BlastRadiusAnswer> {
+  return blastRadiusOf(await storedGraph(q, project), recordId, bounds, options);
 }
 
 export interface CompromiseImpact extends BlastRadius {
@@ -41,10 +42,10 @@ export interface CompromiseImpact extends BlastRadius {
  * mark's time on, and everything downstream of them. Taint is derived, never
  * stored, so this is also exactly what changed when the mark was made.
  */
-export async function compromiseImpact(q: Queryable, markId: string, bounds: WalkBounds = {}): Promise<CompromiseImpact | null> {
-  const mark = await getCompromiseMark(q, markId);
+export async function compromiseImpact(q: Queryable, project: string, markId: string, bounds: WalkBounds = {}): Promise<CompromiseImpact | null> {
+  const mark = await getCompromiseMark(q, project, markId);
   if (!mark) return null;
-  const covered = await recordsCoveredBy(q, mark, bounds.maxNodes ?? DEFAULT_BOUNDS.maxNodes);
-  const radius = await taintFrom(await storedGraph(q), covered.ids, bounds);
+  const covered = await recordsCoveredBy(q, project, mark, bounds.maxNodes ?? DEFAULT_BOUNDS.maxNodes);
+  const radius = await taintFrom(await storedGraph(q, project), covered.ids, bounds);
   return { ...radius, mark, covered: covered.ids.length, coveredTruncated: covered.more };
 }

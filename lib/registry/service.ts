@@ -126,13 +126,13 @@ async function audited<T>(db: PrismaClient, actor: RegistryActor, write: (tx: Re
 }
 
 /** Registers a new agent. 400 on invalid input, 409 when the id is taken. */
-export async function registerAgent(db: PrismaClient, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
+export async function registerAgent(db: PrismaClient, project: string, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
   const entry = parseOrBadRequest(AgentInput, input, "agent entry");
   const { attested } = verifyAttestation(entry, config.registrars);
-  const row = await audited(db, actor, (tx) => insertAgent(tx, toWrite(entry, attested)), () => ({
+  const row = await audited(db, actor, (tx) => insertAgent(tx, project, toWrite(entry, attested)), () => ({
     action: "registry.register_agent",
     target: `agent:${entry.id}`,
-    detail: { attested, keys: entry.keys.map((k) => k.keyId) },
+    detail: { project, attested, keys: entry.keys.map((k) => k.keyId) },
   }));
   if (row === null) throw conflict(`Agent "${entry.id}" is already registered: update it instead of registering it again.`);
   return toView(row, config);
@@ -143,7 +143,7 @@ export async function registerAgent(db: PrismaClient, input: unknown, config: At
  * again (an attestation covers the entry it was made for, so an edited entry
  * needs a new one). The body may leave `id` out; if it names one, it must be `id`.
  */
-export async function updateAgent(db: PrismaClient, id: string, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
+export async function updateAgent(db: PrismaClient, project: string, id: string, input: unknown, config: AttestationConfig = registryConfigFromEnv(), actor: RegistryActor = null): Promise<AgentView> {
   const body = input !== null && typeof input === "object" && !Array.isArray(input) && !("id" in input) ? { ...input, id } : input;
   const entry = parseOrBadRequest(AgentInput, body, "agent entry");
   if (entry.id !== id) {
@@ -152,17 +152,17 @@ export async function updateAgent(db: PrismaClient, id: string, input: unknown, 
     ]);
   }
   const { attested } = verifyAttestation(entry, config.registrars);
-  const row = await audited(db, actor, (tx) => replaceAgent(tx, toWrite(entry, attested)), () => ({
+  const row = await audited(db, actor, (tx) => replaceAgent(tx, project, toWrite(entry, attested)), () => ({
     action: "registry.update_agent",
     target: `agent:${id}`,
-    detail: { attested, keys: entry.keys.map((k) => k.keyId) },
+    detail: { project, attested, keys: entry.keys.map((k) => k.keyId) },
   }));
   if (row === null) throw notFound(`Agent "${id}" is not registered.`);
   return toView(row, config);
 }
 
-export async function getAgent(db: PrismaClient, id: string, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView> {
-  const row = await findAgent(db, id);
+export async function getAgent(db: PrismaClient, project: string, id: string, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView> {
+  const row = await findAgent(db, project, id);
   if (row === null) throw notFound(`Agent "${id}" is not registered.`);
   return toView(row, config);
 }
@@ -173,37 +173,37 @@ export interface AgentQuery {
 }
 
 /** Agents ordered by id, optionally only those carrying one label. */
-export async function listAgents(db: PrismaClient, query: AgentQuery = {}, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView[]> {
+export async function listAgents(db: PrismaClient, project: string, query: AgentQuery = {}, config: AttestationConfig = registryConfigFromEnv()): Promise<AgentView[]> {
   let label: { key: string; value: string } | undefined;
   if (query.label !== undefined) {
     const eq = query.label.indexOf("=");
     if (eq <= 0) throw badRequest(`label filter must be "key=value", got "${query.label}"`, [{ path: "label", message: 'must be "key=value"' }]);
     label = { key: query.label.slice(0, eq), value: query.label.slice(eq + 1) };
   }
-  const rows = await findAgents(db, label ? { label } : {});
+  const rows = await findAgents(db, project, label ? { label } : {});
   return rows.map((row) => toView(row, config));
 }
 
 /** Creates or replaces a contract. 400 when it is invalid or its schema does not compile. */
-export async function putContract(db: PrismaClient, input: unknown, actor: RegistryActor = null): Promise<ContractView> {
+export async function putContract(db: PrismaClient, project: string, input: unknown, actor: RegistryActor = null): Promise<ContractView> {
   const contract = parseOrBadRequest(ContractInput, input, "contract");
-  const row = await audited(db, actor, (tx) => upsertContract(tx, { intent: contract.intent, schema: contract.schema, description: contract.description ?? null }), () => ({
+  const row = await audited(db, actor, (tx) => upsertContract(tx, project, { intent: contract.intent, schema: contract.schema, description: contract.description ?? null }), () => ({
     action: "registry.put_contract",
     target: `contract:${contract.intent}`,
-    detail: {},
+    detail: { project },
   }));
   if (row === null) throw new Error("a contract upsert returned nothing");
   return contractView(row);
 }
 
-export async function getContract(db: PrismaClient, intent: string): Promise<ContractView> {
-  const row = await findContract(db, intent);
+export async function getContract(db: PrismaClient, project: string, intent: string): Promise<ContractView> {
+  const row = await findContract(db, project, intent);
   if (row === null) throw notFound(`No contract for intent "${intent}".`);
   return contractView(row);
 }
 
-export async function listContracts(db: PrismaClient): Promise<ContractView[]> {
-  return (await findContracts(db)).map(contractView);
+export async function listContracts(db: PrismaClient, project: string): Promise<ContractView[]> {
+  return (await findContracts(db, project)).map(contractView);
 }
 
 /** The registry as the verifiers see it, with every attestation checked against `config.registrars`. */
@@ -214,10 +214,11 @@ export async function listContracts(db: PrismaClient): Promise<ContractView[]> {
  */
 export async function loadRegistrySnapshot(
   db: PrismaClient,
+  project: string,
   config: RegistryConfig,
   onProblem: (message: string) => void = () => {},
 ): Promise<RegistrySnapshot> {
-  const rows = await loadSnapshotRows(db);
+  const rows = await loadSnapshotRows(db, project);
   const agents = new Map<string, RegistryAgent>();
   for (const row of rows.agents) {
     let entry: AgentInput;
@@ -289,6 +290,7 @@ function describeFilePath(detail: IssueDetail, raw: unknown): IssueDetail {
  */
 export async function applyRegistryFile(
   db: PrismaClient,
+  project: string,
   file: string,
   config: AttestationConfig = registryConfigFromEnv(),
 ): Promise<{ agents: number; contracts: number }> {
@@ -300,6 +302,7 @@ export async function applyRegistryFile(
   const { agents, contracts } = parsed.data;
   await upsertRegistry(
     db,
+    project,
     agents.map((entry) => toWrite(entry, verifyAttestation(entry, config.registrars).attested)),
     contracts.map((c) => ({ intent: c.intent, schema: c.schema, description: c.description ?? null })),
   );

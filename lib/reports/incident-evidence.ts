@@ -45,12 +45,12 @@ function bundleRecord(r: StoredRecordRow): BundleRecord {
   };
 }
 
-async function lineageFigure(q: pg.Pool, roots: readonly string[]): Promise<LineageFigure> {
+async function lineageFigure(q: pg.Pool, project: string, roots: readonly string[]): Promise<LineageFigure> {
   const nodes = new Map<string, LineageFigure["nodes"][number]>();
   const treeEdges: LineageFigure["edges"] = [];
   let truncated = roots.length > MAX_ROOTS;
   for (const root of roots.slice(0, MAX_ROOTS)) {
-    const answer = await traceBlastRadius(q, root, { maxNodes: MAX_FIGURE_NODES, budgetMs: 5_000 }, { checkUpstream: false });
+    const answer = await traceBlastRadius(q, project, root, { maxNodes: MAX_FIGURE_NODES, budgetMs: 5_000 }, { checkUpstream: false });
     if (answer.truncated.length > 0) truncated = true;
     for (const s of answer.starts) {
       if (!nodes.has(s.id)) nodes.set(s.id, { id: s.id, kind: s.kind ?? "unstored", agent: s.agent ?? "?", tainted: s.flagged, flagged: s.flagged, depth: 0 });
@@ -89,23 +89,24 @@ function completeEdges(figure: LineageFigure, records: readonly BundleRecord[]):
 
 export async function incidentEvidence(
   pool: pg.Pool,
+  project: string,
   id: string,
   by: { actor: string; keyId: string; publicKey: string; now?: Date },
 ): Promise<IncidentReportPredicate> {
-  const detail = await incidentDetail(pool, id);
+  const detail = await incidentDetail(pool, project, id);
   const inc = detail.incident;
   const roots = inc.originIds.length > 0 ? inc.originIds : inc.recordIds;
-  const figure = await lineageFigure(pool, roots);
+  const figure = await lineageFigure(pool, project, roots);
   const recordIds = [...new Set([...inc.recordIds, ...inc.originIds, ...figure.nodes.map((n) => n.id), ...detail.findings.flatMap((f) => f.evidence)])];
-  const records = (await recordsByIds(pool, recordIds)).map(bundleRecord);
+  const records = (await recordsByIds(pool, project, recordIds)).map(bundleRecord);
   const agents = [...new Set([...inc.agents, ...records.map((r) => r.agent)])].sort();
   const intents = [...new Set(records.flatMap((r) => (r.intent === null ? [] : [r.intent])))].sort();
   const until = inc.resolvedAt ? new Date(inc.resolvedAt) : new Date(Date.parse(inc.lastAt) + DEFAULT_QUIET_MS);
   const targets = [`incident:${inc.id}`, ...agents.map((a) => `agent:${a}`), ...agents.flatMap((s) => agents.filter((r) => r !== s).map((r) => `edge:${s}->${r}`))];
   const [registry, contracts, breakers, auditRun] = await Promise.all([
-    registryAgents(pool, agents),
-    contractsFor(pool, intents),
-    breakerEventsAmong(pool, agents, new Date(inc.firstAt), until),
+    registryAgents(pool, project, agents),
+    contractsFor(pool, project, intents),
+    breakerEventsAmong(pool, project, agents, new Date(inc.firstAt), until),
     auditRunFor(pool, targets),
   ]);
   return {

@@ -12,11 +12,11 @@ import { renderIncidentPdf } from "./incident-pdf.ts";
 
 type Format = "pdf" | "json";
 
-async function exportedEvidence(pool: pg.Pool, id: string, actor: string, format: Format): Promise<IncidentReportPredicate> {
+async function exportedEvidence(pool: pg.Pool, project: string, id: string, actor: string, format: Format): Promise<IncidentReportPredicate> {
   const key = requireInstanceKey();
-  await incidentSummary(pool, id); // 404 before anything is recorded
-  await audit(pool, { actor, action: `report.export_${format}`, target: `incident:${id}`, detail: { format } });
-  return incidentEvidence(pool, id, { actor, keyId: key.keyId, publicKey: key.publicKey });
+  await incidentSummary(pool, project, id); // 404 before anything is recorded
+  await audit(pool, { actor, action: `report.export_${format}`, target: `incident:${id}`, detail: { project, format } });
+  return incidentEvidence(pool, project, id, { actor, keyId: key.keyId, publicKey: key.publicKey });
 }
 
 const download = (name: string, type: string) => ({
@@ -25,12 +25,12 @@ const download = (name: string, type: string) => ({
   "cache-control": "no-store",
 });
 
-export async function incidentReportPdf(pool: pg.Pool, id: string, actor: string): Promise<Response> {
-  const pdf = await renderIncidentPdf(await exportedEvidence(pool, id, actor, "pdf"));
+export async function incidentReportPdf(pool: pg.Pool, project: string, id: string, actor: string): Promise<Response> {
+  const pdf = await renderIncidentPdf(await exportedEvidence(pool, project, id, actor, "pdf"));
   return new Response(new Uint8Array(pdf), { status: 200, headers: download(`firebreak-incident-${id}.pdf`, "application/pdf") });
 }
 
-export async function incidentReportBundle(pool: pg.Pool, id: string, actor: string): Promise<Response> {
-  const envelope = signedIncidentBundle(await exportedEvidence(pool, id, actor, "json"), requireInstanceKey());
+export async function incidentReportBundle(pool: pg.Pool, project: string, id: string, actor: string): Promise<Response> {
+  const envelope = signedIncidentBundle(await exportedEvidence(pool, project, id, actor, "json"), requireInstanceKey());
   return new Response(JSON.stringify(envelope, null, 2), { status: 200, headers: download(`firebreak-incident-${id}.dsse.json`, "application/json; charset=utf-8") });
 }

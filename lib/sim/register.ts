@@ -3,6 +3,7 @@
 // registry service on a database (what tests do). Either way contracts
 // first, then agents; an agent that is already registered (a re-run of the
 // same namespace) is replaced, since its keys follow the seed.
+import { DEFAULT_PROJECT } from "../accounts/project.ts";
 import type { PrismaClient } from "../db/prisma.ts";
 import type { RegistryConfig } from "../config/registry-config.ts";
 import { FirebreakError } from "../api/errors.ts";
@@ -73,14 +74,14 @@ export async function registerFleetViaApi(target: ApiTarget, fleet: Fleet): Prom
 }
 
 /** The same through lib/registry/service.ts on a Prisma client. */
-export async function registerFleetViaService(db: PrismaClient, fleet: Fleet, config: Pick<RegistryConfig, "registrars">): Promise<void> {
-  for (const c of fleet.contracts) await putContract(db, c);
+export async function registerFleetViaService(db: PrismaClient, fleet: Fleet, config: Pick<RegistryConfig, "registrars">, project: string = DEFAULT_PROJECT): Promise<void> {
+  for (const c of fleet.contracts) await putContract(db, project, c);
   await pool(fleet.entries, 8, async (entry) => {
     try {
-      await registerAgent(db, entry, config);
+      await registerAgent(db, project, entry, config);
     } catch (err) {
       if (!(err instanceof FirebreakError) || err.code !== "conflict") throw err;
-      await updateAgent(db, entry.id, entry, config);
+      await updateAgent(db, project, entry.id, entry, config);
     }
   });
 }

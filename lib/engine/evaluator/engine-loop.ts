@@ -1,7 +1,11 @@
 // Runs the evaluator continuously: a pass whenever records are waiting (back
 // to back while a backlog lasts), breaker timers once a second, and a pause
-// after an error so a database outage is not a busy loop.
+// after an error so a database outage is not a busy loop. Each project has
+// its own evaluator (cursor, history, breakers, baselines): one project's
+// records never move another's breakers (docs/adr/0015-projects.md).
 import type pg from "pg";
+import { DEFAULT_PROJECT } from "../../accounts/project.ts";
+import { listProjectIds } from "../../db/projects-store.ts";
 import { Evaluator, type EvaluatorOptions, type PassResult } from "./evaluator.ts";
 import type { LagSummary } from "./lag-stats.ts";
 
@@ -14,8 +18,13 @@ export interface EngineLoopOptions extends EvaluatorOptions {
   onPass?: (ms: number, result: PassResult) => void;
 }
 
+/** How often the loop looks for projects created since it started. */
+const PROJECTS_EVERY_MS = 5_000;
+
 export interface EngineLoop {
+  /** The default project's evaluator (the others are in `evaluators`). */
   evaluator: Evaluator;
+  evaluators: Map<string, Evaluator>;
   /** Counters, and the evaluation lag over the samples kept (or those since `lagSince`, ms). */
   stats(lagSince?: number): {
     passes: number;
@@ -32,7 +41,16 @@ export interface EngineLoop {
 }
 
 export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}): EngineLoop {
-  const evaluator = new Evaluator(pool, options);
+  const evaluator = new Evaluator(pool, { ...options, project: DEFAULT_PROJECT });
+  const evaluators = new Map<string, Evaluator>([[DEFAULT_PROJECT, evaluator]]);
+  let projectsAt = 0;
+  const refreshProjects = async () => {
+    if (Date.now() - projectsAt < PROJECTS_EVERY_MS) return;
+    projectsAt = Date.now();
+    for (const project of await listProjectIds(pool)) {
+      if (!evaluators.has(project)) evaluators.set(project, new Evaluator(pool, { ...options, project }));
+    }
+  };
   const idleMs = options.idleMs ?? 200;
   const tickMs = options.tickMs ?? 1_000;
   const backoffMs = options.errorBackoffMs ?? 1_000;
@@ -56,18 +74,23 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
     let lastTick = 0;
     while (!stopping) {
       try {
-        const started = performance.now();
-        const res = await evaluator.pass();
-        if (res.ran) options.onPass?.(performance.now() - started, res);
-        counts.passes++;
-        counts.records += res.records;
-        counts.findings += res.findings.length;
-        counts.transitions += res.transitions.length;
+        await refreshProjects();
+        let busy = false;
+        for (const one of evaluators.values()) {
+          const started = performance.now();
+          const res = await one.pass();
+          if (res.ran) options.onPass?.(performance.now() - started, res);
+          counts.passes++;
+          counts.records += res.records;
+          counts.findings += res.findings.length;
+          counts.transitions += res.transitions.length;
+          if (res.records >= (options.batchSize ?? 2_000)) busy = true;
+        }
         if (Date.now() - lastTick >= tickMs) {
           lastTick = Date.now();
-          counts.transitions += (await evaluator.tick()).length;
+          for (const one of evaluators.values()) counts.transitions += (await one.tick()).length;
         }
-        if (!stopping && res.records < (options.batchSize ?? 2_000)) await sleep(idleMs);
+        if (!stopping && !busy) await sleep(idleMs);
       } catch (err) {
         counts.errors++;
         counts.lastError = (err as Error).message;
@@ -79,6 +102,7 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
   const done = run();
   return {
     evaluator,
+    evaluators,
     stats: (lagSince) => ({ ...counts, lag: evaluator.lag.summary(lagSince), timing: { ...evaluator.timing } }),
     async stop() {
       stopping = true;

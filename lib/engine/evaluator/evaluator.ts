@@ -20,12 +20,15 @@ import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batc
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
 import { AgentGraph } from "./impact.ts";
 import { LagStats } from "./lag-stats.ts";
+import { DEFAULT_PROJECT } from "../../accounts/project.ts";
 
 export const CURSOR_NAME = "engine";
 /** Where the loop has got to among records settled after a `pending` verdict. */
 export const SETTLED_CURSOR_NAME = "engine.settled";
 
 export interface EvaluatorOptions {
+  /** The project this evaluator judges: its records, breakers, history and baselines only (default: default). */
+  project?: string;
   params?: EngineParams;
   policy?: BreakerPolicy;
   /** Records per pass. */
@@ -34,7 +37,7 @@ export interface EvaluatorOptions {
   /** How far back the feedback-loop detector looks across agents. */
   loopWindowMs?: number;
   /** Called with the ids of the findings a pass stored, after it commits. */
-  onFindings?: (ids: string[]) => Promise<void>;
+  onFindings?: (ids: string[], project: string) => Promise<void>;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -52,6 +55,7 @@ export class Evaluator {
   readonly lag = new LagStats();
   /** Where passes spend their time, ms: judging (pure) and the whole pass. */
   readonly timing = { passes: 0, judgeMs: 0, passMs: 0, maxPassMs: 0 };
+  readonly project: string;
   private readonly params: EngineParams;
   private readonly policy: BreakerPolicy;
   private readonly batchSize: number;
@@ -72,6 +76,7 @@ export class Evaluator {
     private readonly pool: pg.Pool,
     private readonly options: EvaluatorOptions = {},
   ) {
+    this.project = options.project ?? DEFAULT_PROJECT;
     this.params = options.params ?? EngineParams.parse({});
     this.policy = options.policy ?? BreakerPolicy.parse({});
     this.batchSize = options.batchSize ?? 2_000;
@@ -87,7 +92,7 @@ export class Evaluator {
   private async breakerSettings(): Promise<BreakerSettings> {
     const now = this.now();
     if (!this.settings || now - this.settingsAt > 60_000) {
-      this.settings = await loadBreakerSettings(this.pool, this.policy, new Date(now - 7 * 86_400_000));
+      this.settings = await loadBreakerSettings(this.pool, this.project, this.policy, new Date(now - 7 * 86_400_000));
       this.settingsAt = now;
     }
     return this.settings;
@@ -109,20 +114,20 @@ export class Evaluator {
   private async passOnce(): Promise<PassResult> {
     const settings = await this.breakerSettings();
     if (!this.graphLoaded) {
-      for (const e of await knownEdges(this.pool)) this.graph.addEdge(e.sender, e.receiver);
+      for (const e of await knownEdges(this.pool, this.project)) this.graph.addEdge(e.sender, e.receiver);
       this.graphLoaded = true;
     }
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
-      if (!(await tryEngineLock(tx))) return none;
-      const cursor = await readCursor(tx, CURSOR_NAME);
+      if (!(await tryEngineLock(tx, this.project))) return none;
+      const cursor = await readCursor(tx, this.project, CURSOR_NAME);
       if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
-      const recent = await recordsAfter(tx, cursor, this.batchSize);
-      const settledCursor = await readCursor(tx, SETTLED_CURSOR_NAME);
-      const settled = await settledAfter(tx, settledCursor, this.batchSize);
+      const recent = await recordsAfter(tx, this.project, cursor, this.batchSize);
+      const settledCursor = await readCursor(tx, this.project, SETTLED_CURSOR_NAME);
+      const settled = await settledAfter(tx, this.project, settledCursor, this.batchSize);
       if (settled.length > 0) {
         const lastSettled = settled[settled.length - 1]!;
-        await writeCursor(tx, SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
+        await writeCursor(tx, this.project, SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
       }
       const settledObserved = settled
         .filter((r) => r.kind === "message" && r.receivers.length > 0)
@@ -137,7 +142,7 @@ export class Evaluator {
       const cold = this.cache.unloaded(agents);
       if (cold.length > 0) {
         const since = new Date(Math.min(...recent.map((r) => r.at)) - (this.options.history ?? DEFAULT_HISTORY).maxAgeMs);
-        const rows = await agentHistory(tx, cold, cursor, since, (this.options.history ?? DEFAULT_HISTORY).maxPerAgent);
+        const rows = await agentHistory(tx, this.project, cold, cursor, since, (this.options.history ?? DEFAULT_HISTORY).maxPerAgent);
         const byAgent = new Map<string, typeof rows>(cold.map((a) => [a, []]));
         for (const r of rows) byAgent.get(r.agent)?.push(r);
         for (const [agent, list] of byAgent) this.cache.load(agent, list);
@@ -145,7 +150,7 @@ export class Evaluator {
       const missing = this.depth.missingParents(recent);
       if (missing.length > 0) {
         const maxHops = (this.params.caps.maxDepth ?? 5) + 1;
-        for (const [id, d] of await storedDepths(tx, missing, maxHops)) this.depth.remember(id, d);
+        for (const [id, d] of await storedDepths(tx, this.project, missing, maxHops)) this.depth.remember(id, d);
       }
       const depths = this.depth.assign(recent);
 
@@ -164,19 +169,19 @@ export class Evaluator {
       });
       this.timing.judgeMs += performance.now() - judging;
 
-      const findingIds = await insertFindings(tx, batch.findings);
+      const findingIds = await insertFindings(tx, this.project, batch.findings);
       const cooling = new Map<string, string>();
       batch.findings.forEach((f, i) => {
         if (f.agent !== null && PER_CYCLE_CAPS.has(f.detector)) cooling.set(capKey(f.agent, f.detector), findingIds[i]!);
       });
       for (const [key, ids] of batch.cooledOver) {
         const id = this.coolingFindings.get(key);
-        if (id !== undefined) await appendEvidence(tx, id, ids);
+        if (id !== undefined) await appendEvidence(tx, this.project, id, ids);
       }
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
-      await writeCursor(tx, CURSOR_NAME, next);
+      await writeCursor(tx, this.project, CURSOR_NAME, next);
       // The caches learn the batch only once it is committed (see `keep`).
       const keep = () => {
         this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
@@ -196,7 +201,7 @@ export class Evaluator {
     if (result.records > 0) this.lag.addBatch(Date.now(), result.received);
     if (result.findingIds.length > 0 && this.options.onFindings) {
       try {
-        await this.options.onFindings(result.findingIds);
+        await this.options.onFindings(result.findingIds, this.project);
       } catch (err) {
         this.options.log?.(`engine: grouping findings into incidents failed: ${(err as Error).message}`);
       }
@@ -208,15 +213,15 @@ export class Evaluator {
     const edges: Edge[] = [];
     for (const o of records) for (const receiver of o.receivers) edges.push({ sender: o.agent, receiver });
     if (edges.length === 0) return [];
-    const current = await lockBreakers(tx, edges);
+    const current = await lockBreakers(tx, this.project, edges);
     const observed = observe(current, records, contextFor(settings));
-    await saveBreakers(tx, [...observed.changed.values()], observed.transitions);
+    await saveBreakers(tx, this.project, [...observed.changed.values()], observed.transitions);
     return observed.transitions;
   }
 
   /** Open breakers whose period ran out turn half-open without waiting for a record. */
   async tick(): Promise<EdgeTransition[]> {
-    const res = await tickBreakers(this.pool, this.now(), await this.breakerSettings());
+    const res = await tickBreakers(this.pool, this.project, this.now(), await this.breakerSettings());
     return res.transitions;
   }
 

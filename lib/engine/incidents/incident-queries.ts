@@ -74,8 +74,8 @@ function decodePosition(cursor: string): IncidentPosition {
   return { statusRank: p.data.s, severityRank: p.data.v, lastAt: p.data.t, id: p.data.i };
 }
 
-export async function incidentsPage(pool: pg.Pool, q: IncidentsQuery): Promise<IncidentsPage> {
-  const page = await listIncidents(pool, {
+export async function incidentsPage(pool: pg.Pool, project: string, q: IncidentsQuery): Promise<IncidentsPage> {
+  const page = await listIncidents(pool, project, {
     limit: q.limit,
     ...(q.status === undefined ? {} : { status: q.status }),
     ...(q.severity === undefined ? {} : { severity: q.severity }),
@@ -86,14 +86,15 @@ export async function incidentsPage(pool: pg.Pool, q: IncidentsQuery): Promise<I
   return { items: page.items.map(summaryView), nextCursor: page.more && page.last ? encodePosition(page.last) : null };
 }
 
-export async function incidentSummary(pool: pg.Pool, id: string): Promise<IncidentSummaryView> {
-  const row = await getIncident(pool, id);
+export async function incidentSummary(pool: pg.Pool, project: string, id: string): Promise<IncidentSummaryView> {
+  const row = await getIncident(pool, project, id);
   if (!row) throw notFound(`no incident has id ${id}: list them with GET /api/v1/incidents`);
   return summaryView(row);
 }
 
-export async function incidentDetail(pool: pg.Pool, id: string): Promise<IncidentDetail> {
-  const row = await getIncident(pool, id);
+export async function incidentDetail(pool: pg.Pool, project: string, id: string): Promise<IncidentDetail> {
+  // Another project's incident is a 404 like one that does not exist; its children are reached only through it.
+  const row = await getIncident(pool, project, id);
   if (!row) throw notFound(`no incident has id ${id}: list them with GET /api/v1/incidents`);
   // Breakers keep reacting after the last finding (half-open, closed again): look
   // until the incident is resolved, or as long as it stays open to grouping.
@@ -103,7 +104,7 @@ export async function incidentDetail(pool: pg.Pool, id: string): Promise<Inciden
     incidentNotes(pool, row.id),
     incidentEvents(pool, row.id),
     relatedIncidents(pool, row.id),
-    breakerTransitionsAmong(pool, row.agents, row.firstAt, until),
+    breakerTransitionsAmong(pool, project, row.agents, row.firstAt, until),
   ]);
   const timeline: (TimelineEntryView & { sortAt: number })[] = [
     ...findings.map((f) => ({ type: "finding" as const, at: iso(f.at), sortAt: f.at.getTime(), findingId: f.id, detector: f.detector, agent: f.agent, recordId: f.recordId, text: f.explanation })),

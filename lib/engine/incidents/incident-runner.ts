@@ -31,20 +31,20 @@ export interface GroupingResult {
   merged: string[];
 }
 
-export async function groupFindings(pool: pg.Pool, findingIds: string[]): Promise<{ opened: string[]; attached: number; merged: string[] }> {
+export async function groupFindings(pool: pg.Pool, project: string, findingIds: string[]): Promise<{ opened: string[]; attached: number; merged: string[] }> {
   const unique = [...new Set(findingIds)];
-  const pending = await ungroupedFindings(pool, unique);
+  const pending = await ungroupedFindings(pool, project, unique);
   if (pending.length === 0) return { opened: [], attached: 0, merged: [] };
-  const lineage = await originsOf(pool, pending);
+  const lineage = await originsOf(pool, project, pending);
   const facts = pending.map((f) => factsOf(f, f.recordId === null ? null : (lineage.get(f.recordId) ?? null)));
 
   return withTransaction(pool, async (tx): Promise<GroupingResult> => {
     await lockGrouping(tx);
     // Another engine may have grouped some of them while lineage was asked.
-    const still = new Set((await ungroupedFindings(tx, unique)).map((f) => f.id));
+    const still = new Set((await ungroupedFindings(tx, project, unique)).map((f) => f.id));
     const todo = facts.filter((f) => still.has(f.id));
     if (todo.length === 0) return { opened: [], attached: 0, merged: [] };
-    const existing = await candidateIncidents(tx, {
+    const existing = await candidateIncidents(tx, project, {
       originIds: [...new Set(todo.flatMap((f) => f.origins))],
       recordIds: [...new Set(todo.flatMap((f) => (f.recordId === null ? f.upstream : [f.recordId, ...f.upstream])))],
       agents: [...new Set(todo.flatMap((f) => (f.recordId === null && f.agent !== null ? [f.agent] : [])))],
@@ -53,17 +53,17 @@ export async function groupFindings(pool: pg.Pool, findingIds: string[]): Promis
       quietMs: DEFAULT_QUIET_MS,
     });
     const plan = planIncidents(todo, existing, { quietMs: DEFAULT_QUIET_MS });
-    const ids = await applyGroupingPlan(tx, plan, existing);
+    const ids = await applyGroupingPlan(tx, project, plan, existing);
     return { opened: [...ids.values()], attached: plan.assignments.length, merged: plan.merges.map((m) => m.from) };
   });
 }
 
-async function originsOf(pool: pg.Pool, findings: readonly FindingForGrouping[]): Promise<Map<string, OriginReport>> {
+async function originsOf(pool: pg.Pool, project: string, findings: readonly FindingForGrouping[]): Promise<Map<string, OriginReport>> {
   const recordIds = [...new Set(findings.flatMap((f) => (f.recordId === null ? [] : [f.recordId])))];
   const out = new Map<string, OriginReport>();
   for (let i = 0; i < recordIds.length; i += WALKS_AT_ONCE) {
     const chunk = recordIds.slice(i, i + WALKS_AT_ONCE);
-    const reports = await Promise.all(chunk.map((id) => traceOrigin(pool, id, GROUPING_BOUNDS)));
+    const reports = await Promise.all(chunk.map((id) => traceOrigin(pool, project, id, GROUPING_BOUNDS)));
     reports.forEach((r, n) => out.set(chunk[n]!, r));
   }
   return out;

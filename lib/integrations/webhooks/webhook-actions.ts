@@ -40,30 +40,30 @@ export function toWebhookView(w: WebhookRow): WebhookView {
   };
 }
 
-export async function listWebhookViews(pool: pg.Pool): Promise<WebhooksResponse> {
-  return { webhooks: (await listWebhooks(pool)).map(toWebhookView) };
+export async function listWebhookViews(pool: pg.Pool, project: string): Promise<WebhooksResponse> {
+  return { webhooks: (await listWebhooks(pool, project)).map(toWebhookView) };
 }
 
-export async function createWebhook(pool: pg.Pool, body: WebhookCreateBody, actor: string): Promise<WebhookCreatedView> {
+export async function createWebhook(pool: pg.Pool, project: string, body: WebhookCreateBody, actor: string): Promise<WebhookCreatedView> {
   const checked = checkWebhookUrl(body.url);
   if (!checked.ok) throw badRequest(`url: ${checked.reason}`, [{ path: "body.url", message: checked.reason }]);
   const generated = body.generateSecret ? `whsec_${randomBytes(24).toString("base64url")}` : null;
   const secret = body.secret ?? generated;
   return withTransaction(pool, async (tx) => {
-    const row = await insertWebhook(tx, { name: body.name, url: checked.url, format: body.format, events: body.events, secret, createdBy: actor });
+    const row = await insertWebhook(tx, project, { name: body.name, url: checked.url, format: body.format, events: body.events, secret, createdBy: actor });
     await auditInTransaction(tx, {
       actor,
       action: "webhook.create",
       target: `webhook:${row.id}`,
-      detail: { name: row.name, url: redactUrl(row.url), format: row.format, events: row.events, signed: secret !== null },
+      detail: { project, name: row.name, url: redactUrl(row.url), format: row.format, events: row.events, signed: secret !== null },
     });
     return { ...toWebhookView(row), secret: generated };
   });
 }
 
-export async function updateWebhook(pool: pg.Pool, id: string, body: WebhookUpdateBody, actor: string): Promise<WebhookView> {
+export async function updateWebhook(pool: pg.Pool, project: string, id: string, body: WebhookUpdateBody, actor: string): Promise<WebhookView> {
   return withTransaction(pool, async (tx) => {
-    const before = await getWebhook(tx, id, true);
+    const before = await getWebhook(tx, project, id, true);
     if (!before) throw noWebhook(id);
     const { cancelled } = await setWebhookEnabled(tx, id, body.enabled);
     await auditInTransaction(tx, {
@@ -72,13 +72,13 @@ export async function updateWebhook(pool: pg.Pool, id: string, body: WebhookUpda
       target: `webhook:${id}`,
       detail: { name: before.name, wasEnabled: before.enabled, cancelledDeliveries: cancelled },
     });
-    return toWebhookView((await getWebhook(tx, id))!);
+    return toWebhookView((await getWebhook(tx, project, id))!);
   });
 }
 
-export async function removeWebhook(pool: pg.Pool, id: string, actor: string): Promise<{ id: string; deleted: true }> {
+export async function removeWebhook(pool: pg.Pool, project: string, id: string, actor: string): Promise<{ id: string; deleted: true }> {
   return withTransaction(pool, async (tx) => {
-    const before = await getWebhook(tx, id, true);
+    const before = await getWebhook(tx, project, id, true);
     if (!before) throw noWebhook(id);
     await deleteWebhook(tx, id);
     await auditInTransaction(tx, {
@@ -91,8 +91,8 @@ export async function removeWebhook(pool: pg.Pool, id: string, actor: string): P
   });
 }
 
-export async function webhookDeliveries(pool: pg.Pool, id: string, query: DeliveriesQuery): Promise<WebhookDeliveriesPage> {
-  if (!(await getWebhook(pool, id))) throw noWebhook(id);
+export async function webhookDeliveries(pool: pg.Pool, project: string, id: string, query: DeliveriesQuery): Promise<WebhookDeliveriesPage> {
+  if (!(await getWebhook(pool, project, id))) throw noWebhook(id);
   const rows = await listDeliveries(pool, id, { limit: query.limit + 1, before: query.before, status: query.status });
   const page = rows.slice(0, query.limit);
   return {

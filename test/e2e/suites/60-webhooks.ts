@@ -45,7 +45,7 @@ export default async function webhooks({ page, databaseUrl }: E2eContext): Promi
     });
 
     await check("deliveries and their attempts appear in the log: a 500, then a 200", async () => {
-      await enqueueWebhookEvent(pool, breakerTripped({ edge: { sender: "planner", receiver: "buyer" } }));
+      await enqueueWebhookEvent(pool, "default", breakerTripped({ edge: { sender: "planner", receiver: "buyer" } }));
       receiver.script(500, 200);
       const d = createWebhookDispatcher(pool, { timeoutMs: 5_000, backoff: { baseMs: 50, capMs: 50, maxAttempts: 3 } });
       // A collector started by an earlier check may run its own dispatcher on this database and take a turn: wait for both attempts, whoever makes them.

@@ -45,7 +45,7 @@ async function seedChain(db: pg.Client): Promise<void> {
     }),
   ];
   await insertStoredRecords(db, rows);
-  await insertEdges(db as unknown as pg.PoolClient, rows.map((r) => ({ ...r, ts: r.ts.toISOString() })));
+  await insertEdges(db as unknown as pg.PoolClient, "default", rows.map((r) => ({ ...r, ts: r.ts.toISOString() })));
   await db.query(
     `INSERT INTO anomaly_findings (detector, record_id, agent, subject, score, explanation, params, evidence, ts)
      VALUES ('semantic_deviation', $1, 'planner', 'unit_price', 6.2, 'unit_price 61.5 is 6.2 robust deviations above this edge''s usual 12.4', '{}', $2, now())`,

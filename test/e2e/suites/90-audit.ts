@@ -41,7 +41,7 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
       signedRow("e2e-audit-M", planner, { ...own("M"), parents: ["e2e-audit-O"], receivers: ["e2e-buyer"], at: 1 }),
       signedRow("e2e-audit-A", buyer, { ...own("A"), kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
     ]);
-    const grouped = await groupFindings(pool, [
+    const grouped = await groupFindings(pool, "default", [
       await insertFinding(pool, { recordId: "e2e-audit-M", agent: "e2e-planner", at: 1 }),
       await insertFinding(pool, { recordId: "e2e-audit-A", agent: "e2e-buyer", at: 2 }),
     ]);

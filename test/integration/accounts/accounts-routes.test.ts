@@ -52,7 +52,7 @@ describe("accounts, roles and tokens", () => {
   beforeAll(async () => {
     const pool = apiPool();
     await store(pool, [recordRow("M", { agent: "planner", at: 1 })]);
-    const grouped = await groupFindings(pool, [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 })]);
+    const grouped = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 })]);
     incidentId = grouped.opened[0]!;
   });
   afterAll(async () => {

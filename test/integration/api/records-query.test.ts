@@ -22,7 +22,7 @@ describe("records queries", () => {
 
   /** Through the same query schema the route uses, then checked against the view schema. */
   async function list(query: Record<string, string>) {
-    const page = await listRecords(prisma, RecordsQuery.parse(query));
+    const page = await listRecords(prisma, "default", RecordsQuery.parse(query));
     return RecordsPage.parse(page);
   }
 
@@ -120,7 +120,7 @@ describe("records queries", () => {
   });
 
   it("rejects a forged cursor with a 400 that says what to pass", async () => {
-    await expect(listRecords(prisma, RecordsQuery.parse({ cursor: "eyJ0Ijoibm9wZSJ9" }))).rejects.toThrow(/nextCursor/);
+    await expect(listRecords(prisma, "default", RecordsQuery.parse({ cursor: "eyJ0Ijoibm9wZSJ9" }))).rejects.toThrow(/nextCursor/);
   });
 
   it("rejects bad filters in the query schema with messages that say what to fix", () => {
@@ -139,14 +139,14 @@ describe("records queries", () => {
   });
 
   it("returns every stored record that carries one id, original first", async () => {
-    const detail = RecordDetail.parse(await getRecord(prisma, scenario.forgedId));
+    const detail = RecordDetail.parse(await getRecord(prisma, "default", scenario.forgedId));
     expect(detail.id).toBe(scenario.forgedId);
     expect(detail.records.map((r) => r.verified)).toEqual([true, false]);
     expect(detail.records[1]?.verdictDetails).toEqual([{ verdict: "bad_signature", detail: "fixture: bad_signature" }]);
   });
 
   it("404s an unknown id with a message", async () => {
-    const err = await getRecord(prisma, "no-such-record").catch((e: unknown) => e);
+    const err = await getRecord(prisma, "default", "no-such-record").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FirebreakError);
     expect((err as InstanceType<typeof FirebreakError>).status).toBe(404);
     expect((err as Error).message).toMatch(/no-such-record/);
@@ -156,7 +156,7 @@ describe("records queries", () => {
     const odd = storedRecord({ recordId: "odd-details", ts: new Date("2019-01-01T00:00:00Z"), verdicts: verdicts("stale") });
     await insertStoredRecords(client, [odd]);
     await client.query(`UPDATE records SET verdict_details = '"garbage"'::jsonb WHERE record_id = 'odd-details'`);
-    const detail = RecordDetail.parse(await getRecord(prisma, "odd-details"));
+    const detail = RecordDetail.parse(await getRecord(prisma, "default", "odd-details"));
     expect(detail.records[0]?.verdictDetails).toEqual([{ verdict: "stale" }]);
   });
 });

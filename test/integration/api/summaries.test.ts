@@ -20,8 +20,8 @@ describe("summaries over a seeded system", () => {
   let prisma: Prisma;
   let client: pg.Client;
 
-  const agents = async (q: Record<string, string>, now = NOW) => AgentsSummaryResponse.parse(await agentsSummary(prisma, WindowQuery.parse(q), now));
-  const edges = async (q: Record<string, string>, now = NOW) => EdgesResponse.parse(await edgeSummary(prisma, WindowQuery.parse(q), now));
+  const agents = async (q: Record<string, string>, now = NOW) => AgentsSummaryResponse.parse(await agentsSummary(prisma, "default", WindowQuery.parse(q), now));
+  const edges = async (q: Record<string, string>, now = NOW) => EdgesResponse.parse(await edgeSummary(prisma, "default", WindowQuery.parse(q), now));
 
   beforeAll(async () => {
     tdb = await createTestDatabase();
@@ -121,7 +121,7 @@ describe("summaries over a seeded system", () => {
   it("takes explicit from/to and rejects a window that makes no sense", async () => {
     const e = await edges({ from: "2026-11-21T08:00:00Z", to: "2026-11-21T10:00:00Z" });
     expect(e.items.map((x) => `${x.sender}->${x.receiver}`)).toEqual(["executor->planner"]);
-    await expect(edgeSummary(prisma, WindowQuery.parse({ from: "2026-11-21T10:00:00Z", to: "2026-11-21T08:00:00Z" }), NOW)).rejects.toThrow(/before `to`/);
-    await expect(agentsSummary(prisma, WindowQuery.parse({ window: "1h", from: "2026-11-21T10:00:00Z" }), NOW)).rejects.toThrow(/either/);
+    await expect(edgeSummary(prisma, "default", WindowQuery.parse({ from: "2026-11-21T10:00:00Z", to: "2026-11-21T08:00:00Z" }), NOW)).rejects.toThrow(/before `to`/);
+    await expect(agentsSummary(prisma, "default", WindowQuery.parse({ window: "1h", from: "2026-11-21T10:00:00Z" }), NOW)).rejects.toThrow(/either/);
   });
 });

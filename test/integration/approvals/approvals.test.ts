@@ -126,7 +126,7 @@ beforeAll(async () => {
   prisma = createPrisma(h.db.url);
   const config = registryConfig(process.env);
   const reload = async () => {
-    snapshot = await loadRegistrySnapshot(prisma, config);
+    snapshot = await loadRegistrySnapshot(prisma, "default", config);
     await h.setSnapshot(snapshot);
   };
   // The guards' registry reloads from the database on demand, as a RemoteRegistry refreshes from the API.
@@ -146,14 +146,14 @@ beforeAll(async () => {
       }),
     );
   }
-  await putContract(prisma, { intent: "Task", schema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
-  await putContract(prisma, { intent: "Quote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
+  await putContract(prisma, "default", { intent: "Task", schema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
+  await putContract(prisma, "default", { intent: "Quote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
   for (const entry of [
     guard(GATEWAY).registryEntry({ kind: "gateway", capabilities: [{ intent: "Task", to: [A] }] }),
     guard(A).registryEntry({ capabilities: [{ intent: "Quote", to: [B] }], protocols: { a2a: "0.3" } }),
     guard(B).registryEntry({ capabilities: [{ intent: "place_order", to: [] }], protocols: { a2a: "0.3" } }),
   ]) {
-    await registerAgent(prisma, registrar.attest(entry), config);
+    await registerAgent(prisma, "default", registrar.attest(entry), config);
   }
   await reload();
 }, 60_000);
@@ -263,8 +263,8 @@ describe("approval queue", () => {
 
     const { denyRequest } = await import("@/lib/approvals/approval-service.ts");
     const { approvalDeps } = await import("@/lib/approvals/server-deps.ts");
-    const analyst: Principal = { kind: "user", via: "session", role: "analyst", actor: "analyst.kim", userId: "1", sessionId: null, tokenId: null, scope: null, expiresAt: null };
-    await expect(denyRequest(approvalDeps(), mine.id, analyst, "not mine to decide")).rejects.toMatchObject({ status: 403, message: expect.stringContaining("on-call role") });
+    const analyst: Principal = { kind: "user", via: "session", role: "analyst", actor: "analyst.kim", userId: "1", sessionId: null, tokenId: null, scope: null, expiresAt: null, project: "default" };
+    await expect(denyRequest(approvalDeps("default"), mine.id, analyst, "not mine to decide")).rejects.toMatchObject({ status: 403, message: expect.stringContaining("on-call role") });
 
     const bad = await expectBody(call("POST", "/api/v1/approvals", { action: "act-bad", agent: B, name: "deploy", class: "red", args, digest: argsDigest("{}"), parents: [], authority: ["r"] }), 400, ErrorView);
     expect(bad.error.message).toMatch(/digest is not the SHA-256 of args/);

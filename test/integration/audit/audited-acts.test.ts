@@ -88,7 +88,7 @@ describe("audited acts", () => {
 
   it("acknowledging an incident and writing a note are audited, and the chain stays whole", async () => {
     const finding = await insertFinding(pool(), { agent: "auditor-bot" });
-    const { opened } = await groupFindings(pool(), [finding]);
+    const { opened } = await groupFindings(pool(), "default", [finding]);
     const id = opened[0]!;
     expect((await ackRoute.POST(send("POST", `/api/v1/incidents/${id}/acknowledge`), params({ id }))).status).toBe(200);
     expect(await lastEntry()).toMatchObject({ action: "incident.acknowledge", target: `incident:${id}`, detail: { from: "open", to: "acknowledged" } });

@@ -7,7 +7,7 @@ import { encodeRequest, makeRequest, makeSpan } from "../../unit/otlp/fixtures.t
 import { startHarness, TOKEN, type Harness } from "./collector-harness.ts";
 
 const TTL_MS = 300;
-const caller = { actor: "admin (bearer)", userId: null, role: "admin" as const };
+const caller = { actor: "admin (bearer)", userId: null, role: "admin" as const, project: "default" };
 
 let h: Harness;
 beforeAll(async () => {

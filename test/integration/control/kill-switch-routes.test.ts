@@ -122,9 +122,9 @@ describe("kill switch routes", () => {
   it("a lapsed kill-all cannot be confirmed, reads as expired, and a new one can be requested", async () => {
     const { createKillSwitch, confirmKillSwitch, listKillSwitches } = await import("@/lib/db/kill-switch-store.ts");
     const t = Date.now() - 400_000;
-    const old = await createKillSwitch(api.pool, { scope: "all", reason: "old request" }, "alice", t);
-    await expect(confirmKillSwitch(api.pool, old.id, "bob", "late", t + 300_000)).rejects.toThrow(/lapsed unconfirmed/);
-    const list = await listKillSwitches(api.pool);
+    const old = await createKillSwitch(api.pool, "default", { scope: "all", reason: "old request" }, "alice", t);
+    await expect(confirmKillSwitch(api.pool, "default", old.id, "bob", "late", t + 300_000)).rejects.toThrow(/lapsed unconfirmed/);
+    const list = await listKillSwitches(api.pool, "default");
     expect(list.pendingKillAll).toBeNull();
     expect(list.recent[0]).toMatchObject({ id: old.id, state: "expired" });
     const fresh = await expectBody(kill({ scope: "all", reason: "new request" }), 201, views.KillSwitchView);
@@ -200,7 +200,7 @@ describe("kill switch routes", () => {
     const at = Date.now();
     const fails = [0, 1, 2].map((i) => ({ recordId: `f${i}`, agent: "scout", receivers: ["pricer"], at: at + i, verified: false, verdicts: ["bad_signature"], anomalous: false }));
     const t1 = performance.now();
-    await observeRecords(api.pool, fails, { policy: BreakerPolicy.parse({}), leadsToRed: new Set() });
+    await observeRecords(api.pool, "default", fails, { policy: BreakerPolicy.parse({}), leadsToRed: new Set() });
     await seen("scout->pricer", "OPEN");
     expect(performance.now() - t1).toBeLessThan(1000);
   });

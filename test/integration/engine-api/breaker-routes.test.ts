@@ -37,7 +37,7 @@ describe("breaker routes", () => {
   it("GET /breakers gives each edge's state, when an open one reopens, and its failure counts", async () => {
     // planner -> pricer trips on 3 failures in a row; planner -> buyer has 2 failures in a row so far.
     await observeRecords(
-      api.pool,
+      api.pool, "default",
       [rec("planner", "pricer", 0, true), rec("planner", "pricer", 1, true), rec("planner", "pricer", 2, true), rec("planner", "buyer", 3, false), rec("planner", "buyer", 4, true), rec("planner", "buyer", 5, true)],
       plain,
     );

@@ -43,87 +43,87 @@ describe("engine store", () => {
   });
 
   it("stores every transition with its cause and caches the current state of each edge", async () => {
-    await observeRecords(pool, [rec("planner", ["pricer", "buyer"], 0, true), rec("planner", ["pricer"], 1, true), rec("planner", ["pricer"], 2, true)], plain);
-    const states = await currentBreakerStates(pool);
+    await observeRecords(pool, "default", [rec("planner", ["pricer", "buyer"], 0, true), rec("planner", ["pricer"], 1, true), rec("planner", ["pricer"], 2, true)], plain);
+    const states = await currentBreakerStates(pool, "default");
     expect(states.map((s) => [s.sender, s.receiver, s.state, s.awaitingReview])).toEqual([
       ["planner", "buyer", "CLOSED", false],
       ["planner", "pricer", "OPEN", false],
     ]);
     expect(states[1]!.until).toEqual(new Date(T + 302_000));
     expect(states[1]!.since).toEqual(new Date(T + 2000));
-    const events = await listBreakerEvents(pool);
+    const events = await listBreakerEvents(pool, "default");
     expect(events).toEqual([
       expect.objectContaining({ sender: "planner", receiver: "pricer", from: "CLOSED", to: "OPEN", cause: "failures", at: new Date(T + 2000), recordIds: ["b1", "b2", "b3"], detail: "3 failures in a row (limit 3)", actor: null }),
     ]);
-    const loaded = await loadBreakers(pool);
+    const loaded = await loadBreakers(pool, "default");
     expect(loaded.get("planner\u0000pricer")!.machine).toEqual({ state: "OPEN", since: T + 2000, until: T + 302_000, awaitingReview: false });
   });
 
   it("continues from the stored state across batches", async () => {
-    await observeRecords(pool, [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true)], plain);
-    expect((await listBreakerEvents(pool)).length).toBe(0);
-    await observeRecords(pool, [rec("a", ["b"], 2, true)], plain);
-    expect((await listBreakerEvents(pool)).map((e) => e.recordIds)).toEqual([["b1", "b2", "b3"]]);
+    await observeRecords(pool, "default", [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true)], plain);
+    expect((await listBreakerEvents(pool, "default")).length).toBe(0);
+    await observeRecords(pool, "default", [rec("a", ["b"], 2, true)], plain);
+    expect((await listBreakerEvents(pool, "default")).map((e) => e.recordIds)).toEqual([["b1", "b2", "b3"]]);
   });
 
   it("steps each edge's breaker one collector at a time", async () => {
     // Two collectors, two failures each, at the same moment: only serialized do they add up to a trip.
     await Promise.all([
-      observeRecords(pool, [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true)], plain),
-      observeRecords(pool, [rec("a", ["b"], 2, true), rec("a", ["b"], 3, true)], plain),
+      observeRecords(pool, "default", [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true)], plain),
+      observeRecords(pool, "default", [rec("a", ["b"], 2, true), rec("a", ["b"], 3, true)], plain),
     ]);
-    const events = await listBreakerEvents(pool);
+    const events = await listBreakerEvents(pool, "default");
     expect(events).toHaveLength(1);
     expect(events[0]!.cause).toBe("failures");
   });
 
   it("takes human actions, with the actor, and stores nothing for one that does not apply", async () => {
     const edge = { sender: "a", receiver: "b" };
-    const forced = await operateBreaker(pool, edge, { type: "force_open", at: T, actor: "ana", reason: "incident 7" }, plain);
+    const forced = await operateBreaker(pool, "default", edge, { type: "force_open", at: T, actor: "ana", reason: "incident 7" }, plain);
     expect(forced.rejected).toBeNull();
-    const again = await operateBreaker(pool, edge, { type: "force_open", at: T + 1, actor: "bo", reason: "x" }, plain);
+    const again = await operateBreaker(pool, "default", edge, { type: "force_open", at: T + 1, actor: "bo", reason: "x" }, plain);
     expect(again.rejected).toBe("the kill switch is already on");
-    await operateBreaker(pool, edge, { type: "release", at: T + 2, actor: "bo" }, plain);
-    const events = await listBreakerEvents(pool, { sender: "a" });
+    await operateBreaker(pool, "default", edge, { type: "release", at: T + 2, actor: "bo" }, plain);
+    const events = await listBreakerEvents(pool, "default", { sender: "a" });
     expect(events.map((e) => [e.from, e.to, e.cause, e.actor])).toEqual([
       ["FORCED_OPEN", "CLOSED", "released", "bo"],
       ["CLOSED", "FORCED_OPEN", "forced", "ana"],
     ]);
-    expect(await listBreakerEvents(pool, { cause: "forced" })).toHaveLength(1);
-    expect(await listBreakerEvents(pool, { receiver: "nobody" })).toHaveLength(0);
-    expect(await listBreakerEvents(pool, { from: new Date(T + 2), limit: 5 })).toHaveLength(1);
+    expect(await listBreakerEvents(pool, "default", { cause: "forced" })).toHaveLength(1);
+    expect(await listBreakerEvents(pool, "default", { receiver: "nobody" })).toHaveLength(0);
+    expect(await listBreakerEvents(pool, "default", { from: new Date(T + 2), limit: 5 })).toHaveLength(1);
   });
 
   it("turns open breakers half-open when their time is up, without waiting for a record", async () => {
-    await observeRecords(pool, [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true), rec("a", ["b"], 2, true)], plain);
-    expect((await tickBreakers(pool, T + 100_000, plain)).transitions).toEqual([]);
-    const res = await tickBreakers(pool, T + 400_000, plain);
+    await observeRecords(pool, "default", [rec("a", ["b"], 0, true), rec("a", ["b"], 1, true), rec("a", ["b"], 2, true)], plain);
+    expect((await tickBreakers(pool, "default", T + 100_000, plain)).transitions).toEqual([]);
+    const res = await tickBreakers(pool, "default", T + 400_000, plain);
     expect(res.transitions.map((t) => t.cause)).toEqual(["timer"]);
-    expect((await currentBreakerStates(pool))[0]!.state).toBe("HALF_OPEN");
+    expect((await currentBreakerStates(pool, "default"))[0]!.state).toBe("HALF_OPEN");
   });
 
   it("holds a tripped breaker for review when its edge leads to a red action", async () => {
     await store(pool, [recordRow("act", { kind: "action", agent: "buyer", actionClass: "red", at: 0 })]);
     // The breakers know planner -> buyer and gw -> planner.
-    await saveBreakers(pool, [
+    await saveBreakers(pool, "default", [
       { sender: "planner", receiver: "buyer", machine: newBreaker(DEFAULT_BREAKER_CONFIG, T) },
       { sender: "gw", receiver: "planner", machine: newBreaker(DEFAULT_BREAKER_CONFIG, T) },
     ], []);
-    const settings = await loadBreakerSettings(pool, BreakerPolicy.parse({}), new Date(T - 86_400_000));
+    const settings = await loadBreakerSettings(pool, "default", BreakerPolicy.parse({}), new Date(T - 86_400_000));
     expect([...settings.leadsToRed].sort()).toEqual(["buyer", "gw", "planner"]);
-    await observeRecords(pool, [rec("gw", ["planner"], 0, true), rec("gw", ["planner"], 1, true), rec("gw", ["planner"], 2, true)], settings);
-    const [state] = (await currentBreakerStates(pool)).filter((s) => s.sender === "gw");
+    await observeRecords(pool, "default", [rec("gw", ["planner"], 0, true), rec("gw", ["planner"], 1, true), rec("gw", ["planner"], 2, true)], settings);
+    const [state] = (await currentBreakerStates(pool, "default")).filter((s) => s.sender === "gw");
     expect(state).toMatchObject({ state: "OPEN", awaitingReview: true });
-    expect((await tickBreakers(pool, T + 10_000_000, settings)).transitions).toEqual([]);
+    expect((await tickBreakers(pool, "default", T + 10_000_000, settings)).transitions).toEqual([]);
     // A reviewer who keeps it open leaves a stored event with who decided.
-    const kept = await operateBreaker(pool, { sender: "gw", receiver: "planner" }, { type: "review", at: T + 9_000_000, actor: "bo", decision: "keep_open", note: "feed still bad" }, settings);
+    const kept = await operateBreaker(pool, "default", { sender: "gw", receiver: "planner" }, { type: "review", at: T + 9_000_000, actor: "bo", decision: "keep_open", note: "feed still bad" }, settings);
     expect(kept.rejected).toBeNull();
-    const keptEvents = await listBreakerEvents(pool, { sender: "gw", receiver: "planner", cause: "review_kept_open" });
+    const keptEvents = await listBreakerEvents(pool, "default", { sender: "gw", receiver: "planner", cause: "review_kept_open" });
     expect(keptEvents.map((e) => ({ from: e.from, to: e.to, actor: e.actor, detail: e.detail }))).toEqual([
       { from: "OPEN", to: "OPEN", actor: "bo", detail: "review kept it open: feed still bad" },
     ]);
-    expect((await currentBreakerStates(pool)).find((s) => s.sender === "gw")).toMatchObject({ state: "OPEN", awaitingReview: true });
-    const reviewed = await operateBreaker(pool, { sender: "gw", receiver: "planner" }, { type: "review", at: T + 10_000_000, actor: "ana", decision: "release" }, settings);
+    expect((await currentBreakerStates(pool, "default")).find((s) => s.sender === "gw")).toMatchObject({ state: "OPEN", awaitingReview: true });
+    const reviewed = await operateBreaker(pool, "default", { sender: "gw", receiver: "planner" }, { type: "review", at: T + 10_000_000, actor: "ana", decision: "release" }, settings);
     expect(reviewed.transitions.map((t) => t.cause)).toEqual(["review_released"]);
   });
 
@@ -141,15 +141,15 @@ describe("engine store", () => {
       at: T,
     };
     const noScore: Finding = { ...finding, detector: "new_edge", recordId: null, score: Number.NaN, subject: "a -> b", explanation: "new edge a -> b", params: {}, evidence: ["x", "y"] };
-    expect(await insertFindings(pool, [finding, noScore])).toHaveLength(2);
-    const listed = await listFindings(pool);
+    expect(await insertFindings(pool, "default", [finding, noScore])).toHaveLength(2);
+    const listed = await listFindings(pool, "default");
     expect(listed.map((f) => [f.detector, f.recordId, f.score, f.params, f.evidence])).toEqual([
       ["new_edge", null, null, {}, ["x", "y"]],
       ["semantic_deviation", "M", 9.1, finding.params, ["M"]],
     ]);
-    expect(await listFindings(pool, { detector: "new_edge" })).toHaveLength(1);
-    expect(await listFindings(pool, { recordId: "M", agent: "agent-a", from: new Date(T) })).toHaveLength(1);
-    const origin = await traceOrigin(pool, "A");
+    expect(await listFindings(pool, "default", { detector: "new_edge" })).toHaveLength(1);
+    expect(await listFindings(pool, "default", { recordId: "M", agent: "agent-a", from: new Date(T) })).toHaveLength(1);
+    const origin = await traceOrigin(pool, "default", "A");
     expect(origin.origins.map((o) => [o.id, o.why[0]])).toEqual([["M", "anomaly: semantic_deviation: unit_price 10.3x the 24h median (n=412)"]]);
   });
 });

@@ -19,7 +19,7 @@ const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 async function store(records: StoredRecord[]): Promise<void> {
   await withTransaction(pool, async (tx) => {
     await insertStoredRecords(tx, records);
-    await insertEdges(tx, records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
+    await insertEdges(tx, "default", records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
   });
 }
 
@@ -66,11 +66,11 @@ describe("the evaluation loop", () => {
     await store([...downstream, ...normal]);
     const e = new Evaluator(pool, { now: () => T0 + 3_600_000 });
     expect(await drain(e)).toBe(42);
-    expect(await listFindings(pool)).toEqual([]);
+    expect(await listFindings(pool, "default")).toEqual([]);
 
     await store([quote(100, 124)]);
     await drain(e);
-    const [deviation] = await listFindings(pool, { detector: "semantic_deviation" });
+    const [deviation] = await listFindings(pool, "default", { detector: "semantic_deviation" });
     expect(deviation?.recordId).toBe("q-100");
     expect(deviation?.explanation).toBe("unit_price 10x the 24h median (n=40)");
     const stored = await pool.query<{ reach: number; impact: number; score: number }>("SELECT reach, impact, score FROM anomaly_findings WHERE record_id = 'q-100'");
@@ -82,11 +82,11 @@ describe("the evaluation loop", () => {
     await store([quote(101, 12.2, { verdicts: verdicts("bad_signature") }), quote(102, 12.4, { verdicts: verdicts("bad_signature") })]);
     const res = await e.pass();
     expect(res.transitions.map((t) => `${t.from}->${t.to}:${t.cause}`)).toEqual(["CLOSED->OPEN:failures"]);
-    const states = await currentBreakerStates(pool);
+    const states = await currentBreakerStates(pool, "default");
     expect(states.find((s) => s.sender === "monitor")?.state).toBe("OPEN");
-    const [event] = await listBreakerEvents(pool, { sender: "monitor" });
+    const [event] = await listBreakerEvents(pool, "default", { sender: "monitor" });
     expect(event?.recordIds).toEqual(["q-100", "q-101", "q-102"]);
-    const [forged] = await listFindings(pool, { detector: "verification" });
+    const [forged] = await listFindings(pool, "default", { detector: "verification" });
     expect(forged?.explanation).toBe("2 records claiming to be from monitor failed verification at the door: bad_signature");
     expect(forged?.evidence).toEqual(["q-101", "q-102"]);
   });
@@ -99,11 +99,11 @@ describe("the evaluation loop", () => {
     await drain(e);
     await store([quote(51, 131)]);
     await drain(e);
-    expect((await listFindings(pool, { detector: "semantic_deviation" })).map((f) => f.recordId).sort()).toEqual(["q-50", "q-51"]);
+    expect((await listFindings(pool, "default", { detector: "semantic_deviation" })).map((f) => f.recordId).sort()).toEqual(["q-50", "q-51"]);
     // A fresh evaluator (a restart) rebuilds the baseline from storage, without the poison.
     await store([quote(52, 129)]);
     await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
-    expect((await listFindings(pool, { detector: "semantic_deviation" })).map((f) => f.recordId)).toContain("q-52");
+    expect((await listFindings(pool, "default", { detector: "semantic_deviation" })).map((f) => f.recordId)).toContain("q-52");
   });
 
   it("a storm over the per-cycle cap: every message over the limit is named, across passes, and lineage flags each", async () => {
@@ -114,12 +114,12 @@ describe("the evaluation loop", () => {
     // A later pass while the cap cools down: its records join the finding that is cooling down.
     await store(Array.from({ length: 5 }, (_, i) => storm(25 + i)));
     await drain(e);
-    const caps = await listFindings(pool, { detector: "cap_messages_per_cycle" });
+    const caps = await listFindings(pool, "default", { detector: "cap_messages_per_cycle" });
     expect(caps).toHaveLength(1);
     expect(caps[0]!.evidence).toEqual(Array.from({ length: 10 }, (_, i) => `s-${20 + i}`));
-    const late = await traceOrigin(pool, "s-28");
+    const late = await traceOrigin(pool, "default", "s-28");
     expect(late.origins.map((o) => [o.id, o.reasons[0]?.detail])).toEqual([["s-28", `cap_messages_per_cycle: ${caps[0]!.explanation} (named in its evidence)`]]);
-    expect((await traceOrigin(pool, "s-3")).origins).toEqual([]);
+    expect((await traceOrigin(pool, "default", "s-3")).origins).toEqual([]);
   });
 
   it("caps: too many receivers, and a chain deeper than 5 hops from the request, found across restarts", async () => {
@@ -138,10 +138,10 @@ describe("the evaluation loop", () => {
     const wide = storedRecord({ recordId: "wide", agent: "planner", receivers: ["w1", "w2", "w3", "w4"], ts: new Date(T0 + 9000) });
     await store([wide]);
     await drain(new Evaluator(pool, { now: () => T0 + 60_000 }));
-    const caps = await listFindings(pool, { detector: "cap_depth" });
+    const caps = await listFindings(pool, "default", { detector: "cap_depth" });
     expect(caps.map((f) => f.recordId).sort()).toEqual(["hop-6", "hop-7"]);
     expect(caps.find((f) => f.recordId === "hop-6")?.explanation).toBe("a6's message PriceQuote is 6 hops from the human request (limit 5)");
-    const [receivers] = await listFindings(pool, { detector: "cap_receivers" });
+    const [receivers] = await listFindings(pool, "default", { detector: "cap_receivers" });
     expect(receivers?.explanation).toBe("planner sent PriceQuote to 4 receivers (limit 3)");
   });
 
@@ -178,7 +178,7 @@ describe("the evaluation loop", () => {
     const res = await e.pass();
     expect(res.transitions.map((t) => [t.to, t.recordIds])).toEqual([["OPEN", ["q-1", "q-2", "q-3"]]]);
     expect((await e.pass()).transitions).toEqual([]);
-    expect((await readCursor(pool, SETTLED_CURSOR_NAME)).seq).not.toBe("0");
+    expect((await readCursor(pool, "default", SETTLED_CURSOR_NAME)).seq).not.toBe("0");
   });
 
   it("two loops on one database judge every record exactly once", async () => {
@@ -187,7 +187,7 @@ describe("the evaluation loop", () => {
     const b = startEngineLoop(pool, { batchSize: 37, idleMs: 10, now: () => T0 + 3_600_000 });
     for (let i = 0; i < records.length; i += 50) await store(records.slice(i, i + 50));
     await expect
-      .poll(async () => (await readCursor(pool, CURSOR_NAME)).seq, { timeout: 20_000 })
+      .poll(async () => (await readCursor(pool, "default", CURSOR_NAME)).seq, { timeout: 20_000 })
       .toBe((await pool.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM records")).rows[0]?.seq);
     await Promise.all([a.stop(), b.stop()]);
     expect(a.stats().records + b.stats().records).toBe(300);

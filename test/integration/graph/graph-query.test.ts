@@ -15,7 +15,7 @@ describe("the agent graph over the seeded system", () => {
   let tdb: Awaited<ReturnType<typeof createTestDatabase>>;
   let prisma: ReturnType<typeof createPrisma>;
   let client: pg.Client;
-  const graph = async (q: Record<string, string>, now = NOW) => GraphResponse.parse(await agentGraph(prisma, GraphQuery.parse(q), now));
+  const graph = async (q: Record<string, string>, now = NOW) => GraphResponse.parse(await agentGraph(prisma, "default", GraphQuery.parse(q), now));
   const event = (sender: string, receiver: string, from: string, to: string, at: Date, cause: string, actor: string | null = null) =>
     client.query(`INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor) VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $8)`, [
       sender,

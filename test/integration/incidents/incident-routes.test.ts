@@ -50,10 +50,10 @@ describe("/api/v1/incidents route handlers", () => {
       recordRow("Q", { agent: "q1", verdicts: bad(), at: 201 }),
       recordRow("X", { agent: "x1", parents: ["P", "Q"], at: 300 }),
     ]);
-    const critical = await groupFindings(pool, [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 }), await insertFinding(pool, { recordId: "A", agent: "buyer", at: 2 })]);
-    const low = await groupFindings(pool, [await insertFinding(pool, { recordId: "L", agent: "logger", at: 100, impact: 2 })]);
-    const pq = await groupFindings(pool, [await insertFinding(pool, { recordId: "P", agent: "p1", at: 200, impact: 20 }), await insertFinding(pool, { recordId: "Q", agent: "q1", at: 201, impact: 20 })]);
-    const merge = await groupFindings(pool, [await insertFinding(pool, { recordId: "X", agent: "x1", at: 300, impact: 20 })]);
+    const critical = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 }), await insertFinding(pool, { recordId: "A", agent: "buyer", at: 2 })]);
+    const low = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "L", agent: "logger", at: 100, impact: 2 })]);
+    const pq = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "P", agent: "p1", at: 200, impact: 20 }), await insertFinding(pool, { recordId: "Q", agent: "q1", at: 201, impact: 20 })]);
+    const merge = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "X", agent: "x1", at: 300, impact: 20 })]);
     ids.critical = critical.opened[0]!;
     ids.low = low.opened[0]!;
     [ids.survivor, ids.merged] = pq.opened as [string, string];

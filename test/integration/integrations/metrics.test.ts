@@ -87,13 +87,13 @@ describe("GET /metrics on the collector port", () => {
     await until(async () => (await pool.query(`SELECT 1 FROM breaker_states WHERE sender = 'planner' AND receiver = 'buyer' AND state = 'OPEN'`)).rowCount === 1);
     // The kill switch on two more edges; findings and incidents from this hour.
     const settings = { policy: BreakerPolicy.parse({}), leadsToRed: new Set<string>() };
-    for (const receiver of ["auditor", "ledger"]) await operateBreaker(pool, { sender: "planner", receiver }, { type: "force_open", at: Date.now(), actor: "ana", reason: "contain" }, settings);
+    for (const receiver of ["auditor", "ledger"]) await operateBreaker(pool, "default", { sender: "planner", receiver }, { type: "force_open", at: Date.now(), actor: "ana", reason: "contain" }, settings);
     const nowSec = (Date.now() - T0) / 1000;
     const f1 = await insertFinding(pool, { detector: "fan_out_burst", agent: "planner", at: nowSec });
     const f2 = await insertFinding(pool, { detector: "fan_out_burst", agent: "planner", at: nowSec });
     await insertFinding(pool, { detector: "new_edge", agent: "x", at: nowSec });
     await insertFinding(pool, { detector: "new_edge", agent: "y", at: nowSec - 7_200 }); // two hours ago: not counted
-    await groupFindings(pool, [f1, f2]);
+    await groupFindings(pool, "default", [f1, f2]);
 
     // The breaker opens on the third record; the engine may judge the fourth a pass later.
     let f = await families();

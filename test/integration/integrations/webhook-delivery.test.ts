@@ -37,7 +37,7 @@ const failing = (agent: string, receivers: string[], i: number): ObservedRecord 
 });
 
 async function addWebhook(events: WebhookEventType[], format: "json" | "slack" = "json", secret: string | null = SECRET): Promise<string> {
-  return (await insertWebhook(pool, { name: `hook ${events.join(",")}`, url: receiver.url, format, events, secret, createdBy: "test" })).id;
+  return (await insertWebhook(pool, "default", { name: `hook ${events.join(",")}`, url: receiver.url, format, events, secret, createdBy: "test" })).id;
 }
 
 /** Runs the dispatcher until nothing is pending (waiting out backoff), or gives up after `ms`. */
@@ -79,7 +79,7 @@ describe("the outbox", () => {
   it("a breaker trip queues a delivery in the trip's transaction, and the dispatcher sends it signed", async () => {
     const id = await addWebhook(["breaker.tripped"]);
     await addWebhook(["incident.opened"]); // not subscribed: gets nothing
-    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    await observeRecords(pool, "default", [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
     const queued = await pool.query<{ webhook_id: string; event_type: string; status: string }>(`SELECT webhook_id::text, event_type, status FROM webhook_deliveries`);
     expect(queued.rows).toEqual([{ webhook_id: id, event_type: "breaker.tripped", status: "pending" }]);
 
@@ -104,7 +104,7 @@ describe("the outbox", () => {
     await addWebhook(["breaker.tripped"]);
     await expect(
       withTransaction(pool, async (tx) => {
-        await enqueueWebhookEvent(tx, breakerTripped());
+        await enqueueWebhookEvent(tx, "default", breakerTripped());
         throw new Error("the event's own write failed");
       }),
     ).rejects.toThrow("the event's own write failed");
@@ -113,7 +113,7 @@ describe("the outbox", () => {
 
   it("the edge kill switch queues kill_switch.changed, in Slack format for a Slack webhook", async () => {
     await addWebhook(["kill_switch.changed"], "slack", null);
-    const res = await operateBreaker(pool, { sender: "planner", receiver: "buyer" }, { type: "force_open", at: Date.now(), actor: "alice", reason: "contain it" }, settings);
+    const res = await operateBreaker(pool, "default", { sender: "planner", receiver: "buyer" }, { type: "force_open", at: Date.now(), actor: "alice", reason: "contain it" }, settings);
     expect(res.rejected).toBeNull();
     await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
     expect(receiver.received).toHaveLength(1);
@@ -126,7 +126,7 @@ describe("the outbox", () => {
   it("an incident opening queues incident.opened in the grouping transaction", async () => {
     await addWebhook(["incident.opened"]);
     await store(pool, [recordRow("O", { agent: "mallory", verdicts: bad(), at: 0 }), recordRow("M", { agent: "planner", parents: ["O"], at: 1 })]);
-    const grouped = await groupFindings(pool, [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 })]);
+    const grouped = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 })]);
     expect(grouped.opened).toHaveLength(1);
     await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
     const payload = JSON.parse(receiver.received[0]!.body) as JsonPayload;
@@ -138,7 +138,7 @@ describe("the outbox", () => {
 describe("retries", () => {
   it("a receiver answering 500 twice then 200 gets 3 attempts, all logged, spaced by the backoff", async () => {
     const id = await addWebhook(["breaker.tripped"]);
-    await enqueueWebhookEvent(pool, breakerTripped());
+    await enqueueWebhookEvent(pool, "default", breakerTripped());
     receiver.script(500, 500, 200);
     const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST, random: () => 1 }));
     expect(reports.map((r) => [r.attempt, r.result.statusCode, r.settled])).toEqual([
@@ -166,7 +166,7 @@ describe("retries", () => {
 
   it("gives up after the last attempt and marks the delivery failed", async () => {
     await addWebhook(["breaker.tripped"]);
-    await enqueueWebhookEvent(pool, breakerTripped());
+    await enqueueWebhookEvent(pool, "default", breakerTripped());
     receiver.fallback = 503;
     const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
     expect(reports.map((r) => r.settled)).toEqual(["pending", "pending", "pending", "failed"]);
@@ -176,7 +176,7 @@ describe("retries", () => {
 
   it("a receiver that hangs is timed out and tried again", async () => {
     await addWebhook(["breaker.tripped"]);
-    await enqueueWebhookEvent(pool, breakerTripped());
+    await enqueueWebhookEvent(pool, "default", breakerTripped());
     receiver.script("hang", 200);
     const started = Date.now();
     const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 300, backoff: FAST }));
@@ -196,7 +196,7 @@ describe("retries", () => {
 
   it("does not follow redirects: a 3xx is a failed attempt that says to update the URL", async () => {
     await addWebhook(["breaker.tripped"]);
-    await enqueueWebhookEvent(pool, breakerTripped());
+    await enqueueWebhookEvent(pool, "default", breakerTripped());
     receiver.script(302);
     const [first] = await createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }).runOnce();
     expect(first!.settled).toBe("pending");
@@ -208,9 +208,9 @@ describe("the delivery log", () => {
   it("is pruned of settled deliveries past the retention, never of pending ones", async () => {
     const { pruneDeliveries } = await import("@/lib/db/webhook-store.ts");
     await addWebhook(["breaker.tripped"]);
-    for (let i = 0; i < 3; i++) await enqueueWebhookEvent(pool, breakerTripped({ detail: `old ${i}` }), new Date(Date.now() - 40 * 86_400_000));
+    for (let i = 0; i < 3; i++) await enqueueWebhookEvent(pool, "default", breakerTripped({ detail: `old ${i}` }), new Date(Date.now() - 40 * 86_400_000));
     await pool.query(`UPDATE webhook_deliveries SET status = 'delivered' WHERE event->'event'->'data'->>'detail' IN ('old 0', 'old 1')`);
-    await enqueueWebhookEvent(pool, breakerTripped({ detail: "recent" }));
+    await enqueueWebhookEvent(pool, "default", breakerTripped({ detail: "recent" }));
     await pool.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE event->'event'->'data'->>'detail' = 'recent'`);
     expect(await pruneDeliveries(pool, new Date(Date.now() - 30 * 86_400_000))).toBe(2);
     const left = await pool.query<{ detail: string; status: string }>(`SELECT event->'event'->'data'->>'detail' AS detail, status FROM webhook_deliveries ORDER BY id`);
@@ -225,7 +225,7 @@ describe("several dispatchers", () => {
   it("never make the same attempt twice: every delivery reaches the receiver exactly once", async () => {
     await addWebhook(["breaker.tripped"]);
     const N = 40;
-    for (let i = 0; i < N; i++) await enqueueWebhookEvent(pool, breakerTripped({ detail: `trip ${i}` }));
+    for (let i = 0; i < N; i++) await enqueueWebhookEvent(pool, "default", breakerTripped({ detail: `trip ${i}` }));
     const a = createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST, batch: 5, name: "a" });
     const b = createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST, batch: 5, name: "b" });
     const reports: AttemptReport[] = [];
@@ -246,7 +246,7 @@ describe("several dispatchers", () => {
 
   it("a stale dispatcher whose lease ran out cannot log the attempt its successor made", async () => {
     await addWebhook(["breaker.tripped"]);
-    await enqueueWebhookEvent(pool, breakerTripped());
+    await enqueueWebhookEvent(pool, "default", breakerTripped());
     const { claimDueDeliveries, recordAttempt } = await import("@/lib/db/webhook-store.ts");
     const [first] = await claimDueDeliveries(pool, 1, 0); // lease of 0 ms: due again at once
     const [second] = await claimDueDeliveries(pool, 1, 60_000);

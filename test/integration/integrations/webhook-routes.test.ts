@@ -89,7 +89,7 @@ describe("/api/v1/webhooks", () => {
   });
 
   it("shows the delivery log with every attempt, and the last status on the list", async () => {
-    await enqueueWebhookEvent(db.pool, breakerTripped());
+    await enqueueWebhookEvent(db.pool, "default", breakerTripped());
     receiver.script(500);
     const d = createWebhookDispatcher(db.pool, { timeoutMs: 2_000, backoff: { baseMs: 10, capMs: 10, maxAttempts: 3 } });
     // Only the JSON hook can be reached; the Slack one is disabled below before it is tried again.
@@ -123,7 +123,7 @@ describe("/api/v1/webhooks", () => {
   });
 
   it("pages the log newest first", async () => {
-    for (let i = 0; i < 3; i++) await enqueueWebhookEvent(db.pool, breakerTripped({ detail: `more ${i}` }));
+    for (let i = 0; i < 3; i++) await enqueueWebhookEvent(db.pool, "default", breakerTripped({ detail: `more ${i}` }));
     const first = await expectBody(deliveries.GET(get(`/api/v1/webhooks/${jsonId}/deliveries?limit=2`), params({ id: jsonId })), 200, WebhookDeliveriesPage);
     expect(first.deliveries).toHaveLength(2);
     expect(first.nextBefore).toBe(first.deliveries[1]!.id);
@@ -141,7 +141,7 @@ describe("/api/v1/webhooks", () => {
     const cancelled = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'cancelled'`, [jsonId]);
     expect(cancelled.rows[0]!.n).toBe(3);
     // Disabled: new events are not queued for it.
-    await enqueueWebhookEvent(db.pool, breakerTripped());
+    await enqueueWebhookEvent(db.pool, "default", breakerTripped());
     expect((await db.pool.query(`SELECT 1 FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'pending'`, [jsonId])).rowCount).toBe(0);
     const on = await expectBody(one.PATCH(send("PATCH", `/api/v1/webhooks/${jsonId}`, { enabled: true }), params({ id: jsonId })), 200, WebhookView);
     expect(on.enabled).toBe(true);

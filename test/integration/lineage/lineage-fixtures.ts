@@ -48,8 +48,8 @@ export function recordRow(id: string, spec: RowSpec = {}): RecordRow {
 /** Stores rows the way the collector will: records, then their edges, in one transaction. */
 export async function store(pool: pg.Pool, rows: RecordRow[]): Promise<number> {
   return withTransaction(pool, async (tx) => {
-    await insertBatch(tx, [], rows);
-    return insertEdges(tx, rows);
+    await insertBatch(tx, "default", [], rows);
+    return insertEdges(tx, "default", rows);
   });
 }
 

@@ -50,8 +50,8 @@ describe("lineage store", () => {
     ];
     expect(await store(pool, rows)).toBe(6);
     expect(await edges()).toEqual(["A->AP:authority", "A->M:parent", "A->R:authority", "A->ghost:parent", "M->R:authority", "M->R:parent"]);
-    expect(await withTransaction(pool, (tx) => store$.insertEdges(tx, rows))).toBe(0);
-    expect(await withTransaction(pool, (tx) => store$.insertEdges(tx, []))).toBe(0);
+    expect(await withTransaction(pool, (tx) => store$.insertEdges(tx, "default", rows))).toBe(0);
+    expect(await withTransaction(pool, (tx) => store$.insertEdges(tx, "default", []))).toBe(0);
   });
 
   it("links a state read that names no version to the latest write of its key, and re-links it when an older write arrives late", async () => {
@@ -80,13 +80,13 @@ describe("lineage store", () => {
 
   it("finds the state version current at a time", async () => {
     await store(pool, [recordRow("W1", { kind: "state.write", intent: "k", at: 1 }), recordRow("W2", { kind: "state.write", intent: "k", at: 5, verdicts: bad() })]);
-    expect(await store$.findStateVersion(pool, "k")).toBe("W2");
-    expect(await store$.findStateVersion(pool, "k", new Date(T0 + 3000))).toBe("W1");
-    expect(await store$.findStateVersion(pool, "k", new Date(T0))).toBeNull();
-    expect(await store$.findStateVersion(pool, "nope")).toBeNull();
-    const r = await traceStateOrigin(pool, "k", undefined);
+    expect(await store$.findStateVersion(pool, "default", "k")).toBe("W2");
+    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0 + 3000))).toBe("W1");
+    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0))).toBeNull();
+    expect(await store$.findStateVersion(pool, "default", "nope")).toBeNull();
+    const r = await traceStateOrigin(pool, "default", "k", undefined);
     expect(r!.origins.map((o) => o.id)).toEqual(["W2"]);
-    expect(await traceStateOrigin(pool, "nope", undefined)).toBeNull();
+    expect(await traceStateOrigin(pool, "default", "nope", undefined)).toBeNull();
   });
 
   const pipeline = () => [
@@ -101,7 +101,7 @@ describe("lineage store", () => {
 
   it("traces an action back to the record that failed verification, through an inferred state read", async () => {
     await store(pool, pipeline());
-    const r = await traceOrigin(pool, "A");
+    const r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.why])).toEqual([["P", ["verification: bad_signature: signature does not verify", "origin: nothing upstream of it is flagged"]]]);
     expect(r.paths[0]!.steps.map((s) => [s.id, s.next?.prov ?? null])).toEqual([
       ["A", "wasDerivedFrom"],
@@ -113,61 +113,61 @@ describe("lineage store", () => {
 
   it("moves the origin up when an agent is marked compromised from a time, and back when the mark is withdrawn", async () => {
     await store(pool, pipeline());
-    const mark = await store$.createCompromiseMark(pool, { agent: "planner", keyId: null, from: new Date(T0), reason: "prompt injection", markedBy: "ana" });
+    const mark = await store$.createCompromiseMark(pool, "default", { agent: "planner", keyId: null, from: new Date(T0), reason: "prompt injection", markedBy: "ana" });
     expect(mark).toMatchObject({ agent: "planner", keyId: null, from: T0, reason: "prompt injection", markedBy: "ana" });
-    const r = await traceOrigin(pool, "A");
+    const r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => o.id)).toEqual(["Q"]);
     expect(r.origins[0]!.reasons).toEqual([{ kind: "compromised_agent", detail: "agent planner compromised since 2026-11-21T12:00:00.000Z (prompt injection; marked by ana)" }]);
-    expect(await store$.listCompromiseMarks(pool)).toHaveLength(1);
+    expect(await store$.listCompromiseMarks(pool, "default")).toHaveLength(1);
     expect(await store$.listCompromiseMarks(pool, "pricer")).toHaveLength(0);
-    expect(await store$.deleteCompromiseMark(pool, mark.id)).toBe(true);
-    expect(await store$.deleteCompromiseMark(pool, "not-a-number")).toBe(false);
-    expect((await traceOrigin(pool, "A")).origins.map((o) => o.id)).toEqual(["P"]);
+    expect(await store$.deleteCompromiseMark(pool, "default", mark.id)).toBe(true);
+    expect(await store$.deleteCompromiseMark(pool, "default", "not-a-number")).toBe(false);
+    expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["P"]);
   });
 
   it("counts a key mark only for records signed with that key after its time", async () => {
     await store(pool, pipeline());
-    await store$.createCompromiseMark(pool, { agent: "planner", keyId: "k2", from: new Date(T0), reason: "leak", markedBy: "ana" });
-    expect((await traceOrigin(pool, "A")).origins.map((o) => o.id)).toEqual(["P"]);
-    await store$.createCompromiseMark(pool, { agent: "gateway", keyId: "k1", from: new Date(T0 + 60_000), reason: "later", markedBy: "ana" });
-    expect((await traceOrigin(pool, "A")).origins.map((o) => o.id)).toEqual(["P"]);
+    await store$.createCompromiseMark(pool, "default", { agent: "planner", keyId: "k2", from: new Date(T0), reason: "leak", markedBy: "ana" });
+    expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["P"]);
+    await store$.createCompromiseMark(pool, "default", { agent: "gateway", keyId: "k1", from: new Date(T0 + 60_000), reason: "later", markedBy: "ana" });
+    expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["P"]);
   });
 
   it("takes analyst marks and anomaly findings as suspicion", async () => {
     await store(pool, pipeline());
-    const m = await store$.markRecord(pool, { recordId: "R", reason: "customer never asked for this", markedBy: "ana" });
+    const m = await store$.markRecord(pool, "default", { recordId: "R", reason: "customer never asked for this", markedBy: "ana" });
     expect(m).toMatchObject({ recordId: "R", reason: "customer never asked for this", markedBy: "ana" });
-    let r = await traceOrigin(pool, "A");
+    let r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["R", [{ kind: "analyst_mark", detail: "customer never asked for this (marked by ana)" }]]]);
     expect(await store$.listRecordMarks(pool, "R")).toHaveLength(1);
-    expect(await store$.deleteRecordMark(pool, m.id)).toBe(true);
-    await insertFindings(pool, [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
-    r = await traceOrigin(pool, "A");
+    expect(await store$.deleteRecordMark(pool, "default", m.id)).toBe(true);
+    await insertFindings(pool, "default", [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
+    r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["Q", [{ kind: "anomaly", detail: "semantic_deviation: qty 40x the 24h median (n=50)" }]]]);
   });
 
   it("counts a record named in a finding's evidence as suspect, with the finding's words", async () => {
     // The pipeline with P verified: nothing is flagged yet.
     await store(pool, pipeline().map((r) => (r.recordId === "P" ? { ...r, verdicts: [{ verdict: "verified" as const }] } : r)));
-    expect((await traceOrigin(pool, "A")).origins).toEqual([]);
+    expect((await traceOrigin(pool, "default", "A")).origins).toEqual([]);
     // A verification finding repeats the verdicts: it adds no reason of its own.
-    await insertFindings(pool, [finding({ detector: "verification", recordId: "A2", subject: "bad_signature", explanation: "1 record failed verification", evidence: ["A2"] })]);
-    expect((await traceOrigin(pool, "A2")).origins).toEqual([]);
+    await insertFindings(pool, "default", [finding({ detector: "verification", recordId: "A2", subject: "bad_signature", explanation: "1 record failed verification", evidence: ["A2"] })]);
+    expect((await traceOrigin(pool, "default", "A2")).origins).toEqual([]);
     // A cap finding about A names P among the records that caused it: P is where the trouble starts.
-    await insertFindings(pool, [
+    await insertFindings(pool, "default", [
       finding({ detector: "cap_messages_per_cycle", recordId: "A", subject: "messages per cycle", explanation: "pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20)", evidence: ["P", "A"] }),
     ]);
-    const r = await traceOrigin(pool, "A");
+    const r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([
       ["P", [{ kind: "anomaly", detail: "cap_messages_per_cycle: pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20) (named in its evidence)" }]],
     ]);
     // Evidence added later (a cap cooling down) counts too.
-    const [id] = await insertFindings(pool, [finding({ detector: "cap_concurrent_fan_outs", recordId: "A2", subject: "concurrent fan-outs", explanation: "gateway had 6 fan-out messages in flight within 60s (limit 5)", evidence: [] })]);
-    await appendEvidence(pool, id!, ["R"]);
-    expect((await traceOrigin(pool, "A")).origins.map((o) => o.id)).toEqual(["R"]);
+    const [id] = await insertFindings(pool, "default", [finding({ detector: "cap_concurrent_fan_outs", recordId: "A2", subject: "concurrent fan-outs", explanation: "gateway had 6 fan-out messages in flight within 60s (limit 5)", evidence: [] })]);
+    await appendEvidence(pool, "default", id!, ["R"]);
+    expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["R"]);
     expect((await pool.query("SELECT evidence FROM anomaly_findings WHERE id = $1", [id])).rows[0].evidence).toEqual(["R"]);
     // Evidence for a finding that is gone is skipped, not an error.
-    await expect(appendEvidence(pool, "999999", ["A"])).resolves.toBeUndefined();
+    await expect(appendEvidence(pool, "default", "999999", ["A"])).resolves.toBeUndefined();
   });
 
   it("a replayed copy taints only what was stored after it; the original's earlier descendants stay clean", async () => {
@@ -185,16 +185,16 @@ describe("lineage store", () => {
     for (const [id, sec] of [["R", 0], ["X", 1], ["E", 2], ["EA", 3], ["L", 601]] as const) await storedAt(id, sec, true);
     await storedAt("X", 600, false);
 
-    const b = await traceBlastRadius(pool, "X");
+    const b = await traceBlastRadius(pool, "default", "X");
     expect(b.starts[0]!.reasons).toEqual([{ kind: "verification", detail: "another record with this id (monitor): replay: nonce already used" }]);
     expect(b.descendants.map((d) => [d.id, d.tainted])).toEqual([["E", false], ["L", true], ["EA", false]]);
-    expect((await traceOrigin(pool, "EA")).origins).toEqual([]);
-    expect((await traceOrigin(pool, "L")).origins.map((o) => o.id)).toEqual(["X"]);
+    expect((await traceOrigin(pool, "default", "EA")).origins).toEqual([]);
+    expect((await traceOrigin(pool, "default", "L")).origins.map((o) => o.id)).toEqual(["X"]);
   });
 
   it("holds a forged copy's failure against its id", async () => {
     await store(pool, [recordRow("R", { kind: "request", agent: "gateway" }), recordRow("R", { kind: "request", agent: "mallory", verdicts: bad() }), recordRow("M", { parents: ["R"] })]);
-    const r = await traceOrigin(pool, "M");
+    const r = await traceOrigin(pool, "default", "M");
     expect(r.origins.map((o) => [o.id, o.agent, o.reasons])).toEqual([
       ["R", "gateway", [{ kind: "verification", detail: "another record with this id (mallory): bad_signature: signature does not verify" }]],
     ]);
@@ -202,7 +202,7 @@ describe("lineage store", () => {
 
   it("measures the blast radius: descendants with time, per-agent counts and the tainted share of decisions", async () => {
     await store(pool, pipeline());
-    const b = await traceBlastRadius(pool, "Q");
+    const b = await traceBlastRadius(pool, "default", "Q");
     expect(b.upstreamOrigins).toEqual([]);
     expect(b.descendants.map((d) => [d.id, d.tainted])).toEqual([
       ["A2", false],
@@ -219,10 +219,10 @@ describe("lineage store", () => {
     ]);
     expect(b.time).toEqual({ first: new Date(T0 + 2000).toISOString(), last: new Date(T0 + 6000).toISOString(), spanMs: 4000, lastAfterStartMs: 5000 });
 
-    const fromP = await traceBlastRadius(pool, "W");
+    const fromP = await traceBlastRadius(pool, "default", "W");
     expect(fromP.upstreamOrigins).toEqual(["P"]);
     expect(fromP.decisions.share).toBe(1);
-    const noLook = await traceBlastRadius(pool, "W", {}, { checkUpstream: false });
+    const noLook = await traceBlastRadius(pool, "W", "default", {}, { checkUpstream: false });
     expect(noLook.upstreamOrigins).toBeNull();
     expect(noLook.startTainted).toBe(false);
   });
@@ -289,7 +289,7 @@ describe("lineage store", () => {
   it("applies time bounds parsed from a query string", async () => {
     await store(pool, pipeline());
     const bounds = toWalkBounds(LineageBoundsQuery.parse({ from: new Date(T0 + 3000).toISOString(), maxDepth: "10" }));
-    const r = await traceOrigin(pool, "A", bounds);
+    const r = await traceOrigin(pool, "A", "default", bounds);
     expect(r.origins).toEqual([]);
     expect(r.truncated).toEqual(["window"]);
     expect(() => LineageBoundsQuery.parse({ maxDepth: "-1" })).toThrow();
@@ -302,14 +302,14 @@ describe("lineage store", () => {
       recordRow("OLD", { agent: "pricer", parents: ["R"], at: -5 }),
       recordRow("OLD2", { kind: "action", agent: "buyer", parents: ["OLD"], at: -4 }),
     ]);
-    const mark = await store$.createCompromiseMark(pool, { agent: "pricer", keyId: null, from: new Date(T0), reason: "stolen key", markedBy: "ana" });
-    const impact = await compromiseImpact(pool, mark.id);
+    const mark = await store$.createCompromiseMark(pool, "default", { agent: "pricer", keyId: null, from: new Date(T0), reason: "stolen key", markedBy: "ana" });
+    const impact = await compromiseImpact(pool, "default", mark.id);
     expect(impact!.covered).toBe(2);
     expect(impact!.starts.map((s) => s.id)).toEqual(["P", "W"]);
     expect(impact!.descendants.map((d) => d.id)).toEqual(["RD", "A"]);
     expect(impact!.decisions).toEqual({ total: 1, tainted: 1, share: 1 });
-    expect(await compromiseImpact(pool, "999")).toBeNull();
-    const capped = await compromiseImpact(pool, mark.id, { maxNodes: 1 });
+    expect(await compromiseImpact(pool, "default", "999")).toBeNull();
+    const capped = await compromiseImpact(pool, mark.id, "default", { maxNodes: 1 });
     expect(capped).toMatchObject({ covered: 1, coveredTruncated: true });
   });
 });
@@ -328,7 +328,7 @@ describe("migration backfill", () => {
       await migrate(url, dir);
       const pool = createPool(url, 2);
       await withTransaction(pool, (tx) =>
-        insertBatch(tx, [], [
+        insertBatch(tx, "default", [], [
           recordRow("W", { kind: "state.write", intent: "k", at: 1 }),
           recordRow("RD", { kind: "state.read", intent: "k", at: 2 }),
           recordRow("M", { parents: ["RD"], authority: ["R"], at: 3 }),

@@ -20,10 +20,10 @@ afterAll(async () => {
 describe("registry snapshot", () => {
   it("leaves out a row that does not decode, reports it, and keeps the rest", async () => {
     const key = makeKeyPair("good-agent");
-    await registerAgent(prisma, { id: "good-agent", displayName: "Good", kind: "agent", keys: [{ keyId: key.keyId, publicKey: key.publicKey }] });
+    await registerAgent(prisma, "default", { id: "good-agent", displayName: "Good", kind: "agent", keys: [{ keyId: key.keyId, publicKey: key.publicKey }] });
     await prisma.$executeRawUnsafe(`INSERT INTO agents (id, display_name, kind) VALUES ('keyless', 'Keyless', 'agent')`);
     const problems: string[] = [];
-    const snapshot = await loadRegistrySnapshot(prisma, { registrars: new Map(), allowUnattested: true }, (m) => problems.push(m));
+    const snapshot = await loadRegistrySnapshot(prisma, "default", { registrars: new Map(), allowUnattested: true }, (m) => problems.push(m));
     expect([...snapshot.agents.keys()]).toEqual(["good-agent"]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('agent "keyless"');

@@ -60,7 +60,7 @@ beforeAll(async () => {
     signedRow("M", planner, { parents: ["O"], receivers: ["buyer"], intent: "quote.request", at: 1 }),
     signedRow("A", buyer, { kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["M"], at: 2 }),
   ]);
-  const opened = await groupFindings(pool, [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 }), await insertFinding(pool, { recordId: "A", agent: "buyer", at: 2 })]);
+  const opened = await groupFindings(pool, "default", [await insertFinding(pool, { recordId: "M", agent: "planner", at: 1 }), await insertFinding(pool, { recordId: "A", agent: "buyer", at: 2 })]);
   incidentId = opened.opened[0]!;
   await audit(pool, { actor: "alice", action: "incident.note", target: `incident:${incidentId}`, detail: { text: "looking at the forged quote" } });
   await audit(pool, { actor: "bob", action: "breaker.force_open", target: "edge:planner->buyer", detail: { reason: "stop the transfers" } });

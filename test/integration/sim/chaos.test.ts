@@ -31,7 +31,7 @@ beforeAll(async () => {
   prisma = createPrisma(h.db.url);
   const conn: FirebreakConnection = {
     register: (fleet) => registerFleetViaService(prisma, fleet, config),
-    registryReady: async () => h.setSnapshot(await loadRegistrySnapshot(prisma, config)),
+    registryReady: async () => h.setSnapshot(await loadRegistrySnapshot(prisma, "default", config)),
     sink: () => otlpSink(h.url, TOKEN),
     verdicts: databaseVerdicts(h.pool),
     allowUnattested: false,

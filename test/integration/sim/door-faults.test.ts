@@ -58,7 +58,7 @@ async function runAgainstCollector(namespace: string, faults: typeof DOOR_FAULTS
     registrar: { keyId: registrarKey.keyId, privateKey: registrarKey.privateKey },
   });
   await registerFleetViaService(prisma, run.fleet, config);
-  await h.setSnapshot(await loadRegistrySnapshot(prisma, config));
+  await h.setSnapshot(await loadRegistrySnapshot(prisma, "default", config));
   const result = await run.start();
   const stored = await fetchSettled(databaseVerdicts(h.pool), result.truth, { timeoutMs: 30_000 });
   return { result, score: scoreRun(result.truth, stored, (handle) => result.world.emittedAt.get(handle)) };

@@ -68,7 +68,7 @@ describe("/api/v1/traces", () => {
 
   it("cuts a trace above the limit, earliest spans kept, and says how many there are", async () => {
     const { getTraceJson } = await import("@/lib/db/trace-query.ts");
-    const t = TraceView.parse(JSON.parse(await getTraceJson(db(), small.traceId, 3)));
+    const t = TraceView.parse(JSON.parse(await getTraceJson(db(), "default", small.traceId, 3)));
     expect(t.spans.id).toEqual([small.ids.root, small.ids.request, small.ids.message]);
     expect(t.total).toBe(6);
     expect(t.truncated).toBe(true);

@@ -13,6 +13,7 @@ const user = (role: Role, name = "dana"): Principal => ({
   tokenId: null,
   scope: null,
   expiresAt: Date.now() + 1000,
+  project: "default",
 });
 
 const token = (scope: Principal["scope"], role: Role): Principal => ({
@@ -25,6 +26,7 @@ const token = (scope: Principal["scope"], role: Role): Principal => ({
   tokenId: "3",
   scope,
   expiresAt: null,
+  project: "default",
 });
 
 function refusal(p: Principal, level: Role): FirebreakError {

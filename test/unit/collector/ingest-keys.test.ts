@@ -12,7 +12,7 @@ function setup(ttlMs = 5_000) {
     [STATIC],
     async (hash) => {
       lookups.push(hash);
-      return live.has(hash);
+      return live.has(hash) ? "default" : null;
     },
     ttlMs,
     () => now,
@@ -67,7 +67,7 @@ describe("IngestKeys", () => {
     const keys = new IngestKeys([], async () => {
       calls++;
       if (calls === 1) throw new Error("connection refused");
-      return true;
+      return "default";
     });
     const t = generateApiToken();
     expect(await keys.allows(`Bearer ${t.token}`)).toBe(false);

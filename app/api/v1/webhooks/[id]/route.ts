@@ -1,4 +1,5 @@
 import { route } from "@/lib/api/handler.ts";
+import { projectOf } from "@/lib/api/auth.ts";
 import { WebhookIdParams, WebhookUpdateBody } from "@/lib/api/webhook-views.ts";
 import { actorOf } from "@/lib/db/engine-queries.ts";
 import { pool } from "@/lib/db/pool.ts";
@@ -6,8 +7,8 @@ import { removeWebhook, updateWebhook } from "@/lib/integrations/webhooks/webhoo
 
 // PATCH /api/v1/webhooks/:id — enable or disable; disabling cancels what it still had to send
 export const PATCH = route({ auth: "admin", params: WebhookIdParams, body: WebhookUpdateBody }, ({ params, body, principal }) =>
-  updateWebhook(pool(), params.id, body, actorOf(principal)),
+  updateWebhook(pool(), projectOf(principal), params.id, body, actorOf(principal)),
 );
 
 // DELETE /api/v1/webhooks/:id — the destination, its deliveries and their log
-export const DELETE = route({ auth: "admin", params: WebhookIdParams }, ({ params, principal }) => removeWebhook(pool(), params.id, actorOf(principal)));
+export const DELETE = route({ auth: "admin", params: WebhookIdParams }, ({ params, principal }) => removeWebhook(pool(), projectOf(principal), params.id, actorOf(principal)));
