@@ -37,6 +37,8 @@ export interface GraphSpec {
   flagRate: number;
   flagFrom: number;
   t0: number;
+  /** Seconds between the starts of consecutive workflows (the storage bench spreads them over 30 days). */
+  spacingS: number;
 }
 
 export const DEFAULT_SPEC: GraphSpec = {
@@ -49,6 +51,7 @@ export const DEFAULT_SPEC: GraphSpec = {
   flagRate: 0.001,
   flagFrom: 6_000,
   t0: Date.UTC(2026, 10, 1),
+  spacingS: 60,
 };
 
 export const totalRecords = (s: GraphSpec): number => s.bigWorkflows * s.bigSize + s.smallWorkflows * s.smallSize;
@@ -92,7 +95,7 @@ export async function generateGraph(q: pg.Pool, s: GraphSpec, log: (line: string
   let t = performance.now();
   for (let lo = 0; lo < n; lo += chunk) {
     const hi = Math.min(n, lo + chunk) - 1;
-    await q.query(GENERATE_SQL, [lo, hi, bigTotal, s.bigSize, s.bigWorkflows, s.smallSize, s.bigWindow, s.smallWindow, Math.round(s.flagRate * 1_000_000), s.flagFrom, new Date(s.t0)]);
+    await q.query(GENERATE_SQL, [lo, hi, bigTotal, s.bigSize, s.bigWorkflows, s.smallSize, s.bigWindow, s.smallWindow, Math.round(s.flagRate * 1_000_000), s.flagFrom, new Date(s.t0), s.spacingS]);
     log(`  records ${hi + 1}/${n}`);
   }
   const recordsMs = performance.now() - t;
@@ -106,22 +109,31 @@ export async function generateGraph(q: pg.Pool, s: GraphSpec, log: (line: string
 
   t = performance.now();
   for (const def of indexDefs) await q.query(def);
-  await q.query(`ALTER TABLE record_edges ADD CONSTRAINT record_edges_pkey PRIMARY KEY (child_id, parent_id, kind)`);
+  await q.query(`ALTER TABLE record_edges ADD CONSTRAINT record_edges_pkey PRIMARY KEY (project_id, child_id, parent_id, kind)`);
   // Statistics before the next statement, or the planner takes the freshly
   // loaded table for empty and scans it once per state read.
   await q.query(`ANALYZE records`);
   const indexesMs = performance.now() - t;
 
   // Reads name no version in their parents (unless by chance); link each to
-  // the latest write of its key, with the statement the migration backfills with.
+  // the latest write of its key at or before it (latest ts, then latest seq),
+  // the answer the collector's inferStateEdges gives one read at a time.
+  // Here in one pass: number each key's writes in time order (writes before
+  // reads at the same instant), and a read joins the write of its number.
+  // (Read by read, each lookup probes every day partition: hours at 10M.)
   t = performance.now();
   await q.query(`INSERT INTO record_edges (child_id, parent_id, kind)
-    SELECT rd.record_id, w.record_id, 'state' FROM records rd
-     CROSS JOIN LATERAL (SELECT w.record_id FROM records w
-        WHERE w.kind = 'state.write' AND w.intent = rd.intent AND w.ts <= rd.ts AND w.record_id <> rd.record_id
-        ORDER BY w.ts DESC, w.seq DESC LIMIT 1) w
-     WHERE rd.kind = 'state.read'
-       AND NOT EXISTS (SELECT 1 FROM records p WHERE p.record_id = ANY(rd.parents) AND p.kind = 'state.write' AND p.intent = rd.intent)
+    WITH st AS MATERIALIZED (
+      SELECT record_id, kind, intent, parents,
+             count(*) FILTER (WHERE kind = 'state.write')
+               OVER (PARTITION BY intent ORDER BY ts, kind = 'state.read', seq ROWS UNBOUNDED PRECEDING) AS grp
+        FROM records WHERE kind IN ('state.write', 'state.read') AND intent IS NOT NULL),
+    writes AS (SELECT record_id, intent, grp FROM st WHERE kind = 'state.write'),
+    declared AS (SELECT DISTINCT r.record_id FROM st r CROSS JOIN LATERAL unnest(r.parents) pid
+                   JOIN writes w ON w.record_id = pid AND w.intent = r.intent WHERE r.kind = 'state.read')
+    SELECT r.record_id, w.record_id, 'state' FROM st r JOIN writes w ON w.intent = r.intent AND w.grp = r.grp
+     WHERE r.kind = 'state.read' AND r.grp > 0 AND w.record_id <> r.record_id
+       AND NOT EXISTS (SELECT 1 FROM declared d WHERE d.record_id = r.record_id)
     ON CONFLICT DO NOTHING`);
   const stateEdgesMs = performance.now() - t;
 
@@ -135,7 +147,7 @@ export async function generateGraph(q: pg.Pool, s: GraphSpec, log: (line: string
 
 // $1..$2 global index range, $3 records in big workflows, $4 big size,
 // $5 big workflows, $6 small size, $7/$8 windows, $9 flags per million,
-// $10 first flaggable local index in big workflows, $11 t0.
+// $10 first flaggable local index in big workflows, $11 t0, $12 seconds between workflows.
 // h(n, salt) is PostgreSQL's own integer hash, shifted to 0..2^32-1.
 const GENERATE_SQL = `
 INSERT INTO records (record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts,
@@ -151,7 +163,7 @@ SELECT 'r' || g.n,
                    WHEN 'state.read' THEN 'key/' || g.w || '/' || (g.h6 % 10)
                    ELSE NULL END,
        'a2a/0.3',
-       $11::timestamptz + make_interval(secs => g.w * 60 + g.i * 0.1),
+       $11::timestamptz + make_interval(secs => g.w * $12::float8 + g.i * 0.1),
        CASE WHEN g.i = 0 THEN '{}'::text[]
             WHEN g.i = 1 THEN ARRAY['r' || g.base]
             ELSE ARRAY['r' || (g.base + g.p1)] || CASE WHEN g.h2 % 100 < 12 AND g.p2 <> g.p1 THEN ARRAY['r' || (g.base + g.p2)] ELSE '{}'::text[] END END,

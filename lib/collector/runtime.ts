@@ -21,6 +21,8 @@ import { startWebhookDispatcher, type WebhookDispatcher } from "../integrations/
 import { DEFAULT_BACKOFF } from "../integrations/webhooks/backoff.ts";
 import { startCheckpointer, type Checkpointer } from "../audit/checkpointer.ts";
 import { instanceKey } from "../config/instance-key.ts";
+import { storageConfig } from "../config/storage-config.ts";
+import { startStorageMaintainer } from "../storage/storage-maintainer.ts";
 
 export interface RunningCollector extends Collector {
   /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
@@ -84,6 +86,11 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   }
   const approvalSweep = startApprovalSweep(pool, log);
   const checkpointer = startAuditCheckpointer(databaseUrl, log);
+  // Every collector maintains partitions and retention too: each step's
+  // advisory lock makes a second one a few cheap catalog reads.
+  const storage = storageConfig(process.env);
+  const storagePool = storage.enabled ? createPool(databaseUrl, 2) : null;
+  const storageMaintainer = storagePool ? startStorageMaintainer(storagePool, storage, settings.skewMs, log) : null;
   return {
     ...collector,
     engine,
@@ -92,6 +99,8 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       await webhooks?.stop();
       await webhookPool?.end();
       approvalSweep.stop();
+      await storageMaintainer?.stop();
+      await storagePool?.end();
       await collector.close();
       await checkpointer?.stop();
       await engine?.stop();

@@ -182,7 +182,12 @@ export async function findSummaries(q: Tx | pg.Pool, project: string, ids: strin
   return out;
 }
 
-/** Inserts spans and records; identical retries are no-ops. Returns how many records were new. */
+/**
+ * Inserts spans and records; identical retries are no-ops. Returns how many
+ * records were new. The conflict keys end with the partition key (the signed
+ * ts, the span's start): both are part of the hashed content, so a retry
+ * lands in the partition its first copy is in (docs/adr/0016-partitioned-storage.md).
+ */
 export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], records: RecordRow[]): Promise<number> {
   if (spans.length > 0) {
     await tx.query(
@@ -191,7 +196,7 @@ export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], rec
               s."serviceName", s.attributes, s."statusCode", s."contentHash"
          FROM json_to_recordset($1::json) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
               "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
-       ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
+       ON CONFLICT (project_id, trace_id, span_id, content_hash, start_ns) DO NOTHING`,
       [JSON.stringify(spans), project],
     );
   }
@@ -212,7 +217,7 @@ export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], rec
             receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
             "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
             "pendingOn" text[], "pendingSince" text)
-     ON CONFLICT (trace_id, span_id, content_hash) DO NOTHING`,
+     ON CONFLICT (project_id, trace_id, span_id, content_hash, ts) DO NOTHING`,
     [JSON.stringify(rows), project],
   );
   return res.rowCount ?? 0;

@@ -7,7 +7,7 @@ import { inject } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
-const { createPool, withTransaction, insertBatch } = await import("@/lib/db/ingest-store.ts");
+const { createPool, withTransaction } = await import("@/lib/db/ingest-store.ts");
 const store$ = await import("@/lib/db/lineage-store.ts");
 const { migrate, defaultMigrationsDir } = await import("@/lib/db/migrate.ts");
 const { traceOrigin, traceBlastRadius, traceStateOrigin, compromiseImpact } = await import("@/lib/lineage/lineage-queries.ts");
@@ -18,6 +18,7 @@ const { blastRadius } = await import("@/lib/lineage/blast-radius.ts");
 const { findOrigins } = await import("@/lib/lineage/origin.ts");
 const { indexCompromise } = await import("@/lib/lineage/suspicion.ts");
 const { createTestDatabase, withDatabase } = await import("../../helpers/database.ts");
+const { insertLegacyRecords } = await import("../../helpers/legacy-rows.ts");
 const { recordRow, store, bad, finding, T0 } = await import("./lineage-fixtures.ts");
 const { insertFindings, appendEvidence } = await import("@/lib/db/engine-store.ts");
 
@@ -327,13 +328,12 @@ describe("migration backfill", () => {
       cpSync(path.join(defaultMigrationsDir(), "20261121000000_init"), path.join(dir, "20261121000000_init"), { recursive: true });
       await migrate(url, dir);
       const pool = createPool(url, 2);
-      await withTransaction(pool, (tx) =>
-        insertBatch(tx, "default", [], [
-          recordRow("W", { kind: "state.write", intent: "k", at: 1 }),
-          recordRow("RD", { kind: "state.read", intent: "k", at: 2 }),
-          recordRow("M", { parents: ["RD"], authority: ["R"], at: 3 }),
-        ]),
-      );
+      // Written as the collector wrote them then: today's ingest SQL targets today's keys.
+      await insertLegacyRecords(pool, [
+        recordRow("W", { kind: "state.write", intent: "k", at: 1 }),
+        recordRow("RD", { kind: "state.read", intent: "k", at: 2 }),
+        recordRow("M", { parents: ["RD"], authority: ["R"], at: 3 }),
+      ]);
       await migrate(url);
       const rows = await pool.query(`SELECT child_id || '->' || parent_id || ':' || kind AS e FROM record_edges ORDER BY 1`);
       expect(rows.rows.map((r) => r.e)).toEqual(["M->R:authority", "M->RD:parent", "RD->W:state"]);

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+// The storage maintainer's settings, from the environment.
+//
+// FIREBREAK_STORAGE              on | off: whether this process maintains partitions and retention; default on
+// FIREBREAK_RETENTION_DAYS       days a project keeps records and spans unless project_retention says otherwise; default 30
+// FIREBREAK_PARTITIONS_AHEAD     day partitions created ahead of today; default 7
+// FIREBREAK_STORAGE_INTERVAL_MS  time between maintenance passes; default 5 minutes
+export const StorageEnv = z.object({
+  FIREBREAK_STORAGE: z.enum(["on", "off"]).default("on"),
+  FIREBREAK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  FIREBREAK_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(90).default(7),
+  FIREBREAK_STORAGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+});
+
+export interface StorageConfig {
+  enabled: boolean;
+  retentionDays: number;
+  ahead: number;
+  intervalMs: number;
+}
+
+export function storageConfig(env: Record<string, string | undefined> = process.env): StorageConfig {
+  const set = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in StorageEnv.shape && v !== undefined && v.trim() !== ""));
+  const parsed = StorageEnv.safeParse(set);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid storage configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    enabled: c.FIREBREAK_STORAGE === "on",
+    retentionDays: c.FIREBREAK_RETENTION_DAYS,
+    ahead: c.FIREBREAK_PARTITIONS_AHEAD,
+    intervalMs: c.FIREBREAK_STORAGE_INTERVAL_MS,
+  };
+}

@@ -1,0 +1,300 @@
+// The partitions of records and spans: created ahead, dropped or thinned by
+// each project's retention, never taking evidence an incident still needs.
+// Every step is idempotent and takes an advisory lock, so any number of
+// collectors can run it side by side (docs/adr/0016-partitioned-storage.md).
+import type pg from "pg";
+import {
+  DAY_MS,
+  PARTITIONED_TABLES,
+  dayBounds,
+  defaultPartitionName,
+  parsePartitionName,
+  partitionFate,
+  partitionName,
+  wantedDays,
+  type PartitionedTable,
+  type RetentionPolicy,
+} from "../storage/partition-plan.ts";
+import { withTransaction, type Tx } from "./ingest-store.ts";
+
+type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
+// Shared by every Firebreak process: one of them changes partitions at a time.
+const PARTITION_LOCK = 0x4669_7250; // "FirP"
+// DDL waits this long for ingest's locks, then gives up until the next tick:
+// a queued ACCESS EXCLUSIVE lock would otherwise stall every ingest behind it.
+const LOCK_TIMEOUT = "5s";
+
+/** The time column of each partitioned table, and the same cut-off in its units. */
+const KEY: Record<PartitionedTable, { column: string; cutoff: (ms: number) => string }> = {
+  records: { column: "ts", cutoff: (ms) => `'${new Date(ms).toISOString()}'::timestamptz` },
+  spans: { column: "start_ns", cutoff: (ms) => `${BigInt(ms) * 1_000_000n}::bigint` },
+};
+
+export interface DayPartition {
+  table: PartitionedTable;
+  name: string;
+  dayMs: number;
+}
+
+/** The day partitions a table has now (the default partition is not one). */
+export async function listPartitions(q: Queryable, table: PartitionedTable): Promise<DayPartition[]> {
+  const res = await q.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY c.relname`,
+    [table],
+  );
+  const out: DayPartition[] = [];
+  for (const r of res.rows) {
+    const dayMs = parsePartitionName(table, r.name);
+    if (dayMs !== null) out.push({ table, name: r.name, dayMs });
+  }
+  return out;
+}
+
+/**
+ * Creates the partition of each day from yesterday to `ahead` days ahead
+ * that is missing, for records and spans. Rows already in the default
+ * partition for that day (a record from the future that arrived before its
+ * day's partition) move into it in the same transaction, so none is lost and
+ * a retry of one still meets its first copy. Returns the partitions created.
+ */
+export async function ensurePartitions(pool: pg.Pool, options: { now: number; ahead: number }): Promise<string[]> {
+  const created: string[] = [];
+  for (const table of PARTITIONED_TABLES) {
+    const have = new Set((await listPartitions(pool, table)).map((p) => p.dayMs));
+    for (const day of wantedDays(options.now, options.ahead)) {
+      if (have.has(day)) continue;
+      const made = await withTransaction(pool, async (tx) => {
+        await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+        await tx.query(`SELECT pg_advisory_xact_lock($1)`, [PARTITION_LOCK]);
+        return createDayPartition(tx, table, day);
+      }).catch((err: unknown) => {
+        // Ingest held its locks past the timeout: the next pass tries again.
+        if (isLockTimeout(err)) return false;
+        throw err;
+      });
+      if (made) created.push(partitionName(table, day));
+    }
+  }
+  return created;
+}
+
+/** Creates one day's partition unless it exists; call under PARTITION_LOCK. */
+export async function createDayPartition(tx: Tx, table: PartitionedTable, dayMs: number): Promise<boolean> {
+  const name = partitionName(table, dayMs);
+  const exists = await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [name]);
+  if (exists.rows[0]?.t) return false;
+  const { from, to } = dayBounds(table, dayMs);
+  const key = KEY[table].column;
+  const stash = `fb_move_${name}`;
+  // PostgreSQL refuses a new partition while the default one holds rows of its range.
+  await tx.query(`CREATE TEMP TABLE ${stash} (LIKE ${table}) ON COMMIT DROP`);
+  await tx.query(
+    `WITH moved AS (DELETE FROM ${defaultPartitionName(table)} WHERE ${key} >= ${from} AND ${key} < ${to} RETURNING *)
+     INSERT INTO ${stash} SELECT * FROM moved`,
+  );
+  await tx.query(`CREATE TABLE ${name} PARTITION OF ${table} FOR VALUES FROM (${from}) TO (${to})`);
+  await tx.query(`INSERT INTO ${table} SELECT * FROM ${stash}`);
+  return true;
+}
+
+// ---------------------------------------------------------------- retention
+
+export async function loadRetentionPolicy(q: Queryable, defaultDays: number): Promise<RetentionPolicy> {
+  const res = await q.query<{ project_id: string; retention_days: number }>(`SELECT project_id, retention_days FROM project_retention`);
+  return { defaultDays, byProject: new Map(res.rows.map((r) => [r.project_id, r.retention_days])) };
+}
+
+/** Sets how many days a project keeps its records and spans. */
+export async function setProjectRetention(q: Queryable, projectId: string, days: number, actor: string): Promise<void> {
+  await q.query(
+    `INSERT INTO project_retention (project_id, retention_days, updated_by) VALUES ($1, $2, $3)
+     ON CONFLICT (project_id) DO UPDATE SET retention_days = EXCLUDED.retention_days, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+    [projectId, days, actor],
+  );
+}
+
+export interface HeldEvidence {
+  recordIds: string[];
+  traceIds: string[];
+}
+
+/**
+ * Evidence retention must not take: every record an incident rests on (its
+ * origins, its records, every record its findings name) while the incident
+ * is open or acknowledged, or resolved but not exported since it was
+ * resolved (a report export is in the audit trail, report.export_*), and the
+ * traces those records are in. A merged incident's findings belong to the
+ * incident it was merged into, which holds them.
+ */
+export async function heldEvidence(q: Queryable): Promise<HeldEvidence> {
+  const res = await q.query<{ record_id: string }>(
+    `WITH holding AS (
+       SELECT i.id, i.origin_ids, i.record_ids FROM incidents i
+        WHERE i.status NOT IN ('resolved', 'merged')
+           OR (i.status = 'resolved' AND NOT EXISTS (
+                 SELECT 1 FROM audit_entries a
+                  WHERE a.target = 'incident:' || i.id AND a.action LIKE 'report.export%' AND a.at >= coalesce(i.resolved_at, i.updated_at))))
+     SELECT fr.record_id FROM holding h JOIN incident_findings f ON f.incident_id = h.id JOIN finding_records fr ON fr.finding_id = f.finding_id
+     UNION SELECT unnest(h.origin_ids) FROM holding h
+     UNION SELECT unnest(h.record_ids) FROM holding h`,
+  );
+  const recordIds = res.rows.map((r) => r.record_id);
+  if (recordIds.length === 0) return { recordIds, traceIds: [] };
+  const traces = await q.query<{ trace_id: string }>(`SELECT DISTINCT trace_id FROM records WHERE record_id = ANY($1::text[])`, [recordIds]);
+  return { recordIds, traceIds: traces.rows.map((r) => r.trace_id) };
+}
+
+export interface RetentionResult {
+  dropped: string[];
+  /** Rows deleted one by one (thinned partitions and the default ones). */
+  deleted: number;
+  /** Partitions past every retention kept whole because they hold evidence. */
+  heldBack: string[];
+}
+
+export interface RetentionOptions {
+  now: number;
+  defaultDays: number;
+  /** Rows per delete statement, and statements per partition per pass. */
+  batchSize?: number;
+  maxBatches?: number;
+}
+
+/**
+ * One retention pass over records and spans. Day partitions past every
+ * project's retention with no held evidence are dropped whole; elsewhere the
+ * rows past their own project's retention go in bounded batches, held ones
+ * never. Rows in a default partition (a wild timestamp) are judged by when
+ * they arrived, so a record from 1970 is kept as evidence like any other.
+ * The ids of removed records are queued for sweepEdges.
+ */
+export async function applyRetention(pool: pg.Pool, options: RetentionOptions): Promise<RetentionResult> {
+  const batchSize = options.batchSize ?? 5_000;
+  const maxBatches = options.maxBatches ?? 20;
+  const policy = await loadRetentionPolicy(pool, options.defaultDays);
+  const result: RetentionResult = { dropped: [], deleted: 0, heldBack: [] };
+  for (const table of PARTITIONED_TABLES) {
+    for (const p of await listPartitions(pool, table)) {
+      const fate = partitionFate(p.dayMs, options.now, policy);
+      if (fate === "keep") continue;
+      if (fate === "drop") {
+        const gone = await dropUnlessHeld(pool, p);
+        if (gone === "dropped") {
+          result.dropped.push(p.name);
+          continue;
+        }
+        if (gone === "held") result.heldBack.push(p.name);
+        else continue; // busy: the next pass tries again
+      }
+      result.deleted += await deleteExpired(pool, p.table, p.name, KEY[table].column, options, batchSize, maxBatches);
+    }
+    result.deleted += await deleteExpired(pool, table, defaultPartitionName(table), "received_at", options, batchSize, maxBatches);
+  }
+  return result;
+}
+
+async function dropUnlessHeld(pool: pg.Pool, p: DayPartition): Promise<"dropped" | "held" | "busy"> {
+  try {
+    return await withTransaction(pool, async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [PARTITION_LOCK]);
+      if (!(await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [p.name])).rows[0]?.t) return "busy";
+      // Locked first: no row can arrive between the check and the drop.
+      await tx.query(`LOCK TABLE ${p.table} IN ACCESS EXCLUSIVE MODE`);
+      const held = await heldEvidence(tx);
+      const column = p.table === "records" ? "record_id" : "trace_id";
+      const ids = p.table === "records" ? held.recordIds : held.traceIds;
+      const hit = await tx.query(`SELECT 1 FROM ${p.name} WHERE ${column} = ANY($1::text[]) LIMIT 1`, [ids]);
+      if ((hit.rowCount ?? 0) > 0) return "held";
+      if (p.table === "records") await tx.query(`INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM ${p.name}`);
+      await tx.query(`DROP TABLE ${p.name}`);
+      return "dropped";
+    });
+  } catch (err) {
+    if (isLockTimeout(err)) return "busy";
+    throw err;
+  }
+}
+
+async function deleteExpired(
+  pool: pg.Pool,
+  table: PartitionedTable,
+  partition: string,
+  timeColumn: string,
+  options: RetentionOptions,
+  batchSize: number,
+  maxBatches: number,
+): Promise<number> {
+  const held = await heldEvidence(pool);
+  const cutoff = timeColumn === "received_at" ? (ms: number) => `'${new Date(ms).toISOString()}'::timestamptz` : KEY[table].cutoff;
+  // Each project's own cut-off: the default one unless project_retention says otherwise.
+  const own = [...(await loadRetentionPolicy(pool, options.defaultDays)).byProject].map(
+    ([project, days]) => `WHEN r.project_id = ${literal(project)} THEN ${cutoff(options.now - days * DAY_MS)} `,
+  );
+  const fallback = cutoff(options.now - options.defaultDays * DAY_MS);
+  const expired = `r.${timeColumn} < ${own.length === 0 ? fallback : `CASE ${own.join("")}ELSE ${fallback} END`}`;
+  const notHeld = table === "records" ? `NOT (r.record_id = ANY($2::text[]))` : `NOT (r.trace_id = ANY($2::text[]))`;
+  const sql =
+    table === "records"
+      ? `WITH gone AS (DELETE FROM ${partition} WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1))
+                       RETURNING project_id, record_id)
+         INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM gone`
+      : `DELETE FROM ${partition} WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1))`;
+  let deleted = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const res = await pool.query(sql, [batchSize, table === "records" ? held.recordIds : held.traceIds]);
+    const n = res.rowCount ?? 0;
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  return deleted;
+}
+
+const isLockTimeout = (err: unknown): boolean => (err as { code?: string } | null)?.code === "55P03";
+
+const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * Deletes the edges of records retention removed, in bounded batches: an
+ * edge goes with its child (the record that declared it) once no stored copy
+ * of that id is left. Edges into a removed parent stay: they are the
+ * child's own declaration, and a walk ends at a parent it cannot find.
+ * Returns how many edges went.
+ */
+export async function sweepEdges(pool: pg.Pool, options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 5_000;
+  let deleted = 0;
+  for (let i = 0; i < (options.maxBatches ?? 20); i++) {
+    const res = await withTransaction(pool, async (tx) => {
+      const batch = await tx.query<{ project_id: string; record_id: string }>(
+        `DELETE FROM retention_edge_sweep WHERE id = ANY(ARRAY(SELECT id FROM retention_edge_sweep ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
+         RETURNING project_id, record_id`,
+        [batchSize],
+      );
+      if (batch.rows.length === 0) return { taken: 0, edges: 0 };
+      const edges = await tx.query(
+        `DELETE FROM record_edges e USING (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS b(project_id, record_id)) b
+          WHERE e.project_id = b.project_id AND e.child_id = b.record_id
+            AND NOT EXISTS (SELECT 1 FROM records r WHERE r.project_id = b.project_id AND r.record_id = b.record_id)`,
+        [batch.rows.map((r) => r.project_id), batch.rows.map((r) => r.record_id)],
+      );
+      return { taken: batch.rows.length, edges: edges.rowCount ?? 0 };
+    });
+    deleted += res.edges;
+    if (res.taken < batchSize) break;
+  }
+  return deleted;
+}
+
+/** Deletes nonces first seen before `before`, in bounded batches; returns how many. */
+export async function pruneNonces(pool: pg.Pool, options: { before: number; batchSize?: number; maxBatches?: number }): Promise<number> {
+  const batchSize = options.batchSize ?? 10_000;
+  let deleted = 0;
+  for (let i = 0; i < (options.maxBatches ?? 20); i++) {
+    const res = await pool.query(`DELETE FROM nonces WHERE ctid = ANY(ARRAY(SELECT ctid FROM nonces WHERE seen_at < $1 LIMIT $2))`, [new Date(options.before), batchSize]);
+    deleted += res.rowCount ?? 0;
+    if ((res.rowCount ?? 0) < batchSize) break;
+  }
+  return deleted;
+}
