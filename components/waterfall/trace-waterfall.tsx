@@ -136,11 +136,13 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
     if (el && Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
   }, []);
 
-  // A linked span is brought to the middle of the view once, when the trace first shows.
+  // A linked span is brought to the middle of the view once, when the trace first shows it
+  // (for a span past the first window, when the whole trace arrives); keyboard focus starts there.
   const centred = useRef(false);
   useEffect(() => {
     if (centred.current || selected < 0) return;
     centred.current = true;
+    setActive(selected);
     const row = visible.rowOf[selected]!;
     const el = scrollRef.current;
     if (row >= 0 && el) el.scrollTop = Math.max(0, row * ROW_HEIGHT - el.clientHeight / 2);
