@@ -62,6 +62,20 @@ const SCROLL_SCRIPT = `async ({ duration, step }) => {
   return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows };
 }`;
 
+/**
+ * Timings of the first-window request and of the whole-trace request. As
+ * text: tsx names inner functions with a helper the page does not have. One
+ * request each: the preload the page starts is the one the first-window query reads.
+ */
+const RESOURCES_SCRIPT = `(() => {
+  const timing = (re) => {
+    const all = performance.getEntriesByType("resource").filter((r) => re.test(r.name));
+    const e = all[0];
+    return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: NaN, bytes: NaN, startMs: NaN, endMs: NaN, requests: 0 };
+  };
+  return { head: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=/), all: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}$/) };
+})()`;
+
 async function scrollFps(page: Page): Promise<{ rafFps: number; worstFrameMs: number; maxDomRows: number }> {
   return page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ duration: SCROLL_MS, step: SCROLL_STEP_PX })})`);
 }
@@ -89,15 +103,7 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       // The whole trace in place (it follows the first window when the trace is bigger than one).
       await page.waitForSelector('[data-testid="waterfall"][data-complete]', { timeout: 120_000 });
       const completeMs = Math.round((await page.evaluate("performance.now()")) as number);
-      const api = await page.evaluate(() => {
-        const timing = (re: RegExp) => {
-          const all = performance.getEntriesByType("resource").filter((r) => re.test(r.name)) as PerformanceResourceTiming[];
-          const e = all[0];
-          return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: Number.NaN, bytes: Number.NaN, startMs: Number.NaN, endMs: Number.NaN, requests: 0 };
-        };
-        // One request each: the preload the page starts is the one the first-window query reads.
-        return { head: timing(/\/api\/v1\/traces\/[0-9a-f]{32}\?limit=/), all: timing(/\/api\/v1\/traces\/[0-9a-f]{32}$/) };
-      });
+      const api = (await page.evaluate(RESOURCES_SCRIPT)) as Record<"head" | "all", { ms: number; bytes: number; startMs: number; endMs: number; requests: number }>;
       const domRows = await page.locator('[role="treeitem"]').count();
       const spans = Number((await page.getByTestId("span-count").textContent())?.replace(/,/g, ""));
       const fps = await scrollFps(page);
