@@ -89,6 +89,8 @@ export interface DrawOptions {
 }
 
 const FAINT = 0.14;
+/** Above this many links a graph is drawn plain mid-gesture, and thinned when zoomed out. */
+export const PLAIN_ABOVE_LINKS = 2_000;
 
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Float64Array, t: ViewTransform, pal: Palette, o: DrawOptions): Frame {
   ctx.setTransform(o.dpr, 0, 0, o.dpr, 0, 0);
@@ -107,7 +109,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
   const segments: ([number, number, number, number] | null)[] = new Array(scene.links.length).fill(null);
   const buckets = new Map<string, { dash: readonly number[]; colour: string; width: number; alpha: number; lines: number[]; heads: number[] }>();
   const icons: { glyph: GlyphName; x: number; y: number; colour: string; alpha: number }[] = [];
-  const many = scene.links.length > 2_000;
+  const many = scene.links.length > PLAIN_ABOVE_LINKS;
   const plain = many && o.moving;
   // Zoomed out over thousands of links, full widths would paint one solid blot; thin them with the zoom.
   const thin = many ? Math.min(1, Math.max(0.3, t.k)) : 1;

@@ -2,7 +2,8 @@
 
 import { select, zoom, zoomIdentity, type ZoomBehavior } from "d3";
 import { useEffect, useRef, useState } from "react";
-import { drawScene, readPalette, type Frame, type Palette } from "./draw.ts";
+import { PLAIN_ABOVE_LINKS, drawScene, readPalette, type Frame, type Palette } from "./draw.ts";
+import { blitPlacement, layerAction, layerMargin, layerTransform, screenToLayer, type CachedLayer } from "./layer-cache.ts";
 import { linkAt, nodeAt } from "./hit-math.ts";
 import type { Scene } from "./scene.ts";
 import { GraphTooltip } from "./graph-tooltip.tsx";
@@ -24,8 +25,10 @@ type Hover = { kind: "node"; index: number; x: number; y: number } | { kind: "li
 /**
  * The graph on a <canvas>. d3-zoom owns pan and zoom in one effect; every
  * frame is drawn from refs in requestAnimationFrame, so panning never
- * re-renders React. Data attributes report what was drawn, for the e2e
- * checks and the UI benchmark.
+ * re-renders React. The scene is drawn into an offscreen layer and copied
+ * to the screen, moved and scaled while a gesture is under way. Data
+ * attributes report what was drawn (data-draws: frames shown, data-renders:
+ * times the scene itself was drawn), for the e2e checks and the UI benchmark.
  */
 export function GraphCanvas({ scene, positions, topology, settling, focusKey, onSelectAgent, onSelectLink }: GraphCanvasProps) {
   const wrap = useRef<HTMLDivElement>(null);
@@ -45,6 +48,16 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const selectRef = useRef({ onSelectAgent, onSelectLink });
   selectRef.current = { onSelectAgent, onSelectLink };
 
+  // The picture lives in an offscreen layer (see layer-cache.ts); the canvas on screen only ever receives copies of it.
+  const layer = useRef<{ canvas: HTMLCanvasElement | OffscreenCanvas; state: CachedLayer | null } | null>(null);
+  const version = useRef(0);
+  const renders = useRef(0);
+  const invalidate = useRef(() => {});
+  invalidate.current = () => {
+    version.current += 1;
+    scheduleDraw.current();
+  };
+
   const scheduleDraw = useRef(() => {});
   scheduleDraw.current = () => {
     if (pending.current !== null) return;
@@ -57,12 +70,36 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       if (!ctx) return;
       palette.current ??= readPalette(c);
       const { width, height, dpr } = size.current;
-      frame.current = drawScene(ctx, sc, pos, transform.current, palette.current, { width, height, dpr, hoverNode, hoverLink, moving: moving.current });
+      const t = transform.current;
+      layer.current ??= { canvas: newLayerCanvas(), state: null };
+      const lc = layer.current;
+      const lctx = lc.canvas.getContext("2d") as CanvasRenderingContext2D | null;
+      if (!lctx) return;
+      if (layerAction(lc.state, { t, width, height, dpr, version: version.current, moving: moving.current }) === "render") {
+        const margin = layerMargin(width, height);
+        const lw = Math.max(1, Math.round((width + 2 * margin) * dpr));
+        const lh = Math.max(1, Math.round((height + 2 * margin) * dpr));
+        if (lc.canvas.width !== lw || lc.canvas.height !== lh) {
+          lc.canvas.width = lw;
+          lc.canvas.height = lh;
+        }
+        frame.current = drawScene(lctx, sc, pos, layerTransform(t, margin), palette.current, { width: width + 2 * margin, height: height + 2 * margin, dpr, hoverNode, hoverLink, moving: moving.current });
+        lc.state = { t: { ...t }, margin, width, height, dpr, version: version.current, detailed: !moving.current || sc.links.length <= PLAIN_ABOVE_LINKS };
+        renders.current += 1;
+        c.dataset.renders = String(renders.current);
+        c.dataset.nodesDrawn = String(frame.current.nodes.filter((n) => n !== null).length);
+        c.dataset.linksDrawn = String(frame.current.segments.filter((s) => s !== null).length);
+      }
+      const state = lc.state!;
+      const place = blitPlacement(state, t);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, c.width, c.height);
+      ctx.imageSmoothingEnabled = place.scale !== 1;
+      ctx.imageSmoothingQuality = "low";
+      ctx.drawImage(lc.canvas, place.x * dpr, place.y * dpr, lc.canvas.width * place.scale, lc.canvas.height * place.scale);
       draws.current += 1;
-      const drawn = frame.current.nodes.filter((n) => n !== null).length;
       c.dataset.draws = String(draws.current);
-      c.dataset.nodesDrawn = String(drawn);
-      c.dataset.linksDrawn = String(frame.current.segments.filter((s) => s !== null).length);
+      const drawn = Number(c.dataset.nodesDrawn);
       if (!firstDrawn.current && drawn === sc.shownNodes && drawn > 0) {
         firstDrawn.current = true;
         c.dataset.firstDrawMs = String(Math.round(performance.now()));
@@ -123,7 +160,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
 
     const theme = new MutationObserver(() => {
       palette.current = null;
-      scheduleDraw.current();
+      invalidate.current();
     });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "class"] });
 
@@ -138,7 +175,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
 
   // New data or positions: draw; a new topology (or focus) is fitted until the user takes over.
   useEffect(() => {
-    scheduleDraw.current();
+    invalidate.current();
   }, [scene, positions]);
   useEffect(() => {
     userMoved.current = false;
@@ -167,9 +204,12 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     const rect = e.currentTarget.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
-    const n = nodeAt(frame.current.nodes, x, y);
+    // The geometry is the layer's, which may be a moved copy mid-gesture: ask in its pixels.
+    const state = layer.current?.state;
+    const at = state ? screenToLayer(state, transform.current, x, y) : { x, y, scale: 1 };
+    const n = nodeAt(frame.current.nodes, at.x, at.y, 3 / at.scale);
     if (n !== null) return { kind: "node", index: n, x, y };
-    const l = linkAt(frame.current.segments, x, y);
+    const l = linkAt(frame.current.segments, at.x, at.y, 5 / at.scale);
     if (l !== null) return { kind: "link", index: l, x, y };
     return null;
   };
@@ -182,7 +222,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     if (hn !== live.current.hoverNode || hl !== live.current.hoverLink) {
       live.current.hoverNode = hn;
       live.current.hoverLink = hl;
-      scheduleDraw.current();
+      invalidate.current();
     }
     setHover(h);
   };
@@ -191,7 +231,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     live.current.hoverNode = null;
     live.current.hoverLink = null;
     setHover(null);
-    scheduleDraw.current();
+    invalidate.current();
   };
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
@@ -257,4 +297,9 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       </button>
     </div>
   );
+}
+
+/** The offscreen layer: an OffscreenCanvas where the browser has one, else a detached canvas (same 2D API). */
+function newLayerCanvas(): HTMLCanvasElement | OffscreenCanvas {
+  return typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
 }

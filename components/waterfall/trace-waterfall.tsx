@@ -15,7 +15,7 @@ import { VerdictChip } from "../ui/verdict-chip.tsx";
 import { TraceMinimap } from "./trace-minimap.tsx";
 import { SpanPanel } from "./span-panel.tsx";
 import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
-import { traceQuery } from "./trace-queries.ts";
+import { traceHeadQuery, traceQuery } from "./trace-queries.ts";
 import {
   barPosition,
   buildSpanTree,
@@ -31,6 +31,7 @@ import {
   scrollToRow,
   timeTicks,
   toggleCollapsed,
+  traceHasMore,
   visibleRows,
   type SpanTree,
 } from "./waterfall-math.ts";
@@ -65,8 +66,16 @@ function buildModel(trace: TraceView): TraceModel {
   return { trace, tree, duration, failedRecords: records.verified.filter((v) => !v).length, orphans, tones };
 }
 
+/**
+ * The trace in two steps: its first window (a few kilobytes) is drawn at
+ * once, and when it says there is more the whole trace is fetched and takes
+ * its place. The window is a prefix of the whole, so span indices (the
+ * collapsed set, the focused row) stay valid across the swap.
+ */
 export function TraceWaterfall({ traceId }: { traceId: string }) {
-  const q = useQuery(traceQuery(traceId));
+  const q = useQuery(traceHeadQuery(traceId));
+  const more = q.data !== undefined && traceHasMore(q.data);
+  const all = useQuery({ ...traceQuery(traceId), enabled: more });
   if (q.isPending) return <LoadingRows label="Loading the trace" rows={8} />;
   if (q.isError) {
     if (q.error instanceof ApiError && q.error.status === 404) {
@@ -78,10 +87,24 @@ export function TraceWaterfall({ traceId }: { traceId: string }) {
     }
     return <ErrorState title="Could not load the trace" error={q.error} onRetry={() => void q.refetch()} />;
   }
-  return <TraceScreen trace={q.data} refreshing={q.isFetching} onRefresh={() => void q.refetch()} />;
+  const rest: RestState = !more ? "none" : all.data ? "loaded" : all.isError ? "failed" : "loading";
+  return (
+    <TraceScreen
+      trace={all.data ?? q.data}
+      rest={rest}
+      refreshing={q.isFetching || all.isFetching}
+      onRefresh={() => {
+        void q.refetch();
+        if (more) void all.refetch();
+      }}
+    />
+  );
 }
 
-function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refreshing: boolean; onRefresh: () => void }) {
+/** The rest of a trace bigger than its first window: not needed, on its way, shown, or failed (the first window stays, with a retry). */
+type RestState = "none" | "loading" | "loaded" | "failed";
+
+function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView; rest: RestState; refreshing: boolean; onRefresh: () => void }) {
   const model = useMemo(() => buildModel(trace), [trace]);
   const { tree } = model;
   const selectedId = useSearchParams().get("span");
@@ -113,11 +136,13 @@ function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refre
     if (el && Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
   }, []);
 
-  // A linked span is brought to the middle of the view once, when the trace first shows.
+  // A linked span is brought to the middle of the view once, when the trace first shows it
+  // (for a span past the first window, when the whole trace arrives); keyboard focus starts there.
   const centred = useRef(false);
   useEffect(() => {
     if (centred.current || selected < 0) return;
     centred.current = true;
+    setActive(selected);
     const row = visible.rowOf[selected]!;
     const el = scrollRef.current;
     if (row >= 0 && el) el.scrollTop = Math.max(0, row * ROW_HEIGHT - el.clientHeight / 2);
@@ -216,7 +241,19 @@ function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refre
         <Stat label="Duration">{formatDuration(model.duration)}</Stat>
         <Stat label="Spans">
           <span data-testid="span-count">{formatCount(tree.count)}</span>
-          {trace.truncated ? <span className="text-warn"> of {formatCount(trace.total)} (earliest shown)</span> : null}
+          {rest === "loading" ? (
+            <span className="text-muted" role="status">
+              {" "}
+              of {formatCount(trace.total)}, loading the rest…
+            </span>
+          ) : rest === "failed" ? (
+            <span className="text-bad" role="alert">
+              {" "}
+              of {formatCount(trace.total)}: the rest did not load (Refresh to try again)
+            </span>
+          ) : trace.truncated ? (
+            <span className="text-warn"> of {formatCount(trace.total)} (earliest shown)</span>
+          ) : null}
         </Stat>
         <Stat label="Records">{formatCount(trace.records.id.length)}</Stat>
         <Stat label="Failed records">
@@ -280,6 +317,7 @@ function TraceScreen({ trace, refreshing, onRefresh }: { trace: TraceView; refre
             onScroll={(e) => setViewport({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
             className="relative h-[calc(100vh-20rem)] min-h-80 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset"
             data-testid="waterfall"
+            data-complete={rest === "loading" ? undefined : "true"}
           >
             <div role="none" style={{ height: visible.rows.length * ROW_HEIGHT }} className="relative">
               <div role="none" aria-hidden className="pointer-events-none absolute inset-y-0 right-0 grid w-full" style={COLUMNS}>

@@ -3,6 +3,7 @@
 // trace depth is whatever senders make it, and a recursive walk of a
 // 70,000-deep chain overflows the call stack (Jaeger UI found out).
 import { scaleLinear } from "d3";
+import { MAX_TRACE_SPANS } from "@/lib/api/trace-views.ts";
 
 export interface SpanInput {
   ids: readonly string[];
@@ -157,6 +158,11 @@ function isSorted(list: Int32Array, from: number, to: number, starts: ArrayLike<
     if (starts[a]! > starts[b]! || (starts[a] === starts[b] && a > b)) return false;
   }
   return true;
+}
+
+/** Whether a first window of a trace left spans out that a full request would bring (a trace past the server's cap stays cut). */
+export function traceHasMore(head: { truncated: boolean; total: number; spans: { id: readonly unknown[] } }, cap = MAX_TRACE_SPANS): boolean {
+  return head.truncated && head.spans.id.length < Math.min(head.total, cap);
 }
 
 export const hasChildren = (tree: SpanTree, i: number): boolean => tree.childStart[i + 1]! > tree.childStart[i]!;

@@ -24,7 +24,7 @@ import {
   UsersResponse,
   UserView,
 } from "./account-views.ts";
-import { SpanDetailView, SpanIdParams, TraceIdParams, TraceView } from "./trace-views.ts";
+import { SpanDetailView, SpanIdParams, TraceIdParams, TraceQuery, TraceView } from "./trace-views.ts";
 import {
   BlastRadiusView,
   BreakerEventsQuery,
@@ -314,10 +314,10 @@ function build(): JsonSchema {
     "/api/v1/traces/{traceId}": {
       get: {
         operationId: "getTrace",
-        summary: "Every span of a trace (up to 250,000, earliest first) as columns, with the records among them and their verdicts. Attributes are left out: fetch them per span.",
+        summary: "Every span of a trace (up to 250,000, or `limit`, earliest first) as columns, with the records among them and their verdicts. Attributes are left out: fetch them per span.",
         tags: ["records"],
-        parameters: c.parameters(TraceIdParams, "path"),
-        responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters."), "404": errorResponse("No span or record in this trace."), ...read },
+        parameters: [...c.parameters(TraceIdParams, "path"), ...c.parameters(TraceQuery, "query")],
+        responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters, or the limit is not a whole number from 1 to 250,000."), "404": errorResponse("No span or record in this trace."), ...read },
       },
     },
     "/api/v1/traces/{traceId}/spans/{spanId}": {

@@ -17,6 +17,30 @@ export const TraceIdParams = z.object({
 });
 export type TraceIdParams = z.output<typeof TraceIdParams>;
 
+/** More spans than this are cut (earliest kept) and the answer says so. */
+export const MAX_TRACE_SPANS = 250_000;
+/**
+ * The first window the waterfall asks for: a screenful many times over, small
+ * enough to arrive and draw at once. Most traces fit whole; a bigger one
+ * comes again in full, and its spans keep their indices (the first window
+ * is a prefix of every column), so what the analyst did meanwhile still holds.
+ */
+export const TRACE_HEAD_SPANS = 2_000;
+
+/** The URL of a trace's first window; the page preloads exactly this, so the waterfall's fetch picks the preload up. */
+export const traceHeadUrl = (traceId: string): string => `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_HEAD_SPANS}`;
+
+export const TraceQuery = z.object({
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int({ error: "limit must be a whole number" })
+    .min(1, { error: "limit must be at least 1" })
+    .max(MAX_TRACE_SPANS, { error: `limit must be at most ${MAX_TRACE_SPANS}` })
+    .default(MAX_TRACE_SPANS)
+    .meta({ description: `The earliest spans to return (default and most ${MAX_TRACE_SPANS}); \`truncated\` says when the trace has more. The first \`limit\` entries of every column are the same as in the whole answer.` }),
+});
+export type TraceQuery = z.output<typeof TraceQuery>;
+
 export const SpanIdParams = TraceIdParams.extend({
   spanId: z
     .string()

@@ -1,6 +1,6 @@
 import "server-only";
 import { notFound } from "../api/errors.ts";
-import type { SpanDetailView, StoredSpanView } from "../api/trace-views.ts";
+import { MAX_TRACE_SPANS, type SpanDetailView, type StoredSpanView } from "../api/trace-views.ts";
 import type { RecordDetail } from "../api/views.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { getRecord } from "./records-query.ts";
@@ -9,9 +9,6 @@ import { getRecord } from "./records-query.ts";
 // unique (trace_id, span_id, content_hash) index, whose leading column is the
 // trace id; the parameter is cast to char(32) so the comparison stays on the
 // column's own type and the index applies.
-
-/** More spans than this are cut (earliest kept) and the answer says so. */
-export const MAX_TRACE_SPANS = 250_000;
 
 /**
  * The whole trace as TraceView JSON text, built by PostgreSQL in one query:

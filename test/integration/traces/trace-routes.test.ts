@@ -14,7 +14,8 @@ const traceRoute = await import("@/app/api/v1/traces/[traceId]/route.ts");
 const spanRoute = await import("@/app/api/v1/traces/[traceId]/spans/[spanId]/route.ts");
 const { db } = await import("@/lib/db/client.ts");
 const { ErrorView } = await import("@/lib/api/views.ts");
-const { SpanDetailView, TraceView } = await import("@/lib/api/trace-views.ts");
+const { SpanDetailView, TRACE_HEAD_SPANS, TraceView } = await import("@/lib/api/trace-views.ts");
+const { traceHasMore } = await import("@/components/waterfall/waterfall-math.ts");
 const { insertStoredRecords, storedRecord } = await import("../../fixtures/stored-records.ts");
 const { generatedSpanId, insertGeneratedTrace, insertSmallTrace, smallTrace } = await import("./trace-fixtures.ts");
 
@@ -73,6 +74,35 @@ describe("/api/v1/traces", () => {
     expect(t.total).toBe(6);
     expect(t.truncated).toBe(true);
     expect(t.records.id).toEqual([small.recordIds.request, small.recordIds.message]);
+  });
+
+  it("GET ?limit= returns the first window: a prefix of every column of the whole trace, so span indices hold when the rest arrives", async () => {
+    const whole = TraceView.parse(await (await fetchTrace(HUGE)).json());
+    const res = await traceRoute.GET(get(`/api/v1/traces/${HUGE}?limit=${TRACE_HEAD_SPANS}`), params({ traceId: HUGE }));
+    expect(res.status).toBe(200);
+    const head = TraceView.parse(await res.json());
+    expect(head.spans.id).toHaveLength(TRACE_HEAD_SPANS);
+    expect(head.truncated).toBe(true);
+    expect(head.total).toBe(N);
+    expect(head.startNs).toBe(whole.startNs);
+    for (const column of Object.keys(head.spans) as (keyof typeof head.spans)[]) expect(head.spans[column]).toEqual(whole.spans[column].slice(0, TRACE_HEAD_SPANS));
+    const records = head.spans.record.filter((r) => r >= 0).length;
+    expect(records).toBeGreaterThan(0);
+    for (const column of Object.keys(head.records) as (keyof typeof head.records)[]) expect(head.records[column]).toEqual(whole.records[column].slice(0, records));
+    expect(traceHasMore(head)).toBe(true);
+    expect(traceHasMore(whole)).toBe(false);
+    // A trace smaller than the window comes whole in the first request: no second one.
+    const smallHead = TraceView.parse(await (await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?limit=${TRACE_HEAD_SPANS}`), params({ traceId: small.traceId }))).json());
+    expect(smallHead.truncated).toBe(false);
+    expect(traceHasMore(smallHead)).toBe(false);
+  });
+
+  it("400s a limit that is not a whole number from 1 to the cap, saying so", async () => {
+    for (const limit of ["0", "-1", "1.5", "abc", "250001"]) {
+      const res = await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?limit=${limit}`), params({ traceId: small.traceId }));
+      expect(res.status).toBe(400);
+      expect(ErrorView.parse(await res.json()).error.details[0]?.path).toBe("query.limit");
+    }
   });
 
   it("shows a record stored without its span at the record's timestamp", async () => {

@@ -12,6 +12,7 @@ import {
   scrollToRow,
   timeTicks,
   toggleCollapsed,
+  traceHasMore,
   visibleRows,
   type SpanInput,
 } from "@/components/waterfall/waterfall-math.ts";
@@ -286,5 +287,18 @@ describe("span labels", () => {
     expect(prettyPayload('{"a":1}')).toEqual({ text: '{\n  "a": 1\n}', json: true });
     expect(prettyPayload("not json")).toEqual({ text: "not json", json: false });
     expect(prettyPayload(null).json).toBe(false);
+  });
+});
+
+describe("first window of a trace", () => {
+  const head = (shown: number, total: number, truncated: boolean) => ({ truncated, total, spans: { id: new Array(shown).fill("x") } });
+  it("asks for the rest only when the window left spans out", () => {
+    expect(traceHasMore(head(2_000, 100_000, true))).toBe(true);
+    expect(traceHasMore(head(40, 40, false))).toBe(false);
+    expect(traceHasMore(head(2_000, 2_000, false))).toBe(false);
+  });
+  it("does not ask again for a trace already cut at the server's cap", () => {
+    expect(traceHasMore(head(250_000, 300_000, true), 250_000)).toBe(false);
+    expect(traceHasMore(head(2_000, 300_000, true), 250_000)).toBe(true);
   });
 });

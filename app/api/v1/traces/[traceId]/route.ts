@@ -1,11 +1,11 @@
 import { route } from "@/lib/api/handler.ts";
 import { projectOf } from "@/lib/api/auth.ts";
-import { TraceIdParams } from "@/lib/api/trace-views.ts";
+import { TraceIdParams, TraceQuery } from "@/lib/api/trace-views.ts";
 import { db } from "@/lib/db/client.ts";
 import { getTraceJson } from "@/lib/db/trace-query.ts";
 
-// GET /api/v1/traces/:traceId — every span of the trace as columns (TraceView)
+// GET /api/v1/traces/:traceId?limit= — the trace's earliest spans as columns (TraceView)
 // The database writes the JSON; it is passed on as text, never parsed here.
-export const GET = route({ auth: "viewer", params: TraceIdParams }, async ({ params, principal }) =>
-  new Response(await getTraceJson(db(), projectOf(principal), params.traceId), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }),
+export const GET = route({ auth: "viewer", params: TraceIdParams, query: TraceQuery }, async ({ params, query, principal }) =>
+  new Response(await getTraceJson(db(), projectOf(principal), params.traceId, query.limit), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }),
 );
