@@ -137,6 +137,31 @@ describe("accounts, roles and tokens", () => {
     expect(ErrorView.parse(await (await sessionRoute.POST(send("POST", "/api/v1/session", {}, {}))).json()).error.details[0]?.path).toBe("body.name");
   });
 
+  it("rotating the admin token ends every session it opened, audited, and for good; user sessions live on", async () => {
+    const res = await sessionRoute.POST(send("POST", "/api/v1/session", { token: ADMIN_TOKEN }, {}));
+    const b = browserFrom(res, SignInView.parse(await res.json()));
+    const viewer = await makeUser(usersRoute.POST, admin, "viewer");
+    const person = await signInAs(sessionRoute.POST, viewer);
+    expect((await usersRoute.GET(get("/api/v1/users", b.reads))).status).toBe(200);
+    const stored = await apiPool().query<{ token_binding: string | null }>(`SELECT token_binding FROM user_sessions WHERE user_id IS NULL AND revoked_at IS NULL`);
+    expect(stored.rows.length).toBeGreaterThan(0);
+    for (const row of stored.rows) expect(row.token_binding).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    process.env.FIREBREAK_TOKEN = "fbk_accounts-test-token-rotated-987654";
+    try {
+      expect(await errorOf(await usersRoute.GET(get("/api/v1/users", b.reads)), 401)).toMatch(/the admin token that opened it was rotated/);
+      expect((await recordsRoute.GET(get("/api/v1/records", person.reads))).status).toBe(200);
+      const ended = (await auditActions()).filter((e) => e.action === "session.end");
+      expect(ended).toEqual([expect.objectContaining({ actor: "system (token rotation)", detail: { reason: "the admin token (FIREBREAK_TOKEN) that opened it was rotated" } })]);
+      // The new token signs in as before.
+      expect((await sessionRoute.POST(send("POST", "/api/v1/session", { token: "fbk_accounts-test-token-rotated-987654" }, {}))).status).toBe(200);
+    } finally {
+      process.env.FIREBREAK_TOKEN = ADMIN_TOKEN;
+    }
+    // Rotating back does not revive it: the session was ended, not just refused.
+    expect((await usersRoute.GET(get("/api/v1/users", b.reads))).status).toBe(401);
+  });
+
   it("disabling a user kills their sessions at once and stops their tokens; enabling lets them sign in again", async () => {
     const oncall = await makeUser(usersRoute.POST, admin, "oncall");
     const b = await signInAs(sessionRoute.POST, oncall);
