@@ -22,6 +22,8 @@ const recordsRoute = await import("@/app/api/v1/records/route.ts");
 const operateRoute = await import("@/app/api/v1/breakers/operate/route.ts");
 const notesRoute = await import("@/app/api/v1/incidents/[id]/notes/route.ts");
 const contractsRoute = await import("@/app/api/v1/contracts/route.ts");
+const webhooksRoute = await import("@/app/api/v1/webhooks/route.ts");
+const killSwitchesRoute = await import("@/app/api/v1/kill-switches/route.ts");
 const { pool: apiPool } = await import("@/lib/db/pool.ts");
 const { readAuditEntries } = await import("@/lib/db/audit-store.ts");
 const { verifyPassword } = await import("@/lib/accounts/password.ts");
@@ -88,6 +90,11 @@ describe("accounts, roles and tokens", () => {
     expect(await errorOf(await usersRoute.GET(get("/api/v1/users", b.reads)), 403)).toMatch(/needs the admin role/);
     expect(await errorOf(await notesRoute.POST(send("POST", `/api/v1/incidents/${incidentId}/notes`, { text: "mine" }, b.writes), params({ id: incidentId })), 403)).toMatch(/needs the analyst role/);
     expect(await errorOf(await contractsRoute.PUT(send("PUT", "/api/v1/contracts", { intent: "X", schema: {} }, b.writes)), 403)).toMatch(/needs the admin role/);
+    // No kill switch, and no webhook destinations (their URLs and whether they are signed are an admin's business).
+    const kill = { scope: "agent", agent: "planner", reason: "a viewer trying" };
+    expect(await errorOf(await killSwitchesRoute.POST(send("POST", "/api/v1/kill-switches", kill, b.writes)), 403)).toMatch(/needs the oncall role/);
+    expect(await errorOf(await webhooksRoute.GET(get("/api/v1/webhooks", b.reads)), 403)).toMatch(/needs the admin role/);
+    expect((await apiPool().query(`SELECT 1 FROM kill_switches`)).rowCount).toBe(0);
   });
 
   it("an analyst adds an incident note, signed with their name, but cannot operate a breaker", async () => {
