@@ -45,6 +45,7 @@ export async function enqueueWebhookEvents(tx: Queryable, events: readonly Webho
 export interface WebhookRow {
   id: string;
   name: string;
+  /** Redacted past the first path segment: the full URL is sealed and only the dispatcher opens it. */
   url: string;
   format: WebhookFormat;
   events: WebhookEventType[];

@@ -79,6 +79,8 @@ export interface DemoOptions {
    * as allowed. "local": the simulated approver signs, no queue.
    */
   approvals?: "server" | "auto" | "local";
+  /** How long to wait for Firebreak to answer; default 5 minutes. */
+  startTimeoutMs?: number;
   /** Where the ground truth goes; default test-output/ground-truth/<scenario>-<namespace>.json */
   out?: string;
   log?: (line: string) => void;
@@ -102,7 +104,7 @@ export function startDemo(options: DemoOptions): DemoHandle {
   let truthFile: string | null = null;
 
   const done = (async (): Promise<GroundTruth | null> => {
-    await waitForFirebreak(options.target, 300_000, abort.signal);
+    await waitForFirebreak(options.target, options.startTimeoutMs ?? 300_000, abort.signal);
     const duration = 30 * DAY;
     let lastHour = 0;
     const sink = otlpSink(options.target.collector, options.target.token);
