@@ -68,6 +68,8 @@ async function main(): Promise<void> {
     scenario: values.scenario,
     speed,
     namespace: values.namespace,
+    // A first start builds the dashboard, which takes long on a busy machine; if the start fails, its exit stops the demo anyway.
+    startTimeoutMs: values.attach ? 300_000 : 30 * 60_000,
     log,
     ...(values.seed !== undefined ? { seed: values.seed } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),

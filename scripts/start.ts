@@ -2,7 +2,7 @@
 // DATABASE_URL it runs an embedded PostgreSQL in the data folder; it applies
 // migrations, serves the collector (OTLP/HTTP) and the dashboard, and stops
 // all of it cleanly on Ctrl-C.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
@@ -31,6 +31,8 @@ let pg: EmbeddedServer | null = null;
 let collector: Collector | null = null;
 let web: ChildProcess | null = null;
 let demo: DemoHandle | null = null;
+/** The first start's `next build`, a child we keep: Ctrl-C (or a demo giving up) during the build stops it too instead of orphaning it. */
+let build: ChildProcess | null = null;
 let stopping = false;
 
 async function main(): Promise<void> {
@@ -51,7 +53,8 @@ async function main(): Promise<void> {
   collector = await startCollectorFromEnv(databaseUrl, admin.token, log);
 
   const port = process.env.PORT ?? "3000";
-  ensureBuilt();
+  await ensureBuilt();
+  if (stopping) return;
   web = spawn(process.execPath, [NEXT_BIN, "start", "-p", port], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, DATABASE_URL: databaseUrl, FIREBREAK_TOKEN: admin.token, NODE_ENV: "production" },
@@ -100,12 +103,16 @@ async function createFirstAdmin(databaseUrl: string): Promise<{ name: string; pa
   }
 }
 
-function ensureBuilt(): void {
+async function ensureBuilt(): Promise<void> {
   const reason = process.env.FIREBREAK_REBUILD === "1" ? "FIREBREAK_REBUILD=1" : staleBuildReason(process.cwd());
   if (!reason) return;
   log(`building the dashboard (${reason}; takes a minute or two)`);
-  const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
-  if (r.status !== 0) throw new Error("next build failed; see the output above");
+  const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
+  build = child;
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  build = null;
+  if (stopping) return;
+  if (code !== 0) throw new Error("next build failed; see the output above");
 }
 
 /** One Firebreak per data folder. A lock left by a killed run is taken over. */
@@ -134,6 +141,11 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   log("stopping");
   await demo?.stop().catch(() => null);
+  if (build && build.exitCode === null) {
+    const ended = new Promise<void>((resolve) => build?.once("exit", () => resolve()));
+    build.kill("SIGTERM");
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 10_000))]);
+  }
   if (web && web.exitCode === null) {
     const exited = new Promise<void>((resolve) => web?.once("exit", () => resolve()));
     web.kill("SIGTERM");

@@ -4,13 +4,13 @@ import { requireLevel, type Principal } from "../accounts/access.ts";
 import { ROLES, roleAllows, type Role } from "../accounts/roles.ts";
 import { adminToken } from "../config/token.ts";
 import { pool } from "../db/pool.ts";
-import { liveSession } from "../db/sessions-store.ts";
+import { endRotatedAdminSession, liveSession } from "../db/sessions-store.ts";
 import { liveToken } from "../db/tokens-store.ts";
 import { parseCookies } from "./cookies.ts";
 import { badRequest, FirebreakError } from "./errors.ts";
 import { DEFAULT_PROJECT, PROJECT_COOKIE, PROJECT_HEADER, PROJECT_PARAM, ProjectId, requestedProject } from "../accounts/project.ts";
 import { requireProject } from "../db/projects-store.ts";
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, constantTimeEqual, sessionIdOf, verifyCsrf } from "./session.ts";
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, adminTokenBinding, constantTimeEqual, sessionIdOf, verifyCsrf } from "./session.ts";
 
 // The seam every /api/v1 route goes through: a route names the least role it
 // needs, and `authenticate` returns the caller or throws 401/403. Callers
@@ -98,7 +98,7 @@ async function identify(request: Request): Promise<Principal> {
   if (!principal || value === undefined) {
     throw new UnauthorizedError(
       value !== undefined
-        ? "your session has ended (signed out, expired, or revoked by an admin): sign in again"
+        ? "your session has ended (signed out, expired, revoked by an admin, or the admin token that opened it was rotated): sign in again"
         : "sign in, or send `Authorization: Bearer <API token>`",
       null,
     );
@@ -143,7 +143,15 @@ export async function sessionPrincipal(cookieValue: string | undefined): Promise
   const id = sessionIdOf(cookieValue);
   if (id === null) return null;
   const s = await liveSession(pool(), id);
-  if (!s) return null;
+  if (!s || cookieValue === undefined) return null;
+  if (s.userId === null) {
+    // An admin-token session lives only as long as the token that opened it.
+    const binding = adminTokenBinding(cookieValue, adminToken());
+    if (s.tokenBinding === null || !constantTimeEqual(s.tokenBinding, binding)) {
+      await endRotatedAdminSession(pool(), s.id);
+      return null;
+    }
+  }
   return {
     kind: s.userId === null ? "admin" : "user",
     via: "session",

@@ -38,6 +38,17 @@ export function csrfTokenFor(sessionValue: string): string {
   return createHmac("sha256", sessionValue).update("firebreak.csrf").digest("base64url");
 }
 
+/**
+ * What ties a session opened with the admin token to that token: an HMAC of
+ * the token keyed with the cookie's secret. Rotating FIREBREAK_TOKEN changes
+ * it, so every session the old token opened ends at its next request. Keyed
+ * with the cookie, the stored value tells a database reader nothing about
+ * the token, not even whether a guess of it is right.
+ */
+export function adminTokenBinding(sessionValue: string, token: string): string {
+  return createHmac("sha256", sessionValue).update(`firebreak.admin-token\0${token}`).digest("base64url");
+}
+
 /** Header and cookie must both equal the session's token (double submit, bound to the session). */
 export function verifyCsrf(sessionValue: string, header: string | null, cookie: string | undefined): boolean {
   if (!header || !cookie) return false;

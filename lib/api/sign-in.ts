@@ -14,7 +14,7 @@ import { isSecure, rejectCrossSite, sessionPrincipal, UnauthorizedError } from "
 import { parseCookies } from "./cookies.ts";
 import { TooManyRequestsError } from "./errors.ts";
 import { Reply } from "./reply.ts";
-import { SESSION_COOKIE, SESSION_TTL_MS, clearedSessionCookies, constantTimeEqual, csrfTokenFor, newSessionValue, sessionCookies, sessionIdOf } from "./session.ts";
+import { SESSION_COOKIE, SESSION_TTL_MS, adminTokenBinding, clearedSessionCookies, constantTimeEqual, csrfTokenFor, newSessionValue, sessionCookies, sessionIdOf } from "./session.ts";
 import { clientAddress } from "./client-address.ts";
 
 // Sign-in with a user name and password, or with the admin token as before
@@ -73,7 +73,16 @@ export async function signIn(request: Request, body: SignInBody): Promise<Reply<
   const signedIn = who;
   await withTransaction(db, async (tx) => {
     await settleSuccessfulSignIn(tx, keys, byToken ? [] : [`account:${name}`]);
-    await insertSession(tx, { id: sessionIdOf(value)!, userId: signedIn.userId, role: signedIn.role, actor: signedIn.actor, expiresAt: new Date(expiresAt), address, userAgent });
+    await insertSession(tx, {
+      id: sessionIdOf(value)!,
+      userId: signedIn.userId,
+      role: signedIn.role,
+      actor: signedIn.actor,
+      expiresAt: new Date(expiresAt),
+      address,
+      userAgent,
+      tokenBinding: byToken ? adminTokenBinding(value, adminToken()) : null,
+    });
     await auditInTransaction(tx, { actor: signedIn.actor, action: "session.sign_in", target: `address:${address}`, detail: { via: byToken ? "admin token" : "password", role: signedIn.role } });
   });
   // Old rows go now and then, on a sign-in rather than on a timer.

@@ -19,6 +19,7 @@ import { cached } from "../metrics/cached.ts";
 import { readMetricsSnapshot } from "../db/metrics-query.ts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../integrations/webhooks/dispatcher.ts";
 import { DEFAULT_BACKOFF } from "../integrations/webhooks/backoff.ts";
+import { sealPlaintextWebhooks } from "../integrations/webhooks/webhook-sealing.ts";
 import { startCheckpointer, type Checkpointer } from "../audit/checkpointer.ts";
 import { instanceKey } from "../config/instance-key.ts";
 import { storageConfig } from "../config/storage-config.ts";
@@ -73,6 +74,9 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   }
   // Its own two connections: a slow receiver holds none, and ingest never waits on it.
   const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
+  // Rows from before sealing existed are sealed before anything could send them (idempotent; the first collector does it).
+  const sealed = await sealPlaintextWebhooks(pool);
+  if (sealed > 0) log(`webhooks: sealed the URL and secret of ${sealed} webhook(s) stored in plaintext by an earlier version`);
   const webhooks = webhookPool
     ? startWebhookDispatcher(webhookPool, {
         timeoutMs: integrations.FIREBREAK_WEBHOOK_TIMEOUT_MS,

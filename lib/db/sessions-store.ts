@@ -22,12 +22,14 @@ export interface NewSession {
   expiresAt: Date;
   address: string;
   userAgent: string;
+  /** Admin-token sessions: adminTokenBinding (lib/api/session.ts); null for a user's session. */
+  tokenBinding: string | null;
 }
 
 export async function insertSession(tx: Queryable, s: NewSession): Promise<void> {
   await tx.query(
-    `INSERT INTO user_sessions (id, user_id, role, actor, expires_at, address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [s.id, s.userId, s.role, s.actor, s.expiresAt, s.address.slice(0, 100), s.userAgent.slice(0, 300)],
+    `INSERT INTO user_sessions (id, user_id, role, actor, expires_at, address, user_agent, token_binding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [s.id, s.userId, s.role, s.actor, s.expiresAt, s.address.slice(0, 100), s.userAgent.slice(0, 300), s.tokenBinding],
   );
 }
 
@@ -37,11 +39,12 @@ export interface LiveSession {
   role: Role;
   actor: string;
   expiresAt: Date;
+  tokenBinding: string | null;
 }
 
 export async function liveSession(db: Queryable, id: string, now: Date = new Date()): Promise<LiveSession | null> {
-  const res = await db.query<{ id: string; user_id: string | null; role: Role; actor: string; expires_at: Date; last_seen_at: Date; user_name: string | null; user_role: Role | null; disabled_at: Date | null }>(
-    `SELECT s.id, s.user_id::text AS user_id, s.role, s.actor, s.expires_at, s.last_seen_at, u.name AS user_name, u.role AS user_role, u.disabled_at
+  const res = await db.query<{ id: string; user_id: string | null; role: Role; actor: string; expires_at: Date; last_seen_at: Date; user_name: string | null; user_role: Role | null; disabled_at: Date | null; token_binding: string | null }>(
+    `SELECT s.id, s.user_id::text AS user_id, s.role, s.actor, s.expires_at, s.last_seen_at, s.token_binding, u.name AS user_name, u.role AS user_role, u.disabled_at
        FROM user_sessions s LEFT JOIN users u ON u.id = s.user_id
       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
     [id, now],
@@ -53,7 +56,7 @@ export async function liveSession(db: Queryable, id: string, now: Date = new Dat
     // Best effort: a failed touch must not fail the request it rides on.
     await db.query("UPDATE user_sessions SET last_seen_at = $2 WHERE id = $1", [id, now]).catch(() => null);
   }
-  return { id: r.id, userId: r.user_id, role: r.user_role ?? r.role, actor: r.user_name ?? r.actor, expiresAt: r.expires_at };
+  return { id: r.id, userId: r.user_id, role: r.user_role ?? r.role, actor: r.user_name ?? r.actor, expiresAt: r.expires_at, tokenBinding: r.token_binding };
 }
 
 /** Ends one session (sign-out). Returns whether it was live. */
@@ -82,6 +85,21 @@ export async function userSessions(db: Queryable, userId: string): Promise<Sessi
     address: r.address,
     userAgent: r.user_agent,
   }));
+}
+
+/**
+ * Ends an admin-token session whose token is no longer FIREBREAK_TOKEN, on
+ * the first request that shows it, audited in the same transaction.
+ */
+export async function endRotatedAdminSession(pool: pg.Pool, id: string): Promise<boolean> {
+  return withTransaction(pool, async (tx) => {
+    const res = await tx.query("UPDATE user_sessions SET revoked_at = now() WHERE id = $1 AND user_id IS NULL AND revoked_at IS NULL", [id]);
+    const ended = (res.rowCount ?? 0) > 0;
+    if (ended) {
+      await auditInTransaction(tx, { actor: "system (token rotation)", action: "session.end", target: `session:${id.slice(0, 16)}`, detail: { reason: "the admin token (FIREBREAK_TOKEN) that opened it was rotated" } });
+    }
+    return ended;
+  });
 }
 
 /** Signs a user out everywhere. */

@@ -45,6 +45,7 @@ export async function enqueueWebhookEvents(tx: Queryable, project: string, event
 export interface WebhookRow {
   id: string;
   name: string;
+  /** Redacted past the first path segment: the full URL is sealed and only the dispatcher opens it. */
   url: string;
   format: WebhookFormat;
   events: WebhookEventType[];
@@ -60,14 +61,19 @@ export interface WebhookRow {
 
 export interface NewWebhook {
   name: string;
-  url: string;
+  /** The redacted URL, shown by the API and the audit trail. */
+  urlDisplay: string;
   format: WebhookFormat;
   events: WebhookEventType[];
-  secret: string | null;
   createdBy: string;
 }
 
-const WEBHOOK_COLUMNS = `w.id::text AS id, w.name, w.url, w.format, w.events, w.secret IS NOT NULL AS "hasSecret", w.enabled,
+/** Seals a value for the webhook id it will be stored under (lib/integrations/webhooks/secret-box.ts). */
+export type SealFor = (id: string, field: "url" | "secret", plaintext: string) => string;
+
+// `url` is the redacted form: a legacy row's plaintext URL never leaves this module unredacted except to the dispatcher.
+const WEBHOOK_COLUMNS = `w.id::text AS id, w.name, COALESCE(w.url_display, w.url) AS url, w.format, w.events,
+  (w.secret_sealed IS NOT NULL OR w.secret IS NOT NULL) AS "hasSecret", w.enabled,
   w.created_by AS "createdBy", w.created_at AS "createdAt", w.updated_at AS "updatedAt",
   last.status AS "lastStatus", last.at AS "lastAt", last.last_status_code AS "lastStatusCode", last.last_error AS "lastError",
   (SELECT count(*)::int FROM webhook_deliveries p WHERE p.webhook_id = w.id AND p.status = 'pending') AS pending,
@@ -92,12 +98,41 @@ function toWebhook(r: WebhookDbRow): WebhookRow {
   };
 }
 
-export async function insertWebhook(tx: Queryable, project: string, w: NewWebhook): Promise<WebhookRow> {
-  const res = await tx.query<{ id: string }>(
-    `INSERT INTO webhooks (name, url, format, events, secret, created_by, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id`,
-    [w.name, w.url, w.format, w.events, w.secret, w.createdBy, project],
+/**
+ * Stores a destination with its URL and secret sealed. The id is drawn
+ * first because every sealed value is bound to the row it belongs to.
+ */
+export async function insertWebhook(tx: Queryable, project: string, w: NewWebhook & { url: string; secret: string | null }, seal: SealFor): Promise<WebhookRow> {
+  const next = await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('webhooks', 'id'))::text AS id`);
+  const id = next.rows[0]!.id;
+  await tx.query(
+    `INSERT INTO webhooks (id, name, url_display, url_sealed, format, events, secret_sealed, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [id, w.name, w.urlDisplay, seal(id, "url", w.url), w.format, w.events, w.secret === null ? null : seal(id, "secret", w.secret), w.createdBy],
   );
-  return (await getWebhook(tx, project, res.rows[0]!.id))!;
+  return (await getWebhook(tx, project, id))!;
+}
+
+export interface PlaintextWebhook {
+  id: string;
+  url: string | null;
+  secret: string | null;
+}
+
+/** Rows written before sealing existed, locked for the caller's transaction. */
+export async function lockPlaintextWebhooks(tx: Queryable): Promise<PlaintextWebhook[]> {
+  const res = await tx.query<PlaintextWebhook>(
+    `SELECT id::text AS id, url, secret FROM webhooks WHERE url IS NOT NULL OR secret IS NOT NULL ORDER BY id FOR UPDATE`,
+  );
+  return res.rows;
+}
+
+/** Replaces a legacy row's plaintext with its sealed values; the plaintext columns are cleared in the same statement. */
+export async function storeSealedWebhook(tx: Queryable, id: string, sealed: { urlDisplay: string | null; urlSealed: string | null; secretSealed: string | null }): Promise<void> {
+  await tx.query(
+    `UPDATE webhooks SET url_display = COALESCE($2, url_display), url_sealed = COALESCE($3, url_sealed), secret_sealed = COALESCE($4, secret_sealed),
+            url = NULL, secret = NULL WHERE id = $1`,
+    [id, sealed.urlDisplay, sealed.urlSealed, sealed.secretSealed],
+  );
 }
 
 export async function listWebhooks(q: Queryable, project: string): Promise<WebhookRow[]> {
@@ -182,9 +217,13 @@ export interface ClaimedDelivery {
   webhookId: string;
   /** This attempt's number, 1-based: reserved by the claim, so no other dispatcher makes it. */
   attempt: number;
-  url: string;
   format: WebhookFormat;
-  secret: string | null;
+  /** Sealed URL and secret (lib/integrations/webhooks/secret-box.ts); the dispatcher opens them just before the POST. */
+  urlSealed: string | null;
+  secretSealed: string | null;
+  /** A row not sealed yet (written before sealing existed, and no collector has started since): its plaintext. */
+  legacyUrl: string | null;
+  legacySecret: string | null;
   stored: StoredWebhookEvent;
 }
 
@@ -197,7 +236,7 @@ export interface ClaimedDelivery {
  * next attempt, once its lease runs out.
  */
 export async function claimDueDeliveries(q: Queryable, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const res = await q.query<{ id: string; webhookId: string; attempt: number; url: string; format: WebhookFormat; secret: string | null; event: StoredWebhookEvent }>(
+  const res = await q.query<Omit<ClaimedDelivery, "stored"> & { event: StoredWebhookEvent }>(
     `WITH due AS (
        SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
@@ -206,10 +245,11 @@ export async function claimDueDeliveries(q: Queryable, limit: number, leaseMs: n
      UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
        FROM due, webhooks w
       WHERE d.id = due.id AND w.id = d.webhook_id
-     RETURNING d.id::text AS id, d.webhook_id::text AS "webhookId", d.attempts AS attempt, w.url, w.format, w.secret, d.event`,
+     RETURNING d.id::text AS id, d.webhook_id::text AS "webhookId", d.attempts AS attempt, w.format,
+               w.url_sealed AS "urlSealed", w.secret_sealed AS "secretSealed", w.url AS "legacyUrl", w.secret AS "legacySecret", d.event`,
     [limit, leaseMs],
   );
-  return res.rows.map((r) => ({ id: r.id, webhookId: r.webhookId, attempt: r.attempt, url: r.url, format: r.format, secret: r.secret, stored: r.event }));
+  return res.rows.map(({ event, ...r }) => ({ ...r, stored: event }));
 }
 
 export interface AttemptOutcome {

@@ -43,6 +43,28 @@ export function demoFaults(start: number, every: number, until: number): FaultSp
   return out;
 }
 
+/**
+ * What the demo prints when a feed is poisoned: how to stop the agent that
+ * reads it, from the dashboard or with one API call, so a new user can watch
+ * a kill switch stop a cascade. The token is named, never printed.
+ */
+export function killSwitchHint(apiBase: string, agent: string): string[] {
+  const base = apiBase.replace(/\/+$/, "");
+  const body = JSON.stringify({ scope: "agent", agent, reason: "its supplier feed is poisoned (demo)" });
+  return [
+    `demo: ${agent} now reads a poisoned feed and passes bad prices downstream. Stop it with a kill switch:`,
+    `demo:   in the dashboard: ${base}/control -> Kill -> agent ${agent} (signed in as on-call or admin)`,
+    `demo:   or: curl -X POST ${base}/api/v1/kill-switches -H "authorization: Bearer $FIREBREAK_TOKEN" -H "content-type: application/json" -d '${body}'`,
+    `demo:   its guard refuses everything within a second: its records stop arriving (lift it at ${base}/control)`,
+  ];
+}
+
+/** Agents of `fleet` killed in `next` but not in `before`, and those no longer killed. */
+export function killChanges(fleet: ReadonlySet<string>, before: ReadonlySet<string>, next: readonly string[]): { killed: string[]; lifted: string[] } {
+  const now = new Set(next.filter((a) => fleet.has(a)));
+  return { killed: [...now].filter((a) => !before.has(a)), lifted: [...before].filter((a) => !now.has(a)) };
+}
+
 export interface DemoOptions {
   target: FirebreakTarget;
   scenario?: string;
@@ -57,6 +79,8 @@ export interface DemoOptions {
    * as allowed. "local": the simulated approver signs, no queue.
    */
   approvals?: "server" | "auto" | "local";
+  /** How long to wait for Firebreak to answer; default 5 minutes. */
+  startTimeoutMs?: number;
   /** Where the ground truth goes; default test-output/ground-truth/<scenario>-<namespace>.json */
   out?: string;
   log?: (line: string) => void;
@@ -80,7 +104,7 @@ export function startDemo(options: DemoOptions): DemoHandle {
   let truthFile: string | null = null;
 
   const done = (async (): Promise<GroundTruth | null> => {
-    await waitForFirebreak(options.target, 300_000, abort.signal);
+    await waitForFirebreak(options.target, options.startTimeoutMs ?? 300_000, abort.signal);
     const duration = 30 * DAY;
     let lastHour = 0;
     const sink = otlpSink(options.target.collector, options.target.token);
@@ -120,11 +144,23 @@ export function startDemo(options: DemoOptions): DemoHandle {
         if (hour > lastHour) log(`demo: ${hour} simulated hour(s), ${records} records`);
         lastHour = hour;
       },
-      onFaultFired: (fault) => log(`demo: fault ${fault.id} ${fault.spec.fault}/${fault.variant.name} hits ${fault.target} (${fault.variant.detection === "door" ? "the door should flag it" : "only an engine can see it"})`),
+      onFaultFired: (fault) => {
+        log(`demo: fault ${fault.id} ${fault.spec.fault}/${fault.variant.name} hits ${fault.target} (${fault.variant.detection === "door" ? "the door should flag it" : "only an engine can see it"})`);
+        if (fault.spec.fault === "poisoned-feed" && fault.originAgent !== "") for (const line of killSwitchHint(options.target.apiBase, fault.originAgent)) log(line);
+      },
     });
     const policy = control as ControlPlanePolicy | null;
     if (policy === null) throw new Error("the run did not build its policy source");
     abort.signal.addEventListener("abort", () => void policy.close(), { once: true });
+    // Say when a kill switch reaches this fleet's guards: the moment its traffic stops.
+    const fleetIds = new Set(run.fleet.entries.map((e) => e.id));
+    let killed = new Set<string>();
+    policy.subscribe((snapshot) => {
+      const change = killChanges(fleetIds, killed, snapshot.killedAgents);
+      for (const agent of change.killed) log(`demo: kill switch on ${agent} reached its guard (policy version ${snapshot.version}): it sends, receives and acts no more`);
+      for (const agent of change.lifted) log(`demo: the kill switch on ${agent} was lifted: its traffic resumes`);
+      killed = new Set(snapshot.killedAgents.filter((a) => fleetIds.has(a)));
+    });
     await policy.start(30_000);
     log(policy.status() === "unreachable" ? "demo: the control plane has not answered yet; guards refuse until it does" : `demo: guards obey the control plane (policy version ${policy.current().version}, ${policy.stats().transport})`);
     await registerFleetViaApi({ baseUrl: options.target.apiBase, token: options.target.token }, run.fleet);

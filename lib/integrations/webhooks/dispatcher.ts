@@ -12,6 +12,8 @@ import { WebhookEvent } from "./events.ts";
 import { renderPayload } from "./payloads.ts";
 import { postWebhook, type SendResult } from "./send.ts";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.ts";
+import type { SealingKey } from "./secret-box.ts";
+import { destinationOf, webhookSealingKey } from "./webhook-sealing.ts";
 
 export interface DispatcherOptions {
   /** How long one POST may take. */
@@ -27,6 +29,8 @@ export interface DispatcherOptions {
   name?: string;
   random?: () => number;
   log?: (line: string) => void;
+  /** Opens the stored URLs and secrets; default: derived from FIREBREAK_INSTANCE_KEY. */
+  sealingKey?: SealingKey;
 }
 
 export interface DispatcherStats {
@@ -69,6 +73,9 @@ export function createWebhookDispatcher(pool: pg.Pool, options: DispatcherOption
   const random = options.random ?? Math.random;
   // Past the timeout with room to record the attempt: a live dispatcher always settles before its lease ends.
   const leaseMs = timeoutMs * 2 + 5_000;
+  let key: SealingKey | null = options.sealingKey ?? null;
+  // Read on first use, so a dispatcher with nothing to send needs no key.
+  const sealingKey = (): SealingKey => (key ??= webhookSealingKey());
   const stats: DispatcherStats = { rounds: 0, attempts: 0, delivered: 0, retried: 0, failed: 0, errors: 0, lastError: null };
 
   const self: WebhookDispatcher = {
@@ -91,7 +98,8 @@ export function createWebhookDispatcher(pool: pg.Pool, options: DispatcherOption
 
   async function attempt(c: ClaimedDelivery): Promise<AttemptReport> {
     const parsed = WebhookEvent.safeParse(c.stored.event);
-    let result: SendResult;
+    let result: SendResult = { statusCode: null, latencyMs: 0, error: "not sent", ok: false };
+    let unusable = !parsed.success;
     if (!parsed.success) {
       // Written by an older or newer Firebreak in a shape this one cannot render: fail it, do not loop on it.
       result = { statusCode: null, latencyMs: 0, error: `cannot render event: ${parsed.error.issues[0]?.message ?? "invalid"}`, ok: false };
@@ -104,10 +112,20 @@ export function createWebhookDispatcher(pool: pg.Pool, options: DispatcherOption
         "x-firebreak-delivery": c.id,
         "x-firebreak-attempt": String(c.attempt),
       };
-      if (c.secret) headers[SIGNATURE_HEADER] = signatureHeader(c.secret, body, Math.floor(Date.now() / 1000));
-      result = await postWebhook(c.url, body, headers, timeoutMs);
+      let destination: { url: string; secret: string | null } | null = null;
+      try {
+        destination = destinationOf(c, sealingKey());
+      } catch (err) {
+        // Sealed under another instance key or altered: retrying cannot help, and sending unsigned would be worse.
+        result = { statusCode: null, latencyMs: 0, error: (err as Error).message, ok: false };
+        unusable = true;
+      }
+      if (destination) {
+        if (destination.secret) headers[SIGNATURE_HEADER] = signatureHeader(destination.secret, body, Math.floor(Date.now() / 1000));
+        result = await postWebhook(destination.url, body, headers, timeoutMs);
+      }
     }
-    const settled: AttemptReport["settled"] = result.ok ? "delivered" : !parsed.success || c.attempt >= policy.maxAttempts ? "failed" : "pending";
+    const settled: AttemptReport["settled"] = result.ok ? "delivered" : unusable || c.attempt >= policy.maxAttempts ? "failed" : "pending";
     const next =
       settled === "pending" ? { status: "pending" as const, retryAt: new Date(Date.now() + backoffDelayMs(c.attempt, policy, random)) } : { status: settled };
     stats.attempts++;

@@ -1,6 +1,7 @@
 // The webhooks API, one function per route. Every change is audited in the
 // transaction that makes it; the audit detail carries the redacted URL and
-// whether a secret is set, never the secret.
+// whether a secret is set, never the secret. URLs and secrets are stored
+// sealed (secret-box.ts); only the dispatcher opens them.
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { badRequest, notFound } from "../../api/errors.ts";
@@ -19,6 +20,7 @@ import { deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks,
 import { WebhookEvent } from "./events.ts";
 import { describe } from "./payloads.ts";
 import { checkWebhookUrl, redactUrl } from "./webhook-url.ts";
+import { sealerOf, webhookSealingKey } from "./webhook-sealing.ts";
 
 const noWebhook = (id: string) => notFound(`no webhook has the id ${JSON.stringify(id)}: list them with GET /api/v1/webhooks`);
 
@@ -49,8 +51,15 @@ export async function createWebhook(pool: pg.Pool, project: string, body: Webhoo
   if (!checked.ok) throw badRequest(`url: ${checked.reason}`, [{ path: "body.url", message: checked.reason }]);
   const generated = body.generateSecret ? `whsec_${randomBytes(24).toString("base64url")}` : null;
   const secret = body.secret ?? generated;
+  // Before the transaction: a missing instance key fails the request with what to do, not half-way through it.
+  const key = webhookSealingKey();
   return withTransaction(pool, async (tx) => {
-    const row = await insertWebhook(tx, project, { name: body.name, url: checked.url, format: body.format, events: body.events, secret, createdBy: actor });
+    const row = await insertWebhook(
+      tx,
+      project,
+      { name: body.name, url: checked.url, urlDisplay: redactUrl(checked.url), format: body.format, events: body.events, secret, createdBy: actor },
+      sealerOf(key),
+    );
     await auditInTransaction(tx, {
       actor,
       action: "webhook.create",

@@ -22,6 +22,8 @@ const recordsRoute = await import("@/app/api/v1/records/route.ts");
 const operateRoute = await import("@/app/api/v1/breakers/operate/route.ts");
 const notesRoute = await import("@/app/api/v1/incidents/[id]/notes/route.ts");
 const contractsRoute = await import("@/app/api/v1/contracts/route.ts");
+const webhooksRoute = await import("@/app/api/v1/webhooks/route.ts");
+const killSwitchesRoute = await import("@/app/api/v1/kill-switches/route.ts");
 const { pool: apiPool } = await import("@/lib/db/pool.ts");
 const { readAuditEntries } = await import("@/lib/db/audit-store.ts");
 const { verifyPassword } = await import("@/lib/accounts/password.ts");
@@ -88,6 +90,11 @@ describe("accounts, roles and tokens", () => {
     expect(await errorOf(await usersRoute.GET(get("/api/v1/users", b.reads)), 403)).toMatch(/needs the admin role/);
     expect(await errorOf(await notesRoute.POST(send("POST", `/api/v1/incidents/${incidentId}/notes`, { text: "mine" }, b.writes), params({ id: incidentId })), 403)).toMatch(/needs the analyst role/);
     expect(await errorOf(await contractsRoute.PUT(send("PUT", "/api/v1/contracts", { intent: "X", schema: {} }, b.writes)), 403)).toMatch(/needs the admin role/);
+    // No kill switch, and no webhook destinations (their URLs and whether they are signed are an admin's business).
+    const kill = { scope: "agent", agent: "planner", reason: "a viewer trying" };
+    expect(await errorOf(await killSwitchesRoute.POST(send("POST", "/api/v1/kill-switches", kill, b.writes)), 403)).toMatch(/needs the oncall role/);
+    expect(await errorOf(await webhooksRoute.GET(get("/api/v1/webhooks", b.reads)), 403)).toMatch(/needs the admin role/);
+    expect((await apiPool().query(`SELECT 1 FROM kill_switches`)).rowCount).toBe(0);
   });
 
   it("an analyst adds an incident note, signed with their name, but cannot operate a breaker", async () => {
@@ -135,6 +142,31 @@ describe("accounts, roles and tokens", () => {
     expect(UsersResponse.parse(await (await usersRoute.GET(get("/api/v1/users", b.reads))).json()).items.length).toBeGreaterThan(0);
     expect(await errorOf(await sessionRoute.POST(send("POST", "/api/v1/session", { token: "nope" }, {})), 401)).toMatch(/not the admin token/);
     expect(ErrorView.parse(await (await sessionRoute.POST(send("POST", "/api/v1/session", {}, {}))).json()).error.details[0]?.path).toBe("body.name");
+  });
+
+  it("rotating the admin token ends every session it opened, audited, and for good; user sessions live on", async () => {
+    const res = await sessionRoute.POST(send("POST", "/api/v1/session", { token: ADMIN_TOKEN }, {}));
+    const b = browserFrom(res, SignInView.parse(await res.json()));
+    const viewer = await makeUser(usersRoute.POST, admin, "viewer");
+    const person = await signInAs(sessionRoute.POST, viewer);
+    expect((await usersRoute.GET(get("/api/v1/users", b.reads))).status).toBe(200);
+    const stored = await apiPool().query<{ token_binding: string | null }>(`SELECT token_binding FROM user_sessions WHERE user_id IS NULL AND revoked_at IS NULL`);
+    expect(stored.rows.length).toBeGreaterThan(0);
+    for (const row of stored.rows) expect(row.token_binding).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    process.env.FIREBREAK_TOKEN = "fbk_accounts-test-token-rotated-987654";
+    try {
+      expect(await errorOf(await usersRoute.GET(get("/api/v1/users", b.reads)), 401)).toMatch(/the admin token that opened it was rotated/);
+      expect((await recordsRoute.GET(get("/api/v1/records", person.reads))).status).toBe(200);
+      const ended = (await auditActions()).filter((e) => e.action === "session.end");
+      expect(ended).toEqual([expect.objectContaining({ actor: "system (token rotation)", detail: { reason: "the admin token (FIREBREAK_TOKEN) that opened it was rotated" } })]);
+      // The new token signs in as before.
+      expect((await sessionRoute.POST(send("POST", "/api/v1/session", { token: "fbk_accounts-test-token-rotated-987654" }, {}))).status).toBe(200);
+    } finally {
+      process.env.FIREBREAK_TOKEN = ADMIN_TOKEN;
+    }
+    // Rotating back does not revive it: the session was ended, not just refused.
+    expect((await usersRoute.GET(get("/api/v1/users", b.reads))).status).toBe(401);
   });
 
   it("disabling a user kills their sessions at once and stops their tokens; enabling lets them sign in again", async () => {

@@ -12,6 +12,10 @@ import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import type { ObservedRecord } from "@/lib/engine/breaker/edge-breakers.ts";
 import { createWebhookDispatcher, type AttemptReport, type WebhookDispatcher } from "@/lib/integrations/webhooks/dispatcher.ts";
 import { verifySignature } from "@/lib/integrations/webhooks/signature.ts";
+import { sealerOf, sealPlaintextWebhooks, webhookSealingKey } from "@/lib/integrations/webhooks/webhook-sealing.ts";
+import { sealingKeyOf } from "@/lib/integrations/webhooks/secret-box.ts";
+import { instanceKeyFromSeed } from "@/lib/config/instance-key.ts";
+import { generateKeyPair } from "@/lib/protocol/keys.ts";
 import type { JsonPayload, SlackPayload } from "@/lib/integrations/webhooks/payloads.ts";
 import type { WebhookEventType } from "@/lib/integrations/webhooks/events.ts";
 import { groupFindings } from "@/lib/engine/incidents/incident-runner.ts";
@@ -19,6 +23,8 @@ import { bad, recordRow, store } from "../lineage/lineage-fixtures.ts";
 import { insertFinding } from "../incidents/incident-fixtures.ts";
 import { breakerTripped } from "../../unit/integrations/webhook-fixtures.ts";
 
+// The dispatcher opens sealed URLs and secrets with the instance key's derived key.
+process.env.FIREBREAK_INSTANCE_KEY = generateKeyPair().privateKey;
 const tdb = await createTestDatabase();
 const pool = createPool(tdb.url, 8);
 const SECRET = "whsec_delivery-test-0123456789";
@@ -37,7 +43,7 @@ const failing = (agent: string, receivers: string[], i: number): ObservedRecord 
 });
 
 async function addWebhook(events: WebhookEventType[], format: "json" | "slack" = "json", secret: string | null = SECRET): Promise<string> {
-  return (await insertWebhook(pool, "default", { name: `hook ${events.join(",")}`, url: receiver.url, format, events, secret, createdBy: "test" })).id;
+  return (await insertWebhook(pool, "default", { name: `hook ${events.join(",")}`, url: receiver.url, urlDisplay: receiver.url, format, events, secret, createdBy: "test" }, sealerOf(webhookSealingKey()))).id;
 }
 
 /** Runs the dispatcher until nothing is pending (waiting out backoff), or gives up after `ms`. */
@@ -258,5 +264,65 @@ describe("several dispatchers", () => {
     await expect(recordAttempt(pool, second!, outcome, { status: "delivered" })).rejects.toThrow(/duplicate key/);
     const row = await pool.query(`SELECT status, attempts FROM webhook_deliveries`);
     expect(row.rows[0]).toEqual({ status: "delivered", attempts: 2 });
+  });
+});
+
+describe("secrets at rest", () => {
+  async function legacyRow(secret: string | null): Promise<string> {
+    // As the version before sealing wrote it: URL and secret in plaintext.
+    const res = await pool.query<{ id: string }>(
+      `INSERT INTO webhooks (name, url, format, events, secret, created_by) VALUES ('legacy', $1, 'json', $2, $3, 'test') RETURNING id::text AS id`,
+      [receiver.url, ["breaker.tripped"], secret],
+    );
+    return res.rows[0]!.id;
+  }
+
+  it("seals rows stored in plaintext by an earlier version, once, audited; deliveries stay signed with the same secret", async () => {
+    const signed = await legacyRow(SECRET);
+    const unsigned = await legacyRow(null);
+    await pool.query(`TRUNCATE audit_entries`);
+    expect(await sealPlaintextWebhooks(pool)).toBe(2);
+    expect(await sealPlaintextWebhooks(pool)).toBe(0);
+    const rows = await pool.query<{ id: string; url: string | null; secret: string | null; url_display: string; url_sealed: string; secret_sealed: string | null }>(
+      `SELECT id::text, url, secret, url_display, url_sealed, secret_sealed FROM webhooks ORDER BY id`,
+    );
+    expect(rows.rows.map((r) => [r.id, r.url, r.secret, r.url_display])).toEqual([
+      [signed, null, null, receiver.url],
+      [unsigned, null, null, receiver.url],
+    ]);
+    expect(rows.rows[0]!.secret_sealed).toMatch(/^fbs1\./);
+    expect(rows.rows[1]!.secret_sealed).toBeNull();
+    expect(JSON.stringify(rows.rows)).not.toContain(SECRET);
+    const audit = await pool.query<{ actor: string; action: string; detail: { webhooks: string[] } }>(`SELECT actor, action, detail FROM audit_entries`);
+    expect(audit.rows).toMatchObject([{ actor: "system (start)", action: "webhook.seal_secrets", detail: { webhooks: [signed, unsigned] } }]);
+
+    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
+    expect(reports.map((r) => r.settled)).toEqual(["delivered", "delivered"]);
+    const byHook = new Map(receiver.received.map((r) => [r.headers["x-firebreak-delivery"], r]));
+    const signedReq = byHook.get(reports.find((r) => r.webhookId === signed)!.deliveryId)!;
+    expect(verifySignature(SECRET, signedReq.body, signedReq.headers["x-firebreak-signature"] as string, Math.floor(Date.now() / 1000))).toEqual({ ok: true });
+    expect(byHook.get(reports.find((r) => r.webhookId === unsigned)!.deliveryId)!.headers["x-firebreak-signature"]).toBeUndefined();
+  });
+
+  it("a sealed secret copied onto another webhook, or a database moved under another instance key, fails the delivery at once and sends nothing", async () => {
+    const a = await addWebhook(["breaker.tripped"]);
+    const b = await addWebhook(["breaker.tripped"], "json", "whsec_the-other-secret-0123");
+    await pool.query(`UPDATE webhooks SET secret_sealed = (SELECT secret_sealed FROM webhooks WHERE id = $1) WHERE id = $2`, [a, b]);
+    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
+    const copied = reports.find((r) => r.webhookId === b)!;
+    expect(copied).toMatchObject({ attempt: 1, settled: "failed" });
+    expect(copied.result.error).toMatch(new RegExp(`webhook ${b}: the stored secret failed its integrity check`));
+    expect(receiver.received.map((r) => r.headers["x-firebreak-delivery"])).toEqual([reports.find((r) => r.webhookId === a)!.deliveryId]);
+
+    receiver.received.length = 0;
+    await pool.query(`TRUNCATE webhook_deliveries, breaker_states, breaker_events RESTART IDENTITY CASCADE`);
+    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    const elsewhere = sealingKeyOf(instanceKeyFromSeed(generateKeyPair().privateKey));
+    const moved = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST, sealingKey: elsewhere }));
+    expect(moved.map((r) => r.settled)).toEqual(["failed", "failed"]);
+    expect(moved[0]!.result.error).toMatch(/was sealed under instance key fb-instance-[0-9a-f]{16}, but this instance runs fb-instance-/);
+    expect(receiver.received).toHaveLength(0);
   });
 });

@@ -2,8 +2,11 @@
 // database: admin-only, URL validation, write-only secrets, the audit trail
 // of every change, disable cancelling what was pending, and the delivery log.
 import { afterAll, describe, expect, it } from "vitest";
+import { generateKeyPair } from "@/lib/protocol/keys.ts";
 import { openApiDatabase, get, send, params, expectBody, expectError } from "../engine-api/api-harness.ts";
 
+// Webhook URLs and secrets are sealed under a key derived from the instance key.
+process.env.FIREBREAK_INSTANCE_KEY = generateKeyPair().privateKey;
 const db = await openApiDatabase();
 const list = await import("@/app/api/v1/webhooks/route.ts");
 const one = await import("@/app/api/v1/webhooks/[id]/route.ts");
@@ -86,6 +89,15 @@ describe("/api/v1/webhooks", () => {
     expect(JSON.stringify(audit)).not.toContain(generated);
     expect(JSON.stringify(audit)).not.toContain("very-secret-token");
     expect(audit[0]!.detail).toMatchObject({ url: "https://hooks.slack.com/services/…", signed: true });
+
+    // At rest: neither secret nor the Slack URL's token is anywhere in the rows, only sealed values.
+    const rows = await db.pool.query<{ row: Record<string, unknown> }>(`SELECT row_to_json(w) AS row FROM webhooks w ORDER BY id`);
+    const stored = JSON.stringify(rows.rows);
+    for (const secret of [generated, "my-own-secret-0123456789", "very-secret-token"]) expect(stored).not.toContain(secret);
+    expect(rows.rows.map((r) => r.row.url_display)).toEqual(["https://hooks.slack.com/services/…", receiver.url]);
+    expect(rows.rows.map((r) => [r.row.url, r.row.secret])).toEqual([[null, null], [null, null]]);
+    for (const r of rows.rows) expect(r.row.url_sealed).toMatch(/^fbs1\./);
+    expect(rows.rows.map((r) => typeof r.row.secret_sealed === "string" && r.row.secret_sealed.startsWith("fbs1."))).toEqual([true, true]);
   });
 
   it("shows the delivery log with every attempt, and the last status on the list", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCookies, serializeCookie } from "@/lib/api/cookies.ts";
-import { clearedSessionCookies, constantTimeEqual, csrfTokenFor, newSessionValue, sessionCookies, sessionIdOf, verifyCsrf } from "@/lib/api/session.ts";
+import { adminTokenBinding, clearedSessionCookies, constantTimeEqual, csrfTokenFor, newSessionValue, sessionCookies, sessionIdOf, verifyCsrf } from "@/lib/api/session.ts";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z");
 
@@ -58,5 +58,17 @@ describe("cookies", () => {
 
   it("serializes with Path, Max-Age and SameSite=Strict", () => {
     expect(serializeCookie("n", "v", { httpOnly: false, secure: false, maxAge: 10.7 })).toBe("n=v; Path=/; Max-Age=10; SameSite=Strict");
+  });
+
+  it("binds an admin-token session to the token and to its own cookie", () => {
+    const a = newSessionValue();
+    const b = newSessionValue();
+    const token = "fbk_binding-test-token-0123456789";
+    expect(adminTokenBinding(a, token)).toBe(adminTokenBinding(a, token));
+    expect(adminTokenBinding(a, token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(adminTokenBinding(a, `${token}x`)).not.toBe(adminTokenBinding(a, token));
+    // Keyed by the cookie: two sessions of one token store unrelated values.
+    expect(adminTokenBinding(b, token)).not.toBe(adminTokenBinding(a, token));
+    expect(adminTokenBinding(a, token)).not.toBe(csrfTokenFor(a));
   });
 });

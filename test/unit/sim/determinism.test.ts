@@ -1,6 +1,10 @@
 // A seed reproduces a run: same record ids, nonces, payloads, signatures (in
 // virtual time) and the same ground truth, fault effects included.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeGroundTruth } from "@/lib/sim/ground-truth-file.ts";
 import { reproducible } from "@/lib/sim/ground-truth.ts";
 import { SCENARIOS } from "@/lib/sim/scenarios/index.ts";
 import { virtualRun } from "./fixtures.ts";
@@ -18,6 +22,23 @@ describe("determinism", () => {
       expect(reproducible(b.result.truth)).toEqual(reproducible(a.result.truth));
     });
   }
+
+  it("the ground-truth files of two runs with one seed are equal byte for byte", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fb-truth-"));
+    const opts = { scenario: "procurement", seed: "bytes", namespace: "bytes", duration: 3_600_000, faults: FAULTS.slice(0, 4) };
+    const files = [];
+    for (const name of ["a", "b"]) {
+      const { result } = await virtualRun(opts);
+      const file = path.join(dir, `${name}.json`);
+      await writeGroundTruth(file, result.truth);
+      files.push(readFileSync(file));
+    }
+    const [a, b] = files as [Buffer, Buffer];
+    expect(a.length).toBeGreaterThan(1_000);
+    expect(b.equals(a)).toBe(true);
+    const truth = JSON.parse(a.toString("utf8")) as { faults: { fired: boolean }[] };
+    expect(truth.faults.map((f) => f.fired)).toEqual([true, true, true, true]);
+  });
 
   it("a different seed gives a different run", async () => {
     const a = await virtualRun({ seed: "one", duration: 3_600_000 });
