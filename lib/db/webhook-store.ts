@@ -106,8 +106,8 @@ export async function insertWebhook(tx: Queryable, project: string, w: NewWebhoo
   const next = await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('webhooks', 'id'))::text AS id`);
   const id = next.rows[0]!.id;
   await tx.query(
-    `INSERT INTO webhooks (id, name, url_display, url_sealed, format, events, secret_sealed, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, w.name, w.urlDisplay, seal(id, "url", w.url), w.format, w.events, w.secret === null ? null : seal(id, "secret", w.secret), w.createdBy],
+    `INSERT INTO webhooks (id, name, url_display, url_sealed, format, events, secret_sealed, created_by, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [id, w.name, w.urlDisplay, seal(id, "url", w.url), w.format, w.events, w.secret === null ? null : seal(id, "secret", w.secret), w.createdBy, project],
   );
   return (await getWebhook(tx, project, id))!;
 }

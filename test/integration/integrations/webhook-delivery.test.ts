@@ -296,7 +296,7 @@ describe("secrets at rest", () => {
     const audit = await pool.query<{ actor: string; action: string; detail: { webhooks: string[] } }>(`SELECT actor, action, detail FROM audit_entries`);
     expect(audit.rows).toMatchObject([{ actor: "system (start)", action: "webhook.seal_secrets", detail: { webhooks: [signed, unsigned] } }]);
 
-    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    await observeRecords(pool, "default", [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
     const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
     expect(reports.map((r) => r.settled)).toEqual(["delivered", "delivered"]);
     const byHook = new Map(receiver.received.map((r) => [r.headers["x-firebreak-delivery"], r]));
@@ -309,7 +309,7 @@ describe("secrets at rest", () => {
     const a = await addWebhook(["breaker.tripped"]);
     const b = await addWebhook(["breaker.tripped"], "json", "whsec_the-other-secret-0123");
     await pool.query(`UPDATE webhooks SET secret_sealed = (SELECT secret_sealed FROM webhooks WHERE id = $1) WHERE id = $2`, [a, b]);
-    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    await observeRecords(pool, "default", [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
     const reports = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST }));
     const copied = reports.find((r) => r.webhookId === b)!;
     expect(copied).toMatchObject({ attempt: 1, settled: "failed" });
@@ -318,7 +318,7 @@ describe("secrets at rest", () => {
 
     receiver.received.length = 0;
     await pool.query(`TRUNCATE webhook_deliveries, breaker_states, breaker_events RESTART IDENTITY CASCADE`);
-    await observeRecords(pool, [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
+    await observeRecords(pool, "default", [0, 1, 2].map((i) => failing("planner", ["buyer"], i)), settings);
     const elsewhere = sealingKeyOf(instanceKeyFromSeed(generateKeyPair().privateKey));
     const moved = await drain(createWebhookDispatcher(pool, { timeoutMs: 2_000, backoff: FAST, sealingKey: elsewhere }));
     expect(moved.map((r) => r.settled)).toEqual(["failed", "failed"]);
