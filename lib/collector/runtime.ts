@@ -75,7 +75,11 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   // Its own two connections: a slow receiver holds none, and ingest never waits on it.
   const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
   // Rows from before sealing existed are sealed before anything could send them (idempotent; the first collector does it).
-  const sealed = await sealPlaintextWebhooks(pool);
+  // A failure here must not keep the collector from ingesting: it says what to fix and the next start tries again.
+  const sealed = await sealPlaintextWebhooks(pool).catch((err: unknown) => {
+    log(`webhooks: could not seal the webhooks stored in plaintext by an earlier version (${(err as Error).message}); they stay in plaintext until a start that can`);
+    return 0;
+  });
   if (sealed > 0) log(`webhooks: sealed the URL and secret of ${sealed} webhook(s) stored in plaintext by an earlier version`);
   const webhooks = webhookPool
     ? startWebhookDispatcher(webhookPool, {
