@@ -2,8 +2,12 @@
 // Firebreak, one short run per (scenario, fault), each in its own namespace
 // so runs neither collide nor share state. All fleets are registered first
 // (the collector picks a registry change up within a second), then the runs
-// go, a few at a time, unpaced: timestamps are the wall clock, so the skew
-// check sees fresh records however fast simulated time goes.
+// go, a few at a time. Record time follows simulated time (a 15-minute cycle
+// is 15 minutes apart in firebreak.timestamp, however fast it was replayed),
+// so the engine's caps and baselines, which measure record time, see the
+// fleet's real rhythm rather than hours squeezed into seconds. Those stamps
+// run ahead of the wall clock by up to a run's length: the collector must
+// allow CHAOS_SKEW_MS of skew (FIREBREAK_SKEW_MS; docs/simulator.md).
 import type { ControlPlanePolicy } from "../guard/control-plane-policy.ts";
 import type { GuardCaps } from "../guard/policy.ts";
 import { EnforcementWatch } from "./enforcement.ts";
@@ -19,6 +23,13 @@ import type { RecordSink } from "./sink.ts";
 import type { VerdictSource } from "./verdicts.ts";
 
 const MIN = 60_000;
+
+/**
+ * The skew a collector must allow for chaos runs: their record time runs
+ * ahead of the wall clock by up to the longest run's simulated length (about
+ * 13 h for software delivery). 24 h, FIREBREAK_SKEW_MS's largest value.
+ */
+export const CHAOS_SKEW_MS = 24 * 60 * MIN;
 
 /**
  * Per scenario: how long a chaos run lasts, when its fault fires, and lighter
@@ -115,6 +126,8 @@ export interface ChaosResult {
 
 export interface ChaosOptions {
   seed: string;
+  /** Simulated ms per real ms; default unpaced. Enforced runs are paced so the engine can act while the cascade is under way. */
+  speed?: number;
   concurrency?: number;
   engine?: EngineObserver;
   /** How long to wait for a run's records to be stored and settled. */
@@ -140,7 +153,8 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
       params: c.params,
       faults: [c.spec],
       duration: c.duration,
-      clock: { mode: "live" },
+      clock: { mode: "live", stamps: "simulated", ...(options.speed !== undefined ? { speed: options.speed } : {}) },
+      skewMs: CHAOS_SKEW_MS,
       sink: conn.sink(),
       // Export often: time to first flag should measure Firebreak, not the simulator's buffer.
       flushEveryMs: 50,
