@@ -53,6 +53,13 @@ export interface SimClockOptions {
   wall?: Wall;
   /** Stops waiting for the wall clock (the run is being stopped). */
   signal?: AbortSignal;
+  /**
+   * Live mode: pace only from this simulated time on (a warm-up runs
+   * unpaced), after `before` resolves (chaos waits there for the engine to
+   * have judged the warm-up, so it acts on the fault in real time).
+   */
+  pacedFrom?: number;
+  before?: () => Promise<void>;
 }
 
 /** Longest single sleep while pacing, so a stop is noticed promptly. */
@@ -71,6 +78,8 @@ export class SimClock {
   private realStart: number | null = null;
   private lastStamp = 0;
   private anchorAt: number | null;
+  private readonly pacedFrom: number;
+  private readonly before: (() => Promise<void>) | undefined;
 
   constructor(options: SimClockOptions) {
     this.mode = options.mode;
@@ -80,6 +89,8 @@ export class SimClock {
     this.stamps = this.mode === "virtual" ? "simulated" : (options.stamps ?? "wall");
     this.anchorAt = options.anchor ?? (this.mode === "live" ? null : DEFAULT_ANCHOR);
     this.signal = options.signal;
+    this.pacedFrom = options.pacedFrom ?? 0;
+    this.before = options.before;
   }
 
   /** Epoch ms of simulated time 0 for record time: in live mode, unless given, the wall clock when the run first asks. */
@@ -98,9 +109,12 @@ export class SimClock {
     // Simulated stamps start from the wall clock when the run starts, not when it was built.
     if (this.anchorAt === null) this.anchorAt = this.wall.now();
     this.sim = simMs;
-    if (this.mode !== "live" || this.speed === Infinity) return;
-    if (this.realStart === null) this.realStart = this.wall.now();
-    const due = this.realStart + simMs / this.speed;
+    if (this.mode !== "live" || this.speed === Infinity || simMs < this.pacedFrom) return;
+    if (this.realStart === null) {
+      await this.before?.();
+      this.realStart = this.wall.now();
+    }
+    const due = this.realStart + (simMs - this.pacedFrom) / this.speed;
     for (let wait = due - this.wall.now(); wait > 1 && this.signal?.aborted !== true; wait = due - this.wall.now()) {
       await this.wall.sleep(Math.min(wait, MAX_SLEEP_MS));
     }

@@ -28,7 +28,7 @@ export interface RunOptions {
   faults?: readonly FaultSpec[];
   /** Simulated ms; default: the scenario's. */
   duration?: number;
-  clock: { mode: ClockMode; speed?: number; anchor?: number; wall?: Wall; stamps?: StampMode };
+  clock: { mode: ClockMode; speed?: number; anchor?: number; wall?: Wall; stamps?: StampMode; pacedFrom?: number; before?: () => Promise<void> };
   sink: RecordSink;
   /** What agents do with a record their guard refuses. Default "enforce": drop it. */
   receiveMode?: ReceiveMode;
@@ -86,6 +86,8 @@ export function createRun(options: RunOptions): SimRun {
     ...(options.clock.anchor !== undefined ? { anchor: options.clock.anchor } : {}),
     ...(options.clock.wall ? { wall: options.clock.wall } : {}),
     ...(options.clock.stamps ? { stamps: options.clock.stamps } : {}),
+    ...(options.clock.pacedFrom !== undefined ? { pacedFrom: options.clock.pacedFrom } : {}),
+    ...(options.clock.before ? { before: options.clock.before } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
