@@ -159,7 +159,7 @@ describe("npm run chaos, against a real collector and the engine", () => {
     if (process.env.FIREBREAK_SIM_PRINT === "1") console.log(text);
     const table = text.split("\n");
     expect(table[0]).toMatch(
-      /^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip\s+trip to enforcement\s+tainted before containment\s+origin found\s+blast radius P\/R\s+clean flagged\s+clean flagged by engine$/,
+      /^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip\s+trip to enforcement\s+tainted before trip\s+poisoned uncontained\s+poisoned enforced\s+origin found\s+blast radius P\/R\s+clean flagged\s+clean flagged by engine$/,
     );
     expect(table).toHaveLength(results.length + 2);
   });
