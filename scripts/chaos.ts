@@ -10,7 +10,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chaosPlan, runChaos, type ChaosResult } from "../lib/sim/chaos.ts";
+import { CHAOS_SKEW_MS, chaosPlan, ENFORCED_SPEED, runChaos, type ChaosResult } from "../lib/sim/chaos.ts";
 import { apiConnection } from "../lib/sim/connection.ts";
 import { FAULT_NAMES, isFaultName, type FaultName } from "../lib/sim/faults/catalog.ts";
 import { writeGroundTruth } from "../lib/sim/ground-truth-file.ts";
@@ -32,8 +32,14 @@ const HELP = `npm run chaos -- [options]
   --seed TEXT        reproduces the runs (default: random, printed)
   --concurrency N    runs at once (default 4)
   --out DIR          ground truths and chaos.json (default test-output/chaos/<tag>)
-  --enforce          each run's guards obey the control plane (GET /api/v1/control/stream), so the
-                     engine's breakers are enforced during the run; adds the trip-to-enforcement time
+  --enforce          each run gets an enforced twin (same seed) whose guards obey the control plane
+                     (GET /api/v1/control/stream), paced at --speed from the cycle before its fault, so
+                     the engine's breakers bite while the cascade is under way; adds the time from trip
+                     to enforcement and the share of downstream decisions poisoned with enforcement
+  --speed N          simulated seconds per real second for enforced twins (default ${ENFORCED_SPEED})
+
+Chaos stamps records with simulated time, up to ~13 h ahead of the wall clock: start Firebreak with
+FIREBREAK_SKEW_MS=${CHAOS_SKEW_MS} (docs/simulator.md), or every record is flagged "future".
   --engine MODE      auto (default): score the engine from Firebreak's database, DATABASE_URL or the
                      embedded server of \`npm start\` on this data folder, when there is one; db: require it;
                      off: door columns only
@@ -52,6 +58,7 @@ const { values } = parseArgs({
     token: { type: "string" },
     engine: { type: "string", default: "auto" },
     enforce: { type: "boolean", default: false },
+    speed: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -87,8 +94,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const conn = apiConnection(target);
   if (values.enforce) conn.policy = (caps) => new ControlPlanePolicy({ baseUrl: target.apiBase, token: target.token, caps });
+  const speed = values.speed === undefined ? ENFORCED_SPEED : Number(values.speed);
+  if (!(speed > 0)) throw new Error("--speed must be a positive number of simulated seconds per real second");
   const results = await runChaos(conn, plan, {
     seed,
+    enforcedSpeed: speed,
     concurrency,
     engine: engine.observer,
     log: (line) => console.log(`[chaos] ${line}`),
@@ -103,6 +113,8 @@ async function main(): Promise<void> {
   const door = results.filter((r) => r.row.detection === "door");
   const doorMissed = door.reduce((n, r) => n + (r.score.faults[0]?.missed.length ?? 0), 0);
   const falseFlags = results.reduce((n, r) => n + r.score.clean.flagged, 0);
+  const skewed = results.reduce((n, r) => n + r.score.clean.falseFlags.filter((f) => f.verdicts.some((v) => v === "future" || v === "stale")).length, 0);
+  if (skewed > 0) console.log(`[chaos] ${skewed} clean record(s) were judged "future" or "stale": this Firebreak allows less skew than chaos needs; restart it with FIREBREAK_SKEW_MS=${CHAOS_SKEW_MS}`);
   console.log(`[chaos] door faults: ${doorMissed} injected record(s) not flagged; clean records flagged: ${falseFlags}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (engine.observer.available) for (const line of engineSummary(results)) console.log(`[chaos] ${line}`);
   else console.log("[chaos] no engine to score: faults only an engine can see show as not yet detected.");
@@ -154,7 +166,11 @@ function engineSummary(results: readonly ChaosResult[]): string[] {
     for (const [d, n] of Object.entries(r.engine.cleanFlagged.byDetector)) detectors.set(d, (detectors.get(d) ?? 0) + n);
   }
   const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+  const contained = results
+    .filter((r) => r.enforced && r.enforced.containment.decisions > 0)
+    .map((r) => `${r.case.scenario}/${r.case.fault} ${r.row.poisonedUncontained} -> ${r.row.poisonedEnforced} (trip to enforcement ${r.row.enforced})`);
   return [
+    ...(contained.length > 0 ? [`containment, downstream decisions poisoned uncontained -> enforced: ${contained.join("; ")}`] : []),
     `origin: true origin found in ${faultsFound}/${withOrigins} faults (${found}/${traced} traces); misses: ${list(misses)} (masked: a flag upstream the fault never touched; unflagged: nothing flagged upstream; late: flagged below where it entered)`,
     `blast radius: precision and recall 1.0 in ${perfect}/${withDownstream} faults with a downstream`,
     `engine findings on clean records: ${cleanFlagged}/${clean} (${list(detectors)})`,

@@ -32,12 +32,12 @@ export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PRO
     },
 
     async trips({ agents, since }) {
-      const r = await q.query<{ sender: string; receiver: string; at: Date; cause: string; record_ids: string[] | null }>(
-        `SELECT sender, receiver, at, cause, record_ids FROM breaker_events
+      const r = await q.query<{ sender: string; receiver: string; at: Date; created_at: Date; cause: string; record_ids: string[] | null }>(
+        `SELECT sender, receiver, at, created_at, cause, record_ids FROM breaker_events
           WHERE project_id = $3 AND to_state = 'OPEN' AND from_state <> 'OPEN' AND sender = ANY($1::text[]) AND at >= $2 ORDER BY at, id`,
         [agents, new Date(since), project],
       );
-      return r.rows.map((x): BreakerTrip => ({ sender: x.sender, receiver: x.receiver, at: x.at.getTime(), cause: x.cause, recordIds: x.record_ids ?? [] }));
+      return r.rows.map((x): BreakerTrip => ({ sender: x.sender, receiver: x.receiver, at: x.at.getTime(), committedAt: x.created_at.getTime(), cause: x.cause, recordIds: x.record_ids ?? [] }));
     },
 
     async origin(recordId) {

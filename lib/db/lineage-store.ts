@@ -241,6 +241,8 @@ export interface NodeRow {
   action_class: string | null;
   ts_ms: number;
   stored_ms: number;
+  /** When its span says it was sent (the sender's clock, as record time is), ms; null when the span is not stored. */
+  sent_ms: number | null;
   verified: boolean;
   details: unknown;
   marks: unknown;
@@ -254,7 +256,8 @@ export interface NodeRow {
 // timestamps into Dates costs more than the rest of the row). One row per
 // stored copy of an id.
 export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
-  (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms, r.verified,
+  (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms,
+  (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) AS sent_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
   (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.project_id = r.project_id AND m.record_id = r.record_id) AS marks,
   (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
@@ -420,8 +423,9 @@ function dedupeEdges(list: LineageEdge[]): LineageEdge[] {
  * is the verified one, or else the first stored; every copy's problems count
  * against the id, the others' marked as such. When the node's own record is
  * clean and only other copies are flagged, the node remembers when the first
- * flagged copy was stored (`copyFlaggedAt`): records stored before it cannot
- * derive from it, so the flag does not reach them.
+ * flagged copy was sent (`copyFlaggedAt`, its span's start: a replay repeats
+ * the original's signed timestamp, not its span): records made before it
+ * cannot derive from it, so the flag does not reach them.
  */
 export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): LineageNode {
   const sorted = rows.length === 1 ? rows : [...rows].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
@@ -447,7 +451,10 @@ export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): Line
       continue;
     }
     for (const reason of own) reasons.push({ kind: reason.kind, detail: `another record with this id (${r.agent}): ${reason.detail}` });
-    if (own.length > 0) copyFlaggedAt = Math.min(copyFlaggedAt ?? Infinity, r.stored_ms);
+    // When the copy was sent, on the record-time clock its children's
+    // timestamps are on too: what came before it cannot derive from it,
+    // whichever order the collector happened to store them in.
+    if (own.length > 0) copyFlaggedAt = Math.min(copyFlaggedAt ?? Infinity, r.sent_ms ?? r.ts_ms);
   }
   return toNode(main, reasons, ownFlagged ? undefined : copyFlaggedAt);
 }

@@ -46,10 +46,12 @@ export interface LineageNode {
   storedAt?: number;
   /**
    * Set when every reason comes from another record with this id (a replayed
-   * or forged copy) stored at this time (ms), while the record the id stands
-   * for is clean itself. A record stored before the copy arrived cannot have
-   * been made from it: the flag passes only to children stored at or after
-   * this time (`passesFlag`). Absent: the flag passes to every child.
+   * or forged copy) sent at this time (ms, its span's start: record time,
+   * the clock children's `ts` are on), while the record the id stands for is
+   * clean itself. A record made before the copy was sent cannot have been
+   * made from it: the flag passes only to children whose timestamp is at or
+   * after this time (`passesFlag`), whatever order they were stored in.
+   * Absent: the flag passes to every child.
    */
   copyFlaggedAt?: number;
 }
@@ -66,13 +68,15 @@ export function isCopyFlagged(node: LineageNode | null | undefined): boolean {
 
 /**
  * Whether a flagged parent's flag reaches this child: always, unless the flag
- * comes only from a copy stored after the child was (causality: what was
- * stored first cannot derive from what came later). Unknown times pass.
+ * comes only from a copy sent after the child was made (causality: what was
+ * made first cannot derive from what came later). Record time, not arrival:
+ * the answer must not depend on which the collector happened to store first.
+ * An unknown child passes.
  */
 export function passesFlag(parent: LineageNode | null | undefined, child: LineageNode | null | undefined): boolean {
   if (!parent || parent.copyFlaggedAt === undefined) return true;
-  if (!child || child.storedAt === undefined) return true;
-  return child.storedAt >= parent.copyFlaggedAt;
+  if (!child) return true;
+  return child.ts >= parent.copyFlaggedAt;
 }
 
 /** Kinds that are decisions: what the blast radius measures the tainted share of. */

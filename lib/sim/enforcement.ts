@@ -33,13 +33,14 @@ export class EnforcementWatch {
 
 /**
  * From the first trip on the fault's path to the moment the guards enforced
- * it, ms; null when no trip, or the guards never enforced the tripped edge
- * (a run on a LocalPolicy, say). The trip's time is its record's time, which
- * chaos runs stamp from the wall clock.
+ * it, wall-clock ms; null when no trip, or the guards never enforced the
+ * tripped edge (a run on a LocalPolicy, say). Timed from when the engine
+ * committed the trip (the wall clock), not its record time: chaos stamps
+ * records with simulated time, hours ahead of the wall clock.
  */
 export function tripToEnforcement(trips: readonly TimedEdge[], firstRefused: ReadonlyMap<string, number>): number | null {
   const first = [...trips].sort((a, b) => a.at - b.at)[0];
   if (!first) return null;
   const at = firstRefused.get(edgeKey(first.sender, first.receiver));
-  return at === undefined ? null : Math.max(0, at - first.at);
+  return at === undefined ? null : Math.max(0, at - (first.committedAt ?? first.at));
 }

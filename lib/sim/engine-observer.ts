@@ -77,7 +77,25 @@ export function engineObserver(source: ChaosEngineSource, options: EngineObserve
       await waitForEngine(source, agentsOf(run.truth), options);
       return observeFault(source, run);
     },
+    caughtUp: (agents) => waitForEngine(source, agents, options),
+    async enforcement(run) {
+      await waitForEngine(source, agentsOf(run.truth), options);
+      const start = faultStart(run.fault, run.stored);
+      const trips = await source.trips({ agents: agentsOf(run.truth), since: start ?? 0 });
+      const travelled = travelledEdges(faultSets(run.truth, run.fault), storedById(run.stored));
+      return tripToEnforcement(trips.filter((t) => travelled.has(`${t.sender}->${t.receiver}`)), run.firstRefused);
+    },
   };
+}
+
+/** Edges ("from->to") the fault's records travelled: its own and everything downstream. */
+function travelledEdges(sets: { own: ReadonlySet<string>; downstream: ReadonlySet<string> }, byId: ReturnType<typeof storedById>): Set<string> {
+  const out = new Set<string>();
+  for (const id of [...sets.own, ...sets.downstream]) {
+    const r = byId.get(id);
+    for (const receiver of r?.receivers ?? []) out.add(`${r!.agent}->${receiver}`);
+  }
+  return out;
 }
 
 /** Until the engine has judged every stored record of the run: findings and trips are complete only then. */
@@ -126,12 +144,7 @@ export async function observeFault(source: ChaosEngineSource, run: ObservedRun):
   const flag = firstFlagOn(flags, sets.own);
   const flaggedBy = [...new Set(flags.filter((f) => f.recordIds.some((id) => sets.own.has(id))).map((f) => f.by))].sort();
 
-  // Edges the fault's records travelled: its own and everything downstream.
-  const travelled = new Set<string>();
-  for (const id of [...sets.own, ...sets.downstream]) {
-    const r = byId.get(id);
-    for (const receiver of r?.receivers ?? []) travelled.add(`${r!.agent}->${receiver}`);
-  }
+  const travelled = travelledEdges(sets, byId);
   const pathTrips = trips.filter((t) => travelled.has(`${t.sender}->${t.receiver}`));
   const firstTrip = pathTrips.reduce<number | null>((min, t) => (min === null || t.at < min ? t.at : min), null);
 

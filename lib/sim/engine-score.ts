@@ -138,6 +138,8 @@ export interface TimedEdge {
   receiver: string;
   /** Record time of the transition to OPEN, epoch ms. */
   at: number;
+  /** Wall-clock time the engine committed it, epoch ms, where the source knows it: what enforcement is timed from. */
+  committedAt?: number;
 }
 
 export const edgeKey = (sender: string, receiver: string): string => `${sender}->${receiver}`;

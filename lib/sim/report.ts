@@ -5,6 +5,7 @@
 // well its blast radius matches what the fault really reached. Without an
 // engine those columns say so; a fault only an engine can see shows as not
 // yet detected, never as caught.
+import type { ContainmentShares } from "./containment.ts";
 import type { OriginCheck, PrecisionRecall } from "./engine-score.ts";
 import type { FaultTruth, GroundTruth } from "./ground-truth.ts";
 import type { FaultScore, RunScore } from "./score.ts";
@@ -24,7 +25,11 @@ export interface EngineObservation {
   breakerTripMs: number | null;
   /** From that trip to the run's guards refusing on the tripped edge (runs that obey the control plane); null: not enforced or no trip. */
   enforcementMs: number | null;
-  /** Downstream decisions (actions, state writes) made before a trip on their path / all downstream decisions; null: none. */
+  /**
+   * Downstream decisions (actions, state writes) made before a trip on their
+   * path / all downstream decisions; null: none. A counterfactual: what
+   * instant enforcement of every trip would have let through.
+   */
   taintedShare: number | null;
   /** Origin traces from each downstream record (or the fault's last record) that named a true origin. */
   origin: { found: number; total: number; misses: OriginCheck[] };
@@ -47,11 +52,17 @@ export interface EngineObserver {
   /** False when there is no engine to ask. */
   readonly available: boolean;
   observe(run: ObservedRun): Promise<EngineObservation | null>;
+  /** For a run whose guards obeyed the control plane: from the first trip on the fault's path to the guards refusing on it, wall ms. */
+  enforcement(run: ObservedRun & { firstRefused: ReadonlyMap<string, number> }): Promise<number | null>;
+  /** Resolves once the engine has judged every stored record of these agents. */
+  caughtUp(agents: readonly string[]): Promise<void>;
 }
 
 export const NO_ENGINE: EngineObserver = {
   available: false,
   observe: async () => null,
+  enforcement: async () => null,
+  caughtUp: async () => {},
 };
 
 export interface ChaosRow {
@@ -65,6 +76,8 @@ export interface ChaosRow {
   breakerTrip: string;
   enforced: string;
   tainted: string;
+  poisonedUncontained: string;
+  poisonedEnforced: string;
   origin: string;
   blast: string;
   falseFlags: string;
@@ -73,7 +86,23 @@ export interface ChaosRow {
 
 const NO_ENGINE_TEXT = "n/a (no engine)";
 
-export function chaosRow(scenario: string, f: FaultScore, corrupted: number, score: RunScore, engine: EngineObservation | null, engineAvailable: boolean): ChaosRow {
+/** What the enforced twin adds to a row: containment shares, and the trip-to-enforcement time (undefined: no twin was run). */
+export interface RowContainment {
+  containment: ContainmentShares;
+  enforcementMs: number | null | undefined;
+}
+
+const pct = (x: number | null): string => (x === null ? "-" : `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`);
+
+export function chaosRow(
+  scenario: string,
+  f: FaultScore,
+  corrupted: number,
+  score: RunScore,
+  engine: EngineObservation | null,
+  engineAvailable: boolean,
+  contained?: RowContainment,
+): ChaosRow {
   const injected = !f.fired ? "did not fire" : corrupted > 0 ? `${f.injected} + ${corrupted} corrupted` : f.injected === 0 ? "0 (no records)" : String(f.injected);
   const share = f.injected === 0 ? "" : ` (${Math.round((100 * f.flagged) / f.injected)}%)`;
   const flagged = f.injected === 0 ? "-" : `${f.flagged}/${f.injected}${share}`;
@@ -84,7 +113,11 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
   else if (engineAvailable) firstFlag = f.detection === "engine" ? "not detected" : "never flagged";
   else firstFlag = f.detection === "engine" ? "not yet detected" : "never flagged";
   const breakerTrip = !engineAvailable ? NO_ENGINE_TEXT : engine?.breakerTripMs == null ? "no trip" : `${engine.breakerTripMs} ms`;
-  const enforced = !engineAvailable ? NO_ENGINE_TEXT : engine?.enforcementMs == null ? "-" : `${engine.enforcementMs} ms`;
+  const enforcementMs = contained?.enforcementMs;
+  const enforced = !engineAvailable ? NO_ENGINE_TEXT : enforcementMs === undefined ? "not run" : enforcementMs === null ? "-" : `${enforcementMs} ms`;
+  const shares = contained?.containment;
+  const poisonedUncontained = !shares || shares.uncontained === null ? "-" : `${pct(shares.uncontained)} (${shares.poisonedUncontained}/${shares.decisions})`;
+  const poisonedEnforced = contained?.enforcementMs === undefined ? "not run" : !shares || shares.enforced === null ? "-" : `${pct(shares.enforced)} (${shares.poisonedEnforced}/${shares.decisions})`;
   const tainted = !engineAvailable ? NO_ENGINE_TEXT : engine?.taintedShare == null ? "-" : `${Math.round(engine.taintedShare * 100)}%`;
   const origin = !engineAvailable ? NO_ENGINE_TEXT : !engine || engine.origin.total === 0 ? "-" : `${engine.origin.found}/${engine.origin.total}`;
   const blast = !engineAvailable ? NO_ENGINE_TEXT : !engine ? "-" : formatBlast(engine.blast);
@@ -99,6 +132,8 @@ export function chaosRow(scenario: string, f: FaultScore, corrupted: number, sco
     breakerTrip,
     enforced,
     tainted,
+    poisonedUncontained,
+    poisonedEnforced,
     origin,
     blast,
     falseFlags: `${score.clean.flagged}/${score.clean.total}`,
@@ -116,7 +151,9 @@ const COLUMNS: readonly [keyof ChaosRow, string][] = [
   ["firstFlag", "time to first flag"],
   ["breakerTrip", "time to breaker trip"],
   ["enforced", "trip to enforcement"],
-  ["tainted", "tainted before containment"],
+  ["tainted", "tainted before trip"],
+  ["poisonedUncontained", "poisoned uncontained"],
+  ["poisonedEnforced", "poisoned enforced"],
   ["origin", "origin found"],
   ["blast", "blast radius P/R"],
   ["falseFlags", "clean flagged"],

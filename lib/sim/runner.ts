@@ -6,7 +6,7 @@
 // against a database in tests, or against nothing at all.
 import { DEFAULT_CAPS, LocalPolicy, type GuardCaps, type PolicySource } from "../guard/index.ts";
 import { DEFAULT_SKEW_MS } from "../verify/skew.ts";
-import { SimClock, type ClockMode, type Wall } from "./clock.ts";
+import { SimClock, type ClockMode, type StampMode, type Wall } from "./clock.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
 import { installFaults, type ActiveFault } from "./faults/inject.ts";
 import { agentId, buildFleet, type Fleet, type SimRegistrar } from "./fleet.ts";
@@ -28,7 +28,7 @@ export interface RunOptions {
   faults?: readonly FaultSpec[];
   /** Simulated ms; default: the scenario's. */
   duration?: number;
-  clock: { mode: ClockMode; speed?: number; anchor?: number; wall?: Wall };
+  clock: { mode: ClockMode; speed?: number; anchor?: number; wall?: Wall; stamps?: StampMode; pacedFrom?: number; before?: () => Promise<void> };
   sink: RecordSink;
   /** What agents do with a record their guard refuses. Default "enforce": drop it. */
   receiveMode?: ReceiveMode;
@@ -85,6 +85,9 @@ export function createRun(options: RunOptions): SimRun {
     ...(options.clock.speed !== undefined ? { speed: options.clock.speed } : {}),
     ...(options.clock.anchor !== undefined ? { anchor: options.clock.anchor } : {}),
     ...(options.clock.wall ? { wall: options.clock.wall } : {}),
+    ...(options.clock.stamps ? { stamps: options.clock.stamps } : {}),
+    ...(options.clock.pacedFrom !== undefined ? { pacedFrom: options.clock.pacedFrom } : {}),
+    ...(options.clock.before ? { before: options.clock.before } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
@@ -212,7 +215,7 @@ function groundTruth(
     clock: {
       mode: clock.mode,
       speed: clock.mode === "live" && clock.speed !== Infinity ? clock.speed : null,
-      anchor: clock.mode === "virtual" ? clock.anchor : null,
+      anchor: clock.stamps === "simulated" ? clock.anchor : null,
     },
     duration,
     startedAt: new Date(startedAt).toISOString(),

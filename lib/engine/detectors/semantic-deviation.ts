@@ -14,6 +14,11 @@
 // Below the hard ratio bound, a value inside the range the baseline already
 // holds is never a deviation.
 //
+// Counters: a whole-number field whose baseline never went down, in time
+// order (a cycle or sequence number), is bookkeeping, not a measurement: its next value is
+// far from the median by design. A value that carries on counting (not
+// lower than the last, at most twice the largest step further) is not judged.
+//
 // Small samples: from `minRatioSamples` values on, only the hard ratio bound
 // judges (a median of eight values is already a fair centre for "10x"); from
 // `minSamples` on, the modified z-score too. Both need the value to be at
@@ -54,7 +59,24 @@ interface Baseline {
   /** The smallest and largest value the baseline holds. */
   min: number;
   max: number;
+  /** Set when the values never went down in time order: the last one. */
+  counter: { last: number } | null;
 }
+
+/** The last value of whole numbers that never go down and rise at least twice; null otherwise. */
+export function counterOf(values: readonly number[]): { last: number } | null {
+  if (!values.every((v) => Number.isSafeInteger(v))) return null;
+  let rises = 0;
+  for (let i = 1; i < values.length; i++) {
+    const d = values[i]! - values[i - 1]!;
+    if (d < 0) return null;
+    if (d > 0) rises++;
+  }
+  return rises >= 2 ? { last: values[values.length - 1]! } : null;
+}
+
+/** A value that carries on a counter: a whole number not lower than its last value. */
+const continuesCounter = (x: number, b: Baseline): boolean => b.counter !== null && Number.isSafeInteger(x) && x >= b.counter.last;
 
 const groupKey = (agent: string, intent: string, path: string) => `${agent}\u0000${intent}\u0000${path}`;
 
@@ -102,7 +124,8 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment, min, max };
+      // History comes in time order, so `values` does too.
+      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment, min, max, counter: counterOf(values) };
     }
     baselines.set(key, b);
     return b;
@@ -134,6 +157,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
       // Of several values under one path (a list), the furthest out speaks for the record.
       let worst: { x: number; judged: Judged } | null = null;
       for (const x of values) {
+        if (continuesCounter(x, b)) continue;
         const judged = judge(x, b, p);
         if (judged.flagged && (!worst || judged.extremity > worst.judged.extremity)) worst = { x, judged };
       }

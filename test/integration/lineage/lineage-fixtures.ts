@@ -3,7 +3,7 @@
 // fixed instant.
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { insertBatch, withTransaction, type RecordRow } from "@/lib/db/ingest-store.ts";
+import { insertBatch, withTransaction, type RecordRow, type SpanRow } from "@/lib/db/ingest-store.ts";
 import { insertEdges } from "@/lib/db/lineage-store.ts";
 import type { VerdictDetail } from "@/lib/protocol/record.ts";
 import type { Finding } from "@/lib/engine/detectors/finding.ts";
@@ -45,10 +45,28 @@ export function recordRow(id: string, spec: RowSpec = {}): RecordRow {
   };
 }
 
-/** Stores rows the way the collector will: records, then their edges, in one transaction. */
-export async function store(pool: pg.Pool, rows: RecordRow[]): Promise<number> {
+/** The span a record came in, sent `sentAt` seconds after T0 (its start time; a replay repeats the record, not the span). */
+export function spanOf(row: RecordRow, sentAt: number): SpanRow {
+  const ns = (BigInt(T0) + BigInt(Math.round(sentAt * 1000))) * 1_000_000n;
+  return {
+    traceId: row.traceId,
+    spanId: row.spanId,
+    parentSpanId: null,
+    name: `${row.kind} ${row.recordId}`,
+    spanKind: 4,
+    startNs: ns.toString(),
+    endNs: ns.toString(),
+    serviceName: row.agent,
+    attributes: {},
+    statusCode: 0,
+    contentHash: row.contentHash,
+  };
+}
+
+/** Stores rows the way the collector will: spans (when given), records, then their edges, in one transaction. */
+export async function store(pool: pg.Pool, rows: RecordRow[], spans: SpanRow[] = []): Promise<number> {
   return withTransaction(pool, async (tx) => {
-    await insertBatch(tx, "default", [], rows);
+    await insertBatch(tx, "default", spans, rows);
     return insertEdges(tx, "default", rows);
   });
 }

@@ -19,7 +19,7 @@ const { findOrigins } = await import("@/lib/lineage/origin.ts");
 const { indexCompromise } = await import("@/lib/lineage/suspicion.ts");
 const { createTestDatabase, withDatabase } = await import("../../helpers/database.ts");
 const { insertLegacyRecords } = await import("../../helpers/legacy-rows.ts");
-const { recordRow, store, bad, finding, T0 } = await import("./lineage-fixtures.ts");
+const { recordRow, spanOf, store, bad, finding, T0 } = await import("./lineage-fixtures.ts");
 const { insertFindings, appendEvidence } = await import("@/lib/db/engine-store.ts");
 
 describe("lineage store", () => {
@@ -35,7 +35,7 @@ describe("lineage store", () => {
     await tdb.drop();
   });
   beforeEach(async () => {
-    await pool.query(`TRUNCATE records, record_edges, compromise_marks, record_marks, anomaly_findings CASCADE`);
+    await pool.query(`TRUNCATE spans, records, record_edges, compromise_marks, record_marks, anomaly_findings CASCADE`);
   });
 
   const edges = async () =>
@@ -171,26 +171,45 @@ describe("lineage store", () => {
     await expect(appendEvidence(pool, "default", "999999", ["A"])).resolves.toBeUndefined();
   });
 
-  it("a replayed copy taints only what was stored after it; the original's earlier descendants stay clean", async () => {
-    await store(pool, [
-      recordRow("R", { kind: "request", agent: "gateway", at: 0 }),
-      recordRow("X", { agent: "monitor", parents: ["R"], at: 1 }),
-      recordRow("E", { agent: "recommender", parents: ["X"], at: 2 }),
-      recordRow("EA", { kind: "action", agent: "executor", parents: ["E"], at: 3 }),
-    ]);
-    // The replay: byte for byte the same record (same id, same timestamp) in a new span, stored ten minutes later.
-    await store(pool, [recordRow("X", { agent: "monitor", parents: ["R"], at: 1, verdicts: [{ verdict: "replay", detail: "nonce already used" }] })]);
-    await store(pool, [recordRow("L", { agent: "recommender", parents: ["X"], at: 601 })]);
-    const storedAt = async (id: string, sec: number, verified: boolean) =>
-      pool.query("UPDATE records SET received_at = $2 WHERE record_id = $1 AND verified = $3", [id, new Date(T0 + sec * 1000), verified]);
-    for (const [id, sec] of [["R", 0], ["X", 1], ["E", 2], ["EA", 3], ["L", 601]] as const) await storedAt(id, sec, true);
-    await storedAt("X", 600, false);
-
+  // The replay: byte for byte the same record (same id, same timestamp) sent again in a new span ten minutes later.
+  const replayRows = () => {
+    const original = recordRow("X", { agent: "monitor", parents: ["R"], at: 1 });
+    const copy = recordRow("X", { agent: "monitor", parents: ["R"], at: 1, verdicts: [{ verdict: "replay", detail: "nonce already used" }] });
+    return {
+      request: recordRow("R", { kind: "request", agent: "gateway", at: 0 }),
+      original,
+      copy,
+      spans: [spanOf(original, 1), spanOf(copy, 600)],
+      // The original's honest children, made before the copy was sent, and one made after it from the copy.
+      early: [recordRow("E", { agent: "recommender", parents: ["X"], at: 2 }), recordRow("EA", { kind: "action", agent: "executor", parents: ["E"], at: 3 })],
+      late: recordRow("L", { agent: "recommender", parents: ["X"], at: 601 }),
+    };
+  };
+  const expectExactReplayRadius = async () => {
     const b = await traceBlastRadius(pool, "default", "X");
     expect(b.starts[0]!.reasons).toEqual([{ kind: "verification", detail: "another record with this id (monitor): replay: nonce already used" }]);
     expect(b.descendants.map((d) => [d.id, d.tainted])).toEqual([["E", false], ["L", true], ["EA", false]]);
     expect((await traceOrigin(pool, "default", "EA")).origins).toEqual([]);
     expect((await traceOrigin(pool, "default", "L")).origins.map((o) => o.id)).toEqual(["X"]);
+  };
+
+  it("a replayed copy taints only what was made after it was sent; the original's earlier descendants stay clean", async () => {
+    const r = replayRows();
+    await store(pool, [r.request, r.original, ...r.early], r.spans.slice(0, 1));
+    await store(pool, [r.copy], r.spans.slice(1));
+    await store(pool, [r.late]);
+    await expectExactReplayRadius();
+  });
+
+  it("a replay's blast radius is the same whichever order the copy and the original's children arrive in", async () => {
+    // The copy stored first, before the original and its honest children (a
+    // slow exporter, a busy collector): arrival order must not decide what is tainted.
+    const r = replayRows();
+    await store(pool, [r.request]);
+    await store(pool, [r.copy], r.spans.slice(1));
+    await store(pool, [r.late]);
+    await store(pool, [r.original, ...r.early], r.spans.slice(0, 1));
+    await expectExactReplayRadius();
   });
 
   it("holds a forged copy's failure against its id", async () => {

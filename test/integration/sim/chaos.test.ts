@@ -5,38 +5,25 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
-import type { RegistryConfig } from "@/lib/config/registry-config.ts";
-import { loadRegistrySnapshot } from "@/lib/registry/service.ts";
-import { chaosPlan, runChaos, type ChaosResult, type FirebreakConnection } from "@/lib/sim/chaos.ts";
+import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult, type FirebreakConnection } from "@/lib/sim/chaos.ts";
 import { FAULT_NAMES } from "@/lib/sim/faults/catalog.ts";
 import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
 import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
 import { engineObserver } from "@/lib/sim/engine-observer.ts";
-import { simKey } from "@/lib/sim/fleet.ts";
-import { registerFleetViaService } from "@/lib/sim/register.ts";
 import { formatTable } from "@/lib/sim/report.ts";
-import { otlpSink } from "@/lib/sim/sink.ts";
-import { startHarness, TOKEN, type Harness } from "../collector/collector-harness.ts";
-import { databaseVerdicts } from "./stored-verdicts.ts";
+import { startHarness, type Harness } from "../collector/collector-harness.ts";
+import { harnessConnection } from "./harness-connection.ts";
 
-const registrar = simKey("chaos-test", "registrar", "sim-registrar");
-const config: RegistryConfig = { registrars: new Map([[registrar.keyId, registrar.publicKey]]), allowUnattested: false };
 
 let h: Harness;
 let prisma: PrismaClient;
 let results: ChaosResult[];
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Chaos record time follows simulated time, hours ahead of the wall clock: the collector allows it as `npm run chaos` asks.
+  h = await startHarness({ skewMs: CHAOS_SKEW_MS });
   prisma = createPrisma(h.db.url);
-  const conn: FirebreakConnection = {
-    register: (fleet) => registerFleetViaService(prisma, fleet, config),
-    registryReady: async () => h.setSnapshot(await loadRegistrySnapshot(prisma, "default", config)),
-    sink: () => otlpSink(h.url, TOKEN),
-    verdicts: databaseVerdicts(h.pool),
-    allowUnattested: false,
-    registrar: { keyId: registrar.keyId, privateKey: registrar.privateKey },
-  };
+  const conn: FirebreakConnection = harnessConnection(h, prisma, "chaos-test");
   // The evaluator runs here, not in the collector: passes drain what is
   // stored, one at a time (runs finish concurrently), before each run is scored.
   const evaluator = new Evaluator(h.pool);
@@ -172,7 +159,7 @@ describe("npm run chaos, against a real collector and the engine", () => {
     if (process.env.FIREBREAK_SIM_PRINT === "1") console.log(text);
     const table = text.split("\n");
     expect(table[0]).toMatch(
-      /^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip\s+trip to enforcement\s+tainted before containment\s+origin found\s+blast radius P\/R\s+clean flagged\s+clean flagged by engine$/,
+      /^scenario\s+fault\s+variant\s+seen by\s+records injected\s+flagged at door\s+time to first flag\s+time to breaker trip\s+trip to enforcement\s+tainted before trip\s+poisoned uncontained\s+poisoned enforced\s+origin found\s+blast radius P\/R\s+clean flagged\s+clean flagged by engine$/,
     );
     expect(table).toHaveLength(results.length + 2);
   });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { segmentsOf, semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
+import { counterOf, segmentsOf, semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
 import { numericFields } from "@/lib/engine/detectors/numeric-fields.ts";
 import { mad, meanAbsoluteDeviation, median, modifiedZ, signedLog } from "@/lib/engine/detectors/robust-stats.ts";
 import { fmt, duration } from "@/lib/engine/detectors/explain.ts";
@@ -20,6 +20,19 @@ function prices(n: number, center: number, sigma: number, seed = 7) {
 }
 
 describe("semantic deviation", () => {
+  it("does not judge a counter that carries on counting (a cycle number), but does judge one that goes back", () => {
+    // Nine cycles of quotes: `cycle` goes 1..9 while the price stays usual;
+    // cycle 40 is 8x the median, 22 cycles on (the ones between left out of the baseline).
+    const history = Array.from({ length: 9 }, (_, i) => wr({ sec: -9_000 + i * 900, payload: { sku: "A-1", unit_price: 12 + (i % 3), cycle: i + 1 } }));
+    expect(semanticDeviation({ history, recent: [wr({ payload: { sku: "A-1", unit_price: 13, cycle: 60 } })] })).toEqual([]);
+    const back = wr({ payload: { sku: "A-1", unit_price: 13, cycle: 0.1 } });
+    expect(semanticDeviation({ history, recent: [back] }).map((f) => [f.recordId, f.subject])).toEqual([[back.recordId, "quote.request cycle"]]);
+    expect(counterOf([1, 2, 2, 3])).toEqual({ last: 3 });
+    expect(counterOf([1, 2, 1, 3])).toBeNull();
+    expect(counterOf([5, 5, 6])).toBeNull();
+    expect(counterOf([1.5, 2.5, 3.5])).toBeNull();
+  });
+
   it("flags a price 10.3x the median and says so in words", () => {
     const history = prices(412, 12.5, 0.1);
     const odd = wr({ payload: { sku: "A-1", unit_price: 128.75 } });

@@ -22,7 +22,7 @@ export interface NodeSpec {
   flags?: (string | SuspicionReason)[];
   /** Seconds after T0 the collector stored it. */
   stored?: number;
-  /** Seconds after T0 a flagged copy of its id was stored (its flags come only from that copy). */
+  /** Seconds after T0 a flagged copy of its id was sent, record time (its flags come only from that copy). */
   copyFlagged?: number;
 }
 

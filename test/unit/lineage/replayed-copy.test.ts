@@ -23,11 +23,13 @@ const replayed = () =>
   });
 
 describe("a replayed copy's flag", () => {
-  it("passes to a child stored at or after the copy, and when a time is unknown", () => {
+  it("passes to a child made at or after the copy was sent, by record time whatever the arrival order, and to an unknown child", () => {
     const x = lineageNode("X", { flags: ["replay"], copyFlagged: 10 });
-    expect(passesFlag(x, lineageNode("a", { stored: 9 }))).toBe(false);
-    expect(passesFlag(x, lineageNode("b", { stored: 10 }))).toBe(true);
-    expect(passesFlag(x, lineageNode("c", {}))).toBe(true);
+    // Stored after the copy, made before it: an honest child of the original.
+    expect(passesFlag(x, lineageNode("a", { at: 9, stored: 30 }))).toBe(false);
+    // Stored before the copy, made after it was sent: the copy's child.
+    expect(passesFlag(x, lineageNode("b", { at: 10, stored: 5 }))).toBe(true);
+    expect(passesFlag(x, null)).toBe(true);
     expect(passesFlag(lineageNode("Y", { flags: ["bad_signature"] }), lineageNode("a", { stored: 0 }))).toBe(true);
     expect(passesFlag(null, null)).toBe(true);
   });

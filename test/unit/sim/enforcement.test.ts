@@ -33,6 +33,9 @@ describe("tripToEnforcement", () => {
     expect(tripToEnforcement(trips, new Map([["a->b", 4350]]))).toBe(350);
     expect(tripToEnforcement(trips, new Map([["x->y", 5100]]))).toBeNull();
     expect(tripToEnforcement([], new Map())).toBeNull();
+    // Chaos record time runs hours ahead of the wall clock: a trip's commit time is what enforcement is timed from.
+    const ahead = [{ sender: "a", receiver: "b", at: 9_000_000, committedAt: 4000 }];
+    expect(tripToEnforcement(ahead, new Map([["a->b", 4250]]))).toBe(250);
     // A guard that already refused the edge (killed by hand before the trip) enforced it at once.
     expect(tripToEnforcement(trips, new Map([["a->b", 3000]]))).toBe(0);
   });

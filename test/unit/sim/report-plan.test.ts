@@ -52,6 +52,8 @@ describe("chaos rows", () => {
       breakerTrip: "n/a (no engine)",
       enforced: "n/a (no engine)",
       tainted: "n/a (no engine)",
+      poisonedUncontained: "-",
+      poisonedEnforced: "not run",
       origin: "n/a (no engine)",
       blast: "n/a (no engine)",
       falseFlags: "0/200",
@@ -82,15 +84,20 @@ describe("chaos rows", () => {
       blast: { precision: 1, recall: 0.75, hits: 3, found: 3, truth: 4, extra: [], missed: ["m"], truncated: [] },
       cleanFlagged: { flagged: 2, total: 200, byDetector: { new_edge: 2 } },
     });
-    const row = chaosRow("p", faultScore(), 0, runScore(), seen, true);
+    const shares = { uncontained: 14 / 16, enforced: 1 / 16, poisonedUncontained: 14, poisonedEnforced: 1, decisions: 16 };
+    const row = chaosRow("p", faultScore(), 0, runScore(), seen, true, { containment: shares, enforcementMs: 180 });
     expect(row.breakerTrip).toBe("1500 ms");
     expect(row.enforced).toBe("180 ms");
+    expect([row.poisonedUncontained, row.poisonedEnforced]).toEqual(["88% (14/16)", "6.3% (1/16)"]);
+    // Without an enforced twin the uncontained share is still known; the enforced one says it was not run.
+    const alone = chaosRow("p", faultScore(), 0, runScore(), seen, true, { containment: { ...shares, enforced: null, poisonedEnforced: 0 }, enforcementMs: undefined });
+    expect([alone.enforced, alone.poisonedUncontained, alone.poisonedEnforced]).toEqual(["not run", "88% (14/16)", "not run"]);
     expect(row.tainted).toBe("25%");
     expect(row.origin).toBe("3/4");
     expect(row.blast).toBe("1.00/0.75 (4)");
     expect(row.engineFalseFlags).toBe("2/200");
     const quiet = chaosRow("p", faultScore(), 0, runScore(), observation(), true);
-    expect([quiet.breakerTrip, quiet.enforced, quiet.tainted, quiet.origin, quiet.blast]).toEqual(["no trip", "-", "-", "-", "-/- (0)"]);
+    expect([quiet.breakerTrip, quiet.enforced, quiet.tainted, quiet.origin, quiet.blast]).toEqual(["no trip", "not run", "-", "-", "-/- (0)"]);
   });
 
   it("an engine fault shows the engine's first flag and which detector raised it, or says it was not detected", () => {

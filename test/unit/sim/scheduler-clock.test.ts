@@ -101,6 +101,33 @@ describe("SimClock", () => {
     expect(c.now()).toBe(10);
   });
 
+  it("live with simulated stamps: record time follows simulated time from the run's start, unpaced", async () => {
+    const wall = fakeWall(1_000_000);
+    const c = new SimClock({ mode: "live", stamps: "simulated", wall });
+    wall.now(); // built long before it starts: the anchor is taken when simulated time first moves
+    await wall.sleep(5_000);
+    await c.advanceTo(0);
+    await c.advanceTo(15 * 60_000);
+    // Fifteen simulated minutes are fifteen minutes of record time, though no real time passed.
+    expect(c.stamp()).toBe(1_005_000 + 15 * 60_000);
+    expect(c.anchor).toBe(1_005_000);
+    expect(wall.slept).toEqual([5_000]);
+  });
+
+  it("live, paced only from a point on: the warm-up runs unpaced, then waits for the gate before pacing", async () => {
+    const wall = fakeWall(0);
+    const events: string[] = [];
+    const c = new SimClock({ mode: "live", stamps: "simulated", speed: 60, wall, pacedFrom: 60 * 60_000, before: async () => void events.push(`gate at ${wall.now()}`) });
+    await c.advanceTo(59 * 60_000);
+    expect(wall.slept).toEqual([]);
+    await c.advanceTo(60 * 60_000);
+    await c.advanceTo(61 * 60_000);
+    // One simulated minute after pacing began, at 60x: one real second.
+    expect(events).toEqual(["gate at 0"]);
+    expect(wall.now()).toBe(1_000);
+    expect(c.stamp()).toBe(61 * 60_000);
+  });
+
   it("refuses a speed that is not positive", () => {
     expect(() => new SimClock({ mode: "live", speed: 0 })).toThrow(RangeError);
     expect(() => new SimClock({ mode: "live", speed: -1 })).toThrow(RangeError);

@@ -1,0 +1,25 @@
+// How chaos tests reach Firebreak: fleets registered through the registry
+// service on the harness database, records sent to the harness collector,
+// verdicts read back from its database.
+import type { RegistryConfig } from "@/lib/config/registry-config.ts";
+import type { PrismaClient } from "@/lib/db/prisma.ts";
+import { loadRegistrySnapshot } from "@/lib/registry/service.ts";
+import type { FirebreakConnection } from "@/lib/sim/chaos.ts";
+import { simKey } from "@/lib/sim/fleet.ts";
+import { registerFleetViaService } from "@/lib/sim/register.ts";
+import { otlpSink } from "@/lib/sim/sink.ts";
+import { TOKEN, type Harness } from "../collector/collector-harness.ts";
+import { databaseVerdicts } from "./stored-verdicts.ts";
+
+export function harnessConnection(h: Harness, prisma: PrismaClient, label: string): FirebreakConnection {
+  const registrar = simKey(label, "registrar", "sim-registrar");
+  const config: RegistryConfig = { registrars: new Map([[registrar.keyId, registrar.publicKey]]), allowUnattested: false };
+  return {
+    register: (fleet) => registerFleetViaService(prisma, fleet, config),
+    registryReady: async () => h.setSnapshot(await loadRegistrySnapshot(prisma, "default", config)),
+    sink: () => otlpSink(h.url, TOKEN),
+    verdicts: databaseVerdicts(h.pool),
+    allowUnattested: false,
+    registrar: { keyId: registrar.keyId, privateKey: registrar.privateKey },
+  };
+}
