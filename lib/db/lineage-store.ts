@@ -257,7 +257,7 @@ export interface NodeRow {
 // stored copy of an id.
 export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
   (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms,
-  (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) AS sent_ms, r.verified,
+  (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.project_id = r.project_id AND s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) AS sent_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
   (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.project_id = r.project_id AND m.record_id = r.record_id) AS marks,
   (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
