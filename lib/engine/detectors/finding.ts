@@ -49,8 +49,25 @@ export interface Finding {
   at: number;
 }
 
+/** Windows already deduplicated and ordered by prepareWindow: every detector reads them as they are. */
+const prepared = new WeakSet<DetectorWindow>();
+
+/**
+ * dedupeWindow once for several detectors: each detector deduplicates and
+ * sorts the window it is given, and on the engine's window (tens of
+ * thousands of history records) doing that once per detector was most of a
+ * pass. Detectors must not modify the arrays of a prepared window.
+ */
+export function prepareWindow(w: DetectorWindow): DetectorWindow {
+  if (prepared.has(w)) return w;
+  const out = dedupeWindow(w);
+  prepared.add(out);
+  return out;
+}
+
 /** Records once each (by id), in time order; a record seen in `recent` is not also history. */
-export function dedupeWindow(w: DetectorWindow): { history: WindowRecord[]; recent: WindowRecord[] } {
+export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecord[]; recent: readonly WindowRecord[] } {
+  if (prepared.has(w)) return w;
   const recentIds = new Set<string>();
   const recent: WindowRecord[] = [];
   for (const r of w.recent) {

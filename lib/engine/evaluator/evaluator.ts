@@ -16,9 +16,10 @@ import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } f
 import { observe, type EdgeTransition, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { capKey, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { ChainDepth } from "./chain-depth.ts";
-import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batch.ts";
+import { EngineParams, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
 import { AgentGraph } from "./impact.ts";
+import { judgePass, learnPass } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 
 export const CURSOR_NAME = "engine";
@@ -149,18 +150,15 @@ export class Evaluator {
       }
       const depths = this.depth.assign(recent);
 
-      const latest = Math.max(...recent.map((r) => r.at));
-      // Other agents' messages only matter to the feedback-loop detector, which reads messages.
-      const loop = this.cache.since(latest - this.loopWindowMs).filter((r) => r.kind === "message" && !agents.has(r.agent));
-      const history = dedupeById([...this.cache.forAgents(agents), ...loop]);
       const judging = performance.now();
-      const batch = evaluateBatch({
+      const batch = judgePass({
+        cache: this.cache,
         recent,
-        history,
         depthOf: (id) => depths.get(id) ?? this.depth.get(id) ?? null,
         graph: this.graph,
         lastReported: this.lastReported,
         params: this.params,
+        loopWindowMs: this.loopWindowMs,
       });
       this.timing.judgeMs += performance.now() - judging;
 
@@ -179,7 +177,7 @@ export class Evaluator {
       await writeCursor(tx, CURSOR_NAME, next);
       // The caches learn the batch only once it is committed (see `keep`).
       const keep = () => {
-        this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+        learnPass(this.cache, recent, batch);
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
@@ -227,16 +225,4 @@ export class Evaluator {
     this.lastReported.clear();
     this.coolingFindings.clear();
   }
-}
-
-function dedupeById<T extends { recordId: string; seq?: string }>(records: readonly T[]): T[] {
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (const r of records) {
-    const key = r.seq ?? r.recordId;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-  }
-  return out;
 }
