@@ -85,3 +85,18 @@ export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecor
   const byTime = (a: WindowRecord, b: WindowRecord) => a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
   return { history: history.sort(byTime), recent: recent.sort(byTime) };
 }
+
+/**
+ * Two time-ordered lists as one, in time order; on equal times `a`'s records
+ * first (what a stable sort of a then b gives, in one pass instead of a sort).
+ */
+export function mergeByTime<T extends { at: number }>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = b[j]!.at < a[i]!.at ? b[j++]! : a[i++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}

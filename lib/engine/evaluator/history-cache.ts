@@ -53,6 +53,7 @@ export class HistoryCache {
 
   add(records: readonly CachedRecord[]): void {
     const touched = new Set<string>();
+    const unsorted = new Set<string>();
     for (const r of records) {
       if (!Number.isFinite(r.at)) continue;
       const key = keyOf(r);
@@ -62,11 +63,15 @@ export class HistoryCache {
       if (!r.anomalous) this.baselines.add(r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
-      if (list) list.push(r);
-      else this.byAgent.set(r.agent, [r]);
+      if (!list) this.byAgent.set(r.agent, [r]);
+      else {
+        // Records nearly always come in time order; only a late one costs a sort.
+        if (list.length > 0 && r.at < list[list.length - 1]!.at) unsorted.add(r.agent);
+        list.push(r);
+      }
       touched.add(r.agent);
     }
-    for (const agent of touched) this.trim(agent);
+    for (const agent of touched) this.trim(agent, unsorted.has(agent));
   }
 
   /** The agents' cached records, oldest first. */
@@ -108,9 +113,9 @@ export class HistoryCache {
     return n;
   }
 
-  private trim(agent: string): void {
+  private trim(agent: string, unsorted: boolean): void {
     const list = this.byAgent.get(agent)!;
-    list.sort((a, b) => a.at - b.at);
+    if (unsorted) list.sort((a, b) => a.at - b.at);
     const cutoff = this.newest - this.options.maxAgeMs;
     let drop = 0;
     while (drop < list.length && list[drop]!.at < cutoff) drop++;
