@@ -9,8 +9,8 @@
 // commit, on the findings the pass stored.
 import type pg from "pg";
 import { withTransaction } from "../../db/ingest-store.ts";
-import { appendEvidence, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
-import { agentHistory, knownEdges, readCursor, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
+import { appendEvidenceToMany, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
+import { agentHistory, knownEdges, readCursors, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursors, type EngineCursor } from "../../db/evaluator-store.ts";
 import { BreakerPolicy, type Edge } from "../breaker/config.ts";
 import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } from "../breaker/breaker-runner.ts";
 import { observe, type EdgeTransition, type ObservedRecord } from "../breaker/edge-breakers.ts";
@@ -116,20 +116,22 @@ export class Evaluator {
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx))) return none;
-      const cursor = await readCursor(tx, CURSOR_NAME);
+      const [cursor, settledCursor] = (await readCursors(tx, [CURSOR_NAME, SETTLED_CURSOR_NAME])) as [EngineCursor, EngineCursor];
       if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
       const recent = await recordsAfter(tx, cursor, this.batchSize);
-      const settledCursor = await readCursor(tx, SETTLED_CURSOR_NAME);
       const settled = await settledAfter(tx, settledCursor, this.batchSize);
+      // Both cursors move in one statement at the end of the pass.
+      const moved = new Map<string, EngineCursor>();
       if (settled.length > 0) {
         const lastSettled = settled[settled.length - 1]!;
-        await writeCursor(tx, SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
+        moved.set(SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
       }
       const settledObserved = settled
         .filter((r) => r.kind === "message" && r.receivers.length > 0)
         .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: r.anomalous }));
       if (recent.length === 0) {
         const transitions = await this.stepBreakers(tx, settledObserved, settings);
+        await writeCursors(tx, moved);
         this.knownCursor = cursor;
         return { ...none, ran: true, cursor, transitions };
       }
@@ -167,14 +169,17 @@ export class Evaluator {
       batch.findings.forEach((f, i) => {
         if (f.agent !== null && PER_CYCLE_CAPS.has(f.detector)) cooling.set(capKey(f.agent, f.detector), findingIds[i]!);
       });
+      const evidence = new Map<string, string[]>();
       for (const [key, ids] of batch.cooledOver) {
         const id = this.coolingFindings.get(key);
-        if (id !== undefined) await appendEvidence(tx, id, ids);
+        if (id !== undefined) evidence.set(id, [...(evidence.get(id) ?? []), ...ids]);
       }
+      await appendEvidenceToMany(tx, evidence);
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
-      await writeCursor(tx, CURSOR_NAME, next);
+      moved.set(CURSOR_NAME, next);
+      await writeCursors(tx, moved);
       // The caches learn the batch only once it is committed (see `keep`).
       const keep = () => {
         learnPass(this.cache, recent, batch);
