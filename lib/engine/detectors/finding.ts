@@ -100,3 +100,15 @@ export function mergeByTime<T extends { at: number }>(a: readonly T[], b: readon
   while (j < b.length) out[k++] = b[j++]!;
   return out;
 }
+
+/** The first index of a time-ordered list whose record is later than `t` (binary search). */
+export function firstAfter(records: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid]!.at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { mergeByTime, prepareWindow, dedupeWindow } from "@/lib/engine/detectors/finding.ts";
+import { dedupeWindow, firstAfter, mergeByTime, prepareWindow } from "@/lib/engine/detectors/finding.ts";
 import { mad, median } from "@/lib/engine/detectors/robust-stats.ts";
 import { semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
 import { groupKey, segmentKey, sortedMad, sortedMedian, ValueBaselines } from "@/lib/engine/detectors/value-baselines.ts";
@@ -106,5 +106,10 @@ describe("windows prepared once", () => {
     const y = [{ at: 3, id: "b3" }, { at: 4, id: "b4" }, { at: 9, id: "b9" }];
     expect(mergeByTime(x, y).map((r) => r.id)).toEqual(["a1", "a3", "b3", "b4", "a5", "b9"]);
     expect(mergeByTime([], y)).toEqual(y);
+  });
+
+  it("firstAfter finds where the records later than a time start", () => {
+    const xs = [{ at: 1 }, { at: 3 }, { at: 3 }, { at: 7 }];
+    expect([0, 1, 3, 6, 7, 9].map((t) => firstAfter(xs, t))).toEqual([0, 1, 3, 3, 4, 4]);
   });
 });
