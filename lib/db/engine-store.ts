@@ -220,12 +220,36 @@ export const MAX_STORED_EVIDENCE = 10_000;
  * per-cycle cap while it cooled down after this finding (lib/engine/caps).
  */
 export async function appendEvidence(q: Queryable, project: string, findingId: string, recordIds: readonly string[]): Promise<void> {
-  if (recordIds.length === 0) return;
+  await appendEvidenceToMany(q, project, new Map([[findingId, recordIds]]));
+}
+
+/**
+ * appendEvidence for several findings in one statement (an engine pass can
+ * have a cap cooling down for every agent of a storm): the evidence columns
+ * and finding_records together. A finding gone since is skipped.
+ */
+export async function appendEvidenceToMany(q: Queryable, project: string, byFinding: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const findingIds: string[] = [];
+  const recordIds: string[] = [];
+  for (const [id, ids] of byFinding) {
+    for (const r of ids) {
+      findingIds.push(id);
+      recordIds.push(r);
+    }
+  }
+  if (findingIds.length === 0) return;
   await q.query(
-    `UPDATE anomaly_findings SET evidence = (coalesce(evidence, '{}'::text[]) || $2::text[])[1:${MAX_STORED_EVIDENCE}] WHERE id = $1::bigint AND project_id = $3`,
-    [findingId, recordIds, project],
+    `WITH u AS (SELECT f, r, n FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x(f, r, n)),
+          upd AS (
+            UPDATE anomaly_findings a SET evidence = (coalesce(a.evidence, '{}'::text[]) || g.ids)[1:${MAX_STORED_EVIDENCE}]
+              FROM (SELECT f, array_agg(r ORDER BY n) AS ids FROM u GROUP BY f) g
+             WHERE a.id = g.f AND a.project_id = $3
+            RETURNING a.id, a.project_id)
+     INSERT INTO finding_records (project_id, finding_id, record_id)
+     SELECT upd.project_id, u.f, u.r FROM u JOIN upd ON upd.id = u.f
+     ON CONFLICT DO NOTHING`,
+    [findingIds, recordIds, project],
   );
-  await linkFindingRecords(q, project, recordIds.map(() => findingId), recordIds);
 }
 
 export interface StoredFinding extends Omit<Finding, "at" | "score"> {

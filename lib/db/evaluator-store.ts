@@ -22,11 +22,26 @@ export async function readCursor(q: Queryable, project: string, name: string): P
   return r.rows[0] ? { txId: r.rows[0].tx_id, seq: r.rows[0].seq } : { txId: "0", seq: "0" };
 }
 
+/** Several cursors in one round trip, in the order of `names`. */
+export async function readCursors(q: Queryable, project: string, names: readonly string[]): Promise<EngineCursor[]> {
+  const r = await q.query<{ name: string; tx_id: string; seq: string }>("SELECT name, tx_id::text, seq::text FROM engine_cursors WHERE project_id = $2 AND name = ANY($1::text[])", [names, project]);
+  const byName = new Map(r.rows.map((row) => [row.name, { txId: row.tx_id, seq: row.seq }]));
+  return names.map((n) => byName.get(n) ?? { txId: "0", seq: "0" });
+}
+
 export async function writeCursor(q: Queryable, project: string, name: string, c: EngineCursor): Promise<void> {
+  await writeCursors(q, project, new Map([[name, c]]));
+}
+
+/** Several cursors in one statement. */
+export async function writeCursors(q: Queryable, project: string, cursors: ReadonlyMap<string, EngineCursor>): Promise<void> {
+  if (cursors.size === 0) return;
+  const names = [...cursors.keys()];
   await q.query(
-    `INSERT INTO engine_cursors (project_id, name, tx_id, seq, updated_at) VALUES ($4, $1, $2::xid8, $3::bigint, now())
+    `INSERT INTO engine_cursors (project_id, name, tx_id, seq, updated_at)
+     SELECT $4, n, t::xid8, s::bigint, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS c(n, t, s)
      ON CONFLICT (project_id, name) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`,
-    [name, c.txId, c.seq, project],
+    [names, names.map((n) => cursors.get(n)!.txId), names.map((n) => cursors.get(n)!.seq), project],
   );
 }
 

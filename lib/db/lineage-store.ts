@@ -230,7 +230,7 @@ function edgeKind(k: string): EdgeKind {
   return kind;
 }
 
-/** One stored record as the graph backend reads it (columns of NODE_COLUMNS). */
+/** One stored record as the graph backend reads it (NODES_SQL). */
 export interface NodeRow {
   seq: string;
   record_id: string;
@@ -249,20 +249,32 @@ export interface NodeRow {
   findings: unknown;
 }
 
-// Verdict details only when they can say something against the record; marks
-// and findings through their own indexes (a finding counts for every record
-// it names, its record and its evidence: finding_records; a `verification`
-// finding only repeats the verdicts, which speak for themselves); the time as epoch ms (parsing 10k
-// timestamps into Dates costs more than the rest of the row). One row per
-// stored copy of an id.
-export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
+// Verdict details only when they can say something against the record; the
+// time as epoch ms (parsing 10k timestamps into Dates costs more than the
+// rest of the row). One row per stored copy of an id.
+const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
   (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms,
-  (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.project_id = r.project_id AND s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) AS sent_ms, r.verified,
-  CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details,
-  (SELECT json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) FROM record_marks m WHERE m.project_id = r.project_id AND m.record_id = r.record_id) AS marks,
-  (SELECT json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM r.record_id) ORDER BY f.id)
-     FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
-    WHERE fr.project_id = r.project_id AND fr.record_id = r.record_id AND f.detector <> 'verification') AS findings`;
+  -- When a failed copy was sent (its span's start): only such copies need it, so clean records skip the lookup.
+  CASE WHEN r.verified THEN NULL ELSE (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.project_id = r.project_id AND s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) END AS sent_ms, r.verified,
+  CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details`;
+
+/**
+ * The records of project $2 at the ids in $1 (text[]) with their marks and findings. A
+ * finding counts for every record it names, its record and its evidence
+ * (finding_records); a `verification` finding only repeats the verdicts,
+ * which speak for themselves. Marks and findings are read once for the whole
+ * set and joined by id (two index scans over the ids), not by a subquery per
+ * record: 10k subquery runs cost as much as the walk itself.
+ */
+const NODES_SQL = `SELECT ${NODE_COLUMNS}, m.marks, f.findings
+  FROM records r
+  LEFT JOIN (SELECT m.record_id, json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) AS marks
+               FROM record_marks m WHERE m.project_id = $2 AND m.record_id = ANY($1::text[]) GROUP BY m.record_id) m ON m.record_id = r.record_id
+  LEFT JOIN (SELECT fr.record_id,
+                    json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM fr.record_id) ORDER BY f.id) AS findings
+               FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
+              WHERE fr.project_id = $2 AND fr.record_id = ANY($1::text[]) AND f.detector <> 'verification' GROUP BY fr.record_id) f ON f.record_id = r.record_id
+ WHERE r.project_id = $2 AND r.record_id = ANY($1::text[])`;
 
 /**
  * The provenance graph as stored, for lib/lineage's walks. Two ways to
@@ -386,7 +398,7 @@ export class DbAdjacency implements Adjacency {
     const misses = ids.filter((id) => !this.nodeCache.has(id));
     if (misses.length > 0) {
       this.queries++;
-      const res = await this.q.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM records r WHERE r.project_id = $2 AND r.record_id = ANY($1::text[])`, [misses, this.project]);
+      const res = await this.q.query<NodeRow>(NODES_SQL, [misses, this.project]);
       // Nearly every id has one row; only a shared id needs a list.
       const byId = new Map<string, NodeRow | NodeRow[]>();
       for (const row of res.rows) {

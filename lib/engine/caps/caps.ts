@@ -160,9 +160,11 @@ function messagesPerCycle(
   const cycleOf = (at: number) => Math.floor(at / p.cycleMs);
   const counts = new Map<number, string[]>();
   const recentIds = new Set(recent.map((r) => r.recordId));
+  // Only the cycles the recent records fall in are ever counted.
+  const cycles = new Set(recent.map((r) => cycleOf(r.at)));
   for (const r of history) {
-    if (recentIds.has(r.recordId)) continue;
     const c = cycleOf(r.at);
+    if (!cycles.has(c) || recentIds.has(r.recordId)) continue;
     const list = counts.get(c) ?? [];
     list.push(r.recordId);
     counts.set(c, list);
@@ -212,7 +214,7 @@ function concurrentFanOuts(
   cooldown: Cooldown,
 ): Finding[] {
   const out: Finding[] = [];
-  const isFanOut = (r: WindowRecord) => new Set(r.receivers).size >= 2;
+  const isFanOut = (r: WindowRecord) => r.receivers.length >= 2 && new Set(r.receivers).size >= 2;
   const recentIds = new Set(recent.map((r) => r.recordId));
   // In flight: fan-outs sent within the last cycleMs (two pointers over time).
   const inFlight: WindowRecord[] = history.filter((r) => isFanOut(r) && !recentIds.has(r.recordId));

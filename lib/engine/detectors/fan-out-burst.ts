@@ -2,7 +2,7 @@
 // planner spraying work, or a compromised agent fanning out.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const FanOutBurstParams = z.object({
   /** The short span receivers are counted over. */
@@ -48,7 +48,7 @@ export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstPa
   const { history, recent } = dedupeWindow(window);
   const recentIds = new Set(recent.map((r) => r.recordId));
   const byAgent = new Map<string, WindowRecord[]>();
-  for (const r of [...history, ...recent].sort((a, b) => a.at - b.at)) {
+  for (const r of mergeByTime(history, recent)) {
     if (r.receivers.length === 0) continue;
     const list = byAgent.get(r.agent) ?? [];
     list.push(r);

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { dedupeWindow, firstAfter, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { numericFields } from "./numeric-fields.ts";
 
 export const FeedbackLoopParams = z.object({
@@ -24,7 +24,8 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
-  const messages = [...history, ...recent].filter((r) => r.receivers.length > 0 && r.at > now - p.windowMs && r.at <= now).sort((a, b) => a.at - b.at);
+  // History is in time order: only its tail can be inside the window.
+  const messages = [...history.slice(firstAfter(history, now - p.windowMs)), ...recent].filter((r) => r.receivers.length > 0 && r.at > now - p.windowMs && r.at <= now).sort((a, b) => a.at - b.at);
   const recentIds = new Set(recent.map((r) => r.recordId));
 
   const next = new Map<string, Set<string>>();

@@ -49,8 +49,25 @@ export interface Finding {
   at: number;
 }
 
+/** Windows already deduplicated and ordered by prepareWindow: every detector reads them as they are. */
+const prepared = new WeakSet<DetectorWindow>();
+
+/**
+ * dedupeWindow once for several detectors: each detector deduplicates and
+ * sorts the window it is given, and on the engine's window (tens of
+ * thousands of history records) doing that once per detector was most of a
+ * pass. Detectors must not modify the arrays of a prepared window.
+ */
+export function prepareWindow(w: DetectorWindow): DetectorWindow {
+  if (prepared.has(w)) return w;
+  const out = dedupeWindow(w);
+  prepared.add(out);
+  return out;
+}
+
 /** Records once each (by id), in time order; a record seen in `recent` is not also history. */
-export function dedupeWindow(w: DetectorWindow): { history: WindowRecord[]; recent: WindowRecord[] } {
+export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecord[]; recent: readonly WindowRecord[] } {
+  if (prepared.has(w)) return w;
   const recentIds = new Set<string>();
   const recent: WindowRecord[] = [];
   for (const r of w.recent) {
@@ -67,4 +84,31 @@ export function dedupeWindow(w: DetectorWindow): { history: WindowRecord[]; rece
   }
   const byTime = (a: WindowRecord, b: WindowRecord) => a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
   return { history: history.sort(byTime), recent: recent.sort(byTime) };
+}
+
+/**
+ * Two time-ordered lists as one, in time order; on equal times `a`'s records
+ * first (what a stable sort of a then b gives, in one pass instead of a sort).
+ */
+export function mergeByTime<T extends { at: number }>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = b[j]!.at < a[i]!.at ? b[j++]! : a[i++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** The first index of a time-ordered list whose record is later than `t` (binary search). */
+export function firstAfter(records: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid]!.at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

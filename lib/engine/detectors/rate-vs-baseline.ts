@@ -1,7 +1,7 @@
 // An agent producing records much faster than it usually does.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
+import { dedupeWindow, firstAfter, type DetectorWindow, type Finding } from "./finding.ts";
 
 export const RateParams = z.object({
   /** The span the current rate is measured over, ending at the newest record. */
@@ -48,7 +48,7 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
   }
   const current = new Map<string, string[]>();
   // Records of the span may sit in history too (the span can reach back before the recent batch).
-  for (const r of [...history, ...recent]) {
+  for (const r of [...history.slice(firstAfter(history, spanStart)), ...recent]) {
     if (r.at <= spanStart || r.at > now) continue;
     const list = current.get(r.agent) ?? [];
     list.push(r.recordId);

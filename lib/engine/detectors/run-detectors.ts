@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { fanOutBurst, FanOutBurstParams } from "./fan-out-burst.ts";
 import { feedbackLoop, FeedbackLoopParams } from "./feedback-loop.ts";
-import type { DetectorWindow, Finding } from "./finding.ts";
+import { prepareWindow, type DetectorWindow, type Finding } from "./finding.ts";
 import { newEdge, NewEdgeParams } from "./new-edge.ts";
 import { newIntent, NewIntentParams } from "./new-intent.ts";
 import { rateVsBaseline, RateParams } from "./rate-vs-baseline.ts";
 import { semanticDeviation, SemanticDeviationParams } from "./semantic-deviation.ts";
+import type { ValueBaselines } from "./value-baselines.ts";
 
 export const DetectorParams = z
   .object({
@@ -20,9 +21,14 @@ export const DetectorParams = z
   .strict();
 export type DetectorParams = z.infer<typeof DetectorParams>;
 
-export function runDetectors(window: DetectorWindow, params: DetectorParams = DetectorParams.parse({})): Finding[] {
+/**
+ * `baselines`: semantic_deviation's values of the window's history, when the
+ * caller keeps them (the engine does); else they are built from the window.
+ */
+export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), baselines?: ValueBaselines): Finding[] {
+  const window = prepareWindow(input);
   return [
-    ...semanticDeviation(window, params.semanticDeviation),
+    ...semanticDeviation(window, params.semanticDeviation, baselines),
     ...newEdge(window, params.newEdge),
     ...newIntent(window, params.newIntent),
     ...fanOutBurst(window, params.fanOutBurst),

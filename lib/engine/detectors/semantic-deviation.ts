@@ -28,7 +28,10 @@ import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
 import { numericFields } from "./numeric-fields.ts";
-import { mad, meanAbsoluteDeviation, median, signedLog } from "./robust-stats.ts";
+import { meanAbsoluteDeviation, signedLog } from "./robust-stats.ts";
+import { counterOf, groupKey, segmentKey, segmentsOf, sortedMad, sortedMedian, ValueBaselines, type SortedValues } from "./value-baselines.ts";
+
+export { segmentsOf };
 
 export const SemanticDeviationParams = z.object({
   /** Fewer baseline values than this and no z-score is given (the hard ratio bound still judges from minRatioSamples). */
@@ -63,71 +66,27 @@ interface Baseline {
   counter: { last: number } | null;
 }
 
-/** The last value of whole numbers that never go down and rise at least twice; null otherwise. */
-export function counterOf(values: readonly number[]): { last: number } | null {
-  if (!values.every((v) => Number.isSafeInteger(v))) return null;
-  let rises = 0;
-  for (let i = 1; i < values.length; i++) {
-    const d = values[i]! - values[i - 1]!;
-    if (d < 0) return null;
-    if (d > 0) rises++;
-  }
-  return rises >= 2 ? { last: values[values.length - 1]! } : null;
-}
-
 /** A value that carries on a counter: a whole number not lower than its last value. */
 const continuesCounter = (x: number, b: Baseline): boolean => b.counter !== null && Number.isSafeInteger(x) && x >= b.counter.last;
 
-const groupKey = (agent: string, intent: string, path: string) => `${agent}\u0000${intent}\u0000${path}`;
-
-/** Top-level string fields that look like identifiers or categories (no spaces, short): what a baseline may be split by. */
-export function segmentsOf(payload: unknown, maxSegments = 8): string[] {
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return [];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(payload)) {
-    if (typeof v !== "string" || v.length === 0 || v.length > 64 || /\s/.test(v)) continue;
-    out.push(`${k}=${v}`);
-    if (out.length >= maxSegments) break;
-  }
-  return out;
-}
-
-export function semanticDeviation(window: DetectorWindow, input: Partial<SemanticDeviationParams> = {}): Finding[] {
+/**
+ * `baselines`: the history's values, already sorted by baseline key (the
+ * engine keeps them as records arrive). When given, the window's history is
+ * not read for baselines; it must hold the values of exactly the window's
+ * history, less any record also in `recent`.
+ */
+export function semanticDeviation(window: DetectorWindow, input: Partial<SemanticDeviationParams> = {}, baselines?: ValueBaselines): Finding[] {
   const p = SemanticDeviationParams.parse(input);
   const { history, recent } = dedupeWindow(window);
-  const raw = new Map<string, number[]>();
-  const push = (key: string, values: readonly number[]) => {
-    const list = raw.get(key);
-    if (list) list.push(...values);
-    else raw.set(key, [...values]);
-  };
-  for (const r of history) {
-    const segments = segmentsOf(r.payload);
-    for (const [path, values] of numericFields(r.payload)) {
-      const key = groupKey(r.agent, r.intent ?? r.kind, path);
-      push(key, values);
-      for (const seg of segments) push(`${key}\u0000${seg}`, values);
-    }
-  }
-  const baselines = new Map<string, Baseline | null>();
+  const source = baselines ?? ValueBaselines.of(history);
+  const computed = new Map<string, Baseline | null>();
   const baselineOf = (key: string, segment: string | null): Baseline | null => {
-    const cached = baselines.get(key);
+    const cached = computed.get(key);
     if (cached !== undefined) return cached;
-    const values = raw.get(key);
+    const values = source.get(key);
     let b: Baseline | null = null;
-    if (values && values.length >= Math.min(p.minRatioSamples, p.minSamples)) {
-      const logValues = values.map(signedLog);
-      const center = median(logValues);
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of values) {
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      // History comes in time order, so `values` does too.
-      b = { n: values.length, center, mad: mad(logValues, center), meanAd: meanAbsoluteDeviation(logValues, center), rawMedian: median(values), segment, min, max, counter: counterOf(values) };
-    }
-    baselines.set(key, b);
+    if (values && values.raw.length >= Math.min(p.minRatioSamples, p.minSamples)) b = baselineFrom(values, segment);
+    computed.set(key, b);
     return b;
   };
   // A baseline with enough values for a z-score before one without; then the
@@ -141,7 +100,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
   const chooseBaseline = (key: string, segments: readonly string[]): Baseline | null => {
     let best = baselineOf(key, null);
     for (const seg of segments) {
-      const b = baselineOf(`${key}\u0000${seg}`, seg);
+      const b = baselineOf(segmentKey(key, seg), seg);
       if (b && (!best || better(b, best))) best = b;
     }
     return best;
@@ -192,6 +151,16 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     }
   }
   return out;
+}
+
+/** A baseline's statistics from its sorted values (median and MAD on the log scale, the raw median for the ratio). */
+function baselineFrom(values: SortedValues, segment: string | null): Baseline {
+  const { raw, log } = values;
+  const center = sortedMedian(log);
+  const m = sortedMad(log, center);
+  // The mean absolute deviation only stands in when the MAD is 0.
+  const meanAd = m > 0 ? Number.NaN : meanAbsoluteDeviation(log, center);
+  return { n: raw.length, center, mad: m, meanAd, rawMedian: sortedMedian(raw), segment, min: raw[0]!, max: raw[raw.length - 1]!, counter: counterOf(values) };
 }
 
 interface Judged {

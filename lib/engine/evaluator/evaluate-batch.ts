@@ -7,6 +7,7 @@ import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import type { ObservedRecord } from "../breaker/edge-breakers.ts";
 import type { Finding, WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
+import type { ValueBaselines } from "../detectors/value-baselines.ts";
 import type { CachedRecord } from "./history-cache.ts";
 import { impactOf, type AgentGraph } from "./impact.ts";
 import { verificationFindings } from "./verification-findings.ts";
@@ -42,6 +43,11 @@ export interface BatchInput {
   recent: readonly EvalRecord[];
   /** Earlier records of the batch's agents and the recent message graph (CachedRecord.anomalous kept). */
   history: readonly CachedRecord[];
+  /**
+   * semantic_deviation's sorted values of the history's records that are not
+   * anomalous (the history cache keeps them); built from `history` when absent.
+   */
+  baselines?: ValueBaselines;
   depthOf: (recordId: string) => number | null;
   graph: AgentGraph;
   /** Per-cycle cap cooldowns; updated in place. */
@@ -71,7 +77,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
 
   const baseline = input.history.filter((r) => !r.anomalous);
-  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors), input);
+  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors, input.baselines), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();

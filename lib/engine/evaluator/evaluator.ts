@@ -9,16 +9,17 @@
 // commit, on the findings the pass stored.
 import type pg from "pg";
 import { withTransaction } from "../../db/ingest-store.ts";
-import { appendEvidence, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
-import { agentHistory, knownEdges, readCursor, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursor, type EngineCursor } from "../../db/evaluator-store.ts";
+import { appendEvidenceToMany, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
+import { agentHistory, knownEdges, readCursors, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursors, type EngineCursor } from "../../db/evaluator-store.ts";
 import { BreakerPolicy, type Edge } from "../breaker/config.ts";
 import { contextFor, loadBreakerSettings, tickBreakers, type BreakerSettings } from "../breaker/breaker-runner.ts";
 import { observe, type EdgeTransition, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { capKey, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { ChainDepth } from "./chain-depth.ts";
-import { EngineParams, evaluateBatch, type ScoredFinding } from "./evaluate-batch.ts";
+import { EngineParams, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
 import { AgentGraph } from "./impact.ts";
+import { judgePass, learnPass } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 import { DEFAULT_PROJECT } from "../../accounts/project.ts";
 
@@ -120,20 +121,22 @@ export class Evaluator {
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx, this.project))) return none;
-      const cursor = await readCursor(tx, this.project, CURSOR_NAME);
+      const [cursor, settledCursor] = (await readCursors(tx, this.project, [CURSOR_NAME, SETTLED_CURSOR_NAME])) as [EngineCursor, EngineCursor];
       if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
       const recent = await recordsAfter(tx, this.project, cursor, this.batchSize);
-      const settledCursor = await readCursor(tx, this.project, SETTLED_CURSOR_NAME);
       const settled = await settledAfter(tx, this.project, settledCursor, this.batchSize);
+      // Both cursors move in one statement at the end of the pass.
+      const moved = new Map<string, EngineCursor>();
       if (settled.length > 0) {
         const lastSettled = settled[settled.length - 1]!;
-        await writeCursor(tx, this.project, SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
+        moved.set(SETTLED_CURSOR_NAME, { txId: lastSettled.settledTxId, seq: lastSettled.seq });
       }
       const settledObserved = settled
         .filter((r) => r.kind === "message" && r.receivers.length > 0)
         .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: r.anomalous }));
       if (recent.length === 0) {
         const transitions = await this.stepBreakers(tx, settledObserved, settings);
+        await writeCursors(tx, this.project, moved);
         this.knownCursor = cursor;
         return { ...none, ran: true, cursor, transitions };
       }
@@ -154,18 +157,15 @@ export class Evaluator {
       }
       const depths = this.depth.assign(recent);
 
-      const latest = Math.max(...recent.map((r) => r.at));
-      // Other agents' messages only matter to the feedback-loop detector, which reads messages.
-      const loop = this.cache.since(latest - this.loopWindowMs).filter((r) => r.kind === "message" && !agents.has(r.agent));
-      const history = dedupeById([...this.cache.forAgents(agents), ...loop]);
       const judging = performance.now();
-      const batch = evaluateBatch({
+      const batch = judgePass({
+        cache: this.cache,
         recent,
-        history,
         depthOf: (id) => depths.get(id) ?? this.depth.get(id) ?? null,
         graph: this.graph,
         lastReported: this.lastReported,
         params: this.params,
+        loopWindowMs: this.loopWindowMs,
       });
       this.timing.judgeMs += performance.now() - judging;
 
@@ -174,17 +174,20 @@ export class Evaluator {
       batch.findings.forEach((f, i) => {
         if (f.agent !== null && PER_CYCLE_CAPS.has(f.detector)) cooling.set(capKey(f.agent, f.detector), findingIds[i]!);
       });
+      const evidence = new Map<string, string[]>();
       for (const [key, ids] of batch.cooledOver) {
         const id = this.coolingFindings.get(key);
-        if (id !== undefined) await appendEvidence(tx, this.project, id, ids);
+        if (id !== undefined) evidence.set(id, [...(evidence.get(id) ?? []), ...ids]);
       }
+      await appendEvidenceToMany(tx, this.project, evidence);
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
-      await writeCursor(tx, this.project, CURSOR_NAME, next);
+      moved.set(CURSOR_NAME, next);
+      await writeCursors(tx, this.project, moved);
       // The caches learn the batch only once it is committed (see `keep`).
       const keep = () => {
-        this.cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+        learnPass(this.cache, recent, batch);
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
@@ -232,16 +235,4 @@ export class Evaluator {
     this.lastReported.clear();
     this.coolingFindings.clear();
   }
-}
-
-function dedupeById<T extends { recordId: string; seq?: string }>(records: readonly T[]): T[] {
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (const r of records) {
-    const key = r.seq ?? r.recordId;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-  }
-  return out;
 }

@@ -4,7 +4,12 @@
 // by age and by count per agent. Records found anomalous are kept for the
 // caps but left out of the baseline: a poisoned feed must not teach the
 // detectors that poison is normal.
+//
+// Beside the records it keeps semantic_deviation's baselines (the sorted
+// values of every record not anomalous), added to and taken from as records
+// come and age out, so a pass does not read every payload again.
 import type { WindowRecord } from "../detectors/finding.ts";
+import { ValueBaselines } from "../detectors/value-baselines.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
@@ -19,10 +24,19 @@ export interface HistoryCacheOptions {
 
 export const DEFAULT_HISTORY: HistoryCacheOptions = { maxAgeMs: 86_400_000, maxPerAgent: 2_000 };
 
+/** A stored copy is one record; copies of one id (a replay) are several. */
+const keyOf = (r: CachedRecord): string => (r as { seq?: string }).seq ?? r.recordId;
+
 export class HistoryCache {
   private readonly byAgent = new Map<string, CachedRecord[]>();
   private readonly loaded = new Set<string>();
   private newest = Number.NEGATIVE_INFINITY;
+  /** Stored copies held (keyOf), so a record added twice is held once. */
+  private readonly held = new Set<string>();
+  /** Copies held per record id. */
+  private readonly ids = new Map<string, number>();
+  /** semantic_deviation's values of the records held that are not anomalous. */
+  readonly baselines = new ValueBaselines();
 
   constructor(private readonly options: HistoryCacheOptions = DEFAULT_HISTORY) {}
 
@@ -39,15 +53,25 @@ export class HistoryCache {
 
   add(records: readonly CachedRecord[]): void {
     const touched = new Set<string>();
+    const unsorted = new Set<string>();
     for (const r of records) {
       if (!Number.isFinite(r.at)) continue;
+      const key = keyOf(r);
+      if (this.held.has(key)) continue;
+      this.held.add(key);
+      this.ids.set(r.recordId, (this.ids.get(r.recordId) ?? 0) + 1);
+      if (!r.anomalous) this.baselines.add(r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
-      if (list) list.push(r);
-      else this.byAgent.set(r.agent, [r]);
+      if (!list) this.byAgent.set(r.agent, [r]);
+      else {
+        // Records nearly always come in time order; only a late one costs a sort.
+        if (list.length > 0 && r.at < list[list.length - 1]!.at) unsorted.add(r.agent);
+        list.push(r);
+      }
       touched.add(r.agent);
     }
-    for (const agent of touched) this.trim(agent);
+    for (const agent of touched) this.trim(agent, unsorted.has(agent));
   }
 
   /** The agents' cached records, oldest first. */
@@ -67,10 +91,19 @@ export class HistoryCache {
     return out;
   }
 
+  /** Whether any of these record ids is held (a replayed copy of one being judged). */
+  holdsAny(recordIds: Iterable<string>): boolean {
+    for (const id of recordIds) if (this.ids.has(id)) return true;
+    return false;
+  }
+
   /** Forgets everything: the next batch reloads its agents from storage. */
   clear(): void {
     this.byAgent.clear();
     this.loaded.clear();
+    this.held.clear();
+    this.ids.clear();
+    this.baselines.clear();
     this.newest = Number.NEGATIVE_INFINITY;
   }
 
@@ -80,13 +113,23 @@ export class HistoryCache {
     return n;
   }
 
-  private trim(agent: string): void {
+  private trim(agent: string, unsorted: boolean): void {
     const list = this.byAgent.get(agent)!;
-    list.sort((a, b) => a.at - b.at);
+    if (unsorted) list.sort((a, b) => a.at - b.at);
     const cutoff = this.newest - this.options.maxAgeMs;
     let drop = 0;
     while (drop < list.length && list[drop]!.at < cutoff) drop++;
     drop = Math.max(drop, list.length - this.options.maxPerAgent);
-    if (drop > 0) list.splice(0, drop);
+    if (drop === 0) return;
+    for (let i = 0; i < drop; i++) this.forget(list[i]!);
+    list.splice(0, drop);
+  }
+
+  private forget(r: CachedRecord): void {
+    this.held.delete(keyOf(r));
+    const n = (this.ids.get(r.recordId) ?? 1) - 1;
+    if (n > 0) this.ids.set(r.recordId, n);
+    else this.ids.delete(r.recordId);
+    if (!r.anomalous) this.baselines.remove(r);
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { createPool } from "@/lib/db/ingest-store.ts";
-import { currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
+import { appendEvidenceToMany, currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
 import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import { loadBreakerSettings, observeRecords, operateBreaker, tickBreakers, type BreakerSettings } from "@/lib/engine/breaker/breaker-runner.ts";
 import type { ObservedRecord } from "@/lib/engine/breaker/edge-breakers.ts";
@@ -9,6 +9,7 @@ import { newBreaker } from "@/lib/engine/breaker/machine.ts";
 import { DEFAULT_BREAKER_CONFIG } from "@/lib/engine/breaker/config.ts";
 import type { Finding } from "@/lib/engine/detectors/finding.ts";
 import { traceOrigin } from "@/lib/lineage/lineage-queries.ts";
+import { readCursors, writeCursors } from "@/lib/db/evaluator-store.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { recordRow, store } from "../lineage/lineage-fixtures.ts";
 
@@ -151,5 +152,23 @@ describe("engine store", () => {
     expect(await listFindings(pool, "default", { recordId: "M", agent: "agent-a", from: new Date(T) })).toHaveLength(1);
     const origin = await traceOrigin(pool, "default", "A");
     expect(origin.origins.map((o) => [o.id, o.why[0]])).toEqual([["M", "anomaly: semantic_deviation: unit_price 10.3x the 24h median (n=412)"]]);
+  });
+
+  it("appends evidence to several findings in one statement, in order, skipping a finding that is gone", async () => {
+    const base: Finding = { detector: "cap_messages_per_cycle", recordId: "c1", agent: "a", subject: "messages per cycle", score: 2, explanation: "a sent 40 messages", params: {}, evidence: ["c1"], at: T };
+    const [one, two] = await insertFindings(pool, [base, { ...base, recordId: "d1", agent: "b", evidence: ["d1"] }]);
+    await appendEvidenceToMany(pool, new Map([[one!, ["c2", "c3"]], [two!, ["d2"]], ["999999", ["x"]]]));
+    const listed = await listFindings(pool);
+    expect(listed.map((f) => [f.id, f.evidence]).sort()).toEqual([[one, ["c1", "c2", "c3"]], [two, ["d1", "d2"]]]);
+    const linked = await pool.query<{ finding_id: string; record_id: string }>(`SELECT finding_id::text, record_id FROM finding_records ORDER BY record_id`);
+    expect(linked.rows.map((r) => [r.finding_id, r.record_id])).toEqual([[one, "c1"], [one, "c2"], [one, "c3"], [two, "d1"], [two, "d2"]]);
+  });
+
+  it("reads and writes the engine's cursors together", async () => {
+    await pool.query(`DELETE FROM engine_cursors WHERE name IN ('t.one', 't.two')`);
+    expect(await readCursors(pool, ["t.one", "t.two"])).toEqual([{ txId: "0", seq: "0" }, { txId: "0", seq: "0" }]);
+    await writeCursors(pool, new Map([["t.two", { txId: "7", seq: "3" }], ["t.one", { txId: "5", seq: "1" }]]));
+    await writeCursors(pool, new Map([["t.two", { txId: "8", seq: "4" }]]));
+    expect(await readCursors(pool, ["t.one", "t.two"])).toEqual([{ txId: "5", seq: "1" }, { txId: "8", seq: "4" }]);
   });
 });

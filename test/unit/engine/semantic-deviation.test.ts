@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { counterOf, segmentsOf, semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
+import { segmentsOf, semanticDeviation } from "@/lib/engine/detectors/semantic-deviation.ts";
+import { counterOf, groupKey, ValueBaselines } from "@/lib/engine/detectors/value-baselines.ts";
 import { numericFields } from "@/lib/engine/detectors/numeric-fields.ts";
 import { mad, meanAbsoluteDeviation, median, modifiedZ, signedLog } from "@/lib/engine/detectors/robust-stats.ts";
 import { fmt, duration } from "@/lib/engine/detectors/explain.ts";
@@ -27,10 +28,19 @@ describe("semantic deviation", () => {
     expect(semanticDeviation({ history, recent: [wr({ payload: { sku: "A-1", unit_price: 13, cycle: 60 } })] })).toEqual([]);
     const back = wr({ payload: { sku: "A-1", unit_price: 13, cycle: 0.1 } });
     expect(semanticDeviation({ history, recent: [back] }).map((f) => [f.recordId, f.subject])).toEqual([[back.recordId, "quote.request cycle"]]);
-    expect(counterOf([1, 2, 2, 3])).toEqual({ last: 3 });
-    expect(counterOf([1, 2, 1, 3])).toBeNull();
-    expect(counterOf([5, 5, 6])).toBeNull();
-    expect(counterOf([1.5, 2.5, 3.5])).toBeNull();
+    // The values in time order, as the engine's baselines receive them (in or out of arrival order).
+    const counter = (values: number[], arrival = values.map((_, i) => i)) => {
+      const records = values.map((v, i) => wr({ sec: -1_000 + i, payload: { n: v } }));
+      const b = ValueBaselines.of(arrival.map((i) => records[i]!));
+      return counterOf(b.get(groupKey(records[0]!.agent, records[0]!.intent ?? records[0]!.kind, "n"))!);
+    };
+    expect(counter([1, 2, 2, 3])).toEqual({ last: 3 });
+    // Out of time order the detector cannot tell, and judges.
+    expect(counter([1, 2, 2, 3], [0, 3, 1, 2])).toBeNull();
+    expect(counter([1, 2, 1, 3])).toBeNull();
+    expect(counter([1, 2, 1, 3], [0, 1, 3, 2])).toBeNull();
+    expect(counter([5, 5, 6])).toBeNull();
+    expect(counter([1.5, 2.5, 3.5])).toBeNull();
   });
 
   it("flags a price 10.3x the median and says so in words", () => {

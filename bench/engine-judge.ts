@@ -1,0 +1,92 @@
+// npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N]
+//
+// The engine pass's judging half alone (no database): the history cache
+// warmed with `history` records per agent, then `passes` passes of `pass`
+// records, as the evaluator runs them (detectors, caps, verification
+// findings, the cache learning each batch: the history grows by a pass). The fleet is bench:ingest's:
+// PriceQuote messages around a ring of agents, a sku and a unit price each.
+// Reports CPU ms per pass and per record (the process's CPU time, not the
+// wall clock: the machine is shared, and a pass's judging is all CPU); the in-run baseline is the same passes
+// with an empty history (what judging costs when there is nothing to compare
+// against), so the ratio says what the history costs.
+import { parseArgs } from "node:util";
+import { EngineParams, type EvalRecord } from "../lib/engine/evaluator/evaluate-batch.ts";
+import { HistoryCache } from "../lib/engine/evaluator/history-cache.ts";
+import { AgentGraph } from "../lib/engine/evaluator/impact.ts";
+import { judgePass, learnPass } from "../lib/engine/evaluator/judge-pass.ts";
+import { percentile } from "./lib/stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    agents: { type: "string", default: "50" },
+    history: { type: "string", default: "1200" },
+    pass: { type: "string", default: "1600" },
+    passes: { type: "string", default: "20" },
+  },
+});
+const AGENTS = Number(args.agents);
+const PASS = Number(args.pass);
+const PASSES = Number(args.passes);
+
+let seq = 0;
+const T0 = Date.UTC(2026, 11, 6);
+
+function makeRecords(n: number, startAt: number, spreadMs: number): EvalRecord[] {
+  const out: EvalRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = seq++;
+    out.push({
+      recordId: `msg-${s}`,
+      seq: String(s),
+      kind: "message",
+      agent: `agent-${s % AGENTS}`,
+      receivers: [`agent-${(s + 1) % AGENTS}`],
+      intent: "PriceQuote",
+      at: startAt + Math.floor((i * spreadMs) / n),
+      payload: { sku: `SKU-${s % 97}`, unit_price: 10 + (s % 13) },
+      verified: true,
+      verdicts: ["valid"],
+      parents: [],
+      receivedAt: startAt,
+      settles: false,
+    });
+  }
+  return out;
+}
+
+function run(historyPerAgent: number, learn: boolean): { perPass: number[]; findings: number } {
+  seq = 0;
+  const cache = new HistoryCache();
+  const graph = new AgentGraph();
+  const lastReported = new Map<string, number>();
+  const params = EngineParams.parse({});
+  // History spread over the last hour before the passes start.
+  const warm = makeRecords(historyPerAgent * AGENTS, T0, 3_600_000);
+  if (warm.length > 0) cache.add(warm.map((r) => ({ ...r, anomalous: false })));
+  const perPass: number[] = [];
+  let findings = 0;
+  let at = T0 + 3_600_000;
+  for (let p = 0; p < PASSES; p++) {
+    const recent = makeRecords(PASS, at, 1_000);
+    at += 1_000;
+    const started = process.cpuUsage();
+    const out = { batch: judgePass({ cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: 300_000 }) };
+    if (learn) learnPass(cache, recent, out.batch);
+    const used = process.cpuUsage(started);
+    perPass.push((used.user + used.system) / 1000);
+    findings += out.batch.findings.length;
+  }
+  return { perPass, findings };
+}
+
+function report(label: string, r: { perPass: number[]; findings: number }): number {
+  const p50 = percentile(r.perPass, 0.5);
+  console.log(
+    `${label}: pass CPU p50 ${p50.toFixed(1)} ms, p95 ${percentile(r.perPass, 0.95).toFixed(1)} ms, ${(p50 / PASS).toFixed(3)} ms per record (${PASSES} passes of ${PASS}, ${r.findings} findings)`,
+  );
+  return p50;
+}
+
+const base = report("baseline, empty history (passes not learnt)", run(0, false));
+const loaded = report(`history ${Number(args.history)} per agent x ${AGENTS} agents`, run(Number(args.history), true));
+console.log(`ratio: ${(loaded / base).toFixed(2)}x the empty-history pass`);
