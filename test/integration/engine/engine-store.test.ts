@@ -156,9 +156,9 @@ describe("engine store", () => {
 
   it("appends evidence to several findings in one statement, in order, skipping a finding that is gone", async () => {
     const base: Finding = { detector: "cap_messages_per_cycle", recordId: "c1", agent: "a", subject: "messages per cycle", score: 2, explanation: "a sent 40 messages", params: {}, evidence: ["c1"], at: T };
-    const [one, two] = await insertFindings(pool, [base, { ...base, recordId: "d1", agent: "b", evidence: ["d1"] }]);
-    await appendEvidenceToMany(pool, new Map([[one!, ["c2", "c3"]], [two!, ["d2"]], ["999999", ["x"]]]));
-    const listed = await listFindings(pool);
+    const [one, two] = await insertFindings(pool, "default", [base, { ...base, recordId: "d1", agent: "b", evidence: ["d1"] }]);
+    await appendEvidenceToMany(pool, "default", new Map([[one!, ["c2", "c3"]], [two!, ["d2"]], ["999999", ["x"]]]));
+    const listed = await listFindings(pool, "default");
     expect(listed.map((f) => [f.id, f.evidence]).sort()).toEqual([[one, ["c1", "c2", "c3"]], [two, ["d1", "d2"]]]);
     const linked = await pool.query<{ finding_id: string; record_id: string }>(`SELECT finding_id::text, record_id FROM finding_records ORDER BY record_id`);
     expect(linked.rows.map((r) => [r.finding_id, r.record_id])).toEqual([[one, "c1"], [one, "c2"], [one, "c3"], [two, "d1"], [two, "d2"]]);
@@ -166,9 +166,9 @@ describe("engine store", () => {
 
   it("reads and writes the engine's cursors together", async () => {
     await pool.query(`DELETE FROM engine_cursors WHERE name IN ('t.one', 't.two')`);
-    expect(await readCursors(pool, ["t.one", "t.two"])).toEqual([{ txId: "0", seq: "0" }, { txId: "0", seq: "0" }]);
-    await writeCursors(pool, new Map([["t.two", { txId: "7", seq: "3" }], ["t.one", { txId: "5", seq: "1" }]]));
-    await writeCursors(pool, new Map([["t.two", { txId: "8", seq: "4" }]]));
-    expect(await readCursors(pool, ["t.one", "t.two"])).toEqual([{ txId: "5", seq: "1" }, { txId: "8", seq: "4" }]);
+    expect(await readCursors(pool, "default", ["t.one", "t.two"])).toEqual([{ txId: "0", seq: "0" }, { txId: "0", seq: "0" }]);
+    await writeCursors(pool, "default", new Map([["t.two", { txId: "7", seq: "3" }], ["t.one", { txId: "5", seq: "1" }]]));
+    await writeCursors(pool, "default", new Map([["t.two", { txId: "8", seq: "4" }]]));
+    expect(await readCursors(pool, "default", ["t.one", "t.two"])).toEqual([{ txId: "5", seq: "1" }, { txId: "8", seq: "4" }]);
   });
 });
