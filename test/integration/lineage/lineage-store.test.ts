@@ -81,8 +81,8 @@ describe("lineage store", () => {
   it("finds the state version current at a time", async () => {
     await store(pool, [recordRow("W1", { kind: "state.write", intent: "k", at: 1 }), recordRow("W2", { kind: "state.write", intent: "k", at: 5, verdicts: bad() })]);
     expect(await store$.findStateVersion(pool, "default", "k")).toBe("W2");
-    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0 + 3000))).toBe("W1");
-    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0))).toBeNull();
+    expect(await store$.findStateVersion(pool, "default", "k", new Date(T0 + 3000))).toBe("W1");
+    expect(await store$.findStateVersion(pool, "default", "k", new Date(T0))).toBeNull();
     expect(await store$.findStateVersion(pool, "default", "nope")).toBeNull();
     const r = await traceStateOrigin(pool, "default", "k", undefined);
     expect(r!.origins.map((o) => o.id)).toEqual(["W2"]);
@@ -222,7 +222,7 @@ describe("lineage store", () => {
     const fromP = await traceBlastRadius(pool, "default", "W");
     expect(fromP.upstreamOrigins).toEqual(["P"]);
     expect(fromP.decisions.share).toBe(1);
-    const noLook = await traceBlastRadius(pool, "W", "default", {}, { checkUpstream: false });
+    const noLook = await traceBlastRadius(pool, "default", "W", {}, { checkUpstream: false });
     expect(noLook.upstreamOrigins).toBeNull();
     expect(noLook.startTainted).toBe(false);
   });
@@ -289,7 +289,7 @@ describe("lineage store", () => {
   it("applies time bounds parsed from a query string", async () => {
     await store(pool, pipeline());
     const bounds = toWalkBounds(LineageBoundsQuery.parse({ from: new Date(T0 + 3000).toISOString(), maxDepth: "10" }));
-    const r = await traceOrigin(pool, "A", "default", bounds);
+    const r = await traceOrigin(pool, "default", "A", bounds);
     expect(r.origins).toEqual([]);
     expect(r.truncated).toEqual(["window"]);
     expect(() => LineageBoundsQuery.parse({ maxDepth: "-1" })).toThrow();
@@ -309,7 +309,7 @@ describe("lineage store", () => {
     expect(impact!.descendants.map((d) => d.id)).toEqual(["RD", "A"]);
     expect(impact!.decisions).toEqual({ total: 1, tainted: 1, share: 1 });
     expect(await compromiseImpact(pool, "default", "999")).toBeNull();
-    const capped = await compromiseImpact(pool, mark.id, "default", { maxNodes: 1 });
+    const capped = await compromiseImpact(pool, "default", mark.id, { maxNodes: 1 });
     expect(capped).toMatchObject({ covered: 1, coveredTruncated: true });
   });
 });
