@@ -7,7 +7,7 @@ import { inject } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
-const { createPool, withTransaction, insertBatch } = await import("@/lib/db/ingest-store.ts");
+const { createPool, withTransaction } = await import("@/lib/db/ingest-store.ts");
 const store$ = await import("@/lib/db/lineage-store.ts");
 const { migrate, defaultMigrationsDir } = await import("@/lib/db/migrate.ts");
 const { traceOrigin, traceBlastRadius, traceStateOrigin, compromiseImpact } = await import("@/lib/lineage/lineage-queries.ts");
@@ -119,7 +119,7 @@ describe("lineage store", () => {
     expect(r.origins.map((o) => o.id)).toEqual(["Q"]);
     expect(r.origins[0]!.reasons).toEqual([{ kind: "compromised_agent", detail: "agent planner compromised since 2026-11-21T12:00:00.000Z (prompt injection; marked by ana)" }]);
     expect(await store$.listCompromiseMarks(pool, "default")).toHaveLength(1);
-    expect(await store$.listCompromiseMarks(pool, "pricer")).toHaveLength(0);
+    expect(await store$.listCompromiseMarks(pool, "default", "pricer")).toHaveLength(0);
     expect(await store$.deleteCompromiseMark(pool, "default", mark.id)).toBe(true);
     expect(await store$.deleteCompromiseMark(pool, "default", "not-a-number")).toBe(false);
     expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["P"]);
@@ -139,7 +139,7 @@ describe("lineage store", () => {
     expect(m).toMatchObject({ recordId: "R", reason: "customer never asked for this", markedBy: "ana" });
     let r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["R", [{ kind: "analyst_mark", detail: "customer never asked for this (marked by ana)" }]]]);
-    expect(await store$.listRecordMarks(pool, "R")).toHaveLength(1);
+    expect(await store$.listRecordMarks(pool, "default", "R")).toHaveLength(1);
     expect(await store$.deleteRecordMark(pool, "default", m.id)).toBe(true);
     await insertFindings(pool, "default", [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
     r = await traceOrigin(pool, "default", "A");
@@ -327,12 +327,19 @@ describe("migration backfill", () => {
       cpSync(path.join(defaultMigrationsDir(), "20261121000000_init"), path.join(dir, "20261121000000_init"), { recursive: true });
       await migrate(url, dir);
       const pool = createPool(url, 2);
-      await withTransaction(pool, (tx) =>
-        insertBatch(tx, "default", [], [
-          recordRow("W", { kind: "state.write", intent: "k", at: 1 }),
-          recordRow("RD", { kind: "state.read", intent: "k", at: 2 }),
-          recordRow("M", { parents: ["RD"], authority: ["R"], at: 3 }),
-        ]),
+      // The records table as the first migration made it: no project_id yet.
+      const old = [
+        recordRow("W", { kind: "state.write", intent: "k", at: 1 }),
+        recordRow("RD", { kind: "state.read", intent: "k", at: 2 }),
+        recordRow("M", { parents: ["RD"], authority: ["R"], at: 3 }),
+      ];
+      await pool.query(
+        `INSERT INTO records (record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, ts, parents, authority, verdicts, verdict_details, verified, pending_on)
+         SELECT r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.ts::timestamptz, r.parents, r.authority,
+                '{verified}', '[]'::jsonb, true, '{}'
+           FROM json_to_recordset($1::json) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
+                receivers text[], intent text, ts text, parents text[], authority text[])`,
+        [JSON.stringify(old)],
       );
       await migrate(url);
       const rows = await pool.query(`SELECT child_id || '->' || parent_id || ':' || kind AS e FROM record_edges ORDER BY 1`);
