@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import { TokensResponse, UsersResponse } from "@/lib/api/account-views.ts";
+import { ProjectsResponse } from "@/lib/accounts/project.ts";
 import { apiGet } from "../api-client.ts";
 
 export const usersQuery = queryOptions({
@@ -10,4 +11,10 @@ export const usersQuery = queryOptions({
 export const tokensQuery = queryOptions({
   queryKey: ["tokens"],
   queryFn: ({ signal }) => apiGet("/api/v1/tokens", TokensResponse, signal),
+});
+
+export const projectsQuery = queryOptions({
+  queryKey: ["projects"],
+  queryFn: ({ signal }) => apiGet("/api/v1/projects", ProjectsResponse, signal),
+  staleTime: 60_000,
 });

@@ -43,6 +43,7 @@ export function TokensPanel() {
               <Th>Name</Th>
               <Th>Scope</Th>
               <Th>Role ceiling</Th>
+              <Th>Project</Th>
               <Th>Owner</Th>
               <Th>Starts with</Th>
               <Th>Last used</Th>
@@ -167,6 +168,7 @@ function TokenRow({ token, now }: { token: TokenView; now: Date }) {
       </Td>
       <Td>{token.scope}</Td>
       <Td>{token.scope === "ingest" ? <span className="text-muted">collector only</span> : token.role}</Td>
+      <Td className="font-mono">{token.project}</Td>
       <Td>{token.owner ?? <span className="text-muted">admin token</span>}</Td>
       <Td>
         <code className="font-mono text-xs">{token.prefix}…</code>

@@ -9,6 +9,7 @@ import { useSession } from "../auth/session-context.tsx";
 import { ClockIcon, FlameIcon, ListIcon, OverviewIcon, ShieldIcon, WarnIcon } from "../ui/icons.tsx";
 import { LookIcon } from "../lineage/look-icon.tsx";
 import { NAV_ITEMS, activeNavHref, type NavIcon } from "./nav-items.ts";
+import { ProjectSwitcher } from "./project-switcher.tsx";
 
 const ICONS: Record<NavIcon, React.ReactNode> = {
   overview: <OverviewIcon />,
@@ -51,6 +52,7 @@ export function Sidebar() {
         })}
       </nav>
       <div className="flex flex-wrap items-center gap-2 border-t border-line p-3 md:mt-auto md:flex-col md:flex-nowrap md:items-stretch">
+        {session ? <ProjectSwitcher /> : null}
         {session ? (
           <p className="min-w-0 flex-1 px-1 text-sm leading-tight md:flex-none" data-testid="signed-in-as">
             <span className="block truncate font-medium" title={session.name}>

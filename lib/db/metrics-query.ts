@@ -7,8 +7,8 @@ import type pg from "pg";
 import type { BreakerStateName } from "../engine/breaker/states.ts";
 
 export interface MetricsSnapshot {
-  /** Per-edge states, the first `maxEdges` edges by name. */
-  edges: { sender: string; receiver: string; state: BreakerStateName }[];
+  /** Per-edge states, the first `maxEdges` edges by project and name: the same edge in two projects is two breakers. */
+  edges: { project: string; sender: string; receiver: string; state: BreakerStateName }[];
   /** Edges in each state, over all edges (not capped). */
   breakerCounts: Partial<Record<BreakerStateName, number>>;
   totalEdges: number;
@@ -23,7 +23,7 @@ export interface MetricsSnapshot {
 export async function readMetricsSnapshot(q: pg.Pool | pg.PoolClient, maxEdges: number): Promise<MetricsSnapshot> {
   const res = await q.query<{ edges: MetricsSnapshot["edges"] | null; counts: Record<string, number> | null; total: number; incidents: MetricsSnapshot["incidents"] | null; findings: MetricsSnapshot["findingsLastHour"] | null; pending: number; oldest: number | null }>(
     `SELECT
-       (SELECT json_agg(e) FROM (SELECT sender, receiver, state FROM breaker_states ORDER BY sender, receiver LIMIT $1) e) AS edges,
+       (SELECT json_agg(e) FROM (SELECT project_id AS project, sender, receiver, state FROM breaker_states ORDER BY project_id, sender, receiver LIMIT $1) e) AS edges,
        (SELECT json_object_agg(state, n) FROM (SELECT state, count(*)::int AS n FROM breaker_states GROUP BY state) c) AS counts,
        (SELECT count(*)::int FROM breaker_states) AS total,
        (SELECT json_agg(i) FROM (SELECT severity, status, count(*)::int AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY severity, status) i) AS incidents,

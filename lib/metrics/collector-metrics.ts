@@ -170,15 +170,15 @@ function registerDatabaseGauges(registry: client.Registry, snapshot: Cached<Metr
     const current = await read();
     if (current) this.set((Date.now() - current.readAt) / 1000);
   } });
-  new client.Gauge<"from" | "to" | "state">({
+  new client.Gauge<"project" | "from" | "to" | "state">({
     name: "firebreak_breaker_state",
-    help: `Circuit breaker state per edge (from = sender, to = receiver): 1 for the current state, 0 for the others. At most FIREBREAK_METRICS_MAX_EDGES edges (${maxEdges}), first by name; see firebreak_breaker_edges_truncated.`,
-    labelNames: ["from", "to", "state"],
+    help: `Circuit breaker state per edge (project, from = sender, to = receiver): 1 for the current state, 0 for the others. At most FIREBREAK_METRICS_MAX_EDGES edges (${maxEdges}), first by name; see firebreak_breaker_edges_truncated.`,
+    labelNames: ["project", "from", "to", "state"],
     registers,
     async collect() {
       this.reset();
       const current = await read();
-      for (const e of current?.value.edges ?? []) for (const s of BREAKER_STATES) this.set({ from: e.sender, to: e.receiver, state: s }, e.state === s ? 1 : 0);
+      for (const e of current?.value.edges ?? []) for (const s of BREAKER_STATES) this.set({ project: e.project, from: e.sender, to: e.receiver, state: s }, e.state === s ? 1 : 0);
     },
   });
   new client.Gauge<"state">({ name: "firebreak_breakers", help: "Edges whose breaker is in each state, over all edges.", labelNames: ["state"], registers, async collect() {

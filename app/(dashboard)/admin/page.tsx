@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { ProjectsPanel } from "@/components/admin/projects-panel.tsx";
 import { TokensPanel } from "@/components/admin/tokens-panel.tsx";
 import { UsersPanel } from "@/components/admin/users-panel.tsx";
 import { Panel } from "@/components/ui/panel.tsx";
@@ -17,10 +18,11 @@ export default async function AdminPage() {
     <div className="mx-auto flex max-w-7xl flex-col gap-6">
       <header>
         <p className="text-sm font-medium text-accent">Administration</p>
-        <h1 className="text-2xl font-semibold tracking-tight">Users and API tokens</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">Projects, users and API tokens</h1>
       </header>
       {admin ? (
         <>
+          <ProjectsPanel />
           <UsersPanel />
           <TokensPanel />
         </>

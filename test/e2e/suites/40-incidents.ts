@@ -26,7 +26,7 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
     if (seeded.opened.length !== 2) {
       // Say why: the grouping walks are bounded (GROUPING_BOUNDS), and a cut walk finds no origin.
       const walks = await Promise.all(["e2e-pricer-0001", "e2e-buyer-0001"].map(async (id) => {
-        const r = await traceOrigin(pool, id, "default", GROUPING_BOUNDS);
+        const r = await traceOrigin(pool, "default", id, GROUPING_BOUNDS);
         return `${id}: origins ${r.origins.map((o) => o.id).join(",") || "none"}, truncated ${r.truncated.join(",") || "no"}`;
       }));
       assert.fail(`the cascade should open 2 incidents, it opened ${seeded.opened.join(", ")}; ${walks.join("; ")}`);

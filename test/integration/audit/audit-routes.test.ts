@@ -109,7 +109,7 @@ describe("GET /api/v1/records/export", () => {
     const res = await exportRoute.GET(get("/api/v1/records/export?format=csv"));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="firebreak-records-.*\.csv"$/);
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="firebreak-default-records-.*\.csv"$/);
     const text = await res.text();
     expect(text.startsWith("seq,id,timestamp,received_at,kind,agent,")).toBe(true);
     // Count records by their quoted-payload-free id column: one line starts per record.

@@ -103,10 +103,10 @@ describe("GET /metrics on the collector port", () => {
     });
     // Per-edge breaker state: a gauge per state, 1 for the current one. The cap of 2 edges keeps the first two by name.
     expect(f.get("firebreak_breaker_state")!.type).toBe("gauge");
-    expect(valueOf(f, "firebreak_breaker_state", { from: "planner", to: "auditor", state: "FORCED_OPEN" })).toBe(1);
-    expect(valueOf(f, "firebreak_breaker_state", { from: "planner", to: "auditor", state: "CLOSED" })).toBe(0);
-    expect(valueOf(f, "firebreak_breaker_state", { from: "planner", to: "buyer", state: "OPEN" })).toBe(1);
-    expect(valueOf(f, "firebreak_breaker_state", { from: "planner", to: "ledger", state: "FORCED_OPEN" })).toBeUndefined();
+    expect(valueOf(f, "firebreak_breaker_state", { project: "default", from: "planner", to: "auditor", state: "FORCED_OPEN" })).toBe(1);
+    expect(valueOf(f, "firebreak_breaker_state", { project: "default", from: "planner", to: "auditor", state: "CLOSED" })).toBe(0);
+    expect(valueOf(f, "firebreak_breaker_state", { project: "default", from: "planner", to: "buyer", state: "OPEN" })).toBe(1);
+    expect(valueOf(f, "firebreak_breaker_state", { project: "default", from: "planner", to: "ledger", state: "FORCED_OPEN" })).toBeUndefined();
     expect(f.get("firebreak_breaker_state")!.samples).toHaveLength(2 * 5);
     expect(valueOf(f, "firebreak_breaker_edges_truncated")).toBe(1);
     expect(valueOf(f, "firebreak_breakers", { state: "FORCED_OPEN" })).toBe(2);

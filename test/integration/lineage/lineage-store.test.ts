@@ -82,8 +82,8 @@ describe("lineage store", () => {
   it("finds the state version current at a time", async () => {
     await store(pool, [recordRow("W1", { kind: "state.write", intent: "k", at: 1 }), recordRow("W2", { kind: "state.write", intent: "k", at: 5, verdicts: bad() })]);
     expect(await store$.findStateVersion(pool, "default", "k")).toBe("W2");
-    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0 + 3000))).toBe("W1");
-    expect(await store$.findStateVersion(pool, "k", "default", new Date(T0))).toBeNull();
+    expect(await store$.findStateVersion(pool, "default", "k", new Date(T0 + 3000))).toBe("W1");
+    expect(await store$.findStateVersion(pool, "default", "k", new Date(T0))).toBeNull();
     expect(await store$.findStateVersion(pool, "default", "nope")).toBeNull();
     const r = await traceStateOrigin(pool, "default", "k", undefined);
     expect(r!.origins.map((o) => o.id)).toEqual(["W2"]);
@@ -120,7 +120,7 @@ describe("lineage store", () => {
     expect(r.origins.map((o) => o.id)).toEqual(["Q"]);
     expect(r.origins[0]!.reasons).toEqual([{ kind: "compromised_agent", detail: "agent planner compromised since 2026-11-21T12:00:00.000Z (prompt injection; marked by ana)" }]);
     expect(await store$.listCompromiseMarks(pool, "default")).toHaveLength(1);
-    expect(await store$.listCompromiseMarks(pool, "pricer")).toHaveLength(0);
+    expect(await store$.listCompromiseMarks(pool, "default", "pricer")).toHaveLength(0);
     expect(await store$.deleteCompromiseMark(pool, "default", mark.id)).toBe(true);
     expect(await store$.deleteCompromiseMark(pool, "default", "not-a-number")).toBe(false);
     expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["P"]);
@@ -140,7 +140,7 @@ describe("lineage store", () => {
     expect(m).toMatchObject({ recordId: "R", reason: "customer never asked for this", markedBy: "ana" });
     let r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["R", [{ kind: "analyst_mark", detail: "customer never asked for this (marked by ana)" }]]]);
-    expect(await store$.listRecordMarks(pool, "R")).toHaveLength(1);
+    expect(await store$.listRecordMarks(pool, "default", "R")).toHaveLength(1);
     expect(await store$.deleteRecordMark(pool, "default", m.id)).toBe(true);
     await insertFindings(pool, "default", [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
     r = await traceOrigin(pool, "default", "A");
@@ -242,7 +242,7 @@ describe("lineage store", () => {
     const fromP = await traceBlastRadius(pool, "default", "W");
     expect(fromP.upstreamOrigins).toEqual(["P"]);
     expect(fromP.decisions.share).toBe(1);
-    const noLook = await traceBlastRadius(pool, "W", "default", {}, { checkUpstream: false });
+    const noLook = await traceBlastRadius(pool, "default", "W", {}, { checkUpstream: false });
     expect(noLook.upstreamOrigins).toBeNull();
     expect(noLook.startTainted).toBe(false);
   });
@@ -309,7 +309,7 @@ describe("lineage store", () => {
   it("applies time bounds parsed from a query string", async () => {
     await store(pool, pipeline());
     const bounds = toWalkBounds(LineageBoundsQuery.parse({ from: new Date(T0 + 3000).toISOString(), maxDepth: "10" }));
-    const r = await traceOrigin(pool, "A", "default", bounds);
+    const r = await traceOrigin(pool, "default", "A", bounds);
     expect(r.origins).toEqual([]);
     expect(r.truncated).toEqual(["window"]);
     expect(() => LineageBoundsQuery.parse({ maxDepth: "-1" })).toThrow();
@@ -329,7 +329,7 @@ describe("lineage store", () => {
     expect(impact!.descendants.map((d) => d.id)).toEqual(["RD", "A"]);
     expect(impact!.decisions).toEqual({ total: 1, tainted: 1, share: 1 });
     expect(await compromiseImpact(pool, "default", "999")).toBeNull();
-    const capped = await compromiseImpact(pool, mark.id, "default", { maxNodes: 1 });
+    const capped = await compromiseImpact(pool, "default", mark.id, { maxNodes: 1 });
     expect(capped).toMatchObject({ covered: 1, coveredTruncated: true });
   });
 });

@@ -80,7 +80,7 @@ describe("agents", () => {
     const err = await failure(registerAgent(db, "default", agentEntry("reg-twice", { displayName: "Impostor" }), config));
     expect(err.status).toBe(409);
     expect(err.message).toBe('Agent "reg-twice" is already registered: update it instead of registering it again.');
-    expect((await getAgent(db, "reg-twice", "default", config)).displayName).toBe("Agent reg-twice");
+    expect((await getAgent(db, "default", "reg-twice", config)).displayName).toBe("Agent reg-twice");
   });
 
   it("answers 400 with paths for a bad entry, and writes nothing", async () => {
@@ -104,7 +104,7 @@ describe("agents", () => {
 
     // Same attestation, edited entry: the signature no longer covers it.
     const edited = { ...original, keys: [{ keyId: "keep", publicKey: testKey("keep").publicKey }, { keyId: "new", publicKey: testKey("new").publicKey, notBefore: "2026-12-01T00:00:00Z" }] };
-    const view = AgentView.parse(await updateAgent(db, "upd", "default", edited, config));
+    const view = AgentView.parse(await updateAgent(db, "default", "upd", edited, config));
     expect(view.keys.map((k) => k.keyId)).toEqual(["keep", "new"]);
     expect(view.keys[1]?.notBefore).toBe("2026-12-01T00:00:00.000Z");
     expect(view.attested).toBe(false);
@@ -114,28 +114,28 @@ describe("agents", () => {
 
     // Re-signed: attested again. The body may leave the id out.
     const { id: _id, ...resigned } = registrar.attest(edited);
-    expect((await updateAgent(db, "upd", "default", resigned, config)).attested).toBe(true);
+    expect((await updateAgent(db, "default", "upd", resigned, config)).attested).toBe(true);
   });
 
   it("drops fields an update leaves out (full replace, not a merge)", async () => {
     await registerAgent(db, "default", agentEntry("upd-full", { labels: { team: "a", env: "prod" }, version: "1.0.0" }), config);
-    const view = await updateAgent(db, "upd-full", "default", { id: "upd-full", displayName: "X", kind: "agent", keys: [{ keyId: "k", publicKey: testKey("k").publicKey }] }, config);
+    const view = await updateAgent(db, "default", "upd-full", { id: "upd-full", displayName: "X", kind: "agent", keys: [{ keyId: "k", publicKey: testKey("k").publicKey }] }, config);
     expect(view).toMatchObject({ labels: {}, version: null, capabilities: [], memory: { read: [], write: [] }, protocols: {} });
   });
 
   it("answers 404 when updating an agent that does not exist, 400 when the ids disagree", async () => {
-    const missing = await failure(updateAgent(db, "nobody", "default", agentEntry("nobody"), config));
+    const missing = await failure(updateAgent(db, "default", "nobody", agentEntry("nobody"), config));
     expect([missing.status, missing.message]).toEqual([404, 'Agent "nobody" is not registered.']);
     await registerAgent(db, "default", agentEntry("upd-rename"), config);
-    const rename = await failure(updateAgent(db, "upd-rename", "default", agentEntry("other-name"), config));
+    const rename = await failure(updateAgent(db, "default", "upd-rename", agentEntry("other-name"), config));
     expect(rename.status).toBe(400);
     expect(rename.details).toEqual([{ path: "id", message: 'must be "upd-rename"' }]);
   });
 
   it("gets an agent, or answers 404", async () => {
     await registerAgent(db, "default", agentEntry("get-me"), config);
-    expect(AgentView.parse(await getAgent(db, "get-me", "default", config)).id).toBe("get-me");
-    const err = await failure(getAgent(db, "get-nobody", "default", config));
+    expect(AgentView.parse(await getAgent(db, "default", "get-me", config)).id).toBe("get-me");
+    const err = await failure(getAgent(db, "default", "get-nobody", config));
     expect([err.status, err.code, err.message]).toEqual([404, "not_found", 'Agent "get-nobody" is not registered.']);
   });
 
@@ -165,7 +165,7 @@ describe("agents", () => {
 
   it("shows attestation as the current registrars see it", async () => {
     await registerAgent(db, "default", registrar.attest(agentEntry("rotated-out")), config);
-    const view = await getAgent(db, "rotated-out", "default", noRegistrars);
+    const view = await getAgent(db, "default", "rotated-out", noRegistrars);
     expect(view.attested).toBe(false);
     expect(view.attestationError).toMatch(/registrar key "ci-2026" is not configured/);
   });
@@ -202,7 +202,7 @@ describe("contracts", () => {
 
 describe("registry files and snapshots", () => {
   it("applies the example registry and builds a snapshot from it", async () => {
-    expect(await applyRegistryFile(db, EXAMPLE, "default", config)).toEqual({ agents: 4, contracts: 1 });
+    expect(await applyRegistryFile(db, "default", EXAMPLE, config)).toEqual({ agents: 4, contracts: 1 });
     const snapshot = await loadRegistrySnapshot(db, "default", config);
 
     expect(snapshot.allowUnattested).toBe(false);
@@ -229,14 +229,14 @@ describe("registry files and snapshots", () => {
   });
 
   it("is idempotent: applying again replaces, never duplicates", async () => {
-    await applyRegistryFile(db, EXAMPLE, "default", config);
-    expect(await applyRegistryFile(db, EXAMPLE, "default", config)).toEqual({ agents: 4, contracts: 1 });
+    await applyRegistryFile(db, "default", EXAMPLE, config);
+    expect(await applyRegistryFile(db, "default", EXAMPLE, config)).toEqual({ agents: 4, contracts: 1 });
     expect(await db.agentKey.count({ where: { agentId: "price-monitor" } })).toBe(2);
   });
 
   it("checks attestations in the snapshot against the registrars it is given", async () => {
     const file = writeFile("attested.json", JSON.stringify({ agents: [registrar.attest(agentEntry("snap-attested"))] }));
-    await applyRegistryFile(db, file, "default", config);
+    await applyRegistryFile(db, "default", file, config);
     expect((await db.agent.findUniqueOrThrow({ where: { projectId_id: { projectId: "default", id: "snap-attested" } } })).attested).toBe(true);
     expect((await loadRegistrySnapshot(db, "default", config)).agents.get("snap-attested")?.attested).toBe(true);
     const withoutRegistrar = await loadRegistrySnapshot(db, "default", noRegistrars);
@@ -246,9 +246,9 @@ describe("registry files and snapshots", () => {
 
   it("reads YAML and JSON files alike", async () => {
     const doc = { agents: [agentEntry("file-yaml")], contracts: [contractInput("file.Quote")] };
-    expect(await applyRegistryFile(db, writeFile("r.yml", toYaml(doc)), "default", config)).toEqual({ agents: 1, contracts: 1 });
-    expect(await applyRegistryFile(db, writeFile("r.json", JSON.stringify({ agents: [agentEntry("file-json")] })), "default", config)).toEqual({ agents: 1, contracts: 0 });
-    expect((await getAgent(db, "file-yaml", "default", config)).labels).toEqual({ team: "pricing" });
+    expect(await applyRegistryFile(db, "default", writeFile("r.yml", toYaml(doc)), config)).toEqual({ agents: 1, contracts: 1 });
+    expect(await applyRegistryFile(db, "default", writeFile("r.json", JSON.stringify({ agents: [agentEntry("file-json")] })), config)).toEqual({ agents: 1, contracts: 0 });
+    expect((await getAgent(db, "default", "file-yaml", config)).labels).toEqual({ team: "pricing" });
     expect((await getContract(db, "default", "file.Quote")).schema).toEqual(priceQuoteSchema());
   });
 
@@ -256,7 +256,7 @@ describe("registry files and snapshots", () => {
     const good = agentEntry("file-good");
     const bad: AgentInputRaw = { ...agentEntry("file-bad"), keys: [{ keyId: "k", publicKey: "AAAA" }] };
     const file = writeFile("bad.yaml", toYaml({ agents: [good, bad], contracts: [contractInput("file.Never")] }));
-    const err = await failure(applyRegistryFile(db, file, "default", config));
+    const err = await failure(applyRegistryFile(db, "default", file, config));
     expect(err.status).toBe(400);
     expect(err.message).toBe(`Invalid registry file ${file}: agents[1] ("file-bad").keys[0].publicKey: must decode to exactly 32 bytes (the raw Ed25519 public key), got 3`);
     expect(err.details).toEqual([{ path: 'agents[1] ("file-bad").keys[0].publicKey', message: "must decode to exactly 32 bytes (the raw Ed25519 public key), got 3" }]);
@@ -266,26 +266,26 @@ describe("registry files and snapshots", () => {
 
   it("hints at quoting when YAML turned a version into a number", async () => {
     const file = writeFile("numbers.yaml", "agents:\n  - id: file-num\n    displayName: N\n    kind: agent\n    version: 1.10\n    keys:\n      - keyId: k\n        publicKey: " + testKey("k").publicKey + "\n");
-    const err = await failure(applyRegistryFile(db, file, "default", config));
+    const err = await failure(applyRegistryFile(db, "default", file, config));
     expect(err.message).toContain('agents[0] ("file-num").version: must be a string; quote version numbers in YAML ("0.3")');
   });
 
   it("reports YAML syntax errors and repeated keys with the line", async () => {
-    const broken = await failure(applyRegistryFile(db, writeFile("broken.yaml", "agents:\n  - id: [unclosed\n"), "default", config));
+    const broken = await failure(applyRegistryFile(db, "default", writeFile("broken.yaml", "agents:\n  - id: [unclosed\n"), config));
     expect(broken.message).toMatch(new RegExp(`^Registry file .*broken\\.yaml is not valid YAML: .* at line 3, column 1`, "s"));
-    const repeated = await failure(applyRegistryFile(db, writeFile("repeated.yaml", "agents: []\nagents: []\n"), "default", config));
+    const repeated = await failure(applyRegistryFile(db, "default", writeFile("repeated.yaml", "agents: []\nagents: []\n"), config));
     expect(repeated.message).toMatch(/is not valid YAML: Map keys must be unique at line 2/);
   });
 
   it("refuses unknown extensions, missing files and bad JSON", async () => {
-    expect((await failure(applyRegistryFile(db, writeFile("r.toml", ""), "default", config))).message).toMatch(/the name must end in \.yaml, \.yml or \.json/);
-    expect((await failure(applyRegistryFile(db, path.join(dir, "missing.yaml"), "default", config))).message).toMatch(/missing\.yaml cannot be read: ENOENT/);
-    expect((await failure(applyRegistryFile(db, writeFile("bad.json", "{"), "default", config))).message).toMatch(/bad\.json is not valid JSON: /);
-    expect((await failure(applyRegistryFile(db, writeFile("list.json", "[]"), "default", config))).message).toMatch(/list\.json: must be a document with `agents` and `contracts` lists/);
+    expect((await failure(applyRegistryFile(db, "default", writeFile("r.toml", ""), config))).message).toMatch(/the name must end in \.yaml, \.yml or \.json/);
+    expect((await failure(applyRegistryFile(db, "default", path.join(dir, "missing.yaml"), config))).message).toMatch(/missing\.yaml cannot be read: ENOENT/);
+    expect((await failure(applyRegistryFile(db, "default", writeFile("bad.json", "{"), config))).message).toMatch(/bad\.json is not valid JSON: /);
+    expect((await failure(applyRegistryFile(db, "default", writeFile("list.json", "[]"), config))).message).toMatch(/list\.json: must be a document with `agents` and `contracts` lists/);
   });
 
   it("treats an empty file as an empty registry", async () => {
-    expect(await applyRegistryFile(db, writeFile("empty.yaml", ""), "default", config)).toEqual({ agents: 0, contracts: 0 });
+    expect(await applyRegistryFile(db, "default", writeFile("empty.yaml", ""), config)).toEqual({ agents: 0, contracts: 0 });
   });
 
   it("leaves a row edited by hand out of the snapshot, naming the agent and the field", async () => {
