@@ -36,7 +36,7 @@ export async function insertEdges(tx: Tx, records: readonly RecordRow[]): Promis
   if (child.length > 0) {
     const res = await tx.query(
       `INSERT INTO record_edges (child_id, parent_id, kind)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS e(c, p, k) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
       [child, parent, kind],
     );
     added = res.rowCount ?? 0;
@@ -81,6 +81,7 @@ async function inferStateEdges(tx: Tx, reads: readonly RecordRow[], writes: read
           ORDER BY w.ts DESC, w.seq DESC LIMIT 1) w
       WHERE rd.record_id = ANY($1::text[]) AND rd.kind = 'state.read' AND rd.intent IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM records p WHERE p.record_id = ANY(rd.parents) AND p.kind = 'state.write' AND p.intent = rd.intent)
+      ORDER BY 1, 2
      ON CONFLICT DO NOTHING`,
     [ids],
   );
