@@ -6,9 +6,8 @@ import { registryConfigFromEnv } from "../config/registry-config.ts";
 import { collectorSettings } from "../config/collector-config.ts";
 import { loadRegistrySnapshot } from "../registry/service.ts";
 import { engineConfig } from "../config/engine-config.ts";
-import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
-import { groupFindings } from "../engine/incidents/incident-runner.ts";
-import { ungroupedFindingIds } from "../db/evaluator-store.ts";
+import type { EngineLoop } from "../engine/evaluator/engine-loop.ts";
+import { startEngineProcess } from "../engine/evaluator/engine-process.ts";
 import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 import { integrationsConfig } from "../config/integrations-config.ts";
@@ -27,7 +26,8 @@ export interface RunningCollector extends Collector {
   webhooks: WebhookDispatcher | null;
 }
 
-// Every collector runs the engine loop too: the loop's advisory lock lets one
+// Every collector runs the engine loop too unless FIREBREAK_ENGINE=off (the
+// engine then runs apart, `npm run engine`): the loop's advisory lock lets one
 // process at a time do the work, and another takes over when it stops.
 export async function startCollectorFromEnv(databaseUrl: string, adminToken: string, log: (line: string) => void): Promise<RunningCollector> {
   const settings = collectorSettings(process.env, adminToken);
@@ -51,20 +51,11 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       maxEdges: integrations.FIREBREAK_METRICS_MAX_EDGES,
     },
   });
-  const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
-  if (enginePool) {
-    // Findings a stopped process stored but never grouped go into incidents first.
-    const leftover = await ungroupedFindingIds(enginePool, new Date(Date.now() - 86_400_000)).catch(() => []);
-    if (leftover.length > 0) await groupFindings(enginePool, leftover).catch((err: unknown) => log(`engine: grouping leftover findings failed: ${(err as Error).message}`));
-    engine = startEngineLoop(enginePool, {
-      batchSize: engineSettings.FIREBREAK_ENGINE_BATCH,
-      log,
-      onPass: (ms) => collector.metrics.observePass(ms / 1000),
-      onFindings: async (ids) => {
-        await groupFindings(enginePool, ids);
-      },
-    });
-  }
+  const engineProcess =
+    engineSettings.FIREBREAK_ENGINE === "on"
+      ? await startEngineProcess(databaseUrl, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log, onPass: (ms) => collector.metrics.observePass(ms / 1000) })
+      : null;
+  engine = engineProcess?.loop ?? null;
   // Its own two connections: a slow receiver holds none, and ingest never waits on it.
   const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
   const webhooks = webhookPool
@@ -90,8 +81,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       approvalSweep.stop();
       await collector.close();
       await checkpointer?.stop();
-      await engine?.stop();
-      await enginePool?.end();
+      await engineProcess?.close();
       await pool.end();
       await prisma.$disconnect();
     },
