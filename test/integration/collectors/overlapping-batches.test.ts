@@ -3,52 +3,19 @@
 // must never deadlock each other: every batch is acknowledged, each nonce
 // has exactly one original, each span is stored once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { startCollector, type Collector } from "../../../lib/collector/server.ts";
 import { createPool } from "../../../lib/db/ingest-store.ts";
-import type { WireRecord } from "../../../lib/protocol/record.ts";
-import { attributesFromRecord } from "../../../lib/protocol/span-to-record.ts";
 import { makeSignedRecord } from "../../fixtures/records.ts";
 import { makeAgent, makeSnapshot } from "../../fixtures/registry.ts";
-import { attr, arr, encodeRequest, makeRequest, makeSpan, str } from "../../unit/otlp/fixtures.ts";
+import { encodeSpanned, postBody, spanned } from "../../helpers/span-bodies.ts";
 import { startHarness, TOKEN, type Harness } from "../collector/collector-harness.ts";
 import { decodeBatch } from "../../../lib/collector/decode-batch.ts";
 import { persistBatch } from "../../../lib/collector/ingest.ts";
 
 const snapshot = makeSnapshot([makeAgent({ id: "agent-a", capabilities: [{ intent: "*", to: ["*"] }] })]);
 
-interface Spanned {
-  rec: WireRecord;
-  traceId: string;
-  spanId: string;
-  /** Fixes the span's times: the same span re-batched keeps its content. */
-  n: number;
-}
-
-let spanCounter = 0;
-function spanned(rec: WireRecord): Spanned {
-  return { rec, traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), n: spanCounter++ };
-}
-
-function body(items: Spanned[]): Uint8Array {
-  const spans = items.map((s) =>
-    makeSpan(
-      {
-        traceId: s.traceId,
-        spanId: s.spanId,
-        attributes: Object.entries(attributesFromRecord(s.rec)).map(([k, v]) => attr(k, Array.isArray(v) ? arr(...v.map(str)) : str(v))),
-      },
-      s.n,
-    ),
-  );
-  return encodeRequest(makeRequest(spans), "protobuf");
-}
-
-async function post(url: string, bytes: Uint8Array): Promise<number> {
-  const res = await fetch(url, { method: "POST", body: new Uint8Array(bytes), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
-  await res.arrayBuffer();
-  return res.status;
-}
+const body = encodeSpanned;
+const post = (url: string, bytes: Uint8Array): Promise<number> => postBody(url, TOKEN, bytes);
 
 let h: Harness;
 let second: Collector;
