@@ -35,7 +35,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const registryConfig = registryConfigFromEnv();
   const integrations = integrationsConfig(process.env);
   const prisma = createPrisma(databaseUrl);
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, settings.dbPool ?? 20);
   let engine: EngineLoop | null = null;
   const collector = await startCollector({
     settings,
