@@ -96,7 +96,7 @@ beforeAll(async () => {
   collectors = await Promise.all([startCollector(shared.url), startCollector(shared.url), startCollector(shared.url)]);
   reference = await startReference(single.url);
   front = await startRoundRobinFront(collectors);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await front?.close();
