@@ -11,9 +11,10 @@ import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { rawVerifyCapacity } from "./lib/raw-verify.ts";
-import { generateBodies, type BenchFleet, makeFleet } from "./lib/signed-bodies.ts";
+import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
+import { post, registerFleet, saturate } from "./lib/ingest-load.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const collector = await startCollectorProcess(database.url, engineOn);
   try {
     // Saturation: as fast as the collector acknowledges.
-    const sat = await saturate(collector.url, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
+    const sat = await saturate(collector.url, TOKEN, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
     const rate = sat.records / sat.seconds;
     console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
 
@@ -101,15 +102,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function registerFleet(url: string, fleet: BenchFleet): Promise<void> {
-  const { createPrisma } = await import("../lib/db/prisma.ts");
-  const { registerAgent, putContract } = await import("../lib/registry/service.ts");
-  const prisma = createPrisma(url);
-  await putContract(prisma, "default", { intent: "PriceQuote", schema: { type: "object", required: ["sku", "unit_price"], properties: { sku: { type: "string" }, unit_price: { type: "number" } } } });
-  for (const a of fleet.registry) await registerAgent(prisma, "default", a);
-  await prisma.$disconnect();
-}
-
 async function startCollectorProcess(databaseUrl: string, engine: boolean): Promise<{ child: ChildProcess; url: string }> {
   const c = await spawnReady("scripts/collector.ts", {
     env: {
@@ -123,30 +115,6 @@ async function startCollectorProcess(databaseUrl: string, engine: boolean): Prom
   });
   c.child.stderr?.pipe(process.stderr);
   return { child: c.child, url: `http://127.0.0.1:${c.value}/v1/traces` };
-}
-
-async function post(url: string, body: Uint8Array): Promise<number> {
-  const res = await fetch(url, { method: "POST", body: new Uint8Array(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-protobuf" } });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-async function saturate(url: string, bodies: { body: Uint8Array; records: number }[], concurrency: number) {
-  let next = 0;
-  let records = 0;
-  let failed = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const b = bodies[next++]!;
-        const status = await post(url, b.body);
-        if (status === 200) records += b.records;
-        else failed++;
-      }
-    }),
-  );
-  return { records, failed, seconds: (performance.now() - started) / 1000 };
 }
 
 async function steadyLoad(url: string, bodies: { body: Uint8Array; records: number }[], perSec: number, batchSize: number, maxSeconds: number) {
@@ -165,7 +133,7 @@ async function steadyLoad(url: string, bodies: { body: Uint8Array; records: numb
     const b = bodies[i % bodies.length]!;
     const t0 = performance.now();
     inflight.push(
-      post(url, b.body).then((status) => {
+      post(url, TOKEN, b.body).then((status) => {
         if (status === 200) latencies.push(performance.now() - t0);
         else failed++;
       }),

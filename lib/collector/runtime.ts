@@ -6,11 +6,8 @@ import { registryConfigFromEnv } from "../config/registry-config.ts";
 import { collectorSettings } from "../config/collector-config.ts";
 import { loadRegistrySnapshot } from "../registry/service.ts";
 import { engineConfig } from "../config/engine-config.ts";
-import { startEngineLoop, type EngineLoop } from "../engine/evaluator/engine-loop.ts";
-import { groupFindings } from "../engine/incidents/incident-runner.ts";
-import { ungroupedFindingIds } from "../db/evaluator-store.ts";
-import { listProjectIds } from "../db/projects-store.ts";
-import { DEFAULT_PROJECT } from "../accounts/project.ts";
+import type { EngineLoop } from "../engine/evaluator/engine-loop.ts";
+import { startEngineProcess } from "../engine/evaluator/engine-process.ts";
 import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 import { integrationsConfig } from "../config/integrations-config.ts";
@@ -32,7 +29,8 @@ export interface RunningCollector extends Collector {
   webhooks: WebhookDispatcher | null;
 }
 
-// Every collector runs the engine loop too: the loop's advisory lock lets one
+// Every collector runs the engine loop too unless FIREBREAK_ENGINE=off (the
+// engine then runs apart, `npm run engine`): the loop's advisory lock lets one
 // process at a time do the work, and another takes over when it stops.
 export async function startCollectorFromEnv(databaseUrl: string, adminToken: string, log: (line: string) => void): Promise<RunningCollector> {
   const settings = collectorSettings(process.env, adminToken);
@@ -40,7 +38,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const registryConfig = registryConfigFromEnv();
   const integrations = integrationsConfig(process.env);
   const prisma = createPrisma(databaseUrl);
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, settings.dbPool ?? 20);
   let engine: EngineLoop | null = null;
   const collector = await startCollector({
     settings,
@@ -56,22 +54,11 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       maxEdges: integrations.FIREBREAK_METRICS_MAX_EDGES,
     },
   });
-  const enginePool = engineSettings.FIREBREAK_ENGINE === "on" ? createPool(databaseUrl, 4) : null;
-  if (enginePool) {
-    // Findings a stopped process stored but never grouped go into incidents first.
-    for (const project of await listProjectIds(enginePool).catch(() => [DEFAULT_PROJECT])) {
-      const leftover = await ungroupedFindingIds(enginePool, project, new Date(Date.now() - 86_400_000)).catch(() => []);
-      if (leftover.length > 0) await groupFindings(enginePool, project, leftover).catch((err: unknown) => log(`engine: grouping leftover findings failed: ${(err as Error).message}`));
-    }
-    engine = startEngineLoop(enginePool, {
-      batchSize: engineSettings.FIREBREAK_ENGINE_BATCH,
-      log,
-      onPass: (ms) => collector.metrics.observePass(ms / 1000),
-      onFindings: async (ids, project) => {
-        await groupFindings(enginePool, project, ids);
-      },
-    });
-  }
+  const engineProcess =
+    engineSettings.FIREBREAK_ENGINE === "on"
+      ? await startEngineProcess(databaseUrl, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log, onPass: (ms) => collector.metrics.observePass(ms / 1000) })
+      : null;
+  engine = engineProcess?.loop ?? null;
   // Its own two connections: a slow receiver holds none, and ingest never waits on it.
   const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
   // Rows from before sealing existed are sealed before anything could send them (idempotent; the first collector does it).
@@ -111,8 +98,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       await storagePool?.end();
       await collector.close();
       await checkpointer?.stop();
-      await engine?.stop();
-      await enginePool?.end();
+      await engineProcess?.close();
       await pool.end();
       await prisma.$disconnect();
     },

@@ -140,6 +140,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         maxBytes: settings.maxBodyBytes,
         contentEncoding: req.headers["content-encoding"],
       });
+      // Judge by a registry at least as new as every change committed before
+      // this batch arrived, whichever process (dashboard, another collector) made it.
+      await registry.fresh();
       let decoded: DecodeResult;
       try {
         decoded = await workers.run({

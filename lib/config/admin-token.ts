@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, unlinkSync } from "node:fs";
+import { writeOnce } from "./write-once.ts";
 import path from "node:path";
 
 export interface AdminToken {
@@ -22,9 +23,9 @@ export function ensureAdminToken(dataDir: string, fromEnv: string | undefined): 
   if (existsSync(file)) {
     const token = readFileSync(file, "utf8").trim();
     if (token.length >= 16) return { token, source: "file", file };
+    unlinkSync(file);
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const token = `fbk_${randomBytes(32).toString("base64url")}`;
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, source: "generated", file };
+  // Processes starting together must all accept the same token.
+  const written = writeOnce(file, `fbk_${randomBytes(32).toString("base64url")}\n`);
+  return { token: written.content.trim(), source: written.created ? "generated" : "file", file };
 }

@@ -21,6 +21,8 @@ export const CollectorConfig = z.object({
   FIREBREAK_INGEST_KEYS: z.string().default(""),
   /** How long the collector trusts its answer about an ingest-scoped API token: a revoked key stops within this. */
   FIREBREAK_INGEST_TOKEN_TTL_MS: intFrom(5_000, 0, 300_000),
+  /** PostgreSQL connections for storing batches (the engine, webhooks and checkpoints have a few more of their own). */
+  FIREBREAK_DB_POOL: intFrom(20, 2, 500),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfig>;
 
@@ -35,6 +37,8 @@ export interface CollectorSettings {
   ingestKeys: string[];
   /** Cache lifetime of database answers about ingest tokens; 5 s when absent. */
   ingestTokenTtlMs?: number;
+  /** Size of the ingest connection pool; 20 when absent. */
+  dbPool?: number;
 }
 
 export function collectorSettings(env: Record<string, string | undefined>, adminToken: string): CollectorSettings {
@@ -55,5 +59,6 @@ export function collectorSettings(env: Record<string, string | undefined>, admin
     maxInflight: c.FIREBREAK_MAX_INFLIGHT,
     ingestKeys: [adminToken, ...extra],
     ingestTokenTtlMs: c.FIREBREAK_INGEST_TOKEN_TTL_MS,
+    dbPool: c.FIREBREAK_DB_POOL,
   };
 }

@@ -4,7 +4,8 @@
 // to every process it starts as FIREBREAK_INSTANCE_KEY (the raw seed,
 // base64url), so all of them sign as one instance.
 import { createHash, type KeyObject } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeOnce } from "./write-once.ts";
 import path from "node:path";
 import { generateKeyPair, privateKeyFromSeed, rawPublicKey } from "../protocol/keys.ts";
 
@@ -45,9 +46,9 @@ export function ensureInstanceKeySeed(dataDir: string, fromEnv: string | undefin
     instanceKeyFromSeed(seed);
     return seed;
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const seed = generateKeyPair().privateKey;
-  writeFileSync(file, `${seed}\n`, { mode: 0o600 });
+  // Processes starting together must all end up signing with one key.
+  const seed = writeOnce(file, `${generateKeyPair().privateKey}\n`).content.trim();
+  instanceKeyFromSeed(seed);
   return seed;
 }
 

@@ -1,6 +1,10 @@
 // The ingest path's writes. Prisma Client is too slow here (one round trip
 // per row); a whole batch goes in with a few set-based statements inside one
 // transaction, so a batch is either all durable or not at all.
+// Every unique-keyed insert goes in key order: batches from several
+// collectors that overlap (the same nonces reused, the same spans re-batched
+// by an OpenTelemetry Collector on retry) then wait for each other instead of
+// deadlocking, whatever order the spans arrived in.
 import pg from "pg";
 import type { VerdictDetail } from "../protocol/record.ts";
 import { isVerified } from "../verify/combine.ts";
@@ -99,7 +103,8 @@ export async function claimNonces(
   if (claims.length === 0) return held;
   const inserted = await tx.query<{ agent: string; nonce: string }>(
     `INSERT INTO nonces (project_id, agent, nonce, trace_id, span_id, content_hash)
-     SELECT $6, * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+     SELECT $6, * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS c(agent, nonce)
+      ORDER BY c.agent, c.nonce
      ON CONFLICT DO NOTHING
      RETURNING agent, nonce`,
     [
@@ -196,6 +201,7 @@ export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], rec
               s."serviceName", s.attributes, s."statusCode", s."contentHash"
          FROM json_to_recordset($1::json) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
               "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
+        ORDER BY s."traceId", s."spanId", s."contentHash"
        ON CONFLICT (project_id, trace_id, span_id, content_hash, start_ns) DO NOTHING`,
       [JSON.stringify(spans), project],
     );
@@ -217,6 +223,7 @@ export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], rec
             receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
             "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
             "pendingOn" text[], "pendingSince" text)
+      ORDER BY r."traceId", r."spanId", r."contentHash"
      ON CONFLICT (project_id, trace_id, span_id, content_hash, ts) DO NOTHING`,
     [JSON.stringify(rows), project],
   );

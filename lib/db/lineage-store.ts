@@ -37,7 +37,7 @@ export async function insertEdges(tx: Tx, project: string, records: readonly Rec
   if (child.length > 0) {
     const res = await tx.query(
       `INSERT INTO record_edges (project_id, child_id, parent_id, kind)
-       SELECT $4, * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+       SELECT $4, * FROM unnest($1::text[], $2::text[], $3::text[]) AS e(c, p, k) ORDER BY 2, 3, 4 ON CONFLICT DO NOTHING`,
       [child, parent, kind, project],
     );
     added = res.rowCount ?? 0;
@@ -82,6 +82,7 @@ async function inferStateEdges(tx: Tx, project: string, reads: readonly RecordRo
           ORDER BY w.ts DESC, w.seq DESC LIMIT 1) w
       WHERE rd.project_id = $2 AND rd.record_id = ANY($1::text[]) AND rd.kind = 'state.read' AND rd.intent IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM records p WHERE p.project_id = rd.project_id AND p.record_id = ANY(rd.parents) AND p.kind = 'state.write' AND p.intent = rd.intent)
+      ORDER BY 2, 3
      ON CONFLICT DO NOTHING`,
     [ids, project],
   );

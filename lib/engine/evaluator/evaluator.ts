@@ -122,7 +122,11 @@ export class Evaluator {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx, this.project))) return none;
       const [cursor, settledCursor] = (await readCursors(tx, this.project, [CURSOR_NAME, SETTLED_CURSOR_NAME])) as [EngineCursor, EngineCursor];
-      if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) this.resetCaches();
+      if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) {
+        this.resetCaches();
+        // Edges the other process met while it held the lock count toward reach.
+        for (const e of await knownEdges(tx, this.project)) this.graph.addEdge(e.sender, e.receiver);
+      }
       const recent = await recordsAfter(tx, this.project, cursor, this.batchSize);
       const settled = await settledAfter(tx, this.project, settledCursor, this.batchSize);
       // Both cursors move in one statement at the end of the pass.
@@ -193,11 +197,10 @@ export class Evaluator {
       const received = recent.map((r) => r.receivedAt);
       return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, cursor: next, received, keep };
     });
-    if (!result.ran) {
-      // Another process is evaluating: what this one remembers will go stale.
-      this.knownCursor = null;
-      return result;
-    }
+    // Another process is evaluating: the cursor this one last committed stays
+    // known, so the next pass it wins sees the cursor moved and starts its
+    // caches again from storage instead of judging with stale history.
+    if (!result.ran) return result;
     result.keep();
     this.knownCursor = result.cursor;
     // Lag runs on the wall clock (received_at is the database's), whatever `now` the breakers use.
