@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const half = Math.floor(bodies.length / 2);
 
   const prisma = createPrisma(database.url);
-  const snapshot = await loadRegistrySnapshot(prisma, { registrars: new Map(), allowUnattested: true });
+  const snapshot = await loadRegistrySnapshot(prisma, "default", { registrars: new Map(), allowUnattested: true });
   await prisma.$disconnect();
   const profile = profileDecode(bodies.slice(0, 4).map((b) => b.body), snapshot);
   console.log(`one collector's work per record, in process: decode ${profile.decodeUs.toFixed(0)} us, decode + verify + judge ${profile.fullUs.toFixed(0)} us`);
@@ -149,7 +149,7 @@ function profileDecode(bodies: Uint8Array[], snapshot: RegistrySnapshot): { deco
     return ((performance.now() - t) * 1000) / (3 * records);
   };
   const decodeUs = time(() => bodies.forEach((b) => decodeTraceRequest(b, "protobuf")));
-  const fullUs = time(() => bodies.forEach((b) => decodeBatch({ body: b, format: "protobuf", receivedAt: Date.now(), skewMs: 300_000 }, snapshot)));
+  const fullUs = time(() => bodies.forEach((b) => decodeBatch({ project: "default", body: b, format: "protobuf", receivedAt: Date.now(), skewMs: 300_000 }, snapshot)));
   return { decodeUs, fullUs };
 }
 

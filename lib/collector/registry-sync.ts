@@ -32,6 +32,7 @@ export class RegistrySync {
     private readonly onChange: (snapshots: Map<string, RegistrySnapshot>) => void,
     private readonly log: (line: string) => void,
     private readonly intervalMs = 1000,
+    private readonly listProjects: () => Promise<string[]> = () => listProjectIds(pool),
   ) {}
 
   async start(): Promise<void> {
@@ -89,7 +90,7 @@ export class RegistrySync {
     const next = this.loading.then(async () => {
       if (version === this.version && !force) return false;
       const snapshots = new Map<string, RegistrySnapshot>();
-      for (const project of await listProjectIds(this.pool)) snapshots.set(project, await this.load(project));
+      for (const project of await this.listProjects()) snapshots.set(project, await this.load(project));
       this.snapshots = snapshots;
       this.version = version;
       this.onChange(this.snapshots);

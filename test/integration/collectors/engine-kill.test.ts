@@ -37,7 +37,7 @@ async function store(url: string, records: StoredRecord[]): Promise<void> {
   const pool = createPool(url, 2);
   await withTransaction(pool, async (tx) => {
     await insertStoredRecords(tx, records);
-    await insertEdges(tx, records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
+    await insertEdges(tx, "default", records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
   });
   await pool.end();
 }
@@ -116,7 +116,7 @@ describe("engine process killed mid-pass", () => {
       await c.connect();
       try {
         const max = (await c.query<{ seq: string }>("SELECT max(seq)::text AS seq FROM records")).rows[0]!.seq;
-        return (await readCursor(c, CURSOR_NAME)).seq === max ? "caught up" : "behind";
+        return (await readCursor(c, "default", CURSOR_NAME)).seq === max ? "caught up" : "behind";
       } finally {
         await c.end();
       }

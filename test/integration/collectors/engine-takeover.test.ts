@@ -16,7 +16,7 @@ const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 async function store(records: StoredRecord[]): Promise<void> {
   await withTransaction(pool, async (tx) => {
     await insertStoredRecords(tx, records);
-    await insertEdges(tx, records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
+    await insertEdges(tx, "default", records.map((r) => ({ ...r, ts: r.ts.toISOString() })) as never);
   });
 }
 

@@ -76,8 +76,8 @@ describe("storage under contention", () => {
   it("many transactions storing the same spans and nonces in shuffled orders all commit (no deadlock)", async () => {
     const items = Array.from({ length: 1_000 }, () => spanned(makeSignedRecord({ timestamp: new Date().toISOString() })));
     const orders = Array.from({ length: 4 }, (_, k) => (k % 2 === 0 ? items : [...items].reverse()));
-    const decoded = orders.map((o) => decodeBatch({ body: body(o), format: "protobuf", receivedAt: Date.now(), skewMs: 300_000 }, snapshot));
-    const results = await Promise.allSettled(decoded.map((d) => persistBatch(h.pool, d, snapshot)));
+    const decoded = orders.map((o) => decodeBatch({ project: "default", body: body(o), format: "protobuf", receivedAt: Date.now(), skewMs: 300_000 }, snapshot));
+    const results = await Promise.allSettled(decoded.map((d) => persistBatch(h.pool, "default", d, snapshot)));
     expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
     const ids = items.map((i) => i.rec.id);
     const stored = await h.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM records WHERE record_id = ANY($1::text[])", [ids]);

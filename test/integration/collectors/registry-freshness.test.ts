@@ -30,7 +30,7 @@ async function collector(): Promise<string> {
   const c = await startCollector({
     settings: { port: 0, host: "127.0.0.1", maxBodyBytes: 4 << 20, skewMs: 300_000, pendingWaitMs: 1_000, workers: 1, maxInflight: 8, ingestKeys: [TOKEN] },
     pool,
-    loadSnapshot: () => loadRegistrySnapshot(prisma, config),
+    loadSnapshot: (project) => loadRegistrySnapshot(prisma, project, config),
   });
   collectors.push(c);
   return `http://127.0.0.1:${c.port}/v1/traces`;
@@ -66,13 +66,13 @@ describe("registry changes across collectors", () => {
     for (let round = 0; round < 3; round++) {
       const id = `joiner-${round}`;
       // Every collector has its snapshot loaded (and its 1 s poll far from due) before the change.
-      await registerAgent(prisma, registrar.attest(gatewayEntry(id)), config, "test");
+      await registerAgent(prisma, "default", registrar.attest(gatewayEntry(id)), config, "test");
       const rec = requestFrom(id, `${id}-k1`);
       await sendRecords([a, b, c][round]!, TOKEN, [rec]);
       expect(await verdictsOf(rec.id)).toEqual(["verified"]);
 
       // The key replaced: records signed with the old one are refused straight away, anywhere.
-      await updateAgent(prisma, id, registrar.attest(gatewayEntry(id, { keys: [{ keyId: `${id}-k2`, publicKey: testKey(`${id}-k2`).publicKey }] })), config, "test");
+      await updateAgent(prisma, "default", id, registrar.attest(gatewayEntry(id, { keys: [{ keyId: `${id}-k2`, publicKey: testKey(`${id}-k2`).publicKey }] })), config, "test");
       const stale = requestFrom(id, `${id}-k1`);
       await sendRecords([b, c, a][round]!, TOKEN, [stale]);
       expect(await verdictsOf(stale.id)).toContain("unknown_key");

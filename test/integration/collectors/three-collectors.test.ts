@@ -38,17 +38,18 @@ let front: RoundRobinFront;
 async function registerAll(url: string): Promise<void> {
   const prisma = createPrisma(url);
   const config = { registrars: registrar.registrars, allowUnattested: false };
-  await putContract(prisma, contractInput("PriceQuote"));
-  await registerAgent(prisma, registrar.attest(agentEntry("gateway", { kind: "gateway", capabilities: [], memory: { read: [], write: [] } })), config, "test");
-  await registerAgent(prisma, registrar.attest(agentEntry("monitor", { capabilities: [{ intent: "PriceQuote", to: ["recommender"] }] })), config, "test");
+  await putContract(prisma, "default", contractInput("PriceQuote"));
+  await registerAgent(prisma, "default", registrar.attest(agentEntry("gateway", { kind: "gateway", capabilities: [], memory: { read: [], write: [] } })), config, "test");
+  await registerAgent(prisma, "default", registrar.attest(agentEntry("monitor", { capabilities: [{ intent: "PriceQuote", to: ["recommender"] }] })), config, "test");
   await registerAgent(
     prisma,
+    "default",
     registrar.attest(agentEntry("recommender", { capabilities: [{ intent: "PriceQuote", to: ["executor"] }, { intent: "place_order", to: [] }] })),
     config,
     "test",
   );
   // Registered but never attested by the registrar.
-  await registerAgent(prisma, agentEntry("shadow", { capabilities: [{ intent: "PriceQuote", to: ["recommender"] }] }), config, "test");
+  await registerAgent(prisma, "default", agentEntry("shadow", { capabilities: [{ intent: "PriceQuote", to: ["recommender"] }] }), config, "test");
   await prisma.$disconnect();
 }
 
@@ -84,7 +85,7 @@ async function startReference(url: string): Promise<string> {
   referenceCollector = await startCollectorServer({
     settings: { port: 0, host: "127.0.0.1", maxBodyBytes: 4 << 20, skewMs: 300_000, pendingWaitMs: PENDING_WAIT_MS, workers: 1, maxInflight: 8, ingestKeys: [TOKEN] },
     pool: referencePool,
-    loadSnapshot: () => loadRegistrySnapshot(prisma, config),
+    loadSnapshot: (project) => loadRegistrySnapshot(prisma, project, config),
   });
   return `http://127.0.0.1:${referenceCollector.port}`;
 }

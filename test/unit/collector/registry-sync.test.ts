@@ -24,7 +24,7 @@ describe("RegistrySync.fresh", () => {
   it("a caller arriving during a read waits for the next one; callers arriving together share it", async () => {
     const { pool, reads } = fakePool();
     let loads = 0;
-    const sync = new RegistrySync(pool, async () => empty(`v${++loads}`), () => {}, () => {});
+    const sync = new RegistrySync(pool, async () => empty(`v${++loads}`), () => {}, () => {}, 1000, async () => ["default"]);
     const start = sync.refresh(true);
     reads[0]!.resolve("1");
     await start;
@@ -45,13 +45,13 @@ describe("RegistrySync.fresh", () => {
     await Promise.all(later);
     expect(laterDone).toBe(2);
     expect(loads).toBe(2);
-    expect([...sync.current().agents.keys()]).toEqual(["v2"]);
+    expect([...sync.current("default").agents.keys()]).toEqual(["v2"]);
   });
 
   it("a failed read keeps the last snapshot and lets the batch go on", async () => {
     const lines: string[] = [];
     const pool = { query: () => Promise.reject(new Error("connection refused")) } as unknown as pg.Pool;
-    const sync = new RegistrySync(pool, async () => empty("x"), () => {}, (l) => lines.push(l));
+    const sync = new RegistrySync(pool, async () => empty("x"), () => {}, (l) => lines.push(l), 1000, async () => ["default"]);
     await sync.fresh();
     expect(lines.join("\n")).toContain("connection refused");
   });
