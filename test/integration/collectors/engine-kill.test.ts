@@ -97,7 +97,7 @@ describe("engine process killed mid-pass", () => {
     const holder = new pg.Client({ connectionString: victim.url });
     await holder.connect();
     await holder.query("BEGIN");
-    await holder.query("SELECT pg_advisory_xact_lock(hashtextextended(json_build_array('monitor', 'recommender')::text, 7340))");
+    await holder.query("SELECT pg_advisory_xact_lock(hashtextextended(json_build_array('default', 'monitor', 'recommender')::text, 7340))");
     const first = await startEngine(victim.url);
     const waiting = async (): Promise<number> =>
       (
