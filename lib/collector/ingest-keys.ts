@@ -20,7 +20,7 @@ function digest(key: string): Buffer {
 export class IngestKeys {
   private readonly staticDigests: Buffer[];
   private readonly cache = new Map<string, { ok: boolean; until: number }>();
-  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly pending = new Map<string, Promise<"allowed" | "refused" | "unknown">>();
 
   constructor(
     staticKeys: readonly string[],
@@ -31,24 +31,32 @@ export class IngestKeys {
     this.staticDigests = staticKeys.map(digest);
   }
 
-  /** Does this Authorization header carry a key that may send records? */
+  /** Does this Authorization header carry a key that may send records? An unanswerable lookup counts as no. */
   async allows(header: string | undefined): Promise<boolean> {
+    return (await this.check(header)) === "allowed";
+  }
+
+  /**
+   * The same, telling "no" apart from "cannot say now": with the database away
+   * an API-token holder must hear 503 (retry), not 401 (fix your key).
+   */
+  async check(header: string | undefined): Promise<"allowed" | "refused" | "unknown"> {
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m?.[1]) return false;
+    if (!m?.[1]) return "refused";
     const presented = m[1];
     // Compare digests, not keys: constant time and independent of key length.
     const given = digest(presented);
     let ok = false;
     for (const k of this.staticDigests) ok = timingSafeEqual(given, k) || ok;
-    if (ok) return true;
+    if (ok) return "allowed";
     const parsed = parseApiToken(presented);
-    if (!parsed || this.lookup === null) return false;
+    if (!parsed || this.lookup === null) return "refused";
     return this.lookupCached(parsed.hash);
   }
 
-  private lookupCached(hash: string): Promise<boolean> {
+  private lookupCached(hash: string): Promise<"allowed" | "refused" | "unknown"> {
     const hit = this.cache.get(hash);
-    if (hit && hit.until > this.now()) return Promise.resolve(hit.ok);
+    if (hit && hit.until > this.now()) return Promise.resolve(hit.ok ? "allowed" : "refused");
     const inFlight = this.pending.get(hash);
     if (inFlight) return inFlight;
     const lookup = this.lookup!;
@@ -56,10 +64,10 @@ export class IngestKeys {
       .then((ok) => {
         if (this.cache.size >= MAX_CACHED) this.cache.clear();
         this.cache.set(hash, { ok, until: this.now() + this.ttlMs });
-        return ok;
+        return ok ? ("allowed" as const) : ("refused" as const);
       })
-      // The database being away refuses the request (the exporter retries); it is not cached.
-      .catch(() => false)
+      // The database being away is not an answer: not cached, and the caller says "retry".
+      .catch(() => "unknown" as const)
       .finally(() => this.pending.delete(hash));
     this.pending.set(hash, p);
     return p;
