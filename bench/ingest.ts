@@ -14,6 +14,7 @@ import { rawVerifyCapacity } from "./lib/raw-verify.ts";
 import { generateBodies, type BenchFleet, makeFleet } from "./lib/signed-bodies.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
+import { engineCaughtUp } from "./lib/engine-progress.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -186,25 +187,6 @@ function rssOf(child: ChildProcess): number {
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
-
-/** Waits until the engine's cursor has passed every stored record; returns how long that took, s. */
-async function engineCaughtUp(url: string, timeoutMs = 300_000): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const started = performance.now();
-  try {
-    for (;;) {
-      const r = await c.query<{ behind: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM records r WHERE (r.tx_id, r.seq) > COALESCE((SELECT (tx_id, seq) FROM engine_cursors WHERE name = 'engine'), ('0'::xid8, 0::bigint))) AS behind`,
-      );
-      if (!r.rows[0]?.behind) return (performance.now() - started) / 1000;
-      if (performance.now() - started > timeoutMs) throw new Error(`the engine did not catch up within ${timeoutMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await c.end();
-  }
-}
 
 async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
