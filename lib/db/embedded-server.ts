@@ -239,6 +239,11 @@ function readProcCmd(pid: number): string {
   }
 }
 
+/** The OS user the embedded PostgreSQL runs as: the system user when we are root, null (ourselves) otherwise. Folders it must own (a tablespace) are chowned to it. */
+export function embeddedPostgresOsUser(): RunAs | null {
+  return userInfo().uid === 0 ? ensureOsUser() : null;
+}
+
 /** PostgreSQL refuses to run as root; as root we run it as a system user. */
 function ensureOsUser(): RunAs {
   const read = (): RunAs | null => {
