@@ -421,6 +421,13 @@ function printTable(rows: Row[]): void {
   for (const r of rows) for (const n of r.notes) console.log(`  ${r.scenario}: ${n}`);
 }
 
+function save(rows: Row[], loadStart: number[]): number[] {
+  const loadEnd = loadavg();
+  mkdirSync(path.dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, JSON.stringify({ date: new Date().toISOString(), cores, node: process.version, loadAverage: { start: loadStart, end: loadEnd }, args, rows }, null, 2));
+  return loadEnd;
+}
+
 async function main(): Promise<void> {
   const only = args.only as Scenario | undefined;
   if (only && !SCENARIOS.includes(only)) throw new Error(`--only takes one of ${SCENARIOS.join(", ")}`);
@@ -440,12 +447,12 @@ async function main(): Promise<void> {
       rows.push(row);
     }
     log(`scenario ${s} took ${Math.round((Date.now() - t0) / 1000)} s`);
+    // Written after every scenario: a long run cut short keeps what it measured.
+    save(rows, loadStart);
   }
-  const loadEnd = loadavg();
+  const loadEnd = save(rows, loadStart);
   printTable(rows);
   console.log(`load average: ${loadStart[0]!.toFixed(2)} at the start, ${loadEnd[0]!.toFixed(2)} at the end (${cores} cores)`);
-  mkdirSync(path.dirname(args.out!), { recursive: true });
-  writeFileSync(args.out!, JSON.stringify({ date: new Date().toISOString(), cores, node: process.version, loadAverage: { start: loadStart, end: loadEnd }, args, rows }, null, 2));
   if (rows.some((r) => r.verdict === "FAIL")) process.exitCode = 1;
 }
 
