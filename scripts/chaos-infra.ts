@@ -223,11 +223,12 @@ async function diskFull(): Promise<Row> {
   let disk: ReturnType<typeof mountSmallDisk> | null = null;
   let collector: CollectorProcess | null = null;
   try {
-    disk = mountSmallDisk(path.join(dataDir, "small"), 24);
+    // Room for the database and all the traffic once the filler is gone (about 40 MiB): the point is a disk filled by something else, then freed.
+    disk = mountSmallDisk(path.join(dataDir, "small"), 96);
     await createDatabaseOn(disk, server.url, "fb_full");
     const url = withDatabase(server.url, "fb_full");
     await migrate(url);
-    const bodies = await signedTraffic(url, 100 * BATCH);
+    const bodies = await signedTraffic(url, 60 * BATCH);
     collector = await startCollectorProcess(url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_RETRY_AFTER_S: "1" });
     const ledger = newLedger();
     const free = disk.fill();
