@@ -22,7 +22,7 @@ import type { RegistrySnapshot } from "../lib/registry/types.ts";
 import { rawVerifyCapacity } from "./lib/raw-verify.ts";
 import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
-import { registerFleet, saturate } from "./lib/ingest-load.ts";
+import { registerFleet, saturate } from "./lib/load.ts";
 import { treeCpuSeconds } from "./lib/proc-cpu.ts";
 
 const { values: args } = parseArgs({
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
   const database = await startBenchDatabase();
   const fleet = makeFleet(50);
-  await registerFleet(database.url, fleet);
+  await registerFleet(database.url, fleet.registry);
   const batch = Number(args.batch);
   const total = Number(args.records);
   const many = Number(args.collectors);

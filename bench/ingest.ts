@@ -4,17 +4,18 @@
 // committed), beside the machine's raw Ed25519 verification capacity measured
 // in the same run on every core. Then acknowledgement latency at 80% of the
 // measured rate, and the collector's RSS over that run.
-import type { ChildProcess } from "node:child_process";
-import { spawnReady } from "../lib/process/spawn-ready.ts";
 import { availableParallelism } from "node:os";
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { rawVerifyCapacity } from "./lib/raw-verify.ts";
 import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
+import { registerFleet, saturate, steadyLoad } from "./lib/load.ts";
+import { newLedger } from "./lib/ack-ledger.ts";
+import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
-import { post, registerFleet, saturate } from "./lib/ingest-load.ts";
+import { engineCaughtUp } from "./lib/engine-progress.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,14 +37,15 @@ async function main(): Promise<void> {
 
   const database = await startBenchDatabase();
   const fleet = makeFleet(50);
-  await registerFleet(database.url, fleet);
+  await registerFleet(database.url, fleet.registry);
   const batchSize = Number(args.batch);
   const total = Number(args.records);
   console.log(`signing ${total} records in batches of ${batchSize} (not timed)`);
   const bodies = await generateBodies(fleet, total, batchSize, cores);
 
   const engineOn = args.engine !== "off";
-  const collector = await startCollectorProcess(database.url, engineOn);
+  const collector = await startCollectorProcess(database.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_ENGINE: engineOn ? "on" : "off" });
+  collector.child.stderr?.pipe(process.stderr);
   try {
     // Saturation: as fast as the collector acknowledges.
     const sat = await saturate(collector.url, TOKEN, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
@@ -59,19 +61,21 @@ async function main(): Promise<void> {
     // Open-loop load at 80% of that rate; latency of every acknowledgement.
     const rest = bodies.slice(Math.ceil(bodies.length * 0.6));
     const soakSeconds = Number(args.soak);
-    const rssStart = rssOf(collector.child);
+    const rssStart = rssOf(collector.child.pid);
     const steadyFrom = Date.now();
-    const lat = await steadyLoad(collector.url, rest, 0.8 * rate, batchSize, soakSeconds);
-    const rssEnd = rssOf(collector.child);
+    const ledger = newLedger();
+    const lat = await steadyLoad(collector.url, TOKEN, rest, 0.8 * rate, soakSeconds, ledger);
+    const failedSteady = ledger.requests - ledger.acknowledged.length;
+    const rssEnd = rssOf(collector.child.pid);
     let engineLag: { samples: number; p50: number; p99: number; max: number } | null = null;
     if (engineOn) {
       await engineCaughtUp(database.url);
       engineLag = await engineLagSince(collector.url, steadyFrom);
       console.log(`engine evaluation lag at 80% load (stored -> findings and breakers committed): p50 ${engineLag.p50} ms, p99 ${engineLag.p99} ms, max ${engineLag.max} ms (n=${engineLag.samples})`);
     }
-    const p50 = percentile(lat.latencies, 0.5);
-    const p99 = percentile(lat.latencies, 0.99);
-    console.log(`at 80% load (${Math.round(0.8 * rate)} records/s for ${lat.seconds.toFixed(1)} s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${lat.failed} failed`);
+    const p50 = percentile(ledger.ackLatencies, 0.5);
+    const p99 = percentile(ledger.ackLatencies, 0.99);
+    console.log(`at 80% load (${Math.round(0.8 * rate)} records/s for ${lat.seconds.toFixed(1)} s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${failedSteady} failed`);
     console.log(`collector RSS: start ${mb(rssStart)} MiB, end ${mb(rssEnd)} MiB`);
     const verified = await verifiedShare(database.url);
     console.log(`stored records verified: ${(verified * 100).toFixed(2)}%`);
@@ -102,77 +106,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function startCollectorProcess(databaseUrl: string, engine: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const c = await spawnReady("scripts/collector.ts", {
-    env: {
-      DATABASE_URL: databaseUrl,
-      FIREBREAK_TOKEN: TOKEN,
-      FIREBREAK_COLLECTOR_PORT: "0",
-      FIREBREAK_COLLECTOR_HOST: "127.0.0.1",
-      FIREBREAK_ALLOW_UNATTESTED: "true",
-      FIREBREAK_ENGINE: engine ? "on" : "off",
-    },
-  });
-  c.child.stderr?.pipe(process.stderr);
-  return { child: c.child, url: `http://127.0.0.1:${c.value}/v1/traces` };
-}
-
-async function steadyLoad(url: string, bodies: { body: Uint8Array; records: number }[], perSec: number, batchSize: number, maxSeconds: number) {
-  const interval = (batchSize / perSec) * 1000;
-  const latencies: number[] = [];
-  let failed = 0;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; ; i++) {
-    const due = started + i * interval;
-    const elapsed = performance.now() - started;
-    if (elapsed > maxSeconds * 1000) break;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // Reuse bodies when the soak outlasts them: a retry of the same spans is an idempotent write, still verified in full.
-    const b = bodies[i % bodies.length]!;
-    const t0 = performance.now();
-    inflight.push(
-      post(url, TOKEN, b.body).then((status) => {
-        if (status === 200) latencies.push(performance.now() - t0);
-        else failed++;
-      }),
-    );
-  }
-  await Promise.all(inflight);
-  return { latencies, failed, seconds: (performance.now() - started) / 1000 };
-}
-
-function rssOf(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
-
-/** Waits until the engine's cursor has passed every stored record; returns how long that took, s. */
-async function engineCaughtUp(url: string, timeoutMs = 300_000): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const started = performance.now();
-  try {
-    for (;;) {
-      const r = await c.query<{ behind: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM records r WHERE (r.tx_id, r.seq) > COALESCE((SELECT (tx_id, seq) FROM engine_cursors WHERE name = 'engine'), ('0'::xid8, 0::bigint))) AS behind`,
-      );
-      if (!r.rows[0]?.behind) return (performance.now() - started) / 1000;
-      if (performance.now() - started > timeoutMs) throw new Error(`the engine did not catch up within ${timeoutMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await c.end();
-  }
-}
 
 async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);

@@ -76,8 +76,8 @@ export function encodeRecords(records: WireRecord[]): Uint8Array {
 }
 
 /** `total` records in bodies of `batch`: one request each, the rest messages descending from it. */
-export async function generateBodies(fleet: BenchFleet, total: number, batch: number, _cores: number): Promise<{ body: Uint8Array; records: number }[]> {
-  const out: { body: Uint8Array; records: number }[] = [];
+export async function generateBodies(fleet: BenchFleet, total: number, batch: number, _cores: number): Promise<{ body: Uint8Array; records: number; ids: string[] }[]> {
+  const out: { body: Uint8Array; records: number; ids: string[] }[] = [];
   let made = 0;
   let seq = 0;
   while (made < total) {
@@ -110,7 +110,7 @@ export async function generateBodies(fleet: BenchFleet, total: number, batch: nu
         ),
       );
     }
-    out.push({ body: encodeRecords(records), records: records.length });
+    out.push({ body: encodeRecords(records), records: records.length, ids: records.map((r) => r.id) });
     made += n;
   }
   return out;

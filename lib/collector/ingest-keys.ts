@@ -15,8 +15,11 @@ import { DEFAULT_PROJECT } from "../accounts/project.ts";
 /** What the database says about a token hash: the project of a live ingest key, or null. */
 export type IngestTokenLookup = (hash: string) => Promise<string | null>;
 
-/** Who may send, and into which project; `header` says the project came from x-firebreak-project. */
-export type IngestGrant = { project: string; fixed: boolean } | null;
+/** Who may send, and into which project; `fixed`: the key names its own project, the request may not choose. */
+export type IngestGrant = { project: string; fixed: boolean };
+
+/** The database could not say (it is away): not a refusal. */
+const UNKNOWN: unique symbol = Symbol("unknown");
 
 export const DEFAULT_INGEST_TOKEN_TTL_MS = 5_000;
 /** Beyond this many cached answers the cache starts over: random garbage must not grow memory. */
@@ -29,7 +32,7 @@ function digest(key: string): Buffer {
 export class IngestKeys {
   private readonly staticDigests: Buffer[];
   private readonly cache = new Map<string, { project: string | null; until: number }>();
-  private readonly pending = new Map<string, Promise<string | null>>();
+  private readonly pending = new Map<string, Promise<string | null | typeof UNKNOWN>>();
 
   constructor(
     staticKeys: readonly string[],
@@ -40,19 +43,21 @@ export class IngestKeys {
     this.staticDigests = staticKeys.map(digest);
   }
 
-  /** Does this Authorization header carry a key that may send records? */
+  /** Does this Authorization header carry a key that may send records? An unanswerable lookup counts as no. */
   async allows(header: string | undefined): Promise<boolean> {
-    return (await this.grant(header)) !== null;
+    return typeof (await this.grant(header)) === "object";
   }
 
   /**
    * The project this Authorization header's key sends into: `fixed` for an
    * API token (its own project, whatever the request says), not fixed for a
-   * configured key (default, or the project the request names).
+   * configured key (default, or the project the request names). "unknown"
+   * when the database cannot answer now: an API-token holder must hear 503
+   * (retry), not 401 (fix your key).
    */
-  async grant(header: string | undefined): Promise<IngestGrant> {
+  async grant(header: string | undefined): Promise<IngestGrant | "refused" | "unknown"> {
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m?.[1]) return null;
+    if (!m?.[1]) return "refused";
     const presented = m[1];
     // Compare digests, not keys: constant time and independent of key length.
     const given = digest(presented);
@@ -60,12 +65,13 @@ export class IngestKeys {
     for (const k of this.staticDigests) ok = timingSafeEqual(given, k) || ok;
     if (ok) return { project: DEFAULT_PROJECT, fixed: false };
     const parsed = parseApiToken(presented);
-    if (!parsed || this.lookup === null) return null;
+    if (!parsed || this.lookup === null) return "refused";
     const project = await this.lookupCached(parsed.hash);
-    return project === null ? null : { project, fixed: true };
+    if (project === UNKNOWN) return "unknown";
+    return project === null ? "refused" : { project, fixed: true };
   }
 
-  private lookupCached(hash: string): Promise<string | null> {
+  private lookupCached(hash: string): Promise<string | null | typeof UNKNOWN> {
     const hit = this.cache.get(hash);
     if (hit && hit.until > this.now()) return Promise.resolve(hit.project);
     const inFlight = this.pending.get(hash);
@@ -77,8 +83,8 @@ export class IngestKeys {
         this.cache.set(hash, { project, until: this.now() + this.ttlMs });
         return project;
       })
-      // The database being away refuses the request (the exporter retries); it is not cached.
-      .catch(() => null)
+      // The database being away is not an answer: not cached, and the caller says "retry".
+      .catch(() => UNKNOWN)
       .finally(() => this.pending.delete(hash));
     this.pending.set(hash, p);
     return p;

@@ -1,6 +1,8 @@
 // OTLP/HTTP receiver for traces: POST /v1/traces, protobuf or JSON, gzip.
 // A 200 leaves only after the batch is committed; overload is refused with
-// 429 + Retry-After rather than queued without bound.
+// 429 + Retry-After rather than queued without bound (admission.ts), and a
+// database that is away or refuses writes gets 503 + Retry-After
+// (database-gate.ts), never a 500 and never an acknowledgement.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type pg from "pg";
@@ -20,6 +22,11 @@ import client from "prom-client";
 import { IngestKeys, type IngestGrant, type IngestTokenLookup } from "./ingest-keys.ts";
 import { DEFAULT_PROJECT, PROJECT_HEADER } from "../accounts/project.ts";
 import { liveToken } from "../db/tokens-store.ts";
+import { databaseUnavailableReason, unavailableMessage } from "../db/db-errors.ts";
+import { Admission } from "./admission.ts";
+import { DatabaseGate, isGateRefusal } from "./database-gate.ts";
+
+const DEFAULT_MAX_INFLIGHT_BYTES = 256 * 1024 * 1024;
 
 export interface Collector {
   port: number;
@@ -61,11 +68,20 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const stats = new IngestStats();
   const startedAt = new Date().toISOString();
   const keys = new IngestKeys(settings.ingestKeys, opts.lookupIngestToken === undefined ? databaseIngestLookup(pool) : opts.lookupIngestToken, settings.ingestTokenTtlMs);
-  let inflight = 0;
+  const admission = new Admission({
+    maxRequests: settings.maxInflight,
+    maxBytes: settings.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES,
+    retryAfterSeconds: settings.overloadRetryAfterSeconds ?? 1,
+  });
+  const overloadRetryAfter = admission.limits.retryAfterSeconds;
+  const databaseRetryAfter = settings.databaseRetryAfterSeconds ?? 2;
+  const gate = new DatabaseGate(databaseRetryAfter * 1000, log);
   const metricsAccess: MetricsAccess = opts.metrics?.access ?? { public: false, tokens: settings.ingestKeys.slice(0, 1) };
   const metrics = createCollectorMetrics({
     stats,
-    inflight: () => inflight,
+    inflight: () => admission.requests,
+    inflightBytes: () => admission.bytes,
+    databaseUp: () => gate.status.state === "up",
     engine: opts.metrics?.engine ?? (() => null),
     snapshot: opts.metrics?.snapshot ?? null,
     maxEdges: opts.metrics?.maxEdges ?? 0,
@@ -84,7 +100,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       // Liveness for anyone; the counters only for holders of an ingest key.
       const query = new URLSearchParams(req.url?.split("?")[1] ?? "");
       const body = (await keys.allows(req.headers.authorization))
-        ? { status: "ok", inflight, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
+        ? { status: "ok", inflight: admission.requests, inflightBytes: admission.bytes, database: gate.status, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
         : { status: "ok" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       return;
@@ -116,8 +132,13 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       return sendError(res, "json", asFirebreakError(err));
     }
     const grant = await keys.grant(req.headers.authorization);
-    if (grant === null) {
+    if (typeof grant !== "object") {
       req.resume();
+      if (grant === "unknown") {
+        stats.refuse("database");
+        res.setHeader("retry-after", String(databaseRetryAfter));
+        return sendError(res, format, new FirebreakError("unavailable", "Cannot check this API token now: the database is unreachable. Retry after the delay in Retry-After."));
+      }
       res.setHeader("www-authenticate", 'Bearer realm="firebreak-ingest"');
       return sendError(res, format, new FirebreakError("unauthorized", "Missing or wrong ingest key. Send `Authorization: Bearer <ingest key>`."));
     }
@@ -126,13 +147,22 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       req.resume();
       return sendError(res, format, project);
     }
-    if (inflight >= settings.maxInflight) {
+    // The database first: while it is away nothing is read, decoded or verified.
+    const pass = gate.enter();
+    if (isGateRefusal(pass)) {
       req.resume();
-      stats.refused++;
-      res.setHeader("retry-after", "1");
-      return sendError(res, format, new FirebreakError("too_many_requests", "Collector at capacity; retry after the delay in Retry-After."));
+      stats.refuse("database");
+      res.setHeader("retry-after", String(pass.retryAfterSeconds));
+      return sendError(res, format, new FirebreakError("unavailable", unavailableMessage(pass.reason)));
     }
-    inflight++;
+    const ticket = admission.tryAdmit(Number(req.headers["content-length"]) || 0);
+    if (!ticket.admitted) {
+      pass.done();
+      req.resume();
+      stats.refuse(ticket.reason);
+      res.setHeader("retry-after", String(ticket.retryAfterSeconds));
+      return sendError(res, format, new FirebreakError("too_many_requests", ticket.message));
+    }
     const started = performance.now();
     res.once("finish", () => metrics.observeRequest("/v1/traces", res.statusCode, (performance.now() - started) / 1000));
     try {
@@ -140,6 +170,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         maxBytes: settings.maxBodyBytes,
         contentEncoding: req.headers["content-encoding"],
       });
+      ticket.resize(raw.byteLength);
       // Judge by a registry at least as new as every change committed before
       // this batch arrived, whichever process (dashboard, another collector) made it.
       await registry.fresh();
@@ -150,9 +181,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         });
       } catch (err) {
         if (err instanceof PoolSaturatedError) {
-          stats.refused++;
-          res.setHeader("retry-after", "1");
-          return sendError(res, format, new FirebreakError("too_many_requests", "Verification workers saturated; retry after the delay in Retry-After."));
+          stats.refuse("workers");
+          res.setHeader("retry-after", String(overloadRetryAfter));
+          return sendError(res, format, new FirebreakError("too_many_requests", "Verification workers saturated. The batch was not stored; retry after the delay in Retry-After."));
         }
         throw err;
       }
@@ -161,22 +192,29 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       try {
         outcome = await persistBatch(pool, project, decoded, registry.current(project));
       } catch (err) {
-        log(`collector: could not commit a batch: ${(err as Error).message}`);
-        res.setHeader("retry-after", "5");
-        return sendError(res, format, new FirebreakError("unavailable", "Storage unavailable; the batch was not stored. Retry after the delay in Retry-After."));
+        const reason = databaseUnavailableReason(err);
+        if (!reason) throw err;
+        pass.unavailable(reason);
+        log(`collector: could not commit a batch (${reason}): ${(err as Error).message}`);
+        res.setHeader("retry-after", String(databaseRetryAfter));
+        return sendError(res, format, new FirebreakError("unavailable", unavailableMessage(reason)));
       }
+      pass.committed();
       stats.recordBatch(outcome);
       const rejected = decoded.rejected.length;
       stats.rejectedSpans += rejected;
       const message = summarize(outcome, decoded.rejected);
+      // The only 200 on this path, and it follows the commit: partial success
+      // included, what is acknowledged is what is stored.
       res.writeHead(200, { "content-type": contentTypeFor(format) });
       res.end(encodeExportResponse(format, rejected, message));
     } catch (err) {
       const mapped = asFirebreakError(err);
       if (mapped.status >= 500) log(`collector: request failed: ${(err as Error).stack ?? String(err)}`);
-      sendError(res, format, mapped);
+      sendError(res, format, mapped.status === 500 ? new FirebreakError("internal", "Internal error; the batch was not stored. The collector's log has the cause.") : mapped);
     } finally {
-      inflight--;
+      pass.done();
+      ticket.release();
     }
   }
 
@@ -209,7 +247,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
  * The project a batch is stored in: an API token's own (a header naming
  * another is refused, never silently ignored), else the header's, else default.
  */
-export function ingestProject(grant: NonNullable<IngestGrant>, header: string | string[] | undefined, known: (project: string) => boolean): string | FirebreakError {
+export function ingestProject(grant: IngestGrant, header: string | string[] | undefined, known: (project: string) => boolean): string | FirebreakError {
   const named = typeof header === "string" && header !== "" ? header : null;
   if (grant.fixed) {
     if (named !== null && named !== grant.project) {

@@ -6,11 +6,18 @@ export class IngestStats {
   spans = 0;
   records = 0;
   refused = 0;
+  /** Refusals by cause: requests or bytes in flight, verification workers (429), the database (503). */
+  readonly refusedBy: Record<"requests" | "bytes" | "workers" | "database", number> = { requests: 0, bytes: 0, workers: 0, database: 0 };
   /** Spans the decoder refused (malformed, unsigned where a signature is required, ...): never stored. */
   rejectedSpans = 0;
   readonly verdicts: Record<string, number> = {};
   /** kind -> verdict -> records, for /metrics. */
   readonly verdictsByKind: Record<string, Record<string, number>> = {};
+
+  refuse(reason: keyof IngestStats["refusedBy"]): void {
+    this.refused++;
+    this.refusedBy[reason]++;
+  }
 
   recordBatch(outcome: BatchOutcome): void {
     this.batches++;
@@ -24,6 +31,6 @@ export class IngestStats {
   }
 
   toJSON(): Record<string, unknown> {
-    return { batches: this.batches, spans: this.spans, records: this.records, refused: this.refused, rejectedSpans: this.rejectedSpans, verdicts: this.verdicts };
+    return { batches: this.batches, spans: this.spans, records: this.records, refused: this.refused, refusedBy: this.refusedBy, rejectedSpans: this.rejectedSpans, verdicts: this.verdicts };
   }
 }

@@ -17,6 +17,12 @@ export const CollectorConfig = z.object({
   FIREBREAK_VERIFY_WORKERS: intFrom(Math.max(1, availableParallelism()), 1, 256),
   /** Requests being worked on at once; more get 429 with Retry-After. */
   FIREBREAK_MAX_INFLIGHT: intFrom(Math.max(4, availableParallelism() * 4), 1, 10_000),
+  /** Body bytes those requests may hold at once (decoded); more get 429 with Retry-After. */
+  FIREBREAK_MAX_INFLIGHT_BYTES: intFrom(256 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
+  /** Retry-After, seconds, when the collector is at capacity. */
+  FIREBREAK_OVERLOAD_RETRY_AFTER_S: intFrom(1, 1, 600),
+  /** Retry-After, seconds, when the database is away; also how often a trial batch tests whether it is back. */
+  FIREBREAK_DB_RETRY_AFTER_S: intFrom(2, 1, 600),
   /** Extra ingest keys, comma separated (FIREBREAK_TOKEN is always one). */
   FIREBREAK_INGEST_KEYS: z.string().default(""),
   /** How long the collector trusts its answer about an ingest-scoped API token: a revoked key stops within this. */
@@ -34,6 +40,12 @@ export interface CollectorSettings {
   pendingWaitMs: number;
   workers: number;
   maxInflight: number;
+  /** Body bytes in flight at once; 256 MiB when absent. */
+  maxInflightBytes?: number;
+  /** Retry-After when at capacity, seconds; 1 when absent. */
+  overloadRetryAfterSeconds?: number;
+  /** Retry-After when the database is away, seconds; 2 when absent. */
+  databaseRetryAfterSeconds?: number;
   ingestKeys: string[];
   /** Cache lifetime of database answers about ingest tokens; 5 s when absent. */
   ingestTokenTtlMs?: number;
@@ -57,6 +69,9 @@ export function collectorSettings(env: Record<string, string | undefined>, admin
     pendingWaitMs: c.FIREBREAK_PENDING_WAIT_MS,
     workers: c.FIREBREAK_VERIFY_WORKERS,
     maxInflight: c.FIREBREAK_MAX_INFLIGHT,
+    maxInflightBytes: c.FIREBREAK_MAX_INFLIGHT_BYTES,
+    overloadRetryAfterSeconds: c.FIREBREAK_OVERLOAD_RETRY_AFTER_S,
+    databaseRetryAfterSeconds: c.FIREBREAK_DB_RETRY_AFTER_S,
     ingestKeys: [adminToken, ...extra],
     ingestTokenTtlMs: c.FIREBREAK_INGEST_TOKEN_TTL_MS,
     dbPool: c.FIREBREAK_DB_POOL,

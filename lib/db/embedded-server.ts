@@ -4,7 +4,7 @@
 // registers an exit hook that forces exit code 0 (it would turn a failing test
 // run green) and cannot recover a cluster left behind by a killed run.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync, accessSync, constants, cpSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync, chownSync, accessSync, constants, cpSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { embeddedUrl } from "./embedded-url.ts";
@@ -59,6 +59,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   recoverStaleServer(clusterDir, bins.pgCtl, runAs, log);
+  await stopLeftoverProcesses(clusterDir, log);
 
   const args = [
     "-D", clusterDir,
@@ -71,8 +72,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     "-c", "fsync=on",
     "-c", "synchronous_commit=on",
   ];
-  // Processes of a server killed moments ago can hold its shared memory for
-  // a little while; PostgreSQL then refuses to start. Wait and try again.
+  // stopLeftoverProcesses has already waited out the processes of a killed
+  // server; a start that still finds the cluster held (a process that appeared
+  // in between) clears it again and retries, a few times only.
   let child: ChildProcess | null = null;
   for (let attempt = 1; child === null; attempt++) {
     const candidate = spawn(bins.postgres, args, { stdio: ["ignore", "pipe", "pipe"], ...(runAs ?? {}) });
@@ -80,10 +82,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       await waitReady(candidate, log);
       child = candidate;
     } catch (err) {
-      // On a busy machine the old processes can take tens of seconds to go.
-      if (attempt >= 20 || !/shared memory block .* still in use|lock file .* already exists/.test((err as Error).message)) throw err;
+      if (attempt >= 5 || !/shared memory block .* still in use|lock file .* already exists/.test((err as Error).message)) throw err;
       log(`PostgreSQL's previous run is still letting go of the cluster; retrying (${attempt})`);
-      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 2_000)));
+      await stopLeftoverProcesses(clusterDir, log);
+      await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
   const url = embeddedUrl(dataDir, database);
@@ -155,6 +157,71 @@ function recoverStaleServer(clusterDir: string, pgCtl: string, runAs: RunAs | nu
   rmSync(pidFile, { force: true });
 }
 
+/**
+ * The real cause of "pre-existing shared memory block is still in use": a
+ * postmaster killed with SIGKILL leaves its children (backends, checkpointer,
+ * walwriter, IO workers) running, still attached to its SysV segment. Each
+ * notices its parent's death only at its next wait, which on a loaded
+ * machine (or for a backend stuck in a long query) can take many seconds.
+ * Every PostgreSQL process runs with the data directory as its working
+ * directory, so /proc tells exactly which processes hold this cluster, and no
+ * other. They belong to a dead server: give them a moment to exit by
+ * themselves, then SIGKILL them and wait until they are gone.
+ */
+async function stopLeftoverProcesses(clusterDir: string, log: (l: string) => void, graceMs = 3_000): Promise<void> {
+  let leftovers = processesIn(clusterDir);
+  if (leftovers.length === 0) return;
+  log(`waiting for ${leftovers.length} process(es) of a killed PostgreSQL to exit (${leftovers.join(", ")})`);
+  const deadline = Date.now() + graceMs;
+  while (leftovers.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    leftovers = processesIn(clusterDir);
+  }
+  if (leftovers.length === 0) return;
+  log(`stopping ${leftovers.length} leftover PostgreSQL process(es) with SIGKILL (${leftovers.join(", ")})`);
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  const hardDeadline = Date.now() + 30_000;
+  while ((leftovers = processesIn(clusterDir)).length > 0) {
+    if (Date.now() > hardDeadline) throw new Error(`PostgreSQL processes ${leftovers.join(", ")} still hold ${clusterDir} after SIGKILL. Stop them, then start again.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Live (not zombie) PostgreSQL processes whose working directory is this cluster. */
+function processesIn(clusterDir: string): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  let real: string;
+  try {
+    real = realpathSync(clusterDir);
+    entries = readdirSync("/proc");
+  } catch {
+    return out; // no /proc: nothing to learn, PostgreSQL's own check stands
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) !== real) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") continue;
+      if (!stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith("postgres")) continue;
+      out.push(pid);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -170,6 +237,11 @@ function readProcCmd(pid: number): string {
   } catch {
     return "";
   }
+}
+
+/** The OS user the embedded PostgreSQL runs as: the system user when we are root, null (ourselves) otherwise. Folders it must own (a tablespace) are chowned to it. */
+export function embeddedPostgresOsUser(): RunAs | null {
+  return userInfo().uid === 0 ? ensureOsUser() : null;
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as a system user. */

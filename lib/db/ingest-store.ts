@@ -67,9 +67,15 @@ export interface NonceHolder {
 }
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+  // A bounded wait for a connection: with the database hung, requests fail
+  // (503, retried) instead of holding their admission slot for ever.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server (a restart) must not crash the process.
   pool.on("error", () => {});
+  // Nor may a checked-out one: node-postgres emits "error" on a client whose
+  // server goes away between queries, and the pool listens only while it is idle.
+  // The next query on it fails, and withTransaction discards it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
@@ -77,16 +83,20 @@ export type Tx = pg.PoolClient;
 
 export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    // A connection that cannot even roll back is dead: the pool must not hand it out again.
+    await client.query("ROLLBACK").catch((rollbackErr: unknown) => {
+      broken = rollbackErr as Error;
+    });
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -19,6 +19,10 @@ export interface CollectorMetricSources {
   stats: IngestStats;
   /** Requests in progress right now. */
   inflight: () => number;
+  /** Body bytes those requests hold. */
+  inflightBytes?: () => number;
+  /** False while the collector holds the database for away (503s at the door). */
+  databaseUp?: () => boolean;
   /** The engine loop's counters, or null when FIREBREAK_ENGINE=off. */
   engine: () => { passes: number; records: number; findings: number; transitions: number; errors: number; lag: LagSummary } | null;
   /** The database-derived gauges; null leaves them out (a collector without a database connection for them). */
@@ -63,7 +67,9 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
     [{ outcome: "rejected" }, stats.rejectedSpans],
   ]);
   mirror("firebreak_ingest_records_total", "Provenance records stored (each judged; see firebreak_verdicts_total).", [], () => [[{}, stats.records]]);
-  mirror("firebreak_ingest_refused_total", "Export requests refused with 429 because the collector was at capacity.", [], () => [[{}, stats.refused]]);
+  mirror("firebreak_ingest_refused_total", "Export requests refused, by reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After.", ["reason"], () =>
+    Object.entries(stats.refusedBy).map(([reason, n]) => [{ reason }, n]),
+  );
   mirror("firebreak_verdicts_total", "Records judged at the door, by verdict and record kind. A record with several verdicts counts once for each.", ["verdict", "kind"], () => {
     const merged = new Map<string, [{ verdict: string; kind: string }, number]>();
     for (const [kind, counts] of Object.entries(stats.verdictsByKind)) {
@@ -78,6 +84,12 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   });
   new client.Gauge({ name: "firebreak_ingest_inflight_requests", help: "Export requests being worked on now.", registers, collect() {
     this.set(sources.inflight());
+  } });
+  new client.Gauge({ name: "firebreak_ingest_inflight_bytes", help: "Body bytes held by the export requests being worked on now (bounded by FIREBREAK_MAX_INFLIGHT_BYTES).", registers, collect() {
+    this.set(sources.inflightBytes?.() ?? 0);
+  } });
+  new client.Gauge({ name: "firebreak_ingest_database_writable", help: "1 while the collector commits batches; 0 while it holds the database for away and answers 503.", registers, collect() {
+    this.set(sources.databaseUp?.() === false ? 0 : 1);
   } });
 
   const requests = new client.Histogram<"handler" | "code">({

@@ -35,6 +35,25 @@ describe("overload", () => {
     expect(ok.length).toBeGreaterThan(0);
     for (const r of refused) expect(Number(r.retryAfter)).toBeGreaterThan(0);
     expect(await h.count("records")).toBe(ok.length * 200);
+    const metrics = await (await fetch(h.url.replace("/v1/traces", "/metrics"), { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const refusedForRequests = Number(/firebreak_ingest_refused_total\{reason="requests"\} (\d+)/.exec(metrics)?.[1]);
+    expect(refusedForRequests).toBe(refused.length);
+    expect(metrics).toMatch(/firebreak_ingest_inflight_bytes 0/);
+    expect(metrics).toMatch(/firebreak_ingest_database_writable 1/);
+  });
+
+  it("says in the OTLP error body why and what to do", async () => {
+    const body = encodeRecordsForTest(Array.from({ length: 400 }, () => makeSignedRecord({ timestamp: new Date().toISOString() })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await fetch(h.url, { method: "POST", body: new Uint8Array(body), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" } });
+        return { status: res.status, body: await res.text() };
+      }),
+    );
+    // JSON bodies are not valid OTLP here (protobuf bytes): whatever was admitted is refused as 400; the rest are 429 with a Status.
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(JSON.parse(r.body)).toEqual({ code: 8, message: expect.stringMatching(/at capacity.*not read; retry after the delay in Retry-After/) });
   });
 });
 

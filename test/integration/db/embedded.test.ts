@@ -81,4 +81,28 @@ describe("embedded PostgreSQL", () => {
     second.child.kill("SIGINT");
     await exited(second.child);
   });
+
+  it("starts after a killed server whose backend still holds its shared memory", async () => {
+    const first = await startDb();
+    const lock = path.join(dataDir, "pg", "postmaster.pid");
+    const postmaster = Number(readFileSync(lock, "utf8").split("\n")[0]);
+    const held = new pg.Client({ connectionString: first.url });
+    held.on("error", () => {});
+    await held.connect();
+    const backend = (await held.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    // A backend that has not yet noticed its postmaster died (on a loaded
+    // machine this lasts seconds): stopped, it stays attached for as long as we like.
+    process.kill(backend, "SIGSTOP");
+    process.kill(postmaster, "SIGKILL");
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+    expect(running(backend)).toBe(true);
+
+    const second = await startDb();
+    expect((await query(second.url, "SELECT count(*)::int AS n FROM kept")).rows[0].n).toBe(2);
+    expect(running(backend)).toBe(false);
+    held.connection.stream.destroy();
+    second.child.kill("SIGINT");
+    await exited(second.child);
+  });
 });

@@ -74,3 +74,15 @@ describe("IngestKeys", () => {
     expect(await keys.allows(`Bearer ${t.token}`)).toBe(true);
   });
 });
+
+describe("ingest keys when the database cannot answer", () => {
+  it("says unknown rather than refused, so the collector answers 503 and not 401", async () => {
+    const keys = new IngestKeys(["static-key-0123456789"], async () => {
+      throw new Error("connection refused");
+    });
+    const t = generateApiToken();
+    expect(await keys.grant(`Bearer ${t.token}`)).toBe("unknown");
+    expect(await keys.grant("Bearer static-key-0123456789")).toEqual({ project: "default", fixed: false });
+    expect(await keys.grant("Bearer wrong")).toBe("refused");
+  });
+});
