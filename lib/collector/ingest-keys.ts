@@ -77,14 +77,14 @@ export class IngestKeys {
     const inFlight = this.pending.get(hash);
     if (inFlight) return inFlight;
     const lookup = this.lookup!;
-    const p = lookup(hash)
-      .then((project) => {
+    const p: Promise<string | null | typeof UNKNOWN> = lookup(hash)
+      .then((project): string | null | typeof UNKNOWN => {
         if (this.cache.size >= MAX_CACHED) this.cache.clear();
         this.cache.set(hash, { project, until: this.now() + this.ttlMs });
         return project;
       })
       // The database being away is not an answer: not cached, and the caller says "retry".
-      .catch(() => UNKNOWN)
+      .catch((): typeof UNKNOWN => UNKNOWN)
       .finally(() => this.pending.delete(hash));
     this.pending.set(hash, p);
     return p;
