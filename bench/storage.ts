@@ -74,12 +74,15 @@ async function main(): Promise<void> {
   pool.on("error", () => {});
   const results: SizeResult[] = [];
   try {
-    for (const size of sizes) results.push(await runSize(pool, size, rounds));
+    for (const size of sizes) {
+      results.push(await runSize(pool, size, rounds));
+      // After every size: a run stopped during the next one keeps what it measured.
+      report(results);
+    }
   } finally {
     await pool.end();
     await database.stop();
   }
-  report(results);
 }
 
 /** The lineage bench's graph scaled to `size` records, its workflows spread over the retention window. */
