@@ -122,7 +122,7 @@ export async function generateGraph(q: pg.Pool, s: GraphSpec, log: (line: string
   // the answer the collector's inferStateEdges gives one read at a time.
   // Here in one pass: number each key's writes in time order (writes before
   // reads at the same instant), and a read joins the write of its number.
-  // (Read by read, each lookup probes every day partition: hours at 10M.)
+  // (Read by read, each lookup probes every partition: hours at 10M.)
   t = performance.now();
   await q.query(`INSERT INTO record_edges (child_id, parent_id, kind)
     WITH st AS MATERIALIZED (
