@@ -4,18 +4,19 @@ import { z } from "zod";
 //
 // FIREBREAK_STORAGE              on | off: whether this process maintains partitions and retention; default on
 // FIREBREAK_RETENTION_DAYS       days a project keeps records and spans unless project_retention says otherwise; default 30
-// FIREBREAK_PARTITIONS_AHEAD     day partitions created ahead of today; default 7
+// FIREBREAK_PARTITIONS_AHEAD     week partitions (Monday to Monday, UTC) created after this week's; default 1
 // FIREBREAK_STORAGE_INTERVAL_MS  time between maintenance passes; default 5 minutes
 export const StorageEnv = z.object({
   FIREBREAK_STORAGE: z.enum(["on", "off"]).default("on"),
   FIREBREAK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  FIREBREAK_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(90).default(7),
+  FIREBREAK_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(13).default(1),
   FIREBREAK_STORAGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
 });
 
 export interface StorageConfig {
   enabled: boolean;
   retentionDays: number;
+  /** Weeks ahead. */
   ahead: number;
   intervalMs: number;
 }

@@ -6,12 +6,12 @@ import type pg from "pg";
 import {
   DAY_MS,
   PARTITIONED_TABLES,
-  dayBounds,
   defaultPartitionName,
   parsePartitionName,
   partitionFate,
   partitionName,
-  wantedDays,
+  wantedWeeks,
+  weekBounds,
   type PartitionedTable,
   type RetentionPolicy,
 } from "../storage/partition-plan.ts";
@@ -31,60 +31,61 @@ const KEY: Record<PartitionedTable, { column: string; cutoff: (ms: number) => st
   spans: { column: "start_ns", cutoff: (ms) => `${BigInt(ms) * 1_000_000n}::bigint` },
 };
 
-export interface DayPartition {
+export interface WeekPartition {
   table: PartitionedTable;
   name: string;
-  dayMs: number;
+  /** Monday 00:00 UTC of its week. */
+  weekMs: number;
 }
 
-/** The day partitions a table has now (the default partition is not one). */
-export async function listPartitions(q: Queryable, table: PartitionedTable): Promise<DayPartition[]> {
+/** The week partitions a table has now (the default partition is not one). */
+export async function listPartitions(q: Queryable, table: PartitionedTable): Promise<WeekPartition[]> {
   const res = await q.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY c.relname`,
     [table],
   );
-  const out: DayPartition[] = [];
+  const out: WeekPartition[] = [];
   for (const r of res.rows) {
-    const dayMs = parsePartitionName(table, r.name);
-    if (dayMs !== null) out.push({ table, name: r.name, dayMs });
+    const weekMs = parsePartitionName(table, r.name);
+    if (weekMs !== null) out.push({ table, name: r.name, weekMs });
   }
   return out;
 }
 
 /**
- * Creates the partition of each day from yesterday to `ahead` days ahead
- * that is missing, for records and spans. Rows already in the default
- * partition for that day (a record from the future that arrived before its
- * day's partition) move into it in the same transaction, so none is lost and
+ * Creates the partition of each week from the one holding yesterday to
+ * `ahead` weeks after this one that is missing, for records and spans. Rows
+ * already in the default partition for that week (a record from the future
+ * that arrived before its week's partition) move into it in the same transaction, so none is lost and
  * a retry of one still meets its first copy. Returns the partitions created.
  */
 export async function ensurePartitions(pool: pg.Pool, options: { now: number; ahead: number }): Promise<string[]> {
   const created: string[] = [];
   for (const table of PARTITIONED_TABLES) {
-    const have = new Set((await listPartitions(pool, table)).map((p) => p.dayMs));
-    for (const day of wantedDays(options.now, options.ahead)) {
-      if (have.has(day)) continue;
+    const have = new Set((await listPartitions(pool, table)).map((p) => p.weekMs));
+    for (const week of wantedWeeks(options.now, options.ahead)) {
+      if (have.has(week)) continue;
       const made = await withTransaction(pool, async (tx) => {
         await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
         await tx.query(`SELECT pg_advisory_xact_lock($1)`, [PARTITION_LOCK]);
-        return createDayPartition(tx, table, day);
+        return createWeekPartition(tx, table, week);
       }).catch((err: unknown) => {
         // Ingest held its locks past the timeout: the next pass tries again.
         if (isLockTimeout(err)) return false;
         throw err;
       });
-      if (made) created.push(partitionName(table, day));
+      if (made) created.push(partitionName(table, week));
     }
   }
   return created;
 }
 
-/** Creates one day's partition unless it exists; call under PARTITION_LOCK. */
-export async function createDayPartition(tx: Tx, table: PartitionedTable, dayMs: number): Promise<boolean> {
-  const name = partitionName(table, dayMs);
+/** Creates one week's partition unless it exists; call under PARTITION_LOCK. */
+export async function createWeekPartition(tx: Tx, table: PartitionedTable, weekMs: number): Promise<boolean> {
+  const name = partitionName(table, weekMs);
   const exists = await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [name]);
   if (exists.rows[0]?.t) return false;
-  const { from, to } = dayBounds(table, dayMs);
+  const { from, to } = weekBounds(table, weekMs);
   const key = KEY[table].column;
   const stash = `fb_move_${name}`;
   // PostgreSQL refuses a new partition while the default one holds rows of its range.
@@ -162,7 +163,7 @@ export interface RetentionOptions {
 }
 
 /**
- * One retention pass over records and spans. Day partitions past every
+ * One retention pass over records and spans. Week partitions past every
  * project's retention with no held evidence are dropped whole; elsewhere the
  * rows past their own project's retention go in bounded batches, held ones
  * never. Rows in a default partition (a wild timestamp) are judged by when
@@ -176,7 +177,7 @@ export async function applyRetention(pool: pg.Pool, options: RetentionOptions): 
   const result: RetentionResult = { dropped: [], deleted: 0, heldBack: [] };
   for (const table of PARTITIONED_TABLES) {
     for (const p of await listPartitions(pool, table)) {
-      const fate = partitionFate(p.dayMs, options.now, policy);
+      const fate = partitionFate(p.weekMs, options.now, policy);
       if (fate === "keep") continue;
       if (fate === "drop") {
         const gone = await dropUnlessHeld(pool, p);
@@ -194,7 +195,7 @@ export async function applyRetention(pool: pg.Pool, options: RetentionOptions): 
   return result;
 }
 
-async function dropUnlessHeld(pool: pg.Pool, p: DayPartition): Promise<"dropped" | "held" | "busy"> {
+async function dropUnlessHeld(pool: pg.Pool, p: WeekPartition): Promise<"dropped" | "held" | "busy"> {
   try {
     return await withTransaction(pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);

@@ -1,26 +1,32 @@
-// Which day partitions records and spans have, and what retention does to
+// Which week partitions records and spans have, and what retention does to
 // each: pure functions, the SQL is in lib/db/partitions.ts.
-// docs/adr/0016-partitioned-storage.md says why days, and why the signed time.
+// docs/adr/0016-partitioned-storage.md says why weeks, and why the signed time.
 
 export const PARTITIONED_TABLES = ["records", "spans"] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
+// 1970-01-01 was a Thursday: Monday 1969-12-29 is three days before the epoch.
+const MONDAY_OFFSET_MS = 3 * DAY_MS;
 
 /** Start of the UTC day holding `ms`. */
 export const utcDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
+/** Monday 00:00 UTC of the ISO week holding `ms`. */
+export const utcWeek = (ms: number): number => Math.floor((ms + MONDAY_OFFSET_MS) / WEEK_MS) * WEEK_MS - MONDAY_OFFSET_MS;
+
 const yyyymmdd = (dayMs: number): string => new Date(dayMs).toISOString().slice(0, 10).replaceAll("-", "");
 
-/** `records_p20261206`: the partition of one UTC day. */
-export function partitionName(table: PartitionedTable, dayMs: number): string {
-  return `${table}_p${yyyymmdd(utcDay(dayMs))}`;
+/** `records_p20261130`: the partition of the week starting Monday 2026-11-30 (UTC). */
+export function partitionName(table: PartitionedTable, ms: number): string {
+  return `${table}_p${yyyymmdd(utcWeek(ms))}`;
 }
 
-/** Rows whose time falls in no day partition (a wild timestamp, a day already dropped). */
+/** Rows whose time falls in no week partition (a wild timestamp, a week already dropped). */
 export const defaultPartitionName = (table: PartitionedTable): string => `${table}_default`;
 
-/** The day a partition name stands for, or null for any other name. */
+/** The Monday a partition name stands for, or null for any other name (a day that is no Monday included). */
 export function parsePartitionName(table: PartitionedTable, name: string): number | null {
   const m = new RegExp(`^${table}_p(\\d{4})(\\d{2})(\\d{2})$`).exec(name);
   if (!m) return null;
@@ -29,19 +35,24 @@ export function parsePartitionName(table: PartitionedTable, name: string): numbe
 }
 
 /**
- * The bound literals of one day's partition: records are keyed by ts
+ * The bound literals of one week's partition: records are keyed by ts
  * (timestamptz), spans by start_ns (nanoseconds since the epoch, bigint).
  */
-export function dayBounds(table: PartitionedTable, dayMs: number): { from: string; to: string } {
-  const start = utcDay(dayMs);
-  if (table === "spans") return { from: `${BigInt(start) * 1_000_000n}`, to: `${BigInt(start + DAY_MS) * 1_000_000n}` };
-  return { from: `'${new Date(start).toISOString()}'`, to: `'${new Date(start + DAY_MS).toISOString()}'` };
+export function weekBounds(table: PartitionedTable, ms: number): { from: string; to: string } {
+  const start = utcWeek(ms);
+  if (table === "spans") return { from: `${BigInt(start) * 1_000_000n}`, to: `${BigInt(start + WEEK_MS) * 1_000_000n}` };
+  return { from: `'${new Date(start).toISOString()}'`, to: `'${new Date(start + WEEK_MS).toISOString()}'` };
 }
 
-/** Days that must have a partition at `nowMs`: yesterday (late arrivals) through `ahead` days ahead. */
-export function wantedDays(nowMs: number, ahead: number): number[] {
-  const today = utcDay(nowMs);
-  return Array.from({ length: ahead + 2 }, (_, i) => today + (i - 1) * DAY_MS);
+/**
+ * Weeks that must have a partition at `nowMs`: the week holding yesterday
+ * (late arrivals, on a Monday the week before) through `ahead` weeks after
+ * this one.
+ */
+export function wantedWeeks(nowMs: number, ahead: number): number[] {
+  const first = utcWeek(nowMs - DAY_MS);
+  const last = utcWeek(nowMs) + ahead * WEEK_MS;
+  return Array.from({ length: (last - first) / WEEK_MS + 1 }, (_, i) => first + i * WEEK_MS);
 }
 
 export interface RetentionPolicy {
@@ -52,21 +63,23 @@ export interface RetentionPolicy {
 }
 
 /**
- * - drop: every row of the day is past every project's retention; the
+ * Judged per project per day of row time, on whole weeks:
+ * - drop: every row of the week is past every project's retention; the
  *   partition goes whole, unless it holds evidence of an incident still
  *   open or not yet exported (then its expired rows go one by one instead);
  * - delete_expired: some project's retention has passed for some of its rows;
  *   those rows go in bounded batches;
- * - keep: no project's retention reaches into the day.
+ * - keep: no project's retention reaches into the week.
  */
 export type PartitionFate = "drop" | "delete_expired" | "keep";
 
-export function partitionFate(dayMs: number, nowMs: number, policy: RetentionPolicy): PartitionFate {
+export function partitionFate(weekMs: number, nowMs: number, policy: RetentionPolicy): PartitionFate {
   const days = [policy.defaultDays, ...policy.byProject.values()];
   const longest = Math.max(...days);
   const shortest = Math.min(...days);
-  if (dayMs + DAY_MS <= nowMs - longest * DAY_MS) return "drop";
-  if (dayMs < nowMs - shortest * DAY_MS) return "delete_expired";
+  const start = utcWeek(weekMs);
+  if (start + WEEK_MS <= nowMs - longest * DAY_MS) return "drop";
+  if (start < nowMs - shortest * DAY_MS) return "delete_expired";
   return "keep";
 }
 

@@ -20,7 +20,7 @@ export interface StorageMaintainer {
 }
 
 export async function storagePass(pool: pg.Pool, config: StorageConfig, skewMs: number, now = Date.now()): Promise<StoragePass> {
-  // Partitions first: a day without one sends its rows to the default partition.
+  // Partitions first: a week without one sends its rows to the default partition.
   const created = await ensurePartitions(pool, { now, ahead: config.ahead });
   const retention = await applyRetention(pool, { now, defaultDays: config.retentionDays });
   const edgesDeleted = await sweepEdges(pool);

@@ -1,7 +1,9 @@
 -- Storage that grows (docs/adr/0016-partitioned-storage.md): records and
--- spans become tables partitioned by day on the time the content itself
--- carries (records.ts, spans.start_ns), so an identical retry lands in the
--- same partition and stays a no-op, and retention drops whole days. Keys put
+-- spans become tables partitioned by week (Monday 00:00 UTC to the next) on
+-- the time the content itself carries (records.ts, spans.start_ns), so an
+-- identical retry lands in the same partition and stays a no-op, retention
+-- drops whole weeks, and a lookup by id that time cannot prune probes a
+-- handful of partitions, not one per day. Keys put
 -- project_id first: it is the column Citus distributes on.
 
 -- The projects migration (20261206000000) adds project_id too; whichever runs
@@ -10,15 +12,15 @@ ALTER TABLE "records" ADD COLUMN IF NOT EXISTS "project_id" TEXT NOT NULL DEFAUL
 ALTER TABLE "spans" ADD COLUMN IF NOT EXISTS "project_id" TEXT NOT NULL DEFAULT 'default';
 ALTER TABLE "record_edges" ADD COLUMN IF NOT EXISTS "project_id" TEXT NOT NULL DEFAULT 'default';
 
--- A partition's bounds for one UTC day. spans are keyed by start_ns
--- (nanoseconds since the epoch), records by ts. lib/db/partitions.ts builds
--- the same bounds for the partitions it creates ahead.
-CREATE FUNCTION pg_temp.fb_day_bounds(parent text, day date) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+-- A partition's bounds for the UTC week starting on Monday `day`. spans are
+-- keyed by start_ns (nanoseconds since the epoch), records by ts.
+-- lib/db/partitions.ts builds the same bounds for the partitions it creates ahead.
+CREATE FUNCTION pg_temp.fb_week_bounds(parent text, day date) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN parent = 'spans'
     THEN format('FROM (%s) TO (%s)',
                 (extract(epoch FROM day::timestamp) * 1000000000)::numeric::bigint,
-                (extract(epoch FROM (day + 1)::timestamp) * 1000000000)::numeric::bigint)
-    ELSE format('FROM (%L) TO (%L)', to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00', to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00')
+                (extract(epoch FROM (day + 7)::timestamp) * 1000000000)::numeric::bigint)
+    ELSE format('FROM (%L) TO (%L)', to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00', to_char(day + 7, 'YYYY-MM-DD') || ' 00:00:00+00')
   END
 $$;
 
@@ -26,9 +28,9 @@ $$;
 -- them in order, whatever another migration added), the given keys, every
 -- non-unique index it had (recreated on the parent, so each partition gets
 -- its own), its foreign keys, a default partition for times outside every
--- day partition, and a day partition for each day of existing data from 90
--- days back to 7 days ahead and for yesterday to 7 days ahead. Then copies
--- every row and drops the old table.
+-- week partition, and a week partition for each week of existing data from
+-- 90 days back to 7 days ahead and for the week holding yesterday to next
+-- week. Then copies every row and drops the old table.
 CREATE FUNCTION pg_temp.fb_repartition(tbl text, key text, pk text, uniq text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   old text := tbl || '_unpartitioned';
@@ -38,8 +40,11 @@ DECLARE
   ix record;
   seq_name text;
   day date;
+  -- date_trunc('week') starts weeks on Monday, as the plan module does.
   day_expr text := CASE WHEN tbl = 'spans' THEN '(to_timestamp(start_ns / 1000000000) AT TIME ZONE ''UTC'')::date'
                         ELSE '(ts AT TIME ZONE ''UTC'')::date' END;
+  week_expr text := 'date_trunc(''week'', ' || day_expr || '::timestamp)::date';
+  today date := (now() AT TIME ZONE 'UTC')::date;
 BEGIN
   SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid)), '{}') INTO index_defs
     FROM pg_index i WHERE i.indrelid = tbl::regclass AND NOT i.indisunique AND NOT i.indisprimary;
@@ -62,9 +67,10 @@ BEGIN
 
   EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', tbl || '_default', tbl);
   FOR day IN EXECUTE format(
-      'SELECT DISTINCT %s FROM %I WHERE %s BETWEEN current_date - 90 AND current_date + 7
-       UNION SELECT generate_series(current_date - 1, current_date + 7, interval ''1 day'')::date', day_expr, old, day_expr) LOOP
-    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES %s', tbl || '_p' || to_char(day, 'YYYYMMDD'), tbl, pg_temp.fb_day_bounds(tbl, day));
+      'SELECT DISTINCT %s FROM %I WHERE %s BETWEEN $1 - 90 AND $1 + 7
+       UNION SELECT generate_series(date_trunc(''week'', ($1 - 1)::timestamp), date_trunc(''week'', $1::timestamp) + interval ''1 week'', interval ''1 week'')::date',
+      week_expr, old, day_expr) USING today LOOP
+    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES %s', tbl || '_p' || to_char(day, 'YYYYMMDD'), tbl, pg_temp.fb_week_bounds(tbl, day));
   END LOOP;
 
   EXECUTE format('INSERT INTO %I SELECT * FROM %I', tbl, old);

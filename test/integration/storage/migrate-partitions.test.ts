@@ -79,10 +79,17 @@ describe("migration to partitioned storage", () => {
       expect(await snapshot(`SELECT concat_ws('|', child_id, parent_id, kind) AS k FROM record_edges ORDER BY 1`)).toEqual(before.edges);
       const kinds = await pool.query<{ relkind: string; relname: string }>(`SELECT relname, relkind FROM pg_class WHERE relname IN ('records', 'spans')`);
       expect(kinds.rows.map((r) => r.relkind)).toEqual(["p", "p"]);
-      // Each day of recent data has its partition; the rest is in the default one.
-      const days = (await listPartitions(pool, "records")).map((p) => p.name);
-      for (let d = 0; d < 12; d++) expect(days).toContain(partitionName("records", now - d * 86_400_000));
-      for (let d = 1; d <= 7; d++) expect(days).toContain(partitionName("records", now + d * 86_400_000));
+      // Each week of recent data has its partition, starting on a Monday, and
+      // so does next week; the rest is in the default one. 12 days of data
+      // span at most three weeks: a handful of partitions, not one a day.
+      const weeks = await listPartitions(pool, "records");
+      const names = weeks.map((p) => p.name);
+      for (let d = 0; d < 12; d++) expect(names).toContain(partitionName("records", now - d * 86_400_000));
+      for (let d = 1; d <= 7; d++) expect(names).toContain(partitionName("records", now + d * 86_400_000));
+      for (const w of weeks) expect(new Date(w.weekMs).getUTCDay()).toBe(1);
+      expect(weeks.length).toBeLessThanOrEqual(4);
+      const spanWeeks = (await listPartitions(pool, "spans")).map((p) => p.name.replace("spans_", "records_"));
+      expect(spanWeeks).toEqual(names);
       const inDefault = await pool.query<{ record_id: string }>(`SELECT record_id FROM records_default ORDER BY record_id`);
       expect(inDefault.rows.map((r) => r.record_id)).toEqual(["ANCIENT", "FAR-FUTURE", "LAST-YEAR"]);
       // The keys lead with project_id and end with the partition key; the indexes the reads use are on every partition.

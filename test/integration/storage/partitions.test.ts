@@ -9,7 +9,7 @@ import { applyRetention, ensurePartitions, heldEvidence, listPartitions, pruneNo
 import { recordsAfter } from "@/lib/db/evaluator-store.ts";
 import { traceBlastRadius, traceOrigin } from "@/lib/lineage/lineage-queries.ts";
 import { audit } from "@/lib/audit/audit-log.ts";
-import { DAY_MS, partitionName, utcDay } from "@/lib/storage/partition-plan.ts";
+import { DAY_MS, WEEK_MS, partitionName, utcDay, utcWeek } from "@/lib/storage/partition-plan.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { bad, recordRow, store, T0 } from "../lineage/lineage-fixtures.ts";
 
@@ -70,14 +70,21 @@ describe("partitioned storage", () => {
   it("makes the partitions ahead once, whichever of two concurrent callers gets there first", async () => {
     const other = createPool(tdb.url, 2);
     try {
-      const now = T0 + 10 * DAY_MS;
-      const [a, b] = await Promise.all([ensurePartitions(pool, { now, ahead: 3 }), ensurePartitions(other, { now, ahead: 3 })]);
-      const wanted = [-1, 0, 1, 2, 3].flatMap((d) => ["records", "spans"].map((t) => partitionName(t as "records" | "spans", now + d * DAY_MS)));
+      // A Monday, past the weeks beforeAll made: the week holding yesterday is the one before.
+      const now = utcWeek(T0) + 5 * WEEK_MS + 3_600_000;
+      const [a, b] = await Promise.all([ensurePartitions(pool, { now, ahead: 2 }), ensurePartitions(other, { now, ahead: 2 })]);
+      const wanted = [-1, 0, 1, 2].flatMap((w) => ["records", "spans"].map((t) => partitionName(t as "records" | "spans", now + w * WEEK_MS)));
       expect([...a, ...b].sort()).toEqual(wanted.sort());
-      expect(await ensurePartitions(pool, { now, ahead: 3 })).toEqual([]);
-      const names = (await listPartitions(pool, "records")).map((p) => p.name);
+      expect(await ensurePartitions(pool, { now, ahead: 2 })).toEqual([]);
+      const parts = await listPartitions(pool, "records");
+      const names = parts.map((p) => p.name);
       expect(new Set(names).size).toBe(names.length);
-      for (const d of [-1, 0, 1, 2, 3]) expect(names).toContain(partitionName("records", now + d * DAY_MS));
+      for (const w of [-1, 0, 1, 2]) expect(names).toContain(partitionName("records", now + w * WEEK_MS));
+      // Named after their Monday, a week wide.
+      expect(partitionName("records", now)).toBe(`records_p${new Date(utcWeek(now)).toISOString().slice(0, 10).replaceAll("-", "")}`);
+      for (const p of parts) expect(new Date(p.weekMs).getUTCDay()).toBe(1);
+      const bounds = await pool.query<{ b: string }>(`SELECT pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_class c WHERE c.relname = $1`, [partitionName("records", now)]);
+      expect(bounds.rows[0]!.b).toContain(new Date(utcWeek(now) + WEEK_MS).toISOString().slice(0, 10));
     } finally {
       await other.end();
     }
@@ -98,13 +105,13 @@ describe("partitioned storage", () => {
     expect(await count(pool, `spans WHERE trace_id = ANY($1)`, [[past.traceId, future.traceId, normal.traceId]])).toBe(3);
   });
 
-  it("keeps a retry a no-op after its record moved from the default partition into its day's new partition", async () => {
-    const early = onDay("EARLY-FUTURE", 60);
+  it("keeps a retry a no-op after its record moved from the default partition into its week's new partition", async () => {
+    const early = onDay("EARLY-FUTURE", 90);
     expect(await ingest(pool, [early])).toBe(1);
     expect(await whereIs(pool, "EARLY-FUTURE")).toEqual(["records_default"]);
-    const created = await ensurePartitions(pool, { now: T0 + 59 * DAY_MS, ahead: 2 });
-    expect(created).toContain(partitionName("records", DAY0 + 60 * DAY_MS));
-    expect(await whereIs(pool, "EARLY-FUTURE")).toEqual([partitionName("records", DAY0 + 60 * DAY_MS)]);
+    const created = await ensurePartitions(pool, { now: T0 + 89 * DAY_MS, ahead: 1 });
+    expect(created).toContain(partitionName("records", DAY0 + 90 * DAY_MS));
+    expect(await whereIs(pool, "EARLY-FUTURE")).toEqual([partitionName("records", DAY0 + 90 * DAY_MS)]);
     expect(await count(pool, `spans_default WHERE trace_id = $1`, [early.traceId])).toBe(0);
     expect(await ingest(pool, [early])).toBe(0);
     expect(await whereIs(pool, "EARLY-FUTURE")).toHaveLength(1);
@@ -114,13 +121,16 @@ describe("partitioned storage", () => {
 
   it("walks lineage and reads records in storing order across partitions", async () => {
     const cursor = (await pool.query<{ tx: string; seq: string }>(`SELECT max(tx_id)::text AS tx, max(seq)::text AS seq FROM records`)).rows[0]!;
-    const r = onDay("L-REQ", -1, { kind: "request", verdicts: bad() });
-    const m = onDay("L-MSG", 0, { parents: ["L-REQ"], authority: ["L-REQ"] });
-    const a = onDay("L-ACT", 1, { kind: "action", parents: ["L-MSG"], authority: ["L-REQ"] });
+    // Three weeks, three partitions (beforeAll made this week and two ahead).
+    const r = onDay("L-REQ", 0, { kind: "request", verdicts: bad() });
+    const m = onDay("L-MSG", 7, { parents: ["L-REQ"], authority: ["L-REQ"] });
+    const a = onDay("L-ACT", 14, { kind: "action", parents: ["L-MSG"], authority: ["L-REQ"] });
     await store(pool, [r]);
     await store(pool, [m]);
     await store(pool, [a]);
-    expect(new Set([...(await whereIs(pool, "L-REQ")), ...(await whereIs(pool, "L-MSG")), ...(await whereIs(pool, "L-ACT"))]).size).toBe(3);
+    const where = [...(await whereIs(pool, "L-REQ")), ...(await whereIs(pool, "L-MSG")), ...(await whereIs(pool, "L-ACT"))];
+    expect(new Set(where).size).toBe(3);
+    expect(where).not.toContain("records_default");
     const origin = await traceOrigin(pool, "L-ACT");
     expect(origin.origins.map((o) => o.id)).toEqual(["L-REQ"]);
     const blast = await traceBlastRadius(pool, "L-REQ");
@@ -133,10 +143,11 @@ describe("partitioned storage", () => {
     expect(after.map((x) => x.recordId)).toEqual(["L-REQ", "L-MSG", "L-ACT"]);
   });
 
-  it("drops expired days, keeps an open incident's evidence, still keeps it resolved but unexported, and lets it go after export", async () => {
-    const doomed = [onDay("OLD-1", -3), onDay("OLD-2", -3, { parents: ["OLD-1"], authority: ["OLD-1"] })];
-    const evidence = [onDay("EVID", -2), onDay("BESIDE", -2, { parents: ["EVID"], authority: ["EVID"] })];
-    await ensurePartitions(pool, { now: T0 - 3 * DAY_MS, ahead: 1 });
+  it("drops expired weeks, keeps an open incident's evidence, still keeps it resolved but unexported, and lets it go after export", async () => {
+    // Two weeks before T0's and one week before: two partitions.
+    const doomed = [onDay("OLD-1", -14), onDay("OLD-2", -14, { parents: ["OLD-1"], authority: ["OLD-1"] })];
+    const evidence = [onDay("EVID", -7), onDay("BESIDE", -7, { parents: ["EVID"], authority: ["EVID"] })];
+    await ensurePartitions(pool, { now: T0 - 14 * DAY_MS, ahead: 1 });
     await ingest(pool, [...doomed, ...evidence]);
     await pool.query(`INSERT INTO nonces (agent, nonce, trace_id, span_id, content_hash, seen_at) VALUES ('a', 'old', $1, $2, $3, now() - interval '3 days')`, [
       doomed[0]!.traceId,
@@ -146,19 +157,20 @@ describe("partitioned storage", () => {
     const incident = await openIncident(pool, ["EVID"]);
     const now = DAY0 + 40 * DAY_MS;
 
-    // A project keeping 90 days holds every day for now.
+    // A project keeping 90 days holds every week for now.
     await setProjectRetention(pool, "default", 90, "test");
     expect((await applyRetention(pool, { now, defaultDays: 30 })).dropped).toEqual([]);
     await pool.query(`DELETE FROM project_retention`);
 
     const pass = await applyRetention(pool, { now, defaultDays: 30 });
-    const day3 = partitionName("records", DAY0 - 3 * DAY_MS);
-    const day2 = partitionName("records", DAY0 - 2 * DAY_MS);
-    expect(pass.dropped).toContain(day3);
-    expect(pass.dropped).toContain(partitionName("spans", DAY0 - 3 * DAY_MS));
-    expect(pass.heldBack).toContain(day2);
+    const weekOld = partitionName("records", DAY0 - 14 * DAY_MS);
+    const weekHeld = partitionName("records", DAY0 - 7 * DAY_MS);
+    expect(weekOld).not.toBe(weekHeld);
+    expect(pass.dropped).toContain(weekOld);
+    expect(pass.dropped).toContain(partitionName("spans", DAY0 - 14 * DAY_MS));
+    expect(pass.heldBack).toContain(weekHeld);
     expect(await whereIs(pool, "OLD-1")).toEqual([]);
-    expect(await whereIs(pool, "EVID")).toEqual([day2]);
+    expect(await whereIs(pool, "EVID")).toEqual([weekHeld]);
     expect(await whereIs(pool, "BESIDE")).toEqual([]); // expired, not evidence
     expect(await count(pool, `spans WHERE trace_id = $1`, [evidence[0]!.traceId])).toBe(1);
     // Wild timestamps are judged by arrival: they arrived today, so they stay.
@@ -171,13 +183,29 @@ describe("partitioned storage", () => {
 
     await pool.query(`UPDATE incidents SET status = 'resolved', resolved_at = now(), resolved_by = 'alice', resolution = 'fixed' WHERE id = $1`, [incident]);
     expect((await heldEvidence(pool)).recordIds).toEqual(["EVID"]);
-    expect((await applyRetention(pool, { now, defaultDays: 30 })).heldBack).toContain(day2);
-    expect(await whereIs(pool, "EVID")).toEqual([day2]);
+    expect((await applyRetention(pool, { now, defaultDays: 30 })).heldBack).toContain(weekHeld);
+    expect(await whereIs(pool, "EVID")).toEqual([weekHeld]);
 
     await audit(pool, { actor: "alice", action: "report.export_json", target: `incident:${incident}`, detail: { format: "json" } });
     expect((await heldEvidence(pool)).recordIds).toEqual([]);
     const last = await applyRetention(pool, { now, defaultDays: 30 });
-    expect(last.dropped).toContain(day2);
+    expect(last.dropped).toContain(weekHeld);
     expect(await whereIs(pool, "EVID")).toEqual([]);
+  });
+  it("thins the week straddling the retention cut-off row by row, per project, instead of dropping it", async () => {
+    const monday = utcWeek(DAY0 + 400 * DAY_MS);
+    await ensurePartitions(pool, { now: monday + DAY_MS, ahead: 0 });
+    const at = (id: string, offset: number): RecordRow => ({ ...recordRow(id), ts: new Date(monday + offset).toISOString() });
+    await ingest(pool, [at("WK-MON", 3_600_000), at("WK-SAT", 5 * DAY_MS), at("WK-MON-LONG", 3_600_000)]);
+    await pool.query(`UPDATE records SET project_id = 'keeps-long' WHERE record_id = 'WK-MON-LONG'`);
+    const week = partitionName("records", monday);
+    expect(new Set([...(await whereIs(pool, "WK-MON")), ...(await whereIs(pool, "WK-SAT"))])).toEqual(new Set([week]));
+    await setProjectRetention(pool, "keeps-long", 60, "test");
+    // 30 days after Wednesday: Monday's rows are past the default retention, Saturday's are not.
+    const pass = await applyRetention(pool, { now: monday + 33 * DAY_MS, defaultDays: 30 });
+    expect(pass.dropped).not.toContain(week);
+    expect(await whereIs(pool, "WK-MON")).toEqual([]);
+    expect(await whereIs(pool, "WK-SAT")).toEqual([week]);
+    expect(await whereIs(pool, "WK-MON-LONG")).toEqual([week]);
   });
 });
