@@ -126,10 +126,10 @@ async function runSize(pool: pg.Pool, size: number, rounds: number): Promise<Siz
   // The same shapes at every size: the first TARGETS big workflows.
   const originTargets = Array.from({ length: TARGETS }, (_, w) => recordId(globalIndex(spec, w, 2_000 + w * 7)));
   const blastTargets = Array.from({ length: TARGETS / 2 }, (_, w) => recordId(globalIndex(spec, w, 2 + (w % 3))));
-  const originUpstream = (await traceOrigin(pool, originTargets[0]!)).visited;
-  const blastDescendants = (await traceBlastRadius(pool, blastTargets[0]!)).descendants.length;
-  const origin = await measure("origin", originTargets, (id) => traceOrigin(pool, id), rounds);
-  const blast = await measure("blast radius", blastTargets, (id) => traceBlastRadius(pool, id), Math.max(1, rounds - 1));
+  const originUpstream = (await traceOrigin(pool, "default", originTargets[0]!)).visited;
+  const blastDescendants = (await traceBlastRadius(pool, "default", blastTargets[0]!)).descendants.length;
+  const origin = await measure("origin", originTargets, (id) => traceOrigin(pool, "default", id), rounds);
+  const blast = await measure("blast radius", blastTargets, (id) => traceBlastRadius(pool, "default", id), Math.max(1, rounds - 1));
 
   // Retention three days later (Wednesday): the oldest week goes whole, the
   // one straddling the cut-off loses one batch of rows, then the edges of both.
@@ -223,8 +223,8 @@ async function measureIngest(pool: pg.Pool, spec: GraphSpec, size: number, now: 
     const { records, spans } = make();
     const t = performance.now();
     await withTransaction(pool, async (tx) => {
-      await insertBatch(tx, spans, records);
-      await insertEdges(tx, records);
+      await insertBatch(tx, "default", spans, records);
+      await insertEdges(tx, "default", records);
     });
     return performance.now() - t;
   };

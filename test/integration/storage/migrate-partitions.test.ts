@@ -108,7 +108,7 @@ describe("migration to partitioned storage", () => {
       // Ingest after: an identical retry of an old record is a no-op, a new one numbers on.
       const maxSeq = Number((await pool.query<{ m: string }>(`SELECT max(seq)::text AS m FROM records`)).rows[0]!.m);
       const fresh = { ...recordRow("NEW"), ts: new Date(now).toISOString() };
-      const added = await withTransaction(pool, (tx) => insertBatch(tx, [spans[0]!], [rows[0]!, rows[201]!, fresh]));
+      const added = await withTransaction(pool, (tx) => insertBatch(tx, "default", [spans[0]!], [rows[0]!, rows[201]!, fresh]));
       expect(added).toBe(1);
       const seq = Number((await pool.query<{ s: string }>(`SELECT seq::text AS s FROM records WHERE record_id = 'NEW'`)).rows[0]!.s);
       expect(seq).toBeGreaterThan(maxSeq);

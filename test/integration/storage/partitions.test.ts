@@ -25,9 +25,9 @@ function spanOf(r: RecordRow): SpanRow {
 
 const ingest = (pool: pg.Pool, rows: RecordRow[]) =>
   withTransaction(pool, async (tx) => {
-    const n = await insertBatch(tx, rows.map(spanOf), rows);
+    const n = await insertBatch(tx, "default", rows.map(spanOf), rows);
     const { insertEdges } = await import("@/lib/db/lineage-store.ts");
-    await insertEdges(tx, rows);
+    await insertEdges(tx, "default", rows);
     return n;
   });
 
@@ -131,15 +131,15 @@ describe("partitioned storage", () => {
     const where = [...(await whereIs(pool, "L-REQ")), ...(await whereIs(pool, "L-MSG")), ...(await whereIs(pool, "L-ACT"))];
     expect(new Set(where).size).toBe(3);
     expect(where).not.toContain("records_default");
-    const origin = await traceOrigin(pool, "L-ACT");
+    const origin = await traceOrigin(pool, "default", "L-ACT");
     expect(origin.origins.map((o) => o.id)).toEqual(["L-REQ"]);
-    const blast = await traceBlastRadius(pool, "L-REQ");
+    const blast = await traceBlastRadius(pool, "default", "L-REQ");
     expect(blast.descendants.map((d) => d.id).sort()).toEqual(["L-ACT", "L-MSG"]);
-    const read = await recordsAfter(pool, { txId: "0", seq: "0" }, 1000);
+    const read = await recordsAfter(pool, "default", { txId: "0", seq: "0" }, 1000);
     const mine = read.filter((x) => x.recordId.startsWith("L-")).map((x) => x.recordId);
     expect(mine).toEqual(["L-REQ", "L-MSG", "L-ACT"]);
     // Storing order, not time order: a later read after the cursor sees only newer records.
-    const after = await recordsAfter(pool, { txId: cursor.tx, seq: cursor.seq }, 1000);
+    const after = await recordsAfter(pool, "default", { txId: cursor.tx, seq: cursor.seq }, 1000);
     expect(after.map((x) => x.recordId)).toEqual(["L-REQ", "L-MSG", "L-ACT"]);
   });
 
