@@ -65,6 +65,11 @@ export async function createDatabaseOn(disk: SmallDisk, adminUrl: string, databa
   }
 }
 
+// The ingest tables' leaf relations: amcheck reads pages, and a partitioned
+// table (records, spans) has none of its own, only its partitions.
+const LEAVES = `WITH leaves AS (
+  SELECT p.relid FROM unnest(ARRAY['records', 'spans', 'nonces', 'record_edges']::regclass[]) AS t(rel), LATERAL pg_partition_tree(t.rel) p WHERE p.isleaf)`;
+
 /** amcheck over the ingest tables: heap pages and every btree index (with every heap tuple looked up). Returns the problems found. */
 export async function checkIntegrity(url: string): Promise<{ problems: string[]; indexesChecked: number; records: number }> {
   const c = new pg.Client({ connectionString: url });
@@ -72,13 +77,13 @@ export async function checkIntegrity(url: string): Promise<{ problems: string[];
   try {
     await c.query("CREATE EXTENSION IF NOT EXISTS amcheck");
     const heap = await c.query<{ rel: string; msg: string }>(
-      "SELECT t.rel, v.msg FROM unnest(ARRAY['records', 'spans', 'nonces', 'record_edges']) AS t(rel), LATERAL verify_heapam(t.rel::regclass) v",
+      `${LEAVES} SELECT l.relid::regclass::text AS rel, v.msg FROM leaves l, LATERAL verify_heapam(l.relid) v`,
     );
     const problems = heap.rows.map((r) => `${r.rel}: ${r.msg}`);
     const indexes = await c.query<{ relname: string }>(
-      `SELECT c.relname, bt_index_check(c.oid, true) FROM pg_index i
+      `${LEAVES} SELECT c.relname, bt_index_check(c.oid, true) FROM pg_index i
          JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
-        WHERE am.amname = 'btree' AND i.indrelid = ANY(ARRAY['records'::regclass, 'spans'::regclass, 'nonces'::regclass, 'record_edges'::regclass])`,
+        WHERE am.amname = 'btree' AND c.relkind = 'i' AND i.indrelid IN (SELECT relid FROM leaves)`,
     );
     // A full read of every column of every row: a torn page fails here if amcheck missed it.
     const full = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM (SELECT r.*, length(r::text) FROM records r) x");

@@ -144,7 +144,8 @@ function recoverStaleServer(clusterDir: string, pgCtl: string, runAs: RunAs | nu
   const pidFile = path.join(clusterDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt(readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  // A killed postmaster its parent has not reaped yet is a zombie: it answers kill(0) but holds nothing.
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && !isZombie(pid)) {
     const cmd = readProcCmd(pid);
     if (!cmd.includes("postgres")) {
       throw new Error(`The cluster lock ${pidFile} names process ${pid} (${cmd || "unknown"}), which is not PostgreSQL. Stop it or remove the lock file.`);
@@ -228,6 +229,16 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A process that has exited but is not reaped yet (state Z in /proc/<pid>/stat). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

@@ -26,7 +26,7 @@ export default async function graphSuite({ base, page, db }: E2eContext): Promis
     for (const [s, r, m] of states) {
       await db.query(
         `INSERT INTO breaker_states (sender, receiver, state, since, machine) VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (sender, receiver) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine`,
+         ON CONFLICT (project_id, sender, receiver) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine`,
         [s, r, m.state, new Date(m.since as number), JSON.stringify(m)],
       );
     }
@@ -150,7 +150,7 @@ export default async function graphSuite({ base, page, db }: E2eContext): Promis
   for (const [s, r] of states) await db.query(`DELETE FROM breaker_states WHERE sender = $1 AND receiver = $2`, [s, r]);
   for (const row of saved.rows as { sender: string; receiver: string; state: string; since: Date; machine: unknown; updated_at: Date }[]) {
     await db.query(
-      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (sender, receiver) DO NOTHING`,
+      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (project_id, sender, receiver) DO NOTHING`,
       [row.sender, row.receiver, row.state, row.since, JSON.stringify(row.machine), row.updated_at],
     );
   }

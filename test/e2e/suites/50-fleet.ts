@@ -28,7 +28,7 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
     for (const [s, r, m] of machines) {
       await db.query(
         `INSERT INTO breaker_states (sender, receiver, state, since, machine) VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (sender, receiver) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine`,
+         ON CONFLICT (project_id, sender, receiver) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, machine = EXCLUDED.machine`,
         [s, r, m.state, new Date(m.since as number), JSON.stringify(m)],
       );
     }
@@ -228,7 +228,7 @@ export default async function fleetSuite({ base, page, db, scenario }: E2eContex
   await db.query(`DELETE FROM breaker_states WHERE (sender, receiver) IN (('planner', 'executor'), ('rogue-agent', 'executor'))`);
   for (const r of saved.rows as { sender: string; receiver: string; state: string; since: Date; machine: unknown; updated_at: Date }[]) {
     await db.query(
-      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (sender, receiver) DO NOTHING`,
+      `INSERT INTO breaker_states (sender, receiver, state, since, machine, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (project_id, sender, receiver) DO NOTHING`,
       [r.sender, r.receiver, r.state, r.since, JSON.stringify(r.machine), r.updated_at],
     );
   }

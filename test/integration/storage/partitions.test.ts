@@ -197,6 +197,7 @@ describe("partitioned storage", () => {
     await ensurePartitions(pool, { now: monday + DAY_MS, ahead: 0 });
     const at = (id: string, offset: number): RecordRow => ({ ...recordRow(id), ts: new Date(monday + offset).toISOString() });
     await ingest(pool, [at("WK-MON", 3_600_000), at("WK-SAT", 5 * DAY_MS), at("WK-MON-LONG", 3_600_000)]);
+    await pool.query(`INSERT INTO projects (id, name) VALUES ('keeps-long', 'Keeps long') ON CONFLICT DO NOTHING`);
     await pool.query(`UPDATE records SET project_id = 'keeps-long' WHERE record_id = 'WK-MON-LONG'`);
     const week = partitionName("records", monday);
     expect(new Set([...(await whereIs(pool, "WK-MON")), ...(await whereIs(pool, "WK-SAT"))])).toEqual(new Set([week]));
