@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { createPool } from "../../../lib/db/ingest-store.ts";
 import { enqueueWebhookEvent } from "../../../lib/db/webhook-store.ts";
 import { createWebhookDispatcher } from "../../../lib/integrations/webhooks/dispatcher.ts";
+import { sealingKeyOf } from "../../../lib/integrations/webhooks/secret-box.ts";
+import { instanceKeyFromSeed } from "../../../lib/config/instance-key.ts";
+import { E2E_INSTANCE_SEED } from "../harness.ts";
 import { verifySignature } from "../../../lib/integrations/webhooks/signature.ts";
 import { startReceiver } from "../../helpers/webhook-receiver.ts";
 import { breakerTripped } from "../../unit/integrations/webhook-fixtures.ts";
@@ -47,7 +50,12 @@ export default async function webhooks({ page, databaseUrl }: E2eContext): Promi
     await check("deliveries and their attempts appear in the log: a 500, then a 200", async () => {
       await enqueueWebhookEvent(pool, "default", breakerTripped({ edge: { sender: "planner", receiver: "buyer" } }));
       receiver.script(500, 200);
-      const d = createWebhookDispatcher(pool, { timeoutMs: 5_000, backoff: { baseMs: 50, capMs: 50, maxAttempts: 3 } });
+      const d = createWebhookDispatcher(pool, {
+        timeoutMs: 5_000,
+        backoff: { baseMs: 50, capMs: 50, maxAttempts: 3 },
+        // The dashboard sealed the destination under the instance key it runs with: this dispatcher opens it with the same one.
+        sealingKey: sealingKeyOf(instanceKeyFromSeed(E2E_INSTANCE_SEED)),
+      });
       // A collector started by an earlier check may run its own dispatcher on this database and take a turn: wait for both attempts, whoever makes them.
       const until = Date.now() + 20_000;
       while (Date.now() < until && receiver.received.length < 2) {
