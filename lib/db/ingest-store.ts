@@ -112,9 +112,12 @@ export async function claimNonces(
   const held = new Map<string, NonceHolder>();
   if (claims.length === 0) return held;
   const inserted = await tx.query<{ agent: string; nonce: string }>(
+    // Key order avoids deadlocks between collectors; within one key, batch order
+    // decides: the first copy of a nonce in the batch is its holder, a later one its replay.
     `INSERT INTO nonces (project_id, agent, nonce, trace_id, span_id, content_hash)
-     SELECT $6, * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS c(agent, nonce)
-      ORDER BY c.agent, c.nonce
+     SELECT $6, c.agent, c.nonce, c.trace_id, c.span_id, c.content_hash
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(agent, nonce, trace_id, span_id, content_hash, n)
+      ORDER BY c.agent, c.nonce, c.n
      ON CONFLICT DO NOTHING
      RETURNING agent, nonce`,
     [
