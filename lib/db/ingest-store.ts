@@ -236,7 +236,8 @@ export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], rec
             receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
             "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
             "pendingOn" text[], "pendingSince" text)
-      ORDER BY r."traceId", r."spanId", r."contentHash"
+      -- Batch order (json_to_recordset's), not key order: seq is the storing order lineage
+      -- and scoring read (the first stored copy of an id). Overlapping batches already queue on their nonce claims.
      ON CONFLICT (project_id, trace_id, span_id, content_hash, ts) DO NOTHING`,
     [JSON.stringify(rows), project],
   );

@@ -37,7 +37,7 @@ describe("nonce claims within one batch", () => {
 
   it("holds for many nonces with several copies each, interleaved through a large batch", async () => {
     // 300 nonces, 4 copies each, spread so copies of a nonce are far apart and their span ids run against batch order.
-    const claims = [];
+    const claims: { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[] = [];
     for (let copy = 0; copy < 4; copy++) {
       for (let i = 0; i < 300; i++) {
         claims.push({ agent: `a${i % 7}`, nonce: `m-${i}`, traceId: "e".repeat(32), spanId: (9999 - copy * 1000 - i).toString(16).padStart(16, "0"), contentHash: "c".repeat(64) });
