@@ -25,7 +25,7 @@ import {
   type StoredRecordBrief,
 } from "../db/approval-store.ts";
 import { findingsOnRecords } from "../db/approval-findings.ts";
-import { withTransaction } from "../db/ingest-store.ts";
+import { withTransaction, type Tx } from "../db/ingest-store.ts";
 import type { PrismaClient } from "../db/prisma.ts";
 import { argsDigest, type ApprovalRequest } from "../guard/approvals.ts";
 import { storedGraph } from "../lineage/lineage-queries.ts";
@@ -181,21 +181,27 @@ function refuse(check: Exclude<ReturnType<typeof checkDecision>, { ok: true }>):
  * audit entry, all in one transaction. An approval that would not verify is
  * not made: the on-call is told why, and nothing changes.
  */
+/** The request, locked for this transaction, once it is found and this actor may decide it now; a 404 or the refusal otherwise. */
+async function lockDecidable(tx: Tx, project: string, id: string, decision: "approve" | "deny", actor: string, at: number) {
+  const current = await findApproval(tx, project, id, true);
+  if (current === null) throw notFound(`no approval request has the id ${id}`);
+  const check = checkDecision(
+    { status: current.status, agent: current.agent, decidableAt: current.decidableAt.getTime(), expiresAt: current.expiresAt.getTime() },
+    decision,
+    actor,
+    at,
+  );
+  if (!check.ok) throw refuse(check);
+  return current;
+}
+
 export async function approveRequest(deps: DecisionDeps, id: string, principal: Principal | null, reason: string): Promise<ApprovalView> {
   assertOncall(principal);
   const signer = await ensureApprover(deps.prisma, deps.pool, deps.key, deps.project);
   const snapshot = await deps.loadSnapshot();
   const at = now(deps);
   const row = await withTransaction(deps.pool, async (tx) => {
-    const current = await findApproval(tx, deps.project, id, true);
-    if (current === null) throw notFound(`no approval request has the id ${id}`);
-    const check = checkDecision(
-      { status: current.status, agent: current.agent, decidableAt: current.decidableAt.getTime(), expiresAt: current.expiresAt.getTime() },
-      "approve",
-      principal.actor,
-      at,
-    );
-    if (!check.ok) throw refuse(check);
+    const current = await lockDecidable(tx, deps.project, id, "approve", principal.actor, at);
     const record = signApprovalRecord({ request: requestOf(current), approvalId: current.id, decidedBy: principal.actor, reason, now: at }, signer);
     const traceId = (await traceOfRecord(tx, deps.project, current.authority[0] ?? "")) ?? randomTraceId();
     const outcome = await persistBatchIn(tx, deps.project, approvalBatch(record, traceId, snapshot, at), snapshot);
@@ -227,15 +233,7 @@ export async function denyRequest(deps: ApprovalDeps, id: string, principal: Pri
   assertOncall(principal);
   const at = now(deps);
   const row = await withTransaction(deps.pool, async (tx) => {
-    const current = await findApproval(tx, deps.project, id, true);
-    if (current === null) throw notFound(`no approval request has the id ${id}`);
-    const check = checkDecision(
-      { status: current.status, agent: current.agent, decidableAt: current.decidableAt.getTime(), expiresAt: current.expiresAt.getTime() },
-      "deny",
-      principal.actor,
-      at,
-    );
-    if (!check.ok) throw refuse(check);
+    const current = await lockDecidable(tx, deps.project, id, "deny", principal.actor, at);
     const decided = await recordDecision(tx, current.id, { status: "denied", at: new Date(at), by: principal.actor, reason, approvalRecord: null });
     await auditInTransaction(tx, {
       actor: principal.actor,
