@@ -98,10 +98,10 @@ describe("migration to partitioned storage", () => {
       );
       expect(keys.rows.map((r) => r.def)).toEqual(["PRIMARY KEY (project_id, seq, ts)", "UNIQUE (project_id, trace_id, span_id, content_hash, ts)"]);
       const indexes = await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'records'`);
-      for (const ix of ["records_record_id_idx", "records_tx_id_seq_idx", "records_agent_ts_idx", "records_verdicts_idx", "records_pending_idx", "records_settled_tx_id_seq_idx"]) {
+      for (const ix of ["records_project_id_record_id_idx", "records_project_id_tx_id_seq_idx", "records_project_id_agent_ts_idx", "records_verdicts_idx", "records_pending_idx", "records_settled_tx_id_seq_idx"]) {
         expect(indexes.rows.map((r) => r.indexname)).toContain(ix);
       }
-      const onPartition = await pool.query(`SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%(record_id)%'`, [partitionName("records", now)]);
+      const onPartition = await pool.query(`SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%(project_id, record_id)%'`, [partitionName("records", now)]);
       expect(onPartition.rowCount).toBe(1);
       expect(await snapshot(`SELECT to_regclass('records_unpartitioned')::text AS k`)).toEqual([null]);
 
