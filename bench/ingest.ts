@@ -16,6 +16,7 @@ import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { engineCaughtUp } from "./lib/engine-progress.ts";
+import { treeCpuSeconds } from "./lib/proc-cpu.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -48,9 +49,16 @@ async function main(): Promise<void> {
   collector.child.stderr?.pipe(process.stderr);
   try {
     // Saturation: as fast as the collector acknowledges.
+    const cpuBefore = cpuNow(collector.child.pid, database.pid);
     const sat = await saturate(collector.url, TOKEN, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
     const rate = sat.records / sat.seconds;
+    const cpu = cpuPerRecord(cpuBefore, cpuNow(collector.child.pid, database.pid), sat.records, raw, cores);
     console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
+    console.log(
+      `CPU per record during saturation: collector ${cpu.collectorUs} µs (of which Ed25519 verify ~${cpu.verifyUs} µs), ` +
+        `database ${cpu.databaseUs ?? "n/a (external)"} µs, load generator ${cpu.clientUs} µs; ` +
+        `the machine's ceiling at these costs: ${cpu.ceilingPerSec ?? "n/a"} records/s`,
+    );
 
     let catchUpSeconds: number | null = null;
     if (engineOn) {
@@ -95,6 +103,7 @@ async function main(): Promise<void> {
       rssEndMiB: mb(rssEnd),
       verifiedShare: verified,
       batchSize,
+      cpuPerRecordUs: cpu,
       engine: engineOn ? { catchUpAfterSaturationSeconds: catchUpSeconds, lagAt80Percent: engineLag } : "off",
     };
     console.log(`ratio ingest / raw verify: ${result.ratio.toFixed(2)}`);
@@ -107,6 +116,42 @@ async function main(): Promise<void> {
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+
+interface CpuMark {
+  collector: number;
+  database: number | null;
+  client: number;
+}
+
+function cpuNow(collectorPid: number | undefined, databasePid: number | undefined): CpuMark {
+  const own = process.cpuUsage();
+  return {
+    collector: collectorPid ? treeCpuSeconds(collectorPid) : 0,
+    database: databasePid ? treeCpuSeconds(databasePid) : null,
+    client: (own.user + own.system) / 1e6,
+  };
+}
+
+/**
+ * Where each record's CPU went, in microseconds: the collector (decode,
+ * verify, judge, the batch's SQL), the database (its server processes), and
+ * this load generator. Verification alone costs cores / raw capacity; the
+ * ceiling is what the machine's cores could ingest at these costs.
+ */
+function cpuPerRecord(a: CpuMark, b: CpuMark, records: number, raw: number, cores: number) {
+  const us = (s: number): number => Math.round((s * 1e6) / records);
+  const collectorUs = us(b.collector - a.collector);
+  const databaseUs = a.database === null || b.database === null ? null : us(b.database - a.database);
+  const clientUs = us(b.client - a.client);
+  const total = collectorUs + (databaseUs ?? 0) + clientUs;
+  return {
+    collectorUs,
+    verifyUs: Math.round((cores * 1e6) / raw),
+    databaseUs,
+    clientUs,
+    ceilingPerSec: databaseUs === null || total === 0 ? null : Math.round((cores * 1e6) / total),
+  };
+}
 
 async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
