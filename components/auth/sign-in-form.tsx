@@ -9,7 +9,21 @@ import { CrossIcon, FlameIcon } from "../ui/icons.tsx";
 const inputClass = "mt-1.5 w-full rounded-lg border border-line bg-bg px-3 py-2 text-sm outline-none focus:border-accent";
 
 /** User name and password; or, for the first start and break-glass use, the admin token. */
-export function SignInForm({ next, expired, withToken }: { next: string; expired: boolean; withToken: boolean }) {
+export function SignInForm({
+  next,
+  expired,
+  withToken,
+  sso,
+  ssoError,
+}: {
+  next: string;
+  expired: boolean;
+  withToken: boolean;
+  /** Single sign-on, when configured: what its button says. */
+  sso: { label: string } | null;
+  /** Why the last single sign-on was refused (fixed text, lib/view/sso-errors.ts). */
+  ssoError: string | null;
+}) {
   const [mode, setMode] = useState<"password" | "token">(withToken ? "token" : "password");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -41,6 +55,28 @@ export function SignInForm({ next, expired, withToken }: { next: string; expired
         <p role="status" className="mb-4 rounded-lg bg-warn-soft px-3 py-2 text-sm text-warn">
           Your session ended. Sign in again to continue.
         </p>
+      ) : null}
+      {ssoError ? (
+        <p role="alert" className="mb-4 flex items-start gap-2 rounded-lg bg-bad-soft px-3 py-2 text-sm text-bad">
+          <CrossIcon className="mt-0.5 shrink-0" />
+          {ssoError}
+        </p>
+      ) : null}
+      {sso ? (
+        <>
+          {/* A plain link: the server answers with a redirect to the identity provider. */}
+          <a
+            href={`/api/v1/session/oidc?next=${encodeURIComponent(next)}`}
+            className="block w-full rounded-lg bg-accent px-4 py-2 text-center text-sm font-semibold text-white hover:opacity-90 dark:text-bg"
+          >
+            Sign in with {sso.label}
+          </a>
+          <p className="my-5 flex items-center gap-3 text-xs uppercase tracking-wide text-muted">
+            <span className="h-px flex-1 bg-line" aria-hidden="true" />
+            or with a Firebreak account
+            <span className="h-px flex-1 bg-line" aria-hidden="true" />
+          </p>
+        </>
       ) : null}
       {mode === "password" ? (
         <div className="space-y-4">

@@ -23,10 +23,12 @@ export interface CookieOptions {
   /** Seconds; 0 deletes the cookie. */
   maxAge: number;
   path?: string;
+  /** Strict unless a cookie must ride a navigation from another site (the sign-on callback): Lax. */
+  sameSite?: "Strict" | "Lax";
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${value}`, `Path=${options.path ?? "/"}`, `Max-Age=${Math.max(0, Math.floor(options.maxAge))}`, "SameSite=Strict"];
+  const parts = [`${name}=${value}`, `Path=${options.path ?? "/"}`, `Max-Age=${Math.max(0, Math.floor(options.maxAge))}`, `SameSite=${options.sameSite ?? "Strict"}`];
   if (options.maxAge <= 0) parts.push("Expires=Thu, 01 Jan 1970 00:00:00 GMT");
   if (options.httpOnly) parts.push("HttpOnly");
   if (options.secure) parts.push("Secure");

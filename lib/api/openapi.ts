@@ -187,6 +187,36 @@ function build(): JsonSchema {
         responses: { "200": ok(c.ref(SignedOutView, "output")) },
       },
     },
+    "/api/v1/session/oidc": {
+      get: {
+        operationId: "startSingleSignOn",
+        summary:
+          "Single sign-on (OpenID Connect, authorization code with PKCE): redirects the browser to the identity provider, with `next` (a path on this site) kept for afterwards. Configured with FIREBREAK_OIDC_* (docs/accounts.md).",
+        tags: ["session"],
+        security: [],
+        parameters: [{ name: "next", in: "query", required: false, schema: { type: "string" }, description: "Where to go after signing in; only paths on this site are honoured." }],
+        responses: {
+          "302": { description: "To the identity provider's sign-in page; sets the short-lived fb_oidc cookie (HttpOnly, SameSite=Lax)." },
+          "404": errorResponse("Single sign-on is not configured."),
+          "503": errorResponse("Single sign-on is misconfigured, or the provider's configuration cannot be read; the message says which."),
+        },
+      },
+    },
+    "/api/v1/session/oidc/callback": {
+      get: {
+        operationId: "finishSingleSignOn",
+        summary:
+          "Where the identity provider sends the browser back. Checks state, PKCE, nonce and the ID token, maps the provider's groups to a role (FIREBREAK_OIDC_ROLES), creates or updates the user by issuer and subject, and signs the browser in. Every outcome is audited.",
+        tags: ["session"],
+        security: [],
+        responses: {
+          "200": { description: "Signed in: session cookies set, and a page that continues to `next`.", content: { "text/html": { schema: { type: "string" } } } },
+          "303": { description: "Refused: to /login?sso_error=<provider|flow|token|no_role|name_taken|disabled>, which says what to do; the audit trail has the details." },
+          "404": errorResponse("Single sign-on is not configured."),
+          "503": errorResponse("Single sign-on is misconfigured, or the provider cannot be reached."),
+        },
+      },
+    },
     "/api/v1/session/tokens": {
       get: {
         operationId: "listMyTokens",

@@ -4,7 +4,7 @@ import { ACCOUNT_POLICY, ADDRESS_POLICY, retryMessage } from "../accounts/login-
 import { burnPasswordCheck, verifyPassword } from "../accounts/password.ts";
 import { audit, auditInTransaction } from "../audit/audit-log.ts";
 import { adminToken } from "../config/token.ts";
-import { withTransaction } from "../db/ingest-store.ts";
+import { withTransaction, type Tx } from "../db/ingest-store.ts";
 import { claimSignInAttempt, pruneThrottle, settleSuccessfulSignIn, type ThrottleKey } from "../db/login-throttle-store.ts";
 import { pool } from "../db/pool.ts";
 import { insertSession, pruneSessions, revokeSession } from "../db/sessions-store.ts";
@@ -29,7 +29,6 @@ export async function signIn(request: Request, body: SignInBody): Promise<Reply<
   rejectCrossSite(request);
   const db = pool();
   const address = clientAddress(request);
-  const userAgent = request.headers.get("user-agent") ?? "";
   const byToken = body.token !== undefined;
   const name = byToken ? "admin (token)" : (body.name ?? "").trim().toLowerCase().slice(0, 64);
   const keys: ThrottleKey[] = [{ key: `address:${address}`, policy: ADDRESS_POLICY }];
@@ -42,7 +41,7 @@ export async function signIn(request: Request, body: SignInBody): Promise<Reply<
     throw tooMany(claim.retryAfterMs);
   }
 
-  let who: { userId: string | null; role: Principal["role"]; actor: string } | null = null;
+  let who: SignedIn | null = null;
   let reason = "wrong admin token";
   if (byToken) {
     if (constantTimeEqual(body.token ?? "", adminToken())) who = { userId: null, role: "admin", actor: "admin (session)" };
@@ -68,30 +67,53 @@ export async function signIn(request: Request, body: SignInBody): Promise<Reply<
     throw new UnauthorizedError(byToken ? WRONG_TOKEN : WRONG_PASSWORD, "invalid_token");
   }
 
-  const value = newSessionValue();
-  const expiresAt = Date.now() + SESSION_TTL_MS;
   const signedIn = who;
-  await withTransaction(db, async (tx) => {
+  const session = await withTransaction(db, async (tx) => {
     await settleSuccessfulSignIn(tx, keys, byToken ? [] : [`account:${name}`]);
-    await insertSession(tx, {
-      id: sessionIdOf(value)!,
-      userId: signedIn.userId,
-      role: signedIn.role,
-      actor: signedIn.actor,
-      expiresAt: new Date(expiresAt),
-      address,
-      userAgent,
-      tokenBinding: byToken ? adminTokenBinding(value, adminToken()) : null,
-    });
-    await auditInTransaction(tx, { actor: signedIn.actor, action: "session.sign_in", target: `address:${address}`, detail: { via: byToken ? "admin token" : "password", role: signedIn.role } });
+    return openSession(tx, request, signedIn, byToken ? "admin token" : "password");
   });
   // Old rows go now and then, on a sign-in rather than on a timer.
   if (Math.random() < 0.05) await Promise.all([pruneSessions(db), pruneThrottle(db)]).catch(() => null);
   return new Reply<SignInView>(
-    { expiresAt: new Date(expiresAt).toISOString(), csrfToken: csrfTokenFor(value), user: { name: byToken ? "admin (token)" : signedIn.actor, role: signedIn.role } },
+    { expiresAt: new Date(session.expiresAt).toISOString(), csrfToken: csrfTokenFor(session.value), user: { name: byToken ? "admin (token)" : signedIn.actor, role: signedIn.role } },
     200,
-    sessionCookies(value, expiresAt, isSecure(request)).map((c) => ["set-cookie", c] as const),
+    session.cookies.map((c) => ["set-cookie", c] as const),
   );
+}
+
+export interface SignedIn {
+  userId: string | null;
+  role: Principal["role"];
+  actor: string;
+}
+
+/**
+ * Stores a new session for someone whose credentials checked out, and its
+ * audit entry, in the caller's transaction. Returns the cookie value and
+ * the Set-Cookie headers that carry it to the browser.
+ */
+export async function openSession(
+  tx: Tx,
+  request: Request,
+  who: SignedIn,
+  via: "password" | "admin token" | "oidc",
+  detail: Record<string, unknown> = {},
+): Promise<{ value: string; expiresAt: number; cookies: string[] }> {
+  const value = newSessionValue();
+  const expiresAt = Date.now() + SESSION_TTL_MS;
+  const address = clientAddress(request);
+  await insertSession(tx, {
+    id: sessionIdOf(value)!,
+    userId: who.userId,
+    role: who.role,
+    actor: who.actor,
+    expiresAt: new Date(expiresAt),
+    address,
+    userAgent: request.headers.get("user-agent") ?? "",
+    tokenBinding: via === "admin token" ? adminTokenBinding(value, adminToken()) : null,
+  });
+  await auditInTransaction(tx, { actor: who.actor, action: "session.sign_in", target: `address:${address}`, detail: { via, role: who.role, ...detail } });
+  return { value, expiresAt, cookies: sessionCookies(value, expiresAt, isSecure(request)) };
 }
 
 function tooMany(ms: number): TooManyRequestsError {

@@ -92,12 +92,15 @@ export async function createUser(pool: pg.Pool, input: CreateUserBody, actor: st
 }
 
 /** Locks the user's row and the set of active admins, so two admins cannot demote each other at once. */
-async function lockUser(tx: Tx, id: string): Promise<{ name: string; role: Role; disabled: boolean }> {
+async function lockUser(tx: Tx, id: string): Promise<{ name: string; role: Role; disabled: boolean; oidcIssuer: string | null }> {
   await tx.query("SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL FOR UPDATE");
-  const res = await tx.query<{ name: string; role: Role; disabled_at: Date | null }>("SELECT name, role, disabled_at FROM users WHERE id = $1 FOR UPDATE", [id]);
+  const res = await tx.query<{ name: string; role: Role; disabled_at: Date | null; oidc_issuer: string | null }>(
+    "SELECT name, role, disabled_at, oidc_issuer FROM users WHERE id = $1 FOR UPDATE",
+    [id],
+  );
   const row = res.rows[0];
   if (!row) throw notFound(`no user has the id ${id}: list users with GET /api/v1/users`);
-  return { name: row.name, role: row.role, disabled: row.disabled_at !== null };
+  return { name: row.name, role: row.role, disabled: row.disabled_at !== null, oidcIssuer: row.oidc_issuer };
 }
 
 async function otherActiveAdmins(tx: Tx, id: string): Promise<number> {
@@ -134,6 +137,8 @@ export async function resetPassword(pool: pg.Pool, id: string, password: string,
   const passwordHash = await hashPassword(password);
   return withTransaction(pool, async (tx) => {
     const before = await lockUser(tx, id);
+    // A second way in that the identity provider does not know about would outlive their leaving.
+    if (before.oidcIssuer !== null) throw conflict(`${before.name} signs in through single sign-on (${before.oidcIssuer}): Firebreak keeps no password for them; manage them at the identity provider`);
     await tx.query("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1", [id, passwordHash]);
     const revoked = (await tx.query("UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", [id])).rowCount ?? 0;
     await auditInTransaction(tx, { actor, action: "user.password_reset", target: `user:${before.name}`, detail: { sessionsRevoked: revoked } });

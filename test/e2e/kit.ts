@@ -7,6 +7,7 @@ import type pg from "pg";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import type { dashboardScenario } from "../fixtures/dashboard-scenario.ts";
 import { ROOT, type Child } from "./harness.ts";
+import type { TestProvider } from "../helpers/oidc-provider.ts";
 
 export const TOKEN = `fbk_e2e_${Date.now().toString(36)}_0123456789abcdef`;
 export const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
@@ -70,6 +71,8 @@ export interface E2eContext {
   scenario: ReturnType<typeof dashboardScenario>;
   /** Child processes a suite starts are stopped with the rest. */
   children: Child[];
+  /** The OpenID Connect provider the dashboard's single sign-on is configured with. */
+  idp: TestProvider;
 }
 
 /** A suite module's default export. */

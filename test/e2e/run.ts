@@ -18,12 +18,14 @@ import { spawnReady } from "../../lib/process/spawn-ready.ts";
 import { makeSignedRecord } from "../fixtures/records.ts";
 import { makeAgent } from "../fixtures/registry.ts";
 import { sendRecords } from "../helpers/otlp-client.ts";
+import { startOidcProvider, type TestProvider } from "../helpers/oidc-provider.ts";
 
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 
 const children: Child[] = [];
 let browser: Browser | null = null;
 let dataDir: string | null = null;
+let idp: TestProvider | null = null;
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set FIREBREAK_CHROMIUM)`);
@@ -53,7 +55,21 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   console.log(`e2e: next start on port ${port}`);
-  const web = await startNext(port, { DATABASE_URL: database.url, FIREBREAK_TOKEN: TOKEN, TZ: "UTC" });
+  // A real OpenID Connect provider on localhost, so single sign-on runs in the browser too (suites/65-sso.ts).
+  const provider = await startOidcProvider();
+  idp = provider;
+  const web = await startNext(port, {
+    DATABASE_URL: database.url,
+    FIREBREAK_TOKEN: TOKEN,
+    TZ: "UTC",
+    FIREBREAK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    FIREBREAK_OIDC_ISSUER: provider.issuer,
+    FIREBREAK_OIDC_CLIENT_ID: provider.clientId,
+    FIREBREAK_OIDC_CLIENT_SECRET: provider.clientSecret,
+    FIREBREAK_OIDC_ALLOW_HTTP: "true",
+    FIREBREAK_OIDC_LABEL: "Test IdP",
+    FIREBREAK_OIDC_ROLES: "oncall=e2e-oncall,viewer=e2e-staff",
+  });
   children.push(web);
   const base = web.baseUrl;
 
@@ -277,11 +293,13 @@ async function main(): Promise<void> {
 
   // Screens beyond the first cut bring their own checks, run in file-name order.
   const suiteDir = path.join(ROOT, "test", "e2e", "suites");
-  const suiteFiles = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith(".ts")).sort() : [];
+  // FIREBREAK_E2E_SUITES=65-sso,20-graph runs only those (while working on one screen); CI runs all.
+  const only = (process.env.FIREBREAK_E2E_SUITES ?? "").split(",").filter(Boolean);
+  const suiteFiles = (existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith(".ts")).sort() : []).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   for (const file of suiteFiles) {
     console.log(`e2e: suite ${file}`);
     const mod = (await import(pathToFileURL(path.join(suiteDir, file)).href)) as { default: Suite };
-    await mod.default({ base, page, context, db, databaseUrl: database.url, scenario, children });
+    await mod.default({ base, page, context, db, databaseUrl: database.url, scenario, children, idp: provider });
   }
 
   await check("signing out returns to /login and the dashboard stays closed", async () => {
@@ -303,6 +321,8 @@ async function main(): Promise<void> {
 async function cleanup(): Promise<void> {
   await browser?.close().catch(() => {});
   browser = null;
+  await idp?.close().catch(() => {});
+  idp = null;
   // Next first, then the database it talks to.
   for (const child of children.reverse()) await child.stop().catch(() => {});
   children.length = 0;
