@@ -31,7 +31,7 @@ export type OidcSettingsResult = { settings: OidcSettings } | { off: true } | { 
  * variable to fix when the configuration is incomplete or wrong, so a bad
  * setting refuses sign-on loudly instead of letting the wrong people in.
  */
-export function oidcSettings(env: NodeJS.ProcessEnv): OidcSettingsResult {
+export function oidcSettings(env: Readonly<Record<string, string | undefined>>): OidcSettingsResult {
   const issuer = env.FIREBREAK_OIDC_ISSUER?.trim();
   if (!issuer) return { off: true };
   let issuerUrl: URL;

@@ -8,7 +8,8 @@
 import { createHash, randomBytes, type KeyObject } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { DecodeResult } from "../collector/decode-job.ts";
-import type { RecordRow, SpanRow } from "../db/ingest-store.ts";
+import type { SpanRow } from "../db/ingest-store.ts";
+import { recordRowOf } from "../collector/record-row.ts";
 import { approvalPayloadFor, type ApprovalRequest } from "../guard/approvals.ts";
 import type { WireRecord } from "../protocol/record.ts";
 import { signRecord } from "../protocol/sign.ts";
@@ -83,28 +84,7 @@ export function approvalBatch(rec: WireRecord, traceId: string, snapshot: Regist
     statusCode: 0,
   };
   const contentHash = createHash("sha256").update(JSON.stringify([base, rec])).digest("hex");
-  const keyId = rec.signature?.slice("ed25519:".length, rec.signature.lastIndexOf(":")) ?? null;
-  const row: RecordRow = {
-    recordId: rec.id,
-    traceId,
-    spanId,
-    contentHash,
-    kind: rec.kind,
-    agent: rec.agent,
-    receivers: rec.to ?? [],
-    intent: rec.intent ?? null,
-    protocol: rec.protocol ?? null,
-    ts: rec.timestamp,
-    nonce: rec.nonce ?? null,
-    payload: rec.payload ?? null,
-    parents: rec.parents ?? [],
-    authority: rec.authority ?? [],
-    actionClass: rec.class ?? null,
-    signature: rec.signature ?? null,
-    keyId,
-    verdicts: checkRecord(rec, snapshot, { now, ...(skewMs === undefined ? {} : { skewMs }) }),
-    pendingOn: [],
-  };
+  const row = recordRowOf(rec, { traceId, spanId, contentHash }, checkRecord(rec, snapshot, { now, ...(skewMs === undefined ? {} : { skewMs }) }));
   return { spans: [{ ...base, contentHash }], records: [row], rejected: [] };
 }
 

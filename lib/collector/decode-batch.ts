@@ -6,11 +6,11 @@ import { decodeTraceRequest } from "../otlp/decode.ts";
 import { OtlpDecodeError } from "../otlp/errors.ts";
 import type { DecodedSpan } from "../otlp/decoded-span.ts";
 import { recordFromAttributes } from "../protocol/span-to-record.ts";
-import { parseSignature } from "../protocol/sign.ts";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { checkRecord } from "../verify/check-record.ts";
 import type { SpanRow } from "../db/ingest-store.ts";
 import type { DecodeJob, DecodeResult } from "./decode-job.ts";
+import { recordRowOf } from "./record-row.ts";
 
 export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeResult {
   let decoded;
@@ -32,28 +32,7 @@ export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeR
     result.spans.push(spanRow);
     if (!parsed) return;
     const rec = parsed.record;
-    const sig = rec.signature ? parseSignature(rec.signature) : null;
-    result.records.push({
-      recordId: rec.id,
-      traceId: span.traceId,
-      spanId: span.spanId,
-      contentHash: spanRow.contentHash,
-      kind: rec.kind,
-      agent: rec.agent,
-      receivers: rec.to ?? [],
-      intent: rec.intent ?? null,
-      protocol: rec.protocol ?? null,
-      ts: rec.timestamp,
-      nonce: rec.nonce ?? null,
-      payload: rec.payload ?? null,
-      parents: rec.parents ?? [],
-      authority: rec.authority ?? [],
-      actionClass: rec.class ?? null,
-      signature: rec.signature ?? null,
-      keyId: sig && "keyId" in sig ? sig.keyId : null,
-      verdicts: checkRecord(rec, snapshot, { now: job.receivedAt, skewMs: job.skewMs }),
-      pendingOn: [],
-    });
+    result.records.push(recordRowOf(rec, spanRow, checkRecord(rec, snapshot, { now: job.receivedAt, skewMs: job.skewMs })));
   });
   return result;
 }
