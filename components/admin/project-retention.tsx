@@ -62,9 +62,11 @@ export function RetentionEditor({ project, colSpan, onDone }: { project: string;
             {r?.min ?? 1} to {r?.max ?? 3650} days. Older records and spans go at the storage maintainer&apos;s next pass (every 5 minutes by default); evidence of an incident
             not yet resolved and exported stays whatever the period. The change is in the audit trail.
           </p>
-          <Field label={`Days ${project} keeps its records`} htmlFor={`retention-${project}-days`}>
-            <TextInput id={`retention-${project}-days`} type="number" inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} className="w-32" />
-          </Field>
+          <div className="w-56">
+            <Field label={`Days ${project} keeps its records`} htmlFor={`retention-${project}-days`}>
+              <TextInput id={`retention-${project}-days`} type="number" inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} />
+            </Field>
+          </div>
           <Button type="submit" tone="primary" disabled={save.isPending}>
             Save retention
           </Button>
