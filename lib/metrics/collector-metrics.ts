@@ -125,7 +125,9 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   });
 
   // The engine loop runs in every collector; the advisory lock lets one at a time work, so sum over instances.
-  const engine = sources.engine;
+  // Read once per scrape: its lag quantiles sort every project's samples, and seven metrics ask.
+  let engineNow: ReturnType<CollectorMetricSources["engine"]> | undefined;
+  const engine = () => (engineNow === undefined ? sources.engine() : engineNow);
   mirror("firebreak_engine_passes_total", "Evaluation passes this process ran (one per project per round).", [], () => [[{}, engine()?.passes ?? 0]]);
   const engineProjects = () => (engine()?.projects ?? []).map((p) => [projects.of(p.project), p] as const);
   mirror("firebreak_engine_records_total", "Records this process's engine evaluated, by project.", ["project"], () => engineProjects().map(([project, p]) => [{ project }, p.records]));
@@ -181,7 +183,14 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
       attempts.inc({ outcome });
       attemptTime.observe(seconds);
     },
-    render: () => registry.metrics(),
+    render: async () => {
+      engineNow = sources.engine();
+      try {
+        return await registry.metrics();
+      } finally {
+        engineNow = undefined;
+      }
+    },
   };
 }
 
