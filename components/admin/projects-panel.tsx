@@ -11,8 +11,9 @@ import { TimeCell } from "../ui/time-cell.tsx";
 import { useNow } from "../ui/use-now.ts";
 import { projectsQuery } from "./admin-queries.ts";
 import { Button, Field, InlineError, TextInput } from "./form-controls.tsx";
+import { RetentionCell, RetentionEditor } from "./project-retention.tsx";
 
-/** Projects (tenants): list and create. Tokens and ingest keys made below belong to the project picked in the sidebar. */
+/** Projects (tenants): list, create, and each one's retention period. Tokens and ingest keys made below belong to the project picked in the sidebar. */
 export function ProjectsPanel() {
   const projects = useQuery(projectsQuery);
   const now = useNow();
@@ -35,23 +36,47 @@ export function ProjectsPanel() {
               <Th>Name</Th>
               <Th>Created</Th>
               <Th>Created by</Th>
+              <Th>Retention</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
           </thead>
           <tbody>
             {projects.data.items.map((p) => (
-              <tr key={p.id}>
-                <Td className="font-mono">{p.id}</Td>
-                <Td>{p.name}</Td>
-                <Td>
-                  <TimeCell iso={p.createdAt} now={now} />
-                </Td>
-                <Td>{p.createdBy}</Td>
-              </tr>
+              <ProjectRow key={p.id} project={p} now={now} />
             ))}
           </tbody>
         </Table>
       )}
     </Panel>
+  );
+}
+
+function ProjectRow({ project, now }: { project: ProjectView; now: Date }) {
+  const [editing, setEditing] = useState(false);
+  return (
+    <>
+      <tr data-project={project.id}>
+        <Td className="font-mono">{project.id}</Td>
+        <Td>{project.name}</Td>
+        <Td>
+          <TimeCell iso={project.createdAt} now={now} />
+        </Td>
+        <Td>{project.createdBy}</Td>
+        <Td>
+          <RetentionCell project={project.id} />
+        </Td>
+        <Td>
+          <div className="flex justify-end">
+            <Button onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
+              Change retention
+            </Button>
+          </div>
+        </Td>
+      </tr>
+      {editing ? <RetentionEditor project={project.id} colSpan={6} onDone={() => setEditing(false)} /> : null}
+    </>
   );
 }
 

@@ -67,6 +67,7 @@ import { ApprovalDetail, ApprovalGetQuery, ApprovalIdParams, ApprovalsList, Appr
 import { AuditPage, AuditQuery, AuditVerifyView, CheckpointResult } from "./audit-views.ts";
 import { RecordsExportQuery } from "./export-params.ts";
 import { CreateProjectBody, ProjectsResponse, ProjectView } from "../accounts/project.ts";
+import { ProjectIdParams, ProjectRetentionView, RetentionBody } from "./retention-views.ts";
 import { DsseEnvelopeView } from "../reports/bundle-schema.ts";
 import { IncidentDetail, IncidentIdParams, IncidentNoteBody, IncidentNoteView, IncidentsPage, IncidentsQuery, IncidentSummaryView, ResolveIncidentBody } from "./incident-views.ts";
 
@@ -312,6 +313,25 @@ function build(): JsonSchema {
         tags: ["projects"],
         requestBody: body(c.ref(CreateProjectBody, "input")),
         responses: { "201": ok(c.ref(ProjectView, "output"), "Created."), "409": errorResponse("A project has this id already."), ...write },
+      },
+    },
+    "/api/v1/projects/{id}/retention": {
+      get: {
+        operationId: "getProjectRetention",
+        summary:
+          "How many days the project keeps its records and spans: its own period (`source: project`) or the instance default FIREBREAK_RETENTION_DAYS (`source: default`). Evidence of an incident not yet resolved and exported is kept whatever the period. Admin.",
+        tags: ["projects"],
+        parameters: c.parameters(ProjectIdParams, "path"),
+        responses: { "200": ok(c.ref(ProjectRetentionView, "output")), "404": errorResponse("No project has this id."), ...read },
+      },
+      put: {
+        operationId: "setProjectRetention",
+        summary:
+          "Set the project's retention period in whole days (1 to 3650), or `null` to follow the instance default. The storage maintainer applies it at its next pass (every 5 minutes by default). Admin; audited (`project.retention`, with the old and new period).",
+        tags: ["projects"],
+        parameters: c.parameters(ProjectIdParams, "path"),
+        requestBody: body(c.ref(RetentionBody, "input")),
+        responses: { "200": ok(c.ref(ProjectRetentionView, "output")), "404": errorResponse("No project has this id."), ...write },
       },
     },
     "/api/v1/tokens/{id}": {

@@ -200,9 +200,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         return sendError(res, format, new FirebreakError("unavailable", unavailableMessage(reason)));
       }
       pass.committed();
-      stats.recordBatch(outcome);
       const rejected = decoded.rejected.length;
-      stats.rejectedSpans += rejected;
+      stats.recordBatch(project, outcome, rejected);
       const message = summarize(outcome, decoded.rejected);
       // The only 200 on this path, and it follows the commit: partial success
       // included, what is acknowledged is what is stored.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RETENTION_DAYS } from "../storage/partition-plan.ts";
 
 // The storage maintainer's settings, from the environment.
 //
@@ -8,7 +9,7 @@ import { z } from "zod";
 // FIREBREAK_STORAGE_INTERVAL_MS  time between maintenance passes; default 5 minutes
 export const StorageEnv = z.object({
   FIREBREAK_STORAGE: z.enum(["on", "off"]).default("on"),
-  FIREBREAK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  FIREBREAK_RETENTION_DAYS: z.coerce.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).default(30),
   FIREBREAK_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(13).default(1),
   FIREBREAK_STORAGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
 });

@@ -7,11 +7,16 @@ export const OTHER = "other";
 
 export class BoundedLabel {
   private readonly seen = new Set<string>();
-  constructor(private readonly max: number) {}
+  /** `other` may be changed where `other` is itself a legal value (a project may be called that). */
+  constructor(
+    private readonly max: number,
+    private readonly other: string = OTHER,
+  ) {}
 
   of(value: string): string {
     if (this.seen.has(value)) return value;
-    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value) || this.seen.size >= this.max) return OTHER;
+    if (value === this.other) return this.other;
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value) || this.seen.size >= this.max) return this.other;
     this.seen.add(value);
     return value;
   }

@@ -2,18 +2,42 @@
 // OTLP request latency, the engine loop, the webhook dispatcher) and the
 // database-derived gauges (breakers, incidents, findings, the outbox),
 // read through a short cache. One registry per collector; the names, labels
-// and their bounds are listed in docs/integrations.md.
+// and their bounds are listed in docs/integrations.md. What belongs to a
+// project (ingest, verdicts, engine work and lag, breakers, incidents,
+// findings) carries a `project` label; agent ids are labels only on the
+// capped per-edge breaker gauge.
 import client from "prom-client";
 import type { IngestStats } from "../collector/stats.ts";
 import type { MetricsSnapshot } from "../db/metrics-query.ts";
 import { BREAKER_STATES } from "../engine/breaker/states.ts";
-import type { LagSummary } from "../engine/evaluator/lag-stats.ts";
 import type { Cached } from "./cached.ts";
 import { BoundedLabel } from "./bounded-labels.ts";
+import type { ProjectEngineStats } from "../engine/evaluator/engine-loop.ts";
 
 /** The most record kinds and verdicts each with a series of their own; see bounded-labels.ts. */
 const MAX_KINDS = 16;
 const MAX_VERDICTS = 32;
+/**
+ * The most projects with series of their own in this process; the rest are
+ * summed under `_other` (no project id can start with `_`). Projects are few
+ * (environments, customers): the cap only guards the scraper against a
+ * misuse such as a project per agent.
+ */
+export const MAX_PROJECT_LABELS = 50;
+export const OTHER_PROJECT = "_other";
+
+type Labels = Record<string, string>;
+
+/** Sums values whose labels fold into the same set (several projects or kinds past a cap become one `other` series). */
+export function sumByLabels(entries: Iterable<[Labels, number]>): [Labels, number][] {
+  const merged = new Map<string, [Labels, number]>();
+  for (const [labels, n] of entries) {
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const prev = merged.get(key);
+    merged.set(key, [labels, (prev?.[1] ?? 0) + n]);
+  }
+  return [...merged.values()];
+}
 
 export interface CollectorMetricSources {
   stats: IngestStats;
@@ -23,8 +47,8 @@ export interface CollectorMetricSources {
   inflightBytes?: () => number;
   /** False while the collector holds the database for away (503s at the door). */
   databaseUp?: () => boolean;
-  /** The engine loop's counters, or null when FIREBREAK_ENGINE=off. */
-  engine: () => { passes: number; records: number; findings: number; transitions: number; errors: number; lag: LagSummary } | null;
+  /** The engine loop's counters (the whole loop's, and each project's), or null when FIREBREAK_ENGINE=off. */
+  engine: () => { passes: number; errors: number; projects: ProjectEngineStats[] } | null;
   /** The database-derived gauges; null leaves them out (a collector without a database connection for them). */
   snapshot: Cached<MetricsSnapshot> | null;
   /** The edge cap the snapshot was read with, to report truncation. */
@@ -46,6 +70,8 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   client.collectDefaultMetrics({ register: registry, prefix: "firebreak_collector_" });
   const kinds = new BoundedLabel(MAX_KINDS);
   const verdicts = new BoundedLabel(MAX_VERDICTS);
+  // One for the whole registry: a project keeps the same label in every metric, counters and database gauges alike.
+  const projects = new BoundedLabel(MAX_PROJECT_LABELS, OTHER_PROJECT);
 
   // Counters mirrored from the collector's own totals (lib/collector/stats.ts) at scrape time.
   const mirror = <L extends string>(name: string, help: string, labelNames: readonly L[], values: () => [Partial<Record<L, string>>, number][]) =>
@@ -56,32 +82,30 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
       registers,
       collect() {
         this.reset();
-        for (const [labels, n] of values()) this.inc(labels, n);
+        for (const [labels, n] of sumByLabels(values() as [Labels, number][])) this.inc(labels as Partial<Record<L, string>>, n);
       },
     });
 
   const { stats } = sources;
-  mirror("firebreak_ingest_batches_total", "OTLP export requests stored.", [], () => [[{}, stats.batches]]);
-  mirror("firebreak_ingest_spans_total", "Spans received, by outcome: accepted (decoded and stored) or rejected (malformed, never stored).", ["outcome"], () => [
-    [{ outcome: "accepted" }, stats.spans],
-    [{ outcome: "rejected" }, stats.rejectedSpans],
-  ]);
-  mirror("firebreak_ingest_records_total", "Provenance records stored (each judged; see firebreak_verdicts_total).", [], () => [[{}, stats.records]]);
+  const ingest = () => [...stats.byProject].map(([project, c]) => [projects.of(project), c] as const);
+  mirror("firebreak_ingest_batches_total", "OTLP export requests stored, by project.", ["project"], () => ingest().map(([project, c]) => [{ project }, c.batches]));
+  mirror("firebreak_ingest_spans_total", "Spans received, by project and outcome: accepted (decoded and stored) or rejected (malformed, never stored).", ["project", "outcome"], () =>
+    ingest().flatMap(([project, c]) => [
+      [{ project, outcome: "accepted" }, c.spans],
+      [{ project, outcome: "rejected" }, c.rejectedSpans],
+    ]),
+  );
+  mirror("firebreak_ingest_records_total", "Provenance records stored, by project (each judged; see firebreak_verdicts_total). rate() of it is the ingest rate.", ["project"], () =>
+    ingest().map(([project, c]) => [{ project }, c.records]),
+  );
   mirror("firebreak_ingest_refused_total", "Export requests refused, by reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After.", ["reason"], () =>
     Object.entries(stats.refusedBy).map(([reason, n]) => [{ reason }, n]),
   );
-  mirror("firebreak_verdicts_total", "Records judged at the door, by verdict and record kind. A record with several verdicts counts once for each.", ["verdict", "kind"], () => {
-    const merged = new Map<string, [{ verdict: string; kind: string }, number]>();
-    for (const [kind, counts] of Object.entries(stats.verdictsByKind)) {
-      for (const [verdict, n] of Object.entries(counts)) {
-        const labels = { verdict: verdicts.of(verdict), kind: kinds.of(kind) };
-        const key = `${labels.verdict}\u0000${labels.kind}`;
-        const prev = merged.get(key);
-        merged.set(key, [labels, (prev?.[1] ?? 0) + n]);
-      }
-    }
-    return [...merged.values()];
-  });
+  mirror("firebreak_verdicts_total", "Records judged at the door, by project, verdict and record kind. A record with several verdicts counts once for each.", ["project", "verdict", "kind"], () =>
+    ingest().flatMap(([project, c]) =>
+      Object.entries(c.verdictsByKind).flatMap(([kind, counts]) => Object.entries(counts).map(([verdict, n]): [Labels, number] => [{ project, verdict: verdicts.of(verdict), kind: kinds.of(kind) }, n])),
+    ),
+  );
   new client.Gauge({ name: "firebreak_ingest_inflight_requests", help: "Export requests being worked on now.", registers, collect() {
     this.set(sources.inflight());
   } });
@@ -101,24 +125,28 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   });
 
   // The engine loop runs in every collector; the advisory lock lets one at a time work, so sum over instances.
-  const engine = sources.engine;
-  mirror("firebreak_engine_passes_total", "Evaluation passes this process ran.", [], () => [[{}, engine()?.passes ?? 0]]);
-  mirror("firebreak_engine_records_total", "Records this process's engine evaluated.", [], () => [[{}, engine()?.records ?? 0]]);
-  mirror("firebreak_engine_findings_total", "Findings this process's engine stored.", [], () => [[{}, engine()?.findings ?? 0]]);
-  mirror("firebreak_engine_transitions_total", "Breaker transitions this process's engine stored.", [], () => [[{}, engine()?.transitions ?? 0]]);
+  // Read once per scrape: its lag quantiles sort every project's samples, and seven metrics ask.
+  let engineNow: ReturnType<CollectorMetricSources["engine"]> | undefined;
+  const engine = () => (engineNow === undefined ? sources.engine() : engineNow);
+  mirror("firebreak_engine_passes_total", "Evaluation passes this process ran (one per project per round).", [], () => [[{}, engine()?.passes ?? 0]]);
+  const engineProjects = () => (engine()?.projects ?? []).map((p) => [projects.of(p.project), p] as const);
+  mirror("firebreak_engine_records_total", "Records this process's engine evaluated, by project.", ["project"], () => engineProjects().map(([project, p]) => [{ project }, p.records]));
+  mirror("firebreak_engine_findings_total", "Findings this process's engine stored, by project.", ["project"], () => engineProjects().map(([project, p]) => [{ project }, p.findings]));
+  mirror("firebreak_engine_transitions_total", "Breaker transitions this process's engine stored, by project.", ["project"], () => engineProjects().map(([project, p]) => [{ project }, p.transitions]));
   mirror("firebreak_engine_errors_total", "Engine passes that failed (database errors and the like).", [], () => [[{}, engine()?.errors ?? 0]]);
-  new client.Gauge<"quantile">({
+  new client.Gauge<"project" | "quantile">({
     name: "firebreak_engine_lag_seconds",
-    help: "Evaluation lag, from a record being stored to the commit of the pass that judged it, over the latest samples.",
-    labelNames: ["quantile"],
+    help: "Evaluation lag per project, from a record being stored to the commit of the pass that judged it, over the latest samples. Projects past the label cap are left out (quantiles do not add up).",
+    labelNames: ["project", "quantile"],
     registers,
     collect() {
       this.reset();
-      const lag = engine()?.lag;
-      if (!lag || lag.samples === 0) return;
-      this.set({ quantile: "0.5" }, lag.p50 / 1000);
-      this.set({ quantile: "0.99" }, lag.p99 / 1000);
-      this.set({ quantile: "1" }, lag.max / 1000);
+      for (const [project, p] of engineProjects()) {
+        if (project === OTHER_PROJECT || p.lag.samples === 0) continue;
+        this.set({ project, quantile: "0.5" }, p.lag.p50 / 1000);
+        this.set({ project, quantile: "0.99" }, p.lag.p99 / 1000);
+        this.set({ project, quantile: "1" }, p.lag.max / 1000);
+      }
     },
   });
   const passes = new client.Histogram({
@@ -145,7 +173,7 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   });
   for (const outcome of ["delivered", "retry", "failed"]) attempts.inc({ outcome }, 0);
 
-  if (sources.snapshot) registerDatabaseGauges(registry, sources.snapshot, sources.maxEdges);
+  if (sources.snapshot) registerDatabaseGauges(registry, sources.snapshot, sources.maxEdges, projects);
 
   return {
     registry,
@@ -155,7 +183,14 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
       attempts.inc({ outcome });
       attemptTime.observe(seconds);
     },
-    render: () => registry.metrics(),
+    render: async () => {
+      engineNow = sources.engine();
+      try {
+        return await registry.metrics();
+      } finally {
+        engineNow = undefined;
+      }
+    },
   };
 }
 
@@ -165,7 +200,7 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
  * they are left out and firebreak_metrics_database_up says 0, so a scrape
  * still returns the process's own metrics.
  */
-function registerDatabaseGauges(registry: client.Registry, snapshot: Cached<MetricsSnapshot>, maxEdges: number): void {
+function registerDatabaseGauges(registry: client.Registry, snapshot: Cached<MetricsSnapshot>, maxEdges: number, projects: BoundedLabel): void {
   const registers = [registry];
   // The registry collects all metrics at once: each gauge asks the cache, which reads once for all of them.
   const read = () => snapshot.get().catch(() => null);
@@ -190,53 +225,66 @@ function registerDatabaseGauges(registry: client.Registry, snapshot: Cached<Metr
     async collect() {
       this.reset();
       const current = await read();
+      // Capped by FIREBREAK_METRICS_MAX_EDGES, so the project is named as stored (never folded: two edges must not share a series).
       for (const e of current?.value.edges ?? []) for (const s of BREAKER_STATES) this.set({ project: e.project, from: e.sender, to: e.receiver, state: s }, e.state === s ? 1 : 0);
     },
   });
-  new client.Gauge<"state">({ name: "firebreak_breakers", help: "Edges whose breaker is in each state, over all edges.", labelNames: ["state"], registers, async collect() {
+  /** Every project gets each series, at 0 when it has nothing to count; then the counts, folded past the cap. */
+  const perProject = (current: MetricsSnapshot, zero: (project: string) => Labels[], counts: [Labels & { project: string }, number][]): [Labels, number][] =>
+    sumByLabels([
+      ...current.projects.flatMap((p) => zero(projects.of(p)).map((l): [Labels, number] => [l, 0])),
+      ...counts.map(([l, n]): [Labels, number] => [{ ...l, project: projects.of(l.project) }, n]),
+    ]);
+  new client.Gauge<"project" | "state">({ name: "firebreak_breakers", help: "Edges whose breaker is in each state, per project, over all edges.", labelNames: ["project", "state"], registers, async collect() {
     this.reset();
     const current = await read();
     if (!current) return;
-    for (const s of BREAKER_STATES) this.set({ state: s }, current.value.breakerCounts[s] ?? 0);
+    const counts = current.value.breakerCounts.map((c): [{ project: string; state: string }, number] => [{ project: c.project, state: c.state }, c.n]);
+    for (const [labels, n] of perProject(current.value, (project) => BREAKER_STATES.map((state) => ({ project, state })), counts)) this.set(labels, n);
   } });
   new client.Gauge({ name: "firebreak_breaker_edges_truncated", help: "Edges left out of firebreak_breaker_state by the edge cap (0 when all are there).", registers, async collect() {
     this.reset();
     const current = await read();
     if (current) this.set(Math.max(0, current.value.totalEdges - current.value.edges.length));
   } });
-  new client.Gauge<"scope">({
+  new client.Gauge<"project" | "scope">({
     name: "firebreak_kill_switches_active",
-    help: "Kill switches thrown now, by scope. scope=edge counts edges forced open (FORCED_OPEN).",
-    labelNames: ["scope"],
-    registers,
-    async collect() {
-      this.reset();
-      const current = await read();
-      if (current) this.set({ scope: "edge" }, current.value.breakerCounts.FORCED_OPEN ?? 0);
-    },
-  });
-  new client.Gauge<"severity" | "status">({
-    name: "firebreak_incidents_open",
-    help: "Incidents not yet resolved, by severity and status (open or acknowledged).",
-    labelNames: ["severity", "status"],
+    help: "Kill switches thrown now, per project and scope. scope=edge counts edges forced open (FORCED_OPEN).",
+    labelNames: ["project", "scope"],
     registers,
     async collect() {
       this.reset();
       const current = await read();
       if (!current) return;
-      for (const severity of ["low", "medium", "high", "critical"]) for (const status of ["open", "acknowledged"]) this.set({ severity, status }, 0);
-      for (const i of current.value.incidents) this.set({ severity: i.severity, status: i.status }, i.n);
+      const forced = current.value.breakerCounts.filter((c) => c.state === "FORCED_OPEN").map((c): [{ project: string; scope: string }, number] => [{ project: c.project, scope: "edge" }, c.n]);
+      for (const [labels, n] of perProject(current.value, (project) => [{ project, scope: "edge" }], forced)) this.set(labels, n);
     },
   });
-  new client.Gauge<"detector">({
-    name: "firebreak_findings_last_hour",
-    help: "Findings stored in the last hour, by detector.",
-    labelNames: ["detector"],
+  new client.Gauge<"project" | "severity" | "status">({
+    name: "firebreak_incidents_open",
+    help: "Incidents not yet resolved, per project, severity and status (open or acknowledged).",
+    labelNames: ["project", "severity", "status"],
     registers,
     async collect() {
       this.reset();
       const current = await read();
-      for (const f of current?.value.findingsLastHour ?? []) this.set({ detector: f.detector }, f.n);
+      if (!current) return;
+      const zero = (project: string) => ["low", "medium", "high", "critical"].flatMap((severity) => ["open", "acknowledged"].map((status) => ({ project, severity, status })));
+      const counts = current.value.incidents.map((i): [{ project: string; severity: string; status: string }, number] => [{ project: i.project, severity: i.severity, status: i.status }, i.n]);
+      for (const [labels, n] of perProject(current.value, zero, counts)) this.set(labels, n);
+    },
+  });
+  new client.Gauge<"project" | "detector">({
+    name: "firebreak_findings_last_hour",
+    help: "Findings stored in the last hour, per project and detector.",
+    labelNames: ["project", "detector"],
+    registers,
+    async collect() {
+      this.reset();
+      const current = await read();
+      if (!current) return;
+      const counts = current.value.findingsLastHour.map((f): [{ project: string; detector: string }, number] => [{ project: f.project, detector: f.detector }, f.n]);
+      for (const [labels, n] of perProject(current.value, () => [], counts)) this.set(labels, n);
     },
   });
   new client.Gauge({ name: "firebreak_webhook_deliveries_pending", help: "Webhook deliveries waiting to be sent or retried.", registers, async collect() {

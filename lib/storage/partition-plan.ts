@@ -55,6 +55,14 @@ export function wantedWeeks(nowMs: number, ahead: number): number[] {
   return Array.from({ length: (last - first) / WEEK_MS + 1 }, (_, i) => first + i * WEEK_MS);
 }
 
+/**
+ * The retention periods a project may have, in days: the project_retention
+ * table's CHECK and FIREBREAK_RETENTION_DAYS say the same. Ten years is the
+ * longest audit period we know of; below one day retention would race the
+ * engine and the incident grouping that read the records.
+ */
+export const RETENTION_DAYS = { min: 1, max: 3650 } as const;
+
 export interface RetentionPolicy {
   /** Days kept for a project with no setting of its own. */
   defaultDays: number;

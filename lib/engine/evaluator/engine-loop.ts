@@ -21,6 +21,16 @@ export interface EngineLoopOptions extends EvaluatorOptions {
 /** How often the loop looks for projects created since it started. */
 const PROJECTS_EVERY_MS = 5_000;
 
+/** One project's share of the engine's work in this process, for /metrics. */
+export interface ProjectEngineStats {
+  project: string;
+  records: number;
+  findings: number;
+  transitions: number;
+  /** Store-to-judged lag of this project's records, over its evaluator's latest samples. */
+  lag: LagSummary;
+}
+
 export interface EngineLoop {
   /** The default project's evaluator (the others are in `evaluators`). */
   evaluator: Evaluator;
@@ -35,6 +45,8 @@ export interface EngineLoop {
     lastError: string | null;
     lag: LagSummary;
     timing: Evaluator["timing"];
+    /** The same counters per project, and each project's own lag. */
+    projects: ProjectEngineStats[];
   };
   /** Resolves once the loop has stopped (the pass in progress finishes first). */
   stop(): Promise<void>;
@@ -55,6 +67,12 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
   const tickMs = options.tickMs ?? 1_000;
   const backoffMs = options.errorBackoffMs ?? 1_000;
   const counts = { passes: 0, records: 0, findings: 0, transitions: 0, errors: 0, lastError: null as string | null };
+  const perProject = new Map<string, { records: number; findings: number; transitions: number }>();
+  const mine = (project: string) => {
+    let c = perProject.get(project);
+    if (!c) perProject.set(project, (c = { records: 0, findings: 0, transitions: 0 }));
+    return c;
+  };
   let stopping = false;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
@@ -76,7 +94,7 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
       try {
         await refreshProjects();
         let busy = false;
-        for (const one of evaluators.values()) {
+        for (const [project, one] of evaluators) {
           const started = performance.now();
           const res = await one.pass();
           if (res.ran) options.onPass?.(performance.now() - started, res);
@@ -84,11 +102,19 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
           counts.records += res.records;
           counts.findings += res.findings.length;
           counts.transitions += res.transitions.length;
+          const p = mine(project);
+          p.records += res.records;
+          p.findings += res.findings.length;
+          p.transitions += res.transitions.length;
           if (res.records >= (options.batchSize ?? 2_000)) busy = true;
         }
         if (Date.now() - lastTick >= tickMs) {
           lastTick = Date.now();
-          for (const one of evaluators.values()) counts.transitions += (await one.tick()).length;
+          for (const [project, one] of evaluators) {
+            const n = (await one.tick()).length;
+            counts.transitions += n;
+            mine(project).transitions += n;
+          }
         }
         if (!stopping && !busy) await sleep(idleMs);
       } catch (err) {
@@ -103,7 +129,12 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
   return {
     evaluator,
     evaluators,
-    stats: (lagSince) => ({ ...counts, lag: evaluator.lag.summary(lagSince), timing: { ...evaluator.timing } }),
+    stats: (lagSince) => ({
+      ...counts,
+      lag: evaluator.lag.summary(lagSince),
+      timing: { ...evaluator.timing },
+      projects: [...evaluators].map(([project, one]) => ({ project, ...(perProject.get(project) ?? { records: 0, findings: 0, transitions: 0 }), lag: one.lag.summary(lagSince) })),
+    }),
     async stop() {
       stopping = true;
       wake?.();

@@ -41,11 +41,15 @@ export default async function auditSuite({ page, base, databaseUrl }: E2eContext
       signedRow("e2e-audit-M", planner, { ...own("M"), parents: ["e2e-audit-O"], receivers: ["e2e-buyer"], at: 1 }),
       signedRow("e2e-audit-A", buyer, { ...own("A"), kind: "action", actionClass: "red", intent: "wire.transfer", parents: ["e2e-audit-M"], at: 2 }),
     ]);
-    const grouped = await groupFindings(pool, "default", [
+    const findings = [
       await insertFinding(pool, { recordId: "e2e-audit-M", agent: "e2e-planner", at: 1 }),
       await insertFinding(pool, { recordId: "e2e-audit-A", agent: "e2e-buyer", at: 2 }),
-    ]);
-    incidentId = grouped.opened[0] ?? "";
+    ];
+    await groupFindings(pool, "default", findings);
+    // The dashboard's engine may have judged the forged origin first and opened the incident these findings
+    // then join (same lineage): the incident is wherever they were grouped, whoever opened it.
+    const grouped = await pool.query<{ id: string }>(`SELECT incident_id::text AS id FROM incident_findings WHERE finding_id = $1`, [findings[0]]);
+    incidentId = grouped.rows[0]?.id ?? "";
     const stored = await pool.query("SELECT 1 FROM records WHERE record_id LIKE 'e2e-audit-%'");
     if (stored.rowCount !== 3) throw new Error(`seeding stored ${stored.rowCount} of 3 records`);
   } finally {

@@ -99,7 +99,7 @@ describe("GET /metrics on the collector port", () => {
     let f = await families();
     await until(async () => {
       f = await families();
-      return (valueOf(f, "firebreak_engine_records_total") ?? 0) >= 4;
+      return (valueOf(f, "firebreak_engine_records_total", { project: "default" }) ?? 0) >= 4;
     });
     // Per-edge breaker state: a gauge per state, 1 for the current one. The cap of 2 edges keeps the first two by name.
     expect(f.get("firebreak_breaker_state")!.type).toBe("gauge");
@@ -109,18 +109,18 @@ describe("GET /metrics on the collector port", () => {
     expect(valueOf(f, "firebreak_breaker_state", { project: "default", from: "planner", to: "ledger", state: "FORCED_OPEN" })).toBeUndefined();
     expect(f.get("firebreak_breaker_state")!.samples).toHaveLength(2 * 5);
     expect(valueOf(f, "firebreak_breaker_edges_truncated")).toBe(1);
-    expect(valueOf(f, "firebreak_breakers", { state: "FORCED_OPEN" })).toBe(2);
-    expect(valueOf(f, "firebreak_breakers", { state: "OPEN" })).toBe(1);
-    expect(valueOf(f, "firebreak_kill_switches_active", { scope: "edge" })).toBe(2);
+    expect(valueOf(f, "firebreak_breakers", { project: "default", state: "FORCED_OPEN" })).toBe(2);
+    expect(valueOf(f, "firebreak_breakers", { project: "default", state: "OPEN" })).toBe(1);
+    expect(valueOf(f, "firebreak_kill_switches_active", { project: "default", scope: "edge" })).toBe(2);
 
     // Verdicts by verdict and kind, as counters.
     expect(f.get("firebreak_verdicts_total")!.type).toBe("counter");
-    expect(valueOf(f, "firebreak_verdicts_total", { verdict: "unknown_agent", kind: "message" })).toBe(3);
-    expect(valueOf(f, "firebreak_verdicts_total", { verdict: "unknown_agent", kind: "action" })).toBe(1);
-    expect(valueOf(f, "firebreak_ingest_records_total")).toBe(4);
-    expect(valueOf(f, "firebreak_ingest_spans_total", { outcome: "accepted" })).toBe(4);
-    expect(valueOf(f, "firebreak_ingest_spans_total", { outcome: "rejected" })).toBe(0);
-    expect(valueOf(f, "firebreak_ingest_batches_total")).toBe(2);
+    expect(valueOf(f, "firebreak_verdicts_total", { project: "default", verdict: "unknown_agent", kind: "message" })).toBe(3);
+    expect(valueOf(f, "firebreak_verdicts_total", { project: "default", verdict: "unknown_agent", kind: "action" })).toBe(1);
+    expect(valueOf(f, "firebreak_ingest_records_total", { project: "default" })).toBe(4);
+    expect(valueOf(f, "firebreak_ingest_spans_total", { project: "default", outcome: "accepted" })).toBe(4);
+    expect(valueOf(f, "firebreak_ingest_spans_total", { project: "default", outcome: "rejected" })).toBe(0);
+    expect(valueOf(f, "firebreak_ingest_batches_total", { project: "default" })).toBe(2);
 
     // Request latency histogram: two OTLP exports answered 200.
     expect(f.get("firebreak_http_request_duration_seconds")!.type).toBe("histogram");
@@ -128,18 +128,18 @@ describe("GET /metrics on the collector port", () => {
 
     // The engine: it ran, it measured lag and pass durations.
     expect(valueOf(f, "firebreak_engine_enabled")).toBe(1);
-    expect(valueOf(f, "firebreak_engine_records_total")).toBeGreaterThanOrEqual(4);
-    expect(valueOf(f, "firebreak_engine_lag_seconds", { quantile: "0.99" })).toBeGreaterThanOrEqual(0);
+    expect(valueOf(f, "firebreak_engine_records_total", { project: "default" })).toBeGreaterThanOrEqual(4);
+    expect(valueOf(f, "firebreak_engine_lag_seconds", { project: "default", quantile: "0.99" })).toBeGreaterThanOrEqual(0);
     expect(valueOf(f, "firebreak_engine_pass_duration_seconds_count")).toBeGreaterThanOrEqual(1);
-    expect(valueOf(f, "firebreak_engine_transitions_total")).toBeGreaterThanOrEqual(1);
+    expect(valueOf(f, "firebreak_engine_transitions_total", { project: "default" })).toBeGreaterThanOrEqual(1);
 
     // Incidents and findings, from the database.
     const open = await pool.query<{ severity: string; n: number }>(`SELECT severity, count(*)::int AS n FROM incidents WHERE status = 'open' GROUP BY severity`);
     expect(open.rows.length).toBeGreaterThan(0);
-    for (const r of open.rows) expect(valueOf(f, "firebreak_incidents_open", { severity: r.severity, status: "open" })).toBe(r.n);
-    expect(valueOf(f, "firebreak_incidents_open", { severity: "critical", status: "acknowledged" })).toBe(0);
-    expect(valueOf(f, "firebreak_findings_last_hour", { detector: "fan_out_burst" })).toBe(2);
-    expect(valueOf(f, "firebreak_findings_last_hour", { detector: "new_edge" })).toBe(1);
+    for (const r of open.rows) expect(valueOf(f, "firebreak_incidents_open", { project: "default", severity: r.severity, status: "open" })).toBe(r.n);
+    expect(valueOf(f, "firebreak_incidents_open", { project: "default", severity: "critical", status: "acknowledged" })).toBe(0);
+    expect(valueOf(f, "firebreak_findings_last_hour", { project: "default", detector: "fan_out_burst" })).toBe(2);
+    expect(valueOf(f, "firebreak_findings_last_hour", { project: "default", detector: "new_edge" })).toBe(1);
 
     expect(valueOf(f, "firebreak_metrics_database_up")).toBe(1);
     expect(valueOf(f, "firebreak_webhook_deliveries_pending")).toBe(0);
@@ -167,7 +167,7 @@ describe("GET /metrics on the collector port", () => {
       const f = parsePrometheusText(await res.text());
       expect(valueOf(f, "firebreak_metrics_database_up")).toBe(0);
       expect(f.get("firebreak_breaker_state")!.samples).toEqual([]);
-      expect(valueOf(f, "firebreak_ingest_batches_total")).toBe(0);
+      expect(f.get("firebreak_ingest_batches_total")!.samples).toEqual([]);
       expect(valueOf(f, "firebreak_engine_enabled")).toBe(0);
     } finally {
       await other.close();

@@ -3,6 +3,13 @@ import { BoundedLabel, OTHER } from "@/lib/metrics/bounded-labels.ts";
 import { cached } from "@/lib/metrics/cached.ts";
 import { mayReadMetrics, metricsAccess } from "@/lib/metrics/metrics-access.ts";
 import { integrationsConfig } from "@/lib/config/integrations-config.ts";
+import { IngestStats } from "@/lib/collector/stats.ts";
+import { createCollectorMetrics, MAX_PROJECT_LABELS, OTHER_PROJECT, sumByLabels } from "@/lib/metrics/collector-metrics.ts";
+import type { MetricsSnapshot } from "@/lib/db/metrics-query.ts";
+import { parsePrometheusText, valueOf } from "../../helpers/prom-text.ts";
+
+const outcome = (records: number) => ({ spans: records, records, newRecords: records, verdictCounts: { verified: records }, verdictsByKind: { message: { verified: records } } });
+const lag = { samples: 0, p50: 0, p99: 0, max: 0 };
 
 describe("bounded labels", () => {
   it("keeps the first values and folds the rest, and anything not an identifier, into `other`", () => {
@@ -11,6 +18,61 @@ describe("bounded labels", () => {
     expect(new BoundedLabel(5).of('bad"label\n')).toBe(OTHER);
     expect(new BoundedLabel(5).of("x".repeat(65))).toBe(OTHER);
     expect(new BoundedLabel(5).of("")).toBe(OTHER);
+  });
+});
+
+describe("project labels on /metrics", () => {
+  it("a project may be called `other`: its own label, never folded into the overflow", () => {
+    const l = new BoundedLabel(2, OTHER_PROJECT);
+    expect([l.of("other"), l.of("prod"), l.of("staging"), l.of("other")]).toEqual(["other", "prod", OTHER_PROJECT, "other"]);
+  });
+
+  it("sums series whose labels fold together, whatever the order the labels were written in", () => {
+    expect(sumByLabels([[{ project: "a", state: "OPEN" }, 1], [{ state: "OPEN", project: "a" }, 2], [{ project: "b", state: "OPEN" }, 4]])).toEqual([
+      [{ project: "a", state: "OPEN" }, 3],
+      [{ project: "b", state: "OPEN" }, 4],
+    ]);
+  });
+
+  it("gives the first projects series of their own and sums the rest under _other, counters and database gauges alike", async () => {
+    const stats = new IngestStats();
+    const n = MAX_PROJECT_LABELS + 10;
+    const ids = Array.from({ length: n }, (_, i) => `p${String(i).padStart(3, "0")}`);
+    for (const [i, id] of ids.entries()) stats.recordBatch(id, outcome(i + 1), i % 2);
+    const snapshot: MetricsSnapshot = {
+      projects: ids,
+      edges: [],
+      breakerCounts: ids.map((project) => ({ project, state: "OPEN", n: 1 })),
+      totalEdges: n,
+      incidents: [],
+      findingsLastHour: [],
+      webhookPending: 0,
+      webhookOldestPendingSeconds: 0,
+    };
+    const metrics = createCollectorMetrics({
+      stats,
+      inflight: () => 0,
+      engine: () => ({ passes: 1, errors: 0, projects: ids.map((project) => ({ project, records: 1, findings: 0, transitions: 0, lag: { ...lag, samples: 1, p50: 5, p99: 5, max: 5 } })) }),
+      snapshot: { get: async () => ({ value: snapshot, readAt: Date.now() }) },
+      maxEdges: 10,
+    });
+    const f = parsePrometheusText(await metrics.render());
+    const projectsOf = (name: string) => new Set(f.get(name)!.samples.map((s) => s.labels.project));
+    for (const name of ["firebreak_ingest_records_total", "firebreak_verdicts_total", "firebreak_engine_records_total", "firebreak_breakers", "firebreak_incidents_open"]) {
+      expect(projectsOf(name).size, name).toBe(MAX_PROJECT_LABELS + 1);
+      expect(projectsOf(name), name).toContain(OTHER_PROJECT);
+    }
+    // Nothing is lost by folding: the totals are the same.
+    const sum = (name: string, labels: Record<string, string> = {}) =>
+      f.get(name)!.samples.filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+    expect(sum("firebreak_ingest_records_total")).toBe((n * (n + 1)) / 2);
+    expect(sum("firebreak_ingest_spans_total", { outcome: "rejected" })).toBe(n / 2);
+    expect(sum("firebreak_breakers", { state: "OPEN" })).toBe(n);
+    expect(valueOf(f, "firebreak_breakers", { project: OTHER_PROJECT, state: "OPEN" })).toBe(10);
+    expect(valueOf(f, "firebreak_ingest_records_total", { project: "p000" })).toBe(1);
+    // Quantiles do not add up: projects past the cap have no lag series rather than a wrong one.
+    expect(projectsOf("firebreak_engine_lag_seconds").size).toBe(MAX_PROJECT_LABELS);
+    expect(valueOf(f, "firebreak_engine_lag_seconds", { project: "p000", quantile: "0.99" })).toBe(0.005);
   });
 });
 
