@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { build, buildReason, freePort, startNext, type Child } from "../test/e2e/harness.ts";
 import { insertGeneratedTrace, type GeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
+import { printSelfTimes, startCpuProfile } from "./lib/cpu-profile.ts";
 
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 const SCROLL_MS = 3_000;
@@ -30,7 +31,7 @@ export interface TraceUiCase {
   name: string;
   goal: string;
   seed(db: pg.Client): Promise<void>;
-  measure(page: Page): Promise<Record<string, number>>;
+  measure(page: Page, profile?: boolean): Promise<Record<string, number>>;
   met(m: Record<string, number>): boolean | null;
   warmPath: string;
 }
@@ -92,12 +93,14 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       await insertGeneratedTrace(db, trace);
       await db.query(`ANALYZE spans; ANALYZE records`);
     },
-    async measure(page) {
+    async measure(page, profile) {
       // The server has answered for this trace once (as for any trace in use): its code is loaded and the rows are in PostgreSQL's cache.
       const warm = await page.request.get(`/api/v1/traces/${trace.traceId}`);
       if (!warm.ok()) throw new Error(`GET the trace: ${warm.status()}`);
+      const stopProfile = profile ? await startCpuProfile(page) : null;
       await page.goto(`/traces/${trace.traceId}`, { waitUntil: "commit" });
       await page.waitForSelector('[data-testid="waterfall"][data-first-paint-ms]', { timeout: 60_000 });
+      if (stopProfile) printSelfTimes(`${name} to first paint`, await stopProfile());
       const firstPaintMs = Number(await page.getAttribute('[data-testid="waterfall"]', "data-first-paint-ms"));
       const headRows = await page.locator('[role="treeitem"]').count();
       // The whole trace in place (it follows the first window when the trace is bigger than one).
@@ -155,7 +158,7 @@ export function printTraceTable(results: { name: string; met: boolean | null; fi
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { case: { type: "string" }, spans: { type: "string" } } });
+  const { values: args } = parseArgs({ options: { case: { type: "string" }, spans: { type: "string" }, profile: { type: "boolean" } } });
   const cases = traceCases(Number(args.spans ?? 100_000)).filter((c) => !args.case || c.name.includes(args.case));
   const token = `fbk_bench_trace_${Date.now().toString(36)}_0123456789abcdef`;
   const children: Child[] = [];
@@ -184,7 +187,7 @@ async function main(): Promise<void> {
       await warm.goto(c.warmPath);
       await warm.close();
       const page = await context.newPage();
-      const figures = await c.measure(page);
+      const figures = await c.measure(page, args.profile);
       const met = c.met(figures);
       results.push({ name: c.name, goal: c.goal, met, figures });
       console.log(`bench:ui-trace: ${c.name}: ${JSON.stringify(figures)} -> ${met ? "met" : "NOT met"}`);
