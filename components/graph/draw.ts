@@ -84,13 +84,23 @@ export interface DrawOptions {
   dpr: number;
   hoverNode: number | null;
   hoverLink: number | null;
-  /** A pan or zoom is under way: a big graph is drawn plain (thin lines, no icons) to keep up with the pointer. */
+  /** Draw a big graph plain (thin lines, no icons or labels): see drawPlain. */
   moving: boolean;
 }
 
 const FAINT = 0.14;
 /** Above this many links a graph is drawn plain mid-gesture, and thinned when zoomed out. */
 export const PLAIN_ABOVE_LINKS = 2_000;
+
+/**
+ * Whether a frame is drawn plain. A big graph is, mid-gesture (to keep up
+ * with the pointer) and while its layout settles (the positions change a few
+ * frames later anyway, and the first picture shows sooner); the full picture
+ * follows once both are over.
+ */
+export function drawPlain(links: number, moving: boolean, settling: boolean): boolean {
+  return links > PLAIN_ABOVE_LINKS && (moving || settling);
+}
 
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Float64Array, t: ViewTransform, pal: Palette, o: DrawOptions): Frame {
   ctx.setTransform(o.dpr, 0, 0, o.dpr, 0, 0);

@@ -83,7 +83,8 @@ function firstWindowQuery(db: PrismaClient, project: string, traceId: string, li
         CROSS JOIN LATERAL (SELECT (extract(epoch FROM r.ts) * 1000)::bigint * 1000000 AS at) o
        WHERE r.project_id = ${project} AND r.trace_id = ${traceId}::char(32)
          AND ((SELECT n FROM edge) <= ${limit} OR o.at <= (SELECT last FROM edge))
-         AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.project_id = ${project} AND s.trace_id = ${traceId}::char(32) AND s.span_id = r.span_id AND s.content_hash = r.content_hash)
+         -- OFFSET 0 keeps this a probe of the span key index per candidate: as an anti-join PostgreSQL would read every span of the trace.
+         AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.project_id = ${project} AND s.trace_id = ${traceId}::char(32) AND s.span_id = r.span_id AND s.content_hash = r.content_hash OFFSET 0)
     ), cut AS (
       SELECT * FROM rows ORDER BY start_ns, s_seq, r_seq LIMIT ${limit + 1}
     )
