@@ -9,7 +9,8 @@
 // (requestAnimationFrame callbacks and canvas redraws per second).
 // Goals: first render under 1 s and >= 30 fps at 1,000 agents / 10,000 links.
 // `-- --profile` also prints where the main thread spent its time up to the
-// first render (V8 sampling profiler). Prints a table; writes bench-output/ui.json. Run it under the same lock as
+// first render (V8 sampling profiler); `-- --shots` saves the graph's first
+// and settled pictures in bench-output/. Prints a table; writes bench-output/ui.json. Run it under the same lock as
 // the e2e run (`flock /tmp/firebreak-e2e.lock npm run bench:ui`): both build .next.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -22,7 +23,7 @@ import { seedGraph } from "./lib/graph-seed.ts";
 import { printSelfTimes, startCpuProfile } from "./lib/cpu-profile.ts";
 import { printTraceTable, traceCases } from "./ui-trace.ts";
 
-const { values: args } = parseArgs({ options: { case: { type: "string" }, profile: { type: "boolean" } } });
+const { values: args } = parseArgs({ options: { case: { type: "string" }, profile: { type: "boolean" }, shots: { type: "boolean" } } });
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 const TOKEN = `fbk_bench_ui_${Date.now().toString(36)}_0123456789abcdef`;
 const INTERACT_MS = 3_000;
@@ -95,9 +96,12 @@ function graphCase(agents: number, links: number): UiCase {
       await page.goto("/graph?window=24h", { waitUntil: "commit" });
       await page.waitForSelector('[data-testid="graph-canvas"][data-first-draw-ms]', { timeout: 60_000 });
       if (stopProfile) printSelfTimes(`graph ${agents}/${links} to first render`, await stopProfile());
+      // `--shots`: the first picture (drawn plain while the layout settles, for a big graph) and the settled one, to look at.
+      if (args.shots) await page.screenshot({ path: `bench-output/graph-${agents}-${links}-first.png` });
       const firstRenderMs = Number(await page.getAttribute('[data-testid="graph-canvas"]', "data-first-draw-ms"));
       await page.waitForSelector('[data-testid="graph-canvas"][data-layout="done"]', { timeout: 120_000 });
       const settledMs = (await page.evaluate("performance.now()")) as number;
+      if (args.shots) await page.waitForTimeout(500).then(() => page.screenshot({ path: `bench-output/graph-${agents}-${links}-settled.png` }));
       const api = (await page.evaluate(
         `(() => { const all = performance.getEntriesByType("resource").filter((r) => r.name.includes("/api/v1/graph")); const e = all[0]; return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: NaN, bytes: NaN, startMs: NaN, endMs: NaN, requests: 0 }; })()`,
       )) as { ms: number; bytes: number; startMs: number; endMs: number; requests: number };
