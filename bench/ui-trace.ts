@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { build, buildReason, freePort, startNext, type Child } from "../test/e2e/harness.ts";
 import { insertGeneratedTrace, type GeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
+import { printSelfTimes, startCpuProfile } from "./lib/cpu-profile.ts";
 
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 const SCROLL_MS = 3_000;
@@ -30,7 +31,7 @@ export interface TraceUiCase {
   name: string;
   goal: string;
   seed(db: pg.Client): Promise<void>;
-  measure(page: Page): Promise<Record<string, number>>;
+  measure(page: Page, profile?: boolean): Promise<Record<string, number>>;
   met(m: Record<string, number>): boolean | null;
   warmPath: string;
 }
@@ -92,14 +93,18 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       await insertGeneratedTrace(db, trace);
       await db.query(`ANALYZE spans; ANALYZE records`);
     },
-    async measure(page) {
+    async measure(page, profile) {
       // The server has answered for this trace once (as for any trace in use): its code is loaded and the rows are in PostgreSQL's cache.
       const warm = await page.request.get(`/api/v1/traces/${trace.traceId}`);
       if (!warm.ok()) throw new Error(`GET the trace: ${warm.status()}`);
+      const stopProfile = profile ? await startCpuProfile(page) : null;
       await page.goto(`/traces/${trace.traceId}`, { waitUntil: "commit" });
       await page.waitForSelector('[data-testid="waterfall"][data-first-paint-ms]', { timeout: 60_000 });
+      if (stopProfile) printSelfTimes(`${name} to first paint`, await stopProfile());
       const firstPaintMs = Number(await page.getAttribute('[data-testid="waterfall"]', "data-first-paint-ms"));
       const headRows = await page.locator('[role="treeitem"]').count();
+      // The page's own marks (components/ui/use-mark.ts): when React had hydrated the screen, and when it had the first window.
+      const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fb:")).map((m) => [m.name, Math.round(m.startTime)]))`)) as Record<string, number>;
       // The whole trace in place (it follows the first window when the trace is bigger than one).
       await page.waitForSelector('[data-testid="waterfall"][data-complete]', { timeout: 120_000 });
       const completeMs = Math.round((await page.evaluate("performance.now()")) as number);
@@ -109,6 +114,8 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       const fps = await scrollFps(page);
       // When each request was made and answered, from navigation start: the rest of first paint is page load and layout.
       return {
+        hydratedMs: marks["fb:trace:hydrated"] ?? NaN,
+        dataMs: marks["fb:trace:data"] ?? NaN,
         firstPaintMs,
         completeMs,
         headStartMs: Math.round(api.head.startMs),
@@ -143,19 +150,19 @@ const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "�
 
 /** The trace cases as a Markdown table: first paint, first window and whole trace requests (from navigation start), scrolling. */
 export function printTraceTable(results: { name: string; met: boolean | null; figures: Record<string, number> }[]): void {
-  console.log("\n| case | first paint | first window asked → answered (size) | whole trace asked → answered (size) | all shown | DOM rows (max while scrolling) | scroll fps | worst frame | goal |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("\n| case | hydrated | first window in React | first paint | first window asked → answered (size) | whole trace asked → answered (size) | all shown | DOM rows (max while scrolling) | scroll fps | worst frame | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of results) {
     const f = r.figures;
     const whole = Number.isNaN(f.apiStartMs) || f.apiStartMs === undefined ? "not needed" : `${fmt(f.apiStartMs)} → ${fmt(f.apiEndMs)} ms (${fmt(f.apiKiB)} KiB)`;
     console.log(
-      `| ${r.name} | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`,
+      `| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.dataMs)} ms | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`,
     );
   }
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { case: { type: "string" }, spans: { type: "string" } } });
+  const { values: args } = parseArgs({ options: { case: { type: "string" }, spans: { type: "string" }, profile: { type: "boolean" } } });
   const cases = traceCases(Number(args.spans ?? 100_000)).filter((c) => !args.case || c.name.includes(args.case));
   const token = `fbk_bench_trace_${Date.now().toString(36)}_0123456789abcdef`;
   const children: Child[] = [];
@@ -184,7 +191,7 @@ async function main(): Promise<void> {
       await warm.goto(c.warmPath);
       await warm.close();
       const page = await context.newPage();
-      const figures = await c.measure(page);
+      const figures = await c.measure(page, args.profile);
       const met = c.met(figures);
       results.push({ name: c.name, goal: c.goal, met, figures });
       console.log(`bench:ui-trace: ${c.name}: ${JSON.stringify(figures)} -> ${met ? "met" : "NOT met"}`);

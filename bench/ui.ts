@@ -8,19 +8,22 @@
 // layout settles, and the frame rate during a scripted pan and zoom
 // (requestAnimationFrame callbacks and canvas redraws per second).
 // Goals: first render under 1 s and >= 30 fps at 1,000 agents / 10,000 links.
-// Prints a table; writes bench-output/ui.json. Run it under the same lock as
+// `-- --profile` also prints where the main thread spent its time up to the
+// first render (V8 sampling profiler); `-- --shots` saves the graph's first
+// and settled pictures in bench-output/. Prints a table; writes bench-output/ui.json. Run it under the same lock as
 // the e2e run (`flock /tmp/firebreak-e2e.lock npm run bench:ui`): both build .next.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { Prng } from "../lib/sim/prng.ts";
 import { build, buildReason, freePort, startNext, type Child } from "../test/e2e/harness.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
+import { seedGraph } from "./lib/graph-seed.ts";
+import { printSelfTimes, startCpuProfile } from "./lib/cpu-profile.ts";
 import { printTraceTable, traceCases } from "./ui-trace.ts";
 
-const { values: args } = parseArgs({ options: { case: { type: "string" } } });
+const { values: args } = parseArgs({ options: { case: { type: "string" }, profile: { type: "boolean" }, shots: { type: "boolean" } } });
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
 const TOKEN = `fbk_bench_ui_${Date.now().toString(36)}_0123456789abcdef`;
 const INTERACT_MS = 3_000;
@@ -30,92 +33,14 @@ interface UiCase {
   /** What the figures are judged against, in words, for the table. */
   goal: string;
   seed(db: pg.Client): Promise<void>;
-  measure(page: Page): Promise<Record<string, number>>;
+  /** `profile`: sample the main thread up to the first render and print where it went (`--profile`). */
+  measure(page: Page, profile?: boolean): Promise<Record<string, number>>;
   met(m: Record<string, number>): boolean | null;
   /** The page loaded once before measuring, so its code is in the browser cache; the graph by default. */
   warmPath?: string;
 }
 
 // ------------------------------------------------------------ agent graph
-
-async function resetTables(db: pg.Client): Promise<void> {
-  await db.query(`TRUNCATE records, breaker_states, breaker_events, agents CASCADE`);
-}
-
-/** `agents` agents in teams and clusters, `links` distinct directed links, 1-4 messages each, some failed, some breakers tripped. */
-async function seedGraph(db: pg.Client, agents: number, links: number): Promise<void> {
-  await resetTables(db);
-  const prng = new Prng(`bench ui graph ${agents}/${links}`);
-  const ids = Array.from({ length: agents }, (_, i) => `agent-${String(i).padStart(4, "0")}`);
-  await db.query(
-    `INSERT INTO agents (id, display_name, kind, attested, labels)
-     SELECT id, 'Agent ' || id, 'agent', (n % 9) <> 0, jsonb_build_object('team', 'team-' || (n % 12), 'cluster', 'c' || (n % 3))
-       FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
-    [ids],
-  );
-  // Links mostly inside a team (clustered, like real fleets), some across.
-  const pairs = new Set<string>();
-  const senders: string[] = [];
-  const receivers: string[] = [];
-  const maxLinks = agents * (agents - 1);
-  while (senders.length < Math.min(links, maxLinks)) {
-    const a = Math.floor(prng.next() * agents);
-    const local = prng.next() < 0.8;
-    const b = local ? (a + 12 * (1 + Math.floor(prng.next() * 6)) * (prng.next() < 0.5 ? 1 : -1) + agents * 10) % agents : Math.floor(prng.next() * agents);
-    if (a === b) continue;
-    const key = `${a}>${b}`;
-    if (pairs.has(key)) continue;
-    pairs.add(key);
-    senders.push(ids[a]!);
-    receivers.push(ids[b]!);
-  }
-  const rs: string[] = [];
-  const rr: string[] = [];
-  const rv: string[] = [];
-  senders.forEach((s, i) => {
-    const n = 1 + Math.floor(prng.next() * 4);
-    for (let k = 0; k < n; k++) {
-      rs.push(s);
-      rr.push(receivers[i]!);
-      const x = prng.next();
-      rv.push(x < 0.01 ? "bad_signature" : x < 0.02 ? "replay" : x < 0.05 ? "unknown_intent" : "verified");
-    }
-  });
-  for (let off = 0; off < rs.length; off += 20_000) {
-    await db.query(
-      `INSERT INTO records (record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload,
-                            parents, authority, signature, key_id, verdicts, verdict_details, verified, pending_on, received_at)
-       SELECT 'b-' || (n + $4), lpad(to_hex(n + $4), 32, '0'), lpad(to_hex(n + $4), 16, '0'), lpad(to_hex(n + $4), 64, '0'), 'message', s, ARRAY[r], 'Bench', 'a2a/0.3',
-              now() - ((n * 7) % 3600) * interval '1 second', 'n' || (n + $4), '{}', '{}', '{}', 'sig', 'k1', ARRAY[v], jsonb_build_array(jsonb_build_object('verdict', v)), v = 'verified', '{}', now()
-         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(s, r, v, n)`,
-      [rs.slice(off, off + 20_000), rr.slice(off, off + 20_000), rv.slice(off, off + 20_000), off],
-    );
-  }
-  // About 3% of links with a tripped breaker, of every kind.
-  const now = Date.now();
-  const states = ["OPEN", "HALF_OPEN", "FORCED_OPEN", "METRICS_ONLY"] as const;
-  const rows: { sender: string; receiver: string; state: string; since: number; machine: unknown }[] = [];
-  senders.forEach((s, i) => {
-    if (prng.next() >= 0.03) return;
-    const state = states[Math.floor(prng.next() * states.length)]!;
-    const since = now - 60_000;
-    const machine =
-      state === "OPEN"
-        ? { state, since, until: now + 240_000, awaitingReview: false }
-        : state === "HALF_OPEN"
-          ? { state, since, probesLeft: 1 }
-          : state === "FORCED_OPEN"
-            ? { state, since, actor: "bench", reason: "bench" }
-            : { state, since, window: { buckets: [] }, streak: { count: 0, recordIds: [] }, wouldHaveTripped: 0 };
-    rows.push({ sender: s, receiver: receivers[i]!, state, since, machine });
-  });
-  await db.query(
-    `INSERT INTO breaker_states (sender, receiver, state, since, machine)
-     SELECT x.sender, x.receiver, x.state, to_timestamp(x.since / 1000.0), x.machine FROM json_to_recordset($1::json) AS x(sender text, receiver text, state text, since double precision, machine jsonb)`,
-    [JSON.stringify(rows)],
-  );
-  await db.query(`ANALYZE`);
-}
 
 /**
  * Scripted pan then zoom inside the page (synthetic events, which d3-zoom
@@ -166,18 +91,26 @@ function graphCase(agents: number, links: number): UiCase {
     name: `graph ${agents} agents / ${links} links`,
     goal: "first render < 1000 ms, pan/zoom >= 30 fps",
     seed: (db) => seedGraph(db, agents, links),
-    async measure(page) {
+    async measure(page, profile) {
+      const stopProfile = profile ? await startCpuProfile(page) : null;
       await page.goto("/graph?window=24h", { waitUntil: "commit" });
       await page.waitForSelector('[data-testid="graph-canvas"][data-first-draw-ms]', { timeout: 60_000 });
+      if (stopProfile) printSelfTimes(`graph ${agents}/${links} to first render`, await stopProfile());
+      // `--shots`: the first picture (drawn plain while the layout settles, for a big graph) and the settled one, to look at.
+      if (args.shots) await page.screenshot({ path: `bench-output/graph-${agents}-${links}-first.png` });
       const firstRenderMs = Number(await page.getAttribute('[data-testid="graph-canvas"]', "data-first-draw-ms"));
       await page.waitForSelector('[data-testid="graph-canvas"][data-layout="done"]', { timeout: 120_000 });
       const settledMs = (await page.evaluate("performance.now()")) as number;
+      if (args.shots) await page.waitForTimeout(500).then(() => page.screenshot({ path: `bench-output/graph-${agents}-${links}-settled.png` }));
       const api = (await page.evaluate(
-        `(() => { const e = performance.getEntriesByType("resource").find((r) => r.name.includes("/api/v1/graph")); return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize } : { ms: NaN, bytes: NaN }; })()`,
-      )) as { ms: number; bytes: number };
+        `(() => { const all = performance.getEntriesByType("resource").filter((r) => r.name.includes("/api/v1/graph")); const e = all[0]; return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: NaN, bytes: NaN, startMs: NaN, endMs: NaN, requests: 0 }; })()`,
+      )) as { ms: number; bytes: number; startMs: number; endMs: number; requests: number };
+      // The page's own marks (components/ui/use-mark.ts): when React had hydrated the screen, and when it had the graph.
+      const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fb:")).map((m) => [m.name, Math.round(m.startTime)]))`)) as Record<string, number>;
       const drawnNodes = Number(await page.getAttribute('[data-testid="graph-canvas"]', "data-nodes-drawn"));
       const fps = await panZoomFps(page);
-      return { firstRenderMs, settledMs: Math.round(settledMs), apiMs: Math.round(api.ms), apiKiB: Math.round(api.bytes / 1024), drawnNodes, ...fps };
+      // When the graph was asked for and answered, from navigation start: the rest of the first render is page load, parsing and drawing.
+      return { hydratedMs: marks["fb:graph:hydrated"] ?? NaN, dataMs: marks["fb:graph:data"] ?? NaN, firstRenderMs, settledMs: Math.round(settledMs), apiStartMs: Math.round(api.startMs), apiEndMs: Math.round(api.endMs), apiMs: Math.round(api.ms), apiRequests: api.requests, apiKiB: Math.round(api.bytes / 1024), drawnNodes, ...fps };
     },
     met: (m) => (m.firstRenderMs ?? Infinity) < 1000 && Math.min(m.rafFps ?? 0, m.drawFps ?? 0) >= 30,
   };
@@ -220,7 +153,7 @@ async function main(): Promise<void> {
       await page.close();
       const measured = await context.newPage();
       await measured.evaluate("sessionStorage.clear()").catch(() => {});
-      const figures = await c.measure(measured);
+      const figures = await c.measure(measured, args.profile);
       const met = c.met(figures);
       results.push({ name: c.name, goal: c.goal, met, figures });
       console.log(`bench:ui: ${c.name}: ${JSON.stringify(figures)} -> ${met ? "met" : "NOT met"}`);
@@ -233,11 +166,11 @@ async function main(): Promise<void> {
     await database.stop();
   }
   const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(1));
-  console.log("\n| case | first render | layout settled | API (size) | pan/zoom fps (rAF / redraws) | worst frame | goal |");
-  console.log("|---|---:|---:|---:|---:|---:|---|");
+  console.log("\n| case | hydrated | graph asked → answered (size) | graph in React | first render | layout settled | pan/zoom fps (rAF / redraws) | worst frame | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of results.filter((x) => GRAPH_CASES.some((g) => g.name === x.name))) {
     const f = r.figures;
-    console.log(`| ${r.name} | ${fmt(f.firstRenderMs)} ms | ${fmt(f.settledMs)} ms | ${fmt(f.apiMs)} ms (${fmt(f.apiKiB)} KiB) | ${fmt(f.rafFps)} / ${fmt(f.drawFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`);
+    console.log(`| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.apiStartMs)} → ${fmt(f.apiEndMs)} ms (${fmt(f.apiKiB)} KiB) | ${fmt(f.dataMs)} ms | ${fmt(f.firstRenderMs)} ms | ${fmt(f.settledMs)} ms | ${fmt(f.rafFps)} / ${fmt(f.drawFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`);
   }
   printTraceTable(results.filter((x) => TRACE_CASES.some((g) => g.name === x.name)));
   mkdirSync("bench-output", { recursive: true });

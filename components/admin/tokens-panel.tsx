@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { CreatedTokenView, TokenView, type CreateTokenBody } from "@/lib/api/account-views.ts";
-import { TOKEN_SCOPES, type TokenScope } from "@/lib/accounts/api-token.ts";
+import { TOKEN_SCOPES, type TokenScope } from "@/lib/accounts/token-scopes.ts";
 import { apiRequest } from "../api-client.ts";
 import { Badge } from "../ui/badge.tsx";
 import { CheckIcon } from "../ui/icons.tsx";

@@ -4,6 +4,7 @@
 // small icons appear only when zoomed in far enough to read them.
 import { GLYPHS, type GlyphName } from "./glyphs.ts";
 import { linkSegment, type ScreenNode } from "./hit-math.ts";
+import { LabelSpace } from "./label-math.ts";
 import type { Scene } from "./scene.ts";
 import { LOCK_STYLES, TONE_VAR } from "./style-math.ts";
 import type { ViewTransform } from "./zoom-math.ts";
@@ -84,13 +85,23 @@ export interface DrawOptions {
   dpr: number;
   hoverNode: number | null;
   hoverLink: number | null;
-  /** A pan or zoom is under way: a big graph is drawn plain (thin lines, no icons) to keep up with the pointer. */
+  /** Draw a big graph plain (thin lines, no icons or labels): see drawPlain. */
   moving: boolean;
 }
 
 const FAINT = 0.14;
 /** Above this many links a graph is drawn plain mid-gesture, and thinned when zoomed out. */
 export const PLAIN_ABOVE_LINKS = 2_000;
+
+/**
+ * Whether a frame is drawn plain. A big graph is, mid-gesture (to keep up
+ * with the pointer) and while its layout settles (the positions change a few
+ * frames later anyway, and the first picture shows sooner); the full picture
+ * follows once both are over.
+ */
+export function drawPlain(links: number, moving: boolean, settling: boolean): boolean {
+  return links > PLAIN_ABOVE_LINKS && (moving || settling);
+}
 
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Float64Array, t: ViewTransform, pal: Palette, o: DrawOptions): Frame {
   ctx.setTransform(o.dpr, 0, 0, o.dpr, 0, 0);
@@ -253,24 +264,30 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, pos: Floa
   const shown = scene.shownNodes;
   ctx.font = "600 11px ui-sans-serif, system-ui, sans-serif";
   ctx.textBaseline = "middle";
+  const labelled: { n: (typeof scene.nodes)[number]; s: ScreenNode; emphasised: boolean }[] = [];
   for (const n of scene.nodes) {
     const s = nodes[n.index];
     if (!s || !onScreen(s.x, s.y)) continue;
     const emphasised = n.selected || o.hoverNode === n.index;
-    const alpha = n.dim && !emphasised ? FAINT + 0.1 : 1;
-    ctx.globalAlpha = alpha;
+    ctx.globalAlpha = n.dim && !emphasised ? FAINT + 0.1 : 1;
     if (n.badges.length > 0 && (s.r >= 5 || shown <= 200 || emphasised)) {
       n.badges.forEach((b, i) => drawGlyph(ctx, b.glyph, s.x + s.r * 0.8 + i * 13, s.y - s.r * 0.8, 12, pal.tone[b.tone], pal.bg));
     }
-    if (emphasised || shown <= 80 || t.k >= 1.6 || (s.r >= 9 && !n.dim)) {
-      const label = n.data.id;
-      const x = s.x + s.r + 4 + (n.badges.length > 0 ? n.badges.length * 13 : 0);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = pal.bg;
-      ctx.strokeText(label, x, s.y + 2);
-      ctx.fillStyle = emphasised ? pal.accent : pal.fg;
-      ctx.fillText(label, x, s.y + 2);
-    }
+    if (emphasised || shown <= 80 || t.k >= 1.6 || (s.r >= 9 && !n.dim)) labelled.push({ n, s, emphasised });
+  }
+  // On a crowded graph a label is drawn only where no more important one is (the selection and hover first, then the busiest agents).
+  const space = shown > 80 ? new LabelSpace() : null;
+  if (space) labelled.sort((a, b) => Number(b.emphasised) - Number(a.emphasised) || b.s.r - a.s.r);
+  for (const { n, s, emphasised } of labelled) {
+    const label = n.data.id;
+    const x = s.x + s.r + 4 + (n.badges.length > 0 ? n.badges.length * 13 : 0);
+    if (space && !space.take({ x, y: s.y - 6, width: ctx.measureText(label).width + 4, height: 14 }) && !emphasised) continue;
+    ctx.globalAlpha = n.dim && !emphasised ? FAINT + 0.1 : 1;
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = pal.bg;
+    ctx.strokeText(label, x, s.y + 2);
+    ctx.fillStyle = emphasised ? pal.accent : pal.fg;
+    ctx.fillText(label, x, s.y + 2);
   }
   ctx.globalAlpha = 1;
   return { nodes, segments };

@@ -2,7 +2,7 @@
 
 import { select, zoom, zoomIdentity, type ZoomBehavior } from "d3";
 import { useEffect, useRef, useState } from "react";
-import { PLAIN_ABOVE_LINKS, drawScene, readPalette, type Frame, type Palette } from "./draw.ts";
+import { drawPlain, drawScene, readPalette, type Frame, type Palette } from "./draw.ts";
 import { blitPlacement, layerAction, layerMargin, layerTransform, screenToLayer, type CachedLayer } from "./layer-cache.ts";
 import { linkAt, nodeAt } from "./hit-math.ts";
 import type { Scene } from "./scene.ts";
@@ -38,7 +38,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const size = useRef({ width: 0, height: 0, dpr: 1 });
   const palette = useRef<Palette | null>(null);
   const frame = useRef<Frame>({ nodes: [], segments: [] });
-  const live = useRef({ scene, positions, hoverNode: null as number | null, hoverLink: null as number | null });
+  const live = useRef({ scene, positions, settling, hoverNode: null as number | null, hoverLink: null as number | null });
   const pending = useRef<number | null>(null);
   const userMoved = useRef(false);
   const moving = useRef(false);
@@ -64,7 +64,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     pending.current = requestAnimationFrame(() => {
       pending.current = null;
       const c = canvas.current;
-      const { scene: sc, positions: pos, hoverNode, hoverLink } = live.current;
+      const { scene: sc, positions: pos, settling: unsettled, hoverNode, hoverLink } = live.current;
       if (!c || !pos) return;
       const ctx = c.getContext("2d");
       if (!ctx) return;
@@ -75,7 +75,8 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       const lc = layer.current;
       const lctx = lc.canvas.getContext("2d") as CanvasRenderingContext2D | null;
       if (!lctx) return;
-      if (layerAction(lc.state, { t, width, height, dpr, version: version.current, moving: moving.current }) === "render") {
+      const plain = drawPlain(sc.links.length, moving.current, unsettled);
+      if (layerAction(lc.state, { t, width, height, dpr, version: version.current, moving: plain || moving.current }) === "render") {
         const margin = layerMargin(width, height);
         const lw = Math.max(1, Math.round((width + 2 * margin) * dpr));
         const lh = Math.max(1, Math.round((height + 2 * margin) * dpr));
@@ -83,8 +84,8 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
           lc.canvas.width = lw;
           lc.canvas.height = lh;
         }
-        frame.current = drawScene(lctx, sc, pos, layerTransform(t, margin), palette.current, { width: width + 2 * margin, height: height + 2 * margin, dpr, hoverNode, hoverLink, moving: moving.current });
-        lc.state = { t: { ...t }, margin, width, height, dpr, version: version.current, detailed: !moving.current || sc.links.length <= PLAIN_ABOVE_LINKS };
+        frame.current = drawScene(lctx, sc, pos, layerTransform(t, margin), palette.current, { width: width + 2 * margin, height: height + 2 * margin, dpr, hoverNode, hoverLink, moving: plain });
+        lc.state = { t: { ...t }, margin, width, height, dpr, version: version.current, detailed: !plain };
         renders.current += 1;
         c.dataset.renders = String(renders.current);
         c.dataset.nodesDrawn = String(frame.current.nodes.filter((n) => n !== null).length);
@@ -109,6 +110,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
 
   live.current.scene = scene;
   live.current.positions = positions;
+  live.current.settling = settling;
 
   const fit = useRef(() => {});
   fit.current = () => {
@@ -176,7 +178,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   // New data or positions: draw; a new topology (or focus) is fitted until the user takes over.
   useEffect(() => {
     invalidate.current();
-  }, [scene, positions]);
+  }, [scene, positions, settling]);
   useEffect(() => {
     userMoved.current = false;
   }, [topology, focusKey]);

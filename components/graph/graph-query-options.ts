@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { GraphResponse } from "@/lib/api/graph-views.ts";
 import { apiGet } from "../api-client.ts";
-import type { GraphView } from "./graph-url.ts";
+import { graphApiUrl, type GraphView } from "./graph-url.ts";
 
 /**
  * The graph for a window, live or replayed. A replayed past does not change,
@@ -11,12 +11,7 @@ import type { GraphView } from "./graph-url.ts";
 export const graphQuery = (v: Pick<GraphView, "window" | "at" | "label">) =>
   queryOptions({
     queryKey: ["graph", { window: v.window, at: v.at, label: v.label }],
-    queryFn: ({ signal }) => {
-      const q = new URLSearchParams({ window: v.window });
-      if (v.at) q.set("at", v.at);
-      if (v.label) q.set("label", v.label);
-      return apiGet(`/api/v1/graph?${q.toString()}`, GraphResponse, signal);
-    },
+    queryFn: ({ signal }) => apiGet(graphApiUrl(v), GraphResponse, signal),
     placeholderData: keepPreviousData,
     ...(v.at ? { refetchInterval: false as const, staleTime: Infinity } : {}),
   });

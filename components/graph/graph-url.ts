@@ -63,6 +63,14 @@ export function graphViewSearch(v: GraphView): string {
   return s === "" ? "" : `?${s}`;
 }
 
+/** The API request for a view's graph; the page preloads exactly this, so the query's fetch picks the preload up. */
+export function graphApiUrl(v: Pick<GraphView, "window" | "at" | "label">): string {
+  const q = new URLSearchParams({ window: v.window });
+  if (v.at) q.set("at", v.at);
+  if (v.label) q.set("label", v.label);
+  return `/api/v1/graph?${q.toString()}`;
+}
+
 export const edgeParam = (sender: string, receiver: string): string => `${sender}->${receiver}`;
 
 /** `a->b` -> [a, b]; agent ids may themselves hold "-" but not "->". */

@@ -10,6 +10,7 @@ import { Badge } from "../ui/badge.tsx";
 import { ListIcon, RefreshIcon, WarnIcon } from "../ui/icons.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { TONE_BAR } from "../ui/tone.tsx";
+import { useMarkOnce } from "../ui/use-mark.ts";
 import { browserTimeZone } from "../ui/use-now.ts";
 import { VerdictChip } from "../ui/verdict-chip.tsx";
 import { TraceMinimap } from "./trace-minimap.tsx";
@@ -76,6 +77,8 @@ export function TraceWaterfall({ traceId }: { traceId: string }) {
   const q = useQuery(traceHeadQuery(traceId));
   const more = q.data !== undefined && traceHasMore(q.data);
   const all = useQuery({ ...traceQuery(traceId), enabled: more });
+  useMarkOnce("fb:trace:hydrated");
+  useMarkOnce("fb:trace:data", q.data !== undefined);
   if (q.isPending) return <LoadingRows label="Loading the trace" rows={8} />;
   if (q.isError) {
     if (q.error instanceof ApiError && q.error.status === 404) {

@@ -3,6 +3,7 @@
 // guess, so a slow hash would only slow every request (ADR 0008).
 import { createHash, randomBytes } from "node:crypto";
 import { lesserRole, type Role } from "./roles.ts";
+import type { TokenScope } from "./token-scopes.ts";
 
 export const API_TOKEN_PREFIX = "fbt_";
 const SECRET_BYTES = 32;
@@ -11,8 +12,7 @@ const SECRET_CHARS = 43;
 /** Characters kept in clear to tell tokens apart in lists: the prefix and 8 of the secret. */
 const VISIBLE_CHARS = API_TOKEN_PREFIX.length + 8;
 
-export const TOKEN_SCOPES = ["read", "ingest", "control"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from "./token-scopes.ts";
 
 /**
  * The most each scope may do on /api/v1. `ingest` reaches only the

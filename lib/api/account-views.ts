@@ -3,7 +3,7 @@
 // each (also the OpenAPI document's components).
 import { ProjectId } from "../accounts/project.ts";
 import { z } from "zod";
-import { TOKEN_SCOPES } from "../accounts/api-token.ts";
+import { TOKEN_SCOPES } from "../accounts/token-scopes.ts";
 import { ROLES } from "../accounts/roles.ts";
 
 const isoTime = z.iso.datetime({ offset: true });

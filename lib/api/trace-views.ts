@@ -84,7 +84,7 @@ export const TraceView = z
     traceId: z.string(),
     startNs: unixNs.meta({ description: "Earliest span start, nanoseconds since the Unix epoch." }),
     endNs: unixNs.meta({ description: "Latest span end, nanoseconds since the Unix epoch." }),
-    total: count.meta({ description: "Spans stored for the trace; more than returned when `truncated`." }),
+    total: count.meta({ description: "Rows of the trace when it is whole; when `truncated`, the spans stored for it, or the rows seen if more (at least one more than returned)." }),
     truncated: z.boolean(),
     spans: TraceSpanColumns.refine(sameLength, { error: "span columns differ in length" }),
     records: TraceRecordColumns.refine(sameLength, { error: "record columns differ in length" }),

@@ -2,7 +2,7 @@ import "server-only";
 import { notFound } from "../api/errors.ts";
 import { MAX_TRACE_SPANS, type SpanDetailView, type StoredSpanView } from "../api/trace-views.ts";
 import type { RecordDetail } from "../api/views.ts";
-import type { PrismaClient } from "./generated/client.ts";
+import { Prisma, type PrismaClient } from "./generated/client.ts";
 import { getRecord } from "./records-query.ts";
 
 // Reads of one trace for the waterfall. Both tables are found through their
@@ -21,8 +21,21 @@ export async function getTraceJson(db: PrismaClient, project: string, traceId: s
   // Sorting 100,000 spans needs more than the default 4 MB of sort memory; without it PostgreSQL spills to disk.
   const [, rows] = await db.$transaction([
     db.$executeRaw`SET LOCAL work_mem = '64MB'`,
-    db.$queryRaw<{ body: string | null }[]>`
-    WITH kept AS (
+    limit < MAX_TRACE_SPANS ? firstWindowQuery(db, project, traceId, limit) : wholeTraceQuery(db, project, traceId, limit),
+  // A 100,000-span trace takes seconds on a busy server; the 5 s default would fail it half-way.
+  ], { timeout: 60_000, maxWait: 10_000 });
+  const body = rows[0]?.body;
+  if (!body) throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
+  return body;
+}
+
+/**
+ * The whole trace: every span FULL JOIN every record (a record stored without
+ * its span shows at its timestamp), in waterfall order.
+ */
+function wholeTraceQuery(db: PrismaClient, project: string, traceId: string, limit: number) {
+  return db.$queryRaw<{ body: string | null }[]>`
+    WITH cut AS (
       SELECT coalesce(s.span_id, r.span_id) AS span_id,
              s.parent_span_id,
              coalesce(s.name, r.kind || ' ' || r.record_id) AS name,
@@ -35,7 +48,60 @@ export async function getTraceJson(db: PrismaClient, project: string, traceId: s
         FROM (SELECT * FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) s
         FULL JOIN (SELECT * FROM records WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) r ON r.span_id = s.span_id AND r.content_hash = s.content_hash
        ORDER BY start_ns, s_seq, r_seq
-       LIMIT ${limit}
+       LIMIT ${limit + 1}
+    )
+    ${traceBody(project, traceId, limit)}`;
+}
+
+/**
+ * The earliest `limit` rows of the whole answer, without reading the whole
+ * trace: the first `limit` spans come from the (project_id, trace_id,
+ * start_ns) index in start order (each gives at least one row, so no later
+ * span can make the cut), with their records; a record without a span can
+ * only make the cut if its own time is not after the last of those spans, so
+ * only those are checked for a missing span. Same columns, order and
+ * numbering as wholeTraceQuery: the window is a prefix of the whole.
+ */
+function firstWindowQuery(db: PrismaClient, project: string, traceId: string, limit: number) {
+  return db.$queryRaw<{ body: string | null }[]>`
+    WITH head AS MATERIALIZED (
+      SELECT span_id, parent_span_id, name, service_name, status_code, start_ns, end_ns, seq, content_hash
+        FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)
+       ORDER BY start_ns, seq
+       LIMIT ${limit + 1}
+    ), edge AS (
+      SELECT count(*) AS n, max(start_ns) AS last FROM head
+    ), rows AS (
+      SELECT h.span_id, h.parent_span_id, h.name, h.service_name, h.status_code, h.start_ns, h.end_ns,
+             r.record_id, r.kind, r.agent, r.verdicts, r.verified, h.seq AS s_seq, coalesce(r.seq, 0) AS r_seq
+        FROM head h
+        LEFT JOIN records r ON r.project_id = ${project} AND r.trace_id = ${traceId}::char(32) AND r.span_id = h.span_id AND r.content_hash = h.content_hash
+      UNION ALL
+      SELECT r.span_id, NULL, r.kind || ' ' || r.record_id, NULL, 0, o.at, o.at,
+             r.record_id, r.kind, r.agent, r.verdicts, r.verified, 0, r.seq
+        FROM records r
+        CROSS JOIN LATERAL (SELECT (extract(epoch FROM r.ts) * 1000)::bigint * 1000000 AS at) o
+       WHERE r.project_id = ${project} AND r.trace_id = ${traceId}::char(32)
+         AND ((SELECT n FROM edge) <= ${limit} OR o.at <= (SELECT last FROM edge))
+         -- OFFSET 0 keeps this a probe of the span key index per candidate: as an anti-join PostgreSQL would read every span of the trace.
+         AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.project_id = ${project} AND s.trace_id = ${traceId}::char(32) AND s.span_id = r.span_id AND s.content_hash = r.content_hash OFFSET 0)
+    ), cut AS (
+      SELECT * FROM rows ORDER BY start_ns, s_seq, r_seq LIMIT ${limit + 1}
+    )
+    ${traceBody(project, traceId, limit)}`;
+}
+
+/**
+ * The TraceView JSON of the first `limit` rows of `cut` (the waterfall's
+ * first `limit` + 1 rows: one more says whether the limit cut the trace).
+ * When it did, `total` is the number of spans (counted only then), or the
+ * rows seen if that is more (records without spans add rows).
+ */
+function traceBody(project: string, traceId: string, limit: number) {
+  return Prisma.sql`, kept AS (
+      SELECT * FROM cut ORDER BY start_ns, s_seq, r_seq LIMIT ${limit}
+    ), seen AS (
+      SELECT count(*) > ${limit} AS truncated, count(*) AS n FROM cut
     ), numbered AS (
       SELECT kept.*,
              CASE WHEN record_id IS NULL THEN -1 ELSE count(record_id) OVER w - 1 END AS rec,
@@ -47,9 +113,10 @@ export async function getTraceJson(db: PrismaClient, project: string, traceId: s
       'traceId', ${traceId}::text,
       'startNs', min(t0)::text,
       'endNs', max(greatest(start_ns, end_ns))::text,
-      -- Counted again only when the limit cut the trace.
-      'total', CASE WHEN count(*) < ${limit} THEN count(*) ELSE (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) END,
-      'truncated', count(*) >= ${limit} AND (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)) > ${limit},
+      'total', CASE WHEN (SELECT truncated FROM seen)
+                    THEN greatest((SELECT n FROM seen), (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)))
+                    ELSE count(*) END,
+      'truncated', (SELECT truncated FROM seen),
       'spans', json_build_object(
         'id', json_agg(span_id),
         'parent', json_agg(parent_span_id),
@@ -66,12 +133,7 @@ export async function getTraceJson(db: PrismaClient, project: string, traceId: s
         'verdicts', coalesce(json_agg(coalesce(verdicts, '{}')) FILTER (WHERE rec >= 0), '[]'),
         'verified', coalesce(json_agg(verified) FILTER (WHERE rec >= 0), '[]'))
     )::text END AS body
-      FROM numbered`,
-  // A 100,000-span trace takes seconds on a busy server; the 5 s default would fail it half-way.
-  ], { timeout: 60_000, maxWait: 10_000 });
-  const body = rows[0]?.body;
-  if (!body) throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
-  return body;
+      FROM numbered`;
 }
 
 interface SpanRow {

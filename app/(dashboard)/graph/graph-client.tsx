@@ -14,6 +14,7 @@ import { prepareScene } from "@/components/graph/scene.ts";
 import { SelectionCard } from "@/components/graph/selection-card.tsx";
 import { useGraphLayout } from "@/components/graph/use-graph-layout.ts";
 import { OverviewIcon } from "@/components/ui/icons.tsx";
+import { useMarkOnce } from "@/components/ui/use-mark.ts";
 import { EmptyState, ErrorState } from "@/components/ui/states.tsx";
 import { browserTimeZone, useNow } from "@/components/ui/use-now.ts";
 import { formatCount, formatTimestamp } from "@/lib/view/format.ts";
@@ -42,6 +43,8 @@ export function GraphClient() {
   const selectLink = useCallback((sender: string, receiver: string) => change({ edge: edgeParam(sender, receiver), agent: null, hops: null }), [change]);
 
   const q = useQuery(graphQuery(view));
+  useMarkOnce("fb:graph:hydrated");
+  useMarkOnce("fb:graph:data", q.data !== undefined);
   const data = q.data ?? EMPTY;
   const scene = useMemo(() => prepareScene(data, view), [data, view]);
   const layout = useGraphLayout(q.data);

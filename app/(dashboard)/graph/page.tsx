@@ -1,9 +1,17 @@
 import { Suspense } from "react";
+import { preload } from "react-dom";
+import { graphApiUrl, parseGraphView } from "@/components/graph/graph-url.ts";
 import { GraphClient } from "./graph-client.tsx";
 
 export const metadata = { title: "Agent graph" };
 
-export default function GraphPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function GraphPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(await searchParams)) if (typeof value === "string") params.set(name, value);
+  // The browser starts on the graph while the page's code loads, instead of after hydration; the query's fetch picks it up.
+  preload(graphApiUrl(parseGraphView(params)), { as: "fetch", crossOrigin: "anonymous" });
   return (
     <div className="mx-auto flex max-w-[1600px] flex-col gap-4">
       <header>

@@ -97,6 +97,39 @@ describe("/api/v1/traces", () => {
     expect(traceHasMore(smallHead)).toBe(false);
   });
 
+  it("every first window is a prefix of the whole, with records without spans, a span with two records and ties in start time", async () => {
+    const { getTraceJson } = await import("@/lib/db/trace-query.ts");
+    const mixed = smallTrace("mixed", new Date(Date.UTC(2026, 10, 21, 13, 0, 0)));
+    await insertSmallTrace(client, mixed);
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 21, 13, 0, 0) + ms);
+    const message = mixed.spans.find((x) => x.spanId === mixed.ids.message)!;
+    await insertStoredRecords(client, [
+      // Before every span, between spans, at the same instant as a span, and after the last.
+      storedRecord({ recordId: "mixed-early", traceId: mixed.traceId, spanId: "e".repeat(16), ts: at(-5) }),
+      storedRecord({ recordId: "mixed-between", traceId: mixed.traceId, spanId: "f".repeat(16), ts: at(40) }),
+      storedRecord({ recordId: "mixed-tie", traceId: mixed.traceId, spanId: "d".repeat(16), ts: at(60) }),
+      storedRecord({ recordId: "mixed-late", traceId: mixed.traceId, spanId: "c".repeat(16), ts: at(5_000) }),
+      // A second stored copy on the message span: two rows for one span.
+      storedRecord({ recordId: "mixed-msg-again", traceId: mixed.traceId, spanId: message.spanId, contentHash: message.contentHash, ts: at(61) }),
+    ]);
+    const whole = TraceView.parse(JSON.parse(await getTraceJson(db(), "default", mixed.traceId)));
+    expect(whole.spans.id).toHaveLength(11);
+    expect(whole.records.id[0]).toBe("mixed-early");
+    expect(whole.records.id.at(-1)).toBe("mixed-late");
+    for (let limit = 1; limit <= 12; limit++) {
+      const head = TraceView.parse(JSON.parse(await getTraceJson(db(), "default", mixed.traceId, limit)));
+      const n = Math.min(limit, 11);
+      expect(head.startNs).toBe(whole.startNs);
+      for (const column of Object.keys(head.spans) as (keyof typeof head.spans)[]) expect(head.spans[column], `spans.${column} at limit ${limit}`).toEqual(whole.spans[column].slice(0, n));
+      const records = head.spans.record.filter((r) => r >= 0).length;
+      for (const column of Object.keys(head.records) as (keyof typeof head.records)[]) expect(head.records[column], `records.${column} at limit ${limit}`).toEqual(whole.records[column].slice(0, records));
+      // Cut below its 11 rows, it says so (and that there are more than it holds), so the page asks for the rest.
+      expect(head.truncated).toBe(limit < 11);
+      expect(head.total).toBe(limit < 11 ? Math.max(6, limit + 1) : 11);
+      expect(traceHasMore(head)).toBe(limit < 11);
+    }
+  });
+
   it("400s a limit that is not a whole number from 1 to the cap, saying so", async () => {
     for (const limit of ["0", "-1", "1.5", "abc", "250001"]) {
       const res = await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?limit=${limit}`), params({ traceId: small.traceId }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_STRETCH, blitPlacement, coversView, layerAction, layerMargin, layerTransform, screenToLayer, type CachedLayer, type LayerRequest } from "@/components/graph/layer-cache.ts";
 import { toScreen, type ViewTransform } from "@/components/graph/zoom-math.ts";
+import { PLAIN_ABOVE_LINKS, drawPlain } from "@/components/graph/draw.ts";
 
 const W = 1200;
 const H = 900;
@@ -88,5 +89,26 @@ describe("layer cache: geometry", () => {
     expect(blitPlacement(layer, T0)).toEqual({ x: -layer.margin, y: -layer.margin, scale: 1 });
     expect(coversView(layer, T0)).toBe(true);
     expect(coversView({ ...layer, margin: 0 }, { ...T0, x: T0.x + 1 })).toBe(false);
+  });
+});
+
+describe("plain frames: a big graph is drawn plain while it moves or settles", () => {
+  it("draws a big graph plain mid-gesture and while its layout settles, in full once both are over", () => {
+    const big = PLAIN_ABOVE_LINKS + 1;
+    expect(drawPlain(big, true, false)).toBe(true);
+    expect(drawPlain(big, false, true)).toBe(true);
+    expect(drawPlain(big, true, true)).toBe(true);
+    expect(drawPlain(big, false, false)).toBe(false);
+  });
+
+  it("always draws a small graph in full: its full picture is cheap", () => {
+    for (const [moving, settling] of [[true, true], [true, false], [false, true], [false, false]] as const) expect(drawPlain(PLAIN_ABOVE_LINKS, moving, settling)).toBe(false);
+    expect(drawPlain(0, true, true)).toBe(false);
+  });
+
+  it("a plain layer is not the full picture: at rest with the same transform it is drawn again", () => {
+    const plain = drawnAt(T0, { detailed: !drawPlain(PLAIN_ABOVE_LINKS + 1, false, true) });
+    expect(plain.detailed).toBe(false);
+    expect(layerAction(plain, ask({ ...T0 }))).toBe("render");
   });
 });
