@@ -290,3 +290,12 @@ export async function listFindings(q: Queryable, project: string, f: { detector?
     at: r.ts,
   }));
 }
+
+/** Edges whose breaker refuses traffic now (OPEN, FORCED_OPEN): what state quarantine follows. */
+export async function refusingEdges(q: Queryable, project: string): Promise<Edge[]> {
+  const res = await q.query<{ sender: string; receiver: string }>(
+    `SELECT sender, receiver FROM breaker_states WHERE project_id = $1 AND state IN ('OPEN', 'FORCED_OPEN')`,
+    [project],
+  );
+  return res.rows;
+}
