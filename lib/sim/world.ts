@@ -255,6 +255,9 @@ export class World {
     const run = async (): Promise<Emission | null> => {
       let rec: WireRecord;
       try {
+        // What the action descends from must reach Firebreak before the control plane can judge it: export now,
+        // as each agent's own exporter would within its batch delay.
+        await this.sink.flush();
         rec = await handle;
       } catch (err) {
         if (!(err instanceof GuardRefusal)) throw err;
