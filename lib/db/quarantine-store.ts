@@ -4,11 +4,12 @@ import type { QuarantineBody, QuarantinesResponse, QuarantineView } from "../api
 import { conflict, notFound } from "../api/errors.ts";
 import { auditInTransaction } from "../audit/audit-log.ts";
 import { liftQuarantine, quarantineTarget, type Quarantine, type QuarantineState } from "../control/quarantine.ts";
-import type { KeyToQuarantine } from "../engine/containment/contained-state.ts";
 import type { Queryable } from "./engine-store.ts";
 import { withTransaction } from "./ingest-store.ts";
 
-// Quarantined state keys (table state_quarantines, migration 20261206100000).
+// Quarantined state keys (table state_quarantines, migration 20261206100000):
+// what people do with them. The engine's own quarantines are written by
+// quarantineKeys in engine-store.ts, in its pass's transaction.
 // Its trigger bumps control_policy_version and NOTIFYs firebreak_policy on
 // commit, so every guard hears of a quarantine, or its lift, within a second.
 // A person's act (quarantine, lift) is audited in the same transaction.
@@ -64,22 +65,6 @@ export async function listQuarantines(q: Queryable, project: string): Promise<Qu
     q.query<Row>(`SELECT ${COLUMNS} FROM state_quarantines WHERE project_id = $1 AND state = 'lifted' ORDER BY lifted_at DESC, id DESC LIMIT 20`, [project]),
   ]);
   return { active: active.rows.map((r) => toView(fromRow(r))), recent: recent.rows.map((r) => toView(fromRow(r))) };
-}
-
-/**
- * The engine's quarantines, inside its pass's transaction: a key already
- * quarantined stays as it is (the first write that showed it is the one
- * kept). Returns how many keys were newly quarantined.
- */
-export async function quarantineKeys(tx: Queryable, project: string, keys: readonly KeyToQuarantine[]): Promise<number> {
-  if (keys.length === 0) return 0;
-  const res = await tx.query(
-    `INSERT INTO state_quarantines (project_id, key, state, record_id, reason, opened_by)
-     SELECT $1, k, 'active', r, why, 'engine' FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, r, why)
-     ON CONFLICT (project_id, key) WHERE state = 'active' DO NOTHING`,
-    [project, keys.map((k) => k.key), keys.map((k) => k.recordId), keys.map((k) => k.reason)],
-  );
-  return res.rowCount ?? 0;
 }
 
 /** A person quarantines a key by hand; 409 when it already is. */

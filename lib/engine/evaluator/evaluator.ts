@@ -22,8 +22,7 @@ import { AgentGraph } from "./impact.ts";
 import { judgePass, learnPass } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 import { DEFAULT_PROJECT } from "../../accounts/project.ts";
-import { quarantineKeys } from "../../db/quarantine-store.ts";
-import { refusingEdges } from "../../db/engine-store.ts";
+import { quarantineKeys, refusingEdges } from "../../db/engine-store.ts";
 import { containedSeeds, ContainedSet, containState } from "../containment/contained-state.ts";
 
 export const CURSOR_NAME = "engine";

@@ -13,8 +13,7 @@ const quarantines = await import("@/app/api/v1/quarantines/route.ts");
 const lift = await import("@/app/api/v1/quarantines/[id]/lift/route.ts");
 const policyRoute = await import("@/app/api/v1/control/policy/route.ts");
 const views = await import("@/lib/api/containment-views.ts");
-const { quarantineKeys } = await import("@/lib/db/quarantine-store.ts");
-const { insertFindings } = await import("@/lib/db/engine-store.ts");
+const { insertFindings, quarantineKeys } = await import("@/lib/db/engine-store.ts");
 const { recordRow, store, bad, finding } = await import("../lineage/lineage-fixtures.ts");
 const { policyHub } = await import("@/lib/db/policy-hub.ts");
 
