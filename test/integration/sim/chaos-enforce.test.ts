@@ -3,9 +3,12 @@
 // control plane's policy stream served over HTTP. The uncontained run's
 // guards never hear of the engine; the enforced twin's guards subscribe to
 // the stream (ControlPlanePolicy) and refuse on every edge whose breaker the
-// engine trips, while the cascade is under way. The chaos row then says how
+// engine trips, while the cascade is under way, and they hold yellow actions
+// (and re-check approved red ones) until the control plane has judged what
+// they descend from (the lineage gate, ADR 0024). The chaos row then says how
 // many downstream decisions got through poisoned in each, on the same
-// denominator, and how long the guards took to obey the trip.
+// denominator, and how long the guards took to obey the trip. The goal:
+// under 5% enforced (40% before the lineage gate).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
 import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult, type FirebreakConnection } from "@/lib/sim/chaos.ts";
