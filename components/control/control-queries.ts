@@ -1,4 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
+import { QuarantinesResponse } from "@/lib/api/containment-views.ts";
 import { KillSwitchesResponse } from "@/lib/api/control-views.ts";
 import { BreakersResponse } from "@/lib/api/engine-views.ts";
 import { apiGet } from "../api-client.ts";
@@ -18,5 +19,12 @@ export const forcedBreakersQuery = () =>
   queryOptions({
     queryKey: ["breakers", { state: "FORCED_OPEN" }],
     queryFn: ({ signal }) => apiGet("/api/v1/breakers?state=FORCED_OPEN", BreakersResponse, signal),
+    refetchInterval: LIVE_MS,
+  });
+
+export const quarantinesQuery = () =>
+  queryOptions({
+    queryKey: ["quarantines"],
+    queryFn: ({ signal }) => apiGet("/api/v1/quarantines", QuarantinesResponse, signal),
     refetchInterval: LIVE_MS,
   });

@@ -52,6 +52,7 @@ import {
 } from "./engine-views.ts";
 import { ActivityQuery, ActivityView, OverviewQuery, OverviewView, TimelineQuery, TimelineView } from "./fleet-views.ts";
 import { ControlPolicyQuery, ControlPolicyView, KillSwitchBody, KillSwitchesResponse, KillSwitchIdParams, KillSwitchReasonBody, KillSwitchView } from "./control-views.ts";
+import { LineageClearanceView, LineageQuery, QuarantineBody, QuarantineIdParams, QuarantineReasonBody, QuarantinesResponse, QuarantineView } from "./containment-views.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
 import {
   DeliveriesQuery,
@@ -682,6 +683,46 @@ function build(): JsonSchema {
         tags: ["control"],
         parameters: c.parameters(ControlPolicyQuery, "query"),
         responses: { "200": ok(c.ref(ControlPolicyView, "output")), "400": errorResponse("`after` or `wait` is invalid."), ...read },
+      },
+    },
+    "/api/v1/control/lineage": {
+      get: {
+        operationId: "getLineageClearance",
+        summary:
+          "The lineage gate (docs/guard.md): may an action descending from these records run? `tainted` when something upstream failed verification, was marked by a person or compromised, or is an anomalous record the control plane contained (its edge's breaker refuses, its edge or agent is killed); `pending` until every record asked about is stored, settled and judged by the engine; `clear` otherwise, within the walk's bounds (64 hops, 5,000 records). Guards ask before a held red action runs, and before the classes they gate.",
+        tags: ["control"],
+        parameters: c.parameters(LineageQuery, "query"),
+        responses: { "200": ok(c.ref(LineageClearanceView, "output")), "400": errorResponse("`records` is missing, empty or names more than 32 ids."), ...read },
+      },
+    },
+    "/api/v1/quarantines": {
+      get: {
+        operationId: "listQuarantines",
+        summary: "State keys quarantined (guards neither read nor write them): by the engine, when a write descends from a record it contained, or by a person; and the last ones lifted.",
+        tags: ["control"],
+        responses: { "200": ok(c.ref(QuarantinesResponse, "output")), ...read },
+      },
+      post: {
+        operationId: "createQuarantine",
+        summary: "Quarantine a state key by hand: within a second every guard refuses to read or write it. The reason and the caller are stored and in the audit trail.",
+        tags: ["control"],
+        requestBody: body(c.ref(QuarantineBody, "input")),
+        responses: { "201": ok(c.ref(QuarantineView, "output"), "Quarantined."), "409": errorResponse("The key is already quarantined; `message` names the quarantine."), ...write },
+      },
+    },
+    "/api/v1/quarantines/{id}/lift": {
+      post: {
+        operationId: "liftQuarantine",
+        summary: "Lift a quarantine once the key's value is repaired: guards read and write it again. Only a person lifts one; the reason and the caller are in the audit trail.",
+        tags: ["control"],
+        parameters: c.parameters(QuarantineIdParams, "path"),
+        requestBody: body(c.ref(QuarantineReasonBody, "input")),
+        responses: {
+          "200": ok(c.ref(QuarantineView, "output"), "Lifted."),
+          "404": errorResponse("No quarantine has this id."),
+          "409": errorResponse("Already lifted."),
+          ...write,
+        },
       },
     },
     "/api/v1/control/stream": {

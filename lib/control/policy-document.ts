@@ -20,7 +20,12 @@ export interface EdgeBreakerState {
  * A CLOSED breaker is left out (an edge not listed is closed), which keeps
  * the document small however many edges the engine has seen.
  */
-export function mergePolicy(version: number, switches: readonly Pick<KillSwitch, "scope" | "target" | "state">[], breakers: readonly EdgeBreakerState[]): PolicyDocument {
+export function mergePolicy(
+  version: number,
+  switches: readonly Pick<KillSwitch, "scope" | "target" | "state">[],
+  breakers: readonly EdgeBreakerState[],
+  quarantinedKeys: readonly string[] = [],
+): PolicyDocument {
   const agents = new Set<string>();
   const edges = new Set<string>();
   const labels = new Set<string>();
@@ -43,5 +48,6 @@ export function mergePolicy(version: number, switches: readonly Pick<KillSwitch,
     breakers: Object.fromEntries(Object.entries(breakerMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     caps: { ...DEFAULT_CAPS },
     approvals: {},
+    quarantinedKeys: [...new Set(quarantinedKeys)].sort(),
   };
 }

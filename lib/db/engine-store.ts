@@ -6,6 +6,7 @@ import { BreakerMachine } from "../engine/breaker/machine.ts";
 import type { EdgeBreaker, EdgeTransition } from "../engine/breaker/edge-breakers.ts";
 import type { BreakerCause, BreakerStateName } from "../engine/breaker/states.ts";
 import type { Edge } from "../engine/breaker/config.ts";
+import type { KeyToQuarantine } from "../engine/containment/contained-state.ts";
 import { z } from "zod";
 import { FINDING_KINDS, type Finding } from "../engine/detectors/finding.ts";
 import { breakerWebhookEvents } from "../integrations/webhooks/breaker-events.ts";
@@ -289,4 +290,29 @@ export async function listFindings(q: Queryable, project: string, f: { detector?
     evidence: r.evidence ?? [],
     at: r.ts,
   }));
+}
+
+/** Edges whose breaker refuses traffic now (OPEN, FORCED_OPEN): what state quarantine follows. */
+export async function refusingEdges(q: Queryable, project: string): Promise<Edge[]> {
+  const res = await q.query<{ sender: string; receiver: string }>(
+    `SELECT sender, receiver FROM breaker_states WHERE project_id = $1 AND state IN ('OPEN', 'FORCED_OPEN')`,
+    [project],
+  );
+  return res.rows;
+}
+
+/**
+ * The engine's quarantines, inside its pass's transaction: a key already
+ * quarantined stays as it is (the first write that showed it is the one
+ * kept). Returns how many keys were newly quarantined.
+ */
+export async function quarantineKeys(tx: Queryable, project: string, keys: readonly KeyToQuarantine[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const res = await tx.query(
+    `INSERT INTO state_quarantines (project_id, key, state, record_id, reason, opened_by)
+     SELECT $1, k, 'active', r, why, 'engine' FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, r, why)
+     ON CONFLICT (project_id, key) WHERE state = 'active' DO NOTHING`,
+    [project, keys.map((k) => k.key), keys.map((k) => k.recordId), keys.map((k) => k.reason)],
+  );
+  return res.rowCount ?? 0;
 }

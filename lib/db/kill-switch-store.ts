@@ -218,17 +218,18 @@ export function liftKillSwitch(p: pg.Pool, project: string, id: string, actor: s
 
 /**
  * The whole enforcement policy at one version: the version row, the live
- * switches and every breaker not CLOSED, in one statement, which PostgreSQL
+ * switches, every breaker not CLOSED and the quarantined keys, in one statement, which PostgreSQL
  * answers from one snapshot, so the version names exactly this content. One
  * round trip: this read sits on the path from a kill to every guard.
  */
 export async function readControlPolicy(q: Queryable, project: string): Promise<ControlPolicyView> {
-  const res = await q.query<{ version: string; switches: Pick<KillSwitch, "scope" | "target" | "state">[] | null; breakers: EdgeBreakerState[] | null }>(
+  const res = await q.query<{ version: string; switches: Pick<KillSwitch, "scope" | "target" | "state">[] | null; breakers: EdgeBreakerState[] | null; keys: string[] | null }>(
     `SELECT (SELECT version::text FROM control_policy_version WHERE id = 1) AS version,
             (SELECT json_agg(json_build_object('scope', scope, 'target', target, 'state', state)) FROM kill_switches WHERE project_id = $1 AND state = 'active') AS switches,
-            (SELECT json_agg(json_build_object('sender', sender, 'receiver', receiver, 'state', state)) FROM breaker_states WHERE project_id = $1 AND state <> 'CLOSED') AS breakers`,
+            (SELECT json_agg(json_build_object('sender', sender, 'receiver', receiver, 'state', state)) FROM breaker_states WHERE project_id = $1 AND state <> 'CLOSED') AS breakers,
+            (SELECT array_agg(key) FROM state_quarantines WHERE project_id = $1 AND state = 'active') AS keys`,
     [project],
   );
   const row = res.rows[0];
-  return { ...mergePolicy(Number(row?.version ?? 0), row?.switches ?? [], row?.breakers ?? []), generatedAt: new Date().toISOString() };
+  return { ...mergePolicy(Number(row?.version ?? 0), row?.switches ?? [], row?.breakers ?? [], row?.keys ?? []), generatedAt: new Date().toISOString() };
 }

@@ -8,6 +8,7 @@
 // word the status turns "unreachable", and decide() then refuses red actions
 // always and everything else when the guard fails closed, while kills
 // already known keep being enforced in both modes.
+import { httpLineage, type LineageSource } from "./lineage-source.ts";
 import { SseParser, type ServerSentEvent } from "./sse-parser.ts";
 import { emptyPolicy, PolicySnapshot, type GuardCaps, type PolicyListener, type PolicySource, type PolicyStatus } from "./policy.ts";
 
@@ -105,6 +106,11 @@ export class ControlPlanePolicy implements PolicySource {
     await Promise.race([this.firstPolicy, sleep(timeoutMs, timeout.signal)]);
     timeout.abort();
     return this;
+  }
+
+  /** The same control plane's lineage endpoint, for GuardOptions.lineage (the lineage gate). */
+  lineage(): LineageSource {
+    return httpLineage({ baseUrl: this.base, token: this.options.token, fetch: this.fetchFn });
   }
 
   stats(): ControlPlaneStats {

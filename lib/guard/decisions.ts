@@ -5,7 +5,7 @@
 //
 // Order, first refusal wins: kill-all, killed agents, killed labels, killed
 // edges (all "killed": known facts, even from a snapshot we can no longer
-// refresh); then an unreachable policy (red actions always, everything else
+// refresh); quarantined state keys (known facts too); then an unreachable policy (red actions always, everything else
 // when failing closed); then open breakers; then the local caps.
 import type { ActionClass, RecordKind } from "../protocol/record.ts";
 import { edgeKey, type BreakerState, type PolicyView } from "./policy.ts";
@@ -49,6 +49,13 @@ export function decide(intent: GuardIntent, policy: PolicyView, failMode: FailMo
       const edge = edgeOf(intent, other);
       if (snapshot.killedEdges.includes(edge)) return refuse("killed", `edge ${edge} is killed`);
     }
+  }
+
+  if (intent.op === "state" && snapshot.quarantinedKeys.length > 0 && snapshot.quarantinedKeys.includes(intent.key)) {
+    return refuse(
+      "state_quarantined",
+      `${describe(intent)} refused: the key is quarantined (its value descends from a record the control plane contained); an on-call lifts it on /control once the value is repaired`,
+    );
   }
 
   if (policy.status === "unreachable") {

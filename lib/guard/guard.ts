@@ -22,6 +22,7 @@ import { FanOutBook } from "./fan-out.ts";
 import { cryptoTokens, hexFrom, recordId, tokensFrom, type RandomSource, type TokenSource } from "./ids.ts";
 import { loadGuardKeys, registryEntry, type GuardKeys, type RegistryEntryOptions } from "./keys.ts";
 import { checkOutgoing, checkReceived, GrantMemo } from "./local-checks.ts";
+import { awaitClearance, type LineageGate, type LineageSource } from "./lineage-source.ts";
 import { LocalPolicy, type PolicySnapshot, type PolicySource, type PolicyStatus } from "./policy.ts";
 import { GuardRefusal } from "./refusal.ts";
 import { staticRegistry, type RegistrySource } from "./registry-source.ts";
@@ -58,6 +59,14 @@ export interface GuardOptions {
   skewMs?: number;
   /** Where held red actions are sent to be decided (serverApprovals(): the Firebreak queue). Default: none; approvals arrive by receive() or the policy. */
   approvals?: ApprovalSource;
+  /**
+   * Where the guard asks whether an action's lineage is still clean
+   * (ControlPlanePolicy.lineage(): GET /api/v1/control/lineage). With a
+   * source, every red action is re-checked once approved, before it runs.
+   */
+  lineage?: LineageSource;
+  /** Which other action classes wait for a clear lineage before they run, and how long at most (docs/guard.md, Lineage gate). */
+  lineageGate?: LineageGate;
   /** How long a red action waits for approval. Default 15 minutes. */
   approvalTimeoutMs?: number;
   /** Refuse to sign what the collector would flag (contract, capability, protocol, memory). Default true. */
@@ -99,6 +108,8 @@ export type ActionHandle = Promise<WireRecord> & {
   readonly id: string;
   /** For red actions: what an approver must approve. Null otherwise. */
   readonly approvalRequest: ApprovalRequest | null;
+  /** The action waits for the control plane to clear its lineage before it runs (lineageGate). */
+  readonly gated: boolean;
 };
 
 export interface GuardStats {
@@ -200,6 +211,10 @@ class GuardImpl implements Guard {
   private readonly approvals = new ApprovalBook();
   private readonly approvalSource: ApprovalSource | undefined;
   private readonly approvalAbort = new AbortController();
+  private readonly lineage: LineageSource | undefined;
+  private readonly gatedClasses: ReadonlySet<ActionClass>;
+  private readonly gateTimeoutMs: number;
+  private readonly gatePollMs: number;
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | null = null;
   private refusals = 0;
@@ -229,6 +244,10 @@ class GuardImpl implements Guard {
     this.store = options.store ?? mapStore();
     this.onRefusal = options.onRefusal;
     this.approvalSource = options.approvals;
+    this.lineage = options.lineage;
+    this.gatedClasses = new Set(options.lineage === undefined ? [] : (options.lineageGate?.classes ?? []));
+    this.gateTimeoutMs = options.lineageGate?.timeoutMs ?? 30_000;
+    this.gatePollMs = options.lineageGate?.pollMs ?? 200;
     this.replay = new ReplayCache({ windowMs: this.skewMs });
     this.emitter = new RecordEmitter({
       serviceName: options.agentId,
@@ -338,6 +357,16 @@ class GuardImpl implements Guard {
       const intent: GuardIntent = { op: "act", agent: this.agentId, name, actionClass, depth, labels: this.labels(this.agentId) };
       this.enforce(intent);
       const protocol = options.protocol ?? this.protocol;
+      if (actionClass !== "red" && this.gatedClasses.has(actionClass) && parents.length > 0) {
+        // Held until the control plane has judged what it descends from; the id is fixed now, so the caller can name it.
+        id = recordId("action", this.tokens);
+        const actionId = id;
+        const gatedDone = this.clearLineage(name, actionId, actionClass, parents).then(() => {
+          this.enforce({ ...intent, labels: this.labels(this.agentId) });
+          return this.issue({ kind: "action", id: actionId, intent: name, class: actionClass, protocol, parents, authority }, args, depth);
+        });
+        return handle(gatedDone, id, null, true);
+      }
       if (actionClass !== "red") {
         const rec = this.issue({ kind: "action", intent: name, class: actionClass, protocol, parents, authority }, args, depth);
         return handle(Promise.resolve(rec), rec.id, null);
@@ -363,8 +392,10 @@ class GuardImpl implements Guard {
       this.armTimer();
       if (this.approvalSource) settleFromSource(this.approvalSource, request, this.approvals, this.registry, this.approvalAbort.signal);
       const done = approved.then(
-        (approval) => {
-          // The world may have changed while the action waited: a kill or a breaker still wins.
+        async (approval) => {
+          // The world may have changed while the action waited: what it descends from may have been contained since.
+          await this.clearLineage(name, id, actionClass, parents);
+          // A kill or a breaker still wins.
           this.enforce({ ...intent, labels: this.labels(this.agentId) });
           return this.issue(
             { kind: "action", id, intent: name, class: actionClass, protocol, parents: [...parents, approval.id], authority: [...authority, approval.id] },
@@ -377,9 +408,25 @@ class GuardImpl implements Guard {
           throw err;
         },
       );
-      return handle(done, id, request);
+      return handle(done, id, request, this.lineage !== undefined);
     } catch (err) {
       return handle(Promise.reject(err instanceof Error ? err : new Error(String(err))), id, null);
+    }
+  }
+
+  /**
+   * Resolves when the control plane says the action's parents descend from
+   * nothing it contained; refuses (lineage_tainted) when they do. With no
+   * definitive answer in time: red actions are refused, other classes follow
+   * the fail mode. Without a lineage source there is nothing to ask.
+   */
+  private async clearLineage(name: string, actionId: string, actionClass: ActionClass, parents: readonly string[]): Promise<void> {
+    if (this.lineage === undefined) return;
+    const got = await awaitClearance(this.lineage, parents, { timeoutMs: this.gateTimeoutMs, pollMs: this.gatePollMs, signal: this.approvalAbort.signal });
+    if (got.outcome === "clear") return;
+    if (got.outcome === "tainted") this.refuse(new GuardRefusal("lineage_tainted", `${actionClass} action ${name} (${actionId}) refused: its lineage is contained: ${got.reason}`));
+    if (actionClass === "red" || this.failMode === "closed") {
+      this.refuse(new GuardRefusal("lineage_unverified", `${actionClass} action ${name} (${actionId}) refused: its lineage could not be checked and ${actionClass === "red" ? "red actions fail closed" : "this guard fails closed"}: ${got.reason}`));
     }
   }
 
@@ -587,6 +634,6 @@ class GuardImpl implements Guard {
   }
 }
 
-function handle(promise: Promise<WireRecord>, id: string, approvalRequest: ApprovalRequest | null): ActionHandle {
-  return Object.assign(promise, { id, approvalRequest });
+function handle(promise: Promise<WireRecord>, id: string, approvalRequest: ApprovalRequest | null, gated = false): ActionHandle {
+  return Object.assign(promise, { id, approvalRequest, gated });
 }

@@ -18,6 +18,8 @@ export {
 } from "./policy.ts";
 export type { PolicyListener, PolicySource, PolicyStatus, PolicyView } from "./policy.ts";
 export { ControlPlanePolicy } from "./control-plane-policy.ts";
+export { LINEAGE_VERDICTS, LineageClearance, awaitClearance, httpLineage } from "./lineage-source.ts";
+export type { ClearanceOutcome, LineageGate, LineageSource, LineageVerdict } from "./lineage-source.ts";
 export type { ControlPlanePolicyOptions, ControlPlaneStats } from "./control-plane-policy.ts";
 export { decide } from "./decisions.ts";
 export type { Decision, FailMode, GuardIntent, LabelBook } from "./decisions.ts";

@@ -74,6 +74,13 @@ export const PolicySnapshot = z.object({
   caps: GuardCaps,
   /** Action record id -> decision. */
   approvals: z.record(z.string(), ApprovalDecision),
+  /**
+   * State keys whose current value descends from a record the engine
+   * contained (or that an on-call quarantined): guards neither read nor
+   * write them until an on-call lifts the quarantine. Absent from a server
+   * older than this field: none.
+   */
+  quarantinedKeys: z.array(z.string()).default([]),
 });
 export interface PolicySnapshot {
   readonly version: number;
@@ -84,6 +91,7 @@ export interface PolicySnapshot {
   readonly breakers: Readonly<Record<string, BreakerState>>;
   readonly caps: Readonly<GuardCaps>;
   readonly approvals: Readonly<Record<string, ApprovalDecision>>;
+  readonly quarantinedKeys: readonly string[];
 }
 
 export type PolicyListener = (snapshot: PolicySnapshot, status: PolicyStatus) => void;
@@ -116,6 +124,7 @@ export function emptyPolicy(): PolicySnapshot {
     breakers: {},
     caps: DEFAULT_CAPS,
     approvals: {},
+    quarantinedKeys: [],
   });
 }
 
@@ -126,6 +135,7 @@ function freeze(s: PolicySnapshot): PolicySnapshot {
   Object.freeze(s.breakers);
   Object.freeze(s.caps);
   Object.freeze(s.approvals);
+  Object.freeze(s.quarantinedKeys);
   return Object.freeze(s);
 }
 
@@ -197,6 +207,15 @@ export class LocalPolicy implements PolicySource {
     if (state === "CLOSED") delete breakers[edgeKey(from, to)];
     else breakers[edgeKey(from, to)] = state;
     this.change({ breakers });
+  }
+
+  /** Quarantines a state key (as the engine or an on-call does on the control plane). */
+  quarantine(key: string): void {
+    this.change({ quarantinedKeys: withItem(this.snapshot.quarantinedKeys, key) });
+  }
+
+  liftQuarantine(key: string): void {
+    this.change({ quarantinedKeys: without(this.snapshot.quarantinedKeys, key) });
   }
 
   setCaps(caps: Partial<GuardCaps>): void {

@@ -12,6 +12,9 @@ export const REFUSAL_CODES = [
   "approval_expired",
   "policy_unreachable",
   "verification_failed",
+  "lineage_tainted",
+  "lineage_unverified",
+  "state_quarantined",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

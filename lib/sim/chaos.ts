@@ -9,6 +9,7 @@
 // run ahead of the wall clock by up to a run's length: the collector must
 // allow CHAOS_SKEW_MS of skew (FIREBREAK_SKEW_MS; docs/simulator.md).
 import type { ControlPlanePolicy } from "../guard/control-plane-policy.ts";
+import type { LineageGate } from "../guard/lineage-source.ts";
 import type { GuardCaps } from "../guard/policy.ts";
 import { EnforcementWatch } from "./enforcement.ts";
 import { FAULT_NAMES, FAULTS, type FaultName } from "./faults/catalog.ts";
@@ -157,6 +158,8 @@ export interface ChaosOptions {
  * within a second or two on a quiet machine.
  */
 export const ENFORCED_SPEED = 60;
+/** The enforced twin's lineage gate (GuardOptions.lineageGate). */
+export const ENFORCED_GATE: LineageGate = Object.freeze({ classes: ["yellow"] as const });
 /** The enforced twin runs paced from this long before its fault: the cycle before it, judged in real time. */
 const PACED_BEFORE_FAULT = 15 * MIN;
 
@@ -194,6 +197,9 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
     const twinRun: SimRun = createRun({
       ...base(c, namespace),
       policy: (caps: GuardCaps) => (control.policy = makePolicy(caps)),
+      // The lineage gate, as an operator running Firebreak in front of consequential actions would set it: yellow
+      // actions wait until the engine has judged what they descend from; red ones are re-checked once approved.
+      lineage: () => (control.policy === null ? null : { source: control.policy.lineage(), gate: ENFORCED_GATE }),
       clock: {
         mode: "live",
         stamps: "simulated",

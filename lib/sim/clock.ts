@@ -120,6 +120,11 @@ export class SimClock {
     }
   }
 
+  /** Simulated time is paced against the wall clock now (live, finite speed, past the unpaced warm-up). */
+  paced(): boolean {
+    return this.mode === "live" && this.speed !== Infinity && this.sim >= this.pacedFrom && this.realStart !== null;
+  }
+
   /** Epoch ms for the next record's firebreak.timestamp; never goes backwards. */
   stamp(): number {
     const t = this.stamps === "wall" ? this.wall.now() : this.anchor + this.sim;

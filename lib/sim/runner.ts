@@ -4,7 +4,7 @@
 // the caller's business (createRun, then register `run.fleet`, then
 // `run.start()`), so the same run works against the HTTP API, straight
 // against a database in tests, or against nothing at all.
-import { DEFAULT_CAPS, LocalPolicy, type GuardCaps, type PolicySource } from "../guard/index.ts";
+import { DEFAULT_CAPS, LocalPolicy, type GuardCaps, type LineageGate, type LineageSource, type PolicySource } from "../guard/index.ts";
 import { DEFAULT_SKEW_MS } from "../verify/skew.ts";
 import { SimClock, type ClockMode, type StampMode, type Wall } from "./clock.ts";
 import type { FaultSpec } from "./faults/schedule.ts";
@@ -47,6 +47,12 @@ export interface RunOptions {
    * (ControlPlanePolicy), so kills and breakers made in Firebreak bite.
    */
   policy?: (caps: GuardCaps) => PolicySource;
+  /**
+   * The lineage gate for every guard, given the policy source made above
+   * (ControlPlanePolicy.lineage(), say): red actions are re-checked once
+   * approved, and the gate's classes wait for a clear lineage.
+   */
+  lineage?: (policy: PolicySource) => { source: LineageSource; gate?: LineageGate } | null;
   /** Live mode: export at least this often (real ms) so records show up promptly. */
   flushEveryMs?: number;
   signal?: AbortSignal;
@@ -91,6 +97,8 @@ export function createRun(options: RunOptions): SimRun {
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
+  const policy = (options.policy ?? ((caps) => new LocalPolicy({ caps })))({ ...DEFAULT_CAPS, ...built.caps, ...options.caps });
+  const lineage = options.lineage?.(policy) ?? null;
   const world = new World({
     fleet,
     seed: `${options.seed}/${options.namespace}`,
@@ -98,7 +106,8 @@ export function createRun(options: RunOptions): SimRun {
     scheduler: new Scheduler(),
     prng: new Prng(`${options.seed}/${scenario.name}`),
     sink: options.sink,
-    policy: (options.policy ?? ((caps) => new LocalPolicy({ caps })))({ ...DEFAULT_CAPS, ...built.caps, ...options.caps }),
+    policy,
+    ...(lineage !== null ? { lineage } : {}),
     receiveMode: options.receiveMode ?? "enforce",
     skewMs,
     ...(options.serverApprovals ? { serverApprovals: options.serverApprovals } : {}),

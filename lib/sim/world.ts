@@ -13,6 +13,8 @@ import {
   type ActionHandle,
   type ApprovalRequest,
   type Guard,
+  type LineageGate,
+  type LineageSource,
   type PolicySource,
 } from "../guard/index.ts";
 import type { ActionClass, WireRecord } from "../protocol/record.ts";
@@ -61,6 +63,8 @@ export interface WorldOptions {
   approvalDelay?: readonly [number, number];
   /** Red actions go through a Firebreak approval queue instead of the simulated approver. */
   serverApprovals?: SimApprovals;
+  /** The control plane's lineage gate for every guard (GuardOptions.lineage, lineageGate). */
+  lineage?: { source: LineageSource; gate?: LineageGate };
 }
 
 export class World {
@@ -91,6 +95,7 @@ export class World {
   private readonly busPrng: Prng;
   private stopAt = Infinity;
   readonly serverApprovals: SimApprovals | null;
+  readonly lineage: { source: LineageSource; gate?: LineageGate } | null;
   /** Red actions waiting in the server's queue, in real time, outside the scheduler. */
   private readonly held = new Set<Promise<void>>();
 
@@ -108,6 +113,7 @@ export class World {
     this.approvalDelay = options.approvalDelay ?? [60_000, 300_000];
     this.busPrng = options.prng.fork("bus");
     this.serverApprovals = options.serverApprovals ?? null;
+    this.lineage = options.lineage ?? null;
     for (const spec of this.fleet.specs) this.agents.set(spec.id, new SimAgent(this, spec));
   }
 
@@ -233,17 +239,39 @@ export class World {
         }
         const receipt = agent.guard.receive(approval.record, this.depthHint(approval.record));
         if (!receipt.accepted) return;
-        let rec: WireRecord;
-        try {
-          rec = await handle;
-        } catch (err) {
-          if (!(err instanceof GuardRefusal)) throw err;
-          return;
-        }
-        const action = this.note(rec, { from: [...cause.from, approval], ...marks(cause) });
-        await onDone?.(action);
+        await this.settleAction(handle, [...cause.from, approval], cause, onDone);
       });
     });
+  }
+
+  /**
+   * Notes an action once its guard lets it run (an approval, a lineage
+   * check). Paced, the wait happens in real time beside the event loop, as
+   * an agent's wait would while the rest of the fleet runs on; unpaced (a
+   * warm-up), simulated time stands still while the control plane answers.
+   * Null: refused, or still waiting (paced).
+   */
+  async settleAction(handle: Promise<WireRecord>, from: readonly Emission[], cause: Cause, onDone?: (action: Emission) => void | Promise<void>): Promise<Emission | null> {
+    const run = async (): Promise<Emission | null> => {
+      let rec: WireRecord;
+      try {
+        // What the action descends from must reach Firebreak before the control plane can judge it: export now,
+        // as each agent's own exporter would within its batch delay.
+        await this.sink.flush();
+        rec = await handle;
+      } catch (err) {
+        if (!(err instanceof GuardRefusal)) throw err;
+        return null;
+      }
+      const action = this.note(rec, { from, ...marks(cause) });
+      await onDone?.(action);
+      return action;
+    };
+    if (!this.clock.paced()) return run();
+    const waiting = run().then(() => {});
+    this.held.add(waiting);
+    void waiting.finally(() => this.held.delete(waiting));
+    return null;
   }
 
   /** Until every red action held in the server's queue is decided (or refused). */
@@ -306,6 +334,7 @@ export class SimAgent {
       policy: this.world.policy,
       // The rogue twin never files approvals: faults use it for what it sends, not for red actions.
       ...(this.world.serverApprovals !== null && stream === "guard" ? { approvals: this.world.serverApprovals.source } : {}),
+      ...(this.world.lineage !== null ? { lineage: this.world.lineage.source, ...(this.world.lineage.gate ? { lineageGate: this.world.lineage.gate } : {}) } : {}),
       tracer: this.world.sink.tracer,
       clock: () => this.world.clock.stamp(),
       random: seededRandom(`${this.world.seed}/${this.id}/${stream}`),
@@ -408,6 +437,7 @@ export class SimAgent {
       this.world.routeApproval(this, handle, handle.approvalRequest, cause, onDone);
       return null;
     }
+    if (handle.gated) return this.world.settleAction(handle, cause.from, cause, onDone);
     let rec: WireRecord;
     try {
       rec = await handle;

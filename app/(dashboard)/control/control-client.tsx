@@ -5,13 +5,15 @@ import { useState } from "react";
 import { apiRequest } from "@/components/api-client.ts";
 import { ControlBanner } from "@/components/control/control-banner.tsx";
 import { ClockIcon } from "@/components/ui/icons.tsx";
-import { forcedBreakersQuery, killSwitchesQuery } from "@/components/control/control-queries.ts";
+import { forcedBreakersQuery, killSwitchesQuery, quarantinesQuery } from "@/components/control/control-queries.ts";
+import { QuarantineList } from "@/components/control/quarantine-list.tsx";
 import { KillForm } from "@/components/control/kill-form.tsx";
 import { ReasonAction } from "@/components/control/reason-action.tsx";
 import { ActiveSwitches, ForcedBreakers, RecentSwitches } from "@/components/control/switch-list.tsx";
 import { Panel } from "@/components/ui/panel.tsx";
 import { ErrorState, LoadingRows } from "@/components/ui/states.tsx";
 import { browserTimeZone, useNow } from "@/components/ui/use-now.ts";
+import { QuarantineView } from "@/lib/api/containment-views.ts";
 import { KillSwitchView, type KillSwitchBody } from "@/lib/api/control-views.ts";
 import { BreakerOperationView, type BreakerView } from "@/lib/api/engine-views.ts";
 import { controlBanner, timeLeft } from "@/lib/view/control.ts";
@@ -22,12 +24,14 @@ export function ControlClient() {
   const client = useQueryClient();
   const switches = useQuery(killSwitchesQuery());
   const forced = useQuery(forcedBreakersQuery());
+  const quarantines = useQuery(quarantinesQuery());
   const now = useNow(1_000);
   const zone = browserTimeZone();
   const [formKey, setFormKey] = useState(0);
   // An action's error belongs to the policy version it was made against: once anything changes, it is stale news.
   const [actionError, setActionError] = useState<{ message: string; version: number } | null>(null);
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ["kill-switches"] }), client.invalidateQueries({ queryKey: ["breakers"] })]);
+  const refresh = () =>
+    Promise.all([client.invalidateQueries({ queryKey: ["kill-switches"] }), client.invalidateQueries({ queryKey: ["breakers"] }), client.invalidateQueries({ queryKey: ["quarantines"] })]);
 
   const kill = useMutation({
     mutationFn: (body: KillSwitchBody) => apiRequest("POST", "/api/v1/kill-switches", KillSwitchView, { body }),
@@ -38,6 +42,12 @@ export function ControlClient() {
   });
   const act = useMutation({
     mutationFn: ({ id, what, reason }: { id: string; what: "lift" | "confirm"; reason: string }) => apiRequest("POST", `/api/v1/kill-switches/${id}/${what}`, KillSwitchView, { body: { reason } }),
+    onMutate: () => setActionError(null),
+    onError: (err) => setActionError({ message: message(err), version: switches.data?.version ?? 0 }),
+    onSuccess: refresh,
+  });
+  const liftQuarantine = useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => apiRequest("POST", `/api/v1/quarantines/${id}/lift`, QuarantineView, { body: { reason } }),
     onMutate: () => setActionError(null),
     onError: (err) => setActionError({ message: message(err), version: switches.data?.version ?? 0 }),
     onSuccess: refresh,
@@ -92,6 +102,13 @@ export function ControlClient() {
           {forced.isError ? <ErrorState title="Cannot read the breakers" error={forced.error} /> : <ForcedBreakers items={forcedItems} now={now} zone={zone} busyKey={release.isPending ? `${release.variables.b.sender}->${release.variables.b.receiver}` : null} onRelease={(b, reason) => release.mutate({ b, reason })} />}
         </Panel>
       </div>
+      <Panel id="quarantined" title="Quarantined state" description="Keys whose value descends from a contained record: guards neither read nor write them until someone repairs the value and lifts the quarantine.">
+        {quarantines.isError ? (
+          <ErrorState title="Cannot read the quarantines" error={quarantines.error} />
+        ) : (
+          <QuarantineList items={quarantines.data?.active ?? []} now={now} zone={zone} busyId={liftQuarantine.isPending ? liftQuarantine.variables.id : null} onLift={(id, reason) => liftQuarantine.mutate({ id, reason })} />
+        )}
+      </Panel>
       <Panel id="kill" title="Kill" description="Stop an agent, an edge, every agent with a label, or everything.">
         <KillForm key={formKey} busy={kill.isPending} error={kill.isError ? message(kill.error) : null} onKill={(body) => kill.mutate(body)} />
       </Panel>

@@ -22,8 +22,12 @@ import { AgentGraph } from "./impact.ts";
 import { judgePass, learnPass } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 import { DEFAULT_PROJECT } from "../../accounts/project.ts";
+import { quarantineKeys, refusingEdges } from "../../db/engine-store.ts";
+import { containedSeeds, ContainedSet, containState } from "../containment/contained-state.ts";
 
 export const CURSOR_NAME = "engine";
+
+type EvalRecordLike = { recordId: string; kind: string; intent: string | null; parents: readonly string[]; verified: boolean; verdicts: readonly string[] };
 /** Where the loop has got to among records settled after a `pending` verdict. */
 export const SETTLED_CURSOR_NAME = "engine.settled";
 
@@ -50,6 +54,8 @@ export interface PassResult {
   findings: ScoredFinding[];
   findingIds: string[];
   transitions: EdgeTransition[];
+  /** State keys this pass quarantined (contained-state.ts). */
+  quarantined: number;
 }
 
 export class Evaluator {
@@ -67,6 +73,8 @@ export class Evaluator {
   private readonly lastReported = new Map<string, number>();
   /** The stored finding each per-cycle cap is cooling down after, by capKey: records over the limit meanwhile join its evidence. */
   private readonly coolingFindings = new Map<string, string>();
+  /** Records the engine contained and their descendants judged since, for state quarantine (contained-state.ts). */
+  private readonly contained = new ContainedSet();
   private settings: BreakerSettings | null = null;
   private settingsAt = 0;
   private graphLoaded = false;
@@ -119,7 +127,7 @@ export class Evaluator {
       this.graphLoaded = true;
     }
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
-      const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
+      const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], quarantined: 0, cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx, this.project))) return none;
       const [cursor, settledCursor] = (await readCursors(tx, this.project, [CURSOR_NAME, SETTLED_CURSOR_NAME])) as [EngineCursor, EngineCursor];
       if (this.knownCursor && (this.knownCursor.txId !== cursor.txId || this.knownCursor.seq !== cursor.seq)) {
@@ -185,6 +193,7 @@ export class Evaluator {
       }
       await appendEvidenceToMany(tx, this.project, evidence);
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
+      const quarantined = await this.containState(tx, recent, batch.observed);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
       moved.set(CURSOR_NAME, next);
@@ -195,7 +204,7 @@ export class Evaluator {
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
-      return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, cursor: next, received, keep };
+      return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, quarantined, cursor: next, received, keep };
     });
     // Another process is evaluating: the cursor this one last committed stays
     // known, so the next pass it wins sees the cursor moved and starts its
@@ -212,7 +221,7 @@ export class Evaluator {
         this.options.log?.(`engine: grouping findings into incidents failed: ${(err as Error).message}`);
       }
     }
-    return { ran: result.ran, records: result.records, findings: result.findings, findingIds: result.findingIds, transitions: result.transitions };
+    return { ran: result.ran, records: result.records, findings: result.findings, findingIds: result.findingIds, transitions: result.transitions, quarantined: result.quarantined };
   }
 
   private async stepBreakers(tx: pg.PoolClient, records: readonly ObservedRecord[], settings: BreakerSettings): Promise<EdgeTransition[]> {
@@ -223,6 +232,23 @@ export class Evaluator {
     const observed = observe(current, records, contextFor(settings));
     await saveBreakers(tx, this.project, [...observed.changed.values()], observed.transitions);
     return observed.transitions;
+  }
+
+  /**
+   * Quarantines the state keys whose new version descends from a record
+   * this pass (or an earlier one) contained. One small read of the refusing
+   * edges, only when the pass saw a failed message.
+   */
+  private async containState(tx: pg.PoolClient, recent: readonly EvalRecordLike[], observed: readonly ObservedRecord[]): Promise<number> {
+    const failed = observed.filter((o) => !o.verified || o.anomalous);
+    let seeds = new Map<string, string>();
+    if (failed.length > 0) {
+      const refusing = new Set((await refusingEdges(tx, this.project)).map((e) => `${e.sender}\u0000${e.receiver}`));
+      if (refusing.size > 0) seeds = containedSeeds(failed, (a, b) => refusing.has(`${a}\u0000${b}`));
+    }
+    if (seeds.size === 0 && this.contained.size === 0 && !recent.some((r) => r.kind === "state.write" && !r.verified)) return 0;
+    const keys = containState(recent, seeds, this.contained);
+    return quarantineKeys(tx, this.project, keys);
   }
 
   /** Open breakers whose period ran out turn half-open without waiting for a record. */

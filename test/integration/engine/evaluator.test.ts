@@ -52,7 +52,7 @@ afterAll(async () => {
   await database.drop();
 });
 beforeEach(async () => {
-  await pool.query("TRUNCATE records, record_edges, anomaly_findings, finding_records, breaker_events, breaker_states, engine_cursors CASCADE");
+  await pool.query("TRUNCATE records, record_edges, anomaly_findings, finding_records, breaker_events, breaker_states, engine_cursors, state_quarantines CASCADE");
 });
 
 describe("the evaluation loop", () => {
@@ -89,6 +89,44 @@ describe("the evaluation loop", () => {
     const [forged] = await listFindings(pool, "default", { detector: "verification" });
     expect(forged?.explanation).toBe("2 records claiming to be from monitor failed verification at the door: bad_signature");
     expect(forged?.evidence).toEqual(["q-101", "q-102"]);
+  });
+
+  it("quarantines a state key written from records it contained, and one a write that failed at the door landed on", async () => {
+    const quarantines = async () =>
+      (await pool.query<{ key: string; record_id: string; opened_by: string; reason: string }>("SELECT key, record_id, opened_by, reason FROM state_quarantines WHERE state = 'active' ORDER BY key")).rows;
+    await store(Array.from({ length: 40 }, (_, i) => quote(i, 12 + (i % 5) * 0.2)));
+    const e = new Evaluator(pool, { now: () => T0 + 3_600_000 });
+    await drain(e);
+    // A clean read-and-write of the inventory quarantines nothing.
+    await store([
+      storedRecord({ recordId: "r-0", kind: "state.read", agent: "recommender", receivers: [], intent: "inv/A-1", parents: ["q-39"], ts: new Date(T0 + 400_001) }),
+      storedRecord({ recordId: "w-0", kind: "state.write", agent: "recommender", receivers: [], intent: "inv/A-1", parents: ["r-0"], ts: new Date(T0 + 400_002) }),
+    ]);
+    expect((await e.pass()).quarantined).toBe(0);
+    // Three forged quotes open monitor -> recommender; the inventory write made from the last one, in the same pass, is contained.
+    const forged = [101, 102, 103].map((i) => quote(i, 12.2, { verdicts: verdicts("bad_signature") }));
+    await store([
+      ...forged,
+      storedRecord({ recordId: "r-1", kind: "state.read", agent: "recommender", receivers: [], intent: "inv/A-1", parents: ["q-103", "w-0"], ts: new Date(T0 + 1_040_001) }),
+      storedRecord({ recordId: "w-1", kind: "state.write", agent: "recommender", receivers: [], intent: "inv/A-1", parents: ["r-1"], ts: new Date(T0 + 1_040_002) }),
+    ]);
+    const res = await e.pass();
+    expect(res.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(["CLOSED->OPEN"]);
+    expect(res.quarantined).toBe(1);
+    // The next pass follows the contained records further: a later write descending from w-1 lands on a second key.
+    await store([storedRecord({ recordId: "w-2", kind: "state.write", agent: "reconciler", receivers: [], intent: "inv/B-2", parents: ["w-1"], ts: new Date(T0 + 1_040_010) })]);
+    expect((await e.pass()).quarantined).toBe(1);
+    // A memory violation lands in the store all the same: its key is quarantined without any breaker.
+    await store([storedRecord({ recordId: "w-x", kind: "state.write", agent: "intruder", receivers: [], intent: "notes/x", verdicts: verdicts("memory_violation"), ts: new Date(T0 + 1_040_020) })]);
+    expect((await e.pass()).quarantined).toBe(1);
+    const rows = await quarantines();
+    expect(rows.map((r) => [r.key, r.record_id, r.opened_by])).toEqual([
+      ["inv/A-1", "w-1", "engine"],
+      ["inv/B-2", "w-2", "engine"],
+      ["notes/x", "w-x", "engine"],
+    ]);
+    expect(rows[0]!.reason).toMatch(/^state\.write w-1 descends from a contained record: unverified message q-10[123] on monitor->recommender, whose breaker the engine opened$/);
+    expect(rows[2]!.reason).toBe("state.write w-x failed verification at the door (memory_violation)");
   });
 
   it("the anomalous value stays out of the baseline, so a second poisoned price is still flagged", async () => {

@@ -8,7 +8,7 @@ import { killSwitch, pendingKillAll } from "./kill-switch-fixtures.ts";
 
 describe("mergePolicy", () => {
   it("an empty control plane is an empty policy at its version, with default caps", () => {
-    expect(mergePolicy(7, [], [])).toEqual({ version: 7, killAll: false, killedAgents: [], killedEdges: [], killedLabels: [], breakers: {}, caps: DEFAULT_CAPS, approvals: {} });
+    expect(mergePolicy(7, [], [])).toEqual({ version: 7, killAll: false, killedAgents: [], killedEdges: [], killedLabels: [], breakers: {}, caps: DEFAULT_CAPS, approvals: {}, quarantinedKeys: [] });
   });
 
   it("active switches by scope, sorted and de-duplicated; pending and ended switches do not bite", () => {

@@ -7,7 +7,7 @@ import { makeSignedRecord } from "../../fixtures/records.ts";
 describe("LocalPolicy", () => {
   it("starts open: nothing killed, no breakers, default caps, fresh", () => {
     const p = new LocalPolicy();
-    expect(p.current()).toEqual({ version: 0, killAll: false, killedAgents: [], killedEdges: [], killedLabels: [], breakers: {}, caps: DEFAULT_CAPS, approvals: {} });
+    expect(p.current()).toEqual({ version: 0, killAll: false, killedAgents: [], killedEdges: [], killedLabels: [], breakers: {}, caps: DEFAULT_CAPS, approvals: {}, quarantinedKeys: [] });
     expect(DEFAULT_CAPS).toEqual({ maxFanOut: 3, maxChainDepth: 5 });
     expect(p.status()).toBe("fresh");
   });
