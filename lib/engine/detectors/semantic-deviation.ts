@@ -24,6 +24,18 @@
 // `minSamples` on, the modified z-score too. Both need the value to be at
 // least `minRatio` times (or that fraction of) the median, so a tight
 // baseline estimated from few values cannot turn noise into findings.
+//
+// Near zero: a ratio to the median only means something for values away
+// from zero. A field that hovers around 0 (a trader's view, a return: 0.004,
+// then 0.0001) gives "0.02x the median" for a value that is a hair from its
+// neighbours, and signedLog (ln(1 + |x|)) is a plain linear scale below 1, so
+// the log scale cannot tell either. The hard ratio bound therefore also asks
+// the value to be an outlier on the plain scale: its modified z-score from
+// the raw values' median and MAD (`linearZ`, stored with the finding) beyond
+// `zThreshold`. The baseline's own raw spread is the floor below which a
+// ratio is noise; a price 10x its median is hundreds of spreads out and is
+// flagged as before. A baseline that never varied has no plain spread, and
+// the ratio alone judges it.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
@@ -57,6 +69,9 @@ interface Baseline {
   meanAd: number;
   /** The raw median, for the ratio. */
   rawMedian: number;
+  /** The raw values' MAD, and their mean absolute deviation when that is 0 (NaN otherwise): the plain-scale spread. */
+  rawMad: number;
+  rawMeanAd: number;
   /** `field=value` of the segment, or null for every value of the path. */
   segment: string | null;
   /** The smallest and largest value the baseline holds. */
@@ -143,6 +158,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
           z: judged.z,
           spread: judged.spread,
           ratio: judged.ratio,
+          linearZ: judged.linearZ,
           segment: b.segment,
         },
         evidence: [r.recordId],
@@ -160,7 +176,17 @@ function baselineFrom(values: SortedValues, segment: string | null): Baseline {
   const m = sortedMad(log, center);
   // The mean absolute deviation only stands in when the MAD is 0.
   const meanAd = m > 0 ? Number.NaN : meanAbsoluteDeviation(log, center);
-  return { n: raw.length, center, mad: m, meanAd, rawMedian: sortedMedian(raw), segment, min: raw[0]!, max: raw[raw.length - 1]!, counter: counterOf(values) };
+  const rawMedian = sortedMedian(raw);
+  const rawMad = sortedMad(raw, rawMedian);
+  const rawMeanAd = rawMad > 0 ? Number.NaN : meanAbsoluteDeviation(raw, rawMedian);
+  return { n: raw.length, center, mad: m, meanAd, rawMedian, rawMad, rawMeanAd, segment, min: raw[0]!, max: raw[raw.length - 1]!, counter: counterOf(values) };
+}
+
+/** The modified z-score of x on the plain (linear) scale; null when the raw values never varied. */
+export function linearZ(x: number, b: Pick<Baseline, "rawMedian" | "rawMad" | "rawMeanAd">): number | null {
+  if (b.rawMad > 0) return (0.6745 * (x - b.rawMedian)) / b.rawMad;
+  if (b.rawMeanAd > 0) return (x - b.rawMedian) / (1.2533 * b.rawMeanAd);
+  return null;
 }
 
 interface Judged {
@@ -168,6 +194,8 @@ interface Judged {
   z: number | null;
   ratio: number | null;
   spread: "mad" | "mean_absolute_deviation" | "none";
+  /** The modified z-score on the plain scale: what lets the ratio bound speak (see "Near zero"). */
+  linearZ: number | null;
   /** For choosing the worst of several values. */
   extremity: number;
 }
@@ -189,18 +217,21 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   const ratio = b.rawMedian !== 0 && Math.sign(x) === Math.sign(b.rawMedian) ? x / b.rawMedian : null;
   const big = (bound: number) => ratio !== null && (ratio >= bound || ratio <= 1 / bound);
   const meaningful = ratio === null || big(p.minRatio);
+  // Near zero, a ratio is noise unless the value is also far out on the plain scale.
+  const lz = linearZ(x, b);
+  const awayFromZero = lz === null || Math.abs(lz) > p.zThreshold;
   // Below the hard bound, a value the baseline has already held (between its
   // smallest and largest) is not new, however rare: a field with two usual
   // values (an order of 15 or of 35) would otherwise be flagged every time
   // the rarer one came.
   const seen = x >= b.min && x <= b.max;
   const flagged =
-    big(p.maxRatio) ||
+    (big(p.maxRatio) && awayFromZero) ||
     (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
     // A baseline that never varied, now broken.
     (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", extremity };
+  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, extremity };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {

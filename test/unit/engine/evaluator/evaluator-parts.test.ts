@@ -145,6 +145,20 @@ describe("evaluate batch", () => {
     expect([...batch.poisoned].sort()).toEqual(["m1", "sr1"]);
   });
 
+  it("does not name the reads of a record that failed verification: a tampered payload is not made from them", () => {
+    const history: CachedRecord[] = Array.from({ length: 24 }, (_, i) => ({ ...rec(`q${i}`, "monitor", T - 86_000_000 + i * 900_000), intent: "Quote", payload: { sku: "A", unit_price: 12.5 + (i % 3) / 10 } }));
+    const read = evalRec({ recordId: "sr1", kind: "state.read", intent: "feeds/supplier", receivers: [], payload: { found: true, sha256: "x" } });
+    const tampered = evalRec({ recordId: "m1", parents: ["sr1"], payload: { sku: "A", unit_price: 125 }, at: T + 1, verified: false, verdicts: ["bad_signature"] });
+    const batch = run([read, tampered], history);
+    const f = batch.findings.find((x) => x.detector === "semantic_deviation")!;
+    expect(f.evidence).toEqual(["m1"]);
+    expect(f.explanation).toBe("unit_price 9.92x the 24h median (n=24)");
+    expect([...batch.poisoned]).toEqual(["m1"]);
+    // Still waiting for its verdict (pending) is not a failure: the read is named.
+    const pending = evalRec({ recordId: "m2", parents: ["sr1"], payload: { sku: "A", unit_price: 125 }, at: T + 1, verified: false, verdicts: ["pending"], settles: true });
+    expect(run([read, pending], history).findings.find((x) => x.detector === "semantic_deviation")!.evidence).toEqual(["m2", "sr1"]);
+  });
+
   it("counts every record a per-cycle cap names as anomalous, and hands back those over a cap cooling down", () => {
     const storm = Array.from({ length: 25 }, (_, i) => evalRec({ recordId: `s${i}`, at: T + i }));
     const lastReported = new Map<string, number>();
