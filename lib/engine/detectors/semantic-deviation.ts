@@ -104,14 +104,13 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     computed.set(key, b);
     return b;
   };
-  // A baseline with enough values for a z-score before one without; then the
-  // tightest; on a tie, the wider population (every value of the path).
+  // The tightest baseline; on a tie, the wider population (every value of
+  // the path). A segment too young for a z-score still beats a looser pooled
+  // baseline: the portfolio's prices pooled over three symbols (20, 50 and
+  // 100) would call every CCC trade "0.2x the median", while CCC's own eight
+  // prices judge it by the ratio bound alone until it has minSamples of them.
   const spreadOf = (b: Baseline) => (b.mad > 0 ? b.mad : b.meanAd > 0 ? b.meanAd : 0);
-  const better = (a: Baseline, b: Baseline) => {
-    const za = a.n >= p.minSamples;
-    const zb = b.n >= p.minSamples;
-    return za !== zb ? za : spreadOf(a) < spreadOf(b);
-  };
+  const better = (a: Baseline, b: Baseline) => spreadOf(a) < spreadOf(b);
   const chooseBaseline = (key: string, segments: readonly string[]): Baseline | null => {
     let best = baselineOf(key, null);
     for (const seg of segments) {

@@ -159,6 +159,20 @@ describe("semantic deviation", () => {
     expect(semanticDeviation({ history: pooled, recent: [wr({ payload: { unit_price: 125 } })] })).toEqual([]);
   });
 
+  it("prefers a part's own young baseline (ratio bound only) to a looser pooled one", () => {
+    // A portfolio trading AAA (100) often and CCC (20) rarely: ten CCC prices, fifty AAA ones.
+    const rand = seeded(13);
+    const aaa = Array.from({ length: 50 }, (_, i) => wr({ sec: -80_000 + i * 600, payload: { symbol: "AAA", side: "buy", price: 100 * (1 + 0.01 * normal(rand)) } }));
+    const ccc = Array.from({ length: 10 }, (_, i) => wr({ sec: -79_000 + i * 3_000, payload: { symbol: "CCC", side: "buy", price: 20 * (1 + 0.01 * normal(rand)) } }));
+    const history = [...aaa, ...ccc];
+    // A usual CCC price is 0.2x the pooled median: not a deviation for CCC.
+    expect(semanticDeviation({ history, recent: [wr({ payload: { symbol: "CCC", side: "buy", price: 19.4 } })] })).toEqual([]);
+    // Twelve times CCC's price is still caught, by CCC's own ratio bound.
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { symbol: "CCC", side: "buy", price: 250 } })] });
+    expect(f!.params).toMatchObject({ segment: "symbol=CCC", n: 10, z: null });
+    expect(f!.params.ratio as number).toBeGreaterThan(10);
+  });
+
   it("splits baselines only by short token-like strings at the top of the payload", () => {
     expect(segmentsOf({ sku: "A-100", note: "two words", qty: 3, long: "x".repeat(65), nested: { a: "b" }, empty: "" })).toEqual(["sku=A-100"]);
     expect(segmentsOf([1, 2])).toEqual([]);
