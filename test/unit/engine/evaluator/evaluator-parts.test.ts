@@ -5,6 +5,7 @@ import { AgentGraph, impactOf, MAX_DEVIATION } from "@/lib/engine/evaluator/impa
 import { LagStats } from "@/lib/engine/evaluator/lag-stats.ts";
 import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { verificationFindings } from "@/lib/engine/evaluator/verification-findings.ts";
+import { judgeInSlices, judgePass, MAX_AGENT_RECORDS_PER_SLICE } from "@/lib/engine/evaluator/judge-pass.ts";
 
 const rec = (id: string, agent: string, at: number, anomalous = false): CachedRecord => ({ recordId: id, kind: "message", agent, receivers: [], intent: null, at, payload: undefined, anomalous });
 
@@ -157,6 +158,30 @@ describe("evaluate batch", () => {
     // Still waiting for its verdict (pending) is not a failure: the read is named.
     const pending = evalRec({ recordId: "m2", parents: ["sr1"], payload: { sku: "A", unit_price: 125 }, at: T + 1, verified: false, verdicts: ["pending"], settles: true });
     expect(run([read, pending], history).findings.find((x) => x.detector === "semantic_deviation")!.evidence).toEqual(["m2", "sr1"]);
+  });
+
+  it("judges a batch in slices, so a batch holding an agent's whole day is judged against its own earlier records", () => {
+    // 40 quotes of one agent stored together (an engine catching up), the last one 10x.
+    const quotes = Array.from({ length: 40 }, (_, i) => evalRec({ recordId: `q${i}`, seq: String(i + 1), at: T + i * 60_000, payload: { sku: "A", unit_price: i === 39 ? 125 : 12.5 + (i % 3) / 10 } }));
+    const pass = (judge: typeof judgePass) =>
+      judge({ cache: new HistoryCache(), recent: quotes, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    // Judged as one, the batch has no history: nothing to compare with.
+    expect(pass(judgePass).findings.filter((f) => f.detector === "semantic_deviation")).toEqual([]);
+    const sliced = pass(judgeInSlices).findings.filter((f) => f.detector === "semantic_deviation");
+    // Its slice is judged against the slice before it.
+    expect(sliced.map((f) => [f.recordId, f.params.n])).toEqual([["q39", MAX_AGENT_RECORDS_PER_SLICE]]);
+  });
+
+  it("a cap cooling down in a later slice of the same batch adds its records to the finding an earlier slice made", () => {
+    const storm = Array.from({ length: 45 }, (_, i) => evalRec({ recordId: `s${i}`, seq: String(i + 1), at: T + i }));
+    const cache = new HistoryCache();
+    const lastReported = new Map<string, number>();
+    const batch = judgeInSlices({ cache, recent: storm, depthOf: () => 1, graph: new AgentGraph(), lastReported, params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    const caps = batch.findings.filter((f) => f.detector === "cap_messages_per_cycle");
+    expect(caps).toHaveLength(1);
+    expect(caps[0]!.evidence).toEqual(Array.from({ length: 25 }, (_, i) => `s${i + 20}`));
+    expect([...batch.cooledOver]).toEqual([]);
+    expect(cache.forAgents(["monitor"])).toHaveLength(45);
   });
 
   it("counts every record a per-cycle cap names as anomalous, and hands back those over a cap cooling down", () => {
