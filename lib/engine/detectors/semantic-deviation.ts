@@ -36,6 +36,14 @@
 // ratio is noise; a price 10x its median is hundreds of spreads out and is
 // flagged as before. A baseline that never varied has no plain spread, and
 // the ratio alone judges it.
+//
+// When the baseline holds values of both signs (or zero) and zero is a usual
+// value on the plain scale (its linear z within `zThreshold`: a view, a return), the median
+// is no scale at all, and the field's scale is the largest magnitude it held
+// (`maxMagnitude`): a value is judged only if it is at least `minRatio` times
+// that (`magnitude`, stored), and always flagged at `maxRatio` times it. A
+// view that crosses to the other side of zero, or hovers a hair from it, is
+// not a deviation; a poisoned momentum of 9 where views were within 0.05 is.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
@@ -77,6 +85,9 @@ interface Baseline {
   /** The smallest and largest value the baseline holds. */
   min: number;
   max: number;
+  /** Zero is a usual value on the plain scale: judged against the largest magnitude held, not the median. */
+  nearZero: boolean;
+  maxMagnitude: number;
   /** Set when the values never went down in time order: the last one. */
   counter: { last: number } | null;
 }
@@ -100,7 +111,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     if (cached !== undefined) return cached;
     const values = source.get(key);
     let b: Baseline | null = null;
-    if (values && values.raw.length >= Math.min(p.minRatioSamples, p.minSamples)) b = baselineFrom(values, segment);
+    if (values && values.raw.length >= Math.min(p.minRatioSamples, p.minSamples)) b = baselineFrom(values, segment, p.zThreshold);
     computed.set(key, b);
     return b;
   };
@@ -142,7 +153,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
         recordId: r.recordId,
         agent: r.agent,
         subject: `${intent} ${field}`,
-        score: judged.z ?? judged.ratio ?? Number.NaN,
+        score: judged.z ?? judged.magnitude ?? judged.ratio ?? Number.NaN,
         explanation: explain(field, x, judged, b, p),
         params: {
           minSamples: p.minSamples,
@@ -158,6 +169,8 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
           spread: judged.spread,
           ratio: judged.ratio,
           linearZ: judged.linearZ,
+          magnitude: judged.magnitude,
+          maxMagnitude: b.nearZero ? b.maxMagnitude : null,
           segment: b.segment,
         },
         evidence: [r.recordId],
@@ -169,7 +182,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
 }
 
 /** A baseline's statistics from its sorted values (median and MAD on the log scale, the raw median for the ratio). */
-function baselineFrom(values: SortedValues, segment: string | null): Baseline {
+function baselineFrom(values: SortedValues, segment: string | null, zThreshold: number): Baseline {
   const { raw, log } = values;
   const center = sortedMedian(log);
   const m = sortedMad(log, center);
@@ -178,8 +191,15 @@ function baselineFrom(values: SortedValues, segment: string | null): Baseline {
   const rawMedian = sortedMedian(raw);
   const rawMad = sortedMad(raw, rawMedian);
   const rawMeanAd = rawMad > 0 ? Number.NaN : meanAbsoluteDeviation(raw, rawMedian);
-  return { n: raw.length, center, mad: m, meanAd, rawMedian, rawMad, rawMeanAd, segment, min: raw[0]!, max: raw[raw.length - 1]!, counter: counterOf(values) };
+  const min = raw[0]!;
+  const max = raw[raw.length - 1]!;
+  const zeroZ = linearZ(0, { rawMedian, rawMad, rawMeanAd });
+  // Values of both signs (or zero itself) around a centre zero is usual to: a
+  // strictly positive field (prices, a wide log-normal) keeps its ratios.
+  const nearZero = min <= 0 && max >= 0 && zeroZ !== null && Math.abs(zeroZ) <= zThreshold;
+  return { n: raw.length, center, mad: m, meanAd, rawMedian, rawMad, rawMeanAd, nearZero, maxMagnitude: Math.max(Math.abs(min), Math.abs(max)), segment, min, max, counter: counterOf(values) };
 }
+
 
 /** The modified z-score of x on the plain (linear) scale; null when the raw values never varied. */
 export function linearZ(x: number, b: Pick<Baseline, "rawMedian" | "rawMad" | "rawMeanAd">): number | null {
@@ -195,6 +215,8 @@ interface Judged {
   spread: "mad" | "mean_absolute_deviation" | "none";
   /** The modified z-score on the plain scale: what lets the ratio bound speak (see "Near zero"). */
   linearZ: number | null;
+  /** |x| over the largest magnitude the baseline held, for a baseline near zero; null otherwise. */
+  magnitude: number | null;
   /** For choosing the worst of several values. */
   extremity: number;
 }
@@ -224,17 +246,26 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   // values (an order of 15 or of 35) would otherwise be flagged every time
   // the rarer one came.
   const seen = x >= b.min && x <= b.max;
+  if (b.nearZero) {
+    const magnitude = Math.abs(x) / b.maxMagnitude;
+    const flagged = magnitude >= p.maxRatio || (zAllowed && z !== null && Math.abs(z) > p.zThreshold && magnitude >= p.minRatio);
+    return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude };
+  }
   const flagged =
     (big(p.maxRatio) && awayFromZero) ||
     (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
     // A baseline that never varied, now broken.
     (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, extremity };
+  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {
   const where = `the ${duration(p.baselineMs)} median${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`}`;
+  if (j.magnitude !== null) {
+    const only = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: magnitude bound only` : "";
+    return `${field} ${fmt(x)}, ${fmt(j.magnitude)}x the largest magnitude in the ${duration(p.baselineMs)} baseline${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`} (${fmt(b.maxMagnitude)}, near zero; n=${fmt(b.n)}${only})`;
+  }
   const head = j.ratio !== null ? `${field} ${fmt(j.ratio)}x ${where}` : `${field} ${fmt(x)} against ${where} of ${fmt(b.rawMedian)}`;
   const constant = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: ratio bound only` : j.spread === "none" ? ", which never varied" : "";
   return `${head} (n=${fmt(b.n)}${constant})`;

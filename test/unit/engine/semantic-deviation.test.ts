@@ -131,10 +131,17 @@ describe("semantic deviation", () => {
     // Values of either sign inside or a little past the usual swing: nothing.
     const usual = [-0.0001, 0.0001, 0.02, -0.025, 0].map((v) => wr({ payload: { value: v } }));
     expect(semanticDeviation({ history, recent: usual })).toEqual([]);
-    // An amplified view (a feedback loop's gain): far out on the plain scale.
+    // Across zero, a little past the largest view held: not yet 1.5x its magnitude.
+    const largest = Math.max(...history.map((r) => Math.abs((r.payload as { value: number }).value)));
+    expect(semanticDeviation({ history, recent: [wr({ payload: { value: -1.4 * largest } })] })).toEqual([]);
+    // An amplified view (a feedback loop's gain): judged against the largest magnitude held, not the median.
     const [loop] = semanticDeviation({ history, recent: [wr({ payload: { value: -0.9 } })] });
     expect(loop!.params.z as number).toBeLessThan(-3.5);
-    expect(loop!.params.linearZ as number).toBeLessThan(-3.5);
+    expect(loop!.params).toMatchObject({ maxMagnitude: largest, magnitude: 0.9 / largest });
+    expect(loop!.explanation).toBe(`value -0.9, ${fmt(0.9 / largest)}x the largest magnitude in the 24h baseline (${fmt(largest)}, near zero; n=60)`);
+    // From eight values the hard bound (10x the largest magnitude) judges alone.
+    const [early] = semanticDeviation({ history: history.slice(0, 10), recent: [wr({ payload: { value: 5 } })] });
+    expect(early!.explanation).toMatch(/^value 5, [\d.,]+x the largest magnitude in the 24h baseline \([\d.]+, near zero; n=10, below 20 values: magnitude bound only\)$/);
   });
 
   it("judges a value against its own segment (a part's own prices) when that baseline is tighter", () => {
