@@ -68,9 +68,22 @@ describe("new intent", () => {
     const wire = wr({ kind: "action", agent: "buyer", receivers: [], intent: "wire.transfer" });
     const f = newIntent({ history, recent: [refund, wire, wr({ kind: "action", agent: "buyer", receivers: [], intent: "order.place" })] });
     expect(f.map((x) => [x.subject, x.explanation])).toEqual([
-      ["message refund.issue", "planner sent intent refund.issue for the first time (24h baseline: 1 intent over 40 records)"],
+      ["message refund.issue", "planner sent intent refund.issue for the first time (24h baseline: 1 intent over 40 messages)"],
       ["action wire.transfer", "buyer took action wire.transfer for the first time (24h baseline: 1 intent over 20 records)"],
     ]);
+  });
+
+  it("judges an agent's message intents once it has sent 20 messages, its actions once it has 20 records of any kind", () => {
+    // A trader that read and wrote state for a while, then sends its first idea, then places a trade itself.
+    const history = [...usual(), ...Array.from({ length: 30 }, (_, i) => wr({ kind: "state.read", agent: "trader", receivers: [], intent: "feeds/market", sec: -60_000 + i }))];
+    const idea = wr({ agent: "trader", receivers: ["portfolio"], intent: "trade.idea" });
+    const trade = wr({ kind: "action", agent: "trader", receivers: [], intent: "place_trade" });
+    const f = newIntent({ history, recent: [idea, trade] });
+    expect(f.map((x) => [x.recordId, x.explanation])).toEqual([[trade.recordId, "trader took action place_trade for the first time (24h baseline: 0 intents over 30 records)"]]);
+    // After 20 ideas, a new message intent is judged.
+    const sent = [...history, ...Array.from({ length: 20 }, (_, i) => wr({ agent: "trader", receivers: ["portfolio"], intent: "trade.idea", sec: -50_000 + i }))];
+    const [odd] = newIntent({ history: sent, recent: [wr({ agent: "trader", receivers: ["portfolio"], intent: "withdraw.funds" })] });
+    expect(odd!.params).toMatchObject({ minHistory: 20, historyRecords: 20 });
   });
 
   it("ignores agents too new to judge, state keys, and records without an intent", () => {
