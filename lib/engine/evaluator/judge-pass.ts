@@ -41,16 +41,22 @@ export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], ba
 }
 
 /**
- * At most this many of one agent's records are judged together: the
- * detectors judge each record against its agent's history before the slice
- * (semantic_deviation from 8 to 20 values, new_edge after 20 messages), so
- * records judged together are not each other's baseline. A batch that holds
- * a whole fleet's hours (an engine catching up after an outage, a simulated
- * fleet replayed faster than the engine looks) would otherwise be judged
- * against almost nothing, and what was found would depend on where batches
- * happened to be cut. A live engine's batches are smaller than this per agent.
+ * At most this many records of an agent with a thin history are judged
+ * together: the detectors judge each record against its agent's history
+ * before the slice (semantic_deviation from 8 to 20 values, new_edge after 20
+ * messages), so records judged together are not each other's baseline. A
+ * batch that holds a new fleet's first hours (an engine catching up after an
+ * outage, a simulated fleet replayed faster than the engine looks) would
+ * otherwise be judged against almost nothing, and what was found would
+ * depend on where batches happened to be cut.
  */
 export const MAX_AGENT_RECORDS_PER_SLICE = 20;
+/**
+ * An agent with this many records held has a baseline its own batch cannot
+ * change much: its records are not sliced (slicing costs a history scan per
+ * slice for the detectors that are not incremental; bench:engine).
+ */
+export const THIN_HISTORY = 200;
 
 /**
  * The batch in slices of storage order, each judged against the history
@@ -60,10 +66,10 @@ export const MAX_AGENT_RECORDS_PER_SLICE = 20;
  * in it. Per-cycle caps cooling down after a finding made in an earlier slice
  * of the same batch add their records to that finding's evidence here.
  */
-export function judgeInSlices(input: JudgePassInput, maxPerAgent = MAX_AGENT_RECORDS_PER_SLICE): BatchResult {
+export function judgeInSlices(input: JudgePassInput, maxPerAgent = MAX_AGENT_RECORDS_PER_SLICE, thin = THIN_HISTORY): BatchResult {
   const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), observed: [], cooledOver: new Map() };
   const madeHere = new Map<string, BatchResult["findings"][number]>();
-  for (const slice of slices(input.recent, maxPerAgent)) {
+  for (const slice of slices(input.recent, maxPerAgent, (agent) => input.cache.heldFor(agent), thin)) {
     const batch = judgePass({ ...input, recent: slice });
     learnPass(input.cache, slice, batch);
     for (const f of batch.findings) {
@@ -82,14 +88,21 @@ export function judgeInSlices(input: JudgePassInput, maxPerAgent = MAX_AGENT_REC
   return out;
 }
 
-function slices<T extends { agent: string }>(records: readonly T[], maxPerAgent: number): T[][] {
+/**
+ * Storage order cut where an agent with a thin history would have more than
+ * `maxPerAgent` records in one slice. An agent's history counts what the
+ * cache holds and what the batch's earlier slices will have taught it.
+ */
+function slices<T extends { agent: string }>(records: readonly T[], maxPerAgent: number, held: (agent: string) => number, thin: number): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let counts = new Map<string, number>();
+  const earlier = new Map<string, number>();
   for (const r of records) {
     const n = (counts.get(r.agent) ?? 0) + 1;
-    if (n > maxPerAgent) {
+    if (n > maxPerAgent && held(r.agent) + (earlier.get(r.agent) ?? 0) < thin) {
       out.push(current);
+      for (const [agent, k] of counts) earlier.set(agent, (earlier.get(agent) ?? 0) + k);
       current = [];
       counts = new Map();
     }

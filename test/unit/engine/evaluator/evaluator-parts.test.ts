@@ -5,7 +5,7 @@ import { AgentGraph, impactOf, MAX_DEVIATION } from "@/lib/engine/evaluator/impa
 import { LagStats } from "@/lib/engine/evaluator/lag-stats.ts";
 import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { verificationFindings } from "@/lib/engine/evaluator/verification-findings.ts";
-import { judgeInSlices, judgePass, MAX_AGENT_RECORDS_PER_SLICE } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass, MAX_AGENT_RECORDS_PER_SLICE, THIN_HISTORY } from "@/lib/engine/evaluator/judge-pass.ts";
 
 const rec = (id: string, agent: string, at: number, anomalous = false): CachedRecord => ({ recordId: id, kind: "message", agent, receivers: [], intent: null, at, payload: undefined, anomalous });
 
@@ -170,6 +170,15 @@ describe("evaluate batch", () => {
     const sliced = pass(judgeInSlices).findings.filter((f) => f.detector === "semantic_deviation");
     // Its slice is judged against the slice before it.
     expect(sliced.map((f) => [f.recordId, f.params.n])).toEqual([["q39", MAX_AGENT_RECORDS_PER_SLICE]]);
+  });
+
+  it("does not slice an agent whose history is already thick: its batch cannot change its baseline much", () => {
+    const cache = new HistoryCache();
+    cache.add(Array.from({ length: THIN_HISTORY }, (_, i) => ({ ...evalRec({ recordId: `h${i}`, seq: `h${i}`, at: T - 86_000_000 + i * 60_000, payload: { sku: "A", unit_price: 12.5 + (i % 3) / 10 } }), anomalous: false })));
+    const quotes = Array.from({ length: 40 }, (_, i) => evalRec({ recordId: `q${i}`, seq: String(i + 1), at: T + i * 60_000, payload: { sku: "A", unit_price: i === 39 ? 125 : 12.5 + (i % 3) / 10 } }));
+    const batch = judgeInSlices({ cache, recent: quotes, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    // One slice: q39 judged against the held history alone.
+    expect(batch.findings.filter((f) => f.detector === "semantic_deviation").map((f) => [f.recordId, f.params.n])).toEqual([["q39", THIN_HISTORY]]);
   });
 
   it("a cap cooling down in a later slice of the same batch adds its records to the finding an earlier slice made", () => {
