@@ -1,5 +1,9 @@
 // npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N]
 //
+// Also times the evaluator's way of judging a pass: in slices of at most 20
+// records per agent, each learnt before the next (judgeInSlices), against
+// one judgePass over the whole pass.
+//
 // The engine pass's judging half alone (no database): the history cache
 // warmed with `history` records per agent, then `passes` passes of `pass`
 // records, as the evaluator runs them (detectors, caps, verification
@@ -13,7 +17,7 @@ import { parseArgs } from "node:util";
 import { EngineParams, type EvalRecord } from "../lib/engine/evaluator/evaluate-batch.ts";
 import { HistoryCache } from "../lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "../lib/engine/evaluator/impact.ts";
-import { judgePass, learnPass } from "../lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass, learnPass } from "../lib/engine/evaluator/judge-pass.ts";
 import { percentile } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
@@ -54,7 +58,7 @@ function makeRecords(n: number, startAt: number, spreadMs: number): EvalRecord[]
   return out;
 }
 
-function run(historyPerAgent: number, learn: boolean): { perPass: number[]; findings: number } {
+function run(historyPerAgent: number, learn: boolean, sliced = false): { perPass: number[]; findings: number } {
   seq = 0;
   const cache = new HistoryCache();
   const graph = new AgentGraph();
@@ -70,8 +74,10 @@ function run(historyPerAgent: number, learn: boolean): { perPass: number[]; find
     const recent = makeRecords(PASS, at, 1_000);
     at += 1_000;
     const started = process.cpuUsage();
-    const out = { batch: judgePass({ cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: 300_000 }) };
-    if (learn) learnPass(cache, recent, out.batch);
+    const input = { cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: 300_000 };
+    // judgeInSlices teaches the cache each slice itself.
+    const out = { batch: sliced ? judgeInSlices(input) : judgePass(input) };
+    if (learn && !sliced) learnPass(cache, recent, out.batch);
     const used = process.cpuUsage(started);
     perPass.push((used.user + used.system) / 1000);
     findings += out.batch.findings.length;
@@ -90,3 +96,5 @@ function report(label: string, r: { perPass: number[]; findings: number }): numb
 const base = report("baseline, empty history (passes not learnt)", run(0, false));
 const loaded = report(`history ${Number(args.history)} per agent x ${AGENTS} agents`, run(Number(args.history), true));
 console.log(`ratio: ${(loaded / base).toFixed(2)}x the empty-history pass`);
+const sliced = report(`history ${Number(args.history)} per agent x ${AGENTS} agents, judged in slices (the evaluator's way)`, run(Number(args.history), true, true));
+console.log(`slices: ${(sliced / loaded).toFixed(2)}x one judgePass over the whole pass`);

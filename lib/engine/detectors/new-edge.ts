@@ -1,4 +1,16 @@
 // A sender talking to a receiver it never talked to in the baseline.
+//
+// Learning period: a sender is judged only once it has sent
+// `minSenderHistory` messages in the baseline. A fleet's agents find their
+// edges as they start working (the executor's first order is also its first
+// message to the book-keeper, whenever the first order comes); that is the
+// fleet being built, not an anomaly. The period is counted in the sender's own
+// messages, not in time: fleets whose rhythms differ a hundredfold (a quote a
+// minute, a ticket an hour) learn their edges after as many messages, and the
+// count is the sender's own, so it does not depend on what else shares the
+// engine's window. `minHistory` still asks the window as a whole for a
+// baseline. An agent in its learning period is still judged at the door
+// (its registered capabilities name whom it may send to).
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
@@ -6,6 +18,8 @@ import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
 export const NewEdgeParams = z.object({
   /** Below this many records with receivers in the history, every edge would be new: say nothing. */
   minHistory: z.number().int().min(0).default(50),
+  /** A sender with fewer messages than this in the history is still learning its edges: its edges are not judged. */
+  minSenderHistory: z.number().int().min(0).default(20),
   baselineMs: z.number().int().positive().default(86_400_000),
 });
 export type NewEdgeParams = z.infer<typeof NewEdgeParams>;
@@ -15,10 +29,12 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
   const { history, recent } = dedupeWindow(window);
   const known = new Set<string>();
   const agents = new Set<string>();
+  const sentBy = new Map<string, number>();
   let sent = 0;
   for (const r of history) {
     if (r.receivers.length === 0) continue;
     sent++;
+    sentBy.set(r.agent, (sentBy.get(r.agent) ?? 0) + 1);
     agents.add(r.agent);
     for (const to of r.receivers) {
       known.add(`${r.agent}\u0000${to}`);
@@ -38,14 +54,16 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
         continue;
       }
       if (known.has(key)) continue;
+      const senderHistory = sentBy.get(r.agent) ?? 0;
+      if (senderHistory < p.minSenderHistory) continue;
       found.set(key, {
         detector: "new_edge",
         recordId: r.recordId,
         agent: r.agent,
         subject: `${r.agent} -> ${to}`,
         score: Number.NaN,
-        explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(agents.size)} agents)`,
-        params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: sent, knownEdges: known.size, later: 0 },
+        explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(agents.size)} agents, ${fmt(senderHistory)} sent by ${r.agent})`,
+        params: { minHistory: p.minHistory, minSenderHistory: p.minSenderHistory, baselineMs: p.baselineMs, historyRecords: sent, senderHistory, knownEdges: known.size, later: 0 },
         evidence: [r.recordId],
         at: r.at,
       });

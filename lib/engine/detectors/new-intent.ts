@@ -1,11 +1,18 @@
 // An agent sending a message intent, or taking an action, it never did in
 // the baseline.
+//
+// Learning period: an agent's message intents are judged once it has sent
+// `minHistory` messages (new_edge's rule: docs/adr/0025). A trader that reads
+// and writes for an hour before its first idea is worth sending has not
+// shown what it sends yet; counting its reads would call that first idea
+// new. Actions are decisions: an agent with `minHistory` records of any kind
+// that takes its first action is judged, whatever it did before.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
 
 export const NewIntentParams = z.object({
-  /** An agent with fewer records than this in the history is too new to judge. */
+  /** An agent with fewer messages than this (for a message intent), or fewer records of any kind (for an action), is too new to judge. */
   minHistory: z.number().int().min(0).default(20),
   baselineMs: z.number().int().positive().default(86_400_000),
 });
@@ -20,7 +27,8 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
   const seen = new Map<string, Set<string>>();
   const counts = new Map<string, number>();
   for (const r of history) {
-    counts.set(r.agent, (counts.get(r.agent) ?? 0) + 1);
+    counts.set(`${r.agent}\u0000*`, (counts.get(`${r.agent}\u0000*`) ?? 0) + 1);
+    if (r.kind === "message") counts.set(`${r.agent}\u0000message`, (counts.get(`${r.agent}\u0000message`) ?? 0) + 1);
     if (!KINDS.has(r.kind) || r.intent === null) continue;
     const set = seen.get(r.agent) ?? new Set<string>();
     set.add(`${r.kind}\u0000${r.intent}`);
@@ -29,7 +37,7 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
   const found = new Map<string, Finding>();
   for (const r of recent) {
     if (!KINDS.has(r.kind) || r.intent === null) continue;
-    const n = counts.get(r.agent) ?? 0;
+    const n = counts.get(`${r.agent}\u0000${r.kind === "message" ? "message" : "*"}`) ?? 0;
     if (n < p.minHistory) continue;
     const key = `${r.agent}\u0000${r.kind}\u0000${r.intent}`;
     const f = found.get(key);
@@ -47,7 +55,7 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
       agent: r.agent,
       subject: `${r.kind} ${r.intent}`,
       score: Number.NaN,
-      explanation: `${r.agent} ${verb} for the first time (${duration(p.baselineMs)} baseline: ${fmt(own.size)} intent${own.size === 1 ? "" : "s"} over ${fmt(n)} records)`,
+      explanation: `${r.agent} ${verb} for the first time (${duration(p.baselineMs)} baseline: ${fmt(own.size)} intent${own.size === 1 ? "" : "s"} over ${fmt(n)} ${r.kind === "message" ? "messages" : "records"})`,
       params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: n, knownIntents: own.size, later: 0 },
       evidence: [r.recordId],
       at: r.at,

@@ -1,7 +1,7 @@
 // An agent producing records much faster than it usually does.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, firstAfter, type DetectorWindow, type Finding } from "./finding.ts";
+import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const RateParams = z.object({
   /** The span the current rate is measured over, ending at the newest record. */
@@ -28,58 +28,92 @@ const period = (ms: number): string => (ms >= 90 * 60_000 ? `${Math.round(ms / 3
 // exist, else from its oldest record. History may be a bounded sample of the
 // latest records (the engine keeps a few thousand per agent), so dividing by
 // the nominal 24 h would make every busy agent look like a burst.
+//
+// The span is the agent's own: of the spans of `windowMs` ending at one of
+// its recent records, the one holding most of its records (the latest on a
+// tie). A batch can hold hours of record time (an engine catching up, agents
+// whose clocks differ, simulated fleets replayed side by side); a span ending
+// at the batch's newest record, whoever sent it, would miss a burst earlier
+// in the batch or on another clock.
 export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams> = {}): Finding[] {
   const p = RateParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
-  const now = recent[recent.length - 1]!.at;
-  const spanStart = now - p.windowMs;
-  const periodStart = spanStart - p.baselineMs;
-  const baseline = new Map<string, { n: number; oldest: number; older: boolean }>();
-  for (const r of history) {
-    if (r.at > spanStart) continue;
-    const b = baseline.get(r.agent) ?? { n: 0, oldest: Number.POSITIVE_INFINITY, older: false };
-    if (r.at < periodStart) b.older = true;
-    else {
-      b.n++;
-      b.oldest = Math.min(b.oldest, r.at);
-    }
-    baseline.set(r.agent, b);
-  }
-  const current = new Map<string, string[]>();
-  // Records of the span may sit in history too (the span can reach back before the recent batch).
-  for (const r of [...history.slice(firstAfter(history, spanStart)), ...recent]) {
-    if (r.at <= spanStart || r.at > now) continue;
-    const list = current.get(r.agent) ?? [];
-    list.push(r.recordId);
-    current.set(r.agent, list);
-  }
+  const recentBy = groupByAgent(recent);
+  const historyBy = groupByAgent(history.filter((r) => recentBy.has(r.agent)));
   const out: Finding[] = [];
-  for (const [agent, ids] of current) {
-    const count = ids.length;
-    if (count < p.minCount) continue;
-    const b = baseline.get(agent);
-    if (!b) continue;
-    const covered = b.older ? p.baselineMs : spanStart - b.oldest;
+  for (const [agent, mine] of recentBy) {
+    const past = historyBy.get(agent) ?? [];
+    // Only the history inside the spans matters to them.
+    const tail = past.slice(firstAfter(past, mine[0]!.at - p.windowMs));
+    const span = densestSpan(mergeByTime(tail, mine), new Set(mine.map((r) => r.recordId)), p.windowMs);
+    if (span === null || span.ids.length < p.minCount) continue;
+    const now = span.end.at;
+    const spanStart = now - p.windowMs;
+    const periodStart = spanStart - p.baselineMs;
+    // The agent's history before the span: within the period it is counted, older only says the period is covered.
+    const end = firstAfter(past, spanStart);
+    if (end === 0) continue;
+    const from = firstAtOrAfter(past, periodStart);
+    const older = from > 0;
+    const n = end - from;
+    const oldest = n > 0 ? past[from]!.at : Number.POSITIVE_INFINITY;
+    const covered = older ? p.baselineMs : spanStart - oldest;
     if (covered < p.minBaselineMs) continue;
-    const expected = (b.n * p.windowMs) / covered;
+    const count = span.ids.length;
+    const expected = (n * p.windowMs) / covered;
     const ratio = expected > 0 ? count / expected : Number.POSITIVE_INFINITY;
     if (ratio < p.factor) continue;
-    const latest = recent.filter((r) => r.agent === agent).at(-1);
     out.push({
       detector: "rate_vs_baseline",
-      recordId: latest?.recordId ?? ids[ids.length - 1] ?? null,
+      recordId: span.end.recordId,
       agent,
       subject: agent,
       score: ratio,
       explanation:
         expected > 0
-          ? `${agent} sent ${fmt(count)} records in ${duration(p.windowMs)}, ${fmt(ratio)}x its ${period(covered)} rate (${fmt(expected)} per ${duration(p.windowMs)}, n=${fmt(b.n)})`
+          ? `${agent} sent ${fmt(count)} records in ${duration(p.windowMs)}, ${fmt(ratio)}x its ${period(covered)} rate (${fmt(expected)} per ${duration(p.windowMs)}, n=${fmt(n)})`
           : `${agent} sent ${fmt(count)} records in ${duration(p.windowMs)}, with none in the ${period(covered)} before`,
-      params: { windowMs: p.windowMs, factor: p.factor, minCount: p.minCount, baselineMs: p.baselineMs, minBaselineMs: p.minBaselineMs, coveredMs: covered, count, expected, baselineCount: b.n },
-      evidence: ids.slice(-100),
+      params: { windowMs: p.windowMs, factor: p.factor, minCount: p.minCount, baselineMs: p.baselineMs, minBaselineMs: p.minBaselineMs, coveredMs: covered, count, expected, baselineCount: n },
+      evidence: span.ids.slice(-100),
       at: now,
     });
   }
   return out;
+}
+
+/** The first index of a time-ordered list whose record is at or after `t`. */
+function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid]!.at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function groupByAgent(records: readonly WindowRecord[]): Map<string, WindowRecord[]> {
+  const out = new Map<string, WindowRecord[]>();
+  for (const r of records) {
+    const list = out.get(r.agent);
+    if (list) list.push(r);
+    else out.set(r.agent, [r]);
+  }
+  return out;
+}
+
+/** Of the spans (end - windowMs, end] ending at a record in `ends`, the one holding most records (the latest on a tie); two pointers over time-ordered records. */
+function densestSpan(records: readonly WindowRecord[], ends: ReadonlySet<string>, windowMs: number): { end: WindowRecord; ids: string[] } | null {
+  let best: { tail: number; head: number } | null = null;
+  let tail = 0;
+  for (let head = 0; head < records.length; head++) {
+    const r = records[head]!;
+    while (records[tail]!.at <= r.at - windowMs) tail++;
+    if (!ends.has(r.recordId)) continue;
+    if (best === null || head - tail >= best.head - best.tail) best = { tail, head };
+  }
+  if (best === null) return null;
+  return { end: records[best.head]!, ids: records.slice(best.tail, best.head + 1).map((r) => r.recordId) };
 }

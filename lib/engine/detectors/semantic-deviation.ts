@@ -24,6 +24,26 @@
 // `minSamples` on, the modified z-score too. Both need the value to be at
 // least `minRatio` times (or that fraction of) the median, so a tight
 // baseline estimated from few values cannot turn noise into findings.
+//
+// Near zero: a ratio to the median only means something for values away
+// from zero. A field that hovers around 0 (a trader's view, a return: 0.004,
+// then 0.0001) gives "0.02x the median" for a value that is a hair from its
+// neighbours, and signedLog (ln(1 + |x|)) is a plain linear scale below 1, so
+// the log scale cannot tell either. The hard ratio bound therefore also asks
+// the value to be an outlier on the plain scale: its modified z-score from
+// the raw values' median and MAD (`linearZ`, stored with the finding) beyond
+// `zThreshold`. The baseline's own raw spread is the floor below which a
+// ratio is noise; a price 10x its median is hundreds of spreads out and is
+// flagged as before. A baseline that never varied has no plain spread, and
+// the ratio alone judges it.
+//
+// When the baseline holds values of both signs (or zero) and zero is a usual
+// value on the plain scale (its linear z within `zThreshold`: a view, a return), the median
+// is no scale at all, and the field's scale is the largest magnitude it held
+// (`maxMagnitude`): a value is judged only if it is at least `minRatio` times
+// that (`magnitude`, stored), and always flagged at `maxRatio` times it. A
+// view that crosses to the other side of zero, or hovers a hair from it, is
+// not a deviation; a poisoned momentum of 9 where views were within 0.05 is.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
@@ -57,11 +77,17 @@ interface Baseline {
   meanAd: number;
   /** The raw median, for the ratio. */
   rawMedian: number;
+  /** The raw values' MAD, and their mean absolute deviation when that is 0 (NaN otherwise): the plain-scale spread. */
+  rawMad: number;
+  rawMeanAd: number;
   /** `field=value` of the segment, or null for every value of the path. */
   segment: string | null;
   /** The smallest and largest value the baseline holds. */
   min: number;
   max: number;
+  /** Zero is a usual value on the plain scale: judged against the largest magnitude held, not the median. */
+  nearZero: boolean;
+  maxMagnitude: number;
   /** Set when the values never went down in time order: the last one. */
   counter: { last: number } | null;
 }
@@ -85,18 +111,17 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     if (cached !== undefined) return cached;
     const values = source.get(key);
     let b: Baseline | null = null;
-    if (values && values.raw.length >= Math.min(p.minRatioSamples, p.minSamples)) b = baselineFrom(values, segment);
+    if (values && values.raw.length >= Math.min(p.minRatioSamples, p.minSamples)) b = baselineFrom(values, segment, p.zThreshold);
     computed.set(key, b);
     return b;
   };
-  // A baseline with enough values for a z-score before one without; then the
-  // tightest; on a tie, the wider population (every value of the path).
+  // The tightest baseline; on a tie, the wider population (every value of
+  // the path). A segment too young for a z-score still beats a looser pooled
+  // baseline: the portfolio's prices pooled over three symbols (20, 50 and
+  // 100) would call every CCC trade "0.2x the median", while CCC's own eight
+  // prices judge it by the ratio bound alone until it has minSamples of them.
   const spreadOf = (b: Baseline) => (b.mad > 0 ? b.mad : b.meanAd > 0 ? b.meanAd : 0);
-  const better = (a: Baseline, b: Baseline) => {
-    const za = a.n >= p.minSamples;
-    const zb = b.n >= p.minSamples;
-    return za !== zb ? za : spreadOf(a) < spreadOf(b);
-  };
+  const better = (a: Baseline, b: Baseline) => spreadOf(a) < spreadOf(b);
   const chooseBaseline = (key: string, segments: readonly string[]): Baseline | null => {
     let best = baselineOf(key, null);
     for (const seg of segments) {
@@ -128,7 +153,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
         recordId: r.recordId,
         agent: r.agent,
         subject: `${intent} ${field}`,
-        score: judged.z ?? judged.ratio ?? Number.NaN,
+        score: judged.z ?? judged.magnitude ?? judged.ratio ?? Number.NaN,
         explanation: explain(field, x, judged, b, p),
         params: {
           minSamples: p.minSamples,
@@ -143,6 +168,9 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
           z: judged.z,
           spread: judged.spread,
           ratio: judged.ratio,
+          linearZ: judged.linearZ,
+          magnitude: judged.magnitude,
+          maxMagnitude: b.nearZero ? b.maxMagnitude : null,
           segment: b.segment,
         },
         evidence: [r.recordId],
@@ -154,13 +182,30 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
 }
 
 /** A baseline's statistics from its sorted values (median and MAD on the log scale, the raw median for the ratio). */
-function baselineFrom(values: SortedValues, segment: string | null): Baseline {
+function baselineFrom(values: SortedValues, segment: string | null, zThreshold: number): Baseline {
   const { raw, log } = values;
   const center = sortedMedian(log);
   const m = sortedMad(log, center);
   // The mean absolute deviation only stands in when the MAD is 0.
   const meanAd = m > 0 ? Number.NaN : meanAbsoluteDeviation(log, center);
-  return { n: raw.length, center, mad: m, meanAd, rawMedian: sortedMedian(raw), segment, min: raw[0]!, max: raw[raw.length - 1]!, counter: counterOf(values) };
+  const rawMedian = sortedMedian(raw);
+  const rawMad = sortedMad(raw, rawMedian);
+  const rawMeanAd = rawMad > 0 ? Number.NaN : meanAbsoluteDeviation(raw, rawMedian);
+  const min = raw[0]!;
+  const max = raw[raw.length - 1]!;
+  const zeroZ = linearZ(0, { rawMedian, rawMad, rawMeanAd });
+  // Values of both signs (or zero itself) around a centre zero is usual to: a
+  // strictly positive field (prices, a wide log-normal) keeps its ratios.
+  const nearZero = min <= 0 && max >= 0 && zeroZ !== null && Math.abs(zeroZ) <= zThreshold;
+  return { n: raw.length, center, mad: m, meanAd, rawMedian, rawMad, rawMeanAd, nearZero, maxMagnitude: Math.max(Math.abs(min), Math.abs(max)), segment, min, max, counter: counterOf(values) };
+}
+
+
+/** The modified z-score of x on the plain (linear) scale; null when the raw values never varied. */
+export function linearZ(x: number, b: Pick<Baseline, "rawMedian" | "rawMad" | "rawMeanAd">): number | null {
+  if (b.rawMad > 0) return (0.6745 * (x - b.rawMedian)) / b.rawMad;
+  if (b.rawMeanAd > 0) return (x - b.rawMedian) / (1.2533 * b.rawMeanAd);
+  return null;
 }
 
 interface Judged {
@@ -168,6 +213,10 @@ interface Judged {
   z: number | null;
   ratio: number | null;
   spread: "mad" | "mean_absolute_deviation" | "none";
+  /** The modified z-score on the plain scale: what lets the ratio bound speak (see "Near zero"). */
+  linearZ: number | null;
+  /** |x| over the largest magnitude the baseline held, for a baseline near zero; null otherwise. */
+  magnitude: number | null;
   /** For choosing the worst of several values. */
   extremity: number;
 }
@@ -189,22 +238,34 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
   const ratio = b.rawMedian !== 0 && Math.sign(x) === Math.sign(b.rawMedian) ? x / b.rawMedian : null;
   const big = (bound: number) => ratio !== null && (ratio >= bound || ratio <= 1 / bound);
   const meaningful = ratio === null || big(p.minRatio);
+  // Near zero, a ratio is noise unless the value is also far out on the plain scale.
+  const lz = linearZ(x, b);
+  const awayFromZero = lz === null || Math.abs(lz) > p.zThreshold;
   // Below the hard bound, a value the baseline has already held (between its
   // smallest and largest) is not new, however rare: a field with two usual
   // values (an order of 15 or of 35) would otherwise be flagged every time
   // the rarer one came.
   const seen = x >= b.min && x <= b.max;
+  if (b.nearZero) {
+    const magnitude = Math.abs(x) / b.maxMagnitude;
+    const flagged = magnitude >= p.maxRatio || (zAllowed && z !== null && Math.abs(z) > p.zThreshold && magnitude >= p.minRatio);
+    return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude };
+  }
   const flagged =
-    big(p.maxRatio) ||
+    (big(p.maxRatio) && awayFromZero) ||
     (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
     // A baseline that never varied, now broken.
     (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", extremity };
+  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {
   const where = `the ${duration(p.baselineMs)} median${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`}`;
+  if (j.magnitude !== null) {
+    const only = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: magnitude bound only` : "";
+    return `${field} ${fmt(x)}, ${fmt(j.magnitude)}x the largest magnitude in the ${duration(p.baselineMs)} baseline${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`} (${fmt(b.maxMagnitude)}, near zero; n=${fmt(b.n)}${only})`;
+  }
   const head = j.ratio !== null ? `${field} ${fmt(j.ratio)}x ${where}` : `${field} ${fmt(x)} against ${where} of ${fmt(b.rawMedian)}`;
   const constant = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: ratio bound only` : j.spread === "none" ? ", which never varied" : "";
   return `${head} (n=${fmt(b.n)}${constant})`;

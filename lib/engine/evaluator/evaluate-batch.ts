@@ -4,7 +4,7 @@
 // breakers. The caller does the I/O (lib/engine/evaluator/evaluator.ts).
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
-import type { ObservedRecord } from "../breaker/edge-breakers.ts";
+import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import type { Finding, WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { ValueBaselines } from "../detectors/value-baselines.ts";
@@ -113,7 +113,10 @@ export function evaluateBatch(input: BatchInput): BatchResult {
  * includes the agent's own state reads (a feed, a shared memory key), they
  * are named as evidence too, so lineage can find where the value came in (a
  * poisoned feed enters at the read; the read's record holds only a hash of
- * what it read, so no detector can judge the read itself).
+ * what it read, so no detector can judge the read itself). Not when the
+ * record itself failed verification at the door (a tampered payload, a forged
+ * signature): its content is not what the agent made from its reads, so the
+ * reads explain nothing and naming them would make a clean read the origin.
  */
 function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recent" | "history">): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
@@ -124,6 +127,7 @@ function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recen
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
     const rec = recent.get(f.recordId);
+    if (rec && failureOf({ verified: rec.verified, verdicts: rec.verdicts, anomalous: false }).includes("verification")) return f;
     const reads = (rec?.parents ?? []).map((id) => byId.get(id)).filter((p): p is WindowRecord => p !== undefined && p.kind === "state.read" && p.agent === rec!.agent);
     if (reads.length === 0) return f;
     const keys = [...new Set(reads.map((r) => r.intent ?? "state"))];

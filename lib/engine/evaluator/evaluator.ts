@@ -19,7 +19,7 @@ import { ChainDepth } from "./chain-depth.ts";
 import { EngineParams, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
 import { AgentGraph } from "./impact.ts";
-import { judgePass, learnPass } from "./judge-pass.ts";
+import { judgeInSlices } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 import { DEFAULT_PROJECT } from "../../accounts/project.ts";
 import { quarantineKeys, refusingEdges } from "../../db/engine-store.ts";
@@ -126,6 +126,9 @@ export class Evaluator {
       for (const e of await knownEdges(this.pool, this.project)) this.graph.addEdge(e.sender, e.receiver);
       this.graphLoaded = true;
     }
+    // Set once the history cache has learned records of this pass: if the pass
+    // then fails, the cache holds records the cursor never moved past.
+    let taught = false;
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], quarantined: 0, cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx, this.project))) return none;
@@ -170,7 +173,9 @@ export class Evaluator {
       const depths = this.depth.assign(recent);
 
       const judging = performance.now();
-      const batch = judgePass({
+      // Judged in slices, each taught to the cache before the next (see judgeInSlices).
+      taught = true;
+      const batch = judgeInSlices({
         cache: this.cache,
         recent,
         depthOf: (id) => depths.get(id) ?? this.depth.get(id) ?? null,
@@ -198,13 +203,18 @@ export class Evaluator {
       const next = { txId: last.txId, seq: last.seq };
       moved.set(CURSOR_NAME, next);
       await writeCursors(tx, this.project, moved);
-      // The caches learn the batch only once it is committed (see `keep`).
+      // The history cache learned the batch while judging it; the cooldowns learn it once it is committed (see `keep`).
       const keep = () => {
-        learnPass(this.cache, recent, batch);
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
       return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, quarantined, cursor: next, received, keep };
+    }).catch((err: unknown) => {
+      if (taught) {
+        this.resetCaches();
+        this.knownCursor = null;
+      }
+      throw err;
     });
     // Another process is evaluating: the cursor this one last committed stays
     // known, so the next pass it wins sees the cursor moved and starts its

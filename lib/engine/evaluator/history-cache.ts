@@ -75,6 +75,11 @@ export class HistoryCache {
   }
 
   /** The agents' cached records, oldest first. */
+  /** How many of one agent's records are held. */
+  heldFor(agent: string): number {
+    return this.byAgent.get(agent)?.length ?? 0;
+  }
+
   forAgents(agents: Iterable<string>): CachedRecord[] {
     const out: CachedRecord[] = [];
     for (const a of new Set(agents)) out.push(...(this.byAgent.get(a) ?? []));

@@ -99,6 +99,15 @@ describe("npm run chaos, against a real collector and the engine", () => {
     }
   });
 
+  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary)", () => {
+    const missed = results
+      .filter((r) => r.case.fault !== "feedback-loop" && r.engine!.origin.found < r.engine!.origin.total)
+      .map((r) => `${r.case.namespace}: ${r.engine!.origin.misses.map((m) => `${m.miss} (${m.returned.join(", ")})`).join("; ")}`);
+    expect(missed).toEqual([]);
+    // No clean record flagged as a new edge: each fleet learns its edges in its warm-up.
+    for (const r of results) expect(r.engine!.cleanFlagged.byDetector.new_edge ?? 0, r.case.namespace).toBe(0);
+  });
+
   it("a door fault's origin is found unless an earlier flag upstream of it masks it", () => {
     // The door flagged where the fault entered, so a trace always finds a
     // flagged record: the true origin, or one above it that the fault never touched.

@@ -22,11 +22,12 @@ function prices(n: number, center: number, sigma: number, seed = 7) {
 
 describe("semantic deviation", () => {
   it("does not judge a counter that carries on counting (a cycle number), but does judge one that goes back", () => {
-    // Nine cycles of quotes: `cycle` goes 1..9 while the price stays usual;
-    // cycle 40 is 8x the median, 22 cycles on (the ones between left out of the baseline).
-    const history = Array.from({ length: 9 }, (_, i) => wr({ sec: -9_000 + i * 900, payload: { sku: "A-1", unit_price: 12 + (i % 3), cycle: i + 1 } }));
-    expect(semanticDeviation({ history, recent: [wr({ payload: { sku: "A-1", unit_price: 13, cycle: 60 } })] })).toEqual([]);
-    const back = wr({ payload: { sku: "A-1", unit_price: 13, cycle: 0.1 } });
+    // Nine cycles of quotes: `cycle` goes 101..109 while the price stays usual;
+    // cycle 1,600 is 15x the median, many cycles on (the ones between left out of the baseline).
+    const history = Array.from({ length: 9 }, (_, i) => wr({ sec: -9_000 + i * 900, payload: { sku: "A-1", unit_price: 12 + (i % 3), cycle: i + 101 } }));
+    expect(semanticDeviation({ history, recent: [wr({ payload: { sku: "A-1", unit_price: 13, cycle: 1_600 } })] })).toEqual([]);
+    // Back to cycle 5: a twentieth of the median, and far below on the plain scale too.
+    const back = wr({ payload: { sku: "A-1", unit_price: 13, cycle: 5 } });
     expect(semanticDeviation({ history, recent: [back] }).map((f) => [f.recordId, f.subject])).toEqual([[back.recordId, "quote.request cycle"]]);
     // The values in time order, as the engine's baselines receive them (in or out of arrival order).
     const counter = (values: number[], arrival = values.map((_, i) => i)) => {
@@ -109,6 +110,40 @@ describe("semantic deviation", () => {
     expect(semanticDeviation({ history: [...history, wr({ payload: { qty: 400 } })], recent: [wr({ payload: { qty: 360 } })] })).toHaveLength(1);
   });
 
+  it("near zero, a ratio to the median is not a deviation unless the value is also far out on the plain scale", () => {
+    // A trader's view: small numbers, here all positive by chance (12 values: ratio bound only).
+    const views = [0.004, 0.011, 0.006, 0.009, 0.002, 0.013, 0.007, 0.005, 0.01, 0.008, 0.003, 0.012];
+    const history = views.map((v, i) => wr({ sec: -5_000 + i * 300, payload: { value: v } }));
+    // 0.0001 is 0.013x the median, and a hair below its neighbours: not flagged.
+    expect(semanticDeviation({ history, recent: [wr({ payload: { value: 0.0001 } }), wr({ payload: { value: 0.0005 } })] })).toEqual([]);
+    // 0.6 is 80x the median and dozens of plain spreads out: flagged, with the plain-scale z stored.
+    const far = wr({ payload: { value: 0.6 } });
+    const [f, ...rest] = semanticDeviation({ history, recent: [far] });
+    expect(rest).toEqual([]);
+    expect(f!.recordId).toBe(far.recordId);
+    expect(f!.params.linearZ as number).toBeGreaterThan(3.5);
+    expect(f!.params).toMatchObject({ ratio: 80, zThreshold: 3.5 });
+  });
+
+  it("judges a signed field that crosses zero on its spread, never by a ratio", () => {
+    const rand = seeded(5);
+    const history = Array.from({ length: 60 }, (_, i) => wr({ sec: -20_000 + i * 300, payload: { value: Math.round(0.015 * normal(rand) * 1e4) / 1e4 } }));
+    // Values of either sign inside or a little past the usual swing: nothing.
+    const usual = [-0.0001, 0.0001, 0.02, -0.025, 0].map((v) => wr({ payload: { value: v } }));
+    expect(semanticDeviation({ history, recent: usual })).toEqual([]);
+    // Across zero, a little past the largest view held: not yet 1.5x its magnitude.
+    const largest = Math.max(...history.map((r) => Math.abs((r.payload as { value: number }).value)));
+    expect(semanticDeviation({ history, recent: [wr({ payload: { value: -1.4 * largest } })] })).toEqual([]);
+    // An amplified view (a feedback loop's gain): judged against the largest magnitude held, not the median.
+    const [loop] = semanticDeviation({ history, recent: [wr({ payload: { value: -0.9 } })] });
+    expect(loop!.params.z as number).toBeLessThan(-3.5);
+    expect(loop!.params).toMatchObject({ maxMagnitude: largest, magnitude: 0.9 / largest });
+    expect(loop!.explanation).toBe(`value -0.9, ${fmt(0.9 / largest)}x the largest magnitude in the 24h baseline (${fmt(largest)}, near zero; n=60)`);
+    // From eight values the hard bound (10x the largest magnitude) judges alone.
+    const [early] = semanticDeviation({ history: history.slice(0, 10), recent: [wr({ payload: { value: 5 } })] });
+    expect(early!.explanation).toMatch(/^value 5, [\d.,]+x the largest magnitude in the 24h baseline \([\d.]+, near zero; n=10, below 20 values: magnitude bound only\)$/);
+  });
+
   it("judges a value against its own segment (a part's own prices) when that baseline is tighter", () => {
     // Three parts quoted by one agent under one field: 12.5, 48 and 230 EUR.
     const rand = seeded(11);
@@ -129,6 +164,20 @@ describe("semantic deviation", () => {
     // The same value judged with every part pooled would pass.
     const pooled = history.map((r) => ({ ...r, payload: { unit_price: (r.payload as { unit_price: number }).unit_price } }));
     expect(semanticDeviation({ history: pooled, recent: [wr({ payload: { unit_price: 125 } })] })).toEqual([]);
+  });
+
+  it("prefers a part's own young baseline (ratio bound only) to a looser pooled one", () => {
+    // A portfolio trading AAA (100) often and CCC (20) rarely: ten CCC prices, fifty AAA ones.
+    const rand = seeded(13);
+    const aaa = Array.from({ length: 50 }, (_, i) => wr({ sec: -80_000 + i * 600, payload: { symbol: "AAA", side: "buy", price: 100 * (1 + 0.01 * normal(rand)) } }));
+    const ccc = Array.from({ length: 10 }, (_, i) => wr({ sec: -79_000 + i * 3_000, payload: { symbol: "CCC", side: "buy", price: 20 * (1 + 0.01 * normal(rand)) } }));
+    const history = [...aaa, ...ccc];
+    // A usual CCC price is 0.2x the pooled median: not a deviation for CCC.
+    expect(semanticDeviation({ history, recent: [wr({ payload: { symbol: "CCC", side: "buy", price: 19.4 } })] })).toEqual([]);
+    // Twelve times CCC's price is still caught, by CCC's own ratio bound.
+    const [f] = semanticDeviation({ history, recent: [wr({ payload: { symbol: "CCC", side: "buy", price: 250 } })] });
+    expect(f!.params).toMatchObject({ segment: "symbol=CCC", n: 10, z: null });
+    expect(f!.params.ratio as number).toBeGreaterThan(10);
   });
 
   it("splits baselines only by short token-like strings at the top of the payload", () => {

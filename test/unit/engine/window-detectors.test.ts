@@ -29,8 +29,8 @@ describe("new edge", () => {
         agent: "planner",
         subject: "planner -> payments",
         score: Number.NaN,
-        explanation: "new edge planner -> payments: never seen in the 24h baseline (60 records between 3 agents)",
-        params: { minHistory: 50, baselineMs: 86_400_000, historyRecords: 60, knownEdges: 3, later: 1 },
+        explanation: "new edge planner -> payments: never seen in the 24h baseline (60 records between 3 agents, 40 sent by planner)",
+        params: { minHistory: 50, minSenderHistory: 20, baselineMs: 86_400_000, historyRecords: 60, senderHistory: 40, knownEdges: 3, later: 1 },
         evidence: [a.recordId],
         at: a.at,
       },
@@ -42,6 +42,23 @@ describe("new edge", () => {
     expect(newEdge({ history: usual(), recent: [wr({ agent: "pricer", receivers: ["planner"] })] })).toEqual([]);
     expect(newEdge({ history: [], recent: [] })).toEqual([]);
   });
+
+  it("leaves a sender's edges alone while it learns them (its first minSenderHistory messages), then judges them", () => {
+    // The executor's first message, to the book-keeper, after the fleet has been busy for a while.
+    const first = wr({ agent: "executor", receivers: ["reconciler"] });
+    expect(newEdge({ history: usual(), recent: [first] })).toEqual([]);
+    // After 20 messages to the reconciler, a message to payments is a new edge.
+    const learned = [...usual(), ...Array.from({ length: 20 }, (_, i) => wr({ agent: "executor", receivers: ["reconciler"], sec: -70_000 + i }))];
+    const odd = wr({ agent: "executor", receivers: ["payments"] });
+    const [f, ...rest] = newEdge({ history: learned, recent: [odd] });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ recordId: odd.recordId, subject: "executor -> payments" });
+    expect(f!.params).toMatchObject({ minSenderHistory: 20, senderHistory: 20 });
+    // A shorter learning period is a parameter, stored with the finding.
+    const [early] = newEdge({ history: usual(), recent: [first] }, { minSenderHistory: 0 });
+    expect(early!.params).toMatchObject({ minSenderHistory: 0, senderHistory: 0 });
+    expect(newEdge({ history: learned.slice(0, -1), recent: [odd] })).toEqual([]);
+  });
 });
 
 describe("new intent", () => {
@@ -51,9 +68,22 @@ describe("new intent", () => {
     const wire = wr({ kind: "action", agent: "buyer", receivers: [], intent: "wire.transfer" });
     const f = newIntent({ history, recent: [refund, wire, wr({ kind: "action", agent: "buyer", receivers: [], intent: "order.place" })] });
     expect(f.map((x) => [x.subject, x.explanation])).toEqual([
-      ["message refund.issue", "planner sent intent refund.issue for the first time (24h baseline: 1 intent over 40 records)"],
+      ["message refund.issue", "planner sent intent refund.issue for the first time (24h baseline: 1 intent over 40 messages)"],
       ["action wire.transfer", "buyer took action wire.transfer for the first time (24h baseline: 1 intent over 20 records)"],
     ]);
+  });
+
+  it("judges an agent's message intents once it has sent 20 messages, its actions once it has 20 records of any kind", () => {
+    // A trader that read and wrote state for a while, then sends its first idea, then places a trade itself.
+    const history = [...usual(), ...Array.from({ length: 30 }, (_, i) => wr({ kind: "state.read", agent: "trader", receivers: [], intent: "feeds/market", sec: -60_000 + i }))];
+    const idea = wr({ agent: "trader", receivers: ["portfolio"], intent: "trade.idea" });
+    const trade = wr({ kind: "action", agent: "trader", receivers: [], intent: "place_trade" });
+    const f = newIntent({ history, recent: [idea, trade] });
+    expect(f.map((x) => [x.recordId, x.explanation])).toEqual([[trade.recordId, "trader took action place_trade for the first time (24h baseline: 0 intents over 30 records)"]]);
+    // After 20 ideas, a new message intent is judged.
+    const sent = [...history, ...Array.from({ length: 20 }, (_, i) => wr({ agent: "trader", receivers: ["portfolio"], intent: "trade.idea", sec: -50_000 + i }))];
+    const [odd] = newIntent({ history: sent, recent: [wr({ agent: "trader", receivers: ["portfolio"], intent: "withdraw.funds" })] });
+    expect(odd!.params).toMatchObject({ minHistory: 20, historyRecords: 20 });
   });
 
   it("ignores agents too new to judge, state keys, and records without an intent", () => {
@@ -117,6 +147,21 @@ describe("rate vs baseline", () => {
     const burst = Array.from({ length: 600 }, (_, i) => wr({ agent: "busy", sec: i * 0.1 }));
     const [f] = rateVsBaseline({ history: sample, recent: burst });
     expect(f!.explanation).toBe("busy sent 600 records in 60s, 10x its 2h rate (60 per 60s, n=7,200)");
+  });
+
+  it("measures each agent's span on its own records: a burst early in a batch, or on another clock, is still a burst", () => {
+    // Two hours of one record a minute, then 50 records in 5 s, then (same batch) one record 10 minutes later.
+    const history = Array.from({ length: 120 }, (_, i) => wr({ agent: "trader", sec: -7_200 + i * 60 }));
+    const storm = Array.from({ length: 50 }, (_, i) => wr({ agent: "trader", sec: i * 0.1 }));
+    const later = wr({ agent: "trader", sec: 600 });
+    // Another fleet in the same batch, three hours ahead on its own clock.
+    const elsewhere = wr({ agent: "other", sec: 10_800 });
+    const [f, ...rest] = rateVsBaseline({ history, recent: [...storm, later, elsewhere] });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ agent: "trader", recordId: storm.at(-1)!.recordId, at: storm.at(-1)!.at });
+    // The span is the 60 s up to the storm's last record: every storm record is evidence, and nothing else.
+    expect(f!.evidence).toEqual(storm.map((r) => r.recordId));
+    expect(f!.params).toMatchObject({ count: 50, baselineCount: 120 });
   });
 
   it("does not judge an agent whose history is younger than an hour, nor one with none", () => {

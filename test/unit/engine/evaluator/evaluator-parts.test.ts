@@ -5,6 +5,7 @@ import { AgentGraph, impactOf, MAX_DEVIATION } from "@/lib/engine/evaluator/impa
 import { LagStats } from "@/lib/engine/evaluator/lag-stats.ts";
 import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { verificationFindings } from "@/lib/engine/evaluator/verification-findings.ts";
+import { judgeInSlices, judgePass, MAX_AGENT_RECORDS_PER_SLICE, THIN_HISTORY } from "@/lib/engine/evaluator/judge-pass.ts";
 
 const rec = (id: string, agent: string, at: number, anomalous = false): CachedRecord => ({ recordId: id, kind: "message", agent, receivers: [], intent: null, at, payload: undefined, anomalous });
 
@@ -143,6 +144,53 @@ describe("evaluate batch", () => {
     expect(f.explanation).toBe("unit_price 9.92x the 24h median (n=24); made from its read of feeds/supplier");
     // Kept out of future baselines too.
     expect([...batch.poisoned].sort()).toEqual(["m1", "sr1"]);
+  });
+
+  it("does not name the reads of a record that failed verification: a tampered payload is not made from them", () => {
+    const history: CachedRecord[] = Array.from({ length: 24 }, (_, i) => ({ ...rec(`q${i}`, "monitor", T - 86_000_000 + i * 900_000), intent: "Quote", payload: { sku: "A", unit_price: 12.5 + (i % 3) / 10 } }));
+    const read = evalRec({ recordId: "sr1", kind: "state.read", intent: "feeds/supplier", receivers: [], payload: { found: true, sha256: "x" } });
+    const tampered = evalRec({ recordId: "m1", parents: ["sr1"], payload: { sku: "A", unit_price: 125 }, at: T + 1, verified: false, verdicts: ["bad_signature"] });
+    const batch = run([read, tampered], history);
+    const f = batch.findings.find((x) => x.detector === "semantic_deviation")!;
+    expect(f.evidence).toEqual(["m1"]);
+    expect(f.explanation).toBe("unit_price 9.92x the 24h median (n=24)");
+    expect([...batch.poisoned]).toEqual(["m1"]);
+    // Still waiting for its verdict (pending) is not a failure: the read is named.
+    const pending = evalRec({ recordId: "m2", parents: ["sr1"], payload: { sku: "A", unit_price: 125 }, at: T + 1, verified: false, verdicts: ["pending"], settles: true });
+    expect(run([read, pending], history).findings.find((x) => x.detector === "semantic_deviation")!.evidence).toEqual(["m2", "sr1"]);
+  });
+
+  it("judges a batch in slices, so a batch holding an agent's whole day is judged against its own earlier records", () => {
+    // 40 quotes of one agent stored together (an engine catching up), the last one 10x.
+    const quotes = Array.from({ length: 40 }, (_, i) => evalRec({ recordId: `q${i}`, seq: String(i + 1), at: T + i * 60_000, payload: { sku: "A", unit_price: i === 39 ? 125 : 12.5 + (i % 3) / 10 } }));
+    const pass = (judge: typeof judgePass) =>
+      judge({ cache: new HistoryCache(), recent: quotes, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    // Judged as one, the batch has no history: nothing to compare with.
+    expect(pass(judgePass).findings.filter((f) => f.detector === "semantic_deviation")).toEqual([]);
+    const sliced = pass(judgeInSlices).findings.filter((f) => f.detector === "semantic_deviation");
+    // Its slice is judged against the slice before it.
+    expect(sliced.map((f) => [f.recordId, f.params.n])).toEqual([["q39", MAX_AGENT_RECORDS_PER_SLICE]]);
+  });
+
+  it("does not slice an agent whose history is already thick: its batch cannot change its baseline much", () => {
+    const cache = new HistoryCache();
+    cache.add(Array.from({ length: THIN_HISTORY }, (_, i) => ({ ...evalRec({ recordId: `h${i}`, seq: `h${i}`, at: T - 86_000_000 + i * 60_000, payload: { sku: "A", unit_price: 12.5 + (i % 3) / 10 } }), anomalous: false })));
+    const quotes = Array.from({ length: 40 }, (_, i) => evalRec({ recordId: `q${i}`, seq: String(i + 1), at: T + i * 60_000, payload: { sku: "A", unit_price: i === 39 ? 125 : 12.5 + (i % 3) / 10 } }));
+    const batch = judgeInSlices({ cache, recent: quotes, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    // One slice: q39 judged against the held history alone.
+    expect(batch.findings.filter((f) => f.detector === "semantic_deviation").map((f) => [f.recordId, f.params.n])).toEqual([["q39", THIN_HISTORY]]);
+  });
+
+  it("a cap cooling down in a later slice of the same batch adds its records to the finding an earlier slice made", () => {
+    const storm = Array.from({ length: 45 }, (_, i) => evalRec({ recordId: `s${i}`, seq: String(i + 1), at: T + i }));
+    const cache = new HistoryCache();
+    const lastReported = new Map<string, number>();
+    const batch = judgeInSlices({ cache, recent: storm, depthOf: () => 1, graph: new AgentGraph(), lastReported, params: EngineParams.parse({}), loopWindowMs: 300_000 });
+    const caps = batch.findings.filter((f) => f.detector === "cap_messages_per_cycle");
+    expect(caps).toHaveLength(1);
+    expect(caps[0]!.evidence).toEqual(Array.from({ length: 25 }, (_, i) => `s${i + 20}`));
+    expect([...batch.cooledOver]).toEqual([]);
+    expect(cache.forAgents(["monitor"])).toHaveLength(45);
   });
 
   it("counts every record a per-cycle cap names as anomalous, and hands back those over a cap cooling down", () => {
