@@ -114,7 +114,7 @@ describe("findings route", () => {
   it("documents every engine route in the OpenAPI document", async () => {
     const doc = (await (await openapi.GET(get("/api/v1/openapi.json", {}))).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     const engine = Object.entries(doc.paths)
-      .filter(([p]) => /\/(lineage|marks|findings|breakers)/.test(p))
+      .filter(([p]) => /^\/api\/v1\/(lineage|marks|findings|breakers)\b/.test(p))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     expect(engine.sort()).toEqual([
       "DELETE /api/v1/marks/compromise/{id}",
