@@ -20,6 +20,8 @@ export interface ControlSummary {
   pendingKillAll: { requestedBy: string; expiresAt: string | null } | null;
   activeCount: number;
   forcedCount: number;
+  /** State keys guards neither read nor write until lifted. */
+  quarantinedCount: number;
 }
 
 export function controlBanner(s: ControlSummary): ControlBanner {
@@ -29,8 +31,16 @@ export function controlBanner(s: ControlSummary): ControlBanner {
   if (s.pendingKillAll) {
     return { tone: "warn", icon: "hourglass", word: "CONFIRM NEEDED", sentence: `${s.pendingKillAll.requestedBy} asked to kill every agent. A second, different on-call must confirm it, or it lapses.${heldText}` };
   }
-  if (held > 0) return { tone: "bad", icon: "warn", word: "PARTLY STOPPED", sentence: `${plural(s.activeCount, "kill switch", "kill switches")} and ${plural(s.forcedCount, "forced breaker", "forced breakers")} in force; everything else flows.` };
-  return { tone: "ok", icon: "ok", word: "ALL FLOWING", sentence: "No kill switch or forced breaker is in force. Breakers the engine trips still apply." };
+  const quarantined = plural(s.quarantinedCount, "state key", "state keys");
+  if (held > 0) {
+    const keys = s.quarantinedCount === 0 ? "" : ` and ${quarantined} quarantined`;
+    return { tone: "bad", icon: "warn", word: "PARTLY STOPPED", sentence: `${plural(s.activeCount, "kill switch", "kill switches")} and ${plural(s.forcedCount, "forced breaker", "forced breakers")} in force${keys}; everything else flows.` };
+  }
+  // Not "all flowing": agents that need a quarantined key are stopped at it.
+  if (s.quarantinedCount > 0) {
+    return { tone: "warn", icon: "warn", word: "STATE QUARANTINED", sentence: `${quarantined} quarantined: guards refuse to read or write ${s.quarantinedCount === 1 ? "it" : "them"} until an on-call repairs the value and lifts the quarantine. Everything else flows.` };
+  }
+  return { tone: "ok", icon: "ok", word: "ALL FLOWING", sentence: "No kill switch, forced breaker or quarantined state key is in force. Breakers the engine trips still apply." };
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

@@ -65,7 +65,13 @@ export function ControlClient() {
   const data = switches.data;
   const forcedItems = forced.data?.items ?? [];
   const killAll = data.active.some((s) => s.scope === "all");
-  const banner = controlBanner({ killAll, pendingKillAll: data.pendingKillAll, activeCount: data.active.length, forcedCount: forcedItems.length });
+  const banner = controlBanner({
+    killAll,
+    pendingKillAll: data.pendingKillAll,
+    activeCount: data.active.length,
+    forcedCount: forcedItems.length,
+    quarantinedCount: quarantines.data?.active.length ?? 0,
+  });
   const pending = data.pendingKillAll;
   const busyId = act.isPending ? act.variables.id : null;
 

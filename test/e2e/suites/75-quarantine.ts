@@ -28,6 +28,8 @@ export default async function quarantineSuite({ base, page, db }: E2eContext): P
     await see(item.filter({ hasText: "write rec_e2e_w1" }), "the write that showed it");
     await see(page.locator('[data-testid="quarantine"][data-key="e2e.recommender/notes"]').filter({ hasText: "INC-7" }), "the hand-made quarantine");
     assert.deepEqual((await policyKeys()).filter((k) => k.startsWith("e2e.")).sort(), ["e2e.recommender/notes", KEY]);
+    // The banner an on-call reads first never says all is flowing while keys are quarantined.
+    await see(page.getByTestId("control-banner").filter({ hasText: "STATE QUARANTINED" }).filter({ hasText: "2 state keys quarantined" }), "the banner naming the quarantined keys");
     await page.locator("#quarantined").scrollIntoViewIfNeeded();
     await shot(page, "control-quarantine");
     await page.emulateMedia({ colorScheme: "dark" });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { controlBanner, killQuestion, targetLabel, timeLeft } from "@/lib/view/control.ts";
 
-const none = { killAll: false, pendingKillAll: null, activeCount: 0, forcedCount: 0 };
+const none = { killAll: false, pendingKillAll: null, activeCount: 0, forcedCount: 0, quarantinedCount: 0 };
 
 describe("controlBanner", () => {
+  it("never says all is flowing while a state key is quarantined", () => {
+    expect(controlBanner({ ...none, quarantinedCount: 2 })).toMatchObject({
+      tone: "warn",
+      icon: "warn",
+      word: "STATE QUARANTINED",
+      sentence: "2 state keys quarantined: guards refuse to read or write them until an on-call repairs the value and lifts the quarantine. Everything else flows.",
+    });
+    expect(controlBanner({ ...none, activeCount: 1, quarantinedCount: 1 }).sentence).toBe("1 kill switch and 0 forced breakers in force and 1 state key quarantined; everything else flows.");
+  });
+
   it("has a word, an icon and a tone for every situation, worst first", () => {
     expect(controlBanner(none)).toMatchObject({ tone: "ok", icon: "ok", word: "ALL FLOWING" });
     expect(controlBanner({ ...none, activeCount: 1 })).toMatchObject({ tone: "bad", icon: "warn", word: "PARTLY STOPPED", sentence: "1 kill switch and 0 forced breakers in force; everything else flows." });
