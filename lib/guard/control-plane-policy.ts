@@ -11,6 +11,7 @@
 import { httpLineage, type LineageSource } from "./lineage-source.ts";
 import { SseParser, type ServerSentEvent } from "./sse-parser.ts";
 import { emptyPolicy, PolicySnapshot, type GuardCaps, type PolicyListener, type PolicySource, type PolicyStatus } from "./policy.ts";
+import { abortableSleep } from "./abortable-sleep.ts";
 
 export interface ControlPlanePolicyOptions {
   /** Firebreak's dashboard/API origin, e.g. https://firebreak.example */
@@ -42,17 +43,6 @@ export interface ControlPlaneStats {
   reconnects: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export class ControlPlanePolicy implements PolicySource {
   private snapshot: PolicySnapshot = emptyPolicy();
@@ -103,7 +93,7 @@ export class ControlPlanePolicy implements PolicySource {
   async start(timeoutMs = 10_000): Promise<this> {
     this.running ??= this.run();
     const timeout = new AbortController();
-    await Promise.race([this.firstPolicy, sleep(timeoutMs, timeout.signal)]);
+    await Promise.race([this.firstPolicy, abortableSleep(timeoutMs, timeout.signal)]);
     timeout.abort();
     return this;
   }
@@ -195,7 +185,7 @@ export class ControlPlanePolicy implements PolicySource {
       if (signal.aborted) break;
       this.reconnects++;
       // The stream told us to come back in 500 ms; after repeated failures, wait longer.
-      await sleep(Math.min(500 * 2 ** Math.max(0, failures - 1), 5_000), signal);
+      await abortableSleep(Math.min(500 * 2 ** Math.max(0, failures - 1), 5_000), signal);
     }
     this.setLive("none");
   }
@@ -267,7 +257,7 @@ export class ControlPlanePolicy implements PolicySource {
         this.setLive("none");
         this.report(err as Error);
         failures++;
-        await sleep(Math.min(500 * 2 ** (failures - 1), 5_000), signal);
+        await abortableSleep(Math.min(500 * 2 ** (failures - 1), 5_000), signal);
       }
     }
   }

@@ -14,6 +14,7 @@
 // actions fail closed; other classes follow the guard's fail mode.
 import { z } from "zod";
 import type { ActionClass } from "../protocol/record.ts";
+import { abortableSleep } from "./abortable-sleep.ts";
 
 export const LINEAGE_VERDICTS = ["clear", "tainted", "pending"] as const;
 export type LineageVerdict = (typeof LINEAGE_VERDICTS)[number];
@@ -48,17 +49,6 @@ export interface LineageGate {
 
 export type ClearanceOutcome = { outcome: "clear" } | { outcome: "tainted"; reason: string } | { outcome: "unverified"; reason: string };
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Asks until the answer is clear or tainted, or the time is up. An error
@@ -86,7 +76,7 @@ export async function awaitClearance(
     }
     const left = deadline - now();
     if (left <= 0) return { outcome: "unverified", reason: `no definitive answer within ${options.timeoutMs} ms (${last})` };
-    await sleep(Math.min(options.pollMs, left), options.signal);
+    await abortableSleep(Math.min(options.pollMs, left), options.signal);
   }
 }
 
