@@ -97,11 +97,13 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url?.split("?")[0] ?? "";
     if (url === "/healthz" && req.method === "GET") {
-      // Liveness for anyone; the counters only for holders of an ingest key.
       const query = new URLSearchParams(req.url?.split("?")[1] ?? "");
-      const body = (await keys.allows(req.headers.authorization))
-        ? { status: "ok", inflight: admission.requests, inflightBytes: admission.bytes, database: gate.status, since: startedAt, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) }
-        : { status: "ok" };
+      const body = healthBody(await keys.grant(req.headers.authorization), () => ({
+        instance: { inflight: admission.requests, inflightBytes: admission.bytes, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) },
+        database: gate.status,
+        since: startedAt,
+        project: (p) => stats.projectJSON(p),
+      }));
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       return;
     }
@@ -151,7 +153,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     const pass = gate.enter();
     if (isGateRefusal(pass)) {
       req.resume();
-      stats.refuse("database");
+      stats.refuse("database", project);
       res.setHeader("retry-after", String(pass.retryAfterSeconds));
       return sendError(res, format, new FirebreakError("unavailable", unavailableMessage(pass.reason)));
     }
@@ -159,7 +161,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     if (!ticket.admitted) {
       pass.done();
       req.resume();
-      stats.refuse(ticket.reason);
+      stats.refuse(ticket.reason, project);
       res.setHeader("retry-after", String(ticket.retryAfterSeconds));
       return sendError(res, format, new FirebreakError("too_many_requests", ticket.message));
     }
@@ -181,7 +183,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         });
       } catch (err) {
         if (err instanceof PoolSaturatedError) {
-          stats.refuse("workers");
+          stats.refuse("workers", project);
           res.setHeader("retry-after", String(overloadRetryAfter));
           return sendError(res, format, new FirebreakError("too_many_requests", "Verification workers saturated. The batch was not stored; retry after the delay in Retry-After."));
         }
@@ -240,6 +242,27 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       await workers.close();
     },
   };
+}
+
+interface HealthSources {
+  /** Totals, every project's counters, load and the engine: instance-wide. */
+  instance: Record<string, unknown>;
+  database: unknown;
+  since: string;
+  project: (project: string) => Record<string, unknown>;
+}
+
+/**
+ * Liveness for anyone. Counters only for an ingest key, and only its own: a
+ * configured key serves every project and sees the instance; a project's
+ * ingest token sees that project's counters and the database's state (to
+ * explain its 503s), never another tenant's traffic, the load or the engine.
+ */
+export function healthBody(grant: IngestGrant | "refused" | "unknown", read: () => HealthSources): Record<string, unknown> {
+  if (typeof grant !== "object") return { status: "ok" };
+  const sources = read();
+  if (!grant.fixed) return { status: "ok", database: sources.database, since: sources.since, ...sources.instance };
+  return { status: "ok", database: sources.database, since: sources.since, project: grant.project, ...sources.project(grant.project) };
 }
 
 /**

@@ -98,8 +98,12 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   mirror("firebreak_ingest_records_total", "Provenance records stored, by project (each judged; see firebreak_verdicts_total). rate() of it is the ingest rate.", ["project"], () =>
     ingest().map(([project, c]) => [{ project }, c.records]),
   );
-  mirror("firebreak_ingest_refused_total", "Export requests refused, by reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After.", ["reason"], () =>
-    Object.entries(stats.refusedBy).map(([reason, n]) => [{ reason }, n]),
+  mirror("firebreak_ingest_refused_total", "Export requests refused, by project and reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After. An empty project: refused before its key could be checked.", ["project", "reason"], () =>
+    Object.entries(stats.refusedBy).flatMap(([reason, total]) => {
+      const cause = reason as keyof typeof stats.refusedBy;
+      const known = ingest().map(([project, c]): [Labels, number] => [{ project, reason }, c.refusedBy[cause]]);
+      return [...known, [{ project: "", reason }, total - known.reduce((sum, [, n]) => sum + n, 0)]];
+    }),
   );
   mirror("firebreak_verdicts_total", "Records judged at the door, by project, verdict and record kind. A record with several verdicts counts once for each.", ["project", "verdict", "kind"], () =>
     ingest().flatMap(([project, c]) =>

@@ -6,6 +6,8 @@ import { makeSignedRecord } from "../../fixtures/records.ts";
 import { makeAgent, makeSnapshot } from "../../fixtures/registry.ts";
 import { exportSpans, exporterFor, spansFor } from "../../helpers/otlp-client.ts";
 import { encodeRecordsForTest } from "../../helpers/encode-records.ts";
+import { createProject } from "../../../lib/db/projects-store.ts";
+import { createToken } from "../../../lib/db/tokens-store.ts";
 import { startHarness, TOKEN, type Harness } from "./collector-harness.ts";
 
 const agent = makeAgent({ id: "agent-a", capabilities: [{ intent: "*", to: ["*"] }] });
@@ -36,7 +38,7 @@ describe("overload", () => {
     for (const r of refused) expect(Number(r.retryAfter)).toBeGreaterThan(0);
     expect(await h.count("records")).toBe(ok.length * 200);
     const metrics = await (await fetch(h.url.replace("/v1/traces", "/metrics"), { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-    const refusedForRequests = Number(/firebreak_ingest_refused_total\{reason="requests"\} (\d+)/.exec(metrics)?.[1]);
+    const refusedForRequests = Number(/firebreak_ingest_refused_total\{project="default",reason="requests"\} (\d+)/.exec(metrics)?.[1]);
     expect(refusedForRequests).toBe(refused.length);
     expect(metrics).toMatch(/firebreak_ingest_inflight_bytes 0/);
     expect(metrics).toMatch(/firebreak_ingest_database_writable 1/);
@@ -108,5 +110,26 @@ describe("health", () => {
     const full = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number; batches: number };
     expect(full.records).toBe(1);
     expect(full.batches).toBe(1);
+  });
+
+  it("shows a project's ingest key its own project's counters only, and the configured key every project's", async () => {
+    const health = h.url.replace("/v1/traces", "/healthz");
+    const admin = { actor: "admin (bearer)", userId: null, role: "admin" as const, project: "default" };
+    await createProject(h.pool, { id: "beta", name: "Beta" }, admin.actor);
+    const beta = await createToken(h.pool, { name: "beta exporters", scope: "ingest", environment: "" }, { ...admin, project: "beta" });
+    const before = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number };
+    const exporter = exporterFor(h.url, beta.token);
+    expect((await exportSpans(exporter, spansFor([1, 2, 3].map(() => makeSignedRecord({ timestamp: new Date().toISOString() }))))).ok).toBe(true);
+    await exporter.shutdown();
+
+    const mine = (await (await fetch(health, { headers: { authorization: `Bearer ${beta.token}` } })).json()) as Record<string, unknown>;
+    expect(mine).toMatchObject({ status: "ok", project: "beta", batches: 1, records: 3, refused: 0 });
+    // Nothing of the instance or of another tenant: no totals, no other project, no load, no engine.
+    expect(Object.keys(mine).sort()).toEqual(["batches", "database", "project", "records", "refused", "refusedBy", "rejectedSpans", "since", "spans", "status", "verdicts"]);
+
+    const all = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number; projects: Record<string, { records: number }> };
+    expect(all.records).toBe(before.records + 3);
+    expect(all.projects.beta?.records).toBe(3);
+    expect(all.projects.default?.records).toBe(before.records);
   });
 });

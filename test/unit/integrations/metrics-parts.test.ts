@@ -76,6 +76,23 @@ describe("project labels on /metrics", () => {
   });
 });
 
+describe("refusals by project", () => {
+  it("counts a refusal against its project when the door knew it, and the rest under an empty project", async () => {
+    const stats = new IngestStats();
+    stats.refuse("requests", "prod");
+    stats.refuse("requests", "prod");
+    stats.refuse("database", "staging");
+    stats.refuse("database");
+    expect(stats.projectJSON("prod")).toMatchObject({ refused: 2, refusedBy: { requests: 2, database: 0 } });
+    expect(stats.projectJSON("nobody")).toMatchObject({ records: 0, refused: 0 });
+    expect(stats.toJSON()).toMatchObject({ refused: 4, refusedBy: { requests: 2, database: 2 } });
+    const f = parsePrometheusText(await createCollectorMetrics({ stats, inflight: () => 0, engine: () => null, snapshot: null, maxEdges: 0 }).render());
+    expect(valueOf(f, "firebreak_ingest_refused_total", { project: "prod", reason: "requests" })).toBe(2);
+    expect(valueOf(f, "firebreak_ingest_refused_total", { project: "staging", reason: "database" })).toBe(1);
+    expect(valueOf(f, "firebreak_ingest_refused_total", { project: "", reason: "database" })).toBe(1);
+  });
+});
+
 describe("cached reads", () => {
   it("reads once per period, shares a read in flight, and does not cache failures", async () => {
     let t = 0;
