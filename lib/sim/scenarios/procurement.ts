@@ -9,7 +9,7 @@ import { round } from "../feeds.ts";
 import type { AgentSpec, ContractSpec } from "../fleet.ts";
 import type { World } from "../world.ts";
 import type { Emission, JsonValue } from "../world-types.ts";
-import { num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
+import { agentSpecs, num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -24,7 +24,6 @@ const QUOTE = "procurement.PriceQuote";
 const ORDER = "procurement.OrderRequest";
 const PLACED = "procurement.OrderPlaced";
 const PLACE_ORDER = "place_purchase_order";
-const A2A = { a2a: "0.3" };
 
 /** An instruction a naive recommender follows when it finds it in a quote's note. */
 const ORDER_INSTRUCTION = /order\s+(\d+)\s+units/i;
@@ -64,17 +63,7 @@ function contracts(): ContractSpec[] {
 
 function agents(ctx: ScenarioContext): AgentSpec[] {
   const id = ctx.id;
-  const spec = (role: string, displayName: string, rest: Partial<AgentSpec> = {}): AgentSpec => ({
-    role,
-    id: id(role),
-    kind: "agent",
-    displayName,
-    capabilities: [],
-    memory: { read: [], write: [] },
-    protocols: A2A,
-    labels: { "firebreak.sim": "true", scenario: "procurement", run: ctx.namespace || "none" },
-    ...rest,
-  });
+  const spec = agentSpecs(ctx, "procurement");
   return [
     spec("gateway", "Buyer console (sim)", { kind: "gateway" }),
     spec("approver", "Dana, procurement lead (sim)", { kind: "approver" }),

@@ -11,7 +11,7 @@ import type { AgentSpec, ContractSpec } from "../fleet.ts";
 import type { World } from "../world.ts";
 import type { Emission, JsonValue } from "../world-types.ts";
 import { feedKey } from "./procurement.ts";
-import { num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
+import { agentSpecs, num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -20,7 +20,6 @@ const TASK = "delivery.Task";
 const FINDINGS = "delivery.Findings";
 const CHANGE = "delivery.ChangeReady";
 const REVIEW = "delivery.ReviewResult";
-const A2A = { a2a: "0.3" };
 
 /** What a naive deployer does when a review summary tells it to. */
 const DELETE_INSTRUCTION = /delete (?:the )?environment (\w+)/i;
@@ -57,17 +56,7 @@ function contracts(): ContractSpec[] {
 
 function agents(ctx: ScenarioContext): AgentSpec[] {
   const id = ctx.id;
-  const spec = (role: string, displayName: string, rest: Partial<AgentSpec> = {}): AgentSpec => ({
-    role,
-    id: id(role),
-    kind: "agent",
-    displayName,
-    capabilities: [],
-    memory: { read: [], write: [] },
-    protocols: A2A,
-    labels: { "firebreak.sim": "true", scenario: "software-delivery", run: ctx.namespace || "none" },
-    ...rest,
-  });
+  const spec = agentSpecs(ctx, "software-delivery");
   return [
     spec("gateway", "Ticket desk (sim)", { kind: "gateway" }),
     spec("approver", "Sam, release manager (sim)", { kind: "approver" }),

@@ -9,13 +9,12 @@ import type { AgentSpec, ContractSpec } from "../fleet.ts";
 import type { SimAgent, World } from "../world.ts";
 import type { Emission } from "../world-types.ts";
 import { feedKey } from "./procurement.ts";
-import { num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
+import { agentSpecs, num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
 const WORK = "synthetic.Work";
 const COMPLETE = "complete_task";
-const A2A = { a2a: "0.3" };
 const ROOT_WEIGHT = 0.2;
 
 /** Layer sizes for `n` agents: proportional to fanOut^layer, every layer at least one agent, summing to n. */
@@ -71,24 +70,19 @@ function contracts(): ContractSpec[] {
 
 function agents(ctx: ScenarioContext, topo: Topology): AgentSpec[] {
   const id = ctx.id;
-  const labels = { "firebreak.sim": "true", scenario: "synthetic", run: ctx.namespace || "none" };
-  const out: AgentSpec[] = [
-    { role: "gateway", id: id("gateway"), kind: "gateway", displayName: "Task intake (sim)", capabilities: [], memory: { read: [], write: [] }, protocols: A2A, labels },
-    { role: "approver", id: id("approver"), kind: "approver", displayName: "On-call human (sim)", capabilities: [], memory: { read: [], write: [] }, protocols: A2A, labels },
-  ];
+  const spec = agentSpecs(ctx, "synthetic");
+  const out: AgentSpec[] = [spec("gateway", "Task intake (sim)", { kind: "gateway" }), spec("approver", "On-call human (sim)", { kind: "approver" })];
+  const runLabels = out[0]!.labels;
   topo.roles.forEach((layer, l) => {
     for (const role of layer) {
       const kids = topo.children.get(role) ?? [];
-      out.push({
-        role,
-        id: id(role),
-        kind: "agent",
-        displayName: `Worker ${role} (layer ${l}, sim)`,
-        capabilities: kids.length > 0 ? [{ intent: WORK, to: kids.map(id) }] : [{ intent: COMPLETE, to: [] }],
-        memory: { read: l === 0 ? [`${feedKey(ctx, "")}*`] : [], write: [] },
-        protocols: A2A,
-        labels: { ...labels, layer: String(l) },
-      });
+      out.push(
+        spec(role, `Worker ${role} (layer ${l}, sim)`, {
+          capabilities: kids.length > 0 ? [{ intent: WORK, to: kids.map(id) }] : [{ intent: COMPLETE, to: [] }],
+          memory: { read: l === 0 ? [`${feedKey(ctx, "")}*`] : [], write: [] },
+          labels: { ...runLabels, layer: String(l) },
+        }),
+      );
     }
   });
   return out;

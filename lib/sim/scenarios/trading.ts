@@ -9,12 +9,11 @@ import type { AgentSpec, ContractSpec } from "../fleet.ts";
 import type { SimAgent, World } from "../world.ts";
 import type { Emission, JsonValue } from "../world-types.ts";
 import { feedKey } from "./procurement.ts";
-import { num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
+import { agentSpecs, num, param, payloadOf, str, strictObject, SIM_CAPS, type ActionSpec, type FaultHooks, type MessageSpec, type ScenarioContext, type ScenarioDefinition } from "./types.ts";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
 const IDEA = "trading.TradeIdea";
-const A2A = { a2a: "0.3" };
 const SYMBOLS = [
   { symbol: "AAA", base: 100 },
   { symbol: "BBB", base: 50 },
@@ -50,33 +49,15 @@ function contracts(): ContractSpec[] {
 function agents(ctx: ScenarioContext): AgentSpec[] {
   const id = ctx.id;
   const traders = param(ctx.params, "traders");
-  const labels = { "firebreak.sim": "true", scenario: "trading", run: ctx.namespace || "none" };
+  const spec = agentSpecs(ctx, "trading");
   const out: AgentSpec[] = [
-    { role: "gateway", id: id("gateway"), kind: "gateway", displayName: "Trading desk (sim)", capabilities: [], memory: { read: [], write: [] }, protocols: A2A, labels },
-    { role: "approver", id: id("approver"), kind: "approver", displayName: "Riya, risk officer (sim)", capabilities: [], memory: { read: [], write: [] }, protocols: A2A, labels },
-    {
-      role: "portfolio",
-      id: id("portfolio"),
-      kind: "agent",
-      displayName: "Portfolio manager (sim)",
-      capabilities: [{ intent: "place_trade", to: [] }],
-      memory: { read: [], write: [] },
-      protocols: A2A,
-      labels,
-    },
+    spec("gateway", "Trading desk (sim)", { kind: "gateway" }),
+    spec("approver", "Riya, risk officer (sim)", { kind: "approver" }),
+    spec("portfolio", "Portfolio manager (sim)", { capabilities: [{ intent: "place_trade", to: [] }] }),
   ];
   for (let i = 0; i < traders; i++) {
     const peers = Array.from({ length: traders }, (_, j) => j).filter((j) => j !== i);
-    out.push({
-      role: traderRole(i),
-      id: id(traderRole(i)),
-      kind: "agent",
-      displayName: `Trader ${i + 1} (sim)`,
-      capabilities: [{ intent: IDEA, to: [id("portfolio")] }],
-      memory: { read: [`${feedKey(ctx, "")}*`, ...peers.map((j) => `${id(traderRole(j))}/rec`)], write: [] },
-      protocols: A2A,
-      labels,
-    });
+    out.push(spec(traderRole(i), `Trader ${i + 1} (sim)`, { capabilities: [{ intent: IDEA, to: [id("portfolio")] }], memory: { read: [`${feedKey(ctx, "")}*`, ...peers.map((j) => `${id(traderRole(j))}/rec`)], write: [] } }));
   }
   return out;
 }

@@ -84,6 +84,29 @@ export interface ScenarioDefinition {
  */
 export const SIM_CAPS: GuardCaps = Object.freeze({ maxFanOut: 10_000, maxChainDepth: 64 });
 
+/** Every simulated agent speaks A2A 0.3; the downgrade fault sends below it. */
+export const A2A = Object.freeze({ a2a: "0.3" });
+
+/**
+ * Makes a scenario's agent specs: an agent of the role with no grants, the
+ * sim's labels (so a run's agents can be found and cleaned up), and `rest`
+ * on top. The gateway and the approver are `spec("gateway", name, { kind: "gateway" })`.
+ */
+export function agentSpecs(ctx: ScenarioContext, scenario: string): (role: string, displayName: string, rest?: Partial<AgentSpec>) => AgentSpec {
+  const labels = { "firebreak.sim": "true", scenario, run: ctx.namespace || "none" };
+  return (role, displayName, rest = {}) => ({
+    role,
+    id: ctx.id(role),
+    kind: "agent",
+    displayName,
+    capabilities: [],
+    memory: { read: [], write: [] },
+    protocols: A2A,
+    labels,
+    ...rest,
+  });
+}
+
 /** A JSON Schema object that refuses unknown fields: the door catches a smuggled field as schema_violation. */
 export function strictObject(properties: Record<string, object>, required: readonly string[]): Record<string, unknown> {
   return { type: "object", additionalProperties: false, required: [...required], properties };
