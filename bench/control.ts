@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { migrate } from "../lib/db/migrate.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import type { FromWorker, ToWorker } from "./lib/control-guards.ts";
-import { percentile } from "./lib/stats.ts";
+import { elapsedLog, percentile } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,8 +33,7 @@ const { values: args } = parseArgs({
 
 const TOKEN = "fbk_bench_control_0123456789abcdef";
 const GOAL_P99_MS = 1000;
-const started = performance.now();
-const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const log = elapsedLog();
 const now = (): number => performance.timeOrigin + performance.now();
 
 class Worker {

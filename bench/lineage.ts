@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { startBenchDatabase } from "./lib/bench-db.ts";
-import { percentile } from "./lib/stats.ts";
+import { elapsedLog, percentile, stat, type Stat } from "./lib/stats.ts";
 import {
   DEFAULT_SPEC,
   GinAdjacency,
@@ -48,15 +48,8 @@ const { values: args } = parseArgs({
 
 const GOALS = { originP95Ms: 50, blastP95Ms: 300 };
 const started = performance.now();
-const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const log = elapsedLog(started);
 
-interface Stat {
-  p50: number;
-  p95: number;
-  max: number;
-  n: number;
-}
-const stat = (xs: number[]): Stat => ({ p50: percentile(xs, 0.5), p95: percentile(xs, 0.95), max: Math.max(...xs), n: xs.length });
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();

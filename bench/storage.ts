@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { startBenchDatabase } from "./lib/bench-db.ts";
-import { percentile } from "./lib/stats.ts";
+import { elapsedLog, stat, type Stat } from "./lib/stats.ts";
 import { DEFAULT_SPEC, generateGraph, globalIndex, recordId, totalRecords, type GraphSpec } from "./lib/provenance-graph.ts";
 import { insertBatch, withTransaction, type RecordRow, type SpanRow } from "../lib/db/ingest-store.ts";
 import { insertEdges } from "../lib/db/lineage-store.ts";
@@ -39,14 +39,8 @@ const BATCH = 500;
 const TARGETS = 20;
 const SWEEP_BATCH = 5_000;
 const started = performance.now();
-const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const log = elapsedLog(started);
 
-interface Stat {
-  p50: number;
-  p95: number;
-  n: number;
-}
-const stat = (xs: number[]): Stat => ({ p50: percentile(xs, 0.5), p95: percentile(xs, 0.95), n: xs.length });
 
 interface SizeResult {
   records: number;
