@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { LineageClearance } from "../guard/lineage-source.ts";
 import { QUARANTINE_STATES } from "../control/quarantine.ts";
+import { liftedFields } from "./control-views.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -65,9 +66,7 @@ export const QuarantineView = z
     reason: z.string(),
     openedBy: z.string().meta({ description: '"engine", or the person who quarantined the key.' }),
     openedAt: isoTime,
-    liftedBy: z.string().nullable(),
-    liftReason: z.string().nullable(),
-    liftedAt: isoTime.nullable(),
+    ...liftedFields,
   })
   .meta({ id: "QuarantineView" });
 export type QuarantineView = z.infer<typeof QuarantineView>;

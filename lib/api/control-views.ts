@@ -8,6 +8,13 @@ import { PolicySnapshot } from "../guard/policy.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
 
+/** Who ended a switch or a quarantine, why and when; null while it holds. */
+export const liftedFields = {
+  liftedBy: z.string().nullable(),
+  liftReason: z.string().nullable(),
+  liftedAt: isoTime.nullable(),
+};
+
 /** Every kill and every lift says why: the reason is stored with the actor and in the audit trail. */
 const Reason = z
   .string({ error: "reason is required: say why, it is stored with your name and shown to the next on-call" })
@@ -68,9 +75,7 @@ export const KillSwitchView = z
     confirmedBy: z.string().nullable(),
     confirmReason: z.string().nullable(),
     confirmedAt: isoTime.nullable(),
-    liftedBy: z.string().nullable(),
-    liftReason: z.string().nullable(),
-    liftedAt: isoTime.nullable(),
+    ...liftedFields,
   })
   .meta({ id: "KillSwitchView" });
 export type KillSwitchView = z.infer<typeof KillSwitchView>;
