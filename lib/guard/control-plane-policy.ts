@@ -10,7 +10,7 @@
 // already known keep being enforced in both modes.
 import { httpLineage, type LineageSource } from "./lineage-source.ts";
 import { SseParser, type ServerSentEvent } from "./sse-parser.ts";
-import { emptyPolicy, PolicySnapshot, type GuardCaps, type PolicyListener, type PolicySource, type PolicyStatus } from "./policy.ts";
+import { emptyPolicy, HeldPolicy, PolicySnapshot, type GuardCaps, type PolicyStatus } from "./policy.ts";
 import { abortableSleep } from "./abortable-sleep.ts";
 
 export interface ControlPlanePolicyOptions {
@@ -44,10 +44,7 @@ export interface ControlPlaneStats {
 }
 
 
-export class ControlPlanePolicy implements PolicySource {
-  private snapshot: PolicySnapshot = emptyPolicy();
-  private state: PolicyStatus = "unreachable";
-  private readonly listeners = new Set<PolicyListener>();
+export class ControlPlanePolicy extends HeldPolicy {
   private readonly abort = new AbortController();
   private readonly fetchFn: typeof fetch;
   private readonly clock: () => number;
@@ -63,6 +60,7 @@ export class ControlPlanePolicy implements PolicySource {
   private running: Promise<void> | null = null;
 
   constructor(private readonly options: ControlPlanePolicyOptions) {
+    super(emptyPolicy(), "unreachable");
     this.fetchFn = options.fetch ?? fetch;
     this.clock = options.clock ?? Date.now;
     this.staleAfterMs = options.staleAfterMs ?? 15_000;
@@ -72,21 +70,6 @@ export class ControlPlanePolicy implements PolicySource {
     // Time alone moves the status (fresh -> stale -> unreachable): check it every second.
     this.watch = setInterval(() => this.checkStatus(), 1000);
     this.watch.unref();
-  }
-
-  current(): PolicySnapshot {
-    return this.snapshot;
-  }
-
-  status(): PolicyStatus {
-    return this.state;
-  }
-
-  subscribe(listener: PolicyListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
   }
 
   /** Starts listening; resolves once the first policy has arrived, or after `timeoutMs` (then the status says unreachable). */
@@ -151,7 +134,7 @@ export class ControlPlanePolicy implements PolicySource {
     else next = "fresh";
     if (next === this.state && !force) return;
     this.state = next;
-    for (const listener of [...this.listeners]) listener(this.snapshot, this.state);
+    this.notify();
   }
 
   private report(err: Error): void {

@@ -143,19 +143,17 @@ const without = (list: readonly string[], item: string): string[] => list.filter
 const withItem = (list: readonly string[], item: string): string[] => (list.includes(item) ? [...list] : [...list, item]);
 
 /**
- * A PolicySource held in memory and changed by calls. Every change makes a
- * new frozen snapshot with the next version and tells the subscribers, so a
- * guard never sees a half-applied change.
+ * What every PolicySource shares: the snapshot and status it holds, and the
+ * subscribers it tells after each change (a copy of the set, so a listener
+ * may unsubscribe while being told).
  */
-export class LocalPolicy implements PolicySource {
-  private snapshot: PolicySnapshot;
-  private state: PolicyStatus = "fresh";
+export abstract class HeldPolicy implements PolicySource {
   private readonly listeners = new Set<PolicyListener>();
 
-  constructor(initial: Partial<Omit<PolicySnapshot, "caps">> & { caps?: Partial<GuardCaps> } = {}) {
-    const base = emptyPolicy();
-    this.snapshot = freeze({ ...base, ...initial, caps: { ...base.caps, ...initial.caps } });
-  }
+  protected constructor(
+    protected snapshot: PolicySnapshot,
+    protected state: PolicyStatus,
+  ) {}
 
   current(): PolicySnapshot {
     return this.snapshot;
@@ -170,6 +168,22 @@ export class LocalPolicy implements PolicySource {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  protected notify(): void {
+    for (const listener of [...this.listeners]) listener(this.snapshot, this.state);
+  }
+}
+
+/**
+ * A PolicySource held in memory and changed by calls. Every change makes a
+ * new frozen snapshot with the next version and tells the subscribers, so a
+ * guard never sees a half-applied change.
+ */
+export class LocalPolicy extends HeldPolicy {
+  constructor(initial: Partial<Omit<PolicySnapshot, "caps">> & { caps?: Partial<GuardCaps> } = {}) {
+    const base = emptyPolicy();
+    super(freeze({ ...base, ...initial, caps: { ...base.caps, ...initial.caps } }), "fresh");
   }
 
   kill(agentId: string): void {
@@ -247,9 +261,5 @@ export class LocalPolicy implements PolicySource {
   private change(patch: Partial<PolicySnapshot>): void {
     this.snapshot = freeze({ ...this.snapshot, ...patch, version: this.snapshot.version + 1 });
     this.notify();
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener(this.snapshot, this.state);
   }
 }
