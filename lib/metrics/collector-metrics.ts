@@ -102,7 +102,9 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
     Object.entries(stats.refusedBy).flatMap(([reason, total]) => {
       const cause = reason as keyof typeof stats.refusedBy;
       const known = ingest().map(([project, c]): [Labels, number] => [{ project, reason }, c.refusedBy[cause]]);
-      return [...known, [{ project: "", reason }, total - known.reduce((sum, [, n]) => sum + n, 0)]];
+      const unknown = total - known.reduce((sum, [, n]) => sum + n, 0);
+      // Refused before its key was checked (the database could not say whose it was): no project to name.
+      return unknown > 0 ? [...known, [{ project: "", reason }, unknown] as [Labels, number]] : known;
     }),
   );
   mirror("firebreak_verdicts_total", "Records judged at the door, by project, verdict and record kind. A record with several verdicts counts once for each.", ["project", "verdict", "kind"], () =>

@@ -3,30 +3,24 @@
 // what its engine did, its breakers, kill switches, incidents and findings
 // come out as series of its own, each equal to what the database holds for
 // that project, and a count in one project never shows up in the other.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCollector, type Collector } from "@/lib/collector/server.ts";
-import { createPool } from "@/lib/db/ingest-store.ts";
-import { readMetricsSnapshot } from "@/lib/db/metrics-query.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { createProject } from "@/lib/db/projects-store.ts";
-import { startEngineLoop, type EngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
 import { groupFindings } from "@/lib/engine/incidents/incident-runner.ts";
 import { operateBreaker } from "@/lib/engine/breaker/breaker-runner.ts";
 import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import { BREAKER_STATES } from "@/lib/engine/breaker/states.ts";
-import { cached } from "@/lib/metrics/cached.ts";
 import type { WireRecord } from "@/lib/protocol/record.ts";
-import { createTestDatabase } from "../../helpers/database.ts";
+import { startMetricsRig, until } from "../../helpers/metrics-rig.ts";
 import { encodeRecordsForTest } from "../../helpers/encode-records.ts";
 import { parsePrometheusText, valueOf, type Family } from "../../helpers/prom-text.ts";
 import { makeRecord } from "../../fixtures/records.ts";
 
 const INGEST = "metrics-projects-ingest-key-0123456789";
 const METRICS = "metrics-projects-read-token-0123456789";
-const tdb = await createTestDatabase();
-const pool = createPool(tdb.url, 8);
-let collector: Collector;
-let engine: EngineLoop;
-let base = "";
+// The project exists before the engine and the collector start: both find it at once.
+const rig = await startMetricsRig({ ingestKey: INGEST, metricsToken: METRICS, maxEdges: 100, before: (pool) => createProject(pool, { id: "staging", name: "Staging" }, "test").then(() => undefined) });
+const { pool, base } = rig;
+afterAll(() => rig.close());
 
 async function families(): Promise<Map<string, Family>> {
   const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS}` } });
@@ -44,15 +38,6 @@ async function send(project: string, records: WireRecord[]): Promise<void> {
   expect(res.status, await res.text()).toBe(200);
 }
 
-async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met in time");
-}
-
 const message = (agent: string, to: string) => makeRecord({ agent, to: [to], timestamp: new Date().toISOString() });
 
 async function finding(project: string, detector: string): Promise<string> {
@@ -63,25 +48,6 @@ async function finding(project: string, detector: string): Promise<string> {
   );
   return res.rows[0]!.id;
 }
-
-beforeAll(async () => {
-  // The project exists before the engine and the collector start: both find it at once.
-  await createProject(pool, { id: "staging", name: "Staging" }, "test");
-  engine = startEngineLoop(pool, { idleMs: 50 });
-  collector = await startCollector({
-    settings: { port: 0, host: "127.0.0.1", maxBodyBytes: 4 * 1024 * 1024, skewMs: 300_000, pendingWaitMs: 500, workers: 1, maxInflight: 8, ingestKeys: [INGEST] },
-    pool,
-    loadSnapshot: async () => ({ agents: new Map(), contracts: new Map(), allowUnattested: false }),
-    metrics: { access: { public: false, tokens: [METRICS] }, engine: () => engine.stats(), snapshot: cached(() => readMetricsSnapshot(pool, 100), 0), maxEdges: 100 },
-  });
-  base = `http://127.0.0.1:${collector.port}`;
-});
-afterAll(async () => {
-  await collector.close();
-  await engine.stop();
-  await pool.end();
-  await tdb.drop();
-});
 
 describe("/metrics per project", () => {
   it("counts each project's ingest, verdicts, engine work, breakers, kill switches, incidents and findings apart", async () => {

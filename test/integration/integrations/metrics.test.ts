@@ -2,16 +2,15 @@
 // PostgreSQL: records from an unknown agent trip its edge's breaker, the
 // scrape parses under a strict exposition parser, and the series say what
 // the database and the collector say. Without a token it is 401.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCollector, type Collector } from "@/lib/collector/server.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { startCollector } from "@/lib/collector/server.ts";
 import { createPool } from "@/lib/db/ingest-store.ts";
 import { readMetricsSnapshot } from "@/lib/db/metrics-query.ts";
-import { startEngineLoop, type EngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
 import { groupFindings } from "@/lib/engine/incidents/incident-runner.ts";
 import { operateBreaker } from "@/lib/engine/breaker/breaker-runner.ts";
 import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import { cached } from "@/lib/metrics/cached.ts";
-import { createTestDatabase } from "../../helpers/database.ts";
+import { startMetricsRig, until } from "../../helpers/metrics-rig.ts";
 import { sendRecords } from "../../helpers/otlp-client.ts";
 import { parsePrometheusText, valueOf, type Family } from "../../helpers/prom-text.ts";
 import { makeRecord } from "../../fixtures/records.ts";
@@ -20,11 +19,9 @@ import { T0 } from "../lineage/lineage-fixtures.ts";
 
 const INGEST = "metrics-test-ingest-key-0123456789";
 const METRICS = "metrics-test-read-token-0123456789";
-const tdb = await createTestDatabase();
-const pool = createPool(tdb.url, 8);
-let collector: Collector;
-let engine: EngineLoop;
-let base = "";
+const rig = await startMetricsRig({ ingestKey: INGEST, metricsToken: METRICS, maxEdges: 2 });
+const { pool, base } = rig;
+afterAll(() => rig.close());
 
 async function scrape(token: string | null = METRICS): Promise<Response> {
   return fetch(`${base}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -36,38 +33,6 @@ async function families(): Promise<Map<string, Family>> {
   expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
   return parsePrometheusText(await res.text());
 }
-
-async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met in time");
-}
-
-beforeAll(async () => {
-  engine = startEngineLoop(pool, { idleMs: 50, onPass: (ms) => collector?.metrics.observePass(ms / 1000) });
-  collector = await startCollector({
-    settings: { port: 0, host: "127.0.0.1", maxBodyBytes: 4 * 1024 * 1024, skewMs: 300_000, pendingWaitMs: 500, workers: 1, maxInflight: 8, ingestKeys: [INGEST] },
-    pool,
-    loadSnapshot: async () => ({ agents: new Map(), contracts: new Map(), allowUnattested: false }),
-    metrics: {
-      access: { public: false, tokens: [METRICS] },
-      engine: () => engine.stats(),
-      // No caching here, so each scrape sees the rows just written (the cache has its own unit test).
-      snapshot: cached(() => readMetricsSnapshot(pool, 2), 0),
-      maxEdges: 2,
-    },
-  });
-  base = `http://127.0.0.1:${collector.port}`;
-});
-afterAll(async () => {
-  await collector.close();
-  await engine.stop();
-  await pool.end();
-  await tdb.drop();
-});
 
 describe("GET /metrics on the collector port", () => {
   it("is 401 without a token or with an ingest key, with a Bearer challenge", async () => {
