@@ -158,7 +158,12 @@ export interface ChaosOptions {
  * within a second or two on a quiet machine.
  */
 export const ENFORCED_SPEED = 60;
-/** The enforced twin's lineage gate (GuardOptions.lineageGate). */
+/**
+ * The enforced twin's lineage gate (GuardOptions.lineageGate), as an
+ * operator running Firebreak in front of consequential actions would set it
+ * (the demo's fleet runs with it too): yellow actions wait until the engine
+ * has judged what they descend from; red ones are re-checked once approved.
+ */
 export const ENFORCED_GATE: LineageGate = Object.freeze({ classes: ["yellow"] as const });
 /** The enforced twin runs paced from this long before its fault: the cycle before it, judged in real time. */
 const PACED_BEFORE_FAULT = 15 * MIN;
@@ -197,8 +202,6 @@ export async function runChaos(conn: FirebreakConnection, plan: readonly ChaosCa
     const twinRun: SimRun = createRun({
       ...base(c, namespace),
       policy: (caps: GuardCaps) => (control.policy = makePolicy(caps)),
-      // The lineage gate, as an operator running Firebreak in front of consequential actions would set it: yellow
-      // actions wait until the engine has judged what they descend from; red ones are re-checked once approved.
       lineage: () => (control.policy === null ? null : { source: control.policy.lineage(), gate: ENFORCED_GATE }),
       clock: {
         mode: "live",

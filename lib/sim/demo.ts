@@ -12,6 +12,7 @@ import type { FaultSpec } from "./faults/schedule.ts";
 import type { GroundTruth } from "./ground-truth.ts";
 import { defaultTruthPath, writeGroundTruth } from "./ground-truth-file.ts";
 import { registerFleetViaApi } from "./register.ts";
+import { ENFORCED_GATE } from "./chaos.ts";
 import { createRun } from "./runner.ts";
 import { simServerApprovals } from "./server-approvals.ts";
 import { otlpSink } from "./sink.ts";
@@ -119,6 +120,8 @@ export function startDemo(options: DemoOptions): DemoHandle {
         : simServerApprovals({ baseUrl: options.target.apiBase, token: options.target.token, autoApprover: mode === "auto" ? "sim-oncall" : null, log });
     const run = createRun({
       ...(serverApprovals ? { serverApprovals } : {}),
+      // Actions check their lineage first: one descending from what Firebreak has contained is refused.
+      lineage: () => (control === null ? null : { source: control.lineage(), gate: ENFORCED_GATE }),
       policy: (caps) =>
         (control = new ControlPlanePolicy({
           baseUrl: options.target.apiBase,
@@ -163,6 +166,7 @@ export function startDemo(options: DemoOptions): DemoHandle {
     });
     await policy.start(30_000);
     log(policy.status() === "unreachable" ? "demo: the control plane has not answered yet; guards refuse until it does" : `demo: guards obey the control plane (policy version ${policy.current().version}, ${policy.stats().transport})`);
+    log("demo: actions check their lineage first: yellow ones wait for the engine's word, red ones are checked again once approved");
     await registerFleetViaApi({ baseUrl: options.target.apiBase, token: options.target.token }, run.fleet);
     await new Promise((r) => setTimeout(r, REGISTRY_SETTLE_MS));
     log(`demo: ${run.fleet.entries.length} agents of scenario ${scenario} as ${namespace}.*, seed ${seed}, ${speed}x; a fault every 30 simulated minutes`);

@@ -33,6 +33,7 @@ const agent = await import("@/app/api/v1/agents/[id]/route.ts");
 const contracts = await import("@/app/api/v1/contracts/route.ts");
 const policyRoute = await import("@/app/api/v1/control/policy/route.ts");
 const streamRoute = await import("@/app/api/v1/control/stream/route.ts");
+const lineageRoute = await import("@/app/api/v1/control/lineage/route.ts");
 const switches = await import("@/app/api/v1/kill-switches/route.ts");
 const { startCollectorFromEnv } = await import("@/lib/collector/runtime.ts");
 const { startDemo } = await import("@/lib/sim/demo.ts");
@@ -40,6 +41,8 @@ const { pool } = await import("@/lib/db/pool.ts");
 const { policyHub } = await import("@/lib/db/policy-hub.ts");
 
 let api: RouteServer;
+/** Lineage checks the demo's guards asked for, and how they were answered. */
+const lineageAnswers: number[] = [];
 let collector: RunningCollector;
 let demo: DemoHandle | null = null;
 const lines: string[] = [];
@@ -53,6 +56,11 @@ beforeAll(async () => {
     "PUT /api/v1/agents/{id}": agent.PUT,
     "GET /api/v1/control/policy": policyRoute.GET,
     "GET /api/v1/control/stream": streamRoute.GET,
+    "GET /api/v1/control/lineage": async (request, context) => {
+      const res = await lineageRoute.GET(request, context);
+      lineageAnswers.push(res.status);
+      return res;
+    },
     "POST /api/v1/kill-switches": switches.POST,
   });
   collector = await startCollectorFromEnv(tdb.url, TOKEN, () => {});
@@ -115,6 +123,10 @@ describe("the demo's kill switch", () => {
     expect(later.last!.getTime()).toBeLessThanOrEqual(applied);
     // The demo itself runs on: the other agents' traffic still arrives.
     expect(await totalRecords()).toBeGreaterThan(fleetAtKill);
+    // Its actions asked for their lineage before they ran, and were answered.
+    expect(lines).toContain("demo: actions check their lineage first: yellow ones wait for the engine's word, red ones are checked again once approved");
+    expect(lineageAnswers.length).toBeGreaterThan(0);
+    expect(lineageAnswers.every((status) => status === 200)).toBe(true);
 
     await demo.stop();
     demo = null;
