@@ -227,6 +227,22 @@ export function rowWindow(scrollTop: number, viewportHeight: number, rowHeight: 
   return { first, last: Math.max(first, last) };
 }
 
+/**
+ * The blocks of `chunkRows` rows to mount for a scroll position (first and
+ * last block, inclusive): those the view touches and one more on each side,
+ * so the set changes only when the view crosses into another block.
+ */
+export function chunkWindow(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, chunkRows: number): { first: number; last: number } {
+  if (rowCount <= 0 || rowHeight <= 0 || chunkRows <= 0) return { first: 0, last: 0 };
+  const blockPx = rowHeight * chunkRows;
+  const lastBlock = Math.ceil(rowCount / chunkRows) - 1;
+  const top = Number.isFinite(scrollTop) ? Math.max(0, scrollTop) : 0;
+  const height = Number.isFinite(viewportHeight) ? Math.max(0, viewportHeight) : 0;
+  const first = Math.min(lastBlock, Math.max(0, Math.floor(top / blockPx) - 1));
+  const last = Math.min(lastBlock, Math.floor((top + height) / blockPx) + 1);
+  return { first, last: Math.max(first, last) };
+}
+
 /** The scrollTop that brings `row` into view, or the current one when it already is. */
 export function scrollToRow(row: number, scrollTop: number, viewportHeight: number, rowHeight: number): number {
   const top = row * rowHeight;

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { GraphCanvas } from "@/components/graph/graph-canvas.tsx";
+import { EARLY_GRAPH_CANVAS_ID } from "@/components/graph/early-graph.ts";
 import { GraphControls } from "@/components/graph/graph-controls.tsx";
 import { GraphLegend } from "@/components/graph/graph-legend.tsx";
 import { graphQuery } from "@/components/graph/graph-query-options.ts";
@@ -75,8 +76,14 @@ export function GraphClient() {
           <ErrorState title="Could not load the agent graph" error={q.error} onRetry={() => void q.refetch()} />
         </div>
       ) : q.isPending ? (
-        <div role="status" className="h-[560px] animate-pulse rounded-xl bg-raised">
+        // The boxes of the loaded screen, so nothing moves when it comes; the page's inline script
+        // draws the graph into this canvas before hydration (early-graph.ts).
+        <div role="status" className="flex flex-col gap-4 lg:flex-row">
           <span className="sr-only">Loading the agent graph</span>
+          <div className="relative h-[62vh] min-h-[440px] min-w-0 flex-1 rounded-xl border border-line bg-panel p-1 shadow-sm">
+            <canvas id={EARLY_GRAPH_CANVAS_ID} data-testid="graph-canvas-early" aria-hidden className="block h-full min-h-[420px] w-full rounded-lg bg-bg" />
+          </div>
+          <div className="h-[440px] w-full shrink-0 animate-pulse rounded-xl bg-raised lg:w-96" />
         </div>
       ) : data.nodes.length === 0 ? (
         <div className="rounded-xl border border-line bg-panel">
