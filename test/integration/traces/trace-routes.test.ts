@@ -15,7 +15,6 @@ const spanRoute = await import("@/app/api/v1/traces/[traceId]/spans/[spanId]/rou
 const { db } = await import("@/lib/db/client.ts");
 const { ErrorView } = await import("@/lib/api/views.ts");
 const { SpanDetailView, TRACE_HEAD_SPANS, TRACE_PAGE_SPANS, TraceView, tracePageUrl } = await import("@/lib/api/trace-views.ts");
-const { traceHasMore } = await import("@/components/waterfall/waterfall-math.ts");
 const { joinTraceWindows, nextTraceCursor } = await import("@/components/waterfall/trace-pages.ts");
 const { insertStoredRecords, storedRecord } = await import("../../fixtures/stored-records.ts");
 const { generatedSpanId, insertGeneratedTrace, insertSmallTrace, smallTrace } = await import("./trace-fixtures.ts");
@@ -90,12 +89,12 @@ describe("/api/v1/traces", () => {
     const records = head.spans.record.filter((r) => r >= 0).length;
     expect(records).toBeGreaterThan(0);
     for (const column of Object.keys(head.records) as (keyof typeof head.records)[]) expect(head.records[column]).toEqual(whole.records[column].slice(0, records));
-    expect(traceHasMore(head)).toBe(true);
-    expect(traceHasMore(whole)).toBe(false);
+    expect(nextTraceCursor(head)).toBeDefined();
+    expect(nextTraceCursor(whole)).toBeUndefined();
     // A trace smaller than the window comes whole in the first request: no second one.
     const smallHead = TraceView.parse(await (await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?limit=${TRACE_HEAD_SPANS}`), params({ traceId: small.traceId }))).json());
     expect(smallHead.truncated).toBe(false);
-    expect(traceHasMore(smallHead)).toBe(false);
+    expect(nextTraceCursor(smallHead)).toBeUndefined();
   });
 
   it("every first window is a prefix of the whole, with records without spans, a span with two records and ties in start time", async () => {
@@ -127,7 +126,7 @@ describe("/api/v1/traces", () => {
       // Cut below its 11 rows, it says so (and that there are more than it holds), so the page asks for the rest.
       expect(head.truncated).toBe(limit < 11);
       expect(head.total).toBe(limit < 11 ? Math.max(6, limit + 1) : 11);
-      expect(traceHasMore(head)).toBe(limit < 11);
+      expect(nextTraceCursor(head) !== undefined).toBe(limit < 11);
     }
   });
 
