@@ -10,6 +10,7 @@ export function earlyGraphOptions(url: string): EarlyGraphOptions {
   return {
     url,
     canvasId: EARLY_GRAPH_CANVAS_ID,
+    reactCanvas: '[data-testid="graph-canvas"]',
     global: EARLY_GRAPH_GLOBAL,
     mark: EARLY_GRAPH_MARK,
     storageKey: GRAPH_POSITIONS_KEY,

@@ -25,6 +25,8 @@ export const EARLY_GRAPH_MARK = "fb:graph:early-draw";
 export interface EarlyGraphOptions {
   url: string;
   canvasId: string;
+  /** A selector for React's own graph canvas: once it is there, the early picture is not needed. */
+  reactCanvas: string;
   global: string;
   mark: string;
   /** sessionStorage key of the positions a previous layout left (use-graph-layout.ts). */
@@ -50,25 +52,34 @@ export function earlyGraph(o: EarlyGraphOptions, seed: (req: LayoutRequest) => P
     .then((r) => (r.ok ? r.json() : null))
     .catch(() => null);
   w[o.global] = { url: o.url, json };
+  // The placeholder may not be on screen yet when the answer is (streamed in a hidden part of the page,
+  // or not parsed yet): look again each frame, until it is, or React has its own canvas, or ten seconds pass.
+  const attempt = (body: EarlyBody, frames: number): void => {
+    if (draw(body) || frames > 600 || document.querySelector(o.reactCanvas)) return;
+    requestAnimationFrame(() => attempt(body, frames + 1));
+  };
+  // At once, not on the next animation frame: on a busy main thread that frame can be hundreds of milliseconds away.
   void json.then((body) => {
-    if (body) requestAnimationFrame(() => draw(body as EarlyBody));
+    if (body) attempt(body as EarlyBody, 0);
   });
 
-  function draw(body: EarlyBody): void {
-    const canvas = document.getElementById(o.canvasId) as HTMLCanvasElement | null;
+  /** False when the placeholder is not there or has no size yet. */
+  function draw(body: EarlyBody): boolean {
     const nodes = body.nodes ?? [];
     const links = body.links ?? [];
-    // React may have taken over already (then it draws), or there is nothing to draw (React says so).
-    if (!canvas || !canvas.isConnected || nodes.length === 0) return;
+    // Nothing to draw: React says so.
+    if (nodes.length === 0) return true;
+    const canvas = document.getElementById(o.canvasId) as HTMLCanvasElement | null;
+    if (!canvas || !canvas.isConnected) return false;
     const box = canvas.getBoundingClientRect();
     const width = box.width;
     const height = box.height;
-    if (!(width > 0 && height > 0)) return;
+    if (!(width > 0 && height > 0)) return false;
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
     const ctx = canvas.getContext("2d");
-    if (!ctx) return;
+    if (!ctx) return true;
 
     let known: Record<string, Point> = {};
     try {
@@ -149,6 +160,7 @@ export function earlyGraph(o: EarlyGraphOptions, seed: (req: LayoutRequest) => P
     canvas.dataset.nodesDrawn = String(nodes.length);
     canvas.dataset.firstDrawMs = String(Math.round(performance.now()));
     performance.mark(o.mark);
+    return true;
   }
 }
 

@@ -50,7 +50,7 @@ function fakeBrowser(answer: { ok: boolean; body: unknown }, stored: Record<stri
   Object.assign(g, {
     window: globalThis,
     devicePixelRatio: 1,
-    document: { getElementById: (id: string) => (id === EARLY_GRAPH_CANVAS_ID ? canvas : null) },
+    document: { getElementById: (id: string) => (id === EARLY_GRAPH_CANVAS_ID ? canvas : null), querySelector: () => null },
     fetch: async (url: string) => {
       requested.push(url);
       return { ok: answer.ok, json: async () => answer.body };
@@ -106,6 +106,30 @@ describe("the graph's early picture", () => {
     await settle();
     const t = fitTransform({ x0: 100, y0: 100, x1: 300, y1: 300 }, WIDTH, HEIGHT);
     expect(drawn.arcs.map((a) => [Math.round(a.x), Math.round(a.y)])).toEqual(Object.values(stored).map(([x, y]) => [Math.round(x * t.k + t.x), Math.round(y * t.k + t.y)]));
+  });
+
+  it("waits for the placeholder when the answer comes before it is on screen, and gives way to React's canvas", async () => {
+    const { drawn, canvas } = fakeBrowser({ ok: true, body });
+    let size = 0;
+    canvas.getBoundingClientRect = () => ({ width: size, height: size && HEIGHT });
+    new Function(earlyGraphScript(URL_))();
+    await settle();
+    expect(drawn.arcs).toHaveLength(0);
+    size = WIDTH;
+    await settle();
+    expect(drawn.arcs).toHaveLength(4);
+
+    const late = fakeBrowser({ ok: true, body });
+    late.canvas.getBoundingClientRect = () => ({ width: 0, height: 0 });
+    let react = false;
+    (globalThis as { document: { querySelector: (s: string) => unknown } }).document.querySelector = (selector: string) => (react && selector === '[data-testid="graph-canvas"]' ? {} : null);
+    new Function(earlyGraphScript(URL_))();
+    await settle();
+    react = true;
+    await settle();
+    late.canvas.getBoundingClientRect = () => ({ width: WIDTH, height: HEIGHT });
+    await settle();
+    expect(late.drawn.arcs).toHaveLength(0);
   });
 
   it("hands its answer to the graph query once, and only for the same request", async () => {
