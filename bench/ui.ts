@@ -10,8 +10,8 @@
 // (requestAnimationFrame callbacks and canvas redraws per second).
 // Goals: first render under 1 s and >= 30 fps at 1,000 agents / 10,000 links.
 // `-- --profile` also prints where the main thread spent its time up to the
-// first render (V8 sampling profiler); `-- --shots` saves the graph's first
-// and settled pictures in bench-output/. Prints a table; writes bench-output/ui.json. Run it under the same lock as
+// first render (V8 sampling profiler); `-- --shots` saves the graph's early,
+// first and settled pictures in bench-output/. Prints a table; writes bench-output/ui.json. Run it under the same lock as
 // the e2e run (`flock /tmp/firebreak-e2e.lock npm run bench:ui`): both build .next.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -95,6 +95,11 @@ function graphCase(agents: number, links: number): UiCase {
     async measure(page, profile) {
       const stopProfile = profile ? await startCpuProfile(page) : null;
       await page.goto("/graph?window=24h", { waitUntil: "commit" });
+      // `--shots`: the early picture too (drawn before hydration), if React has not replaced it by the time the shot is taken.
+      if (args.shots) {
+        await page.waitForSelector('[data-testid="graph-canvas-early"][data-first-draw-ms], [data-testid="graph-canvas"][data-first-draw-ms]', { timeout: 60_000 });
+        await page.screenshot({ path: `bench-output/graph-${agents}-${links}-early.png` });
+      }
       await page.waitForSelector('[data-testid="graph-canvas"][data-first-draw-ms]', { timeout: 60_000 });
       if (stopProfile) printSelfTimes(`graph ${agents}/${links} to first render`, await stopProfile());
       // `--shots`: the first picture (drawn plain while the layout settles, for a big graph) and the settled one, to look at.
