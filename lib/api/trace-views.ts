@@ -39,7 +39,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const TraceCursor = z
   .string()
   .regex(/^-?\d{1,19}\.\d{1,19}\.\d{1,19}$/, { error: CURSOR_ERROR })
-  .refine((c) => c.split(".").every((n) => BigInt(n) <= INT64_MAX && BigInt(n) >= -INT64_MAX), { error: CURSOR_ERROR });
+  // Runs even when the pattern failed (zod 4 keeps checking): a part that is no number is refused here too.
+  .refine((c) => c.split(".").every((n) => /^-?\d+$/.test(n) && BigInt(n) <= INT64_MAX && BigInt(n) >= -INT64_MAX), { error: CURSOR_ERROR });
 
 /** The URL of the window after `cursor` (an answer's `next`). */
 export const tracePageUrl = (traceId: string, cursor: string): string =>
