@@ -41,6 +41,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const live = useRef({ scene, positions, settling, hoverNode: null as number | null, hoverLink: null as number | null });
   const pending = useRef<number | null>(null);
   const userMoved = useRef(false);
+  const fitted = useRef(false);
   const moving = useRef(false);
   const draws = useRef(0);
   const firstDrawn = useRef(false);
@@ -65,7 +66,9 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       pending.current = null;
       const c = canvas.current;
       const { scene: sc, positions: pos, settling: unsettled, hoverNode, hoverLink } = live.current;
-      if (!c || !pos) return;
+      // Nothing on screen before the view is fitted to the graph (or the user has moved it): a frame at the
+      // initial transform shows the graph bunched in the top-left corner, in place of the page's early picture.
+      if (!c || !pos || !(fitted.current || userMoved.current)) return;
       const ctx = c.getContext("2d");
       if (!ctx) return;
       palette.current ??= readPalette(c);
@@ -120,6 +123,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     const shown = sc.nodes.filter((n) => n.shown).map((n) => ({ x: pos[2 * n.index]!, y: pos[2 * n.index + 1]! }));
     const t = fitTransform(boundsOf(shown), size.current.width, size.current.height);
     select(c).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
+    fitted.current = true;
   };
 
   // Size, pan/zoom, theme: set up once, torn down on unmount.
