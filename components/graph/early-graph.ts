@@ -55,7 +55,7 @@ export function earlyGraph(o: EarlyGraphOptions, seed: (req: LayoutRequest) => P
   // The placeholder may not be on screen yet when the answer is (streamed in a hidden part of the page,
   // or not parsed yet): look again each frame, until it is, or React has its own canvas, or ten seconds pass.
   const attempt = (body: EarlyBody, frames: number): void => {
-    if (draw(body) || frames > 600 || document.querySelector(o.reactCanvas)) return;
+    if (frames > 600 || document.querySelector(o.reactCanvas) || draw(body)) return;
     requestAnimationFrame(() => attempt(body, frames + 1));
   };
   // At once, not on the next animation frame: on a busy main thread that frame can be hundreds of milliseconds away.

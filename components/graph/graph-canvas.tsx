@@ -18,6 +18,8 @@ export interface GraphCanvasProps {
   focusKey: string;
   onSelectAgent: (id: string | null) => void;
   onSelectLink: (sender: string, receiver: string) => void;
+  /** Called once, after the first frame is on screen, whatever it shows (the page then drops its early picture). */
+  onDrawn?: () => void;
 }
 
 type Hover = { kind: "node"; index: number; x: number; y: number } | { kind: "link"; index: number; x: number; y: number } | null;
@@ -30,7 +32,7 @@ type Hover = { kind: "node"; index: number; x: number; y: number } | { kind: "li
  * attributes report what was drawn (data-draws: frames shown, data-renders:
  * times the scene itself was drawn), for the e2e checks and the UI benchmark.
  */
-export function GraphCanvas({ scene, positions, topology, settling, focusKey, onSelectAgent, onSelectLink }: GraphCanvasProps) {
+export function GraphCanvas({ scene, positions, topology, settling, focusKey, onSelectAgent, onSelectLink, onDrawn }: GraphCanvasProps) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const transform = useRef<ViewTransform>({ k: 1, x: 0, y: 0 });
@@ -46,8 +48,8 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const draws = useRef(0);
   const firstDrawn = useRef(false);
   const [hover, setHover] = useState<Hover>(null);
-  const selectRef = useRef({ onSelectAgent, onSelectLink });
-  selectRef.current = { onSelectAgent, onSelectLink };
+  const selectRef = useRef({ onSelectAgent, onSelectLink, onDrawn });
+  selectRef.current = { onSelectAgent, onSelectLink, onDrawn };
 
   // The picture lives in an offscreen layer (see layer-cache.ts); the canvas on screen only ever receives copies of it.
   const layer = useRef<{ canvas: HTMLCanvasElement | OffscreenCanvas; state: CachedLayer | null } | null>(null);
@@ -108,6 +110,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
         firstDrawn.current = true;
         c.dataset.firstDrawMs = String(Math.round(performance.now()));
       }
+      if (draws.current === 1) selectRef.current.onDrawn?.();
     });
   };
 
