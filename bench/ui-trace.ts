@@ -18,6 +18,7 @@ import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, buildReason, freePort, startNext, type Child } from "../test/e2e/harness.ts";
 import { insertGeneratedTrace, type GeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
+import { TRACE_HEAD_SPANS } from "../lib/api/trace-views.ts";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { printSelfTimes, startCpuProfile } from "./lib/cpu-profile.ts";
 
@@ -43,6 +44,7 @@ export interface TraceUiCase {
 const SCROLL_SCRIPT = `async ({ duration, step }) => {
   const el = document.querySelector('[data-testid="waterfall"]');
   let frames = 0, worst = 0, maxRows = 0;
+  const rendersBefore = Number(el.dataset.renders || "0");
   const start = performance.now();
   let last = start;
   await new Promise((resolve) => {
@@ -60,11 +62,13 @@ const SCROLL_SCRIPT = `async ({ duration, step }) => {
     };
     requestAnimationFrame(frame);
   });
-  return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows };
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  // React renders of the trace screen per frame scrolled: the cost scrolling puts on React.
+  return { rafFps: frames / ((performance.now() - start) / 1000), worstFrameMs: worst, maxDomRows: maxRows, rendersPerFrame: (Number(el.dataset.renders || "0") - rendersBefore) / frames };
 }`;
 
 /**
- * Timings of the first-window request and of the whole-trace request. As
+ * Timings of the first-window request and of the first window after it (paged in on scroll). As
  * text: tsx names inner functions with a helper the page does not have. One
  * request each: the preload the page starts is the one the first-window query reads.
  */
@@ -74,10 +78,33 @@ const RESOURCES_SCRIPT = `(() => {
     const e = all[0];
     return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: NaN, bytes: NaN, startMs: NaN, endMs: NaN, requests: 0 };
   };
-  return { head: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=/), all: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}$/) };
+  return { head: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+$/), all: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+&after=/) };
 })()`;
 
-async function scrollFps(page: Page): Promise<{ rafFps: number; worstFrameMs: number; maxDomRows: number }> {
+/**
+ * Scrolls to the last row loaded and waits for the window after it: the
+ * time until more spans are counted, and whether rows past the first window
+ * are on screen (each row carries its span index).
+ */
+const NEXT_WINDOW_SCRIPT = `async (firstWindow) => {
+  const el = document.querySelector('[data-testid="waterfall"]');
+  const count = () => Number(document.querySelector('[data-testid="span-count"]').textContent.replace(/,/g, ""));
+  const before = count();
+  if (!el.dataset.more) return { nextWindowMs: NaN, spansAfterScroll: before, rowsPastFirstWindow: 0 };
+  const start = performance.now();
+  el.scrollTop = el.scrollHeight;
+  await new Promise((resolve) => {
+    const poll = () => (count() > before || performance.now() - start > 60000 ? resolve() : requestAnimationFrame(poll));
+    requestAnimationFrame(poll);
+  });
+  const ms = performance.now() - start;
+  el.scrollTop = el.scrollHeight;
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const past = [...el.querySelectorAll('[role="treeitem"]')].filter((r) => Number(r.id.replace("span-row-", "")) >= firstWindow).length;
+  return { nextWindowMs: ms, spansAfterScroll: count(), rowsPastFirstWindow: past };
+}`;
+
+async function scrollFps(page: Page): Promise<{ rafFps: number; worstFrameMs: number; maxDomRows: number; rendersPerFrame: number }> {
   return page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ duration: SCROLL_MS, step: SCROLL_STEP_PX })})`);
 }
 
@@ -105,13 +132,14 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       const headRows = await page.locator('[role="treeitem"]').count();
       // The page's own marks (components/ui/use-mark.ts): when React had hydrated the screen, and when it had the first window.
       const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fb:")).map((m) => [m.name, Math.round(m.startTime)]))`)) as Record<string, number>;
-      // The whole trace in place (it follows the first window when the trace is bigger than one).
+      // Nothing on its way (no window is asked for until the analyst scrolls near the last row loaded).
       await page.waitForSelector('[data-testid="waterfall"][data-complete]', { timeout: 120_000 });
       const completeMs = Math.round((await page.evaluate("performance.now()")) as number);
-      const api = (await page.evaluate(RESOURCES_SCRIPT)) as Record<"head" | "all", { ms: number; bytes: number; startMs: number; endMs: number; requests: number }>;
       const domRows = await page.locator('[role="treeitem"]').count();
       const spans = Number((await page.getByTestId("span-count").textContent())?.replace(/,/g, ""));
       const fps = await scrollFps(page);
+      const next = (await page.evaluate(`(${NEXT_WINDOW_SCRIPT})(${TRACE_HEAD_SPANS})`)) as { nextWindowMs: number; spansAfterScroll: number; rowsPastFirstWindow: number };
+      const api = (await page.evaluate(RESOURCES_SCRIPT)) as Record<"head" | "all", { ms: number; bytes: number; startMs: number; endMs: number; requests: number }>;
       // When each request was made and answered, from navigation start: the rest of first paint is page load and layout.
       return {
         hydratedMs: marks["fb:trace:hydrated"] ?? NaN,
@@ -130,6 +158,9 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
         headRows,
         domRows,
         ...fps,
+        nextWindowMs: Math.round(next.nextWindowMs),
+        spansAfterScroll: next.spansAfterScroll,
+        rowsPastFirstWindow: next.rowsPastFirstWindow,
       };
     },
     met: (m) => (m.firstPaintMs ?? Infinity) < 1000 && (m.rafFps ?? 0) >= 30,
@@ -150,13 +181,13 @@ const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "�
 
 /** The trace cases as a Markdown table: first paint, first window and whole trace requests (from navigation start), scrolling. */
 export function printTraceTable(results: { name: string; met: boolean | null; figures: Record<string, number> }[]): void {
-  console.log("\n| case | hydrated | first window in React | first paint | first window asked → answered (size) | whole trace asked → answered (size) | all shown | DOM rows (max while scrolling) | scroll fps | worst frame | goal |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("\n| case | hydrated | first window in React | first paint | first window asked → answered (size) | next window asked → answered (size) | settled | DOM rows (max while scrolling) | scroll fps | React renders per frame | worst frame | scrolled to the end: more spans after | spans then (rows past the first window on screen) | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of results) {
     const f = r.figures;
-    const whole = Number.isNaN(f.apiStartMs) || f.apiStartMs === undefined ? "not needed" : `${fmt(f.apiStartMs)} → ${fmt(f.apiEndMs)} ms (${fmt(f.apiKiB)} KiB)`;
+    const whole = Number.isNaN(f.apiStartMs) || f.apiStartMs === undefined ? "none" : `${fmt(f.apiStartMs)} → ${fmt(f.apiEndMs)} ms (${fmt(f.apiKiB)} KiB)`;
     console.log(
-      `| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.dataMs)} ms | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${fmt(f.worstFrameMs)} ms | ${r.met ? "met" : "not met"} |`,
+      `| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.dataMs)} ms | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${f.rendersPerFrame === undefined ? "—" : f.rendersPerFrame.toFixed(2)} | ${fmt(f.worstFrameMs)} ms | ${fmt(f.nextWindowMs)} ms | ${fmt(f.spansAfterScroll)} (${fmt(f.rowsPastFirstWindow)}) | ${r.met ? "met" : "not met"} |`,
     );
   }
 }

@@ -18,6 +18,8 @@ export interface GraphCanvasProps {
   focusKey: string;
   onSelectAgent: (id: string | null) => void;
   onSelectLink: (sender: string, receiver: string) => void;
+  /** Called once, after the first frame is on screen, whatever it shows (the page then drops its early picture). */
+  onDrawn?: () => void;
 }
 
 type Hover = { kind: "node"; index: number; x: number; y: number } | { kind: "link"; index: number; x: number; y: number } | null;
@@ -30,7 +32,7 @@ type Hover = { kind: "node"; index: number; x: number; y: number } | { kind: "li
  * attributes report what was drawn (data-draws: frames shown, data-renders:
  * times the scene itself was drawn), for the e2e checks and the UI benchmark.
  */
-export function GraphCanvas({ scene, positions, topology, settling, focusKey, onSelectAgent, onSelectLink }: GraphCanvasProps) {
+export function GraphCanvas({ scene, positions, topology, settling, focusKey, onSelectAgent, onSelectLink, onDrawn }: GraphCanvasProps) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const transform = useRef<ViewTransform>({ k: 1, x: 0, y: 0 });
@@ -41,12 +43,13 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
   const live = useRef({ scene, positions, settling, hoverNode: null as number | null, hoverLink: null as number | null });
   const pending = useRef<number | null>(null);
   const userMoved = useRef(false);
+  const fitted = useRef(false);
   const moving = useRef(false);
   const draws = useRef(0);
   const firstDrawn = useRef(false);
   const [hover, setHover] = useState<Hover>(null);
-  const selectRef = useRef({ onSelectAgent, onSelectLink });
-  selectRef.current = { onSelectAgent, onSelectLink };
+  const selectRef = useRef({ onSelectAgent, onSelectLink, onDrawn });
+  selectRef.current = { onSelectAgent, onSelectLink, onDrawn };
 
   // The picture lives in an offscreen layer (see layer-cache.ts); the canvas on screen only ever receives copies of it.
   const layer = useRef<{ canvas: HTMLCanvasElement | OffscreenCanvas; state: CachedLayer | null } | null>(null);
@@ -65,7 +68,9 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
       pending.current = null;
       const c = canvas.current;
       const { scene: sc, positions: pos, settling: unsettled, hoverNode, hoverLink } = live.current;
-      if (!c || !pos) return;
+      // Nothing on screen before the view is fitted to the graph (or the user has moved it): a frame at the
+      // initial transform shows the graph bunched in the top-left corner, in place of the page's early picture.
+      if (!c || !pos || !(fitted.current || userMoved.current)) return;
       const ctx = c.getContext("2d");
       if (!ctx) return;
       palette.current ??= readPalette(c);
@@ -105,6 +110,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
         firstDrawn.current = true;
         c.dataset.firstDrawMs = String(Math.round(performance.now()));
       }
+      if (draws.current === 1) selectRef.current.onDrawn?.();
     });
   };
 
@@ -120,6 +126,7 @@ export function GraphCanvas({ scene, positions, topology, settling, focusKey, on
     const shown = sc.nodes.filter((n) => n.shown).map((n) => ({ x: pos[2 * n.index]!, y: pos[2 * n.index + 1]! }));
     const t = fitTransform(boundsOf(shown), size.current.width, size.current.height);
     select(c).call(zoomRef.current.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
+    fitted.current = true;
   };
 
   // Size, pan/zoom, theme: set up once, torn down on unmount.

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { GraphResponse } from "@/lib/api/graph-views.ts";
 import { apiGet } from "../api-client.ts";
+import { takeEarlyGraph } from "./early-graph.ts";
 import { graphApiUrl, type GraphView } from "./graph-url.ts";
 
 /**
@@ -11,7 +12,13 @@ import { graphApiUrl, type GraphView } from "./graph-url.ts";
 export const graphQuery = (v: Pick<GraphView, "window" | "at" | "label">) =>
   queryOptions({
     queryKey: ["graph", { window: v.window, at: v.at, label: v.label }],
-    queryFn: ({ signal }) => apiGet(graphApiUrl(v), GraphResponse, signal),
+    queryFn: async ({ signal }) => {
+      const url = graphApiUrl(v);
+      // The page's inline script may have the answer already (early-graph.ts); checked like any other.
+      const early = await takeEarlyGraph(url);
+      const parsed = early ? GraphResponse.safeParse(early) : null;
+      return parsed?.success ? parsed.data : apiGet(url, GraphResponse, signal);
+    },
     placeholderData: keepPreviousData,
     ...(v.at ? { refetchInterval: false as const, staleTime: Infinity } : {}),
   });

@@ -20,14 +20,15 @@ interface SimNode extends SimulationNodeDatum {
   index: number;
 }
 
-const SPACING = 28;
-
 /**
  * Starting points: a known position where there is one; otherwise next to an
  * already placed neighbour, or on a sunflower spiral (even spacing, no
- * randomness, so the same input always lays out the same way).
+ * randomness, so the same input always lays out the same way). Self-contained
+ * (no outer names): the graph page also sends its text to the browser inline,
+ * to draw the first picture before hydration (early-graph.ts).
  */
 export function seedPositions(req: LayoutRequest): Point[] {
+  const SPACING = 28; // the module's SPACING, repeated so the text stands alone
   const out: (Point | null)[] = req.ids.map((id) => req.known[id] ?? null);
   const neighbours: number[][] = req.ids.map(() => []);
   for (const [a, b] of req.links) {
@@ -56,6 +57,8 @@ export function startAlpha(req: LayoutRequest): number {
   if (unknown === 0) return 0;
   return unknown === req.ids.length ? 1 : Math.min(1, 0.1 + unknown / req.ids.length);
 }
+
+const SPACING = 28;
 
 export interface Layout {
   /** Advance up to `ticks` steps; false once it has settled. */

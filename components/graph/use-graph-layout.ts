@@ -2,12 +2,13 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { GraphResponse } from "@/lib/api/graph-views.ts";
+import { GRAPH_POSITIONS_KEY } from "./early-graph.ts";
 import { seedPositions, startAlpha, type LayoutRequest, type Point } from "./layout-math.ts";
 import type { LayoutMessage, LayoutReply } from "./layout.worker.ts";
 
 // Positions survive refreshes (a ref) and reloads (sessionStorage): live
 // polling must never reshuffle the graph under the analyst's eyes.
-const STORAGE_KEY = "fb-graph-positions";
+const STORAGE_KEY = GRAPH_POSITIONS_KEY;
 const MAX_STORED = 5_000;
 
 function loadStored(): Map<string, Point> {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type PointerEvent } from "react";
+import { useEffect, useRef, type PointerEvent, type RefObject } from "react";
 import type { Tone } from "@/lib/view/format.ts";
 import type { TraceModel } from "./trace-waterfall.tsx";
 
@@ -16,17 +16,41 @@ const TONE_VARS: Record<Tone, string> = { ok: "--fb-ok", warn: "--fb-warn", bad:
 export function TraceMinimap({
   model,
   rows,
-  first,
-  visibleCount,
+  scrollRef,
+  rowHeight,
   onJump,
 }: {
   model: TraceModel;
   rows: Int32Array;
-  first: number;
-  visibleCount: number;
+  /** The waterfall's scrolling element: the band follows it without a React render per scroll. */
+  scrollRef: RefObject<HTMLDivElement | null>;
+  rowHeight: number;
   onJump: (row: number) => void;
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const bandRef = useRef<HTMLDivElement>(null);
+
+  // The band of rows on screen, moved on each scroll event by style alone.
+  useEffect(() => {
+    const el = scrollRef.current;
+    const band = bandRef.current;
+    if (!el || !band) return;
+    const place = (): void => {
+      const n = rows.length;
+      const first = Math.floor(el.scrollTop / rowHeight);
+      const visibleCount = Math.ceil(el.clientHeight / rowHeight);
+      band.style.top = `${n > 0 ? (first / n) * HEIGHT : 0}px`;
+      band.style.height = `${n > 0 ? Math.max(3, (Math.min(visibleCount, n) / n) * HEIGHT) : HEIGHT}px`;
+    };
+    place();
+    el.addEventListener("scroll", place, { passive: true });
+    const ro = new ResizeObserver(place);
+    ro.observe(el);
+    return () => {
+      el.removeEventListener("scroll", place);
+      ro.disconnect();
+    };
+  }, [rows, rowHeight, scrollRef]);
 
   // Drawing is outside React: 100,000 slivers are one canvas pass, redrawn on collapse, resize and theme change.
   useEffect(() => {
@@ -74,8 +98,6 @@ export function TraceMinimap({
   }, [model, rows]);
 
   const n = rows.length;
-  const bandTop = n > 0 ? (first / n) * HEIGHT : 0;
-  const bandHeight = n > 0 ? Math.max(3, (Math.min(visibleCount, n) / n) * HEIGHT) : HEIGHT;
   const jump = (e: PointerEvent<HTMLDivElement>): void => {
     const box = e.currentTarget.getBoundingClientRect();
     onJump(Math.floor(((e.clientY - box.top) / box.height) * n));
@@ -96,7 +118,7 @@ export function TraceMinimap({
       }}
     >
       <canvas ref={canvasRef} className="absolute inset-0 h-full w-full" />
-      <div className="pointer-events-none absolute inset-x-0 border-y border-accent bg-accent/10" style={{ top: bandTop, height: bandHeight }} />
+      <div ref={bandRef} className="pointer-events-none absolute inset-x-0 border-y border-accent bg-accent/10" />
     </div>
   );
 }

@@ -1,24 +1,23 @@
-import { queryOptions } from "@tanstack/react-query";
-import { SpanDetailView, TraceViewForBrowser, traceHeadUrl } from "@/lib/api/trace-views.ts";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { SpanDetailView, TraceViewForBrowser, traceHeadUrl, tracePageUrl } from "@/lib/api/trace-views.ts";
 import { apiGet } from "../api-client.ts";
+import { nextTraceCursor } from "./trace-pages.ts";
 
 // A stored trace changes only when late spans arrive: no live polling of a
 // 100,000-span document; the screen has a Refresh button.
 const still = { refetchInterval: false, refetchOnWindowFocus: false, staleTime: 60_000 } as const;
 
-/** The earliest TRACE_HEAD_SPANS spans: what the first screen needs, in a few kilobytes. */
-export const traceHeadQuery = (traceId: string) =>
-  queryOptions({
-    queryKey: ["trace", traceId, "head"],
-    queryFn: ({ signal }) => apiGet(traceHeadUrl(traceId), TraceViewForBrowser, signal),
-    ...still,
-  });
-
-/** The whole trace, asked for only when the first window says there is more. */
-export const traceQuery = (traceId: string) =>
-  queryOptions({
-    queryKey: ["trace", traceId, "all"],
-    queryFn: ({ signal }) => apiGet(`/api/v1/traces/${encodeURIComponent(traceId)}`, TraceViewForBrowser, signal),
+/**
+ * The trace in windows: the earliest TRACE_HEAD_SPANS spans first (the URL the
+ * page preloads), then TRACE_PAGE_SPANS at a time after the previous window's
+ * `next`, asked for as the analyst scrolls (trace-pages.ts joins them).
+ */
+export const traceWindowsQuery = (traceId: string) =>
+  infiniteQueryOptions({
+    queryKey: ["trace", traceId, "windows"],
+    queryFn: ({ signal, pageParam }) => apiGet(pageParam === null ? traceHeadUrl(traceId) : tracePageUrl(traceId, pageParam), TraceViewForBrowser, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => nextTraceCursor(last),
     ...still,
   });
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { TraceView } from "@/lib/api/trace-views.ts";
 import { formatCount, type Tone } from "@/lib/view/format.ts";
 import { ApiError } from "../api-error.ts";
@@ -16,11 +16,13 @@ import { VerdictChip } from "../ui/verdict-chip.tsx";
 import { TraceMinimap } from "./trace-minimap.tsx";
 import { SpanPanel } from "./span-panel.tsx";
 import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
-import { traceHeadQuery, traceQuery } from "./trace-queries.ts";
+import { joinTraceWindows } from "./trace-pages.ts";
+import { traceWindowsQuery } from "./trace-queries.ts";
 import {
   barPosition,
   buildSpanTree,
   childCount,
+  chunkWindow,
   collapseAtDepth,
   formatDuration,
   hasChildren,
@@ -28,17 +30,19 @@ import {
   moveFocus,
   orphanReason,
   revealSpan,
-  rowWindow,
   scrollToRow,
   timeTicks,
   toggleCollapsed,
-  traceHasMore,
   visibleRows,
   type SpanTree,
 } from "./waterfall-math.ts";
 
 /** Fixed row height: what makes the row window a division instead of a measurement. */
 export const ROW_HEIGHT = 28;
+/** Rows are mounted in blocks of this many: scrolling re-renders nothing until the view reaches the next block. */
+const CHUNK_ROWS = 16;
+/** The next window is asked for when the view comes within this many screens of the last row. */
+const MORE_WITHIN_SCREENS = 3;
 /** Deeper rows stop indenting (the name needs the room) and write their depth out instead. */
 const INDENT_LEVELS = 8;
 const COLUMNS = { gridTemplateColumns: "minmax(15rem, 42%) minmax(0, 1fr)" };
@@ -68,19 +72,23 @@ function buildModel(trace: TraceView): TraceModel {
 }
 
 /**
- * The trace in two steps: its first window (a few kilobytes) is drawn at
- * once, and when it says there is more the whole trace is fetched and takes
- * its place. The window is a prefix of the whole, so span indices (the
- * collapsed set, the focused row) stay valid across the swap.
+ * The trace in windows: the first (a few dozen kilobytes, preloaded with the
+ * page) is drawn at once; the ones after it are asked for as the analyst
+ * scrolls towards the last row loaded, and appended. Every window extends
+ * the one before (a prefix of every column), so span indices (the collapsed
+ * set, the focused row) stay valid as they arrive.
  */
 export function TraceWaterfall({ traceId }: { traceId: string }) {
-  const q = useQuery(traceHeadQuery(traceId));
-  const more = q.data !== undefined && traceHasMore(q.data);
-  const all = useQuery({ ...traceQuery(traceId), enabled: more });
+  const q = useInfiniteQuery(traceWindowsQuery(traceId));
   useMarkOnce("fb:trace:hydrated");
   useMarkOnce("fb:trace:data", q.data !== undefined);
+  const trace = useMemo(() => (q.data ? joinTraceWindows(q.data.pages) : undefined), [q.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
+  const onMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [fetchNextPage, hasNextPage, isFetchingNextPage]);
   if (q.isPending) return <LoadingRows label="Loading the trace" rows={8} />;
-  if (q.isError) {
+  if (!trace) {
     if (q.error instanceof ApiError && q.error.status === 404) {
       return (
         <EmptyState title="No spans in this trace" icon={<ListIcon />}>
@@ -90,24 +98,14 @@ export function TraceWaterfall({ traceId }: { traceId: string }) {
     }
     return <ErrorState title="Could not load the trace" error={q.error} onRetry={() => void q.refetch()} />;
   }
-  const rest: RestState = !more ? "none" : all.data ? "loaded" : all.isError ? "failed" : "loading";
-  return (
-    <TraceScreen
-      trace={all.data ?? q.data}
-      rest={rest}
-      refreshing={q.isFetching || all.isFetching}
-      onRefresh={() => {
-        void q.refetch();
-        if (more) void all.refetch();
-      }}
-    />
-  );
+  const rest: RestState = !hasNextPage ? "none" : isFetchingNextPage ? "loading" : q.isFetchNextPageError ? "failed" : "more";
+  return <TraceScreen trace={trace} rest={rest} refreshing={q.isFetching && !isFetchingNextPage} onRefresh={() => void q.refetch()} onMore={onMore} />;
 }
 
-/** The rest of a trace bigger than its first window: not needed, on its way, shown, or failed (the first window stays, with a retry). */
-type RestState = "none" | "loading" | "loaded" | "failed";
+/** The spans after the windows loaded: none, there to ask for, on their way, or failed (scrolling or Refresh asks again). */
+type RestState = "none" | "more" | "loading" | "failed";
 
-function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView; rest: RestState; refreshing: boolean; onRefresh: () => void }) {
+function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: TraceView; rest: RestState; refreshing: boolean; onRefresh: () => void; onMore: () => void }) {
   const model = useMemo(() => buildModel(trace), [trace]);
   const { tree } = model;
   const selectedId = useSearchParams().get("span");
@@ -118,14 +116,55 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
   const visible = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState({ top: 0, height: 600 });
+  // Scrolling touches React only when the view reaches another block of rows (CHUNK_ROWS);
+  // the row under the top edge is remembered, so rows that arrive above it do not move the view.
+  const [chunks, setChunks] = useState({ first: 0, last: 0 });
+  const shownChunks = useRef(chunks);
+  shownChunks.current = chunks;
+  const anchor = useRef<{ span: number; offset: number } | null>(null);
+  const live = useRef({ visible, rest, onMore });
+  live.current = { visible, rest, onMore };
+  const sync = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const { visible: vis, rest: more, onMore: askMore } = live.current;
+    const count = vis.rows.length;
+    const next = chunkWindow(el.scrollTop, el.clientHeight, ROW_HEIGHT, count, CHUNK_ROWS);
+    const shown = shownChunks.current;
+    if (shown.first !== next.first || shown.last !== next.last) {
+      shownChunks.current = next;
+      setChunks(next);
+    }
+    const top = Math.min(count - 1, Math.floor(el.scrollTop / ROW_HEIGHT));
+    anchor.current = top >= 0 ? { span: vis.rows[top]!, offset: el.scrollTop - top * ROW_HEIGHT } : null;
+    if ((more === "more" || more === "failed") && el.scrollTop + (MORE_WITHIN_SCREENS + 1) * el.clientHeight >= count * ROW_HEIGHT) askMore();
+  }, []);
   useEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setViewport({ top: el.scrollTop, height: el.clientHeight }));
+    const ro = new ResizeObserver(sync);
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
+  }, [sync]);
+  // A new window: keep the anchored row where it was, then see what is on screen now (and whether to ask for more).
+  const anchoredModel = useRef(model);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const a = anchor.current;
+    if (anchoredModel.current !== model && el && a) {
+      const row = visible.rowOf[a.span] ?? -1;
+      if (row >= 0 && Math.abs(el.scrollTop - (row * ROW_HEIGHT + a.offset)) >= 1) el.scrollTop = row * ROW_HEIGHT + a.offset;
+    }
+    anchoredModel.current = model;
+    sync();
+  }, [model, visible, rest, sync]);
+
+  // How often this screen rendered, for the UI benchmark: scrolling within a block of rows must not add to it.
+  const renders = useRef(0);
+  renders.current += 1;
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.dataset.renders = String(renders.current);
+  });
 
   // When the rows first reached the screen, from navigation start: the benchmark's time to first paint.
   useEffect(() => {
@@ -150,6 +189,11 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
     const el = scrollRef.current;
     if (row >= 0 && el) el.scrollTop = Math.max(0, row * ROW_HEIGHT - el.clientHeight / 2);
   }, [selected, visible]);
+
+  // A linked span past the windows loaded so far: keep asking until it is in (or the trace ends).
+  useEffect(() => {
+    if (selectedId !== null && selected < 0 && rest === "more") onMore();
+  }, [selectedId, selected, rest, onMore]);
 
   const select = useCallback(
     (span: number | null) => {
@@ -203,7 +247,7 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const rows = visible.rows;
     const row = active >= 0 ? visible.rowOf[active]! : -1;
-    const pageRows = Math.max(1, Math.floor(viewport.height / ROW_HEIGHT) - 1);
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
     const moved = moveFocus(e.key, Math.max(0, row), rows.length, pageRows);
     let target: number | null = moved === null ? null : rows[moved]!;
     if (e.key === "ArrowRight" && active >= 0 && hasChildren(tree, active)) {
@@ -225,13 +269,22 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
     if (target !== null) focusSpan(target);
   };
 
-  const { first, last } = rowWindow(viewport.top, viewport.height, ROW_HEIGHT, visible.rows.length);
+  const first = Math.min(chunks.first * CHUNK_ROWS, visible.rows.length);
+  const last = Math.min((chunks.last + 1) * CHUNK_ROWS, visible.rows.length);
   const ticks = useMemo(() => timeTicks(0, model.duration, 6), [model.duration]);
   const tz = browserTimeZone();
   const startMs = nsToMs(trace.startNs);
-  const rowsOnScreen: number[] = [];
-  for (let r = first; r < last; r++) rowsOnScreen.push(visible.rows[r]!);
   const activeRendered = active >= 0 && visible.rowOf[active]! >= first && visible.rowOf[active]! < last;
+  const chunkEls: React.ReactNode[] = [];
+  for (let c = chunks.first; c <= chunks.last; c++) {
+    const from = c * CHUNK_ROWS;
+    const to = Math.min(from + CHUNK_ROWS, visible.rows.length);
+    if (from >= to) break;
+    const inChunk = (span: number) => (span >= 0 && visible.rowOf[span]! >= from && visible.rowOf[span]! < to ? span : -1);
+    chunkEls.push(
+      <RowChunk key={c} model={model} rows={visible.rows} from={from} to={to} collapsed={collapsed} active={inChunk(active)} selected={inChunk(selected)} onSelect={select} onToggle={toggle} />,
+    );
+  }
 
   return (
     <div className="flex flex-col gap-4">
@@ -247,12 +300,14 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
           {rest === "loading" ? (
             <span className="text-muted" role="status">
               {" "}
-              of {formatCount(trace.total)}, loading the rest…
+              of {formatCount(trace.total)}, loading more…
             </span>
+          ) : rest === "more" ? (
+            <span className="text-muted"> of {formatCount(trace.total)}, more as you scroll</span>
           ) : rest === "failed" ? (
             <span className="text-bad" role="alert">
               {" "}
-              of {formatCount(trace.total)}: the rest did not load (Refresh to try again)
+              of {formatCount(trace.total)}: the next spans did not load (scroll or Refresh to try again)
             </span>
           ) : trace.truncated ? (
             <span className="text-warn"> of {formatCount(trace.total)} (earliest shown)</span>
@@ -294,7 +349,7 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
 
       <div className={`grid gap-4 ${selected >= 0 ? "xl:grid-cols-[minmax(0,1fr)_28rem]" : ""}`}>
         <section aria-label="Waterfall" className="min-w-0 overflow-hidden rounded-xl border border-line bg-panel shadow-sm">
-          <TraceMinimap model={model} rows={visible.rows} first={Math.floor(viewport.top / ROW_HEIGHT)} visibleCount={Math.ceil(viewport.height / ROW_HEIGHT)} onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - viewport.height / 2))} />
+          <TraceMinimap model={model} rows={visible.rows} scrollRef={scrollRef} rowHeight={ROW_HEIGHT} onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - (scrollRef.current?.clientHeight ?? 0) / 2))} />
           <div className="grid border-y border-line bg-raised text-xs text-muted" style={COLUMNS}>
             <div className="flex items-center justify-between gap-2 px-3 py-1.5">
               <span className="font-semibold uppercase tracking-wide">Span</span>
@@ -317,10 +372,11 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
             aria-activedescendant={activeRendered ? `span-row-${active}` : undefined}
             tabIndex={0}
             onKeyDown={onKeyDown}
-            onScroll={(e) => setViewport({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+            onScroll={sync}
             className="relative h-[calc(100vh-20rem)] min-h-80 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset"
             data-testid="waterfall"
             data-complete={rest === "loading" ? undefined : "true"}
+            data-more={rest === "more" || rest === "failed" ? "true" : undefined}
           >
             <div role="none" style={{ height: visible.rows.length * ROW_HEIGHT }} className="relative">
               <div role="none" aria-hidden className="pointer-events-none absolute inset-y-0 right-0 grid w-full" style={COLUMNS}>
@@ -331,19 +387,7 @@ function TraceScreen({ trace, rest, refreshing, onRefresh }: { trace: TraceView;
                   ))}
                 </div>
               </div>
-              {rowsOnScreen.map((v) => (
-                <SpanRow
-                  key={v}
-                  model={model}
-                  span={v}
-                  row={visible.rowOf[v]!}
-                  collapsed={collapsed.has(v)}
-                  active={v === active}
-                  selected={v === selected}
-                  onSelect={() => select(v)}
-                  onToggle={() => toggle(v)}
-                />
-              ))}
+              {chunkEls}
             </div>
           </div>
           <p className="border-t border-line px-3 py-2 text-xs text-muted">
@@ -371,6 +415,41 @@ function tickStyle(at: number): React.CSSProperties {
   return { left: `${at * 100}%`, transform: "translateX(-50%)" };
 }
 
+/**
+ * Rows `from` to `to` of the waterfall. Memoised: a block re-renders only
+ * when the trace, the collapsed set, or the focus or selection inside it
+ * change, never because the view scrolled.
+ */
+const RowChunk = memo(function RowChunk({
+  model,
+  rows,
+  from,
+  to,
+  collapsed,
+  active,
+  selected,
+  onSelect,
+  onToggle,
+}: {
+  model: TraceModel;
+  rows: Int32Array;
+  from: number;
+  to: number;
+  collapsed: ReadonlySet<number>;
+  /** The focused span when its row is in this block, else -1 (so focus moving elsewhere leaves the block alone). */
+  active: number;
+  selected: number;
+  onSelect: (span: number) => void;
+  onToggle: (span: number) => void;
+}) {
+  const out: React.ReactNode[] = [];
+  for (let r = from; r < to; r++) {
+    const v = rows[r]!;
+    out.push(<SpanRow key={v} model={model} span={v} row={r} collapsed={collapsed.has(v)} active={v === active} selected={v === selected} onSelect={onSelect} onToggle={onToggle} />);
+  }
+  return <>{out}</>;
+});
+
 function SpanRow({
   model,
   span: v,
@@ -387,8 +466,8 @@ function SpanRow({
   collapsed: boolean;
   active: boolean;
   selected: boolean;
-  onSelect: () => void;
-  onToggle: () => void;
+  onSelect: (span: number) => void;
+  onToggle: (span: number) => void;
 }) {
   const { trace, tree, duration } = model;
   const { spans, records } = trace;
@@ -410,7 +489,7 @@ function SpanRow({
       aria-expanded={children > 0 ? !collapsed : undefined}
       aria-selected={selected}
       data-span={spans.id[v]}
-      onClick={onSelect}
+      onClick={() => onSelect(v)}
       className={`absolute inset-x-0 grid cursor-pointer items-center text-sm ${selected ? "bg-accent-soft" : active ? "bg-raised" : "hover:bg-raised/70"} ${active ? "outline outline-1 -outline-offset-1 outline-accent" : ""}`}
       style={{ ...COLUMNS, height: ROW_HEIGHT, transform: `translateY(${row * ROW_HEIGHT}px)` }}
     >
@@ -422,7 +501,7 @@ function SpanRow({
             aria-label={`${collapsed ? "Expand" : "Collapse"} ${spans.name[v]} (${formatCount(children)} child span${children === 1 ? "" : "s"})`}
             onClick={(e) => {
               e.stopPropagation();
-              onToggle();
+              onToggle(v);
             }}
             className="flex h-5 w-5 shrink-0 items-center justify-center rounded text-muted hover:bg-line hover:text-fg"
           >

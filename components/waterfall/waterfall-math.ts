@@ -3,7 +3,6 @@
 // trace depth is whatever senders make it, and a recursive walk of a
 // 70,000-deep chain overflows the call stack (Jaeger UI found out).
 import { scaleLinear } from "d3";
-import { MAX_TRACE_SPANS } from "@/lib/api/trace-views.ts";
 
 export interface SpanInput {
   ids: readonly string[];
@@ -160,11 +159,6 @@ function isSorted(list: Int32Array, from: number, to: number, starts: ArrayLike<
   return true;
 }
 
-/** Whether a first window of a trace left spans out that a full request would bring (a trace past the server's cap stays cut). */
-export function traceHasMore(head: { truncated: boolean; total: number; spans: { id: readonly unknown[] } }, cap = MAX_TRACE_SPANS): boolean {
-  return head.truncated && head.spans.id.length < Math.min(head.total, cap);
-}
-
 export const hasChildren = (tree: SpanTree, i: number): boolean => tree.childStart[i + 1]! > tree.childStart[i]!;
 export const childCount = (tree: SpanTree, i: number): number => tree.childStart[i + 1]! - tree.childStart[i]!;
 
@@ -217,13 +211,19 @@ export function revealSpan(tree: SpanTree, collapsed: ReadonlySet<number>, span:
   return next ?? collapsed;
 }
 
-/** First row to render and one past the last, with `overscan` extra rows each side. */
-export function rowWindow(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, overscan = 8): { first: number; last: number } {
-  if (rowCount <= 0 || rowHeight <= 0) return { first: 0, last: 0 };
+/**
+ * The blocks of `chunkRows` rows to mount for a scroll position (first and
+ * last block, inclusive): those the view touches and one more on each side,
+ * so the set changes only when the view crosses into another block.
+ */
+export function chunkWindow(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, chunkRows: number): { first: number; last: number } {
+  if (rowCount <= 0 || rowHeight <= 0 || chunkRows <= 0) return { first: 0, last: 0 };
+  const blockPx = rowHeight * chunkRows;
+  const lastBlock = Math.ceil(rowCount / chunkRows) - 1;
   const top = Number.isFinite(scrollTop) ? Math.max(0, scrollTop) : 0;
   const height = Number.isFinite(viewportHeight) ? Math.max(0, viewportHeight) : 0;
-  const first = Math.max(0, Math.min(rowCount - 1, Math.floor(top / rowHeight) - overscan));
-  const last = Math.min(rowCount, Math.ceil((top + height) / rowHeight) + overscan);
+  const first = Math.min(lastBlock, Math.max(0, Math.floor(top / blockPx) - 1));
+  const last = Math.min(lastBlock, Math.floor((top + height) / blockPx) + 1);
   return { first, last: Math.max(first, last) };
 }
 

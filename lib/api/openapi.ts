@@ -365,10 +365,10 @@ function build(): JsonSchema {
     "/api/v1/traces/{traceId}": {
       get: {
         operationId: "getTrace",
-        summary: "Every span of a trace (up to 250,000, or `limit`, earliest first) as columns, with the records among them and their verdicts. Attributes are left out: fetch them per span.",
+        summary: "Every span of a trace (up to 250,000, or `limit`, earliest first; after `after`, the window that follows an earlier answer's `next`) as columns, with the records among them and their verdicts. Attributes are left out: fetch them per span.",
         tags: ["records"],
         parameters: [...c.parameters(TraceIdParams, "path"), ...c.parameters(TraceQuery, "query")],
-        responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters, or the limit is not a whole number from 1 to 250,000."), "404": errorResponse("No span or record in this trace."), ...read },
+        responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters, the limit is not a whole number from 1 to 250,000, or `after` is not an earlier answer's `next`."), "404": errorResponse("No span or record in this trace (after the cursor, when given)."), ...read },
       },
     },
     "/api/v1/traces/{traceId}/spans/{spanId}": {

@@ -30,6 +30,22 @@ export const TRACE_HEAD_SPANS = 2_000;
 /** The URL of a trace's first window; the page preloads exactly this, so the waterfall's fetch picks the preload up. */
 export const traceHeadUrl = (traceId: string): string => `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_HEAD_SPANS}`;
 
+/** The windows after the first, paged in as the analyst scrolls: bigger than the first, each still a fraction of a second to read and draw. */
+export const TRACE_PAGE_SPANS = 10_000;
+
+/** Where a window stops in the waterfall's order (start, span storage order, record storage order): `start.spanSeq.recordSeq`. */
+const CURSOR_ERROR = "after must be the `next` of an earlier answer (start.spanSeq.recordSeq)";
+const INT64_MAX = 2n ** 63n - 1n;
+const TraceCursor = z
+  .string()
+  .regex(/^-?\d{1,19}\.\d{1,19}\.\d{1,19}$/, { error: CURSOR_ERROR })
+  // Runs even when the pattern failed (zod 4 keeps checking): a part that is no number is refused here too.
+  .refine((c) => c.split(".").every((n) => /^-?\d+$/.test(n) && BigInt(n) <= INT64_MAX && BigInt(n) >= -INT64_MAX), { error: CURSOR_ERROR });
+
+/** The URL of the window after `cursor` (an answer's `next`). */
+export const tracePageUrl = (traceId: string, cursor: string): string =>
+  `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_PAGE_SPANS}&after=${encodeURIComponent(cursor)}`;
+
 export const TraceQuery = z.object({
   limit: z.coerce
     .number({ error: "limit must be a number" })
@@ -38,6 +54,10 @@ export const TraceQuery = z.object({
     .max(MAX_TRACE_SPANS, { error: `limit must be at most ${MAX_TRACE_SPANS}` })
     .default(MAX_TRACE_SPANS)
     .meta({ description: `The earliest spans to return (default and most ${MAX_TRACE_SPANS}); \`truncated\` says when the trace has more. The first \`limit\` entries of every column are the same as in the whole answer.` }),
+  after: TraceCursor.optional().meta({
+    description:
+      "The `next` of an earlier answer: this answer then holds the window that follows it, in the same order. Its `start`/`end` count from its own `startNs` and its `record` indices from its own `records`; appended to the windows before it (times shifted by the difference of the `startNs`, indices by the records before), the windows make the whole answer.",
+  }),
 });
 export type TraceQuery = z.output<typeof TraceQuery>;
 
@@ -86,6 +106,9 @@ export const TraceView = z
     endNs: unixNs.meta({ description: "Latest span end, nanoseconds since the Unix epoch." }),
     total: count.meta({ description: "Rows of the trace when it is whole; when `truncated`, the spans stored for it, or the rows seen if more (at least one more than returned)." }),
     truncated: z.boolean(),
+    next: TraceCursor.nullable()
+      .optional()
+      .meta({ description: "When `truncated`: where this answer stops, to pass as `after` for the window that follows; null otherwise." }),
     spans: TraceSpanColumns.refine(sameLength, { error: "span columns differ in length" }),
     records: TraceRecordColumns.refine(sameLength, { error: "record columns differ in length" }),
   })

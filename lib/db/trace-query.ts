@@ -17,16 +17,27 @@ import { getRecord } from "./records-query.ts";
  * The aggregates read the rows in the order the window pass leaves them
  * (start, then storage order), which is the order of every column.
  */
-export async function getTraceJson(db: PrismaClient, project: string, traceId: string, limit = MAX_TRACE_SPANS): Promise<string> {
+export async function getTraceJson(db: PrismaClient, project: string, traceId: string, limit = MAX_TRACE_SPANS, after?: string): Promise<string> {
+  const cursor = after === undefined ? null : parseCursor(after);
   // Sorting 100,000 spans needs more than the default 4 MB of sort memory; without it PostgreSQL spills to disk.
   const [, rows] = await db.$transaction([
     db.$executeRaw`SET LOCAL work_mem = '64MB'`,
-    limit < MAX_TRACE_SPANS ? firstWindowQuery(db, project, traceId, limit) : wholeTraceQuery(db, project, traceId, limit),
+    limit < MAX_TRACE_SPANS || cursor ? windowQuery(db, project, traceId, limit, cursor) : wholeTraceQuery(db, project, traceId, limit),
   // A 100,000-span trace takes seconds on a busy server; the 5 s default would fail it half-way.
   ], { timeout: 60_000, maxWait: 10_000 });
   const body = rows[0]?.body;
-  if (!body) throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
+  if (!body) {
+    if (cursor) throw notFound(`trace ${traceId} has nothing after ${after}: the cursor must be the \`next\` of an earlier answer for this trace`);
+    throw notFound(`no spans or records in trace ${traceId}: check the id, or the trace has not reached the collector yet`);
+  }
   return body;
+}
+
+/** A `next` cursor (`start.spanSeq.recordSeq`, checked by TraceQuery) as the three numbers the row comparison takes. */
+type Cursor = readonly [start: bigint, spanSeq: bigint, recordSeq: bigint];
+function parseCursor(after: string): Cursor {
+  const [start = "0", spanSeq = "0", recordSeq = "0"] = after.split(".");
+  return [BigInt(start), BigInt(spanSeq), BigInt(recordSeq)];
 }
 
 /**
@@ -54,35 +65,44 @@ function wholeTraceQuery(db: PrismaClient, project: string, traceId: string, lim
 }
 
 /**
- * The earliest `limit` rows of the whole answer, without reading the whole
- * trace: the first `limit` spans come from the (project_id, trace_id,
- * start_ns) index in start order (each gives at least one row, so no later
- * span can make the cut), with their records; a record without a span can
- * only make the cut if its own time is not after the last of those spans, so
- * only those are checked for a missing span. Same columns, order and
- * numbering as wholeTraceQuery: the window is a prefix of the whole.
+ * The earliest `limit` rows of the whole answer (after `cursor` when given),
+ * without reading the whole trace: the first `limit` spans come from the
+ * (project_id, trace_id, start_ns) index in start order (each gives at least
+ * one row, so no later span can make the cut), with their records; a record
+ * without a span can only make the cut if its own time is not after the last
+ * of those spans, so only those are checked for a missing span. Same columns,
+ * order and numbering as wholeTraceQuery: the first window is a prefix of the
+ * whole, and each window after a cursor the part of the whole that follows it
+ * (a span and its record share one row, so a cursor never splits them).
  */
-function firstWindowQuery(db: PrismaClient, project: string, traceId: string, limit: number) {
+function windowQuery(db: PrismaClient, project: string, traceId: string, limit: number, cursor: Cursor | null) {
+  const [a, b, c] = cursor ?? [0n, 0n, 0n];
+  // After a cursor, the cursor's own span comes again (LIMIT one more): a span with two stored records gives two rows, and the cursor may fall between them.
+  const spansFrom = cursor ? Prisma.sql`AND start_ns >= ${a}::bigint AND (start_ns, seq) >= (${a}::bigint, ${b}::bigint)` : Prisma.empty;
+  const spanAfter = cursor ? Prisma.sql`(start_ns, seq) > (${a}::bigint, ${b}::bigint)` : Prisma.sql`true`;
+  const rowAfter = cursor ? Prisma.sql`WHERE (h.start_ns, h.seq, coalesce(r.seq, 0)) > (${a}::bigint, ${b}::bigint, ${c}::bigint)` : Prisma.empty;
+  const recordAfter = cursor ? Prisma.sql`AND (o.at, 0::bigint, r.seq) > (${a}::bigint, ${b}::bigint, ${c}::bigint)` : Prisma.empty;
   return db.$queryRaw<{ body: string | null }[]>`
     WITH head AS MATERIALIZED (
       SELECT span_id, parent_span_id, name, service_name, status_code, start_ns, end_ns, seq, content_hash
-        FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)
+        FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32) ${spansFrom}
        ORDER BY start_ns, seq
-       LIMIT ${limit + 1}
+       LIMIT ${limit + (cursor ? 2 : 1)}
     ), edge AS (
-      SELECT count(*) AS n, max(start_ns) AS last FROM head
+      SELECT count(*) FILTER (WHERE ${spanAfter}) AS n, max(start_ns) AS last FROM head
     ), rows AS (
       SELECT h.span_id, h.parent_span_id, h.name, h.service_name, h.status_code, h.start_ns, h.end_ns,
              r.record_id, r.kind, r.agent, r.verdicts, r.verified, h.seq AS s_seq, coalesce(r.seq, 0) AS r_seq
         FROM head h
         LEFT JOIN records r ON r.project_id = ${project} AND r.trace_id = ${traceId}::char(32) AND r.span_id = h.span_id AND r.content_hash = h.content_hash
+       ${rowAfter}
       UNION ALL
       SELECT r.span_id, NULL, r.kind || ' ' || r.record_id, NULL, 0, o.at, o.at,
              r.record_id, r.kind, r.agent, r.verdicts, r.verified, 0, r.seq
         FROM records r
         CROSS JOIN LATERAL (SELECT (extract(epoch FROM r.ts) * 1000)::bigint * 1000000 AS at) o
        WHERE r.project_id = ${project} AND r.trace_id = ${traceId}::char(32)
-         AND ((SELECT n FROM edge) <= ${limit} OR o.at <= (SELECT last FROM edge))
+         AND ((SELECT n FROM edge) <= ${limit} OR o.at <= (SELECT last FROM edge)) ${recordAfter}
          -- OFFSET 0 keeps this a probe of the span key index per candidate: as an anti-join PostgreSQL would read every span of the trace.
          AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.project_id = ${project} AND s.trace_id = ${traceId}::char(32) AND s.span_id = r.span_id AND s.content_hash = r.content_hash OFFSET 0)
     ), cut AS (
@@ -117,6 +137,8 @@ function traceBody(project: string, traceId: string, limit: number) {
                     THEN greatest((SELECT n FROM seen), (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)))
                     ELSE count(*) END,
       'truncated', (SELECT truncated FROM seen),
+      'next', CASE WHEN (SELECT truncated FROM seen)
+                   THEN (SELECT start_ns || '.' || s_seq || '.' || r_seq FROM kept ORDER BY start_ns DESC, s_seq DESC, r_seq DESC LIMIT 1) END,
       'spans', json_build_object(
         'id', json_agg(span_id),
         'parent', json_agg(parent_span_id),

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { GraphCanvas } from "@/components/graph/graph-canvas.tsx";
+import { EARLY_GRAPH_CANVAS_ID } from "@/components/graph/early-graph.ts";
 import { GraphControls } from "@/components/graph/graph-controls.tsx";
 import { GraphLegend } from "@/components/graph/graph-legend.tsx";
 import { graphQuery } from "@/components/graph/graph-query-options.ts";
@@ -43,6 +44,12 @@ export function GraphClient() {
   const selectLink = useCallback((sender: string, receiver: string) => change({ edge: edgeParam(sender, receiver), agent: null, hops: null }), [change]);
 
   const q = useQuery(graphQuery(view));
+  // The early picture (over React's canvas, which draws a frame or two later) until React's canvas has drawn.
+  const [reactDrawn, setReactDrawn] = useState(false);
+  const onDrawn = useCallback(() => setReactDrawn(true), []);
+  const earlyCanvas = (
+    <canvas key="early" id={EARLY_GRAPH_CANVAS_ID} data-testid="graph-canvas-early" aria-hidden className="pointer-events-none absolute inset-1 z-[1] h-[calc(100%-0.5rem)] w-[calc(100%-0.5rem)] rounded-lg bg-bg" />
+  );
   useMarkOnce("fb:graph:hydrated");
   useMarkOnce("fb:graph:data", q.data !== undefined);
   const data = q.data ?? EMPTY;
@@ -75,8 +82,16 @@ export function GraphClient() {
           <ErrorState title="Could not load the agent graph" error={q.error} onRetry={() => void q.refetch()} />
         </div>
       ) : q.isPending ? (
-        <div role="status" className="h-[560px] animate-pulse rounded-xl bg-raised">
-          <span className="sr-only">Loading the agent graph</span>
+        // The boxes of the loaded screen, so nothing moves when it comes; the page's inline script
+        // draws the graph into the early canvas before hydration (early-graph.ts). The same elements
+        // (same places, same key) stay when the graph loads, so the picture stays until React's canvas has drawn.
+        <div className="flex flex-col gap-4 lg:flex-row">
+          <div className="relative h-[62vh] min-h-[440px] min-w-0 flex-1 rounded-xl border border-line bg-panel p-1 shadow-sm">
+            {earlyCanvas}
+          </div>
+          <div role="status" className="h-[440px] w-full shrink-0 animate-pulse rounded-xl bg-raised lg:w-96">
+            <span className="sr-only">Loading the agent graph</span>
+          </div>
         </div>
       ) : data.nodes.length === 0 ? (
         <div className="rounded-xl border border-line bg-panel">
@@ -101,7 +116,8 @@ export function GraphClient() {
             {data.links.length === 0 ? (
               <p className="absolute top-2 left-2 z-10 rounded-md bg-raised px-2 py-1 text-xs text-muted">No messages between agents {windowPhrase(view.window)}.</p>
             ) : null}
-            <GraphCanvas scene={scene} positions={layout.positions} topology={layout.topology} settling={layout.settling} focusKey={focusKey} onSelectAgent={selectAgent} onSelectLink={selectLink} />
+            {reactDrawn ? null : earlyCanvas}
+            <GraphCanvas onDrawn={onDrawn} scene={scene} positions={layout.positions} topology={layout.topology} settling={layout.settling} focusKey={focusKey} onSelectAgent={selectAgent} onSelectLink={selectLink} />
           </div>
           <aside className="flex w-full shrink-0 flex-col gap-3 lg:w-96" aria-label="Agents and links">
             <SelectionCard scene={scene} view={view} now={now} onClear={() => selectAgent(null)} onFocus={(hops) => change({ hops })} />

@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import { preload } from "react-dom";
+import { earlyGraphScript } from "@/components/graph/early-graph-script.ts";
 import { graphApiUrl, parseGraphView } from "@/components/graph/graph-url.ts";
 import { GraphClient } from "./graph-client.tsx";
 
@@ -11,7 +12,9 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(await searchParams)) if (typeof value === "string") params.set(name, value);
   // The browser starts on the graph while the page's code loads, instead of after hydration; the query's fetch picks it up.
-  preload(graphApiUrl(parseGraphView(params)), { as: "fetch", crossOrigin: "anonymous" });
+  const view = parseGraphView(params);
+  const url = graphApiUrl(view);
+  preload(url, { as: "fetch", crossOrigin: "anonymous" });
   return (
     <div className="mx-auto flex max-w-[1600px] flex-col gap-4">
       <header>
@@ -22,6 +25,9 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
       <Suspense fallback={<div className="h-[560px] animate-pulse rounded-xl bg-raised" />}>
         <GraphClient />
       </Suspense>
+      {/* Draws the graph into the placeholder before hydration and hands the answer to the query (early-graph.ts).
+          Not for a focus view, which shows only part of the answer. */}
+      {view.hops === null ? <script dangerouslySetInnerHTML={{ __html: earlyGraphScript(url) }} /> : null}
     </div>
   );
 }

@@ -78,6 +78,17 @@ export default async function graphSuite({ base, page, db }: E2eContext): Promis
     await shot(page, "graph-light");
   });
 
+  await check("the first picture is drawn from the page's HTML before React has the graph, and the graph is asked for once", async () => {
+    await page.goto("/graph?window=24h");
+    await drawn(total, "every agent");
+    // The inline script's draw runs before the query can resolve (both wait on the same answer, the script first).
+    const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fb:graph:")).map((m) => [m.name, m.startTime]))`)) as Record<string, number>;
+    assert.ok(marks["fb:graph:early-draw"] !== undefined, `the early picture was drawn (marks: ${JSON.stringify(marks)})`);
+    assert.ok(marks["fb:graph:early-draw"]! <= marks["fb:graph:data"]!, `the early picture (${marks["fb:graph:early-draw"]} ms) came before React had the graph (${marks["fb:graph:data"]} ms)`);
+    const asked = (await page.evaluate(`performance.getEntriesByType("resource").filter((r) => r.name.includes("/api/v1/graph?window=24h")).map((r) => r.startTime)`)) as number[];
+    assert.ok(asked.length >= 1 && asked.filter((t) => t < marks["fb:graph:data"]!).length === 1, `one request for the graph before React had it (${asked.length} in all)`);
+  });
+
   await check("choosing an agent in the list puts it in the URL and highlights it", async () => {
     await page.locator('button[data-agent="planner"]').click();
     await page.waitForURL((u) => u.pathname === "/graph" && u.searchParams.get("agent") === "planner", { timeout: WAIT_MS });

@@ -14,8 +14,8 @@ const traceRoute = await import("@/app/api/v1/traces/[traceId]/route.ts");
 const spanRoute = await import("@/app/api/v1/traces/[traceId]/spans/[spanId]/route.ts");
 const { db } = await import("@/lib/db/client.ts");
 const { ErrorView } = await import("@/lib/api/views.ts");
-const { SpanDetailView, TRACE_HEAD_SPANS, TraceView } = await import("@/lib/api/trace-views.ts");
-const { traceHasMore } = await import("@/components/waterfall/waterfall-math.ts");
+const { SpanDetailView, TRACE_HEAD_SPANS, TRACE_PAGE_SPANS, TraceView, tracePageUrl } = await import("@/lib/api/trace-views.ts");
+const { joinTraceWindows, nextTraceCursor } = await import("@/components/waterfall/trace-pages.ts");
 const { insertStoredRecords, storedRecord } = await import("../../fixtures/stored-records.ts");
 const { generatedSpanId, insertGeneratedTrace, insertSmallTrace, smallTrace } = await import("./trace-fixtures.ts");
 
@@ -89,12 +89,12 @@ describe("/api/v1/traces", () => {
     const records = head.spans.record.filter((r) => r >= 0).length;
     expect(records).toBeGreaterThan(0);
     for (const column of Object.keys(head.records) as (keyof typeof head.records)[]) expect(head.records[column]).toEqual(whole.records[column].slice(0, records));
-    expect(traceHasMore(head)).toBe(true);
-    expect(traceHasMore(whole)).toBe(false);
+    expect(nextTraceCursor(head)).toBeDefined();
+    expect(nextTraceCursor(whole)).toBeUndefined();
     // A trace smaller than the window comes whole in the first request: no second one.
     const smallHead = TraceView.parse(await (await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?limit=${TRACE_HEAD_SPANS}`), params({ traceId: small.traceId }))).json());
     expect(smallHead.truncated).toBe(false);
-    expect(traceHasMore(smallHead)).toBe(false);
+    expect(nextTraceCursor(smallHead)).toBeUndefined();
   });
 
   it("every first window is a prefix of the whole, with records without spans, a span with two records and ties in start time", async () => {
@@ -126,8 +126,68 @@ describe("/api/v1/traces", () => {
       // Cut below its 11 rows, it says so (and that there are more than it holds), so the page asks for the rest.
       expect(head.truncated).toBe(limit < 11);
       expect(head.total).toBe(limit < 11 ? Math.max(6, limit + 1) : 11);
-      expect(traceHasMore(head)).toBe(limit < 11);
+      expect(nextTraceCursor(head) !== undefined).toBe(limit < 11);
     }
+  });
+
+  it("windows after a cursor, appended in order, make the whole trace, whatever their size: records without spans, a span with two records, ties", async () => {
+    const { getTraceJson } = await import("@/lib/db/trace-query.ts");
+    const paged = smallTrace("paged", new Date(Date.UTC(2026, 10, 21, 14, 0, 0)));
+    await insertSmallTrace(client, paged);
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 21, 14, 0, 0) + ms);
+    const message = paged.spans.find((x) => x.spanId === paged.ids.message)!;
+    await insertStoredRecords(client, [
+      storedRecord({ recordId: "paged-early", traceId: paged.traceId, spanId: "e".repeat(16), ts: at(-5) }),
+      storedRecord({ recordId: "paged-between", traceId: paged.traceId, spanId: "f".repeat(16), ts: at(40) }),
+      storedRecord({ recordId: "paged-tie", traceId: paged.traceId, spanId: "d".repeat(16), ts: at(60) }),
+      storedRecord({ recordId: "paged-late", traceId: paged.traceId, spanId: "c".repeat(16), ts: at(5_000) }),
+      // Two rows for one span: a cursor can fall between them.
+      storedRecord({ recordId: "paged-msg-again", traceId: paged.traceId, spanId: message.spanId, contentHash: message.contentHash, ts: at(61) }),
+    ]);
+    const whole = TraceView.parse(JSON.parse(await getTraceJson(db(), "default", paged.traceId)));
+    expect(whole.spans.id).toHaveLength(11);
+    expect(whole.next ?? null).toBeNull();
+    for (let limit = 1; limit <= 11; limit++) {
+      const pages = [TraceView.parse(JSON.parse(await getTraceJson(db(), "default", paged.traceId, limit)))];
+      for (let cursor = nextTraceCursor(pages.at(-1)!); cursor !== undefined; cursor = nextTraceCursor(pages.at(-1)!)) {
+        const page = TraceView.parse(JSON.parse(await getTraceJson(db(), "default", paged.traceId, limit, cursor)));
+        expect(page.spans.id.length, `a window of ${limit} after ${cursor}`).toBeLessThanOrEqual(limit);
+        pages.push(page);
+        expect(pages.length).toBeLessThanOrEqual(11);
+      }
+      expect(pages).toHaveLength(Math.ceil(11 / limit));
+      const joined = joinTraceWindows(pages)!;
+      expect(joined.spans, `spans in windows of ${limit}`).toEqual(whole.spans);
+      expect(joined.records, `records in windows of ${limit}`).toEqual(whole.records);
+      expect({ startNs: joined.startNs, endNs: joined.endNs, total: joined.total, truncated: joined.truncated }).toEqual({ startNs: whole.startNs, endNs: whole.endNs, total: 11, truncated: false });
+    }
+  });
+
+  it("GET ?after= pages a 100,000-span trace by start time: the window after the first continues it exactly", async () => {
+    const whole = TraceView.parse(await (await fetchTrace(HUGE)).json());
+    const head = TraceView.parse(await (await traceRoute.GET(get(`/api/v1/traces/${HUGE}?limit=${TRACE_HEAD_SPANS}`), params({ traceId: HUGE }))).json());
+    expect(head.next).toMatch(/^\d+\.\d+\.\d+$/);
+    const res = await traceRoute.GET(get(tracePageUrl(HUGE, head.next!)), params({ traceId: HUGE }));
+    expect(res.status).toBe(200);
+    const page = TraceView.parse(await res.json());
+    expect(page.spans.id).toHaveLength(TRACE_PAGE_SPANS);
+    expect(page.truncated).toBe(true);
+    const joined = joinTraceWindows([head, page])!;
+    const n = TRACE_HEAD_SPANS + TRACE_PAGE_SPANS;
+    for (const column of Object.keys(joined.spans) as (keyof typeof joined.spans)[]) expect(joined.spans[column], `spans.${column}`).toEqual(whole.spans[column].slice(0, n));
+    const records = joined.spans.record.filter((r) => r >= 0).length;
+    for (const column of Object.keys(joined.records) as (keyof typeof joined.records)[]) expect(joined.records[column], `records.${column}`).toEqual(whole.records[column].slice(0, records));
+    expect(joined.total).toBe(N);
+  });
+
+  it("400s a cursor that is not an earlier answer's next, and 404s one past the end of the trace", async () => {
+    for (const after of ["abc", "1.2", "1.2.3.4", "1.-2.3", `1.${"9".repeat(19)}.0`]) {
+      const res = await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?after=${after}`), params({ traceId: small.traceId }));
+      expect(res.status, after).toBe(400);
+      expect(ErrorView.parse(await res.json()).error.details[0]?.path).toBe("query.after");
+    }
+    const past = await traceRoute.GET(get(`/api/v1/traces/${small.traceId}?after=9${"0".repeat(18)}.0.0`), params({ traceId: small.traceId }));
+    expect(past.status).toBe(404);
   });
 
   it("400s a limit that is not a whole number from 1 to the cap, saying so", async () => {

@@ -8,11 +8,10 @@ import {
   moveFocus,
   orphanReason,
   revealSpan,
-  rowWindow,
+  chunkWindow,
   scrollToRow,
   timeTicks,
   toggleCollapsed,
-  traceHasMore,
   visibleRows,
   type SpanInput,
 } from "@/components/waterfall/waterfall-math.ts";
@@ -177,12 +176,16 @@ describe("collapse and reveal", () => {
 });
 
 describe("scrolling", () => {
-  it("renders only the rows in view plus overscan", () => {
-    expect(rowWindow(0, 600, 28, 100_000, 5)).toEqual({ first: 0, last: 27 });
-    expect(rowWindow(28 * 50_000, 600, 28, 100_000, 5)).toEqual({ first: 49_995, last: 50_027 });
-    expect(rowWindow(1e12, 600, 28, 10, 5)).toEqual({ first: 9, last: 10 });
-    expect(rowWindow(Number.NaN, 600, 28, 10, 0)).toEqual({ first: 0, last: 10 });
-    expect(rowWindow(0, 600, 28, 0)).toEqual({ first: 0, last: 0 });
+  it("mounts the blocks of rows in view and one more each side", () => {
+    // Blocks of 32 rows (896 px): the ones the view touches and one more each side.
+    expect(chunkWindow(0, 600, 28, 100_000, 32)).toEqual({ first: 0, last: 1 });
+    expect(chunkWindow(28 * 50_000, 600, 28, 100_000, 32)).toEqual({ first: 1561, last: 1564 });
+    // The set stays while the view moves inside a block, so scrolling does not re-render.
+    expect(chunkWindow(28 * 50_000 + 200, 600, 28, 100_000, 32)).toEqual(chunkWindow(28 * 50_000, 600, 28, 100_000, 32));
+    expect(chunkWindow(1e12, 600, 28, 100, 32)).toEqual({ first: 3, last: 3 });
+    expect(chunkWindow(Number.NaN, 600, 28, 100, 32)).toEqual({ first: 0, last: 1 });
+    expect(chunkWindow(0, 600, 28, 0, 32)).toEqual({ first: 0, last: 0 });
+    expect(chunkWindow(0, 600, 28, 10, 0)).toEqual({ first: 0, last: 0 });
   });
 
   it("scrolls a row into view only when it is out of view", () => {
@@ -287,18 +290,5 @@ describe("span labels", () => {
     expect(prettyPayload('{"a":1}')).toEqual({ text: '{\n  "a": 1\n}', json: true });
     expect(prettyPayload("not json")).toEqual({ text: "not json", json: false });
     expect(prettyPayload(null).json).toBe(false);
-  });
-});
-
-describe("first window of a trace", () => {
-  const head = (shown: number, total: number, truncated: boolean) => ({ truncated, total, spans: { id: new Array(shown).fill("x") } });
-  it("asks for the rest only when the window left spans out", () => {
-    expect(traceHasMore(head(2_000, 100_000, true))).toBe(true);
-    expect(traceHasMore(head(40, 40, false))).toBe(false);
-    expect(traceHasMore(head(2_000, 2_000, false))).toBe(false);
-  });
-  it("does not ask again for a trace already cut at the server's cap", () => {
-    expect(traceHasMore(head(250_000, 300_000, true), 250_000)).toBe(false);
-    expect(traceHasMore(head(2_000, 300_000, true), 250_000)).toBe(true);
   });
 });

@@ -4,8 +4,8 @@ import { TraceIdParams, TraceQuery } from "@/lib/api/trace-views.ts";
 import { db } from "@/lib/db/client.ts";
 import { getTraceJson } from "@/lib/db/trace-query.ts";
 
-// GET /api/v1/traces/:traceId?limit= — the trace's earliest spans as columns (TraceView)
+// GET /api/v1/traces/:traceId?limit=&after= — the trace's earliest spans (after a cursor) as columns (TraceView)
 // The database writes the JSON; it is passed on as text, never parsed here.
 export const GET = route({ auth: "viewer", params: TraceIdParams, query: TraceQuery }, async ({ params, query, principal }) =>
-  new Response(await getTraceJson(db(), projectOf(principal), params.traceId, query.limit), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }),
+  new Response(await getTraceJson(db(), projectOf(principal), params.traceId, query.limit, query.after), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }),
 );
