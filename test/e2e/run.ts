@@ -87,6 +87,11 @@ async function main(): Promise<void> {
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  // Anything the page's Content-Security-Policy refused (Chromium reports each as a console error).
+  const cspViolations: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+  });
 
   console.log("e2e: checks");
 
@@ -99,6 +104,19 @@ async function main(): Promise<void> {
     const wrong = await apiFetch(base, "/api/v1/records", { headers: { authorization: "Bearer not-the-token-at-all" } });
     assert.equal(wrong.status, 401);
     assert.match(wrong.headers.get("www-authenticate") ?? "", /error="invalid_token"/);
+  });
+
+  await check("every page carries a Content-Security-Policy with a fresh nonce, and no inline script runs without it", async () => {
+    const policies = await Promise.all([1, 2].map(async () => (await fetch(`${base}/login`)).headers.get("content-security-policy") ?? ""));
+    const nonces = policies.map((p) => /'nonce-([^']+)'/.exec(p)?.[1]);
+    assert.ok(nonces[0] && nonces[1], `a nonce in the policy: ${policies[0]}`);
+    assert.notEqual(nonces[0], nonces[1], "each response has its own nonce");
+    assert.match(policies[0]!, /script-src 'self' 'nonce-[^']+' 'strict-dynamic'; /);
+    assert.doesNotMatch(policies[0]!, /unsafe-eval/);
+    const html = await (await fetch(`${base}/login`)).text();
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1] ?? "");
+    assert.ok(inline.length > 0, "the sign-in page has inline scripts (Next's and the theme's)");
+    for (const attrs of inline) assert.match(attrs, /nonce="[^"]+"/, `an inline script without a nonce: <script${attrs}>`);
   });
 
   await check("a signed-out visit to a page redirects to /login and keeps the page as `next`", async () => {
@@ -313,6 +331,10 @@ async function main(): Promise<void> {
 
   await check("no uncaught errors in the browser", async () => {
     assert.deepEqual(pageErrors, []);
+  });
+
+  await check("nothing on any screen was refused by the Content-Security-Policy", async () => {
+    assert.deepEqual(cspViolations, []);
   });
 
   await db.end();

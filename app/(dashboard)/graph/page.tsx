@@ -1,7 +1,9 @@
+import { headers } from "next/headers";
 import { Suspense } from "react";
 import { preload } from "react-dom";
 import { earlyGraphScript } from "@/components/graph/early-graph-script.ts";
 import { graphApiUrl, parseGraphView } from "@/components/graph/graph-url.ts";
+import { NONCE_HEADER } from "@/lib/security/csp.ts";
 import { GraphClient } from "./graph-client.tsx";
 
 export const metadata = { title: "Agent graph" };
@@ -15,6 +17,7 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   const view = parseGraphView(params);
   const url = graphApiUrl(view);
   preload(url, { as: "fetch", crossOrigin: "anonymous" });
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
     <div className="mx-auto flex max-w-[1600px] flex-col gap-4">
       <header>
@@ -27,7 +30,7 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
       </Suspense>
       {/* Draws the graph into the placeholder before hydration and hands the answer to the query (early-graph.ts).
           Not for a focus view, which shows only part of the answer. */}
-      {view.hops === null ? <script dangerouslySetInnerHTML={{ __html: earlyGraphScript(url) }} /> : null}
+      {view.hops === null ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: earlyGraphScript(url) }} /> : null}
     </div>
   );
 }
