@@ -21,6 +21,13 @@ export interface WindowRecord {
   at: number;
   /** The payload, parsed (undefined when absent or not JSON). */
   payload: unknown;
+  /**
+   * History only: in its young agent's open learning block (ADR 0030), not
+   * yet part of what is normal to the detectors that learn what an agent
+   * does (semantic_deviation, new_edge, new_intent). The window detectors
+   * (rates, fan-out, loops) and the caps count it like any record.
+   */
+  learning?: boolean;
 }
 
 export interface DetectorWindow {

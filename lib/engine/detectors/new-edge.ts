@@ -33,6 +33,13 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
   let sent = 0;
   for (const r of history) {
     if (r.receivers.length === 0) continue;
+    if (r.learning) {
+      // Its sender's open learning block (ADR 0030): not counted yet, but an
+      // edge it opened was seen (and reported, if it was new) in this block;
+      // one pass over the block would have counted the rest, not named them.
+      for (const to of r.receivers) known.add(`${r.agent}\u0000${to}`);
+      continue;
+    }
     sent++;
     sentBy.set(r.agent, (sentBy.get(r.agent) ?? 0) + 1);
     agents.add(r.agent);

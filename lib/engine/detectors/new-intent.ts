@@ -27,8 +27,12 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
   const seen = new Map<string, Set<string>>();
   const counts = new Map<string, number>();
   for (const r of history) {
-    counts.set(`${r.agent}\u0000*`, (counts.get(`${r.agent}\u0000*`) ?? 0) + 1);
-    if (r.kind === "message") counts.set(`${r.agent}\u0000message`, (counts.get(`${r.agent}\u0000message`) ?? 0) + 1);
+    // In its agent's open learning block (ADR 0030): not counted yet, but its
+    // intent was seen (and reported, if it was new) in this block.
+    if (!r.learning) {
+      counts.set(`${r.agent}\u0000*`, (counts.get(`${r.agent}\u0000*`) ?? 0) + 1);
+      if (r.kind === "message") counts.set(`${r.agent}\u0000message`, (counts.get(`${r.agent}\u0000message`) ?? 0) + 1);
+    }
     if (!KINDS.has(r.kind) || r.intent === null) continue;
     const set = seen.get(r.agent) ?? new Set<string>();
     set.add(`${r.kind}\u0000${r.intent}`);

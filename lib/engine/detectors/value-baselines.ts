@@ -101,7 +101,8 @@ export class ValueBaselines {
 
   static of(history: Iterable<WindowRecord>): ValueBaselines {
     const b = new ValueBaselines();
-    for (const r of history) b.add(r);
+    // A record still in its agent's open learning block is not normal yet (ADR 0030).
+    for (const r of history) if (!r.learning) b.add(r);
     return b;
   }
 

@@ -76,7 +76,13 @@ const POISONS_BASELINE: ReadonlySet<string> = new Set(["semantic_deviation", "fe
 export function evaluateBatch(input: BatchInput): BatchResult {
   for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
 
-  const baseline = input.history.filter((r) => !r.anomalous);
+  // Anomalous records stay out of what is normal, except those still in their
+  // young agent's open learning block (ADR 0030): judged in one pass with the
+  // rest of the block they would have been recent records here, so new_edge
+  // and new_intent count what they already reported instead of naming it
+  // again, whichever pass a block's records came in. The learning detectors
+  // never learn from them (learning records are not in the baselines).
+  const baseline = input.history.filter((r) => !r.anomalous || r.learning);
   const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors, input.baselines), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);

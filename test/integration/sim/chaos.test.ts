@@ -99,13 +99,9 @@ describe("npm run chaos, against a real collector and the engine", () => {
     }
   });
 
-  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary) and trading's key compromise", () => {
-    // Trading's key compromise: found or masked depending on which records one
-    // engine pass holds for a young trader (chaos-origins.test.ts says more);
-    // the test above still requires a masked origin there to be explained.
-    const unsettled = (r: ChaosResult) => r.case.scenario === "trading" && r.case.fault === "key-compromise";
+  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary)", () => {
     const missed = results
-      .filter((r) => r.case.fault !== "feedback-loop" && !unsettled(r) && r.engine!.origin.found < r.engine!.origin.total)
+      .filter((r) => r.case.fault !== "feedback-loop" && r.engine!.origin.found < r.engine!.origin.total)
       .map((r) => `${r.case.namespace}: ${r.engine!.origin.misses.map((m) => `${m.miss} (${m.returned.join(", ")})`).join("; ")}`);
     expect(missed).toEqual([]);
     // No clean record flagged as a new edge: each fleet learns its edges in its warm-up.
