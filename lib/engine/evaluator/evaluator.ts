@@ -89,7 +89,8 @@ export class Evaluator {
     this.params = options.params ?? EngineParams.parse({});
     this.policy = options.policy ?? BreakerPolicy.parse({});
     this.batchSize = options.batchSize ?? 2_000;
-    this.loopWindowMs = options.loopWindowMs ?? 5 * 60_000;
+    // The feedback-loop detector's window (FeedbackLoopParams.windowMs): loops grow by rounds minutes apart.
+    this.loopWindowMs = options.loopWindowMs ?? 2 * 3_600_000;
     this.cache = new HistoryCache(options.history ?? DEFAULT_HISTORY);
   }
 

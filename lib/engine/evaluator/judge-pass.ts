@@ -18,13 +18,16 @@ export interface JudgePassInput {
   loopWindowMs: number;
 }
 
+const LOOP_KINDS: ReadonlySet<string> = new Set(["message", "state.write", "state.read"]);
+
 export function judgePass(input: JudgePassInput): BatchResult {
   const { cache, recent } = input;
   const agents = new Set(recent.map((r) => r.agent));
   let latest = Number.NEGATIVE_INFINITY;
   for (const r of recent) if (r.at > latest) latest = r.at;
-  // Other agents' messages only matter to the feedback-loop detector, which reads messages.
-  const loop = cache.since(latest - input.loopWindowMs).filter((r) => r.kind === "message" && !agents.has(r.agent));
+  // Other agents' records only matter to the feedback-loop detector, which
+  // reads messages and state (a loop may close through a shared key).
+  const loop = cache.since(latest - input.loopWindowMs).filter((r) => LOOP_KINDS.has(r.kind) && !agents.has(r.agent));
   // The cache holds each stored copy once, and the batch's agents' records
   // and the others' are apart: no copy is here twice.
   const history = [...cache.forAgents(agents), ...loop];
