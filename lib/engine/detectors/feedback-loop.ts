@@ -28,7 +28,7 @@
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, firstAfter, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { numericFields } from "./numeric-fields.ts";
 
 export const FeedbackLoopParams = z.object({
@@ -49,7 +49,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
   // History is in time order: only its tail can be inside the window.
-  const records = [...history.slice(firstAfter(history, now - p.windowMs)), ...recent].filter((r) => r.at > now - p.windowMs && r.at <= now).sort((a, b) => a.at - b.at);
+  const records = mergeByTime(history.slice(firstAfter(history, now - p.windowMs)), recent).filter((r) => r.at > now - p.windowMs && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
 
   const readers = new Map<string, Set<string>>();
@@ -82,7 +82,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
     if (members.length < 2 && !selfLoop) continue;
     const around = records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
-    const best = growingField(around, p);
+    const best = growingField(around, recentIds, p);
     if (!best || !best.records.some((r) => recentIds.has(r.recordId))) continue;
     const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b)));
     const last = best.records[best.records.length - 1]!;
@@ -123,18 +123,18 @@ interface Growing {
  * copy of it) and several series (each SKU's orders), and the upstream-most
  * of their first records is where the loop entered.
  */
-function growingField(records: readonly WindowRecord[], p: FeedbackLoopParams): Growing | null {
+function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
+  // Only a series a recent record moved can have a new growth to report.
+  const moved = new Set<string>();
+  for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
   const series = new Map<string, { field: string; records: WindowRecord[]; values: number[] }>();
   for (const r of records) {
-    const split = firstToken(r.payload);
-    const topic = r.kind === "state.write" ? `state ${r.intent ?? ""}` : (r.intent ?? r.kind);
-    for (const [path, values] of numericFields(r.payload)) {
-      const field = `${topic} ${path === "" ? "(payload)" : path}`;
-      const key = `${field}${SEP}${split}`;
-      const s = series.get(key) ?? { field, records: [], values: [] };
+    for (const e of seriesOf(r)) {
+      if (!moved.has(e.key)) continue;
+      const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
       s.records.push(r);
-      s.values.push(values[0]!);
-      series.set(key, s);
+      s.values.push(e.value);
+      series.set(e.key, s);
     }
   }
   let best: Growing | null = null;
@@ -151,12 +151,40 @@ function growingField(records: readonly WindowRecord[], p: FeedbackLoopParams): 
   return { ...best, series: grew, records: [...evidence].sort((a, b) => a.at - b.at) };
 }
 
+interface SeriesEntry {
+  key: string;
+  field: string;
+  value: number;
+}
+
+/** Records outlive a pass in the engine's history cache: their series are worked out once. */
+const seriesMemo = new WeakMap<WindowRecord, readonly SeriesEntry[]>();
+
+/** The series a record's numbers belong to: kind, intent or state key, path, and the first string field. */
+function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
+  const memo = seriesMemo.get(r);
+  if (memo) return memo;
+  const split = firstToken(r.payload);
+  const topic = r.kind === "state.write" ? `state ${r.intent ?? ""}` : (r.intent ?? r.kind);
+  const out: SeriesEntry[] = [];
+  for (const [path, values] of numericFields(r.payload)) {
+    const field = `${topic} ${path === "" ? "(payload)" : path}`;
+    out.push({ key: `${field}${SEP}${split}`, field, value: values[0]! });
+  }
+  seriesMemo.set(r, out);
+  return out;
+}
+
 /** Where a series' latest values grew from (an index), and by how much; null when they did not grow as a loop grows. */
 export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth">): { from: number; growth: number } | null {
   const n = values.length;
-  if (n < p.minMessages) return null;
+  if (n < 2 * p.minMessages) return null;
   const sign = Math.sign(values[n - 1]!);
   if (sign === 0) return null;
+  // A field that never went down in the window is a counter or a clock, whatever its steps.
+  let fell = false;
+  for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
+  if (!fell) return null;
   const mag = (i: number) => Math.abs(values[i]!);
   // The latest rise: on one side of zero, each value further out than the one before.
   let from = n - 1;
@@ -165,10 +193,13 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   let usual = 0;
   for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
   while (from < n && mag(from) <= usual) from++;
-  if (n - from < p.minMessages) return null;
+  // The usual range needs values of its own, and the growth must be that many rounds long.
+  if (from < p.minMessages || n - from < p.minMessages) return null;
+  // Grown `growth` times over its first value and over anything the series held before it:
+  // near zero, a small value doubling twice is noise within the range.
   const growth = mag(n - 1) / mag(from);
-  if (!(growth >= p.growth)) return null;
-  // A loop multiplies: its last step is larger than its first. A counter or a drift adds the same step.
+  if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
+  // A loop multiplies: its last step is larger than its first. A drift adds the same step.
   if (!(mag(n - 1) - mag(n - 2) > mag(from + 1) - mag(from))) return null;
   return { from, growth };
 }

@@ -72,6 +72,17 @@ export function prepareWindow(w: DetectorWindow): DetectorWindow {
   return out;
 }
 
+/**
+ * A window whose history is already in time order (ties by id), each id once
+ * and none of `recent`'s (the engine's history cache keeps it so): only the
+ * recent records are deduplicated and ordered.
+ */
+export function preparedWindow(history: readonly WindowRecord[], recent: readonly WindowRecord[]): DetectorWindow {
+  const out = { history, recent: dedupeWindow({ history: [], recent }).recent };
+  prepared.add(out);
+  return out;
+}
+
 /** Records once each (by id), in time order; a record seen in `recent` is not also history. */
 export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecord[]; recent: readonly WindowRecord[] } {
   if (prepared.has(w)) return w;

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
-import type { Finding, WindowRecord } from "../detectors/finding.ts";
+import { preparedWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { ValueBaselines } from "../detectors/value-baselines.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -43,6 +43,12 @@ export interface BatchInput {
   recent: readonly EvalRecord[];
   /** Earlier records of the batch's agents and the recent message graph (CachedRecord.anomalous kept). */
   history: readonly CachedRecord[];
+  /**
+   * `history` is already in time order (ties by id) with each id once and
+   * none of `recent`'s (the history cache's window): the detectors' window
+   * is not deduplicated and sorted again.
+   */
+  historyInOrder?: boolean;
   /**
    * semantic_deviation's sorted values of the history's records that are not
    * anomalous (the history cache keeps them); built from `history` when absent.
@@ -83,7 +89,8 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   // again, whichever pass a block's records came in. The learning detectors
   // never learn from them (learning records are not in the baselines).
   const baseline = input.history.filter((r) => !r.anomalous || r.learning);
-  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors, input.baselines), input);
+  const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
+  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.baselines), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();

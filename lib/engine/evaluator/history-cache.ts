@@ -54,6 +54,16 @@ export class HistoryCache {
   private readonly held = new Set<string>();
   /** Copies held per record id. */
   private readonly ids = new Map<string, number>();
+  /** Ids held in more than one copy (a replay). */
+  private duplicated = 0;
+  /**
+   * Every record held, in time order (ties by id: dedupeWindow's order), so
+   * a pass reads its window in order instead of sorting tens of thousands of
+   * records again (the biggest share of a pass's judging; ADR 0030). Records
+   * trimmed away are dropped from it lazily, at the next read.
+   */
+  private all: CachedRecord[] = [];
+  private readonly trimmed = new Set<CachedRecord>();
   /** semantic_deviation's values of the records held that are learned and not anomalous. */
   readonly baselines = new ValueBaselines();
   /** Each young agent's open learning block, in the order its records were added. */
@@ -91,8 +101,11 @@ export class HistoryCache {
       const key = keyOf(r);
       if (this.held.has(key)) continue;
       this.held.add(key);
-      this.ids.set(r.recordId, (this.ids.get(r.recordId) ?? 0) + 1);
+      const copies = (this.ids.get(r.recordId) ?? 0) + 1;
+      this.ids.set(r.recordId, copies);
+      if (copies === 2) this.duplicated++;
       this.learn(r);
+      this.insertInOrder(r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
       if (!list) this.byAgent.set(r.agent, [r]);
@@ -138,6 +151,18 @@ export class HistoryCache {
     return out;
   }
 
+  /**
+   * In time order (ties by id), each stored copy once: every record of
+   * `agents`, and other agents' records of `otherKinds` at or after
+   * `othersSince`. `unique` when no id is held twice (no replayed copies).
+   */
+  window(agents: ReadonlySet<string>, othersSince: number, otherKinds: ReadonlySet<string>): { records: CachedRecord[]; unique: boolean } {
+    this.compact();
+    const records: CachedRecord[] = [];
+    for (const r of this.all) if (agents.has(r.agent) || (r.at >= othersSince && otherKinds.has(r.kind))) records.push(r);
+    return { records, unique: this.duplicated === 0 };
+  }
+
   /** Whether any of these record ids is held (a replayed copy of one being judged). */
   holdsAny(recordIds: Iterable<string>): boolean {
     for (const id of recordIds) if (this.ids.has(id)) return true;
@@ -153,6 +178,9 @@ export class HistoryCache {
     this.baselines.clear();
     this.open.clear();
     this.learnedCount.clear();
+    this.all = [];
+    this.trimmed.clear();
+    this.duplicated = 0;
     this.newest = Number.NEGATIVE_INFINITY;
   }
 
@@ -195,9 +223,36 @@ export class HistoryCache {
     if (!r.anomalous) this.baselines.add(r);
   }
 
+  private insertInOrder(r: CachedRecord): void {
+    // Held before and trimmed away, now back: its old place goes first.
+    if (this.trimmed.has(r)) this.compact();
+    const last = this.all[this.all.length - 1];
+    if (last === undefined || byTimeThenId(last, r) <= 0) {
+      this.all.push(r);
+      return;
+    }
+    // A late record: its place by binary search.
+    let lo = 0;
+    let hi = this.all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byTimeThenId(this.all[mid]!, r) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.all.splice(lo, 0, r);
+  }
+
+  private compact(): void {
+    if (this.trimmed.size === 0) return;
+    this.all = this.all.filter((r) => !this.trimmed.has(r));
+    this.trimmed.clear();
+  }
+
   private forget(r: CachedRecord): void {
     this.held.delete(keyOf(r));
+    this.trimmed.add(r);
     const n = (this.ids.get(r.recordId) ?? 1) - 1;
+    if (n === 1) this.duplicated--;
     if (n > 0) this.ids.set(r.recordId, n);
     else this.ids.delete(r.recordId);
     if (r.learning) {
@@ -209,6 +264,11 @@ export class HistoryCache {
     // The count of records learned only grows: an agent does not turn young again as its oldest records age out.
     if (!r.anomalous) this.baselines.remove(r);
   }
+}
+
+/** dedupeWindow's order: time, then id. */
+function byTimeThenId(a: CachedRecord, b: CachedRecord): number {
+  return a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
 }
 
 /** Storage order: by seq (a bigint as a string) when records have one, else by time. */

@@ -18,6 +18,9 @@ export interface JudgePassInput {
   loopWindowMs: number;
 }
 
+/** How far back the feedback-loop detector looks across agents (FeedbackLoopParams.windowMs): loops grow by rounds minutes apart. */
+export const LOOP_WINDOW_MS = 2 * 3_600_000;
+
 const LOOP_KINDS: ReadonlySet<string> = new Set(["message", "state.write", "state.read"]);
 
 export function judgePass(input: JudgePassInput): BatchResult {
@@ -25,17 +28,16 @@ export function judgePass(input: JudgePassInput): BatchResult {
   const agents = new Set(recent.map((r) => r.agent));
   let latest = Number.NEGATIVE_INFINITY;
   for (const r of recent) if (r.at > latest) latest = r.at;
-  // Other agents' records only matter to the feedback-loop detector, which
-  // reads messages and state (a loop may close through a shared key).
-  const loop = cache.since(latest - input.loopWindowMs).filter((r) => LOOP_KINDS.has(r.kind) && !agents.has(r.agent));
-  // The cache holds each stored copy once, and the batch's agents' records
-  // and the others' are apart: no copy is here twice.
-  const history = [...cache.forAgents(agents), ...loop];
+  // The batch's agents' records, and other agents' records only as far as the
+  // feedback-loop detector reads them (messages and state: a loop may close
+  // through a shared key), in time order from the cache.
+  const { records: history, unique } = cache.window(agents, latest - input.loopWindowMs, LOOP_KINDS);
   // The cache's baselines leave out nothing the batch holds, unless a record
   // being judged has a copy held already (a replay): then the detector
   // builds its baselines from the window, which leaves that copy out.
-  const baselines = cache.holdsAny(recent.map((r) => r.recordId)) ? undefined : cache.baselines;
-  return evaluateBatch({ recent, history, baselines, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  const replay = cache.holdsAny(recent.map((r) => r.recordId));
+  const baselines = replay ? undefined : cache.baselines;
+  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, baselines, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */
