@@ -38,6 +38,8 @@ export const FeedbackLoopParams = z.object({
   minMessages: z.number().int().min(2).default(4),
   /** Latest value over the growth's first (in magnitude). */
   growth: z.number().gt(1).default(2),
+  /** Each round of a growth at least this many times the one before: a loop multiplies every round. */
+  minStep: z.number().gt(1).default(1.25),
 });
 export type FeedbackLoopParams = z.infer<typeof FeedbackLoopParams>;
 
@@ -96,7 +98,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       explanation:
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
         `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}`,
-      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, field: best.path, first: best.first, last: best.last, series: best.series },
+      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
     });
@@ -176,7 +178,7 @@ function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
 }
 
 /** Where a series' latest values grew from (an index), and by how much; null when they did not grow as a loop grows. */
-export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth">): { from: number; growth: number } | null {
+export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
   const n = values.length;
   if (n < 2 * p.minMessages) return null;
   const sign = Math.sign(values[n - 1]!);
@@ -186,9 +188,9 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
   if (!fell) return null;
   const mag = (i: number) => Math.abs(values[i]!);
-  // The latest rise: on one side of zero, each value further out than the one before.
+  // The latest rise: on one side of zero, each value `minStep` times further out than the one before.
   let from = n - 1;
-  while (from > 0 && Math.sign(values[from - 1]!) === sign && mag(from - 1) < mag(from)) from--;
+  while (from > 0 && Math.sign(values[from - 1]!) === sign && mag(from - 1) * p.minStep <= mag(from)) from--;
   // Its first values within the range the series held before are not where the loop entered.
   let usual = 0;
   for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
