@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { EngineParams, type EvalRecord } from "../lib/engine/evaluator/evaluate-batch.ts";
 import { HistoryCache } from "../lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "../lib/engine/evaluator/impact.ts";
-import { judgeInSlices, judgePass, learnPass } from "../lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass, learnPass, LOOP_WINDOW_MS } from "../lib/engine/evaluator/judge-pass.ts";
 import { percentile } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
@@ -74,7 +74,7 @@ function run(historyPerAgent: number, learn: boolean, sliced = false): { perPass
     const recent = makeRecords(PASS, at, 1_000);
     at += 1_000;
     const started = process.cpuUsage();
-    const input = { cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: 300_000 };
+    const input = { cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: LOOP_WINDOW_MS };
     // judgeInSlices teaches the cache each slice itself.
     const out = { batch: sliced ? judgeInSlices(input) : judgePass(input) };
     if (learn && !sliced) learnPass(cache, recent, out.batch);

@@ -1,23 +1,49 @@
 // Agents feeding each other in a circle while a number grows: a quote that
-// each side marks up, a retry budget that doubles, a refund that compounds.
-// A cycle is a strongly connected set of agents in the recent message graph.
+// each side marks up, a retry budget that doubles, a refund that compounds,
+// an order sized on last cycle's order read back from the books.
+//
+// A cycle is a strongly connected set of agents in the recent graph of who
+// feeds whom: a message feeds its receivers, and a state write feeds every
+// other agent that read that key in the window (ADR 0030: both chaos
+// feedback loops run through shared state, so a graph of messages alone never
+// closed them). The window is long (two hours by default): a loop grows by
+// rounds, and rounds are minutes apart (a trading round every 5 minutes, a
+// procurement cycle every 15).
+//
+// What grows is a series: one numeric field of one kind of record going
+// around the cycle (a message intent, or a state key), split by the record's
+// first short string field (the SKU, the symbol), since one intent carries
+// several populations. A series grows when its latest values rise round after
+// round, away from zero on one side, by at least `growth` overall, and
+// faster at the end than at the start (a loop multiplies; a counter or a
+// drift adds the same step each time).
+//
+// Where the loop entered: the growth's first record that left the range the
+// series held before it (its usual values). A loop's first amplified record
+// is often ordinary next to its neighbours; that is the record lineage must
+// find as the origin, so the finding names every record of the growth from
+// there on, each series of the loop's growing field (each SKU's orders), not
+// only the newest. Records before it that happened to rise are left out: they
+// are within what the series already did.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, firstAfter, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { numericFields } from "./numeric-fields.ts";
 
 export const FeedbackLoopParams = z.object({
-  /** How far back from the newest record the message graph reaches. */
-  windowMs: z.number().int().positive().default(300_000),
-  /** Messages around the cycle carrying the field. */
-  minMessages: z.number().int().min(2).default(6),
-  /** Last value over first. */
+  /** How far back from the newest record the graph and the series reach. */
+  windowMs: z.number().int().positive().default(7_200_000),
+  /** Records in a growth, from where it left its usual range to the latest. */
+  minMessages: z.number().int().min(2).default(4),
+  /** Latest value over the growth's first (in magnitude). */
   growth: z.number().gt(1).default(2),
-  /** Share of steps that went up. */
-  monotone: z.number().min(0).max(1).default(0.8),
+  /** Each round of a growth at least this many times the one before: a loop multiplies every round. */
+  minStep: z.number().gt(1).default(1.25),
 });
 export type FeedbackLoopParams = z.infer<typeof FeedbackLoopParams>;
+
+const SEP = "\u0000";
 
 export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoopParams> = {}): Finding[] {
   const p = FeedbackLoopParams.parse(input);
@@ -25,14 +51,29 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
   // History is in time order: only its tail can be inside the window.
-  const messages = [...history.slice(firstAfter(history, now - p.windowMs)), ...recent].filter((r) => r.receivers.length > 0 && r.at > now - p.windowMs && r.at <= now).sort((a, b) => a.at - b.at);
+  const records = mergeByTime(history.slice(firstAfter(history, now - p.windowMs)), recent).filter((r) => r.at > now - p.windowMs && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
 
+  const readers = new Map<string, Set<string>>();
+  for (const r of records) {
+    if (r.kind !== "state.read" || r.intent === null) continue;
+    const set = readers.get(r.intent) ?? new Set<string>();
+    set.add(r.agent);
+    readers.set(r.intent, set);
+  }
+  /** Who a record feeds: a message's receivers, a state write's other readers. */
+  const fed = (r: WindowRecord): readonly string[] => {
+    if (r.kind === "message") return r.receivers;
+    if (r.kind === "state.write" && r.intent !== null) return [...(readers.get(r.intent) ?? [])].filter((a) => a !== r.agent);
+    return [];
+  };
   const next = new Map<string, Set<string>>();
-  for (const m of messages) {
-    const set = next.get(m.agent) ?? new Set<string>();
-    for (const to of m.receivers) set.add(to);
-    next.set(m.agent, set);
+  for (const r of records) {
+    const to = fed(r);
+    if (to.length === 0) continue;
+    const set = next.get(r.agent) ?? new Set<string>();
+    for (const b of to) set.add(b);
+    next.set(r.agent, set);
   }
   const successors = (a: string) => [...(next.get(a) ?? [])].sort();
   const comps = stronglyConnected([...next.keys()].sort(), successors);
@@ -42,10 +83,9 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     const inside = new Set(members);
     const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
     if (members.length < 2 && !selfLoop) continue;
-    const around = messages.filter((m) => inside.has(m.agent) && m.receivers.some((to) => inside.has(to)));
-    if (!around.some((m) => recentIds.has(m.recordId))) continue;
-    const best = growingField(around, p);
-    if (!best) continue;
+    const around = records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
+    const best = growingField(around, recentIds, p);
+    if (!best || !best.records.some((r) => recentIds.has(r.recordId))) continue;
     const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b)));
     const last = best.records[best.records.length - 1]!;
     const spanMs = last.at - best.records[0]!.at;
@@ -56,9 +96,9 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       subject: cycle.join(" -> "),
       score: best.growth,
       explanation:
-        `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} messages in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
-        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)`,
-      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, monotone: p.monotone, field: best.path, first: best.first, last: best.last, risingShare: best.rising },
+        `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
+        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}`,
+      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
     });
@@ -67,39 +107,110 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
 }
 
 interface Growing {
+  /** The fastest-growing field, with the intent or state key it rode on. */
   path: string;
+  /** Every growing series' records from where it left its usual range, in time order. */
   records: WindowRecord[];
+  /** The fastest series' first and latest value, and their ratio. */
   first: number;
   last: number;
   growth: number;
-  rising: number;
+  series: number;
 }
 
-/** The numeric field that grew most around the cycle, if any grew enough, steadily enough. */
-function growingField(messages: readonly WindowRecord[], p: FeedbackLoopParams): Growing | null {
-  const series = new Map<string, { records: WindowRecord[]; values: number[] }>();
-  for (const m of messages) {
-    for (const [path, values] of numericFields(m.payload)) {
-      const s = series.get(path) ?? { records: [], values: [] };
-      s.records.push(m);
-      s.values.push(values[0]!);
-      series.set(path, s);
+/**
+ * Every series around the cycle (by kind, intent or state key, path, first
+ * string field) that grew as a loop grows. All of them are evidence: one
+ * loop moves several fields (an order's quantity and its total, the books'
+ * copy of it) and several series (each SKU's orders), and the upstream-most
+ * of their first records is where the loop entered.
+ */
+function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
+  // Only a series a recent record moved can have a new growth to report.
+  const moved = new Set<string>();
+  for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
+  const series = new Map<string, { field: string; records: WindowRecord[]; values: number[] }>();
+  for (const r of records) {
+    for (const e of seriesOf(r)) {
+      if (!moved.has(e.key)) continue;
+      const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
+      s.records.push(r);
+      s.values.push(e.value);
+      series.set(e.key, s);
     }
   }
   let best: Growing | null = null;
-  for (const [path, s] of series) {
-    if (s.values.length < p.minMessages) continue;
-    const first = s.values[0]!;
-    const last = s.values[s.values.length - 1]!;
-    if (!(first > 0) || !(last > 0)) continue;
-    const growth = last / first;
-    let up = 0;
-    for (let i = 1; i < s.values.length; i++) if (s.values[i]! > s.values[i - 1]!) up++;
-    const rising = up / (s.values.length - 1);
-    if (growth < p.growth || rising < p.monotone) continue;
-    if (!best || growth > best.growth) best = { path: path === "" ? "(payload)" : path, records: s.records, first, last, growth, rising };
+  const evidence = new Set<WindowRecord>();
+  let grew = 0;
+  for (const s of series.values()) {
+    const g = growthOf(s.values, p);
+    if (!g) continue;
+    grew++;
+    for (const r of s.records.slice(g.from)) evidence.add(r);
+    if (!best || g.growth > best.growth) best = { path: s.field, records: [], first: s.values[g.from]!, last: s.values.at(-1)!, growth: g.growth, series: 0 };
   }
-  return best;
+  if (!best) return null;
+  return { ...best, series: grew, records: [...evidence].sort((a, b) => a.at - b.at) };
+}
+
+interface SeriesEntry {
+  key: string;
+  field: string;
+  value: number;
+}
+
+/** Records outlive a pass in the engine's history cache: their series are worked out once. */
+const seriesMemo = new WeakMap<WindowRecord, readonly SeriesEntry[]>();
+
+/** The series a record's numbers belong to: kind, intent or state key, path, and the first string field. */
+function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
+  const memo = seriesMemo.get(r);
+  if (memo) return memo;
+  const split = firstToken(r.payload);
+  const topic = r.kind === "state.write" ? `state ${r.intent ?? ""}` : (r.intent ?? r.kind);
+  const out: SeriesEntry[] = [];
+  for (const [path, values] of numericFields(r.payload)) {
+    const field = `${topic} ${path === "" ? "(payload)" : path}`;
+    out.push({ key: `${field}${SEP}${split}`, field, value: values[0]! });
+  }
+  seriesMemo.set(r, out);
+  return out;
+}
+
+/** Where a series' latest values grew from (an index), and by how much; null when they did not grow as a loop grows. */
+export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
+  const n = values.length;
+  if (n < 2 * p.minMessages) return null;
+  const sign = Math.sign(values[n - 1]!);
+  if (sign === 0) return null;
+  // A field that never went down in the window is a counter or a clock, whatever its steps.
+  let fell = false;
+  for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
+  if (!fell) return null;
+  const mag = (i: number) => Math.abs(values[i]!);
+  // The latest rise: on one side of zero, each value `minStep` times further out than the one before.
+  let from = n - 1;
+  while (from > 0 && Math.sign(values[from - 1]!) === sign && mag(from - 1) * p.minStep <= mag(from)) from--;
+  // Its first values within the range the series held before are not where the loop entered.
+  let usual = 0;
+  for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
+  while (from < n && mag(from) <= usual) from++;
+  // The usual range needs values of its own, and the growth must be that many rounds long.
+  if (from < p.minMessages || n - from < p.minMessages) return null;
+  // Grown `growth` times over its first value and over anything the series held before it:
+  // near zero, a small value doubling twice is noise within the range.
+  const growth = mag(n - 1) / mag(from);
+  if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
+  // A loop multiplies: its last step is larger than its first. A drift adds the same step.
+  if (!(mag(n - 1) - mag(n - 2) > mag(from + 1) - mag(from))) return null;
+  return { from, growth };
+}
+
+/** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */
+function firstToken(payload: unknown): string {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return "";
+  for (const [k, v] of Object.entries(payload)) if (typeof v === "string" && v.length > 0 && v.length <= 64 && !/\s/.test(v)) return `${k}=${v}`;
+  return "";
 }
 
 /** A shortest cycle from `start` back to itself (breadth-first), as agent names, start repeated at the end. */

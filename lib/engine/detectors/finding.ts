@@ -21,6 +21,13 @@ export interface WindowRecord {
   at: number;
   /** The payload, parsed (undefined when absent or not JSON). */
   payload: unknown;
+  /**
+   * History only: in its young agent's open learning block (ADR 0030), not
+   * yet part of what is normal to the detectors that learn what an agent
+   * does (semantic_deviation, new_edge, new_intent). The window detectors
+   * (rates, fan-out, loops) and the caps count it like any record.
+   */
+  learning?: boolean;
 }
 
 export interface DetectorWindow {
@@ -61,6 +68,17 @@ const prepared = new WeakSet<DetectorWindow>();
 export function prepareWindow(w: DetectorWindow): DetectorWindow {
   if (prepared.has(w)) return w;
   const out = dedupeWindow(w);
+  prepared.add(out);
+  return out;
+}
+
+/**
+ * A window whose history is already in time order (ties by id), each id once
+ * and none of `recent`'s (the engine's history cache keeps it so): only the
+ * recent records are deduplicated and ordered.
+ */
+export function preparedWindow(history: readonly WindowRecord[], recent: readonly WindowRecord[]): DetectorWindow {
+  const out = { history, recent: dedupeWindow({ history: [], recent }).recent };
   prepared.add(out);
   return out;
 }

@@ -27,20 +27,36 @@ export type NewEdgeParams = z.infer<typeof NewEdgeParams>;
 export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = {}): Finding[] {
   const p = NewEdgeParams.parse(input);
   const { history, recent } = dedupeWindow(window);
-  const known = new Set<string>();
+  // Receivers per sender, without building a key per history record: this loop runs over the whole window every pass.
+  const known = new Map<string, Set<string>>();
+  const knownOf = (agent: string): Set<string> => {
+    let set = known.get(agent);
+    if (!set) known.set(agent, (set = new Set()));
+    return set;
+  };
   const agents = new Set<string>();
   const sentBy = new Map<string, number>();
   let sent = 0;
   for (const r of history) {
     if (r.receivers.length === 0) continue;
+    const to = knownOf(r.agent);
+    if (r.learning) {
+      // Its sender's open learning block (ADR 0030): not counted yet, but an
+      // edge it opened was seen (and reported, if it was new) in this block;
+      // one pass over the block would have counted the rest, not named them.
+      for (const b of r.receivers) to.add(b);
+      continue;
+    }
     sent++;
     sentBy.set(r.agent, (sentBy.get(r.agent) ?? 0) + 1);
     agents.add(r.agent);
-    for (const to of r.receivers) {
-      known.add(`${r.agent}\u0000${to}`);
-      agents.add(to);
+    for (const b of r.receivers) {
+      to.add(b);
+      agents.add(b);
     }
   }
+  let knownEdges = 0;
+  for (const set of known.values()) knownEdges += set.size;
   if (sent < p.minHistory) return [];
   const found = new Map<string, Finding>();
   for (const r of recent) {
@@ -53,7 +69,7 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
         f.params = { ...f.params, later: (f.params.later as number) + 1 };
         continue;
       }
-      if (known.has(key)) continue;
+      if (known.get(r.agent)?.has(to)) continue;
       const senderHistory = sentBy.get(r.agent) ?? 0;
       if (senderHistory < p.minSenderHistory) continue;
       found.set(key, {
@@ -63,7 +79,7 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
         subject: `${r.agent} -> ${to}`,
         score: Number.NaN,
         explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(agents.size)} agents, ${fmt(senderHistory)} sent by ${r.agent})`,
-        params: { minHistory: p.minHistory, minSenderHistory: p.minSenderHistory, baselineMs: p.baselineMs, historyRecords: sent, senderHistory, knownEdges: known.size, later: 0 },
+        params: { minHistory: p.minHistory, minSenderHistory: p.minSenderHistory, baselineMs: p.baselineMs, historyRecords: sent, senderHistory, knownEdges, later: 0 },
         evidence: [r.recordId],
         at: r.at,
       });

@@ -24,20 +24,26 @@ const KINDS: ReadonlySet<string> = new Set(["message", "action"]);
 export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams> = {}): Finding[] {
   const p = NewIntentParams.parse(input);
   const { history, recent } = dedupeWindow(window);
-  const seen = new Map<string, Set<string>>();
-  const counts = new Map<string, number>();
+  // Per agent, without building a key per history record: this loop runs over the whole window every pass.
+  const byAgent = new Map<string, { all: number; messages: number; message: Set<string>; action: Set<string> }>();
   for (const r of history) {
-    counts.set(`${r.agent}\u0000*`, (counts.get(`${r.agent}\u0000*`) ?? 0) + 1);
-    if (r.kind === "message") counts.set(`${r.agent}\u0000message`, (counts.get(`${r.agent}\u0000message`) ?? 0) + 1);
-    if (!KINDS.has(r.kind) || r.intent === null) continue;
-    const set = seen.get(r.agent) ?? new Set<string>();
-    set.add(`${r.kind}\u0000${r.intent}`);
-    seen.set(r.agent, set);
+    let a = byAgent.get(r.agent);
+    if (!a) byAgent.set(r.agent, (a = { all: 0, messages: 0, message: new Set(), action: new Set() }));
+    // In its agent's open learning block (ADR 0030): not counted yet, but its
+    // intent was seen (and reported, if it was new) in this block.
+    if (!r.learning) {
+      a.all++;
+      if (r.kind === "message") a.messages++;
+    }
+    if (r.intent === null) continue;
+    if (r.kind === "message") a.message.add(r.intent);
+    else if (r.kind === "action") a.action.add(r.intent);
   }
   const found = new Map<string, Finding>();
   for (const r of recent) {
     if (!KINDS.has(r.kind) || r.intent === null) continue;
-    const n = counts.get(`${r.agent}\u0000${r.kind === "message" ? "message" : "*"}`) ?? 0;
+    const a = byAgent.get(r.agent);
+    const n = (r.kind === "message" ? a?.messages : a?.all) ?? 0;
     if (n < p.minHistory) continue;
     const key = `${r.agent}\u0000${r.kind}\u0000${r.intent}`;
     const f = found.get(key);
@@ -46,8 +52,8 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
       f.params = { ...f.params, later: (f.params.later as number) + 1 };
       continue;
     }
-    const own = seen.get(r.agent) ?? new Set<string>();
-    if (own.has(`${r.kind}\u0000${r.intent}`)) continue;
+    if ((r.kind === "message" ? a?.message : a?.action)?.has(r.intent)) continue;
+    const known = (a?.message.size ?? 0) + (a?.action.size ?? 0);
     const verb = r.kind === "action" ? `took action ${r.intent}` : `sent intent ${r.intent}`;
     found.set(key, {
       detector: "new_intent",
@@ -55,8 +61,8 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
       agent: r.agent,
       subject: `${r.kind} ${r.intent}`,
       score: Number.NaN,
-      explanation: `${r.agent} ${verb} for the first time (${duration(p.baselineMs)} baseline: ${fmt(own.size)} intent${own.size === 1 ? "" : "s"} over ${fmt(n)} ${r.kind === "message" ? "messages" : "records"})`,
-      params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: n, knownIntents: own.size, later: 0 },
+      explanation: `${r.agent} ${verb} for the first time (${duration(p.baselineMs)} baseline: ${fmt(known)} intent${known === 1 ? "" : "s"} over ${fmt(n)} ${r.kind === "message" ? "messages" : "records"})`,
+      params: { minHistory: p.minHistory, baselineMs: p.baselineMs, historyRecords: n, knownIntents: known, later: 0 },
       evidence: [r.recordId],
       at: r.at,
     });

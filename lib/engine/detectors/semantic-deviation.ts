@@ -122,13 +122,18 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
   // prices judge it by the ratio bound alone until it has minSamples of them.
   const spreadOf = (b: Baseline) => (b.mad > 0 ? b.mad : b.meanAd > 0 ? b.meanAd : 0);
   const better = (a: Baseline, b: Baseline) => spreadOf(a) < spreadOf(b);
-  const chooseBaseline = (key: string, segments: readonly string[]): Baseline | null => {
+  const chooseBaseline = (key: string, segments: readonly string[]): { b: Baseline; pooledOnly: boolean } | null => {
     let best = baselineOf(key, null);
     for (const seg of segments) {
       const b = baselineOf(segmentKey(key, seg), seg);
       if (b && (!best || better(b, best))) best = b;
     }
-    return best;
+    if (!best) return null;
+    // Judged by every value of the path while one of the record's own
+    // categories is still unlearned (ADR 0030): the pool is other
+    // populations, so only the hard bound speaks.
+    const pooledOnly = best.segment === null && segments.some((seg) => source.unlearnedSegment(key, seg, p.minRatioSamples));
+    return { b: best, pooledOnly };
   };
 
   const out: Finding[] = [];
@@ -136,13 +141,14 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
     const intent = r.intent ?? r.kind;
     const segments = segmentsOf(r.payload);
     for (const [path, values] of numericFields(r.payload)) {
-      const b = chooseBaseline(groupKey(r.agent, intent, path), segments);
-      if (!b) continue;
+      const chosen = chooseBaseline(groupKey(r.agent, intent, path), segments);
+      if (!chosen) continue;
+      const b = chosen.b;
       // Of several values under one path (a list), the furthest out speaks for the record.
       let worst: { x: number; judged: Judged } | null = null;
       for (const x of values) {
         if (continuesCounter(x, b)) continue;
-        const judged = judge(x, b, p);
+        const judged = judge(x, b, p, chosen.pooledOnly);
         if (judged.flagged && (!worst || judged.extremity > worst.judged.extremity)) worst = { x, judged };
       }
       if (!worst) continue;
@@ -221,12 +227,12 @@ interface Judged {
   extremity: number;
 }
 
-function judge(x: number, b: Baseline, p: SemanticDeviationParams): Judged {
+function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly = false): Judged {
   const t = signedLog(x);
   let z: number | null = null;
   let spread: Judged["spread"] = "none";
   // Too few values for a spread to mean much: the hard ratio bound alone judges.
-  const zAllowed = b.n >= p.minSamples;
+  const zAllowed = b.n >= p.minSamples && !hardBoundOnly;
   if (b.mad > 0) {
     z = (0.6745 * (t - b.center)) / b.mad;
     spread = "mad";

@@ -96,16 +96,26 @@ function upperBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+/** How often each value of one segment field was seen under one baseline group (`sku` under the agent's OrderRequest qty). */
+interface FieldValues {
+  total: number;
+  counts: Map<string, number>;
+}
+
 export class ValueBaselines {
   private readonly byKey = new Map<string, SortedValues>();
+  /** Per group and segment field (`group\0sku`): how often each of its values was seen. */
+  private readonly fields = new Map<string, FieldValues>();
 
   static of(history: Iterable<WindowRecord>): ValueBaselines {
     const b = new ValueBaselines();
-    for (const r of history) b.add(r);
+    // A record still in its agent's open learning block is not normal yet (ADR 0030).
+    for (const r of history) if (!r.learning) b.add(r);
     return b;
   }
 
   add(r: WindowRecord): void {
+    this.countSegments(r, 1);
     for (const [key, values] of baselineEntries(r)) {
       let s = this.byKey.get(key);
       const fresh = !s;
@@ -126,6 +136,7 @@ export class ValueBaselines {
 
   /** Takes back what add(r) added (r as it was added). */
   remove(r: WindowRecord): void {
+    this.countSegments(r, -1);
     for (const [key, values] of baselineEntries(r)) {
       const s = this.byKey.get(key);
       if (!s) continue;
@@ -143,8 +154,45 @@ export class ValueBaselines {
     return this.byKey.get(key);
   }
 
+  /**
+   * A segment (`sku=C-300`) is an unlearned population under a group when
+   * its field is a category (its values repeat: fewer distinct values than
+   * half the records, unlike a PO number or a timestamp), the other values
+   * of the field hold at least `min` records, and this one fewer: the pooled
+   * baseline is then made of other populations (a CCC trade against AAA's
+   * and BBB's prices) and cannot judge it.
+   */
+  unlearnedSegment(group: string, segment: string, min: number): boolean {
+    const eq = segment.indexOf("=");
+    const f = this.fields.get(`${group}\u0000${segment.slice(0, eq)}`);
+    if (!f) return false;
+    const own = f.counts.get(segment.slice(eq + 1)) ?? 0;
+    return own < min && f.total - own >= min && f.counts.size * 2 <= f.total;
+  }
+
   clear(): void {
     this.byKey.clear();
+    this.fields.clear();
+  }
+
+  private countSegments(r: WindowRecord, delta: 1 | -1): void {
+    const segments = segmentsOf(r.payload);
+    if (segments.length === 0) return;
+    for (const path of numericFields(r.payload).keys()) {
+      const group = groupKey(r.agent, r.intent ?? r.kind, path);
+      for (const seg of segments) {
+        const eq = seg.indexOf("=");
+        const key = `${group}\u0000${seg.slice(0, eq)}`;
+        let f = this.fields.get(key);
+        if (!f) this.fields.set(key, (f = { total: 0, counts: new Map() }));
+        const value = seg.slice(eq + 1);
+        const n = (f.counts.get(value) ?? 0) + delta;
+        f.total += delta;
+        if (n > 0) f.counts.set(value, n);
+        else f.counts.delete(value);
+        if (f.total <= 0) this.fields.delete(key);
+      }
+    }
   }
 
   /** Baseline keys held (for tests and the bench). */

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
-import type { Finding, WindowRecord } from "../detectors/finding.ts";
+import { preparedWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { ValueBaselines } from "../detectors/value-baselines.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -44,6 +44,12 @@ export interface BatchInput {
   /** Earlier records of the batch's agents and the recent message graph (CachedRecord.anomalous kept). */
   history: readonly CachedRecord[];
   /**
+   * `history` is already in time order (ties by id) with each id once and
+   * none of `recent`'s (the history cache's window): the detectors' window
+   * is not deduplicated and sorted again.
+   */
+  historyInOrder?: boolean;
+  /**
    * semantic_deviation's sorted values of the history's records that are not
    * anomalous (the history cache keeps them); built from `history` when absent.
    */
@@ -76,8 +82,15 @@ const POISONS_BASELINE: ReadonlySet<string> = new Set(["semantic_deviation", "fe
 export function evaluateBatch(input: BatchInput): BatchResult {
   for (const r of input.recent) for (const to of r.receivers) input.graph.addEdge(r.agent, to);
 
-  const baseline = input.history.filter((r) => !r.anomalous);
-  const detected = withReadsAsEvidence(runDetectors({ history: baseline, recent: input.recent }, input.params.detectors, input.baselines), input);
+  // Anomalous records stay out of what is normal, except those still in their
+  // young agent's open learning block (ADR 0030): judged in one pass with the
+  // rest of the block they would have been recent records here, so new_edge
+  // and new_intent count what they already reported instead of naming it
+  // again, whichever pass a block's records came in. The learning detectors
+  // never learn from them (learning records are not in the baselines).
+  const baseline = input.history.filter((r) => !r.anomalous || r.learning);
+  const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
+  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.baselines), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();

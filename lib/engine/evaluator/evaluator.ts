@@ -19,7 +19,7 @@ import { ChainDepth } from "./chain-depth.ts";
 import { EngineParams, type ScoredFinding } from "./evaluate-batch.ts";
 import { DEFAULT_HISTORY, HistoryCache, type HistoryCacheOptions } from "./history-cache.ts";
 import { AgentGraph } from "./impact.ts";
-import { judgeInSlices } from "./judge-pass.ts";
+import { judgeInSlices, LOOP_WINDOW_MS } from "./judge-pass.ts";
 import { LagStats } from "./lag-stats.ts";
 import { DEFAULT_PROJECT } from "../../accounts/project.ts";
 import { quarantineKeys, refusingEdges } from "../../db/engine-store.ts";
@@ -89,7 +89,7 @@ export class Evaluator {
     this.params = options.params ?? EngineParams.parse({});
     this.policy = options.policy ?? BreakerPolicy.parse({});
     this.batchSize = options.batchSize ?? 2_000;
-    this.loopWindowMs = options.loopWindowMs ?? 5 * 60_000;
+    this.loopWindowMs = options.loopWindowMs ?? LOOP_WINDOW_MS;
     this.cache = new HistoryCache(options.history ?? DEFAULT_HISTORY);
   }
 

@@ -8,6 +8,16 @@
 // Beside the records it keeps semantic_deviation's baselines (the sorted
 // values of every record not anomalous), added to and taken from as records
 // come and age out, so a pass does not read every payload again.
+//
+// Learning slices (ADR 0030): while an agent is young (under `thinHistory`
+// records learned), its records are learned in blocks of `learningSlice` of
+// its own records, counted from its first: a record stays `learning` (held
+// for the caps and the window detectors, but not yet part of what is normal
+// to semantic_deviation, new_edge and new_intent) until its block is full.
+// So a young agent's record is judged against its records before its own
+// block, wherever engine passes happened to cut its history: a pass that ends
+// mid-block leaves the block open, and the next pass judges the rest of it
+// against the same baseline. A mature agent's records are learned at once.
 import type { WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 
@@ -15,11 +25,20 @@ export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
 }
 
+/** An agent learns its first records in blocks of this many of its own records (ADR 0030). */
+export const LEARNING_SLICE = 20;
+/** An agent with this many records learned is mature: its records are learned as they are judged. */
+export const THIN_HISTORY = 200;
+
 export interface HistoryCacheOptions {
   /** Records older than this (relative to the newest seen) are dropped. */
   maxAgeMs: number;
   /** Per agent. */
   maxPerAgent: number;
+  /** A young agent's records are learned in blocks of this many (default LEARNING_SLICE). */
+  learningSlice?: number;
+  /** Records learned before an agent is mature (default THIN_HISTORY). */
+  thinHistory?: number;
 }
 
 export const DEFAULT_HISTORY: HistoryCacheOptions = { maxAgeMs: 86_400_000, maxPerAgent: 2_000 };
@@ -35,20 +54,43 @@ export class HistoryCache {
   private readonly held = new Set<string>();
   /** Copies held per record id. */
   private readonly ids = new Map<string, number>();
-  /** semantic_deviation's values of the records held that are not anomalous. */
+  /** Ids held in more than one copy (a replay). */
+  private duplicated = 0;
+  /**
+   * Every record held, in time order (ties by id: dedupeWindow's order), so
+   * a pass reads its window in order instead of sorting tens of thousands of
+   * records again (the biggest share of a pass's judging; ADR 0030). Records
+   * trimmed away are dropped from it lazily, at the next read.
+   */
+  private all: CachedRecord[] = [];
+  private readonly trimmed = new Set<CachedRecord>();
+  /** semantic_deviation's values of the records held that are learned and not anomalous. */
   readonly baselines = new ValueBaselines();
+  /** Each young agent's open learning block, in the order its records were added. */
+  private readonly open = new Map<string, CachedRecord[]>();
+  /** Records learned per agent (held and not `learning`). */
+  private readonly learnedCount = new Map<string, number>();
+  readonly learningSlice: number;
+  readonly thinHistory: number;
 
-  constructor(private readonly options: HistoryCacheOptions = DEFAULT_HISTORY) {}
+  constructor(private readonly options: HistoryCacheOptions = DEFAULT_HISTORY) {
+    this.learningSlice = options.learningSlice ?? LEARNING_SLICE;
+    this.thinHistory = options.thinHistory ?? THIN_HISTORY;
+  }
 
   /** Agents whose history was never loaded from storage. */
   unloaded(agents: Iterable<string>): string[] {
     return [...new Set(agents)].filter((a) => !this.loaded.has(a));
   }
 
-  /** Seeds an agent's history from storage (records in any order); marks it loaded. */
+  /**
+   * Seeds an agent's history from storage (records in any order); marks it
+   * loaded. Learned in storage order, as if the agent's records had come
+   * one pass at a time, so a young agent's open block is open again.
+   */
   load(agent: string, records: readonly CachedRecord[]): void {
     this.loaded.add(agent);
-    this.add(records);
+    this.add([...records].sort(storageOrder));
   }
 
   add(records: readonly CachedRecord[]): void {
@@ -59,8 +101,11 @@ export class HistoryCache {
       const key = keyOf(r);
       if (this.held.has(key)) continue;
       this.held.add(key);
-      this.ids.set(r.recordId, (this.ids.get(r.recordId) ?? 0) + 1);
-      if (!r.anomalous) this.baselines.add(r);
+      const copies = (this.ids.get(r.recordId) ?? 0) + 1;
+      this.ids.set(r.recordId, copies);
+      if (copies === 2) this.duplicated++;
+      this.learn(r);
+      this.insertInOrder(r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
       if (!list) this.byAgent.set(r.agent, [r]);
@@ -74,12 +119,22 @@ export class HistoryCache {
     for (const agent of touched) this.trim(agent, unsorted.has(agent));
   }
 
-  /** The agents' cached records, oldest first. */
   /** How many of one agent's records are held. */
   heldFor(agent: string): number {
     return this.byAgent.get(agent)?.length ?? 0;
   }
 
+  /**
+   * How many more of this agent's records its open learning block takes
+   * before it closes (and is learned); null for a mature agent, whose
+   * records are learned as they come.
+   */
+  openRoom(agent: string): number | null {
+    if ((this.learnedCount.get(agent) ?? 0) >= this.thinHistory) return null;
+    return this.learningSlice - (this.open.get(agent)?.length ?? 0);
+  }
+
+  /** The agents' cached records, oldest first. */
   forAgents(agents: Iterable<string>): CachedRecord[] {
     const out: CachedRecord[] = [];
     for (const a of new Set(agents)) out.push(...(this.byAgent.get(a) ?? []));
@@ -96,6 +151,18 @@ export class HistoryCache {
     return out;
   }
 
+  /**
+   * In time order (ties by id), each stored copy once: every record of
+   * `agents`, and other agents' records of `otherKinds` at or after
+   * `othersSince`. `unique` when no id is held twice (no replayed copies).
+   */
+  window(agents: ReadonlySet<string>, othersSince: number, otherKinds: ReadonlySet<string>): { records: CachedRecord[]; unique: boolean } {
+    this.compact();
+    const records: CachedRecord[] = [];
+    for (const r of this.all) if (agents.has(r.agent) || (r.at >= othersSince && otherKinds.has(r.kind))) records.push(r);
+    return { records, unique: this.duplicated === 0 };
+  }
+
   /** Whether any of these record ids is held (a replayed copy of one being judged). */
   holdsAny(recordIds: Iterable<string>): boolean {
     for (const id of recordIds) if (this.ids.has(id)) return true;
@@ -109,6 +176,11 @@ export class HistoryCache {
     this.held.clear();
     this.ids.clear();
     this.baselines.clear();
+    this.open.clear();
+    this.learnedCount.clear();
+    this.all = [];
+    this.trimmed.clear();
+    this.duplicated = 0;
     this.newest = Number.NEGATIVE_INFINITY;
   }
 
@@ -130,11 +202,79 @@ export class HistoryCache {
     list.splice(0, drop);
   }
 
+  /** A young agent's record joins its open block (learned when the block is full); a mature agent's is learned now. */
+  private learn(r: CachedRecord): void {
+    if ((this.learnedCount.get(r.agent) ?? 0) >= this.thinHistory) {
+      this.learned(r);
+      return;
+    }
+    r.learning = true;
+    const block = this.open.get(r.agent);
+    if (!block) this.open.set(r.agent, [r]);
+    else block.push(r);
+    if ((block?.length ?? 1) < this.learningSlice) return;
+    for (const x of this.open.get(r.agent)!) this.learned(x);
+    this.open.delete(r.agent);
+  }
+
+  private learned(r: CachedRecord): void {
+    r.learning = false;
+    this.learnedCount.set(r.agent, (this.learnedCount.get(r.agent) ?? 0) + 1);
+    if (!r.anomalous) this.baselines.add(r);
+  }
+
+  private insertInOrder(r: CachedRecord): void {
+    // Held before and trimmed away, now back: its old place goes first.
+    if (this.trimmed.has(r)) this.compact();
+    const last = this.all[this.all.length - 1];
+    if (last === undefined || byTimeThenId(last, r) <= 0) {
+      this.all.push(r);
+      return;
+    }
+    // A late record: its place by binary search.
+    let lo = 0;
+    let hi = this.all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byTimeThenId(this.all[mid]!, r) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.all.splice(lo, 0, r);
+  }
+
+  private compact(): void {
+    if (this.trimmed.size === 0) return;
+    this.all = this.all.filter((r) => !this.trimmed.has(r));
+    this.trimmed.clear();
+  }
+
   private forget(r: CachedRecord): void {
     this.held.delete(keyOf(r));
+    this.trimmed.add(r);
     const n = (this.ids.get(r.recordId) ?? 1) - 1;
+    if (n === 1) this.duplicated--;
     if (n > 0) this.ids.set(r.recordId, n);
     else this.ids.delete(r.recordId);
+    if (r.learning) {
+      const block = this.open.get(r.agent);
+      const at = block?.indexOf(r) ?? -1;
+      if (at >= 0) block!.splice(at, 1);
+      return;
+    }
+    // The count of records learned only grows: an agent does not turn young again as its oldest records age out.
     if (!r.anomalous) this.baselines.remove(r);
   }
+}
+
+/** dedupeWindow's order: time, then id. */
+function byTimeThenId(a: CachedRecord, b: CachedRecord): number {
+  return a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
+}
+
+/** Storage order: by seq (a bigint as a string) when records have one, else by time. */
+function storageOrder(a: CachedRecord, b: CachedRecord): number {
+  const sa = (a as { seq?: string }).seq;
+  const sb = (b as { seq?: string }).seq;
+  if (sa !== undefined && sb !== undefined && /^\d+$/.test(sa) && /^\d+$/.test(sb)) return sa.length - sb.length || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  return a.at - b.at;
 }

@@ -18,21 +18,26 @@ export interface JudgePassInput {
   loopWindowMs: number;
 }
 
+/** How far back the feedback-loop detector looks across agents (FeedbackLoopParams.windowMs): loops grow by rounds minutes apart. */
+export const LOOP_WINDOW_MS = 2 * 3_600_000;
+
+const LOOP_KINDS: ReadonlySet<string> = new Set(["message", "state.write", "state.read"]);
+
 export function judgePass(input: JudgePassInput): BatchResult {
   const { cache, recent } = input;
   const agents = new Set(recent.map((r) => r.agent));
   let latest = Number.NEGATIVE_INFINITY;
   for (const r of recent) if (r.at > latest) latest = r.at;
-  // Other agents' messages only matter to the feedback-loop detector, which reads messages.
-  const loop = cache.since(latest - input.loopWindowMs).filter((r) => r.kind === "message" && !agents.has(r.agent));
-  // The cache holds each stored copy once, and the batch's agents' records
-  // and the others' are apart: no copy is here twice.
-  const history = [...cache.forAgents(agents), ...loop];
+  // The batch's agents' records, and other agents' records only as far as the
+  // feedback-loop detector reads them (messages and state: a loop may close
+  // through a shared key), in time order from the cache.
+  const { records: history, unique } = cache.window(agents, latest - input.loopWindowMs, LOOP_KINDS);
   // The cache's baselines leave out nothing the batch holds, unless a record
   // being judged has a copy held already (a replay): then the detector
   // builds its baselines from the window, which leaves that copy out.
-  const baselines = cache.holdsAny(recent.map((r) => r.recordId)) ? undefined : cache.baselines;
-  return evaluateBatch({ recent, history, baselines, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  const replay = cache.holdsAny(recent.map((r) => r.recordId));
+  const baselines = replay ? undefined : cache.baselines;
+  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, baselines, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */
@@ -41,35 +46,25 @@ export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], ba
 }
 
 /**
- * At most this many records of an agent with a thin history are judged
- * together: the detectors judge each record against its agent's history
- * before the slice (semantic_deviation from 8 to 20 values, new_edge after 20
- * messages), so records judged together are not each other's baseline. A
- * batch that holds a new fleet's first hours (an engine catching up after an
- * outage, a simulated fleet replayed faster than the engine looks) would
- * otherwise be judged against almost nothing, and what was found would
- * depend on where batches happened to be cut.
- */
-export const MAX_AGENT_RECORDS_PER_SLICE = 20;
-/**
- * An agent with this many records held has a baseline its own batch cannot
- * change much: its records are not sliced (slicing costs a history scan per
- * slice for the detectors that are not incremental; bench:engine).
- */
-export const THIN_HISTORY = 200;
-
-/**
  * The batch in slices of storage order, each judged against the history
  * cache and then taught to it before the next slice is judged (in memory,
  * before the caller commits: if the commit fails the caller must forget the
- * cache). A slice ends once one agent has MAX_AGENT_RECORDS_PER_SLICE records
- * in it. Per-cycle caps cooling down after a finding made in an earlier slice
- * of the same batch add their records to that finding's evidence here.
+ * cache). A young agent learns its records in blocks of its own records
+ * (HistoryCache, ADR 0030): a slice ends where one agent's open block is
+ * full, so its next record is judged against the block it just learned. The
+ * cuts follow each agent's own record count, never where the pass began: a
+ * pass that starts mid-block finds the block still open in the cache, and
+ * judges the rest of it against the same baseline one pass would have. A
+ * mature agent's records are never cut (its batch cannot change its baseline
+ * much, and slicing costs a history scan per slice for the detectors that
+ * are not incremental). Per-cycle caps cooling down after a finding made in
+ * an earlier slice of the same batch add their records to that finding's
+ * evidence here.
  */
-export function judgeInSlices(input: JudgePassInput, maxPerAgent = MAX_AGENT_RECORDS_PER_SLICE, thin = THIN_HISTORY): BatchResult {
+export function judgeInSlices(input: JudgePassInput): BatchResult {
   const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), observed: [], cooledOver: new Map() };
   const madeHere = new Map<string, BatchResult["findings"][number]>();
-  for (const slice of slices(input.recent, maxPerAgent, (agent) => input.cache.heldFor(agent), thin)) {
+  const judge = (slice: readonly EvalRecord[]) => {
     const batch = judgePass({ ...input, recent: slice });
     learnPass(input.cache, slice, batch);
     for (const f of batch.findings) {
@@ -84,31 +79,21 @@ export function judgeInSlices(input: JudgePassInput, maxPerAgent = MAX_AGENT_REC
       if (f) f.evidence.push(...ids);
       else out.cooledOver.set(key, [...(out.cooledOver.get(key) ?? []), ...ids]);
     }
-  }
-  return out;
-}
-
-/**
- * Storage order cut where an agent with a thin history would have more than
- * `maxPerAgent` records in one slice. An agent's history counts what the
- * cache holds and what the batch's earlier slices will have taught it.
- */
-function slices<T extends { agent: string }>(records: readonly T[], maxPerAgent: number, held: (agent: string) => number, thin: number): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
+  };
+  let current: EvalRecord[] = [];
   let counts = new Map<string, number>();
-  const earlier = new Map<string, number>();
-  for (const r of records) {
-    const n = (counts.get(r.agent) ?? 0) + 1;
-    if (n > maxPerAgent && held(r.agent) + (earlier.get(r.agent) ?? 0) < thin) {
-      out.push(current);
-      for (const [agent, k] of counts) earlier.set(agent, (earlier.get(agent) ?? 0) + k);
+  for (const r of input.recent) {
+    const n = counts.get(r.agent) ?? 0;
+    // Measured against the cache as the slices before taught it.
+    const room = n > 0 ? input.cache.openRoom(r.agent) : null;
+    if (room !== null && n >= room) {
+      judge(current);
       current = [];
       counts = new Map();
     }
     current.push(r);
     counts.set(r.agent, (counts.get(r.agent) ?? 0) + 1);
   }
-  if (current.length > 0) out.push(current);
+  if (current.length > 0) judge(current);
   return out;
 }

@@ -22,17 +22,11 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   { scenario: "procurement", fault: "forged-signature", was: "the clean read named as evidence" },
   // The storm's first 20 messages were under the per-cycle cap, and the rate span ended at another run's clock.
   { scenario: "trading", fault: "fan-out-storm", was: "first storm messages unflagged" },
+  // Found or masked by a young trader's semantic_deviation depending on where
+  // an engine pass cut the trader's history; learning blocks follow each
+  // agent's own record count now (ADR 0030), whatever the passes.
+  { scenario: "trading", fault: "key-compromise", was: "unstable: where a pass cut a young trader's history decided it" },
 ];
-
-/**
- * Trading's key compromise: its origin is found when the engine judges the
- * run as it arrives (passes cut by other runs' catch-ups), and masked by a
- * semantic_deviation on a young trader's view when the whole run is judged
- * in one pass. Which records a pass holds still moves what the engine flags
- * for an agent with little history (issue 4's open point), so only what holds
- * either way is asserted: the fault is caught and lineage has origins to find.
- */
-const UNSETTLED = { scenario: "trading", fault: "key-compromise" as FaultName, was: "masked by near-zero semantic_deviation" };
 
 let h: Harness;
 let prisma: PrismaClient;
@@ -51,10 +45,9 @@ beforeAll(async () => {
       }
     }));
   const engine = engineObserver(databaseEngineSource(h.pool), { drive });
-  // One run at a time: with runs in parallel, another run's catch-up judges this
-  // run's records before all of them are stored, and where a pass cuts a young
-  // agent's history still moves what the engine flags (issue 4's notes).
-  const plan = [...CASES, UNSETTLED].flatMap((c) => chaosPlan({ scenarios: [c.scenario], faults: [c.fault], tag: "origins" }));
+  // One run at a time, so each run is judged as it arrives (a run's records in
+  // many passes); chaos.test.ts judges runs racing each other.
+  const plan = CASES.flatMap((c) => chaosPlan({ scenarios: [c.scenario], faults: [c.fault], tag: "origins" }));
   results = await runChaos(harnessConnection(h, prisma, "chaos-origins"), plan, { seed: "chaos-origins", concurrency: 1, engine });
 }, 600_000);
 
@@ -74,13 +67,6 @@ describe("chaos origins the engine used to miss", () => {
     expect(e.origin.misses.map((m) => `${m.miss} from ${m.start}: ${m.returned.join(", ")}`), r.case.namespace).toEqual([]);
     expect(e.origin.found).toBe(e.origin.total);
     if (e.blast.truth > 0) expect([e.blast.precision, e.blast.recall], r.case.namespace).toEqual([1, 1]);
-  });
-
-  it("trading key-compromise is still caught, whatever its origin's fate", () => {
-    const r = results.find((x) => x.case.scenario === UNSETTLED.scenario && x.case.fault === UNSETTLED.fault)!;
-    expect(r.truth.faults[0]?.fired).toBe(true);
-    expect(r.engine!.flaggedBy.length, r.case.namespace).toBeGreaterThan(0);
-    expect(r.engine!.origin.total, r.case.namespace).toBeGreaterThan(0);
   });
 
   it("flags no clean record of these fleets as a new edge: their edges were learned in the warm-up", () => {

@@ -99,17 +99,21 @@ describe("npm run chaos, against a real collector and the engine", () => {
     }
   });
 
-  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary) and trading's key compromise", () => {
-    // Trading's key compromise: found or masked depending on which records one
-    // engine pass holds for a young trader (chaos-origins.test.ts says more);
-    // the test above still requires a masked origin there to be explained.
-    const unsettled = (r: ChaosResult) => r.case.scenario === "trading" && r.case.fault === "key-compromise";
+  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary)", () => {
     const missed = results
-      .filter((r) => r.case.fault !== "feedback-loop" && !unsettled(r) && r.engine!.origin.found < r.engine!.origin.total)
+      .filter((r) => r.case.fault !== "feedback-loop" && r.engine!.origin.found < r.engine!.origin.total)
       .map((r) => `${r.case.namespace}: ${r.engine!.origin.misses.map((m) => `${m.miss} (${m.returned.join(", ")})`).join("; ")}`);
     expect(missed).toEqual([]);
     // No clean record flagged as a new edge: each fleet learns its edges in its warm-up.
     for (const r of results) expect(r.engine!.cleanFlagged.byDetector.new_edge ?? 0, r.case.namespace).toBe(0);
+  });
+
+  it("both feedback loops, which close through shared state, are named by feedback_loop", () => {
+    // The loops run through the reconciler's books and the traders' published
+    // views (ADR 0030). Where they entered is found only when the rounds just
+    // before stayed in their usual range (procurement: one SKU's traces in
+    // some runs); the origin counts are in docs/benchmarks.md.
+    for (const r of results.filter((x) => x.case.fault === "feedback-loop")) expect(r.engine!.flaggedBy, r.case.namespace).toContain("feedback_loop");
   });
 
   it("a door fault's origin is found unless an earlier flag upstream of it masks it", () => {

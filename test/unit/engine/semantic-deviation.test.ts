@@ -180,6 +180,31 @@ describe("semantic deviation", () => {
     expect(f!.params.ratio as number).toBeGreaterThan(10);
   });
 
+  it("a category still unlearned (under 8 values) is judged by the pooled baseline's hard bound only", () => {
+    // An executor placing orders for SKUs whose usual sizes differ (A 40, B 30): then C's first order, 6.
+    const rand = seeded(21);
+    const sizes: Record<string, number> = { "A-100": 40, "B-200": 30 };
+    const orders = ["A-100", "B-200", "A-100", "B-200", "A-100"].flatMap((sku, k) =>
+      Array.from({ length: 5 }, (_, i) => wr({ sec: -80_000 + k * 5_000 + i * 600, payload: { sku, po: `PO-${k}-${i}`, qty: Math.round(sizes[sku]! * (1 + 0.05 * normal(rand))) } })),
+    );
+    const usualC = wr({ payload: { sku: "C-300", po: "PO-9-9", qty: 6 } });
+    // The pool is A's and B's orders (median near 40): 6 is "0.15x the median" there, but C is not learned yet.
+    expect(semanticDeviation({ history: orders, recent: [usualC] })).toEqual([]);
+    // Without the category field the same number would be judged against the pool, and flagged.
+    const pooled = orders.map((r) => ({ ...r, payload: { qty: (r.payload as { qty: number }).qty } }));
+    expect(semanticDeviation({ history: pooled, recent: [wr({ payload: { qty: 6 } })] })).toHaveLength(1);
+    // Past the hard bound, an unlearned category is still caught by the pool.
+    const [f] = semanticDeviation({ history: orders, recent: [wr({ payload: { sku: "C-300", po: "PO-9-8", qty: 900 } })] });
+    expect(f!.params).toMatchObject({ segment: null, z: null });
+    expect(f!.params.ratio as number).toBeGreaterThan(10);
+    // A PO number is an identifier, not a category: every value is new, and it never holds judgement back.
+    expect(new ValueBaselines().unlearnedSegment("g", "po=PO-1", 8)).toBe(false);
+    const b = ValueBaselines.of(orders);
+    expect(b.unlearnedSegment(groupKey(orders[0]!.agent, "quote.request", "qty"), "po=PO-9-9", 8)).toBe(false);
+    expect(b.unlearnedSegment(groupKey(orders[0]!.agent, "quote.request", "qty"), "sku=C-300", 8)).toBe(true);
+    expect(b.unlearnedSegment(groupKey(orders[0]!.agent, "quote.request", "qty"), "sku=A-100", 8)).toBe(false);
+  });
+
   it("splits baselines only by short token-like strings at the top of the payload", () => {
     expect(segmentsOf({ sku: "A-100", note: "two words", qty: 3, long: "x".repeat(65), nested: { a: "b" }, empty: "" })).toEqual(["sku=A-100"]);
     expect(segmentsOf([1, 2])).toEqual([]);

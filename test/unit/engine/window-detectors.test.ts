@@ -177,34 +177,85 @@ describe("feedback loop", () => {
   const loop = (values: number[], agents = ["planner", "pricer"]) =>
     values.map((total, i) => wr({ agent: agents[i % agents.length]!, receivers: [agents[(i + 1) % agents.length]!], sec: 100 + i * 5, payload: { total, note: "x" } }));
 
-  it("flags a cycle in the recent message graph whose values keep growing", () => {
-    const msgs = loop([100, 200, 400, 800, 1600, 3200, 6400, 12_800, 25_600, 51_200, 102_400, 204_800]);
+  it("flags a cycle in the recent message graph whose values keep growing, from where they left their usual range", () => {
+    // Six ordinary rounds (the 95 rose, but within what the loop held), then doubling.
+    const msgs = loop([100, 80, 120, 90, 110, 95, 200, 400, 800, 1600, 3200, 6400]);
     const [f, ...rest] = feedbackLoop({ history: [], recent: msgs });
     expect(rest).toEqual([]);
     expect(f).toMatchObject({
       detector: "feedback_loop",
       subject: "planner -> pricer -> planner",
-      explanation: "feedback loop planner -> pricer -> planner: 12 messages in 55s, total grew 100 -> 204,800 (2,048x)",
+      explanation: "feedback loop planner -> pricer -> planner: 6 records in 25s, quote.request total grew 200 -> 6,400 (32x)",
       recordId: msgs.at(-1)!.recordId,
-      score: 2048,
+      score: 32,
     });
-    expect(f!.evidence).toHaveLength(12);
+    expect(f!.evidence).toEqual(msgs.slice(6).map((m) => m.recordId));
   });
 
   it("finds longer cycles and self-loops", () => {
-    const three = feedbackLoop({ history: [], recent: loop([1, 2, 3, 4, 5, 6, 7, 8], ["a", "b", "c"]) });
+    const three = feedbackLoop({ history: [], recent: loop([10, 8, 12, 9, 11, 10, 20, 40, 80, 160], ["a", "b", "c"]) });
     expect(three[0]!.subject).toBe("a -> b -> c -> a");
-    const self = feedbackLoop({ history: [], recent: loop([1, 2, 4, 8, 16, 32], ["solo"]) });
+    const self = feedbackLoop({ history: [], recent: loop([10, 8, 12, 9, 11, 10, 20, 40, 80, 160], ["solo"]) });
     expect(self[0]!.subject).toBe("solo -> solo");
   });
 
   it("ignores cycles that do not grow, grow unsteadily, or are too short, and chains that are no cycle", () => {
     expect(feedbackLoop({ history: [], recent: loop([5, 5, 5, 5, 5, 5, 5, 5]) })).toEqual([]);
     expect(feedbackLoop({ history: [], recent: loop([1, 9, 2, 8, 3, 7, 4, 10]) })).toEqual([]);
-    expect(feedbackLoop({ history: [], recent: loop([1, 2, 4, 8]) })).toEqual([]);
+    expect(feedbackLoop({ history: [], recent: loop([1, 2, 4]) })).toEqual([]);
+    // A counter never goes down: it grows, but not as a loop does; nor does a doubling with no usual range before it.
+    expect(feedbackLoop({ history: [], recent: loop([3, 4, 6, 9, 13, 18, 24, 31, 39, 48]) })).toEqual([]);
+    expect(feedbackLoop({ history: [], recent: loop([1, 2, 4, 8, 16, 32, 64, 128]) })).toEqual([]);
+    // Near zero, a value that doubles but stays within twice the usual range is noise.
+    expect(feedbackLoop({ history: [], recent: loop([0.02, -0.01, 0.03, 0.01, 0.004, 0.008, 0.016, 0.032, 0.05]) })).toEqual([]);
     const chain = [1, 2, 4, 8, 16, 32, 64].map((total, i) => wr({ agent: `a${i}`, receivers: [`a${i + 1}`], payload: { total } }));
     expect(feedbackLoop({ history: [], recent: chain })).toEqual([]);
     expect(feedbackLoop({ history: [], recent: [] })).toEqual([]);
+  });
+
+  /**
+   * Procurement's loop (ADR 0030): the recommender orders, the executor
+   * places, the reconciler writes the books, the recommender reads them
+   * back. Messages alone never close it; the state key does. Each round one
+   * order per SKU, 15 minutes apart; from round `gainFrom` the recommender
+   * adds 1.6x last round's order to what it orders.
+   */
+  function procurementRounds(orders: Record<string, number[]>) {
+    const out: ReturnType<typeof wr>[] = [];
+    const rounds = Object.values(orders)[0]!.length;
+    for (let k = 0; k < rounds; k++) {
+      for (const [sku, qtys] of Object.entries(orders)) {
+        const sec = k * 900 + out.length;
+        out.push(wr({ agent: "recommender", receivers: [], kind: "state.read", intent: `reconciler/inventory/${sku}`, sec, payload: { found: true, sha256: "x" } }));
+        out.push(wr({ agent: "recommender", receivers: ["executor"], intent: "OrderRequest", sec: sec + 1, payload: { sku, qty: qtys[k]!, cycle: k } }));
+        out.push(wr({ agent: "executor", receivers: ["reconciler"], intent: "OrderPlaced", sec: sec + 2, payload: { sku, qty: qtys[k]!, po: `PO-${k}-${sku}`, cycle: k } }));
+        out.push(wr({ agent: "reconciler", receivers: [], kind: "state.write", intent: `reconciler/inventory/${sku}`, sec: sec + 3, payload: { on_hand: 40, last_order_qty: qtys[k]!, cycle: k } }));
+      }
+    }
+    return out;
+  }
+
+  it("closes a loop through shared state, and names each series' growth from where it left its usual range", () => {
+    // Clean rounds vary within 9-17; the gain starts at round 4 (12 + 1.6 x 14 = 34), and the 14 before it happened to rise.
+    const orders = { "A-100": [15, 9, 17, 12, 14, 34, 54, 87, 139], "B-200": [11, 16, 10, 13, 12, 31, 50, 80, 128] };
+    const recs = procurementRounds(orders);
+    const [f, ...rest] = feedbackLoop({ history: recs.slice(0, -8), recent: recs.slice(-8) });
+    expect(rest).toEqual([]);
+    expect(f!.subject).toBe("executor -> reconciler -> recommender -> executor");
+    const named = recs.filter((r) => f!.evidence.includes(r.recordId));
+    // Each SKU's growth starts at its first amplified order (34, 31): the 14 and 12 before were within the usual range.
+    const firstOrders = named.filter((r) => r.intent === "OrderRequest").slice(0, 2).map((r) => r.payload);
+    expect(firstOrders).toEqual([{ sku: "A-100", qty: 34, cycle: 5 }, { sku: "B-200", qty: 31, cycle: 5 }]);
+    expect(named.every((r) => (r.payload as { cycle: number }).cycle >= 5)).toBe(true);
+    // Orders, placements and the books each grew, per SKU; the cycle numbers only counted.
+    expect(f!.params.series).toBe(6);
+  });
+
+  it("a state loop whose values stay in their range is no loop, nor is a chain through a key nobody else reads", () => {
+    const steady = procurementRounds({ "A-100": [15, 9, 17, 12, 14, 16, 10, 13, 15] });
+    expect(feedbackLoop({ history: steady.slice(0, -4), recent: steady.slice(-4) })).toEqual([]);
+    const open = procurementRounds({ "A-100": [15, 9, 17, 12, 14, 34, 54, 87, 139] }).filter((r) => r.kind !== "state.read");
+    expect(feedbackLoop({ history: open.slice(0, -4), recent: open.slice(-4) })).toEqual([]);
   });
 
   it("looks only at the recent window, and needs a recent message in the cycle", () => {

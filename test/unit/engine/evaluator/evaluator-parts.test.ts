@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ChainDepth } from "@/lib/engine/evaluator/chain-depth.ts";
-import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
+import { HistoryCache, LEARNING_SLICE, THIN_HISTORY, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { AgentGraph, impactOf, MAX_DEVIATION } from "@/lib/engine/evaluator/impact.ts";
 import { LagStats } from "@/lib/engine/evaluator/lag-stats.ts";
 import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { verificationFindings } from "@/lib/engine/evaluator/verification-findings.ts";
-import { judgeInSlices, judgePass, MAX_AGENT_RECORDS_PER_SLICE, THIN_HISTORY } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass } from "@/lib/engine/evaluator/judge-pass.ts";
 
 const rec = (id: string, agent: string, at: number, anomalous = false): CachedRecord => ({ recordId: id, kind: "message", agent, receivers: [], intent: null, at, payload: undefined, anomalous });
 
@@ -18,6 +18,26 @@ describe("history cache", () => {
     // b1 is older than 1 s before the newest record seen.
     expect(c.forAgents(["b"]).map((r) => r.recordId)).toEqual(["b2"]);
     expect(c.since(300).map((r) => r.recordId).sort()).toEqual(["a3", "a4", "b2"]);
+  });
+
+  it("learns a young agent's records in blocks of its own records, and reloads an open block open", () => {
+    const c = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, learningSlice: 4, thinHistory: 8 });
+    const q = (i: number): CachedRecord => ({ ...rec(`a${i}`, "a", 1_000 + i), seq: String(i + 1), intent: "Quote", payload: { price: 10 + i } }) as CachedRecord;
+    c.add([q(0), q(1), q(2)]);
+    expect(c.openRoom("a")).toBe(1);
+    expect(c.baselines.size).toBe(0);
+    c.add([q(3), q(4)]);
+    // The first block is learned; the fifth record opens the next.
+    expect(c.openRoom("a")).toBe(3);
+    expect(c.baselines.get("a\u0000Quote\u0000price")?.raw).toEqual([10, 11, 12, 13]);
+    c.add([5, 6, 7, 8].map(q));
+    // Eight learned: mature, its records learned as they come.
+    expect(c.openRoom("a")).toBeNull();
+    expect(c.baselines.get("a\u0000Quote\u0000price")?.raw).toHaveLength(9);
+    const reloaded = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, learningSlice: 4, thinHistory: 8 });
+    reloaded.load("a", [q(5), q(1), q(0), q(4), q(3), q(2)]);
+    expect(reloaded.openRoom("a")).toBe(2);
+    expect(reloaded.forAgents(["a"]).filter((r) => r.learning).map((r) => r.recordId)).toEqual(["a4", "a5"]);
   });
 
   it("knows which agents were never loaded, and forgets everything on clear", () => {
@@ -169,7 +189,7 @@ describe("evaluate batch", () => {
     expect(pass(judgePass).findings.filter((f) => f.detector === "semantic_deviation")).toEqual([]);
     const sliced = pass(judgeInSlices).findings.filter((f) => f.detector === "semantic_deviation");
     // Its slice is judged against the slice before it.
-    expect(sliced.map((f) => [f.recordId, f.params.n])).toEqual([["q39", MAX_AGENT_RECORDS_PER_SLICE]]);
+    expect(sliced.map((f) => [f.recordId, f.params.n])).toEqual([["q39", LEARNING_SLICE]]);
   });
 
   it("does not slice an agent whose history is already thick: its batch cannot change its baseline much", () => {
