@@ -7,11 +7,10 @@ import { combineVerdicts, isVerified } from "../verify/combine.ts";
 import {
   claimNonces,
   findSummaries,
-  insertBatch,
+  insertColumns,
   nonceKey,
   withTransaction,
   type RecordRow,
-  type SpanRow,
   type StoredSummary,
   type Tx,
 } from "../db/ingest-store.ts";
@@ -42,26 +41,15 @@ export async function persistBatchIn(tx: Tx, project: string, batch: DecodeResul
   // Nonces, parents and authority are looked up in the batch's own project only.
   // The copy sent first is the original: a replay re-sent before the exporter's
   // next flush shares a batch with it, in whatever order the request lists them.
-  const bySending = inSendingOrder(records, batch.spans);
+  const bySending = batch.sendingOrder.map((i) => records[i]!);
   markReplays(bySending, await claimNonces(tx, project, nonceClaims(bySending)));
   const stored = await findSummaries(tx, project, referencedIds(records));
   applyAuthority(records, stored, snapshot);
   for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
-  const newRecords = await insertBatch(tx, project, batch.spans, records);
+  const newRecords = await insertColumns(tx, project, batch.spans, records, batch.recordColumns);
   // The provenance graph's edges commit with their records, never apart.
-  await insertEdges(tx, project, records);
-  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
-}
-
-/** Records ordered by when their span was sent (its start), ties and span-less records in batch order. */
-function inSendingOrder(records: RecordRow[], spans: readonly SpanRow[]): RecordRow[] {
-  const sentAt = new Map<string, bigint>();
-  for (const s of spans) sentAt.set(`${s.traceId}/${s.spanId}`, BigInt(s.startNs));
-  const at = (r: RecordRow) => sentAt.get(`${r.traceId}/${r.spanId}`);
-  return records
-    .map((r, i) => ({ r, i, t: at(r) }))
-    .sort((a, b) => (a.t !== undefined && b.t !== undefined && a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.i - b.i))
-    .map((x) => x.r);
+  await insertEdges(tx, project, records, batch.edges);
+  return { spans: batch.spanCount, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
 }
 
 /** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */

@@ -6,6 +6,7 @@
 // A column that is itself an array (receivers, parents) travels as a text[]
 // of array literals, cast back per row: unnest would flatten a 2-D array.
 import type { RecordRow, SpanRow } from "./ingest-store.ts";
+import { declaredEdges, type DeclaredLinks } from "../lineage/record-edges.ts";
 
 export interface SpanColumns {
   traceId: string;
@@ -105,4 +106,17 @@ export function recordColumns(records: readonly RecordRow[]): RecordColumns {
     signature: column(records, (r) => r.signature),
     keyId: column(records, (r) => r.keyId),
   };
+}
+
+/** Declared lineage edges (lib/lineage/record-edges.ts) as three aligned columns. */
+export interface EdgeColumns {
+  count: number;
+  child: string;
+  parent: string;
+  kind: string;
+}
+
+export function edgeColumns(records: readonly DeclaredLinks[]): EdgeColumns {
+  const edges = records.flatMap((r) => declaredEdges(r));
+  return { count: edges.length, child: column(edges, (e) => e.child), parent: column(edges, (e) => e.parent), kind: column(edges, (e) => e.kind) };
 }
