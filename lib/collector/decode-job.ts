@@ -5,7 +5,18 @@
 import type { ErrorCode } from "../api/errors.ts";
 import type { BodyFormat } from "../otlp/body.ts";
 import type { RecordRow, SpanRow } from "../db/ingest-store.ts";
-import { edgeColumns, recordColumns, spanColumns, type EdgeColumns, type RecordColumns, type SpanColumns } from "../db/ingest-columns.ts";
+import {
+  edgeColumns,
+  nonceColumns,
+  nonceKey,
+  recordColumns,
+  spanColumns,
+  type EdgeColumns,
+  type NonceClaim,
+  type NonceColumns,
+  type RecordColumns,
+  type SpanColumns,
+} from "../db/ingest-columns.ts";
 
 export interface DecodeJob {
   /** The project the ingest key sends into: its registry judges the records. */
@@ -30,6 +41,8 @@ export interface DecodeResult {
   edges: EdgeColumns;
   /** Indexes into `records` in the order their spans were sent (start time; ties and span-less records in batch order). */
   sendingOrder: number[];
+  /** The nonce claims of nonceClaims(records in sending order), as columns. */
+  nonces: NonceColumns;
   rejected: { path: string; reason: string }[];
   /** Set when the request as a whole is unusable (not decodable): no span is stored. */
   error?: { code: ErrorCode; message: string };
@@ -37,13 +50,15 @@ export interface DecodeResult {
 
 /** A decoded batch as the main thread stores it. */
 export function packBatch(spans: readonly SpanRow[], records: RecordRow[], rejected: DecodeResult["rejected"]): DecodeResult {
+  const order = sendingOrder(records, spans);
   return {
     spanCount: spans.length,
     spans: spans.length > 0 ? spanColumns(spans) : null,
     records,
     recordColumns: recordColumns(records),
     edges: edgeColumns(records),
-    sendingOrder: sendingOrder(records, spans),
+    sendingOrder: order,
+    nonces: nonceColumns(nonceClaims(order.map((i) => records[i]!))),
     rejected,
   };
 }
@@ -59,4 +74,18 @@ function sendingOrder(records: readonly RecordRow[], spans: readonly SpanRow[]):
       const tb = at[b];
       return ta !== undefined && tb !== undefined && ta !== tb ? (ta < tb ? -1 : 1) : a - b;
     });
+}
+
+/** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */
+export function nonceClaims(records: readonly RecordRow[]): NonceClaim[] {
+  const seen = new Set<string>();
+  const claims: NonceClaim[] = [];
+  for (const r of records) {
+    if (!r.nonce) continue;
+    const key = nonceKey(r.agent, r.nonce);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    claims.push({ agent: r.agent, nonce: r.nonce, traceId: r.traceId, spanId: r.spanId, contentHash: r.contentHash });
+  }
+  return claims;
 }

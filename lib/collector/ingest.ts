@@ -15,7 +15,7 @@ import {
   type Tx,
 } from "../db/ingest-store.ts";
 import { insertEdges } from "../db/lineage-store.ts";
-import type { DecodeResult } from "./decode-job.ts";
+import { nonceClaims, type DecodeResult } from "./decode-job.ts";
 import { judgeAuthority, type SummaryLookup } from "./authority.ts";
 
 export interface BatchOutcome {
@@ -35,14 +35,16 @@ export async function persistBatch(pool: pg.Pool, project: string, batch: Decode
  * The same, inside a transaction the caller holds: the server stores the
  * approval records it signs this way, with the act that made them, so they
  * are judged exactly as the collector judges every other record.
+ * The batch is used up: its records get their final verdicts in place (no
+ * copy of 500 records per batch on the main thread); store a batch once.
  */
 export async function persistBatchIn(tx: Tx, project: string, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome & { stored: RecordRow[] }> {
-  const records = batch.records.map((r) => ({ ...r, verdicts: [...r.verdicts] }));
+  const records = batch.records;
   // Nonces, parents and authority are looked up in the batch's own project only.
   // The copy sent first is the original: a replay re-sent before the exporter's
   // next flush shares a batch with it, in whatever order the request lists them.
   const bySending = batch.sendingOrder.map((i) => records[i]!);
-  markReplays(bySending, await claimNonces(tx, project, nonceClaims(bySending)));
+  markReplays(bySending, await claimNonces(tx, project, nonceClaims(bySending), batch.nonces));
   const stored = await findSummaries(tx, project, referencedIds(records));
   applyAuthority(records, stored, snapshot);
   for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
@@ -50,20 +52,6 @@ export async function persistBatchIn(tx: Tx, project: string, batch: DecodeResul
   // The provenance graph's edges commit with their records, never apart.
   await insertEdges(tx, project, records, batch.edges);
   return { spans: batch.spanCount, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
-}
-
-/** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */
-function nonceClaims(records: RecordRow[]): { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[] {
-  const seen = new Set<string>();
-  const claims = [];
-  for (const r of records) {
-    if (!r.nonce) continue;
-    const key = nonceKey(r.agent, r.nonce);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    claims.push({ agent: r.agent, nonce: r.nonce, traceId: r.traceId, spanId: r.spanId, contentHash: r.contentHash });
-  }
-  return claims;
 }
 
 /**

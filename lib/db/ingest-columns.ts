@@ -120,3 +120,34 @@ export function edgeColumns(records: readonly DeclaredLinks[]): EdgeColumns {
   const edges = records.flatMap((r) => declaredEdges(r));
   return { count: edges.length, child: column(edges, (e) => e.child), parent: column(edges, (e) => e.parent), kind: column(edges, (e) => e.kind) };
 }
+
+export function nonceKey(agent: string, nonce: string): string {
+  return `${agent}\u0000${nonce}`;
+}
+
+/** A nonce claim (lib/db/ingest-store.ts claimNonces): the first record in sending order with an (agent, nonce). */
+export interface NonceClaim {
+  agent: string;
+  nonce: string;
+  traceId: string;
+  spanId: string;
+  contentHash: string;
+}
+
+export interface NonceColumns {
+  agent: string;
+  nonce: string;
+  traceId: string;
+  spanId: string;
+  contentHash: string;
+}
+
+export function nonceColumns(claims: readonly NonceClaim[]): NonceColumns {
+  return {
+    agent: column(claims, (c) => c.agent),
+    nonce: column(claims, (c) => c.nonce),
+    traceId: column(claims, (c) => c.traceId),
+    spanId: column(claims, (c) => c.spanId),
+    contentHash: column(claims, (c) => c.contentHash),
+  };
+}

@@ -8,7 +8,7 @@
 import pg from "pg";
 import type { VerdictDetail } from "../protocol/record.ts";
 import { isVerified } from "../verify/combine.ts";
-import { pgArray, recordColumns, spanColumns, type RecordColumns, type SpanColumns } from "./ingest-columns.ts";
+import { nonceColumns, nonceKey, pgArray, recordColumns, spanColumns, type NonceClaim, type NonceColumns, type RecordColumns, type SpanColumns } from "./ingest-columns.ts";
 
 export interface SpanRow {
   traceId: string;
@@ -108,7 +108,8 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<
 export async function claimNonces(
   tx: Tx,
   project: string,
-  claims: { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[],
+  claims: NonceClaim[],
+  columns: NonceColumns = nonceColumns(claims),
 ): Promise<Map<string, NonceHolder>> {
   const held = new Map<string, NonceHolder>();
   if (claims.length === 0) return held;
@@ -121,14 +122,7 @@ export async function claimNonces(
       ORDER BY c.agent, c.nonce, c.n
      ON CONFLICT DO NOTHING
      RETURNING agent, nonce`,
-    [
-      claims.map((c) => c.agent),
-      claims.map((c) => c.nonce),
-      claims.map((c) => c.traceId),
-      claims.map((c) => c.spanId),
-      claims.map((c) => c.contentHash),
-      project,
-    ],
+    [columns.agent, columns.nonce, columns.traceId, columns.spanId, columns.contentHash, project],
   );
   const mine = new Set(inserted.rows.map((r) => nonceKey(r.agent, r.nonce)));
   const taken = claims.filter((c) => !mine.has(nonceKey(c.agent, c.nonce)));
@@ -164,9 +158,7 @@ export async function claimNonces(
   return held;
 }
 
-export function nonceKey(agent: string, nonce: string): string {
-  return `${agent}\u0000${nonce}`;
-}
+export { nonceKey };
 
 /** Earlier records by firebreak id, for authority chains and parents. */
 export async function findSummaries(q: Tx | pg.Pool, project: string, ids: string[]): Promise<Map<string, StoredSummary[]>> {
