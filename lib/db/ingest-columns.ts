@@ -8,53 +8,48 @@
 import type { RecordRow, SpanRow } from "./ingest-store.ts";
 import { declaredEdges, type DeclaredLinks } from "../lineage/record-edges.ts";
 
-export interface SpanColumns {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  spanKind: string;
-  startNs: string;
-  endNs: string;
-  serviceName: string;
-  attributes: string;
-  statusCode: string;
-  contentHash: string;
-}
+/** One array literal per field of T. */
+export type Columns<T> = { [K in keyof T]-?: string };
 
-/** The columns of a record that the door decided: everything but the verdicts, which the database-side checks complete. */
-export interface RecordColumns {
-  recordId: string;
-  traceId: string;
-  spanId: string;
-  contentHash: string;
-  kind: string;
+export type SpanColumns = Columns<SpanRow>;
+
+/** A record's columns as the door decided them: all but the verdicts, which the database-side checks complete. */
+export type RecordColumns = Columns<Omit<RecordRow, "verdicts" | "pendingOn">>;
+
+/** A nonce claim (claimNonces in lib/db/ingest-store.ts): the first record in sending order with an (agent, nonce). */
+export interface NonceClaim {
   agent: string;
-  receivers: string;
-  intent: string;
-  protocol: string;
-  ts: string;
   nonce: string;
-  payload: string;
-  parents: string;
-  authority: string;
-  actionClass: string;
-  signature: string;
-  keyId: string;
+  traceId: string;
+  spanId: string;
+  contentHash: string;
 }
 
-// Quoted always: an element that is empty, NULL-like or holds {},"\ needs it, and checking costs more than quoting.
+export type NonceColumns = Columns<NonceClaim>;
+
+/** Declared lineage edges (lib/lineage/record-edges.ts) as three aligned columns. */
+export interface EdgeColumns extends Columns<{ child: string; parent: string; kind: string }> {
+  count: number;
+}
+
+// Quoted always: an element that is empty, NULL-like or holds {},"\ or
+// blanks needs it, and checking for those costs more than quoting.
 function element(v: string | null): string {
   if (v === null) return "NULL";
-  let needs = false;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c === 34 || c === 92) {
-      needs = true;
-      break;
-    }
+    if (c === 34 || c === 92) return `"${v.replace(/["\\]/g, "\\$&")}"`;
   }
-  return needs ? `"${v.replace(/["\\]/g, "\\$&")}"` : `"${v}"`;
+  return `"${v}"`;
+}
+
+/** How a field's value reads as PostgreSQL text: arrays as array literals, objects as JSON. */
+function text(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "bigint") return String(v);
+  if (Array.isArray(v)) return pgArray(v as (string | null)[]);
+  return JSON.stringify(v);
 }
 
 /** One PostgreSQL array literal: `{"a","b",NULL}`. */
@@ -64,90 +59,28 @@ export function pgArray(values: readonly (string | null)[]): string {
   return out + "}";
 }
 
-function column<T>(rows: readonly T[], pick: (row: T) => string | null): string {
-  let out = "{";
-  for (let i = 0; i < rows.length; i++) out += (i === 0 ? "" : ",") + element(pick(rows[i]!));
-  return out + "}";
+function columns<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): Columns<Pick<T, K>> {
+  const out = {} as Record<K, string>;
+  for (const k of keys) out[k] = pgArray(rows.map((r) => text(r[k])));
+  return out as Columns<Pick<T, K>>;
 }
 
-export function spanColumns(spans: readonly SpanRow[]): SpanColumns {
-  return {
-    traceId: column(spans, (s) => s.traceId),
-    spanId: column(spans, (s) => s.spanId),
-    parentSpanId: column(spans, (s) => s.parentSpanId),
-    name: column(spans, (s) => s.name),
-    spanKind: column(spans, (s) => String(s.spanKind)),
-    startNs: column(spans, (s) => s.startNs),
-    endNs: column(spans, (s) => s.endNs),
-    serviceName: column(spans, (s) => s.serviceName),
-    attributes: column(spans, (s) => JSON.stringify(s.attributes)),
-    statusCode: column(spans, (s) => String(s.statusCode)),
-    contentHash: column(spans, (s) => s.contentHash),
-  };
-}
+const SPAN_KEYS = ["traceId", "spanId", "parentSpanId", "name", "spanKind", "startNs", "endNs", "serviceName", "attributes", "statusCode", "contentHash"] as const satisfies readonly (keyof SpanRow)[];
+const RECORD_KEYS = [
+  "recordId", "traceId", "spanId", "contentHash", "kind", "agent", "receivers", "intent", "protocol", "ts", "nonce", "payload",
+  "parents", "authority", "actionClass", "signature", "keyId",
+] as const satisfies readonly (keyof RecordColumns)[];
+const NONCE_KEYS = ["agent", "nonce", "traceId", "spanId", "contentHash"] as const satisfies readonly (keyof NonceClaim)[];
 
-export function recordColumns(records: readonly RecordRow[]): RecordColumns {
-  return {
-    recordId: column(records, (r) => r.recordId),
-    traceId: column(records, (r) => r.traceId),
-    spanId: column(records, (r) => r.spanId),
-    contentHash: column(records, (r) => r.contentHash),
-    kind: column(records, (r) => r.kind),
-    agent: column(records, (r) => r.agent),
-    receivers: column(records, (r) => pgArray(r.receivers)),
-    intent: column(records, (r) => r.intent),
-    protocol: column(records, (r) => r.protocol),
-    ts: column(records, (r) => r.ts),
-    nonce: column(records, (r) => r.nonce),
-    payload: column(records, (r) => r.payload),
-    parents: column(records, (r) => pgArray(r.parents)),
-    authority: column(records, (r) => pgArray(r.authority)),
-    actionClass: column(records, (r) => r.actionClass),
-    signature: column(records, (r) => r.signature),
-    keyId: column(records, (r) => r.keyId),
-  };
-}
-
-/** Declared lineage edges (lib/lineage/record-edges.ts) as three aligned columns. */
-export interface EdgeColumns {
-  count: number;
-  child: string;
-  parent: string;
-  kind: string;
-}
+export const spanColumns = (spans: readonly SpanRow[]): SpanColumns => columns(spans, SPAN_KEYS);
+export const recordColumns = (records: readonly RecordRow[]): RecordColumns => columns(records, RECORD_KEYS);
+export const nonceColumns = (claims: readonly NonceClaim[]): NonceColumns => columns(claims, NONCE_KEYS);
 
 export function edgeColumns(records: readonly DeclaredLinks[]): EdgeColumns {
   const edges = records.flatMap((r) => declaredEdges(r));
-  return { count: edges.length, child: column(edges, (e) => e.child), parent: column(edges, (e) => e.parent), kind: column(edges, (e) => e.kind) };
+  return { count: edges.length, ...columns(edges, ["child", "parent", "kind"] as const) };
 }
 
 export function nonceKey(agent: string, nonce: string): string {
   return `${agent}\u0000${nonce}`;
-}
-
-/** A nonce claim (lib/db/ingest-store.ts claimNonces): the first record in sending order with an (agent, nonce). */
-export interface NonceClaim {
-  agent: string;
-  nonce: string;
-  traceId: string;
-  spanId: string;
-  contentHash: string;
-}
-
-export interface NonceColumns {
-  agent: string;
-  nonce: string;
-  traceId: string;
-  spanId: string;
-  contentHash: string;
-}
-
-export function nonceColumns(claims: readonly NonceClaim[]): NonceColumns {
-  return {
-    agent: column(claims, (c) => c.agent),
-    nonce: column(claims, (c) => c.nonce),
-    traceId: column(claims, (c) => c.traceId),
-    spanId: column(claims, (c) => c.spanId),
-    contentHash: column(claims, (c) => c.contentHash),
-  };
 }
