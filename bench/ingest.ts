@@ -17,7 +17,7 @@ import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
 import { resetStatements, startBenchDatabase, statementCosts } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { engineCaughtUp } from "./lib/engine-progress.ts";
-import { treeCpuSeconds } from "./lib/proc-cpu.ts";
+import { threadCpuPerRecord, threadCpuSeconds, treeCpuSeconds } from "./lib/proc-cpu.ts";
 import { printSelfTimes, selfTimes, type CpuProfile } from "./lib/cpu-profile.ts";
 
 const { values: args } = parseArgs({
@@ -63,15 +63,18 @@ async function main(): Promise<void> {
     // Saturation: as fast as the collector acknowledges.
     if (statements) await resetStatements(database.url);
     const cpuBefore = cpuNow(collector.child.pid, database.pid);
+    const threadsBefore = threadCpuSeconds(collector.child.pid!);
     const sat = await saturate(collector.url, TOKEN, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
     const rate = sat.records / sat.seconds;
     const cpu = cpuPerRecord(cpuBefore, cpuNow(collector.child.pid, database.pid), sat.records, raw, cores);
+    const byThread = threadCpuPerRecord(collector.child.pid!, threadsBefore, threadCpuSeconds(collector.child.pid!), sat.records);
     console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
     console.log(
       `CPU per record during saturation: collector ${cpu.collectorUs} µs (of which Ed25519 verify ~${cpu.verifyUs} µs), ` +
         `database ${cpu.databaseUs ?? "n/a (external)"} µs, load generator ${cpu.clientUs} µs; ` +
         `the machine's ceiling at these costs: ${cpu.ceilingPerSec ?? "n/a"} records/s`,
     );
+    console.log(`collector CPU per record by thread (µs): ${byThread}`);
 
     if (statements) {
       console.log("costliest statements during saturation (server time per record stored, µs):");
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
       verifiedShare: verified,
       batchSize,
       cpuPerRecordUs: cpu,
+      collectorThreadsUs: byThread,
       engine: engineOn ? { catchUpAfterSaturationSeconds: catchUpSeconds, lagAt80Percent: engineLag } : "off",
     };
     console.log(`ratio ingest / raw verify: ${result.ratio.toFixed(2)}`);
