@@ -9,12 +9,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { rawVerifyCapacity } from "./lib/raw-verify.ts";
-import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
-import { registerFleet, saturate, steadyLoad } from "./lib/load.ts";
+import { prepareSignedRun } from "./lib/signed-run.ts";
+import { saturate, steadyLoad } from "./lib/load.ts";
 import { newLedger } from "./lib/ack-ledger.ts";
 import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
-import { resetStatements, startBenchDatabase, statementCosts } from "./lib/bench-db.ts";
+import { resetStatements, statementCosts } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { engineCaughtUp } from "./lib/engine-progress.ts";
 import { threadCpuPerRecord, threadCpuSeconds, treeCpuSeconds } from "./lib/proc-cpu.ts";
@@ -38,18 +37,9 @@ const TOKEN = "bench-ingest-key-0123456789";
 const cores = availableParallelism();
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cores} cores, node ${process.version}`);
-  const raw = await rawVerifyCapacity(cores, 3_000);
-  console.log(`raw Ed25519 verify capacity (all ${cores} cores, cached keys): ${Math.round(raw)} verifies/s`);
-
   const statements = args.statements === "on";
-  const database = await startBenchDatabase({ statements });
-  const fleet = makeFleet(50);
-  await registerFleet(database.url, fleet.registry);
   const batchSize = Number(args.batch);
-  const total = Number(args.records);
-  console.log(`signing ${total} records in batches of ${batchSize} (not timed)`);
-  const bodies = await generateBodies(fleet, total, batchSize, cores);
+  const { load, raw, database, bodies } = await prepareSignedRun({ records: Number(args.records), batch: batchSize, statements });
 
   const engineOn = args.engine !== "off";
   const profileDir = args.profile ? path.resolve(args.profile) : null;
@@ -113,6 +103,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       cores,
       node: process.version,
+      loadAverage: load,
       rawVerifyPerSec: Math.round(raw),
       ingestPerSec: Math.round(rate),
       ratio: rate / raw,
