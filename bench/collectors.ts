@@ -9,7 +9,7 @@
 // (collectors, PostgreSQL, the load generator and front) is read from /proc,
 // and an in-process profile splits a collector's work into decoding and
 // verifying.
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { spawnReady, type ReadyChild } from "../lib/process/spawn-ready.ts";
@@ -19,10 +19,8 @@ import { decodeBatch } from "../lib/collector/decode-batch.ts";
 import { createPrisma } from "../lib/db/prisma.ts";
 import { loadRegistrySnapshot } from "../lib/registry/service.ts";
 import type { RegistrySnapshot } from "../lib/registry/types.ts";
-import { rawVerifyCapacity } from "./lib/raw-verify.ts";
-import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
-import { startBenchDatabase } from "./lib/bench-db.ts";
-import { registerFleet, saturate } from "./lib/load.ts";
+import { prepareSignedRun } from "./lib/signed-run.ts";
+import { saturate } from "./lib/load.ts";
 import { treeCpuSeconds } from "./lib/proc-cpu.ts";
 
 const { values: args } = parseArgs({
@@ -46,19 +44,9 @@ interface Phase {
 }
 
 async function main(): Promise<void> {
-  const load = loadavg().map((x) => x.toFixed(2)).join(", ");
-  console.log(`machine: ${cores} cores, node ${process.version}, load average ${load}`);
-  const raw = await rawVerifyCapacity(cores, 3_000);
-  console.log(`raw Ed25519 verify capacity (all ${cores} cores, cached keys): ${Math.round(raw)} verifies/s`);
-
-  const database = await startBenchDatabase();
-  const fleet = makeFleet(50);
-  await registerFleet(database.url, fleet.registry);
   const batch = Number(args.batch);
-  const total = Number(args.records);
   const many = Number(args.collectors);
-  console.log(`signing ${total} records in batches of ${batch} (not timed)`);
-  const bodies = await generateBodies(fleet, total, batch, cores);
+  const { load, raw, database, bodies } = await prepareSignedRun({ records: Number(args.records), batch });
   const half = Math.floor(bodies.length / 2);
 
   const prisma = createPrisma(database.url);

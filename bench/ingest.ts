@@ -5,18 +5,19 @@
 // in the same run on every core. Then acknowledgement latency at 80% of the
 // measured rate, and the collector's RSS over that run.
 import { availableParallelism } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { rawVerifyCapacity } from "./lib/raw-verify.ts";
-import { generateBodies, makeFleet } from "./lib/signed-bodies.ts";
-import { registerFleet, saturate, steadyLoad } from "./lib/load.ts";
+import { prepareSignedRun } from "./lib/signed-run.ts";
+import { saturate, steadyLoad } from "./lib/load.ts";
 import { newLedger } from "./lib/ack-ledger.ts";
 import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
-import { startBenchDatabase } from "./lib/bench-db.ts";
+import { resetStatements, statementCosts } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { engineCaughtUp } from "./lib/engine-progress.ts";
-import { treeCpuSeconds } from "./lib/proc-cpu.ts";
+import { threadCpuPerRecord, threadCpuSeconds, treeCpuSeconds } from "./lib/proc-cpu.ts";
+import { printSelfTimes, selfTimes, type CpuProfile } from "./lib/cpu-profile.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -26,39 +27,49 @@ const { values: args } = parseArgs({
     out: { type: "string", default: "bench-output/ingest.json" },
     /** on: the collector runs the engine loop too, as it does in production; lag is measured. */
     engine: { type: "string", default: "on" },
+    /** A folder: the collector (every thread) writes V8 CPU profiles there, and their self times are printed. */
+    profile: { type: "string" },
+    /** on: pg_stat_statements in the bench's database; the costliest statements of the saturation run are printed. */
+    statements: { type: "string", default: "off" },
   },
 });
 const TOKEN = "bench-ingest-key-0123456789";
 const cores = availableParallelism();
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cores} cores, node ${process.version}`);
-  const raw = await rawVerifyCapacity(cores, 3_000);
-  console.log(`raw Ed25519 verify capacity (all ${cores} cores, cached keys): ${Math.round(raw)} verifies/s`);
-
-  const database = await startBenchDatabase();
-  const fleet = makeFleet(50);
-  await registerFleet(database.url, fleet.registry);
+  const statements = args.statements === "on";
   const batchSize = Number(args.batch);
-  const total = Number(args.records);
-  console.log(`signing ${total} records in batches of ${batchSize} (not timed)`);
-  const bodies = await generateBodies(fleet, total, batchSize, cores);
+  const { load, raw, database, bodies } = await prepareSignedRun({ records: Number(args.records), batch: batchSize, statements });
 
   const engineOn = args.engine !== "off";
-  const collector = await startCollectorProcess(database.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_ENGINE: engineOn ? "on" : "off" });
+  const profileDir = args.profile ? path.resolve(args.profile) : null;
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  const collector = await startCollectorProcess(database.url, TOKEN, {
+    FIREBREAK_ALLOW_UNATTESTED: "true",
+    FIREBREAK_ENGINE: engineOn ? "on" : "off",
+  }, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
   collector.child.stderr?.pipe(process.stderr);
   try {
     // Saturation: as fast as the collector acknowledges.
+    if (statements) await resetStatements(database.url);
     const cpuBefore = cpuNow(collector.child.pid, database.pid);
+    const threadsBefore = threadCpuSeconds(collector.child.pid!);
     const sat = await saturate(collector.url, TOKEN, bodies.slice(0, Math.ceil(bodies.length * 0.6)), 2 * cores + 2);
     const rate = sat.records / sat.seconds;
     const cpu = cpuPerRecord(cpuBefore, cpuNow(collector.child.pid, database.pid), sat.records, raw, cores);
+    const byThread = threadCpuPerRecord(collector.child.pid!, threadsBefore, threadCpuSeconds(collector.child.pid!), sat.records);
     console.log(`end-to-end ingest: ${Math.round(rate)} records/s (${sat.records} records, ${sat.seconds.toFixed(2)} s, ${sat.failed} failed requests)`);
     console.log(
       `CPU per record during saturation: collector ${cpu.collectorUs} µs (of which Ed25519 verify ~${cpu.verifyUs} µs), ` +
         `database ${cpu.databaseUs ?? "n/a (external)"} µs, load generator ${cpu.clientUs} µs; ` +
         `the machine's ceiling at these costs: ${cpu.ceilingPerSec ?? "n/a"} records/s`,
     );
+    console.log(`collector CPU per record by thread (µs): ${byThread}`);
+
+    if (statements) {
+      console.log("costliest statements during saturation (server time per record stored, µs):");
+      for (const s of await statementCosts(database.url, sat.records)) console.log(`  ${String(s.usPerRecord).padStart(5)} µs  ${s.calls} calls  ${s.rows} rows  ${s.query}`);
+    }
 
     let catchUpSeconds: number | null = null;
     if (engineOn) {
@@ -92,6 +103,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       cores,
       node: process.version,
+      loadAverage: load,
       rawVerifyPerSec: Math.round(raw),
       ingestPerSec: Math.round(rate),
       ratio: rate / raw,
@@ -104,16 +116,28 @@ async function main(): Promise<void> {
       verifiedShare: verified,
       batchSize,
       cpuPerRecordUs: cpu,
+      collectorThreadsUs: byThread,
       engine: engineOn ? { catchUpAfterSaturationSeconds: catchUpSeconds, lagAt80Percent: engineLag } : "off",
     };
     console.log(`ratio ingest / raw verify: ${result.ratio.toFixed(2)}`);
     mkdirSync("bench-output", { recursive: true });
     writeFileSync(args.out, JSON.stringify(result, null, 2));
   } finally {
-    collector.child.kill("SIGTERM");
+    await collector.stop();
     await database.stop();
   }
+  if (profileDir) printProfiles(profileDir);
 }
+
+/** Self time per function in each of the collector's threads (main and workers), busiest thread first. */
+function printProfiles(dir: string): void {
+  const threads = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => ({ f, times: selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile).filter((t) => t.what !== "(idle)") }))
+    .sort((a, b) => sum(b.times) - sum(a.times));
+  for (const t of threads) printSelfTimes(`collector thread ${t.f}`, t.times, 25);
+}
+const sum = (times: readonly { ms: number }[]): number => times.reduce((s, t) => s + t.ms, 0);
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 

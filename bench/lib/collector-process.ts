@@ -15,8 +15,9 @@ export interface CollectorProcess {
   stop(): Promise<void>;
 }
 
-export async function startCollectorProcess(databaseUrl: string, token: string, env: Record<string, string> = {}): Promise<CollectorProcess> {
+export async function startCollectorProcess(databaseUrl: string, token: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CollectorProcess> {
   const c = await spawnReady("scripts/collector.ts", {
+    nodeArgs,
     env: {
       DATABASE_URL: databaseUrl,
       FIREBREAK_TOKEN: token,

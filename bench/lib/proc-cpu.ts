@@ -34,3 +34,40 @@ export function treeCpuSeconds(root: number): number {
   }
   return ticks / TICKS;
 }
+
+/** CPU seconds of each thread of one process, by thread id, with its name (main thread: tid = pid). */
+export function threadCpuSeconds(pid: number): Map<number, { name: string; seconds: number }> {
+  const out = new Map<number, { name: string; seconds: number }>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), { name, seconds: (Number(f[11]) + Number(f[12])) / TICKS });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+/** µs per record by thread between two samples, busiest first: the main thread, then each other thread (workers, GC helpers, libuv) by name and id. */
+export function threadCpuPerRecord(pid: number, a: ReturnType<typeof threadCpuSeconds>, b: ReturnType<typeof threadCpuSeconds>, records: number): string {
+  const byName = new Map<string, number>();
+  for (const [tid, t] of b) {
+    const used = t.seconds - (a.get(tid)?.seconds ?? 0);
+    const name = tid === pid ? "main thread" : `${t.name}#${tid}`;
+    byName.set(name, (byName.get(name) ?? 0) + used);
+  }
+  return [...byName.entries()]
+    .filter(([, s]) => (s * 1e6) / records >= 1)
+    .sort((x, y) => y[1] - x[1])
+    .map(([name, s]) => `${name} ${Math.round((s * 1e6) / records)}`)
+    .join(", ");
+}

@@ -7,7 +7,7 @@
 // have shaped it, so it is stored and judged by the collector's own path.
 import { createHash, randomBytes, type KeyObject } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { DecodeResult } from "../collector/decode-job.ts";
+import { packBatch, type DecodeResult } from "../collector/decode-job.ts";
 import type { SpanRow } from "../db/ingest-store.ts";
 import { recordRowOf } from "../collector/record-row.ts";
 import { approvalPayloadFor, type ApprovalRequest } from "../guard/approvals.ts";
@@ -85,7 +85,7 @@ export function approvalBatch(rec: WireRecord, traceId: string, snapshot: Regist
   };
   const contentHash = createHash("sha256").update(JSON.stringify([base, rec])).digest("hex");
   const row = recordRowOf(rec, { traceId, spanId, contentHash }, checkRecord(rec, snapshot, { now, ...(skewMs === undefined ? {} : { skewMs }) }));
-  return { spans: [{ ...base, contentHash }], records: [row], rejected: [] };
+  return packBatch([{ ...base, contentHash }], [row], []);
 }
 
 export function randomTraceId(): string {

@@ -8,8 +8,8 @@ import type { DecodedSpan } from "../otlp/decoded-span.ts";
 import { recordFromAttributes } from "../protocol/span-to-record.ts";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { checkRecord } from "../verify/check-record.ts";
-import type { SpanRow } from "../db/ingest-store.ts";
-import type { DecodeJob, DecodeResult } from "./decode-job.ts";
+import type { RecordRow, SpanRow } from "../db/ingest-store.ts";
+import { packBatch, type DecodeJob, type DecodeResult } from "./decode-job.ts";
 import { recordRowOf } from "./record-row.ts";
 
 export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeResult {
@@ -17,10 +17,10 @@ export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeR
   try {
     decoded = decodeTraceRequest(job.body, job.format);
   } catch (err) {
-    if (err instanceof OtlpDecodeError) return { spans: [], records: [], rejected: [], error: { code: "bad_request", message: err.message } };
+    if (err instanceof OtlpDecodeError) return { ...packBatch([], [], []), error: { code: "bad_request", message: err.message } };
     throw err;
   }
-  const result: DecodeResult = { spans: [], records: [], rejected: [...decoded.rejected] };
+  const result: { spans: SpanRow[]; records: RecordRow[]; rejected: DecodeResult["rejected"] } = { spans: [], records: [], rejected: [...decoded.rejected] };
   decoded.spans.forEach((span, i) => {
     const parsed = recordFromAttributes(span.attributes);
     if (parsed && "error" in parsed) {
@@ -34,7 +34,7 @@ export function decodeBatch(job: DecodeJob, snapshot: RegistrySnapshot): DecodeR
     const rec = parsed.record;
     result.records.push(recordRowOf(rec, spanRow, checkRecord(rec, snapshot, { now: job.receivedAt, skewMs: job.skewMs })));
   });
-  return result;
+  return packBatch(result.spans, result.records, result.rejected);
 }
 
 function toSpanRow(span: DecodedSpan, isRecord: boolean): SpanRow {

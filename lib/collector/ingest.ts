@@ -7,16 +7,15 @@ import { combineVerdicts, isVerified } from "../verify/combine.ts";
 import {
   claimNonces,
   findSummaries,
-  insertBatch,
+  insertColumns,
   nonceKey,
   withTransaction,
   type RecordRow,
-  type SpanRow,
   type StoredSummary,
   type Tx,
 } from "../db/ingest-store.ts";
 import { insertEdges } from "../db/lineage-store.ts";
-import type { DecodeResult } from "./decode-job.ts";
+import { nonceClaims, type DecodeResult } from "./decode-job.ts";
 import { judgeAuthority, type SummaryLookup } from "./authority.ts";
 
 export interface BatchOutcome {
@@ -36,46 +35,23 @@ export async function persistBatch(pool: pg.Pool, project: string, batch: Decode
  * The same, inside a transaction the caller holds: the server stores the
  * approval records it signs this way, with the act that made them, so they
  * are judged exactly as the collector judges every other record.
+ * The batch is used up: its records get their final verdicts in place (no
+ * copy of 500 records per batch on the main thread); store a batch once.
  */
 export async function persistBatchIn(tx: Tx, project: string, batch: DecodeResult, snapshot: RegistrySnapshot): Promise<BatchOutcome & { stored: RecordRow[] }> {
-  const records = batch.records.map((r) => ({ ...r, verdicts: [...r.verdicts] }));
+  const records = batch.records;
   // Nonces, parents and authority are looked up in the batch's own project only.
   // The copy sent first is the original: a replay re-sent before the exporter's
   // next flush shares a batch with it, in whatever order the request lists them.
-  const bySending = inSendingOrder(records, batch.spans);
-  markReplays(bySending, await claimNonces(tx, project, nonceClaims(bySending)));
+  const bySending = batch.sendingOrder.map((i) => records[i]!);
+  markReplays(bySending, await claimNonces(tx, project, nonceClaims(bySending), batch.nonces));
   const stored = await findSummaries(tx, project, referencedIds(records));
   applyAuthority(records, stored, snapshot);
   for (const r of records) r.verdicts = combineVerdicts(r.verdicts, { allowUnattested: snapshot.allowUnattested });
-  const newRecords = await insertBatch(tx, project, batch.spans, records);
+  const newRecords = await insertColumns(tx, project, batch.spans, records, batch.recordColumns);
   // The provenance graph's edges commit with their records, never apart.
-  await insertEdges(tx, project, records);
-  return { spans: batch.spans.length, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
-}
-
-/** Records ordered by when their span was sent (its start), ties and span-less records in batch order. */
-function inSendingOrder(records: RecordRow[], spans: readonly SpanRow[]): RecordRow[] {
-  const sentAt = new Map<string, bigint>();
-  for (const s of spans) sentAt.set(`${s.traceId}/${s.spanId}`, BigInt(s.startNs));
-  const at = (r: RecordRow) => sentAt.get(`${r.traceId}/${r.spanId}`);
-  return records
-    .map((r, i) => ({ r, i, t: at(r) }))
-    .sort((a, b) => (a.t !== undefined && b.t !== undefined && a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.i - b.i))
-    .map((x) => x.r);
-}
-
-/** The first record in a batch claims a nonce; later ones with the same nonce are judged against it. */
-function nonceClaims(records: RecordRow[]): { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[] {
-  const seen = new Set<string>();
-  const claims = [];
-  for (const r of records) {
-    if (!r.nonce) continue;
-    const key = nonceKey(r.agent, r.nonce);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    claims.push({ agent: r.agent, nonce: r.nonce, traceId: r.traceId, spanId: r.spanId, contentHash: r.contentHash });
-  }
-  return claims;
+  await insertEdges(tx, project, records, batch.edges);
+  return { spans: batch.spanCount, records: records.length, newRecords, verdictCounts: countVerdicts(records), verdictsByKind: countVerdictsByKind(records), stored: records };
 }
 
 /**

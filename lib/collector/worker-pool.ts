@@ -81,7 +81,9 @@ export class WorkerPool<TIn, TOut> {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.file, { execArgv: [] });
+    // The workers load TypeScript themselves (decode-worker-entry.mjs); only a
+    // profiler the process was started with (`--cpu-prof`, benchmarks) is passed on.
+    const worker = new Worker(this.file, { execArgv: process.execArgv.filter((a) => a.startsWith("--cpu-prof")) });
     let markReady = (): void => {};
     const slot: Slot = { worker, busy: null, ready: new Promise<void>((r) => (markReady = r)) };
     worker.on("message", (msg: { type?: "ready"; id: number; ok: boolean; value?: unknown; error?: string }) => {

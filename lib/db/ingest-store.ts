@@ -8,6 +8,7 @@
 import pg from "pg";
 import type { VerdictDetail } from "../protocol/record.ts";
 import { isVerified } from "../verify/combine.ts";
+import { nonceColumns, nonceKey, pgArray, recordColumns, spanColumns, type NonceClaim, type NonceColumns, type RecordColumns, type SpanColumns } from "./ingest-columns.ts";
 
 export interface SpanRow {
   traceId: string;
@@ -107,7 +108,8 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<
 export async function claimNonces(
   tx: Tx,
   project: string,
-  claims: { agent: string; nonce: string; traceId: string; spanId: string; contentHash: string }[],
+  claims: NonceClaim[],
+  columns: NonceColumns = nonceColumns(claims),
 ): Promise<Map<string, NonceHolder>> {
   const held = new Map<string, NonceHolder>();
   if (claims.length === 0) return held;
@@ -120,14 +122,7 @@ export async function claimNonces(
       ORDER BY c.agent, c.nonce, c.n
      ON CONFLICT DO NOTHING
      RETURNING agent, nonce`,
-    [
-      claims.map((c) => c.agent),
-      claims.map((c) => c.nonce),
-      claims.map((c) => c.traceId),
-      claims.map((c) => c.spanId),
-      claims.map((c) => c.contentHash),
-      project,
-    ],
+    [columns.agent, columns.nonce, columns.traceId, columns.spanId, columns.contentHash, project],
   );
   const mine = new Set(inserted.rows.map((r) => nonceKey(r.agent, r.nonce)));
   const taken = claims.filter((c) => !mine.has(nonceKey(c.agent, c.nonce)));
@@ -163,9 +158,7 @@ export async function claimNonces(
   return held;
 }
 
-export function nonceKey(agent: string, nonce: string): string {
-  return `${agent}\u0000${nonce}`;
-}
+export { nonceKey };
 
 /** Earlier records by firebreak id, for authority chains and parents. */
 export async function findSummaries(q: Tx | pg.Pool, project: string, ids: string[]): Promise<Map<string, StoredSummary[]>> {
@@ -207,39 +200,64 @@ export async function findSummaries(q: Tx | pg.Pool, project: string, ids: strin
  * lands in the partition its first copy is in (docs/adr/0016-partitioned-storage.md).
  */
 export async function insertBatch(tx: Tx, project: string, spans: SpanRow[], records: RecordRow[]): Promise<number> {
-  if (spans.length > 0) {
+  return insertColumns(tx, project, spans.length > 0 ? spanColumns(spans) : null, records, recordColumns(records));
+}
+
+/**
+ * The same with the columns already built (the collector's workers build
+ * them): `columns` holds `records`' door-side columns in the same order, and
+ * only the verdicts, which the database-side checks completed, are added here.
+ */
+export async function insertColumns(tx: Tx, project: string, spans: SpanColumns | null, records: readonly RecordRow[], columns: RecordColumns): Promise<number> {
+  if (spans) {
     await tx.query(
       `INSERT INTO spans (project_id, trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
-       SELECT $2, s."traceId", s."spanId", s."parentSpanId", s.name, s."spanKind", s."startNs"::bigint, s."endNs"::bigint,
-              s."serviceName", s.attributes, s."statusCode", s."contentHash"
-         FROM json_to_recordset($1::json) AS s("traceId" text, "spanId" text, "parentSpanId" text, name text, "spanKind" int,
-              "startNs" text, "endNs" text, "serviceName" text, attributes jsonb, "statusCode" int, "contentHash" text)
-        ORDER BY s."traceId", s."spanId", s."contentHash"
+       SELECT $1, s.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::jsonb[], $11::int[], $12::text[])
+         AS s(trace_id, span_id, parent_span_id, name, span_kind, start_ns, end_ns, service_name, attributes, status_code, content_hash)
+        ORDER BY s.trace_id, s.span_id, s.content_hash
        ON CONFLICT (project_id, trace_id, span_id, content_hash, start_ns) DO NOTHING`,
-      [JSON.stringify(spans), project],
+      [project, spans.traceId, spans.spanId, spans.parentSpanId, spans.name, spans.spanKind, spans.startNs, spans.endNs, spans.serviceName, spans.attributes, spans.statusCode, spans.contentHash],
     );
   }
   if (records.length === 0) return 0;
-  const rows = records.map((r) => ({
-    ...r,
-    verdictNames: r.verdicts.map((v) => v.verdict),
-    verified: isVerified(r.verdicts),
-    pendingSince: r.pendingOn.length > 0 ? new Date().toISOString() : null,
-  }));
   const res = await tx.query(
     `INSERT INTO records (project_id, record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload,
                           parents, authority, action_class, signature, key_id, verdicts, verdict_details, verified, pending_on, pending_since)
-     SELECT $2, r."recordId", r."traceId", r."spanId", r."contentHash", r.kind, r.agent, r.receivers, r.intent, r.protocol, r.ts::timestamptz,
-            r.nonce, r.payload, r.parents, r.authority, r."actionClass", r.signature, r."keyId", r."verdictNames", r.verdicts,
-            r.verified, r."pendingOn", r."pendingSince"::timestamptz
-       FROM json_to_recordset($1::json) AS r("recordId" text, "traceId" text, "spanId" text, "contentHash" text, kind text, agent text,
-            receivers text[], intent text, protocol text, ts text, nonce text, payload text, parents text[], authority text[],
-            "actionClass" text, signature text, "keyId" text, "verdictNames" text[], verdicts jsonb, verified boolean,
-            "pendingOn" text[], "pendingSince" text)
-      -- Batch order (json_to_recordset's), not key order: seq is the storing order lineage
+     SELECT $1, r.record_id, r.trace_id, r.span_id, r.content_hash, r.kind, r.agent, r.receivers::text[], r.intent, r.protocol, r.ts, r.nonce, r.payload,
+            r.parents::text[], r.authority::text[], r.action_class, r.signature, r.key_id, r.verdicts::text[], r.verdict_details, r.verified,
+            r.pending_on::text[], CASE WHEN r.pending_on <> '{}' THEN $23::timestamptz END
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[],
+                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::jsonb[], $21::boolean[], $22::text[])
+         AS r(record_id, trace_id, span_id, content_hash, kind, agent, receivers, intent, protocol, ts, nonce, payload, parents, authority, action_class,
+              signature, key_id, verdicts, verdict_details, verified, pending_on)
+      -- Batch order (unnest's), not key order: seq is the storing order lineage
       -- and scoring read (the first stored copy of an id). Overlapping batches already queue on their nonce claims.
      ON CONFLICT (project_id, trace_id, span_id, content_hash, ts) DO NOTHING`,
-    [JSON.stringify(rows), project],
+    [
+      project,
+      columns.recordId,
+      columns.traceId,
+      columns.spanId,
+      columns.contentHash,
+      columns.kind,
+      columns.agent,
+      columns.receivers,
+      columns.intent,
+      columns.protocol,
+      columns.ts,
+      columns.nonce,
+      columns.payload,
+      columns.parents,
+      columns.authority,
+      columns.actionClass,
+      columns.signature,
+      columns.keyId,
+      pgArray(records.map((r) => pgArray(r.verdicts.map((v) => v.verdict)))),
+      pgArray(records.map((r) => JSON.stringify(r.verdicts))),
+      pgArray(records.map((r) => (isVerified(r.verdicts) ? "t" : "f"))),
+      pgArray(records.map((r) => pgArray(r.pendingOn))),
+      new Date().toISOString(),
+    ],
   );
   return res.rowCount ?? 0;
 }

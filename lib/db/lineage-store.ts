@@ -5,11 +5,11 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { Adjacency } from "../lineage/adjacency.ts";
-import { declaredEdges } from "../lineage/record-edges.ts";
 import { suspicionOf, type CompromiseIndex, type CompromiseMark } from "../lineage/suspicion.ts";
 import type { Direction, EdgeKind, LineageEdge, LineageNode, SuspicionReason } from "../lineage/types.ts";
 import { EDGE_KINDS } from "../lineage/types.ts";
 import type { RecordRow, Tx } from "./ingest-store.ts";
+import { edgeColumns, type EdgeColumns } from "./ingest-columns.ts";
 import { DEFAULT_PROJECT } from "../accounts/project.ts";
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
@@ -21,24 +21,14 @@ export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
  * just inserted). Idempotent: an OTLP retry adds nothing. Returns how many
  * declared edges were new.
  */
-export async function insertEdges(tx: Tx, project: string, records: readonly RecordRow[]): Promise<number> {
+export async function insertEdges(tx: Tx, project: string, records: readonly RecordRow[], declared: EdgeColumns = edgeColumns(records)): Promise<number> {
   if (records.length === 0) return 0;
-  const child: string[] = [];
-  const parent: string[] = [];
-  const kind: string[] = [];
-  for (const r of records) {
-    for (const e of declaredEdges(r)) {
-      child.push(e.child);
-      parent.push(e.parent);
-      kind.push(e.kind);
-    }
-  }
   let added = 0;
-  if (child.length > 0) {
+  if (declared.count > 0) {
     const res = await tx.query(
       `INSERT INTO record_edges (project_id, child_id, parent_id, kind)
        SELECT $4, * FROM unnest($1::text[], $2::text[], $3::text[]) AS e(c, p, k) ORDER BY 2, 3, 4 ON CONFLICT DO NOTHING`,
-      [child, parent, kind, project],
+      [declared.child, declared.parent, declared.kind, project],
     );
     added = res.rowCount ?? 0;
   }

@@ -18,11 +18,13 @@ export interface SpawnReadyOptions {
   cwd?: string;
   /** Keep stdin open: scripts/db.ts stops its server when stdin ends. */
   keepStdin?: boolean;
+  /** More options for node itself, before the script (benchmarks pass `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
 export function spawnReady(script: string, opts: SpawnReadyOptions = {}): Promise<ReadyChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", script], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: [opts.keepStdin ? "pipe" : "ignore", "pipe", "pipe"],

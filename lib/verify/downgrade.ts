@@ -11,16 +11,17 @@ import { compareVersions, parseProtocol } from "./protocol-version.ts";
 export function checkDowngrade(rec: WireRecord, agent: RegistryAgent): VerdictDetail[] {
   const policy = Object.entries(agent.protocols);
   if (policy.length === 0) return [];
-  const allowed = policy.map(([name, min]) => `${name}>=${min}`).join(", ");
+  // Only a verdict's detail needs it: not built for every record that passes.
+  const allowed = (): string => policy.map(([name, min]) => `${name}>=${min}`).join(", ");
   if (rec.protocol === undefined) {
     // Only messages and actions travel over a transport; the other kinds need not name one.
     if (rec.kind !== "message" && rec.kind !== "action") return [];
-    return [{ verdict: "downgrade", detail: `${rec.kind} names no protocol; agent ${agent.id} requires ${allowed}` }];
+    return [{ verdict: "downgrade", detail: `${rec.kind} names no protocol; agent ${agent.id} requires ${allowed()}` }];
   }
   const parsed = parseProtocol(rec.protocol);
   if (!parsed) return [{ verdict: "downgrade", detail: `protocol ${JSON.stringify(rec.protocol)} is not name/version` }];
   if (!Object.hasOwn(agent.protocols, parsed.name)) {
-    return [{ verdict: "downgrade", detail: `protocol ${parsed.name} not allowed for agent ${agent.id} (allowed: ${allowed})` }];
+    return [{ verdict: "downgrade", detail: `protocol ${parsed.name} not allowed for agent ${agent.id} (allowed: ${allowed()})` }];
   }
   const min = agent.protocols[parsed.name] ?? "";
   const cmp = compareVersions(parsed.version, min);

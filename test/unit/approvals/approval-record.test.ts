@@ -58,9 +58,10 @@ describe("approvalBatch", () => {
   it("is one span and one record row, with the worker's verdicts and the signing key id", () => {
     const rec = signApprovalRecord({ request: heldRequest(), approvalId: "apr-1", decidedBy: "oncall.dana", reason: "ok", now: NOW }, signer, tokens);
     const batch = approvalBatch(rec, "a".repeat(32), snapshot, NOW);
-    expect(batch.spans).toHaveLength(1);
-    expect(batch.spans[0]).toMatchObject({ traceId: "a".repeat(32), name: "approval place_order", serviceName: "firebreak", startNs: `${NOW}000000` });
-    expect(batch.spans[0]?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(batch.spanCount).toBe(1);
+    expect(batch.spans).toMatchObject({ traceId: `{"${"a".repeat(32)}"}`, name: '{"approval place_order"}', serviceName: '{"firebreak"}', startNs: `{"${NOW}000000"}` });
+    expect(batch.spans?.spanId).toMatch(/^\{"[0-9a-f]{16}"\}$/);
+    expect(batch.recordColumns.spanId).toBe(batch.spans?.spanId);
     expect(batch.records[0]).toMatchObject({ recordId: rec.id, keyId: key.keyId, kind: "approval", parents: ["msg-quote"], authority: ["req-1"], verdicts: [{ verdict: "verified" }] });
     // Far from the door's clock it is stale, as any record would be.
     expect(approvalBatch(rec, "a".repeat(32), snapshot, NOW + 3_600_000).records[0]?.verdicts.map((v) => v.verdict)).toContain("stale");
