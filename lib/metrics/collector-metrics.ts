@@ -98,15 +98,16 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
   mirror("firebreak_ingest_records_total", "Provenance records stored, by project (each judged; see firebreak_verdicts_total). rate() of it is the ingest rate.", ["project"], () =>
     ingest().map(([project, c]) => [{ project }, c.records]),
   );
-  mirror("firebreak_ingest_refused_total", "Export requests refused, by project and reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After. An empty project: refused before its key could be checked.", ["project", "reason"], () =>
-    Object.entries(stats.refusedBy).flatMap(([reason, total]) => {
+  mirror("firebreak_ingest_refused_total", "Export requests refused, by project and reason: requests or bytes (in-flight limits) and workers (verification queue full) answer 429; database (away or refusing writes) answers 503. All carry Retry-After. An empty project: refused before its key could be checked.", ["project", "reason"], () => {
+    const projects = ingest();
+    return Object.entries(stats.refusedBy).flatMap(([reason, total]) => {
       const cause = reason as keyof typeof stats.refusedBy;
-      const known = ingest().map(([project, c]): [Labels, number] => [{ project, reason }, c.refusedBy[cause]]);
+      const known = projects.map(([project, c]): [Labels, number] => [{ project, reason }, c.refusedBy[cause]]);
       const unknown = total - known.reduce((sum, [, n]) => sum + n, 0);
       // Refused before its key was checked (the database could not say whose it was): no project to name.
       return unknown > 0 ? [...known, [{ project: "", reason }, unknown] as [Labels, number]] : known;
-    }),
-  );
+    });
+  });
   mirror("firebreak_verdicts_total", "Records judged at the door, by project, verdict and record kind. A record with several verdicts counts once for each.", ["project", "verdict", "kind"], () =>
     ingest().flatMap(([project, c]) =>
       Object.entries(c.verdictsByKind).flatMap(([kind, counts]) => Object.entries(counts).map(([verdict, n]): [Labels, number] => [{ project, verdict: verdicts.of(verdict), kind: kinds.of(kind) }, n])),

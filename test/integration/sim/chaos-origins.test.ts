@@ -6,13 +6,10 @@
 // real collector, the engine's passes driven from here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
-import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
-import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
 import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult } from "@/lib/sim/chaos.ts";
 import type { FaultName } from "@/lib/sim/faults/catalog.ts";
-import { engineObserver } from "@/lib/sim/engine-observer.ts";
 import { startHarness, type Harness } from "../collector/collector-harness.ts";
-import { harnessConnection } from "./harness-connection.ts";
+import { drainingEngine, harnessConnection } from "./harness-connection.ts";
 
 /** Each fault, and what hid its origin before. */
 const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
@@ -35,16 +32,7 @@ let results: ChaosResult[];
 beforeAll(async () => {
   h = await startHarness({ skewMs: CHAOS_SKEW_MS });
   prisma = createPrisma(h.db.url);
-  const evaluator = new Evaluator(h.pool);
-  let draining: Promise<void> = Promise.resolve();
-  const drive = (): Promise<void> =>
-    (draining = draining.then(async () => {
-      for (;;) {
-        const pass = await evaluator.pass();
-        if (pass.ran && pass.records === 0) return;
-      }
-    }));
-  const engine = engineObserver(databaseEngineSource(h.pool), { drive });
+  const engine = drainingEngine(h);
   // One run at a time, so each run is judged as it arrives (a run's records in
   // many passes); chaos.test.ts judges runs racing each other.
   const plan = CASES.flatMap((c) => chaosPlan({ scenarios: [c.scenario], faults: [c.fault], tag: "origins" }));

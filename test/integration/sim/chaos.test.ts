@@ -7,12 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
 import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult, type FirebreakConnection } from "@/lib/sim/chaos.ts";
 import { FAULT_NAMES } from "@/lib/sim/faults/catalog.ts";
-import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
-import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
-import { engineObserver } from "@/lib/sim/engine-observer.ts";
 import { formatTable } from "@/lib/sim/report.ts";
 import { startHarness, type Harness } from "../collector/collector-harness.ts";
-import { harnessConnection } from "./harness-connection.ts";
+import { drainingEngine, harnessConnection } from "./harness-connection.ts";
 
 
 let h: Harness;
@@ -26,16 +23,7 @@ beforeAll(async () => {
   const conn: FirebreakConnection = harnessConnection(h, prisma, "chaos-test");
   // The evaluator runs here, not in the collector: passes drain what is
   // stored, one at a time (runs finish concurrently), before each run is scored.
-  const evaluator = new Evaluator(h.pool);
-  let draining: Promise<void> = Promise.resolve();
-  const drive = (): Promise<void> =>
-    (draining = draining.then(async () => {
-      for (;;) {
-        const pass = await evaluator.pass();
-        if (pass.ran && pass.records === 0) return;
-      }
-    }));
-  const engine = engineObserver(databaseEngineSource(h.pool), { drive });
+  const engine = drainingEngine(h);
   results = await runChaos(conn, chaosPlan({ scenarios: ["procurement", "trading"], tag: "it" }), { seed: "chaos-it", concurrency: 4, engine });
 }, 1_200_000);
 

@@ -2,9 +2,13 @@
 // service on the harness database, records sent to the harness collector,
 // verdicts read back from its database.
 import type { RegistryConfig } from "@/lib/config/registry-config.ts";
+import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
+import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
 import type { PrismaClient } from "@/lib/db/prisma.ts";
 import { loadRegistrySnapshot } from "@/lib/registry/service.ts";
 import type { FirebreakConnection } from "@/lib/sim/chaos.ts";
+import { engineObserver } from "@/lib/sim/engine-observer.ts";
+import type { EngineObserver } from "@/lib/sim/report.ts";
 import { simKey } from "@/lib/sim/fleet.ts";
 import { registerFleetViaService } from "@/lib/sim/register.ts";
 import { otlpSink } from "@/lib/sim/sink.ts";
@@ -22,4 +26,22 @@ export function harnessConnection(h: Harness, prisma: PrismaClient, label: strin
     allowUnattested: false,
     registrar: { keyId: registrar.keyId, privateKey: registrar.privateKey },
   };
+}
+
+/**
+ * An engine observer whose catch-up drains the harness database with the
+ * evaluator here, one pass at a time (runs finishing together queue their
+ * drains), until a pass finds nothing new.
+ */
+export function drainingEngine(h: Harness): EngineObserver {
+  const evaluator = new Evaluator(h.pool);
+  let draining: Promise<void> = Promise.resolve();
+  const drive = (): Promise<void> =>
+    (draining = draining.then(async () => {
+      for (;;) {
+        const pass = await evaluator.pass();
+        if (pass.ran && pass.records === 0) return;
+      }
+    }));
+  return engineObserver(databaseEngineSource(h.pool), { drive });
 }

@@ -15,7 +15,7 @@ import { GuardRefusal } from "@/lib/guard/refusal.ts";
 import type { WireRecord } from "@/lib/protocol/record.ts";
 import { signRecord } from "@/lib/protocol/sign.ts";
 import { makeKeyPair } from "../../fixtures/keys.ts";
-import { A, APPROVER, B, GATEWAY, guardOf, makeWorld, type World } from "./guard-fixtures.ts";
+import { A, APPROVER, B, guardOf, makeWorld, quoteChain as chain, type World } from "./guard-fixtures.ts";
 
 const EVENTS: HoldEvent[] = ["approve", "deny", "expire", "unreachable"];
 
@@ -131,17 +131,6 @@ describe("red actions through guards", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-
-  /** request -> gateway message to A -> A's Quote to B, received: B can act on m2. */
-  function chain(w: World): { req: WireRecord; m2: WireRecord } {
-    const [gw, a, b] = [guardOf(w, GATEWAY), guardOf(w, A), guardOf(w, B)];
-    const req = gw.request("restock A-1");
-    const m1 = gw.send(A, "Task", { text: "restock" }, { parents: [req] });
-    expect(a.receive(m1).accepted).toBe(true);
-    const m2 = a.send(B, "Quote", { sku: "A-1", price: 3 }, { parents: [m1] });
-    expect(b.receive(m2).accepted).toBe(true);
-    return { req, m2 };
-  }
 
   it("is held, emits nothing, and is signed with the approval in its chain once approved", async () => {
     world = makeWorld();

@@ -2,6 +2,8 @@
 // with fixture keys, one registry snapshot, one LocalPolicy they all obey, a
 // clock the test moves, seeded ids, and an in-memory exporter per guard so a
 // test can see exactly which spans each guard emitted.
+import { expect } from "vitest";
+import type { WireRecord } from "@/lib/protocol/record.ts";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createGuard, type Guard, type GuardOptions } from "@/lib/guard/guard.ts";
 import { seededRandom } from "@/lib/guard/ids.ts";
@@ -118,4 +120,15 @@ export function guardOf(world: World, id: string): Guard {
   const g = world.guards[id];
   if (g === undefined) throw new Error(`no guard for ${id}`);
   return g;
+}
+
+/** request -> the gateway's Task to A -> A's Quote to B, each received: B can act on m2 (its authority goes back to req). */
+export function quoteChain(w: World): { req: WireRecord; m2: WireRecord } {
+  const [gw, a, b] = [guardOf(w, GATEWAY), guardOf(w, A), guardOf(w, B)];
+  const req = gw.request("restock A-1");
+  const m1 = gw.send(A, "Task", { text: "restock" }, { parents: [req] });
+  expect(a.receive(m1).accepted).toBe(true);
+  const m2 = a.send(B, "Quote", { sku: "A-1", price: 3 }, { parents: [m1] });
+  expect(b.receive(m2).accepted).toBe(true);
+  return { req, m2 };
 }

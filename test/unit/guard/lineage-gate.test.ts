@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { awaitClearance, type LineageClearance, type LineageSource } from "@/lib/guard/lineage-source.ts";
 import type { WireRecord } from "@/lib/protocol/record.ts";
-import { A, APPROVER, B, GATEWAY, guardOf, makeWorld, type World } from "./guard-fixtures.ts";
+import { A, APPROVER, B, guardOf, makeWorld, quoteChain as chain } from "./guard-fixtures.ts";
 
 /** A lineage source answering from a script, one answer per ask (the last repeats), counting the asks. */
 function scripted(answers: readonly (Partial<LineageClearance> | Error)[]): LineageSource & { asked: string[][] } {
@@ -20,16 +20,6 @@ function scripted(answers: readonly (Partial<LineageClearance> | Error)[]): Line
       return Promise.resolve({ verdict: "clear", records: [...records], reasons: [], pending: [], truncated: false, ...a });
     },
   };
-}
-
-function chain(w: World): { m2: WireRecord } {
-  const [gw, a, b] = [guardOf(w, GATEWAY), guardOf(w, A), guardOf(w, B)];
-  const req = gw.request("restock A-1");
-  const m1 = gw.send(A, "Task", { text: "restock" }, { parents: [req] });
-  expect(a.receive(m1).accepted).toBe(true);
-  const m2 = a.send(B, "Quote", { sku: "A-1", price: 3 }, { parents: [m1] });
-  expect(b.receive(m2).accepted).toBe(true);
-  return { m2 };
 }
 
 const settle = (p: Promise<WireRecord>): Promise<WireRecord | { code: string; message: string }> => p.catch((e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
