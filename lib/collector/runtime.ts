@@ -6,8 +6,7 @@ import { registryConfigFromEnv } from "../config/registry-config.ts";
 import { collectorSettings } from "../config/collector-config.ts";
 import { loadRegistrySnapshot } from "../registry/service.ts";
 import { engineConfig } from "../config/engine-config.ts";
-import type { EngineLoop } from "../engine/evaluator/engine-loop.ts";
-import { startEngineProcess } from "../engine/evaluator/engine-process.ts";
+import { startEngineThread, type EngineThread } from "../engine/evaluator/engine-thread.ts";
 import { startApprovalSweep } from "../approvals/approval-sweep.ts";
 import { startCollector, type Collector } from "./server.ts";
 import { integrationsConfig } from "../config/integrations-config.ts";
@@ -23,8 +22,8 @@ import { storageConfig } from "../config/storage-config.ts";
 import { startStorageMaintainer } from "../storage/storage-maintainer.ts";
 
 export interface RunningCollector extends Collector {
-  /** The engine's evaluation loop in this process; null when FIREBREAK_ENGINE=off. */
-  engine: EngineLoop | null;
+  /** The engine's evaluation loop, on its own thread of this process; null when FIREBREAK_ENGINE=off. */
+  engine: EngineThread | null;
   /** The webhook dispatcher in this process; null when FIREBREAK_WEBHOOKS=off. */
   webhooks: WebhookDispatcher | null;
 }
@@ -39,26 +38,25 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const integrations = integrationsConfig(process.env);
   const prisma = createPrisma(databaseUrl);
   const pool = createPool(databaseUrl, settings.dbPool ?? 20);
-  let engine: EngineLoop | null = null;
+  let engine: EngineThread | null = null;
   const collector = await startCollector({
     settings,
     pool,
     loadSnapshot: (project) => loadRegistrySnapshot(prisma, project, registryConfig, log),
     log,
     // `lagSince` (ms since the epoch) narrows the lag figures to a period, for benchmarks.
-    health: (query) => (engine ? { engine: engine.stats(Number(query.get("lagSince") ?? "") || undefined) } : { engine: "off" }),
+    health: async (query) => (engine ? { engine: await engine.stats(Number(query.get("lagSince") ?? "") || undefined) } : { engine: "off" }),
     metrics: {
       access: metricsAccess(integrations, adminToken),
-      engine: () => engine?.stats() ?? null,
+      engine: () => engine?.latest() ?? null,
       snapshot: cached(() => readMetricsSnapshot(pool, integrations.FIREBREAK_METRICS_MAX_EDGES), integrations.FIREBREAK_METRICS_CACHE_MS),
       maxEdges: integrations.FIREBREAK_METRICS_MAX_EDGES,
     },
   });
-  const engineProcess =
+  engine =
     engineSettings.FIREBREAK_ENGINE === "on"
-      ? await startEngineProcess(databaseUrl, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log, onPass: (ms) => collector.metrics.observePass(ms / 1000) })
+      ? await startEngineThread(databaseUrl, { batchSize: engineSettings.FIREBREAK_ENGINE_BATCH, log, onPass: (ms) => collector.metrics.observePass(ms / 1000) })
       : null;
-  engine = engineProcess?.loop ?? null;
   // Its own two connections: a slow receiver holds none, and ingest never waits on it.
   const webhookPool = integrations.FIREBREAK_WEBHOOKS === "on" ? createPool(databaseUrl, 2) : null;
   // Rows from before sealing existed are sealed before anything could send them (idempotent; the first collector does it).
@@ -98,7 +96,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       await storagePool?.end();
       await collector.close();
       await checkpointer?.stop();
-      await engineProcess?.close();
+      await engine?.close();
       await pool.end();
       await prisma.$disconnect();
     },

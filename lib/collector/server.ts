@@ -45,7 +45,7 @@ export interface CollectorOptions {
   loadSnapshot: SnapshotLoader;
   log?: (line: string) => void;
   /** More for /healthz's counters (the engine's); the query string is passed on. */
-  health?: (query: URLSearchParams) => Record<string, unknown>;
+  health?: (query: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** /metrics: who may read it, and what beyond the collector's own counters it shows. Default: the admin token only, no database gauges. */
   metrics?: { access: MetricsAccess } & Partial<Pick<CollectorMetricSources, "engine" | "snapshot" | "maxEdges">>;
   /** Checks ingest-scoped API tokens; defaults to the api_tokens table, null accepts only the configured keys. */
@@ -98,8 +98,11 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     const url = req.url?.split("?")[0] ?? "";
     if (url === "/healthz" && req.method === "GET") {
       const query = new URLSearchParams(req.url?.split("?")[1] ?? "");
-      const body = healthBody(await keys.grant(req.headers.authorization), () => ({
-        instance: { inflight: admission.requests, inflightBytes: admission.bytes, ...stats.toJSON(), ...(opts.health?.(query) ?? {}) },
+      const grant = await keys.grant(req.headers.authorization);
+      // Asked only of a caller who may see the instance (the engine answers from its own thread).
+      const more = typeof grant === "object" && !grant.fixed ? await opts.health?.(query) : undefined;
+      const body = healthBody(grant, () => ({
+        instance: { inflight: admission.requests, inflightBytes: admission.bytes, ...stats.toJSON(), ...(more ?? {}) },
         database: gate.status,
         since: startedAt,
         project: (p) => stats.projectJSON(p),

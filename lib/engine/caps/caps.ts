@@ -21,7 +21,7 @@
 // lineage counts each record of a storm as flagged, not just the first.
 import { z } from "zod";
 import { duration, fmt } from "../detectors/explain.ts";
-import type { Finding, WindowRecord } from "../detectors/finding.ts";
+import { firstAfter, type Finding, type WindowRecord } from "../detectors/finding.ts";
 
 export const CapsParams = z
   .object({
@@ -38,6 +38,8 @@ export type CapsParams = z.infer<typeof CapsParams>;
 export interface CapsInput {
   /** The agent's earlier records (any verdict): what the per-cycle counts start from. */
   history: readonly WindowRecord[];
+  /** `history` is in time order: only its tail within a cycle of the first recent record is read. */
+  historyInOrder?: boolean;
   /** Records to judge, in time order. */
   recent: readonly WindowRecord[];
   /** Hops from the root request, when known (null: the chain could not be followed). */
@@ -102,8 +104,21 @@ export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): F
     if (!b) byAgent.set(agent, (b = { history: [], recent: [] }));
     return b;
   };
-  for (const r of input.recent) if (isMessage(r)) bucket(r.agent).recent.push(r);
-  for (const r of input.history) if (isMessage(r) && byAgent.has(r.agent)) bucket(r.agent).history.push(r);
+  let first = Number.POSITIVE_INFINITY;
+  for (const r of input.recent) {
+    if (!isMessage(r)) continue;
+    bucket(r.agent).recent.push(r);
+    if (r.at < first) first = r.at;
+  }
+  // A record a cycle or more before the first recent message is in no cycle
+  // a recent one is counted in, and no longer in flight when it is sent: of
+  // history in time order only that tail is read (the engine's history is a
+  // day of every agent's records; the caps need the last minute of it).
+  const from = input.historyInOrder && byAgent.size > 0 ? firstAfter(input.history, first - p.cycleMs) : 0;
+  for (let i = from; i < input.history.length; i++) {
+    const r = input.history[i]!;
+    if (isMessage(r) && byAgent.has(r.agent)) bucket(r.agent).history.push(r);
+  }
 
   const cooledOver = input.cooledOver ?? new Map<string, string[]>();
   for (const [agent, { history, recent }] of byAgent) {

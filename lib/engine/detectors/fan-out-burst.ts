@@ -2,7 +2,7 @@
 // planner spraying work, or a compromised agent fanning out.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { byAgent, dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const FanOutBurstParams = z.object({
   /** The short span receivers are counted over. */
@@ -47,15 +47,12 @@ export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstPa
   const p = FanOutBurstParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   const recentIds = new Set(recent.map((r) => r.recordId));
-  const byAgent = new Map<string, WindowRecord[]>();
-  for (const r of mergeByTime(history, recent)) {
-    if (r.receivers.length === 0) continue;
-    const list = byAgent.get(r.agent) ?? [];
-    list.push(r);
-    byAgent.set(r.agent, list);
-  }
+  const historyBy = byAgent(history);
+  const sends = (r: WindowRecord) => r.receivers.length > 0;
   const out: Finding[] = [];
-  for (const [agent, records] of byAgent) {
+  // Only an agent with recent records can burst now: the others' history is not read.
+  for (const [agent, mine] of byAgent(recent)) {
+    const records = mergeByTime((historyBy.get(agent) ?? []).filter(sends), mine.filter(sends));
     const sliding = new SlidingReceivers(records, p.windowMs);
     let baselineMax = 0;
     let inBurst = false;

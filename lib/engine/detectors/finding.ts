@@ -130,3 +130,25 @@ export function firstAfter(records: readonly { at: number }[], t: number): numbe
   }
   return lo;
 }
+
+const grouped = new WeakMap<readonly WindowRecord[], ReadonlyMap<string, readonly WindowRecord[]>>();
+
+/**
+ * A list's records by agent, each agent's in the list's order. Kept per list
+ * (a prepared window's arrays are never modified), so the detectors that
+ * read one agent's history at a time group the engine's window once a pass,
+ * not once each.
+ */
+export function byAgent(records: readonly WindowRecord[]): ReadonlyMap<string, readonly WindowRecord[]> {
+  let out = grouped.get(records);
+  if (out) return out;
+  const lists = new Map<string, WindowRecord[]>();
+  for (const r of records) {
+    const list = lists.get(r.agent);
+    if (list) list.push(r);
+    else lists.set(r.agent, [r]);
+  }
+  out = lists;
+  grouped.set(records, out);
+  return out;
+}

@@ -1,7 +1,7 @@
 // An agent producing records much faster than it usually does.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { byAgent, dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const RateParams = z.object({
   /** The span the current rate is measured over, ending at the newest record. */
@@ -39,8 +39,8 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
   const p = RateParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
-  const recentBy = groupByAgent(recent);
-  const historyBy = groupByAgent(history.filter((r) => recentBy.has(r.agent)));
+  const recentBy = byAgent(recent);
+  const historyBy = byAgent(history);
   const out: Finding[] = [];
   for (const [agent, mine] of recentBy) {
     const past = historyBy.get(agent) ?? [];
@@ -92,16 +92,6 @@ function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function groupByAgent(records: readonly WindowRecord[]): Map<string, WindowRecord[]> {
-  const out = new Map<string, WindowRecord[]>();
-  for (const r of records) {
-    const list = out.get(r.agent);
-    if (list) list.push(r);
-    else out.set(r.agent, [r]);
-  }
-  return out;
 }
 
 /** Of the spans (end - windowMs, end] ending at a record in `ends`, the one holding most records (the latest on a tie); two pointers over time-ordered records. */

@@ -92,7 +92,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
   const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.baselines), input);
   const cooledOver = new Map<string, string[]>();
-  const capped = checkCaps({ history: input.history, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
+  const capped = checkCaps({ history: input.history, historyInOrder: input.historyInOrder, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {

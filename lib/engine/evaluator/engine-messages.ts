@@ -1,0 +1,20 @@
+// What the collector and its engine thread say to each other.
+import type { EngineLoop } from "./engine-loop.ts";
+
+export type EngineStats = ReturnType<EngineLoop["stats"]>;
+
+export interface EngineThreadData {
+  databaseUrl: string;
+  batchSize: number;
+  /** How often the thread sends its counters unasked. */
+  statsEveryMs: number;
+}
+
+export type ToEngine = { type: "stats"; id: number; lagSince?: number } | { type: "stop" };
+
+export type FromEngine =
+  | { type: "ready"; stats: EngineStats }
+  | { type: "stats"; id?: number; stats: EngineStats }
+  | { type: "pass"; ms: number }
+  | { type: "log"; line: string }
+  | { type: "stopped" };
