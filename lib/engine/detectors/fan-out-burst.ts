@@ -2,6 +2,7 @@
 // planner spraying work, or a compromised agent fanning out.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
+import type { FanOutBaselines } from "./fan-out-baselines.ts";
 import { byAgent, dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const FanOutBurstParams = z.object({
@@ -43,18 +44,31 @@ class SlidingReceivers {
   }
 }
 
-export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstParams> = {}): Finding[] {
+/**
+ * `baselines`: the history's sliding counts, kept by the caller (the engine's
+ * history cache) over exactly the window's history; read instead of the
+ * history for an agent whose recent records all come after its history.
+ */
+export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstParams> = {}, baselines?: FanOutBaselines): Finding[] {
   const p = FanOutBurstParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   const recentIds = new Set(recent.map((r) => r.recordId));
-  const historyBy = byAgent(history);
+  const kept = baselines?.spanMs === p.windowMs ? baselines : undefined;
   const sends = (r: WindowRecord) => r.receivers.length > 0;
   const out: Finding[] = [];
   // Only an agent with recent records can burst now: the others' history is not read.
-  for (const [agent, mine] of byAgent(recent)) {
-    const records = mergeByTime((historyBy.get(agent) ?? []).filter(sends), mine.filter(sends));
-    const sliding = new SlidingReceivers(records, p.windowMs);
+  for (const [agent, all] of byAgent(recent)) {
+    const mine = all.filter(sends);
+    if (mine.length === 0) continue;
+    const summary = kept?.maxOf(agent);
+    let records: readonly WindowRecord[];
     let baselineMax = 0;
+    if (summary && summary.lastAt <= mine[0]!.at) {
+      // Its whole baseline before its first recent record: the kept maximum, and only the span's tail of history to slide from.
+      baselineMax = summary.max;
+      records = [...kept!.after(agent, mine[0]!.at - p.windowMs), ...mine];
+    } else records = mergeByTime((byAgent(history).get(agent) ?? []).filter(sends), mine);
+    const sliding = new SlidingReceivers(records, p.windowMs);
     let inBurst = false;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;

@@ -8,6 +8,7 @@ import { newIntent, NewIntentParams } from "./new-intent.ts";
 import { rateVsBaseline, RateParams } from "./rate-vs-baseline.ts";
 import { semanticDeviation, SemanticDeviationParams } from "./semantic-deviation.ts";
 import type { ValueBaselines } from "./value-baselines.ts";
+import type { FanOutBaselines } from "./fan-out-baselines.ts";
 
 export const DetectorParams = z
   .object({
@@ -24,14 +25,15 @@ export type DetectorParams = z.infer<typeof DetectorParams>;
 /**
  * `baselines`: semantic_deviation's values of the window's history, when the
  * caller keeps them (the engine does); else they are built from the window.
+ * `fanOut`: fan_out_burst's sliding counts of the window's history, likewise.
  */
-export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), baselines?: ValueBaselines): Finding[] {
+export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), baselines?: ValueBaselines, fanOut?: FanOutBaselines): Finding[] {
   const window = prepareWindow(input);
   return [
     ...semanticDeviation(window, params.semanticDeviation, baselines),
     ...newEdge(window, params.newEdge),
     ...newIntent(window, params.newIntent),
-    ...fanOutBurst(window, params.fanOutBurst),
+    ...fanOutBurst(window, params.fanOutBurst, fanOut),
     ...rateVsBaseline(window, params.rateVsBaseline),
     ...feedbackLoop(window, params.feedbackLoop),
   ];

@@ -20,6 +20,8 @@
 // against the same baseline. A mature agent's records are learned at once.
 import type { WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
+import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
+import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
@@ -66,6 +68,8 @@ export class HistoryCache {
   private readonly trimmed = new Set<CachedRecord>();
   /** semantic_deviation's values of the records held that are learned and not anomalous. */
   readonly baselines = new ValueBaselines();
+  /** fan_out_burst's sliding counts over the same records the detectors' window holds (at its default span; another span scans). */
+  readonly fanOut = new FanOutBaselines(FanOutBurstParams.parse({}).windowMs);
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
@@ -176,6 +180,7 @@ export class HistoryCache {
     this.held.clear();
     this.ids.clear();
     this.baselines.clear();
+    this.fanOut.clear();
     this.open.clear();
     this.learnedCount.clear();
     this.all = [];
@@ -205,22 +210,27 @@ export class HistoryCache {
   /** A young agent's record joins its open block (learned when the block is full); a mature agent's is learned now. */
   private learn(r: CachedRecord): void {
     if ((this.learnedCount.get(r.agent) ?? 0) >= this.thinHistory) {
-      this.learned(r);
+      this.learned(r, false);
       return;
     }
     r.learning = true;
+    // In the detectors' window while it is learning, anomalous or not (evaluate-batch.ts).
+    this.fanOut.add(r);
     const block = this.open.get(r.agent);
     if (!block) this.open.set(r.agent, [r]);
     else block.push(r);
     if ((block?.length ?? 1) < this.learningSlice) return;
-    for (const x of this.open.get(r.agent)!) this.learned(x);
+    for (const x of this.open.get(r.agent)!) this.learned(x, true);
     this.open.delete(r.agent);
   }
 
-  private learned(r: CachedRecord): void {
+  private learned(r: CachedRecord, wasLearning: boolean): void {
     r.learning = false;
     this.learnedCount.set(r.agent, (this.learnedCount.get(r.agent) ?? 0) + 1);
-    if (!r.anomalous) this.baselines.add(r);
+    if (!r.anomalous) {
+      this.baselines.add(r);
+      if (!wasLearning) this.fanOut.add(r);
+    } else if (wasLearning) this.fanOut.remove(r);
   }
 
   private insertInOrder(r: CachedRecord): void {
@@ -256,13 +266,17 @@ export class HistoryCache {
     if (n > 0) this.ids.set(r.recordId, n);
     else this.ids.delete(r.recordId);
     if (r.learning) {
+      this.fanOut.remove(r);
       const block = this.open.get(r.agent);
       const at = block?.indexOf(r) ?? -1;
       if (at >= 0) block!.splice(at, 1);
       return;
     }
     // The count of records learned only grows: an agent does not turn young again as its oldest records age out.
-    if (!r.anomalous) this.baselines.remove(r);
+    if (!r.anomalous) {
+      this.baselines.remove(r);
+      this.fanOut.remove(r);
+    }
   }
 }
 

@@ -37,7 +37,8 @@ export function judgePass(input: JudgePassInput): BatchResult {
   // builds its baselines from the window, which leaves that copy out.
   const replay = cache.holdsAny(recent.map((r) => r.recordId));
   const baselines = replay ? undefined : cache.baselines;
-  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, baselines, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  const fanOut = replay || !unique ? undefined : cache.fanOut;
+  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, baselines, fanOut, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */

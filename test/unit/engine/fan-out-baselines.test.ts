@@ -1,0 +1,109 @@
+// fan_out_burst's kept sliding counts must say exactly what the detector's
+// own scan of the window says, whatever order records come and go in.
+import { describe, expect, it } from "vitest";
+import { FanOutBaselines } from "@/lib/engine/detectors/fan-out-baselines.ts";
+import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
+import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
+import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
+import { seeded } from "./seeded.ts";
+
+const SPAN = 10_000;
+const T0 = Date.UTC(2026, 11, 6, 9);
+
+/** The scan fanOutBurst does: each record's distinct receivers over the span ending at it, the largest. */
+function bruteMax(records: readonly WindowRecord[]): number {
+  const sorted = [...records].sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
+  let max = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const set = new Set<string>();
+    for (let k = 0; k <= i; k++) if (sorted[k]!.at > sorted[i]!.at - SPAN) for (const to of sorted[k]!.receivers) set.add(to);
+    max = Math.max(max, set.size);
+  }
+  return max;
+}
+
+function fleet(seed: number) {
+  const rand = seeded(seed);
+  let n = 0;
+  let clock = T0;
+  return (agent: string, late = false): CachedRecord => {
+    clock += Math.floor(rand() * 1_500);
+    const fan = rand() < 0.1 ? 6 : 1 + Math.floor(rand() * 2);
+    const receivers = Array.from({ length: fan }, () => `r${Math.floor(rand() * 12)}`);
+    return {
+      recordId: `m-${String(n++).padStart(5, "0")}`,
+      kind: "message",
+      agent,
+      receivers: rand() < 0.1 ? [] : receivers,
+      intent: "Task",
+      at: late ? clock - Math.floor(rand() * 30_000) : clock,
+      payload: undefined,
+      anomalous: rand() < 0.08,
+    };
+  };
+}
+
+describe("fan-out baselines", () => {
+  it("keep the largest sliding count of every agent as records are added in and out of order and removed from anywhere", () => {
+    const rand = seeded(7);
+    const make = fleet(7);
+    const kept = new FanOutBaselines(SPAN);
+    const live = new Map<string, WindowRecord[]>();
+    for (let step = 0; step < 1_500; step++) {
+      const agent = `a${Math.floor(rand() * 3)}`;
+      const list = live.get(agent) ?? [];
+      live.set(agent, list);
+      const roll = rand();
+      if (roll < 0.7 || list.length === 0) {
+        const r = make(agent, rand() < 0.1);
+        kept.add(r);
+        if (r.receivers.length > 0) list.push(r);
+      } else {
+        // Oldest first most of the time (aging out), sometimes from the middle (an anomalous record leaving its learning block).
+        const sorted = [...list].sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
+        const victim = roll < 0.9 ? sorted[0]! : sorted[Math.floor(rand() * sorted.length)]!;
+        kept.remove(victim);
+        list.splice(list.indexOf(victim), 1);
+      }
+      if (step % 7 === 0) {
+        for (const [a, records] of live) {
+          const summary = kept.maxOf(a);
+          if (records.length === 0) expect(summary).toBeNull();
+          else expect(summary?.max).toBe(bruteMax(records));
+        }
+      }
+    }
+  });
+
+  it("give the engine's fan_out_burst the same findings as scanning its window, through the history cache's learning, trimming and late records", () => {
+    const rand = seeded(11);
+    const make = fleet(11);
+    const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 150 });
+    const agents = ["planner", "router", "buyer", "fresh"];
+    let bursts = 0;
+    let fast = 0;
+    for (let pass = 0; pass < 120; pass++) {
+      const recent = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => {
+        const r = make(agents[Math.floor(rand() * (pass < 60 ? 3 : 4))]!, rand() < 0.05);
+        // A burst now and then: one agent to many receivers at once.
+        if (rand() < 0.08) return { ...r, receivers: Array.from({ length: 9 }, (_, i) => `x${i}`) };
+        return r;
+      });
+      const { records: history, unique } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
+      expect(unique).toBe(true);
+      const baseline = history.filter((r) => !r.anomalous || r.learning);
+      const scanned = fanOutBurst(preparedWindow(baseline, recent), {});
+      const kept = fanOutBurst(preparedWindow(baseline, recent), {}, cache.fanOut);
+      expect(kept).toEqual(scanned);
+      bursts += scanned.length;
+      for (const a of new Set(recent.map((r) => r.agent))) {
+        const s = cache.fanOut.maxOf(a);
+        if (s && recent.filter((r) => r.agent === a && r.receivers.length > 0).every((r) => r.at >= s.lastAt)) fast++;
+      }
+      cache.add(recent.map((r) => ({ ...r })));
+    }
+    // The comparison meant something: bursts were found, and most agents took the kept path.
+    expect(bursts).toBeGreaterThan(3);
+    expect(fast).toBeGreaterThan(100);
+  });
+});
