@@ -60,8 +60,12 @@ export interface PassResult {
 
 export class Evaluator {
   readonly lag = new LagStats();
-  /** Where passes spend their time, ms: judging (pure) and the whole pass. */
-  readonly timing = { passes: 0, judgeMs: 0, passMs: 0, maxPassMs: 0 };
+  /**
+   * Where passes spend their time, ms: reading (records, history, depths),
+   * judging (pure), writing (findings, breakers, cursors; the commit is the
+   * rest of the pass) and the whole pass.
+   */
+  readonly timing = { passes: 0, readMs: 0, judgeMs: 0, writeMs: 0, passMs: 0, maxPassMs: 0 };
   readonly project: string;
   private readonly params: EngineParams;
   private readonly policy: BreakerPolicy;
@@ -129,6 +133,7 @@ export class Evaluator {
     // Set once the history cache has learned records of this pass: if the pass
     // then fails, the cache holds records the cursor never moved past.
     let taught = false;
+    const reading = performance.now();
     const result = await withTransaction(this.pool, async (tx): Promise<PassResult & { cursor: EngineCursor; received: number[]; keep: () => void }> => {
       const none = { ran: false, records: 0, findings: [], findingIds: [], transitions: [], quarantined: 0, cursor: { txId: "0", seq: "0" }, received: [], keep: () => {} };
       if (!(await tryEngineLock(tx, this.project))) return none;
@@ -173,6 +178,7 @@ export class Evaluator {
       const depths = this.depth.assign(recent);
 
       const judging = performance.now();
+      this.timing.readMs += judging - reading;
       // Judged in slices, each taught to the cache before the next (see judgeInSlices).
       taught = true;
       const batch = judgeInSlices({
@@ -184,7 +190,8 @@ export class Evaluator {
         params: this.params,
         loopWindowMs: this.loopWindowMs,
       });
-      this.timing.judgeMs += performance.now() - judging;
+      const writing = performance.now();
+      this.timing.judgeMs += writing - judging;
 
       const findingIds = await insertFindings(tx, this.project, batch.findings);
       const cooling = new Map<string, string>();
@@ -208,6 +215,7 @@ export class Evaluator {
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
+      this.timing.writeMs += performance.now() - writing;
       return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, quarantined, cursor: next, received, keep };
     }).catch((err: unknown) => {
       if (taught) {
