@@ -1,6 +1,7 @@
 // Runs the evaluator continuously: a pass whenever records are waiting (back
-// to back while a backlog lasts), breaker timers once a second, and a pause
-// after an error so a database outage is not a busy loop. Each project has
+// to back while records keep coming; a pause of `idleMs` only after a pass
+// that found none), breaker timers once a second, and a pause after an error
+// so a database outage is not a busy loop. Each project has
 // its own evaluator (cursor, history, breakers, baselines): one project's
 // records never move another's breakers (docs/adr/0015-projects.md).
 import type pg from "pg";
@@ -106,7 +107,9 @@ export function startEngineLoop(pool: pg.Pool, options: EngineLoopOptions = {}):
           p.records += res.records;
           p.findings += res.findings.length;
           p.transitions += res.transitions.length;
-          if (res.records >= (options.batchSize ?? 2_000)) busy = true;
+          // Records keep coming: the next pass starts at once with what came during this one. Sleeping
+          // between passes added up to idleMs to every record's lag; only a pass that found nothing sleeps.
+          if (res.records > 0) busy = true;
         }
         if (Date.now() - lastTick >= tickMs) {
           lastTick = Date.now();
