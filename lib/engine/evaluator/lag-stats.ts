@@ -14,6 +14,8 @@ export class LagStats {
   private readonly samples: { lag: number; at: number }[] = [];
   private next = 0;
   total = 0;
+  /** The summary over every sample kept, until the next sample (it is asked for by /metrics and the engine thread's reports far more often than passes add samples). */
+  private all: LagSummary | null = null;
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -23,6 +25,7 @@ export class LagStats {
 
   add(ms: number, at = Date.now()): void {
     this.total++;
+    this.all = null;
     const sample = { lag: ms, at };
     if (this.samples.length < this.capacity) this.samples.push(sample);
     else {
@@ -33,6 +36,11 @@ export class LagStats {
 
   /** Over the samples kept, or only those committed at or after `since`. */
   summary(since = Number.NEGATIVE_INFINITY): LagSummary {
+    if (since === Number.NEGATIVE_INFINITY) return (this.all ??= this.summarize(since));
+    return this.summarize(since);
+  }
+
+  private summarize(since: number): LagSummary {
     const picked = this.samples.filter((s) => s.at >= since).map((s) => s.lag);
     if (picked.length === 0) return { samples: 0, p50: 0, p99: 0, max: 0 };
     const sorted = picked.sort((a, b) => a - b);
@@ -41,6 +49,7 @@ export class LagStats {
   }
 
   reset(): void {
+    this.all = null;
     this.samples.length = 0;
     this.next = 0;
     this.total = 0;
