@@ -132,6 +132,8 @@ export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): F
 class Cooldown {
   /** The finding this call made for the key, if any: later records join its evidence directly. */
   private open: Finding | null = null;
+  /** Its evidence, to ask membership of without reading the list (a storm adds hundreds a pass). */
+  private named = new Set<string>();
 
   constructor(
     private readonly lastReported: Map<string, number>,
@@ -147,13 +149,17 @@ class Cooldown {
   report(key: string, f: Finding): Finding {
     this.lastReported.set(key, f.at);
     this.open = f;
+    this.named = new Set(f.evidence);
     return f;
   }
 
   /** A record over the limit while cooling: evidence of the finding that started the cooldown. Returns that finding when this call made it. */
   over(key: string, recordId: string): Finding | null {
     if (this.open) {
-      if (!this.open.evidence.includes(recordId)) this.open.evidence.push(recordId);
+      if (!this.named.has(recordId)) {
+        this.named.add(recordId);
+        this.open.evidence.push(recordId);
+      }
       return this.open;
     }
     const list = this.cooledOver.get(key);
