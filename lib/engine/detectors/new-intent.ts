@@ -9,7 +9,8 @@
 // that takes its first action is judged, whatever it did before.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
+import { dedupeWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import type { NewIntentBaselines } from "./new-intent-baselines.ts";
 
 export const NewIntentParams = z.object({
   /** An agent with fewer messages than this (for a message intent), or fewer records of any kind (for an action), is too new to judge. */
@@ -21,24 +22,22 @@ export type NewIntentParams = z.infer<typeof NewIntentParams>;
 /** Messages (contract names) and actions (action names); state keys are data, not intents. */
 const KINDS: ReadonlySet<string> = new Set(["message", "action"]);
 
-export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams> = {}): Finding[] {
+/** What new_intent knows of one agent's history: records and messages counted, the intents it holds. */
+interface IntentCounts {
+  all: number;
+  messages: number;
+  message: { has(intent: string): boolean; readonly size: number };
+  action: { has(intent: string): boolean; readonly size: number };
+}
+
+/**
+ * `kept`: the history's counts per agent, kept by the caller (the engine's
+ * history cache) over exactly the window's history; read instead of it.
+ */
+export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams> = {}, kept?: NewIntentBaselines): Finding[] {
   const p = NewIntentParams.parse(input);
   const { history, recent } = dedupeWindow(window);
-  // Per agent, without building a key per history record: this loop runs over the whole window every pass.
-  const byAgent = new Map<string, { all: number; messages: number; message: Set<string>; action: Set<string> }>();
-  for (const r of history) {
-    let a = byAgent.get(r.agent);
-    if (!a) byAgent.set(r.agent, (a = { all: 0, messages: 0, message: new Set(), action: new Set() }));
-    // In its agent's open learning block (ADR 0030): not counted yet, but its
-    // intent was seen (and reported, if it was new) in this block.
-    if (!r.learning) {
-      a.all++;
-      if (r.kind === "message") a.messages++;
-    }
-    if (r.intent === null) continue;
-    if (r.kind === "message") a.message.add(r.intent);
-    else if (r.kind === "action") a.action.add(r.intent);
-  }
+  const byAgent: { get(agent: string): IntentCounts | undefined } = kept ? { get: (agent) => kept.of(agent) } : countIntents(history);
   const found = new Map<string, Finding>();
   for (const r of recent) {
     if (!KINDS.has(r.kind) || r.intent === null) continue;
@@ -68,4 +67,23 @@ export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams
     });
   }
   return [...found.values()];
+}
+
+/** Per agent, without building a key per history record: what new_intent counts of a window's history. */
+function countIntents(history: readonly WindowRecord[]): Map<string, { all: number; messages: number; message: Set<string>; action: Set<string> }> {
+  const byAgent = new Map<string, { all: number; messages: number; message: Set<string>; action: Set<string> }>();
+  for (const r of history) {
+    let a = byAgent.get(r.agent);
+    if (!a) byAgent.set(r.agent, (a = { all: 0, messages: 0, message: new Set(), action: new Set() }));
+    // In its agent's open learning block (ADR 0030): not counted yet, but its
+    // intent was seen (and reported, if it was new) in this block.
+    if (!r.learning) {
+      a.all++;
+      if (r.kind === "message") a.messages++;
+    }
+    if (r.intent === null) continue;
+    if (r.kind === "message") a.message.add(r.intent);
+    else if (r.kind === "action") a.action.add(r.intent);
+  }
+  return byAgent;
 }

@@ -9,6 +9,7 @@ import { rateVsBaseline, RateParams } from "./rate-vs-baseline.ts";
 import { semanticDeviation, SemanticDeviationParams } from "./semantic-deviation.ts";
 import type { ValueBaselines } from "./value-baselines.ts";
 import type { FanOutBaselines } from "./fan-out-baselines.ts";
+import type { NewIntentBaselines } from "./new-intent-baselines.ts";
 
 export const DetectorParams = z
   .object({
@@ -23,17 +24,25 @@ export const DetectorParams = z
 export type DetectorParams = z.infer<typeof DetectorParams>;
 
 /**
- * `baselines`: semantic_deviation's values of the window's history, when the
- * caller keeps them (the engine does); else they are built from the window.
- * `fanOut`: fan_out_burst's sliding counts of the window's history, likewise.
+ * What the caller keeps of the window's history as records come and go (the
+ * engine's history cache does), each over exactly the window's history:
+ * `values`, semantic_deviation's sorted values; `fanOut`, fan_out_burst's
+ * sliding counts; `intents`, new_intent's counts. A detector given none
+ * builds what it needs from the window.
  */
-export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), baselines?: ValueBaselines, fanOut?: FanOutBaselines): Finding[] {
+export interface KeptBaselines {
+  values?: ValueBaselines;
+  fanOut?: FanOutBaselines;
+  intents?: NewIntentBaselines;
+}
+
+export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}): Finding[] {
   const window = prepareWindow(input);
   return [
-    ...semanticDeviation(window, params.semanticDeviation, baselines),
+    ...semanticDeviation(window, params.semanticDeviation, kept.values),
     ...newEdge(window, params.newEdge),
-    ...newIntent(window, params.newIntent),
-    ...fanOutBurst(window, params.fanOutBurst, fanOut),
+    ...newIntent(window, params.newIntent, kept.intents),
+    ...fanOutBurst(window, params.fanOutBurst, kept.fanOut),
     ...rateVsBaseline(window, params.rateVsBaseline),
     ...feedbackLoop(window, params.feedbackLoop),
   ];

@@ -7,8 +7,7 @@ import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { preparedWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
-import type { ValueBaselines } from "../detectors/value-baselines.ts";
-import type { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
+import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
 import { impactOf, type AgentGraph } from "./impact.ts";
 import { verificationFindings } from "./verification-findings.ts";
@@ -51,12 +50,11 @@ export interface BatchInput {
    */
   historyInOrder?: boolean;
   /**
-   * semantic_deviation's sorted values of the history's records that are not
-   * anomalous (the history cache keeps them); built from `history` when absent.
+   * What the history cache keeps of `history` (semantic_deviation's sorted
+   * values of the records not anomalous, fan_out_burst's and new_intent's
+   * counts); the detectors read `history` for whatever is absent.
    */
-  baselines?: ValueBaselines;
-  /** fan_out_burst's sliding counts of the same records (the history cache keeps them); the detector scans `history` when absent. */
-  fanOut?: FanOutBaselines;
+  kept?: KeptBaselines;
   depthOf: (recordId: string) => number | null;
   graph: AgentGraph;
   /** Per-cycle cap cooldowns; updated in place. */
@@ -93,7 +91,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   // never learn from them (learning records are not in the baselines).
   const baseline = input.history.filter((r) => !r.anomalous || r.learning);
   const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
-  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.baselines, input.fanOut), input);
+  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept), input);
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.history, historyInOrder: input.historyInOrder, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();

@@ -22,6 +22,7 @@ import type { WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
+import { NewIntentBaselines } from "../detectors/new-intent-baselines.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
@@ -70,6 +71,8 @@ export class HistoryCache {
   readonly baselines = new ValueBaselines();
   /** fan_out_burst's sliding counts over the same records the detectors' window holds (at its default span; another span scans). */
   readonly fanOut = new FanOutBaselines(FanOutBurstParams.parse({}).windowMs);
+  /** new_intent's counts over the same records. */
+  readonly intents = new NewIntentBaselines();
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
@@ -181,6 +184,7 @@ export class HistoryCache {
     this.ids.clear();
     this.baselines.clear();
     this.fanOut.clear();
+    this.intents.clear();
     this.open.clear();
     this.learnedCount.clear();
     this.all = [];
@@ -215,7 +219,7 @@ export class HistoryCache {
     }
     r.learning = true;
     // In the detectors' window while it is learning, anomalous or not (evaluate-batch.ts).
-    this.fanOut.add(r);
+    this.enter(r, true);
     const block = this.open.get(r.agent);
     if (!block) this.open.set(r.agent, [r]);
     else block.push(r);
@@ -229,8 +233,20 @@ export class HistoryCache {
     this.learnedCount.set(r.agent, (this.learnedCount.get(r.agent) ?? 0) + 1);
     if (!r.anomalous) {
       this.baselines.add(r);
-      if (!wasLearning) this.fanOut.add(r);
-    } else if (wasLearning) this.fanOut.remove(r);
+      if (!wasLearning) this.enter(r, false);
+      else this.intents.settle(r);
+    } else if (wasLearning) this.leave(r, true);
+  }
+
+  /** A record joins the detectors' baseline window (not anomalous, or still learning): the kept baselines learn it. */
+  private enter(r: CachedRecord, learning: boolean): void {
+    this.fanOut.add(r);
+    this.intents.enter(r, learning);
+  }
+
+  private leave(r: CachedRecord, learning: boolean): void {
+    this.fanOut.remove(r);
+    this.intents.leave(r, learning);
   }
 
   private insertInOrder(r: CachedRecord): void {
@@ -266,7 +282,7 @@ export class HistoryCache {
     if (n > 0) this.ids.set(r.recordId, n);
     else this.ids.delete(r.recordId);
     if (r.learning) {
-      this.fanOut.remove(r);
+      this.leave(r, true);
       const block = this.open.get(r.agent);
       const at = block?.indexOf(r) ?? -1;
       if (at >= 0) block!.splice(at, 1);
@@ -275,7 +291,7 @@ export class HistoryCache {
     // The count of records learned only grows: an agent does not turn young again as its oldest records age out.
     if (!r.anomalous) {
       this.baselines.remove(r);
-      this.fanOut.remove(r);
+      this.leave(r, false);
     }
   }
 }

