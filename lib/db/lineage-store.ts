@@ -221,7 +221,7 @@ function edgeKind(k: string): EdgeKind {
   return kind;
 }
 
-/** One stored record as the graph backend reads it (NODES_SQL). */
+/** One stored record as the graph backend reads it (RECORDS_SQL), with its id's marks and findings (SUSPICION_SQL). */
 export interface NodeRow {
   seq: string;
   record_id: string;
@@ -236,36 +236,53 @@ export interface NodeRow {
   sent_ms: number | null;
   verified: boolean;
   details: unknown;
-  marks: unknown;
-  findings: unknown;
+  /** Set from SUSPICION_SQL; absent or null when the id has none. */
+  marks?: unknown;
+  findings?: unknown;
 }
 
 // Verdict details only when they can say something against the record; the
 // time as epoch ms (parsing 10k timestamps into Dates costs more than the
 // rest of the row). One row per stored copy of an id.
-const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
+export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r.key_id, r.intent, r.action_class,
   (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, (extract(epoch FROM r.received_at) * 1000)::float8 AS stored_ms,
   -- When a failed copy was sent (its span's start): only such copies need it, so clean records skip the lookup.
   CASE WHEN r.verified THEN NULL ELSE (SELECT (s.start_ns / 1000000)::float8 FROM spans s WHERE s.project_id = r.project_id AND s.trace_id = r.trace_id AND s.span_id = r.span_id LIMIT 1) END AS sent_ms, r.verified,
   CASE WHEN r.verified AND cardinality(r.verdicts) = 1 THEN NULL ELSE r.verdict_details END AS details`;
 
 /**
- * The records of project $2 at the ids in $1 (text[]) with their marks and findings. A
- * finding counts for every record it names, its record and its evidence
- * (finding_records); a `verification` finding only repeats the verdicts,
- * which speak for themselves. Marks and findings are read once for the whole
- * set and joined by id (two index scans over the ids), not by a subquery per
- * record: 10k subquery runs cost as much as the walk itself.
+ * The id list $1 (text[]) as the planner sees it: a value decided at run
+ * time, not a constant to look into. Given a 10,000-element array, the
+ * planner estimates each element against the statistics of every partition
+ * it may probe, and that planning cost more than running the query: a
+ * blast radius's records took 365 ms against 155 ms over six week
+ * partitions, 147 against 83 ms over one (docs/adr/0033-lineage-ids-out-of-the-planner.md).
+ * The index scans are the same either way (PostgreSQL sweeps each
+ * partition's index once for the whole sorted array).
  */
-const NODES_SQL = `SELECT ${NODE_COLUMNS}, m.marks, f.findings
-  FROM records r
-  LEFT JOIN (SELECT m.record_id, json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) AS marks
-               FROM record_marks m WHERE m.project_id = $2 AND m.record_id = ANY($1::text[]) GROUP BY m.record_id) m ON m.record_id = r.record_id
-  LEFT JOIN (SELECT fr.record_id,
+export const IDS = "(SELECT $1::text[])::text[]";
+
+/** The records of project $2 at the ids in $1 (text[]): one row per stored copy of an id. */
+const RECORDS_SQL = `SELECT ${NODE_COLUMNS} FROM records r WHERE r.project_id = $2 AND r.record_id = ANY(${IDS})`;
+
+/**
+ * Marks and findings of the ids in $1 (text[]) of project $2, one row per id
+ * that has any. A finding counts for every record it names, its record and
+ * its evidence (finding_records); a `verification` finding only repeats the
+ * verdicts, which speak for themselves. Read once for the whole set (two
+ * index scans over the ids), not by a subquery per record: 10k subquery runs
+ * cost as much as the walk itself. A statement of its own, not joined to
+ * the records: with the ids hidden from the planner it cannot tell how many
+ * rows either side has, and a join it guessed small would be a nested loop
+ * over 10k records; apart, each side is a plain index scan whatever the counts.
+ */
+const SUSPICION_SQL = `SELECT coalesce(m.record_id, f.record_id) AS record_id, m.marks, f.findings
+  FROM (SELECT m.record_id, json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) AS marks
+          FROM record_marks m WHERE m.project_id = $2 AND m.record_id = ANY(${IDS}) GROUP BY m.record_id) m
+  FULL JOIN (SELECT fr.record_id,
                     json_agg(json_build_object('detector', f.detector, 'explanation', f.explanation, 'evidence', f.record_id IS DISTINCT FROM fr.record_id) ORDER BY f.id) AS findings
                FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
-              WHERE fr.project_id = $2 AND fr.record_id = ANY($1::text[]) AND f.detector <> 'verification' GROUP BY fr.record_id) f ON f.record_id = r.record_id
- WHERE r.project_id = $2 AND r.record_id = ANY($1::text[])`;
+              WHERE fr.project_id = $2 AND fr.record_id = ANY(${IDS}) AND f.detector <> 'verification' GROUP BY fr.record_id) f ON f.record_id = m.record_id`;
 
 /**
  * The provenance graph as stored, for lib/lineage's walks. Two ways to
@@ -297,7 +314,7 @@ export class DbAdjacency implements Adjacency {
   ) {}
 
   /** Every query names the project: a walk never steps onto another project's records, even where ids collide. */
-  private get project(): string {
+  protected get project(): string {
     return this.options.project ?? DEFAULT_PROJECT;
   }
 
@@ -307,7 +324,7 @@ export class DbAdjacency implements Adjacency {
    */
   protected edgeSql(direction: Direction): string {
     const near = direction === "up" ? "child_id" : "parent_id";
-    return `SELECT e.child_id AS e_child, e.parent_id AS e_parent, e.kind AS e_kind FROM record_edges e WHERE e.project_id = $2 AND e.${near} = ANY($1::text[])`;
+    return `SELECT e.child_id AS e_child, e.parent_id AS e_parent, e.kind AS e_kind FROM record_edges e WHERE e.project_id = $2 AND e.${near} = ANY(${IDS})`;
   }
 
   /**
@@ -322,7 +339,7 @@ export class DbAdjacency implements Adjacency {
     // and diamonds and cycles end. Measured against recursing over records
     // and then fetching each one's edges: 62 against 87 ms for 10k records.
     return `WITH RECURSIVE walk(e_child, e_parent, e_kind) AS (
-                SELECT x.child_id, x.parent_id, x.kind FROM record_edges x WHERE x.project_id = $3 AND x.${near} = ANY($1::text[])
+                SELECT x.child_id, x.parent_id, x.kind FROM record_edges x WHERE x.project_id = $3 AND x.${near} = ANY(${IDS})
               UNION
                 SELECT x.child_id, x.parent_id, x.kind FROM walk w JOIN record_edges x ON x.project_id = $3 AND x.${near} = w.e_${far === "child_id" ? "child" : "parent"}
             )
@@ -385,14 +402,37 @@ export class DbAdjacency implements Adjacency {
     return out;
   }
 
+  /**
+   * The stored rows at `ids`, marks and findings attached. Two statements
+   * sent together (a pool runs them side by side, one client one after the
+   * other without waiting in between). Subclasses may read them otherwise
+   * (the bench's measure of the single statement this replaced).
+   */
+  protected async nodeRows(ids: readonly string[]): Promise<NodeRow[]> {
+    this.queries += 2;
+    const [records, suspicion] = await Promise.all([
+      this.q.query<NodeRow>(RECORDS_SQL, [ids, this.project]),
+      this.q.query<{ record_id: string; marks: unknown; findings: unknown }>(SUSPICION_SQL, [ids, this.project]),
+    ]);
+    if (suspicion.rows.length === 0) return records.rows;
+    const byId = new Map(suspicion.rows.map((r) => [r.record_id, r]));
+    for (const row of records.rows) {
+      const s = byId.get(row.record_id);
+      if (s) {
+        row.marks = s.marks;
+        row.findings = s.findings;
+      }
+    }
+    return records.rows;
+  }
+
   async nodes(ids: readonly string[]): Promise<Map<string, LineageNode>> {
     const misses = ids.filter((id) => !this.nodeCache.has(id));
     if (misses.length > 0) {
-      this.queries++;
-      const res = await this.q.query<NodeRow>(NODES_SQL, [misses, this.project]);
+      const rows = await this.nodeRows(misses);
       // Nearly every id has one row; only a shared id needs a list.
       const byId = new Map<string, NodeRow | NodeRow[]>();
-      for (const row of res.rows) {
+      for (const row of rows) {
         const had = byId.get(row.record_id);
         if (had === undefined) byId.set(row.record_id, row);
         else if (Array.isArray(had)) had.push(row);
@@ -439,8 +479,8 @@ export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): Line
     ts: r.ts_ms,
     verified: r.verified,
     verdicts: r.details === null ? [] : VerdictDetails.parse(r.details),
-    marks: r === main && r.marks !== null ? Marks.parse(r.marks) : [],
-    findings: r === main && r.findings !== null ? Findings.parse(r.findings) : [],
+    marks: r === main && r.marks != null ? Marks.parse(r.marks) : [],
+    findings: r === main && r.findings != null ? Findings.parse(r.findings) : [],
   });
   if (sorted.length === 1) return toNode(main, suspicionOf(facts(main), compromise));
   const reasons: SuspicionReason[] = [];
