@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { Adjacency } from "../lineage/adjacency.ts";
-import { suspicionOf, type CompromiseIndex, type CompromiseMark } from "../lineage/suspicion.ts";
+import { suspicionOf, type CompromiseIndex, type CompromiseMark, type RecordFacts } from "../lineage/suspicion.ts";
 import type { Direction, EdgeKind, LineageEdge, LineageNode, SuspicionReason } from "../lineage/types.ts";
 import { EDGE_KINDS } from "../lineage/types.ts";
 import type { RecordRow, Tx } from "./ingest-store.ts";
@@ -216,12 +216,26 @@ const Marks = z.array(z.object({ reason: z.string(), markedBy: z.string() }));
 const Findings = z.array(z.object({ detector: z.string(), explanation: z.string(), evidence: z.boolean().optional() }));
 /** Edge kinds as stored; a kind this code does not know is a bug, not data to guess at. */
 function edgeKind(k: string): EdgeKind {
-  const kind = EDGE_KINDS.find((e) => e === k);
-  if (kind === undefined) throw new Error(`record_edges holds an unknown edge kind: ${k}`);
-  return kind;
+  // A switch, not EDGE_KINDS.find: this runs once per edge row, 12k per blast radius.
+  switch (k) {
+    case "parent":
+    case "state":
+    case "authority":
+      return k;
+    default:
+      throw new Error(`record_edges holds an unknown edge kind: ${k} (known: ${EDGE_KINDS.join(", ")})`);
+  }
 }
 
-/** One stored record as the graph backend reads it (RECORDS_SQL), with its id's marks and findings (SUSPICION_SQL). */
+/** The marks and findings of one id (NODES_SQL's rows with no `seq`). */
+interface SuspicionRow {
+  seq: null;
+  record_id: string;
+  marks: unknown;
+  findings: unknown;
+}
+
+/** One stored record as the graph backend reads it (NODES_SQL), with its id's marks and findings. */
 export interface NodeRow {
   seq: string;
   record_id: string;
@@ -236,9 +250,9 @@ export interface NodeRow {
   sent_ms: number | null;
   verified: boolean;
   details: unknown;
-  /** Set from SUSPICION_SQL; absent or null when the id has none. */
-  marks?: unknown;
-  findings?: unknown;
+  /** null when the id has none. */
+  marks: unknown;
+  findings: unknown;
 }
 
 // Verdict details only when they can say something against the record; the
@@ -262,21 +276,22 @@ export const NODE_COLUMNS = `r.seq::text AS seq, r.record_id, r.kind, r.agent, r
  */
 export const IDS = "(SELECT $1::text[])::text[]";
 
-/** The records of project $2 at the ids in $1 (text[]): one row per stored copy of an id. */
-const RECORDS_SQL = `SELECT ${NODE_COLUMNS} FROM records r WHERE r.project_id = $2 AND r.record_id = ANY(${IDS})`;
-
 /**
- * Marks and findings of the ids in $1 (text[]) of project $2, one row per id
- * that has any. A finding counts for every record it names, its record and
- * its evidence (finding_records); a `verification` finding only repeats the
- * verdicts, which speak for themselves. Read once for the whole set (two
- * index scans over the ids), not by a subquery per record: 10k subquery runs
- * cost as much as the walk itself. A statement of its own, not joined to
- * the records: with the ids hidden from the planner it cannot tell how many
- * rows either side has, and a join it guessed small would be a nested loop
- * over 10k records; apart, each side is a plain index scan whatever the counts.
+ * The records of project $2 at the ids in $1 (text[]), one row per stored
+ * copy of an id; then one row per id with marks or findings (`seq` null).
+ * A finding counts for every record it names, its record and its evidence
+ * (finding_records); a `verification` finding only repeats the verdicts,
+ * which speak for themselves. Marks and findings are read once for the whole
+ * set (two index scans over the ids), not by a subquery per record: 10k
+ * subquery runs cost as much as the walk itself. Appended, not joined to the
+ * records: with the ids hidden from the planner it cannot tell how many rows
+ * either side has, and a join it guessed small would be a nested loop over
+ * 10k records; appended, each part is a plain index scan whatever the
+ * counts, still in one round trip.
  */
-const SUSPICION_SQL = `SELECT coalesce(m.record_id, f.record_id) AS record_id, m.marks, f.findings
+const NODES_SQL = `SELECT ${NODE_COLUMNS}, NULL::json AS marks, NULL::json AS findings FROM records r WHERE r.project_id = $2 AND r.record_id = ANY(${IDS})
+UNION ALL
+SELECT NULL, coalesce(m.record_id, f.record_id), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, m.marks, f.findings
   FROM (SELECT m.record_id, json_agg(json_build_object('reason', m.reason, 'markedBy', m.marked_by) ORDER BY m.id) AS marks
           FROM record_marks m WHERE m.project_id = $2 AND m.record_id = ANY(${IDS}) GROUP BY m.record_id) m
   FULL JOIN (SELECT fr.record_id,
@@ -362,18 +377,22 @@ export class DbAdjacency implements Adjacency {
     const res = await this.q.query<{ e_child: string; e_parent: string; e_kind: string }>(this.reachSql(direction), [starts, limit + 1, this.project]);
     if (res.rows.length > limit) return { reached: 0, complete: false };
     // Complete: every record reached has all its edges here, none for a leaf.
-    const lists = new Map<string, LineageEdge[]>(starts.map((id) => [id, []]));
+    // Straight into an empty cache (the usual case): copying 10k lists costs more than reading them.
+    const cache = this.edgeCache[direction];
+    const lists = cache.size === 0 ? cache : new Map<string, LineageEdge[]>();
+    for (const id of starts) lists.set(id, []);
+    const up = direction === "up";
     for (const row of res.rows) {
       const e: LineageEdge = { child: row.e_child, parent: row.e_parent, kind: edgeKind(row.e_kind) };
-      const [nearId, farId] = direction === "up" ? [e.child, e.parent] : [e.parent, e.child];
+      const nearId = up ? e.child : e.parent;
+      const farId = up ? e.parent : e.child;
       const list = lists.get(nearId);
       if (list) list.push(e);
       else lists.set(nearId, [e]);
       if (!lists.has(farId)) lists.set(farId, []);
     }
-    const cache = this.edgeCache[direction];
-    for (const [id, list] of lists) cache.set(id, list);
-    await this.nodes([...lists.keys()]);
+    if (lists !== cache) for (const [id, list] of lists) cache.set(id, list);
+    await this.load([...lists.keys()]);
     return { reached: lists.size, complete: true };
   }
 
@@ -403,30 +422,41 @@ export class DbAdjacency implements Adjacency {
   }
 
   /**
-   * The stored rows at `ids`, marks and findings attached. Two statements
-   * sent together (a pool runs them side by side, one client one after the
-   * other without waiting in between). Subclasses may read them otherwise
-   * (the bench's measure of the single statement this replaced).
+   * The stored rows at `ids`, marks and findings attached. Subclasses may
+   * read them otherwise (the bench's measure of the statement this replaced).
    */
   protected async nodeRows(ids: readonly string[]): Promise<NodeRow[]> {
-    this.queries += 2;
-    const [records, suspicion] = await Promise.all([
-      this.q.query<NodeRow>(RECORDS_SQL, [ids, this.project]),
-      this.q.query<{ record_id: string; marks: unknown; findings: unknown }>(SUSPICION_SQL, [ids, this.project]),
-    ]);
-    if (suspicion.rows.length === 0) return records.rows;
-    const byId = new Map(suspicion.rows.map((r) => [r.record_id, r]));
-    for (const row of records.rows) {
-      const s = byId.get(row.record_id);
+    this.queries++;
+    const res = await this.q.query<NodeRow | SuspicionRow>(NODES_SQL, [ids, this.project]);
+    const records: NodeRow[] = [];
+    let suspicion: Map<string, SuspicionRow> | null = null;
+    for (const row of res.rows) {
+      if (row.seq !== null) records.push(row);
+      else (suspicion ??= new Map()).set(row.record_id, row);
+    }
+    if (suspicion === null) return records;
+    for (const row of records) {
+      const s = suspicion.get(row.record_id);
       if (s) {
         row.marks = s.marks;
         row.findings = s.findings;
       }
     }
-    return records.rows;
+    return records;
   }
 
   async nodes(ids: readonly string[]): Promise<Map<string, LineageNode>> {
+    await this.load(ids);
+    const out = new Map<string, LineageNode>();
+    for (const id of ids) {
+      const n = this.nodeCache.get(id);
+      if (n) out.set(id, n);
+    }
+    return out;
+  }
+
+  /** Reads the records at `ids` not cached yet into the cache. */
+  private async load(ids: readonly string[]): Promise<void> {
     const misses = ids.filter((id) => !this.nodeCache.has(id));
     if (misses.length > 0) {
       const rows = await this.nodeRows(misses);
@@ -443,12 +473,6 @@ export class DbAdjacency implements Adjacency {
         this.nodeCache.set(id, rows === undefined ? null : nodeFromRows(Array.isArray(rows) ? rows : [rows], this.compromise));
       }
     }
-    const out = new Map<string, LineageNode>();
-    for (const id of ids) {
-      const n = this.nodeCache.get(id);
-      if (n) out.set(id, n);
-    }
-    return out;
   }
 }
 
@@ -471,18 +495,11 @@ function dedupeEdges(list: LineageEdge[]): LineageEdge[] {
  * cannot derive from it, so the flag does not reach them.
  */
 export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): LineageNode {
-  const sorted = rows.length === 1 ? rows : [...rows].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
+  // Nearly every id has one copy: no sorting, no closures (a blast radius makes 10k nodes).
+  if (rows.length === 1) return toNode(rows[0]!, suspicionOf(factsOf(rows[0]!, true), compromise));
+  const sorted = [...rows].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
   const main = sorted.find((r) => r.verified) ?? sorted[0]!;
-  const facts = (r: NodeRow) => ({
-    agent: r.agent,
-    keyId: r.key_id,
-    ts: r.ts_ms,
-    verified: r.verified,
-    verdicts: r.details === null ? [] : VerdictDetails.parse(r.details),
-    marks: r === main && r.marks != null ? Marks.parse(r.marks) : [],
-    findings: r === main && r.findings != null ? Findings.parse(r.findings) : [],
-  });
-  if (sorted.length === 1) return toNode(main, suspicionOf(facts(main), compromise));
+  const facts = (r: NodeRow) => factsOf(r, r === main);
   const reasons: SuspicionReason[] = [];
   let ownFlagged = false;
   let copyFlaggedAt: number | undefined;
@@ -500,6 +517,21 @@ export function nodeFromRows(rows: NodeRow[], compromise: CompromiseIndex): Line
     if (own.length > 0) copyFlaggedAt = Math.min(copyFlaggedAt ?? Infinity, r.sent_ms ?? r.ts_ms);
   }
   return toNode(main, reasons, ownFlagged ? undefined : copyFlaggedAt);
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** What the suspicion rules read off one stored row; marks and findings count for the id's main copy only. */
+function factsOf(r: NodeRow, main: boolean): RecordFacts {
+  return {
+    agent: r.agent,
+    keyId: r.key_id,
+    ts: r.ts_ms,
+    verified: r.verified,
+    verdicts: r.details === null ? NONE : VerdictDetails.parse(r.details),
+    marks: main && r.marks !== null ? Marks.parse(r.marks) : NONE,
+    findings: main && r.findings !== null ? Findings.parse(r.findings) : NONE,
+  };
 }
 
 function toNode(main: NodeRow, reasons: readonly SuspicionReason[], copyFlaggedAt?: number): LineageNode {
