@@ -19,7 +19,10 @@ import { startBenchDatabase } from "./lib/bench-db.ts";
 import { elapsedLog, stat, type Stat } from "./lib/stats.ts";
 import { DEFAULT_SPEC, generateGraph, globalIndex, recordId, totalRecords, type GraphSpec } from "./lib/provenance-graph.ts";
 import { insertBatch, withTransaction, type RecordRow, type SpanRow } from "../lib/db/ingest-store.ts";
-import { insertEdges } from "../lib/db/lineage-store.ts";
+import { insertEdges, listCompromiseMarks } from "../lib/db/lineage-store.ts";
+import { PlannedIdsAdjacency } from "./lib/planned-ids-adjacency.ts";
+import { blastRadiusOf } from "../lib/lineage/answers.ts";
+import { indexCompromise } from "../lib/lineage/suspicion.ts";
 import { applyRetention, ensurePartitions, listPartitions, sweepEdges } from "../lib/db/partitions.ts";
 import { traceBlastRadius, traceOrigin } from "../lib/lineage/lineage-queries.ts";
 import { DAY_MS } from "../lib/storage/partition-plan.ts";
@@ -53,6 +56,9 @@ interface SizeResult {
   origin: Stat;
   originUpstream: number;
   blast: Stat;
+  /** The blast radius read as before ADR 0033, alternated target by target with today's (`blastAlternated`). */
+  blastPlannedIds: Stat;
+  blastAlternated: Stat;
   blastDescendants: number;
   retentionDropMs: number;
   edgeSweepMs: number;
@@ -124,6 +130,8 @@ async function runSize(pool: pg.Pool, size: number, rounds: number): Promise<Siz
   const blastDescendants = (await traceBlastRadius(pool, "default", blastTargets[0]!)).descendants.length;
   const origin = await measure("origin", originTargets, (id) => traceOrigin(pool, "default", id), rounds);
   const blast = await measure("blast radius", blastTargets, (id) => traceBlastRadius(pool, "default", id), Math.max(1, rounds - 1));
+  const plannedIds = async (id: string) => blastRadiusOf(new PlannedIdsAdjacency(pool, indexCompromise(await listCompromiseMarks(pool, "default")), { project: "default" }), id);
+  const alternated = await measureAlternated(blastTargets, (id) => traceBlastRadius(pool, "default", id), plannedIds, Math.max(1, rounds - 1));
 
   // Retention three days later (Wednesday): the oldest week goes whole, the
   // one straddling the cut-off loses one batch of rows, then the edges of both.
@@ -149,6 +157,8 @@ async function runSize(pool: pg.Pool, size: number, rounds: number): Promise<Siz
     origin,
     originUpstream,
     blast,
+    blastPlannedIds: alternated.b,
+    blastAlternated: alternated.a,
     blastDescendants,
     retentionDropMs,
     edgeSweepMs,
@@ -169,6 +179,27 @@ async function measure(name: string, targets: string[], fn: (id: string) => Prom
   const s = stat(xs);
   log(`${name}: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (n=${s.n})`);
   return s;
+}
+
+/** Two ways to the same answer, alternated target by target (each first every other round), so both see the same machine. */
+async function measureAlternated(targets: string[], a: (id: string) => Promise<unknown>, b: (id: string) => Promise<unknown>, rounds: number): Promise<{ a: Stat; b: Stat }> {
+  for (const id of targets.slice(0, 3)) {
+    if (JSON.stringify(await a(id)) !== JSON.stringify(await b(id))) throw new Error(`the two blast radius reads disagree at ${id}`);
+  }
+  const xa: number[] = [];
+  const xb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const id of targets) {
+      for (const which of r % 2 === 0 ? ["b", "a"] : ["a", "b"]) {
+        const t = performance.now();
+        await (which === "a" ? a(id) : b(id));
+        (which === "a" ? xa : xb).push(performance.now() - t);
+      }
+    }
+  }
+  const out = { a: stat(xa), b: stat(xb) };
+  log(`blast radius, alternated: today p50 ${out.a.p50.toFixed(1)} / p95 ${out.a.p95.toFixed(1)} ms; before ADR 0033 p50 ${out.b.p50.toFixed(1)} / p95 ${out.b.p95.toFixed(1)} ms`);
+  return out;
 }
 
 /**
@@ -251,6 +282,8 @@ function report(results: SizeResult[]): void {
   line("ingest, 500-record tx p50 ms", (r) => r.ingestBatchMs.p50.toFixed(1));
   line("origin p50 / p95 ms", (r) => `${r.origin.p50.toFixed(1)} / ${r.origin.p95.toFixed(1)}`);
   line("blast radius p50 / p95 ms", (r) => `${r.blast.p50.toFixed(0)} / ${r.blast.p95.toFixed(0)}`);
+  line("  alternated: today p50 / p95", (r) => `${r.blastAlternated.p50.toFixed(0)} / ${r.blastAlternated.p95.toFixed(0)}`);
+  line("  alternated: before ADR 0033", (r) => `${r.blastPlannedIds.p50.toFixed(0)} / ${r.blastPlannedIds.p95.toFixed(0)}`);
   line("blast radius descendants", (r) => String(r.blastDescendants));
   line("retention: drop oldest week, ms", (r) => r.retentionDropMs.toFixed(0));
   line(`edge sweep, ${SWEEP_BATCH} records, ms`, (r) => r.edgeSweepMs.toFixed(0));
