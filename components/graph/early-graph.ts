@@ -40,9 +40,11 @@ export interface EarlyGraphOptions {
   maxZoom: number;
 }
 
+/** The parts of the columns answer (lib/api/graph-columns.ts) the picture needs; checked loosely, the query checks it fully. */
 interface EarlyBody {
   nodes?: { id: string; sent: number; received: number }[];
-  links?: { sender: string; receiver: string; breaker?: { state?: string } }[];
+  states?: string[];
+  links?: { sender?: number[]; receiver?: number[]; state?: number[] };
 }
 
 /** Runs in the browser as an inline script; see the file comment. */
@@ -66,7 +68,7 @@ export function earlyGraph(o: EarlyGraphOptions, seed: (req: LayoutRequest) => P
   /** False when the placeholder is not there or has no size yet. */
   function draw(body: EarlyBody): boolean {
     const nodes = body.nodes ?? [];
-    const links = body.links ?? [];
+    const links = body.links ?? {};
     // Nothing to draw: React says so.
     if (nodes.length === 0) return true;
     const canvas = document.getElementById(o.canvasId) as HTMLCanvasElement | null;
@@ -92,15 +94,19 @@ export function earlyGraph(o: EarlyGraphOptions, seed: (req: LayoutRequest) => P
       known = {};
     }
     const ids = nodes.map((n) => n.id);
-    const index = new Map(ids.map((id, i) => [id, i]));
+    // The columns give the endpoints as indices into `nodes` and the state as an index into `states`.
+    const senders = links.sender ?? [];
+    const receivers = links.receiver ?? [];
+    const stateAt = links.state ?? [];
+    const names = body.states ?? [];
     const pairs: [number, number][] = [];
     const states: string[] = [];
-    for (const l of links) {
-      const a = index.get(l.sender);
-      const b = index.get(l.receiver);
-      if (a === undefined || b === undefined || a === b) continue;
+    for (let i = 0; i < senders.length; i++) {
+      const a = senders[i]!;
+      const b = receivers[i]!;
+      if (!(a < nodes.length && b < nodes.length) || a === b) continue;
       pairs.push([a, b]);
-      states.push(l.breaker?.state ?? "CLOSED");
+      states.push(names[stateAt[i]!] ?? "CLOSED");
     }
     const pts = seed({ ids, links: pairs, known: Object.fromEntries(ids.filter((id) => known[id]).map((id) => [id, known[id]!])) });
 

@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
-import { GraphResponse } from "@/lib/api/graph-views.ts";
+import { GraphColumns, fromGraphColumns } from "@/lib/api/graph-columns.ts";
 import { apiGet } from "../api-client.ts";
 import { takeEarlyGraph } from "./early-graph.ts";
 import { graphApiUrl, type GraphView } from "./graph-url.ts";
@@ -16,8 +16,8 @@ export const graphQuery = (v: Pick<GraphView, "window" | "at" | "label">) =>
       const url = graphApiUrl(v);
       // The page's inline script may have the answer already (early-graph.ts); checked like any other.
       const early = await takeEarlyGraph(url);
-      const parsed = early ? GraphResponse.safeParse(early) : null;
-      return parsed?.success ? parsed.data : apiGet(url, GraphResponse, signal);
+      const parsed = early ? GraphColumns.safeParse(early) : null;
+      return fromGraphColumns(parsed?.success ? parsed.data : await apiGet(url, GraphColumns, signal));
     },
     placeholderData: keepPreviousData,
     ...(v.at ? { refetchInterval: false as const, staleTime: Infinity } : {}),

@@ -68,6 +68,8 @@ export function graphApiUrl(v: Pick<GraphView, "window" | "at" | "label">): stri
   const q = new URLSearchParams({ window: v.window });
   if (v.at) q.set("at", v.at);
   if (v.label) q.set("label", v.label);
+  // Columns: a sixth of the bytes of the objects at 10,000 links, and the browser reads them that much sooner (graph-columns.ts).
+  q.set("format", "columns");
   return `/api/v1/graph?${q.toString()}`;
 }
 

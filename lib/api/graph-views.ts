@@ -37,6 +37,10 @@ export const GraphQuery = z.object({
     .regex(LABEL_PATTERN, { error: "label must be name=value, or a name alone" })
     .optional()
     .meta({ description: "Only agents with this registry label, as `name=value` (or `name` for any value), and the links among them." }),
+  format: z
+    .enum(["objects", "columns"], { error: "format must be objects or columns" })
+    .default("objects")
+    .meta({ description: "`objects` (default): GraphResponse, a link is an object. `columns`: GraphColumns, the same answer with the links as one array per field (about a sixth of the bytes at 10,000 links; the dashboard reads this one)." }),
 });
 export type GraphQuery = z.output<typeof GraphQuery>;
 

@@ -53,6 +53,7 @@ import {
 import { ActivityQuery, ActivityView, OverviewQuery, OverviewView, TimelineQuery, TimelineView } from "./fleet-views.ts";
 import { ControlPolicyQuery, ControlPolicyView, KillSwitchBody, KillSwitchesResponse, KillSwitchIdParams, KillSwitchReasonBody, KillSwitchView } from "./control-views.ts";
 import { LineageClearanceView, LineageQuery, QuarantineBody, QuarantineIdParams, QuarantineReasonBody, QuarantinesResponse, QuarantineView } from "./containment-views.ts";
+import { GraphColumns } from "./graph-columns.ts";
 import { GraphQuery, GraphResponse } from "./graph-views.ts";
 import {
   DeliveriesQuery,
@@ -404,7 +405,11 @@ function build(): JsonSchema {
         summary: "The agent graph over a window: agents as nodes, sender -> receiver links with verified / unverified / forged-or-replayed counts and each link's breaker state; `at` replays a past window.",
         tags: ["summaries"],
         parameters: c.parameters(GraphQuery, "query"),
-        responses: { "200": ok(c.ref(GraphResponse, "output")), "400": errorResponse("Invalid window, label, or an `at` in the future."), ...read },
+        responses: {
+          "200": ok({ oneOf: [c.ref(GraphResponse, "output"), c.ref(GraphColumns, "output")] }, "GraphResponse; GraphColumns with `format=columns`."),
+          "400": errorResponse("Invalid window, label, format, or an `at` in the future."),
+          ...read,
+        },
       },
     },
     "/api/v1/overview": {

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { badRequest } from "../api/errors.ts";
+import { toGraphColumns, type GraphColumns } from "../api/graph-columns.ts";
 import { labelMatcher, type GraphBreakerView, type GraphLinkView, type GraphNodeView, type GraphQuery, type GraphResponse } from "../api/graph-views.ts";
 import { parseDuration } from "../api/time-window.ts";
 import { BreakerMachine } from "../engine/breaker/machine.ts";
@@ -53,7 +54,7 @@ const CLOSED: GraphBreakerView = { state: "CLOSED", since: null, openUntil: null
  * breaker_states cache; in replay (`at` given) from the latest breaker event
  * per edge at or before `at`, so a past incident reads as it stood then.
  */
-export async function agentGraph(db: PrismaClient, project: string, q: GraphQuery, now: Date = new Date()): Promise<GraphResponse> {
+export async function agentGraph(db: PrismaClient, project: string, q: Omit<GraphQuery, "format">, now: Date = new Date()): Promise<GraphResponse> {
   const replay = q.at !== undefined;
   const to = replay ? new Date(q.at!) : now;
   if (to.getTime() > now.getTime()) throw badRequest("`at` is in the future: replay looks back, leave `at` out for now", [{ path: "query.at", message: `${to.toISOString()} is after ${now.toISOString()}` }]);
@@ -130,6 +131,12 @@ export async function agentGraph(db: PrismaClient, project: string, q: GraphQuer
     .sort((a, b) => b.messages - a.messages || (a.sender < b.sender ? -1 : a.sender > b.sender ? 1 : a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0));
 
   return { from: from.toISOString(), to: to.toISOString(), replay, labelValues, nodes: keptNodes, links: keptLinks };
+}
+
+/** GET /api/v1/graph: the graph in the format asked for (`columns` for the dashboard, graph-columns.ts). */
+export async function agentGraphAnswer(db: PrismaClient, project: string, q: GraphQuery, now: Date = new Date()): Promise<GraphResponse | GraphColumns> {
+  const g = await agentGraph(db, project, q, now);
+  return q.format === "columns" ? toGraphColumns(g) : g;
 }
 
 async function liveBreakers(db: PrismaClient, project: string, at: Date): Promise<Map<string, GraphBreakerView>> {

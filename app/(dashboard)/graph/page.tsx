@@ -1,5 +1,4 @@
 import { headers } from "next/headers";
-import { Suspense } from "react";
 import { preload } from "react-dom";
 import { earlyGraphScript } from "@/components/graph/early-graph-script.ts";
 import { graphApiUrl, parseGraphView } from "@/components/graph/graph-url.ts";
@@ -24,10 +23,10 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
         <p className="text-sm font-medium text-accent">Agent graph</p>
         <h1 className="text-2xl font-semibold tracking-tight">Who talks to whom, and which breakers are open</h1>
       </header>
-      {/* The view state is read from the URL on the client. */}
-      <Suspense fallback={<div className="h-[560px] animate-pulse rounded-xl bg-raised" />}>
-        <GraphClient />
-      </Suspense>
+      {/* The view state is read from the URL (useSearchParams; the page is rendered per request, so it is there on the server).
+          No Suspense boundary here: React would stream the screen after the page's shell and reveal it at least 300 ms
+          after the shell's first paint (React 19.2 batches reveals), and the early picture needs its canvas on screen (ADR 0034). */}
+      <GraphClient />
       {/* Draws the graph into the placeholder before hydration and hands the answer to the query (early-graph.ts).
           Not for a focus view, which shows only part of the answer. */}
       {view.hops === null ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: earlyGraphScript(url) }} /> : null}

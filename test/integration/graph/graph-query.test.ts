@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 
 const { createPrisma } = await import("@/lib/db/prisma.ts");
-const { agentGraph } = await import("@/lib/db/graph-query.ts");
+const { agentGraph, agentGraphAnswer } = await import("@/lib/db/graph-query.ts");
+const { GraphColumns, fromGraphColumns } = await import("@/lib/api/graph-columns.ts");
 const { GraphQuery, GraphResponse } = await import("@/lib/api/graph-views.ts");
 const { createTestDatabase } = await import("../../helpers/database.ts");
 const { EXPECTED, dashboardScenario } = await import("../../fixtures/dashboard-scenario.ts");
@@ -106,6 +107,16 @@ describe("the agent graph over the seeded system", () => {
     expect(before.to).toBe(new Date(NOW.getTime() - 40 * MIN).toISOString());
     // The window ends before `at`: 40 minutes ago only the original (50 min) and the forged copy (49 min) had gone out.
     expect(before.links.find((l) => l.sender === "planner" && l.receiver === "researcher")).toMatchObject({ messages: 2, forgedOrReplayed: 1 });
+  });
+
+  it("answers as columns (format=columns) exactly what it answers as objects, live and replayed, breaker details included", async () => {
+    for (const q of [{}, { label: "team=travel" }, { window: "1h", at: new Date(NOW.getTime() - 25 * MIN).toISOString() }]) {
+      const objects = GraphResponse.parse(await agentGraphAnswer(prisma, "default", GraphQuery.parse(q), NOW));
+      const columns = GraphColumns.parse(JSON.parse(JSON.stringify(await agentGraphAnswer(prisma, "default", GraphQuery.parse({ ...q, format: "columns" }), NOW))));
+      // The label keeps one agent and no link; the others have links with breakers set by the tests above.
+      if (!("label" in q)) expect(objects.links.length, JSON.stringify(q)).toBeGreaterThan(0);
+      expect(fromGraphColumns(columns), JSON.stringify(q)).toEqual(objects);
+    }
   });
 
   it("refuses an `at` in the future and a malformed label", async () => {

@@ -3,6 +3,8 @@ import { earlyGraphScript } from "@/components/graph/early-graph-script.ts";
 import { EARLY_GRAPH_CANVAS_ID, EARLY_GRAPH_MARK, GRAPH_POSITIONS_KEY, takeEarlyGraph } from "@/components/graph/early-graph.ts";
 import { seedPositions } from "@/components/graph/layout-math.ts";
 import { boundsOf, fitTransform } from "@/components/graph/zoom-math.ts";
+import { toGraphColumns } from "@/lib/api/graph-columns.ts";
+import { graphAnswer, graphBreaker, graphLink, graphNode } from "../../fixtures/graph-answer.ts";
 
 // The graph page's inline script, run from its text (as the browser does) in a
 // stand-in for the browser: a canvas that records what is drawn on it.
@@ -63,9 +65,9 @@ function fakeBrowser(answer: { ok: boolean; body: unknown }, stored: Record<stri
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-const node = (id: string, sent: number) => ({ id, sent, received: 0 });
-const link = (sender: string, receiver: string, state = "CLOSED") => ({ sender, receiver, breaker: { state } });
-const URL_ = "/api/v1/graph?window=24h";
+const node = (id: string, sent: number) => graphNode(id, { sent, received: 0 });
+const link = (sender: string, receiver: string, state: "CLOSED" | "OPEN" | "HALF_OPEN" = "CLOSED") => graphLink(sender, receiver, { breaker: graphBreaker(state) });
+const URL_ = "/api/v1/graph?window=24h&format=columns";
 
 afterEach(() => {
   const g = globalThis as Record<string, unknown>;
@@ -74,10 +76,15 @@ afterEach(() => {
 });
 
 describe("the graph's early picture", () => {
-  const body = {
-    nodes: [node("planner", 40), node("executor", 10), node("rogue", 0), node("lonely", 1)],
-    links: [link("planner", "executor"), link("rogue", "executor", "OPEN"), link("planner", "rogue", "HALF_OPEN"), link("planner", "ghost"), link("rogue", "rogue")],
-  };
+  // The answer as the page asks for it (columns), with a self-link and a link pointing past the nodes, which are not drawn.
+  const columns = toGraphColumns(
+    graphAnswer(
+      [node("planner", 40), node("executor", 10), node("rogue", 0), node("lonely", 1)],
+      [link("planner", "executor"), link("rogue", "executor", "OPEN"), link("planner", "rogue", "HALF_OPEN"), link("rogue", "rogue")],
+    ),
+  );
+  const L = columns.links;
+  const body = { ...columns, links: { ...L, sender: [...L.sender, 0], receiver: [...L.receiver, 9], state: [...L.state, 0], messages: [...L.messages, 1] } };
 
   it("draws every agent where React's first frame will put it, and links in their breaker's colour, worst on top", async () => {
     const { drawn, canvas, requested } = fakeBrowser({ ok: true, body });
@@ -87,7 +94,7 @@ describe("the graph's early picture", () => {
     expect(canvas.dataset.nodesDrawn).toBe("4");
     expect(Number(canvas.dataset.firstDrawMs)).toBeGreaterThanOrEqual(0);
     expect(performance.getEntriesByName(EARLY_GRAPH_MARK, "mark")).toHaveLength(1);
-    // Same seeds and fit as use-graph-layout and GraphCanvas: links to unknown agents and self-links are left out, as there.
+    // Same seeds and fit as use-graph-layout and GraphCanvas: links past the nodes and self-links are left out, as there.
     const seeds = seedPositions({ ids: body.nodes.map((n) => n.id), links: [[0, 1], [2, 1], [0, 2]], known: {} });
     const t = fitTransform(boundsOf(seeds), WIDTH, HEIGHT);
     expect(drawn.arcs.map((a) => [a.x, a.y])).toEqual(seeds.map((p) => [p.x * t.k + t.x, p.y * t.k + t.y]).map(([x, y]) => [expect.closeTo(x!, 6), expect.closeTo(y!, 6)]));
@@ -135,7 +142,7 @@ describe("the graph's early picture", () => {
   it("hands its answer to the graph query once, and only for the same request", async () => {
     fakeBrowser({ ok: true, body });
     new Function(earlyGraphScript(URL_))();
-    expect(takeEarlyGraph("/api/v1/graph?window=1h")).toBeNull();
+    expect(takeEarlyGraph("/api/v1/graph?window=1h&format=columns")).toBeNull();
     await expect(takeEarlyGraph(URL_)).resolves.toEqual(body);
     expect(takeEarlyGraph(URL_)).toBeNull();
     await settle();
@@ -151,7 +158,7 @@ describe("the graph's early picture", () => {
   });
 
   it("leaves an empty graph to React, and keeps a '<' in the URL from closing the script", async () => {
-    const { drawn } = fakeBrowser({ ok: true, body: { nodes: [], links: [] } });
+    const { drawn } = fakeBrowser({ ok: true, body: toGraphColumns(graphAnswer([], [])) });
     new Function(earlyGraphScript(URL_))();
     await settle();
     expect(drawn.arcs).toHaveLength(0);
