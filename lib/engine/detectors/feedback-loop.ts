@@ -50,8 +50,12 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
+  // The window reaches back from the earliest record judged, not the latest:
+  // a pass that judges several rounds at once (a drain, a slow engine) still
+  // sees each round's usual values before it, as a pass per round would.
+  const since = recent[0]!.at - p.windowMs;
   // History is in time order: only its tail can be inside the window.
-  const records = mergeByTime(history.slice(firstAfter(history, now - p.windowMs)), recent).filter((r) => r.at > now - p.windowMs && r.at <= now);
+  const records = mergeByTime(history.slice(firstAfter(history, since)), recent).filter((r) => r.at > since && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
 
   const readers = new Map<string, Set<string>>();
@@ -124,6 +128,13 @@ interface Growing {
  * loop moves several fields (an order's quantity and its total, the books'
  * copy of it) and several series (each SKU's orders), and the upstream-most
  * of their first records is where the loop entered.
+ *
+ * The loop entered once, in one round, for all of them: each series votes
+ * for the round its own rise started in (`loopOnset`), and every series is
+ * evidence from the round most of them agree on. One series alone cannot
+ * place it: a clean value that happened to rise just before the loop began
+ * starts its rise a round early, and a first amplified value that did not
+ * rise (a view amplified from noise, a value that crossed zero) a round late.
  */
 function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
   // Only a series a recent record moved can have a new growth to report.
@@ -140,17 +151,51 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     }
   }
   let best: Growing | null = null;
-  const evidence = new Set<WindowRecord>();
-  let grew = 0;
+  const growing: { records: WindowRecord[]; rise: number }[] = [];
   for (const s of series.values()) {
     const g = growthOf(s.values, p);
     if (!g) continue;
-    grew++;
-    for (const r of s.records.slice(g.from)) evidence.add(r);
+    growing.push({ records: s.records, rise: g.from });
     if (!best || g.growth > best.growth) best = { path: s.field, records: [], first: s.values[g.from]!, last: s.values.at(-1)!, growth: g.growth, series: 0 };
   }
   if (!best) return null;
-  return { ...best, series: grew, records: [...evidence].sort((a, b) => a.at - b.at) };
+  const onset = loopOnset(growing.map((s) => ({ at: s.records.map((r) => r.at), rise: s.rise })));
+  const evidence = new Set<WindowRecord>();
+  for (const s of growing) for (const r of s.records) if (r.at >= onset) evidence.add(r);
+  return { ...best, series: growing.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+}
+
+/**
+ * When a loop entered, from its growing series: each series' record times
+ * and the index its rise started at. A round is half a series' usual gap
+ * either side (the median over the series of the median time between their
+ * records): the rise starts are grouped into rounds, the round with the
+ * most of them wins (the earliest of equals), and the loop entered at the
+ * start of that round. Pure, for tests.
+ */
+export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number {
+  const gaps = series.map((s) => median(s.at.slice(1).map((t, i) => t - s.at[i]!))).filter((g) => g > 0);
+  const half = gaps.length === 0 ? 0 : median(gaps) / 2;
+  const starts = series.map((s) => s.at[s.rise]!).sort((a, b) => a - b);
+  let bestStart = starts[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < starts.length; ) {
+    let j = i + 1;
+    while (j < starts.length && starts[j]! - starts[j - 1]! <= half) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      bestStart = starts[i]!;
+    }
+    i = j;
+  }
+  return bestStart - half;
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface SeriesEntry {
@@ -177,7 +222,15 @@ function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
   return out;
 }
 
-/** Where a series' latest values grew from (an index), and by how much; null when they did not grow as a loop grows. */
+/**
+ * Where a series' latest rise started (the index of its first risen value),
+ * and by how much it grew; null when it did not grow as a loop grows. A value
+ * rose when it moved `minStep` times further out in the growth's direction
+ * than the one before: on the growth's side of zero, 1.25x the one before;
+ * from the other side, any move across zero or a quarter of the way towards
+ * it (a view amplified from near zero often starts on the wrong side). The
+ * value the rise started from is the last one before the loop, not its first.
+ */
 export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
   const n = values.length;
   if (n < 2 * p.minMessages) return null;
@@ -188,21 +241,23 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
   if (!fell) return null;
   const mag = (i: number) => Math.abs(values[i]!);
-  // The latest rise: on one side of zero, each value `minStep` times further out than the one before.
+  const rose = (i: number) => {
+    const step = sign * (values[i]! - values[i - 1]!);
+    return step > 0 && step >= (p.minStep - 1) * mag(i - 1);
+  };
   let from = n - 1;
-  while (from > 0 && Math.sign(values[from - 1]!) === sign && mag(from - 1) * p.minStep <= mag(from)) from--;
-  // Its first values within the range the series held before are not where the loop entered.
+  if (!rose(from)) return null;
+  while (from > 1 && rose(from - 1)) from--;
+  // The range the series held before (its usual values) needs values of its own, and the rise must be that many rounds long.
+  if (from < p.minMessages || n - from < p.minMessages) return null;
   let usual = 0;
   for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
-  while (from < n && mag(from) <= usual) from++;
-  // The usual range needs values of its own, and the growth must be that many rounds long.
-  if (from < p.minMessages || n - from < p.minMessages) return null;
-  // Grown `growth` times over its first value and over anything the series held before it:
+  // Grown `growth` times over its first risen value and over anything the series held before it:
   // near zero, a small value doubling twice is noise within the range.
-  const growth = mag(n - 1) / mag(from);
+  const growth = mag(n - 1) / Math.max(mag(from), Number.MIN_VALUE);
   if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
   // A loop multiplies: its last step is larger than its first. A drift adds the same step.
-  if (!(mag(n - 1) - mag(n - 2) > mag(from + 1) - mag(from))) return null;
+  if (!(sign * (values[n - 1]! - values[n - 2]!) > sign * (values[from + 1]! - values[from]!))) return null;
   return { from, growth };
 }
 
