@@ -223,13 +223,19 @@ function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
 }
 
 /**
- * Where a series' latest rise started (the index of its first risen value),
- * and by how much it grew; null when it did not grow as a loop grows. A value
- * rose when it moved `minStep` times further out in the growth's direction
- * than the one before: on the growth's side of zero, 1.25x the one before;
- * from the other side, any move across zero or a quarter of the way towards
- * it (a view amplified from near zero often starts on the wrong side). The
- * value the rise started from is the last one before the loop, not its first.
+ * Whether a series' latest values grew as a loop grows, by how much, and
+ * where the rise started (the index of its first risen value); null when
+ * they did not.
+ *
+ * The growth is judged on one side of zero: each value `minStep` times
+ * further out than the one before, at least `minMessages` of them beyond
+ * anything the series held before (its usual range, which needs as many
+ * values of its own), `growth` times over, faster at the end than at the
+ * start. Where the rise started is then walked back from the end on a
+ * looser rule: a value rose when it moved in the growth's direction by a
+ * quarter of the one before's magnitude, across zero too (a view amplified
+ * from noise often starts on the other side), and its first risen value is
+ * the start, not the value it rose from: that one is the last before the loop.
  */
 export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
   const n = values.length;
@@ -241,23 +247,25 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
   if (!fell) return null;
   const mag = (i: number) => Math.abs(values[i]!);
+  // The latest rise on the growth's side of zero, counted from its first value beyond the usual range.
+  let beyond = n - 1;
+  while (beyond > 0 && Math.sign(values[beyond - 1]!) === sign && mag(beyond - 1) * p.minStep <= mag(beyond)) beyond--;
+  let usual = 0;
+  for (let i = 0; i < beyond; i++) usual = Math.max(usual, mag(i));
+  while (beyond < n && mag(beyond) <= usual) beyond++;
+  if (beyond < p.minMessages || n - beyond < p.minMessages) return null;
+  // Grown `growth` times over its first value beyond the range and over anything the series held before:
+  // near zero, a small value doubling twice is noise within the range.
+  const growth = mag(n - 1) / mag(beyond);
+  if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
+  // A loop multiplies: its last step is larger than its first. A drift adds the same step.
+  if (!(mag(n - 1) - mag(n - 2) > mag(beyond + 1) - mag(beyond))) return null;
   const rose = (i: number) => {
     const step = sign * (values[i]! - values[i - 1]!);
     return step > 0 && step >= (p.minStep - 1) * mag(i - 1);
   };
   let from = n - 1;
-  if (!rose(from)) return null;
   while (from > 1 && rose(from - 1)) from--;
-  // The range the series held before (its usual values) needs values of its own, and the rise must be that many rounds long.
-  if (from < p.minMessages || n - from < p.minMessages) return null;
-  let usual = 0;
-  for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
-  // Grown `growth` times over its first risen value and over anything the series held before it:
-  // near zero, a small value doubling twice is noise within the range.
-  const growth = mag(n - 1) / Math.max(mag(from), Number.MIN_VALUE);
-  if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
-  // A loop multiplies: its last step is larger than its first. A drift adds the same step.
-  if (!(sign * (values[n - 1]! - values[n - 2]!) > sign * (values[from + 1]! - values[from]!))) return null;
   return { from, growth };
 }
 
