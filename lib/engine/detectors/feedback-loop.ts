@@ -32,7 +32,7 @@ import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Findin
 import { numericFields } from "./numeric-fields.ts";
 
 export const FeedbackLoopParams = z.object({
-  /** How far back from the newest record the graph and the series reach. */
+  /** How far back a series's usual range reaches before its rise; the graph and the series reach twice as far back from the earliest record judged. */
   windowMs: z.number().int().positive().default(7_200_000),
   /** Records in a growth, from where it left its usual range to the latest. */
   minMessages: z.number().int().min(2).default(4),
@@ -50,10 +50,12 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
-  // The window reaches back from the earliest record judged, not the latest:
-  // a pass that judges several rounds at once (a drain, a slow engine) still
-  // sees each round's usual values before it, as a pass per round would.
-  const since = recent[0]!.at - p.windowMs;
+  // The window reaches back from the earliest record judged, not the latest,
+  // and a series' usual range is the window before its rise: a pass that
+  // judges several rounds at once (a drain, a slow engine) sees each round's
+  // usual values, as a pass per round would, and a loop of rounds a quarter
+  // of the window apart keeps its usual values as it grows.
+  const since = recent[0]!.at - 2 * p.windowMs;
   // History is in time order: only its tail can be inside the window.
   const records = mergeByTime(history.slice(firstAfter(history, since)), recent).filter((r) => r.at > since && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
@@ -153,7 +155,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   let best: Growing | null = null;
   const growing: { records: WindowRecord[]; rise: number }[] = [];
   for (const s of series.values()) {
-    const g = growthOf(s.values, p);
+    const g = growthOf(s.values, p, s.records.map((r) => r.at));
     if (!g) continue;
     growing.push({ records: s.records, rise: g.from });
     if (!best || g.growth > best.growth) best = { path: s.field, records: [], first: s.values[g.from]!, last: s.values.at(-1)!, growth: g.growth, series: 0 };
@@ -237,7 +239,11 @@ function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
  * from noise often starts on the other side), and its first risen value is
  * the start, not the value it rose from: that one is the last before the loop.
  */
-export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
+export function growthOf(
+  values: readonly number[],
+  p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep" | "windowMs">,
+  at?: readonly number[],
+): { from: number; growth: number } | null {
   const n = values.length;
   if (n < 2 * p.minMessages) return null;
   const sign = Math.sign(values[n - 1]!);
@@ -250,10 +256,16 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   // The latest rise on the growth's side of zero, counted from its first value beyond the usual range.
   let beyond = n - 1;
   while (beyond > 0 && Math.sign(values[beyond - 1]!) === sign && mag(beyond - 1) * p.minStep <= mag(beyond)) beyond--;
+  // The usual range is what the series held in the window before the rise
+  // (given times): older values say nothing of what is usual now (a fleet's
+  // first orders restock from scratch), and a window that ends at the batch's
+  // newest record would lose a slow loop's usual values as the loop goes on.
+  let first = 0;
+  if (at) while (first < beyond && at[first]! <= at[beyond]! - p.windowMs) first++;
   let usual = 0;
-  for (let i = 0; i < beyond; i++) usual = Math.max(usual, mag(i));
+  for (let i = first; i < beyond; i++) usual = Math.max(usual, mag(i));
   while (beyond < n && mag(beyond) <= usual) beyond++;
-  if (beyond < p.minMessages || n - beyond < p.minMessages) return null;
+  if (beyond - first < p.minMessages || n - beyond < p.minMessages) return null;
   // Grown `growth` times over its first value beyond the range and over anything the series held before:
   // near zero, a small value doubling twice is noise within the range.
   const growth = mag(n - 1) / mag(beyond);
