@@ -142,29 +142,56 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // Only a series a recent record moved can have a new growth to report.
   const moved = new Set<string>();
   for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
-  const series = new Map<string, { field: string; records: WindowRecord[]; values: number[] }>();
+  if (growing(seriesAround(records, moved), p).length === 0) return null;
+  // It did: every series of the loop votes for where it entered, not only
+  // those this pass moved, and not only those grown far enough to report:
+  // the first series to qualify (the SKU ordered first in the round) would
+  // otherwise place the loop alone, a round early when its clean values
+  // happened to rise into it. A series rising for `minMessages - 1` rounds votes.
+  const around = seriesAround(records, null);
+  const all = growing(around, p);
+  let best: Growing | null = null;
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.from]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
+  if (!best) return null;
+  const votes: { at: number[]; rise: number }[] = [];
+  for (const s of around) {
+    const rise = riseStart(s.values, p.minStep);
+    if (rise !== null && s.values.length - rise >= p.minMessages - 1) votes.push({ at: s.records.map((r) => r.at), rise });
+  }
+  const onset = loopOnset(votes);
+  const evidence = new Set<WindowRecord>();
+  for (const g of all) for (const r of g.records) if (r.at >= onset) evidence.add(r);
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+}
+
+interface Series {
+  field: string;
+  records: WindowRecord[];
+  values: number[];
+}
+
+/** The series of `records` (only those keyed in `only`, when given), in time order. */
+function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string> | null): Series[] {
+  const series = new Map<string, Series>();
   for (const r of records) {
     for (const e of seriesOf(r)) {
-      if (!moved.has(e.key)) continue;
+      if (only && !only.has(e.key)) continue;
       const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
       s.records.push(r);
       s.values.push(e.value);
       series.set(e.key, s);
     }
   }
-  let best: Growing | null = null;
-  const growing: { records: WindowRecord[]; rise: number }[] = [];
-  for (const s of series.values()) {
+  return [...series.values()];
+}
+
+function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { from: number; growth: number })[] {
+  const out: (Series & { from: number; growth: number })[] = [];
+  for (const s of series) {
     const g = growthOf(s.values, p, s.records.map((r) => r.at));
-    if (!g) continue;
-    growing.push({ records: s.records, rise: g.from });
-    if (!best || g.growth > best.growth) best = { path: s.field, records: [], first: s.values[g.from]!, last: s.values.at(-1)!, growth: g.growth, series: 0 };
+    if (g) out.push({ ...s, ...g });
   }
-  if (!best) return null;
-  const onset = loopOnset(growing.map((s) => ({ at: s.records.map((r) => r.at), rise: s.rise })));
-  const evidence = new Set<WindowRecord>();
-  for (const s of growing) for (const r of s.records) if (r.at >= onset) evidence.add(r);
-  return { ...best, series: growing.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+  return out;
 }
 
 /**
@@ -272,13 +299,28 @@ export function growthOf(
   if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
   // A loop multiplies: its last step is larger than its first. A drift adds the same step.
   if (!(mag(n - 1) - mag(n - 2) > mag(beyond + 1) - mag(beyond))) return null;
+  return { from: riseStart(values, p.minStep)!, growth };
+}
+
+/**
+ * The index of the first risen value of a series' latest rise; null when its
+ * latest value did not rise. A value rose when it moved in the direction of
+ * the latest value's sign by `minStep - 1` of the one before's magnitude:
+ * on that side of zero, `minStep` times the one before; from the other side,
+ * across zero or a quarter of the way towards it.
+ */
+export function riseStart(values: readonly number[], minStep: number): number | null {
+  const n = values.length;
+  const sign = Math.sign(values[n - 1] ?? 0);
+  if (n < 2 || sign === 0) return null;
   const rose = (i: number) => {
     const step = sign * (values[i]! - values[i - 1]!);
-    return step > 0 && step >= (p.minStep - 1) * mag(i - 1);
+    return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
   };
+  if (!rose(n - 1)) return null;
   let from = n - 1;
   while (from > 1 && rose(from - 1)) from--;
-  return { from, growth };
+  return from;
 }
 
 /** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */
