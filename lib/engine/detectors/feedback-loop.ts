@@ -18,13 +18,16 @@
 // faster at the end than at the start (a loop multiplies; a counter or a
 // drift adds the same step each time).
 //
-// Where the loop entered: the growth's first record that left the range the
-// series held before it (its usual values). A loop's first amplified record
-// is often ordinary next to its neighbours; that is the record lineage must
-// find as the origin, so the finding names every record of the growth from
-// there on, each series of the loop's growing field (each SKU's orders), not
-// only the newest. Records before it that happened to rise are left out: they
-// are within what the series already did.
+// Where the loop entered (ADR 0035): the round most of the loop's rising
+// series agree their rise began in, a rise beginning at its first risen value
+// (not the clean value it rose from). A loop's first amplified record is
+// often ordinary next to its neighbours (an order no larger than usual, a
+// view a hair from zero); it is the record lineage must find as the origin,
+// so the finding names every growing series' records from that round on,
+// each series of the loop (each SKU's orders, each trader's view), not only
+// the newest. One series alone would place it a round early when its clean
+// values happened to rise into the loop, or late when its first amplified
+// value did not rise.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
@@ -115,9 +118,9 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
 interface Growing {
   /** The fastest-growing field, with the intent or state key it rode on. */
   path: string;
-  /** Every growing series' records from where it left its usual range, in time order. */
+  /** Every growing series' records from the round the loop entered, in time order. */
   records: WindowRecord[];
-  /** The fastest series' first and latest value, and their ratio. */
+  /** The fastest series' first value beyond its usual range and its latest, and their ratio. */
   first: number;
   last: number;
   growth: number;
@@ -151,7 +154,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const around = seriesAround(records, null);
   const all = growing(around, p);
   let best: Growing | null = null;
-  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.from]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
   if (!best) return null;
   const votes: { at: number[]; rise: number }[] = [];
   for (const s of around) {
@@ -185,8 +188,8 @@ function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string
   return [...series.values()];
 }
 
-function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { from: number; growth: number })[] {
-  const out: (Series & { from: number; growth: number })[] = [];
+function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { from: number; beyond: number; growth: number })[] {
+  const out: (Series & { from: number; beyond: number; growth: number })[] = [];
   for (const s of series) {
     const g = growthOf(s.values, p, s.records.map((r) => r.at));
     if (g) out.push({ ...s, ...g });
@@ -270,7 +273,7 @@ export function growthOf(
   values: readonly number[],
   p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep" | "windowMs">,
   at?: readonly number[],
-): { from: number; growth: number } | null {
+): { from: number; beyond: number; growth: number } | null {
   const n = values.length;
   if (n < 2 * p.minMessages) return null;
   const sign = Math.sign(values[n - 1]!);
@@ -299,7 +302,7 @@ export function growthOf(
   if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
   // A loop multiplies: its last step is larger than its first. A drift adds the same step.
   if (!(mag(n - 1) - mag(n - 2) > mag(beyond + 1) - mag(beyond))) return null;
-  return { from: riseStart(values, p.minStep)!, growth };
+  return { from: riseStart(values, p.minStep)!, beyond, growth };
 }
 
 /**
