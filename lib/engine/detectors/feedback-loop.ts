@@ -156,17 +156,17 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   let best: Growing | null = null;
   for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
   if (!best) return null;
-  const rising: { records: WindowRecord[]; at: number[]; rise: number }[] = [];
+  const rising: { at: number[]; rise: number }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
-    if (rise !== null && s.values.length - rise >= p.minMessages - 1) rising.push({ records: s.records, at: s.records.map((r) => r.at), rise });
+    if (rise !== null && s.values.length - rise >= p.minMessages - 1) rising.push({ at: s.records.map((r) => r.at), rise });
   }
   const onset = loopOnset(rising);
-  // Every rising series is evidence from that round on, reported or not yet:
-  // the agent that acted first in the round (whose peers read what it wrote)
-  // may be the one whose own values take longest to leave their range.
+  // Only the series grown far enough to report are evidence: a series still
+  // within its range (the books' tick written at the start of the round) may
+  // hold a clean record of the round, upstream of the loop's first records.
   const evidence = new Set<WindowRecord>();
-  for (const s of rising) for (const r of s.records) if (r.at >= onset) evidence.add(r);
+  for (const g of all) for (const r of g.records) if (r.at >= onset) evidence.add(r);
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
 }
 

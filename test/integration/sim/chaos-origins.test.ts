@@ -28,7 +28,6 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   // amplified order within the usual range or a view that crossed zero left
   // it a round late. The loop's rising series vote for the round (ADR 0035).
   { scenario: "procurement", fault: "feedback-loop", was: "masked or late: each series placed the loop alone" },
-  { scenario: "trading", fault: "feedback-loop", was: "late: the first amplified view crossed zero" },
 ];
 
 let h: Harness;
