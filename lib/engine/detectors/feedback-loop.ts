@@ -18,13 +18,16 @@
 // faster at the end than at the start (a loop multiplies; a counter or a
 // drift adds the same step each time).
 //
-// Where the loop entered: the growth's first record that left the range the
-// series held before it (its usual values). A loop's first amplified record
-// is often ordinary next to its neighbours; that is the record lineage must
-// find as the origin, so the finding names every record of the growth from
-// there on, each series of the loop's growing field (each SKU's orders), not
-// only the newest. Records before it that happened to rise are left out: they
-// are within what the series already did.
+// Where the loop entered (ADR 0035): the round most of the loop's rising
+// series agree their rise began in, a rise beginning at its first risen value
+// (not the clean value it rose from). A loop's first amplified record is
+// often ordinary next to its neighbours (an order no larger than usual, a
+// view a hair from zero); it is the record lineage must find as the origin,
+// so the finding names every growing series' records from that round on,
+// each series of the loop (each SKU's orders, each trader's view), not only
+// the newest. One series alone would place it a round early when its clean
+// values happened to rise into the loop, or late when its first amplified
+// value did not rise.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
@@ -32,7 +35,7 @@ import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Findin
 import { numericFields } from "./numeric-fields.ts";
 
 export const FeedbackLoopParams = z.object({
-  /** How far back from the newest record the graph and the series reach. */
+  /** How far back a series's usual range reaches before its rise; the graph and the series reach twice as far back from the earliest record judged. */
   windowMs: z.number().int().positive().default(7_200_000),
   /** Records in a growth, from where it left its usual range to the latest. */
   minMessages: z.number().int().min(2).default(4),
@@ -50,8 +53,14 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
   const now = recent[recent.length - 1]!.at;
+  // The window reaches back from the earliest record judged, not the latest,
+  // and a series' usual range is the window before its rise: a pass that
+  // judges several rounds at once (a drain, a slow engine) sees each round's
+  // usual values, as a pass per round would, and a loop of rounds a quarter
+  // of the window apart keeps its usual values as it grows.
+  const since = recent[0]!.at - 2 * p.windowMs;
   // History is in time order: only its tail can be inside the window.
-  const records = mergeByTime(history.slice(firstAfter(history, now - p.windowMs)), recent).filter((r) => r.at > now - p.windowMs && r.at <= now);
+  const records = mergeByTime(history.slice(firstAfter(history, since)), recent).filter((r) => r.at > since && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
 
   const readers = new Map<string, Set<string>>();
@@ -109,9 +118,9 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
 interface Growing {
   /** The fastest-growing field, with the intent or state key it rode on. */
   path: string;
-  /** Every growing series' records from where it left its usual range, in time order. */
+  /** Every growing series' records from the round the loop entered, in time order. */
   records: WindowRecord[];
-  /** The fastest series' first and latest value, and their ratio. */
+  /** The fastest series' first value beyond its usual range and its latest, and their ratio. */
   first: number;
   last: number;
   growth: number;
@@ -124,33 +133,104 @@ interface Growing {
  * loop moves several fields (an order's quantity and its total, the books'
  * copy of it) and several series (each SKU's orders), and the upstream-most
  * of their first records is where the loop entered.
+ *
+ * The loop entered once, in one round, for all of them: each series votes
+ * for the round its own rise started in (`loopOnset`), and every series is
+ * evidence from the round most of them agree on. One series alone cannot
+ * place it: a clean value that happened to rise just before the loop began
+ * starts its rise a round early, and a first amplified value that did not
+ * rise (a view amplified from noise, a value that crossed zero) a round late.
  */
 function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
   // Only a series a recent record moved can have a new growth to report.
   const moved = new Set<string>();
   for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
-  const series = new Map<string, { field: string; records: WindowRecord[]; values: number[] }>();
+  if (growing(seriesAround(records, moved), p).length === 0) return null;
+  // It did: every series of the loop votes for where it entered, not only
+  // those this pass moved, and not only those grown far enough to report:
+  // the first series to qualify (the SKU ordered first in the round) would
+  // otherwise place the loop alone, a round early when its clean values
+  // happened to rise into it. A series rising for `minMessages - 1` rounds votes.
+  const around = seriesAround(records, null);
+  const all = growing(around, p);
+  let best: Growing | null = null;
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
+  if (!best) return null;
+  const rising: { at: number[]; rise: number }[] = [];
+  for (const s of around) {
+    const rise = riseStart(s.values, p.minStep);
+    if (rise !== null && s.values.length - rise >= p.minMessages - 1) rising.push({ at: s.records.map((r) => r.at), rise });
+  }
+  const onset = loopOnset(rising);
+  // Only the series grown far enough to report are evidence: a series still
+  // within its range (the books' tick written at the start of the round) may
+  // hold a clean record of the round, upstream of the loop's first records.
+  const evidence = new Set<WindowRecord>();
+  for (const g of all) for (const r of g.records) if (r.at >= onset) evidence.add(r);
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+}
+
+interface Series {
+  field: string;
+  records: WindowRecord[];
+  values: number[];
+}
+
+/** The series of `records` (only those keyed in `only`, when given), in time order. */
+function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string> | null): Series[] {
+  const series = new Map<string, Series>();
   for (const r of records) {
     for (const e of seriesOf(r)) {
-      if (!moved.has(e.key)) continue;
+      if (only && !only.has(e.key)) continue;
       const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
       s.records.push(r);
       s.values.push(e.value);
       series.set(e.key, s);
     }
   }
-  let best: Growing | null = null;
-  const evidence = new Set<WindowRecord>();
-  let grew = 0;
-  for (const s of series.values()) {
-    const g = growthOf(s.values, p);
-    if (!g) continue;
-    grew++;
-    for (const r of s.records.slice(g.from)) evidence.add(r);
-    if (!best || g.growth > best.growth) best = { path: s.field, records: [], first: s.values[g.from]!, last: s.values.at(-1)!, growth: g.growth, series: 0 };
+  return [...series.values()];
+}
+
+function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { from: number; beyond: number; growth: number })[] {
+  const out: (Series & { from: number; beyond: number; growth: number })[] = [];
+  for (const s of series) {
+    const g = growthOf(s.values, p, s.records.map((r) => r.at));
+    if (g) out.push({ ...s, ...g });
   }
-  if (!best) return null;
-  return { ...best, series: grew, records: [...evidence].sort((a, b) => a.at - b.at) };
+  return out;
+}
+
+/**
+ * When a loop entered, from its growing series: each series' record times
+ * and the index its rise started at. A round is half a series' usual gap
+ * either side (the median over the series of the median time between their
+ * records): the rise starts are grouped into rounds, the round with the
+ * most of them wins (the earliest of equals), and the loop entered at the
+ * start of that round. Pure, for tests.
+ */
+export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number {
+  const gaps = series.map((s) => median(s.at.slice(1).map((t, i) => t - s.at[i]!))).filter((g) => g > 0);
+  const half = gaps.length === 0 ? 0 : median(gaps) / 2;
+  const starts = series.map((s) => s.at[s.rise]!).sort((a, b) => a - b);
+  let bestStart = starts[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < starts.length; ) {
+    let j = i + 1;
+    while (j < starts.length && starts[j]! - starts[j - 1]! <= half) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      bestStart = starts[i]!;
+    }
+    i = j;
+  }
+  return bestStart - half;
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface SeriesEntry {
@@ -177,8 +257,26 @@ function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
   return out;
 }
 
-/** Where a series' latest values grew from (an index), and by how much; null when they did not grow as a loop grows. */
-export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep">): { from: number; growth: number } | null {
+/**
+ * Whether a series' latest values grew as a loop grows, by how much, and
+ * where the rise started (the index of its first risen value); null when
+ * they did not.
+ *
+ * The growth is judged on one side of zero: each value `minStep` times
+ * further out than the one before, at least `minMessages` of them beyond
+ * anything the series held before (its usual range, which needs as many
+ * values of its own), `growth` times over, faster at the end than at the
+ * start. Where the rise started is then walked back from the end on a
+ * looser rule: a value rose when it moved in the growth's direction by a
+ * quarter of the one before's magnitude, across zero too (a view amplified
+ * from noise often starts on the other side), and its first risen value is
+ * the start, not the value it rose from: that one is the last before the loop.
+ */
+export function growthOf(
+  values: readonly number[],
+  p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "minStep" | "windowMs">,
+  at?: readonly number[],
+): { from: number; beyond: number; growth: number } | null {
   const n = values.length;
   if (n < 2 * p.minMessages) return null;
   const sign = Math.sign(values[n - 1]!);
@@ -188,22 +286,47 @@ export function growthOf(values: readonly number[], p: Pick<FeedbackLoopParams, 
   for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
   if (!fell) return null;
   const mag = (i: number) => Math.abs(values[i]!);
-  // The latest rise: on one side of zero, each value `minStep` times further out than the one before.
-  let from = n - 1;
-  while (from > 0 && Math.sign(values[from - 1]!) === sign && mag(from - 1) * p.minStep <= mag(from)) from--;
-  // Its first values within the range the series held before are not where the loop entered.
+  // The latest rise on the growth's side of zero, counted from its first value beyond the usual range.
+  let beyond = n - 1;
+  while (beyond > 0 && Math.sign(values[beyond - 1]!) === sign && mag(beyond - 1) * p.minStep <= mag(beyond)) beyond--;
+  // The usual range is what the series held in the window before the rise
+  // (given times): older values say nothing of what is usual now (a fleet's
+  // first orders restock from scratch), and a window that ends at the batch's
+  // newest record would lose a slow loop's usual values as the loop goes on.
+  let first = 0;
+  if (at) while (first < beyond && at[first]! <= at[beyond]! - p.windowMs) first++;
   let usual = 0;
-  for (let i = 0; i < from; i++) usual = Math.max(usual, mag(i));
-  while (from < n && mag(from) <= usual) from++;
-  // The usual range needs values of its own, and the growth must be that many rounds long.
-  if (from < p.minMessages || n - from < p.minMessages) return null;
-  // Grown `growth` times over its first value and over anything the series held before it:
+  for (let i = first; i < beyond; i++) usual = Math.max(usual, mag(i));
+  while (beyond < n && mag(beyond) <= usual) beyond++;
+  if (beyond - first < p.minMessages || n - beyond < p.minMessages) return null;
+  // Grown `growth` times over its first value beyond the range and over anything the series held before:
   // near zero, a small value doubling twice is noise within the range.
-  const growth = mag(n - 1) / mag(from);
+  const growth = mag(n - 1) / mag(beyond);
   if (!(growth >= p.growth) || !(mag(n - 1) >= p.growth * usual)) return null;
   // A loop multiplies: its last step is larger than its first. A drift adds the same step.
-  if (!(mag(n - 1) - mag(n - 2) > mag(from + 1) - mag(from))) return null;
-  return { from, growth };
+  if (!(mag(n - 1) - mag(n - 2) > mag(beyond + 1) - mag(beyond))) return null;
+  return { from: riseStart(values, p.minStep)!, beyond, growth };
+}
+
+/**
+ * The index of the first risen value of a series' latest rise; null when its
+ * latest value did not rise. A value rose when it moved in the direction of
+ * the latest value's sign by `minStep - 1` of the one before's magnitude:
+ * on that side of zero, `minStep` times the one before; from the other side,
+ * across zero or a quarter of the way towards it.
+ */
+export function riseStart(values: readonly number[], minStep: number): number | null {
+  const n = values.length;
+  const sign = Math.sign(values[n - 1] ?? 0);
+  if (n < 2 || sign === 0) return null;
+  const rose = (i: number) => {
+    const step = sign * (values[i]! - values[i - 1]!);
+    return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
+  };
+  if (!rose(n - 1)) return null;
+  let from = n - 1;
+  while (from > 1 && rose(from - 1)) from--;
+  return from;
 }
 
 /** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */

@@ -23,6 +23,11 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   // an engine pass cut the trader's history; learning blocks follow each
   // agent's own record count now (ADR 0030), whatever the passes.
   { scenario: "trading", fault: "key-compromise", was: "unstable: where a pass cut a young trader's history decided it" },
+  // Each series placed the loop's entry alone, at the clean value its rise
+  // came from: a SKU's clean order that rose into the loop masked it, a first
+  // amplified order within the usual range or a view that crossed zero left
+  // it a round late. The loop's rising series vote for the round (ADR 0035).
+  { scenario: "procurement", fault: "feedback-loop", was: "masked or late: each series placed the loop alone" },
 ];
 
 let h: Harness;

@@ -87,21 +87,26 @@ describe("npm run chaos, against a real collector and the engine", () => {
     }
   });
 
-  it("every fault's true origin is found, but a feedback loop's (docs/benchmarks.md: its first records are ordinary)", () => {
+  it("every fault's true origin is found, the feedback loops' first amplified records included", () => {
     const missed = results
-      .filter((r) => r.case.fault !== "feedback-loop" && r.engine!.origin.found < r.engine!.origin.total)
+      .filter((r) => r.engine!.origin.found < r.engine!.origin.total)
       .map((r) => `${r.case.namespace}: ${r.engine!.origin.misses.map((m) => `${m.miss} (${m.returned.join(", ")})`).join("; ")}`);
     expect(missed).toEqual([]);
     // No clean record flagged as a new edge: each fleet learns its edges in its warm-up.
     for (const r of results) expect(r.engine!.cleanFlagged.byDetector.new_edge ?? 0, r.case.namespace).toBe(0);
   });
 
-  it("both feedback loops, which close through shared state, are named by feedback_loop", () => {
+  it("both feedback loops, which close through shared state, are named by feedback_loop from the round they entered", () => {
     // The loops run through the reconciler's books and the traders' published
-    // views (ADR 0030). Where they entered is found only when the rounds just
-    // before stayed in their usual range (procurement: one SKU's traces in
-    // some runs); the origin counts are in docs/benchmarks.md.
-    for (const r of results.filter((x) => x.case.fault === "feedback-loop")) expect(r.engine!.flaggedBy, r.case.namespace).toContain("feedback_loop");
+    // views (ADR 0030); their series vote for the round the loop entered
+    // (ADR 0035), so every trace finds the first amplified records: each
+    // SKU's first amplified order, and the first trader's first amplified view.
+    for (const r of results.filter((x) => x.case.fault === "feedback-loop")) {
+      expect(r.engine!.flaggedBy, r.case.namespace).toContain("feedback_loop");
+      expect(r.engine!.origin.total, r.case.namespace).toBeGreaterThan(0);
+      expect(r.engine!.origin.found, r.case.namespace).toBe(r.engine!.origin.total);
+      expect([r.engine!.blast.precision, r.engine!.blast.recall], r.case.namespace).toEqual([1, 1]);
+    }
   });
 
   it("a door fault's origin is found unless an earlier flag upstream of it masks it", () => {
