@@ -2,7 +2,7 @@ import "server-only";
 import { notFound } from "../api/errors.ts";
 import { TRACE_SUMMARY_AGENTS, TRACE_SUMMARY_BINS } from "../api/trace-summary-views.ts";
 import { WARN_VERDICTS } from "../view/format.ts";
-import type { PrismaClient } from "./generated/client.ts";
+import { Prisma, type PrismaClient } from "./generated/client.ts";
 
 // The whole trace's summary for the waterfall's header and minimap, in one
 // statement: the trace's spans through the (project_id, trace_id, start_ns)
@@ -13,6 +13,8 @@ import type { PrismaClient } from "./generated/client.ts";
 
 /** Verdicts that do not make a record a failure: verified, waiting, and the doubts (lib/view/format.ts verdictTone). */
 const NOT_FAILING = ["verified", "pending", ...WARN_VERDICTS];
+/** (at − start) × bins stays a bigint while the trace is shorter than this over bins: 26 days at 2,000 bins, 53 at 1,000. */
+const BIGINT_SAFE = 2n ** 62n;
 
 /** TraceSummaryView JSON text for the trace, or a 404 when it has no span and no record. */
 export async function getTraceSummaryJson(db: PrismaClient, project: string, traceId: string, bins = TRACE_SUMMARY_BINS): Promise<string> {
@@ -20,7 +22,7 @@ export async function getTraceSummaryJson(db: PrismaClient, project: string, tra
     [
       // The span CTE holds every span of the trace: keep it in memory (100,000 spans ≈ 15 MB) rather than spill.
       db.$executeRaw`SET LOCAL work_mem = '64MB'`,
-      summaryQuery(db, project, traceId, bins),
+      db.$queryRaw<{ body: string | null }[]>(traceSummarySql(project, traceId, bins)),
     ],
     // A 100,000-span trace takes a fraction of a second; on a busy server more than the 5 s default is possible.
     { timeout: 60_000, maxWait: 10_000 },
@@ -32,15 +34,21 @@ export async function getTraceSummaryJson(db: PrismaClient, project: string, tra
 
 /**
  * Every span (as `s`) and every record (as `r`, joined to its span on the
- * waterfall's key) become entries with a place in time and a severity
- * (3 failed record, 2 doubtful record, 1 span with error status); bins are
- * floor((at − start) × bins / (end − start + 1)), as traceBin computes it.
- * The jump target of a bin is its earliest entry of its worst severity.
+ * waterfall's key) get a place in time and a severity (3 failed record,
+ * 2 doubtful record, 1 span with error status). Each is read once for its
+ * totals and once for its bins, grouped apart and added up per bin: no
+ * union of 110,000 entries is kept. Bins are floor((at − start) × bins /
+ * (end − start + 1)) as traceBin computes it: in bigint while the product
+ * fits, in numeric beyond (numeric is ten times slower per row). The jump
+ * target of a bin is its earliest entry of its worst severity.
  */
-function summaryQuery(db: PrismaClient, project: string, traceId: string, bins: number) {
+export function traceSummarySql(project: string, traceId: string, bins: number): Prisma.Sql {
   const notFailing = NOT_FAILING;
   const warn = [...WARN_VERDICTS];
-  return db.$queryRaw<{ body: string | null }[]>`
+  const bin = (at: Prisma.Sql) =>
+    Prisma.sql`CASE WHEN b.t1 - b.t0 < ${BIGINT_SAFE / BigInt(bins)}::bigint THEN (${at} - b.t0) * ${bins} / (b.t1 - b.t0 + 1)
+                    ELSE floor((${at} - b.t0)::numeric * ${bins} / (b.t1 - b.t0 + 1))::bigint END`;
+  return Prisma.sql`
     WITH s AS MATERIALIZED (
       SELECT span_id, content_hash, start_ns, greatest(start_ns, end_ns) AS last, status_code, seq
         FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)
@@ -55,25 +63,30 @@ function summaryQuery(db: PrismaClient, project: string, traceId: string, bins: 
         FROM records rec
         LEFT JOIN s ON s.span_id = rec.span_id AND s.content_hash = rec.content_hash
        WHERE rec.project_id = ${project} AND rec.trace_id = ${traceId}::char(32)
-    ), e AS (
-      SELECT start_ns AS at, last, span_id, seq AS s_seq, 0::bigint AS r_seq, CASE WHEN status_code = 2 THEN 1 ELSE 0 END AS sev, 1 AS row, false AS is_record FROM s
-      UNION ALL
-      SELECT at, at, span_id, coalesce(s_seq, 0), seq, sev, CASE WHEN own_row THEN 1 ELSE 0 END, true FROM r
+    ), st AS (
+      SELECT count(*) AS n, count(*) FILTER (WHERE status_code = 2) AS errors, min(start_ns) AS lo, max(last) AS hi FROM s
+    ), rt AS (
+      SELECT count(*) AS n, count(*) FILTER (WHERE own_row) AS own_rows, count(*) FILTER (WHERE NOT verified) AS unverified,
+             count(*) FILTER (WHERE sev = 3) AS failed, count(*) FILTER (WHERE sev = 2) AS doubtful, min(at) AS lo, max(at) AS hi FROM r
     ), bounds AS (
-      SELECT min(at) AS t0, max(last) AS t1 FROM e
-    ), binned AS (
-      SELECT e.*, floor((e.at - b.t0)::numeric * ${bins} / (b.t1 - b.t0 + 1))::int AS bin
-        FROM e CROSS JOIN bounds b
+      SELECT least(st.lo, rt.lo) AS t0, greatest(st.hi, rt.hi) AS t1 FROM st, rt
     ), per_bin AS (
-      SELECT bin, sum(row) AS rows,
-             count(*) FILTER (WHERE is_record AND sev = 3) AS failed,
-             count(*) FILTER (WHERE is_record AND sev = 2) AS doubtful,
-             count(*) FILTER (WHERE NOT is_record AND sev = 1) AS errors
-        FROM binned GROUP BY bin
+      SELECT bin, sum(rows) AS rows, sum(failed) AS failed, sum(doubtful) AS doubtful, sum(errors) AS errors FROM (
+        SELECT ${bin(Prisma.sql`s.start_ns`)} AS bin, count(*) AS rows, 0 AS failed, 0 AS doubtful, count(*) FILTER (WHERE s.status_code = 2) AS errors
+          FROM s CROSS JOIN bounds b GROUP BY 1
+        UNION ALL
+        SELECT ${bin(Prisma.sql`r.at`)}, count(*) FILTER (WHERE r.own_row), count(*) FILTER (WHERE r.sev = 3), count(*) FILTER (WHERE r.sev = 2), 0
+          FROM r CROSS JOIN bounds b GROUP BY 1
+      ) x GROUP BY bin
     ), marks AS (
-      SELECT DISTINCT ON (bin) bin, sev, span_id, at
-        FROM binned WHERE sev > 0
-       ORDER BY bin, sev DESC, at, s_seq, r_seq
+      SELECT DISTINCT ON (bin) bin, sev, span_id, at FROM (
+        SELECT ${bin(Prisma.sql`s.start_ns`)} AS bin, 1 AS sev, s.span_id, s.start_ns AS at, s.seq AS s_seq, 0::bigint AS r_seq
+          FROM s CROSS JOIN bounds b WHERE s.status_code = 2
+        UNION ALL
+        SELECT ${bin(Prisma.sql`r.at`)}, r.sev, r.span_id, r.at, coalesce(r.s_seq, 0), r.seq
+          FROM r CROSS JOIN bounds b WHERE r.sev > 0
+      ) x
+      ORDER BY bin, sev DESC, at, s_seq, r_seq
     ), series AS (
       SELECT i AS bin, coalesce(p.rows, 0) AS rows, coalesce(p.failed, 0) AS failed, coalesce(p.doubtful, 0) AS doubtful, coalesce(p.errors, 0) AS errors,
              m.sev, m.span_id, m.at - (SELECT t0 FROM bounds) AS mark_at
@@ -83,23 +96,23 @@ function summaryQuery(db: PrismaClient, project: string, traceId: string, bins: 
     ), agents AS (
       SELECT agent, count(*) AS records, count(*) FILTER (WHERE NOT verified) AS unverified FROM r GROUP BY agent
     )
-    SELECT CASE WHEN (SELECT t0 FROM bounds) IS NULL THEN NULL ELSE json_build_object(
+    SELECT CASE WHEN b.t0 IS NULL THEN NULL ELSE json_build_object(
       'traceId', ${traceId}::text,
-      'startNs', (SELECT t0 FROM bounds)::text,
-      'endNs', (SELECT t1 FROM bounds)::text,
-      'spans', (SELECT count(*) FROM s),
-      'rows', (SELECT count(*) FROM s) + (SELECT count(*) FILTER (WHERE own_row) FROM r),
-      'errorSpans', (SELECT count(*) FROM s WHERE status_code = 2),
-      'records', (SELECT count(*) FROM r),
-      'unverified', (SELECT count(*) FILTER (WHERE NOT verified) FROM r),
-      'failed', (SELECT count(*) FILTER (WHERE sev = 3) FROM r),
-      'doubtful', (SELECT count(*) FILTER (WHERE sev = 2) FROM r),
+      'startNs', b.t0::text,
+      'endNs', b.t1::text,
+      'spans', st.n,
+      'rows', st.n + rt.own_rows,
+      'errorSpans', st.errors,
+      'records', rt.n,
+      'unverified', rt.unverified,
+      'failed', rt.failed,
+      'doubtful', rt.doubtful,
       'verdicts', (SELECT coalesce(json_object_agg(v, n), '{}') FROM (SELECT v, count(*) AS n FROM r, unnest(r.verdicts) AS v GROUP BY v) x),
       'kinds', (SELECT coalesce(json_object_agg(kind, n), '{}') FROM (SELECT kind, count(*) AS n FROM r GROUP BY kind) x),
       'agents', (SELECT coalesce(json_agg(json_build_object('agent', agent, 'records', records, 'unverified', unverified) ORDER BY records DESC, agent), '[]')
                    FROM (SELECT * FROM agents ORDER BY records DESC, agent LIMIT ${TRACE_SUMMARY_AGENTS}) top),
       'agentCount', (SELECT count(*) FROM agents),
-      'binWidthNs', ((SELECT t1 - t0 + 1 FROM bounds)::float8 / ${bins}),
+      'binWidthNs', (b.t1 - b.t0 + 1)::float8 / ${bins},
       'bins', (SELECT json_build_object(
         'rows', json_agg(rows ORDER BY bin),
         'failed', json_agg(failed ORDER BY bin),
@@ -108,5 +121,6 @@ function summaryQuery(db: PrismaClient, project: string, traceId: string, bins: 
         'mark', json_agg(CASE sev WHEN 3 THEN 'failed' WHEN 2 THEN 'doubtful' WHEN 1 THEN 'error' END ORDER BY bin),
         'markSpan', json_agg(span_id ORDER BY bin),
         'markAt', json_agg(mark_at ORDER BY bin)) FROM series)
-    )::text END AS body`;
+    )::text END AS body
+      FROM bounds b, st, rt`;
 }

@@ -205,6 +205,19 @@ describe("/api/v1/traces/:traceId/summary", () => {
     expect(s.bins.markSpan.at(-1)).toBe("9".repeat(16));
   });
 
+  it("bins a trace longer than 26 days exactly (past bigint's range for the product, in numeric)", async () => {
+    const long = "6".repeat(32);
+    const t = smallTrace("summary-long", new Date(Date.UTC(2026, 10, 22, 9)));
+    await insertSmallTrace(client, { ...t, traceId: long, spans: t.spans.map((x) => ({ ...x, traceId: long })), records: [] });
+    await insertStoredRecords(client, [storedRecord({ recordId: "far-later", traceId: long, spanId: "8".repeat(16), ts: new Date(Date.UTC(2027, 2, 22, 9)), verdicts: verdicts("replay") })]);
+    const s = TraceSummaryView.parse(await (await fetchSummary(long, "?bins=2000")).json());
+    const { spans, records } = await rawRows(long);
+    expect(s.bins).toEqual(expectedSummary(spans, records, 2_000).bins);
+    expect(s.bins.rows[0]).toBe(6);
+    expect(s.bins.mark[1_999]).toBe("failed");
+    expect(s.bins.markSpan[1_999]).toBe("8".repeat(16));
+  });
+
   it("answers 404 for a trace with nothing in this project, and 401 without credentials", async () => {
     const res = await fetchSummary("7".repeat(32));
     expect(res.status).toBe(404);
