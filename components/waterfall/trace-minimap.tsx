@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type PointerEvent, type RefObject } from "react";
+import { memo, useEffect, useRef, type PointerEvent, type RefObject } from "react";
 import type { TraceSummaryView } from "@/lib/api/trace-summary-views.ts";
 import { formatCount, type Tone } from "@/lib/view/format.ts";
 import type { TraceModel } from "./trace-waterfall.tsx";
@@ -11,6 +11,12 @@ const HEIGHT = 56;
 /** The whole trace's lane above the rows: density of rows over time, from the server's summary. */
 const LANE = 14;
 const MARK_TONE: Record<OverviewMark["severity"], Tone> = { failed: "bad", doubtful: "warn", error: "bad" };
+/** Failed and doubtful records stand tall; error spans (common in busy traces) are short and faint, so a forged record is not lost among them. */
+const MARK_SHAPE: Record<OverviewMark["severity"], string> = {
+  failed: "h-full w-[3px] rounded-sm",
+  doubtful: "h-full w-[3px] rounded-sm",
+  error: "mt-auto h-1/2 w-[2px] rounded-sm opacity-45",
+};
 const MARK_WORDS: Record<OverviewMark["severity"], [string, string]> = { failed: ["failed record", "failed records"], doubtful: ["doubtful record", "doubtful records"], error: ["error span", "error spans"] };
 const TONE_VARS: Record<Tone, string> = { ok: "--fb-ok", warn: "--fb-warn", bad: "--fb-bad", info: "--fb-info", neutral: "--fb-neutral" };
 
@@ -166,32 +172,40 @@ export function TraceMinimap({
         />
       ) : null}
       <div ref={bandRef} aria-hidden className="pointer-events-none absolute inset-x-0 border-y border-accent bg-accent/10" />
-      {marks.length > 0 ? (
-        <div role="group" aria-label="Failures over the whole trace" className="pointer-events-none absolute inset-x-0 top-0" style={{ height: LANE }}>
-          {marks.map((m) => {
-            const [one, many] = MARK_WORDS[m.severity];
-            const label = `${formatCount(m.count)} ${m.count === 1 ? one : many} at ${formatDuration(m.at)}: go to the first`;
-            return (
-              <button
-                key={m.bin}
-                type="button"
-                tabIndex={-1}
-                aria-label={label}
-                title={label}
-                data-testid="minimap-mark"
-                data-severity={m.severity}
-                data-span={m.spanId}
-                onPointerDown={(e) => e.stopPropagation()}
-                onClick={() => onMark(m)}
-                className="pointer-events-auto absolute top-0 -ml-[3px] flex h-full w-[7px] cursor-pointer justify-center"
-                style={{ left: `${(m.left + m.width / 2) * 100}%` }}
-              >
-                <span aria-hidden className="h-full w-[3px] rounded-sm opacity-90" style={{ background: `var(${TONE_VARS[MARK_TONE[m.severity]]})` }} />
-              </button>
-            );
-          })}
-        </div>
-      ) : null}
+      <MinimapMarks marks={marks} onMark={onMark} />
     </div>
   );
 }
+
+/** The marks of the whole trace, one button per marked slice. Memoised: the screen re-renders on scrolling into another block of rows, the marks only when they change. */
+const MinimapMarks = memo(function MinimapMarks({ marks, onMark }: { marks: readonly OverviewMark[]; onMark: (mark: OverviewMark) => void }) {
+  if (marks.length === 0) return null;
+  // Records' marks last, on top of error spans' where slices are narrower than a mark.
+  const ordered = [...marks.filter((m) => m.severity === "error"), ...marks.filter((m) => m.severity !== "error")];
+  return (
+    <div role="group" aria-label="Failures over the whole trace" className="pointer-events-none absolute inset-x-0 top-0" style={{ height: LANE }}>
+      {ordered.map((m) => {
+        const [one, many] = MARK_WORDS[m.severity];
+        const label = `${formatCount(m.count)} ${m.count === 1 ? one : many} at ${formatDuration(m.at)}: go to the first`;
+        return (
+          <button
+            key={m.bin}
+            type="button"
+            tabIndex={-1}
+            aria-label={label}
+            title={label}
+            data-testid="minimap-mark"
+            data-severity={m.severity}
+            data-span={m.spanId}
+            onPointerDown={(e) => e.stopPropagation()}
+            onClick={() => onMark(m)}
+            className="pointer-events-auto absolute top-0 -ml-[3px] flex h-full w-[7px] cursor-pointer justify-center"
+            style={{ left: `${(m.left + m.width / 2) * 100}%` }}
+          >
+            <span aria-hidden className={MARK_SHAPE[m.severity]} style={{ background: `var(${TONE_VARS[MARK_TONE[m.severity]]})` }} />
+          </button>
+        );
+      })}
+    </div>
+  );
+});
