@@ -432,14 +432,21 @@ function TraceScreen({
             <span className="text-muted">none</span>
           )}
         </Stat>
-        {summary && failing.length > 0 ? (
-          <Stat label="Verdicts">
+        {/* The whole trace's stats are there from the start (… until counted), so the header keeps its shape when the summary lands. */}
+        <Stat label="Verdicts">
+          {summary ? (
             <span data-testid="trace-verdicts">
               <VerdictChips entries={failing.slice(0, 3)} />
             </span>
+          ) : (
+            <Counting />
+          )}
+        </Stat>
+        {!summary ? (
+          <Stat label="Agents">
+            <Counting />
           </Stat>
-        ) : null}
-        {summary && summary.agentCount > 0 ? (
+        ) : summary.agentCount > 0 ? (
           <Stat label="Agents">
             <span title={summary.agents.map((a) => `${a.agent}: ${formatCount(a.records)} records, ${formatCount(a.unverified)} not verified`).join("\n")}>
               {formatCount(summary.agentCount)}
@@ -454,11 +461,9 @@ function TraceScreen({
             </span>
           </Stat>
         ) : null}
-        {summary && summary.errorSpans > 0 ? (
-          <Stat label="Error spans">
-            <Badge tone="bad">{formatCount(summary.errorSpans)} error status</Badge>
-          </Stat>
-        ) : null}
+        <Stat label="Error spans">
+          {!summary ? <Counting /> : summary.errorSpans > 0 ? <Badge tone="bad">{formatCount(summary.errorSpans)} error status</Badge> : <span className="text-muted">none</span>}
+        </Stat>
         <Stat label="Depth">{formatCount(tree.maxDepth + 1)}</Stat>
         {model.orphans > 0 ? (
           <Stat label="Orphans">
@@ -728,8 +733,18 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
   return (
     <div className="flex flex-col leading-tight">
       <span className="text-xs text-muted">{label}</span>
-      <span className="font-medium">{children}</span>
+      {/* One height for text, badges and chips alike: the header does not move when a figure changes kind. */}
+      <span className="block min-h-6 leading-6 font-medium">{children}</span>
     </div>
+  );
+}
+
+/** A whole-trace figure not counted yet. */
+function Counting() {
+  return (
+    <span className="text-muted" title="Counting the whole trace">
+      …
+    </span>
   );
 }
 

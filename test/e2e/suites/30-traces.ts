@@ -128,13 +128,14 @@ export default async function traces({ page, db, base, scenario }: E2eContext): 
       const rows = [...el.querySelectorAll<HTMLElement>('[role="treeitem"]')].filter((r) => r.getBoundingClientRect().top >= edge - 1);
       rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       const first = rows[0]!;
-      return { span: first.dataset.span!, y: first.getBoundingClientRect().top };
+      // Measured from the waterfall's top edge: the header above may grow when the whole trace's summary arrives.
+      return { span: first.dataset.span!, y: first.getBoundingClientRect().top - edge };
     });
     // 2,000 + 10,000 after the next window (or more: the view may still be near the end and ask for the one after).
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="span-count"]')?.textContent?.replace(/,/g, "")) >= 12_000, null, { timeout: WAIT_MS });
     const anchored = page.locator(`[data-span="${top.span}"]`);
     await see(anchored, "the row that was at the top edge");
-    const y = (await anchored.boundingBox())!.y;
+    const y = (await anchored.boundingBox())!.y - (await waterfall.boundingBox())!.y;
     assert.ok(Math.abs(y - top.y) <= 2, `the row at the top edge moved from ${top.y} to ${y} px when the next window arrived`);
     // Rows whose spans started after the first window's (span indices follow start order) are on screen.
     await waterfall.evaluate((el) => {
