@@ -4,7 +4,7 @@
 // traces of 100,000 spans seeded by PostgreSQL (a wide tree with records,
 // and a 100,000-deep chain). Per case: time to first paint (rows on screen,
 // from navigation start), the trace API's time and size, rows in the DOM,
-// and the frame rate during a scripted scroll (requestAnimationFrame
+// the whole trace's summary request, and the frame rate during a scripted scroll (requestAnimationFrame
 // callbacks per second while scrollTop moves every frame).
 // Goals: first paint under 1 s, scrolling at >= 30 fps.
 // `traceCases()` hands the same cases to bench/ui.ts; run alone, this file
@@ -78,7 +78,7 @@ const RESOURCES_SCRIPT = `(() => {
     const e = all[0];
     return e ? { ms: e.duration, bytes: e.encodedBodySize || e.transferSize, startMs: e.startTime, endMs: e.responseEnd, requests: all.length } : { ms: NaN, bytes: NaN, startMs: NaN, endMs: NaN, requests: 0 };
   };
-  return { head: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+$/), all: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+&after=/) };
+  return { head: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+$/), all: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\?limit=\\d+&after=/), summary: timing(/\\/api\\/v1\\/traces\\/[0-9a-f]{32}\\/summary$/) };
 })()`;
 
 /**
@@ -139,7 +139,7 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       const spans = Number((await page.getByTestId("span-count").textContent())?.replace(/,/g, ""));
       const fps = await scrollFps(page);
       const next = (await page.evaluate(`(${NEXT_WINDOW_SCRIPT})(${TRACE_HEAD_SPANS})`)) as { nextWindowMs: number; spansAfterScroll: number; rowsPastFirstWindow: number };
-      const api = (await page.evaluate(RESOURCES_SCRIPT)) as Record<"head" | "all", { ms: number; bytes: number; startMs: number; endMs: number; requests: number }>;
+      const api = (await page.evaluate(RESOURCES_SCRIPT)) as Record<"head" | "all" | "summary", { ms: number; bytes: number; startMs: number; endMs: number; requests: number }>;
       // When each request was made and answered, from navigation start: the rest of first paint is page load and layout.
       return {
         hydratedMs: marks["fb:trace:hydrated"] ?? NaN,
@@ -154,6 +154,10 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
         apiEndMs: Math.round(api.all.endMs),
         apiMs: Math.round(api.all.ms),
         apiKiB: Math.round(api.all.bytes / 1024),
+        // The whole trace's summary (ADR 0036), asked once the first window is in.
+        summaryStartMs: Math.round(api.summary.startMs),
+        summaryEndMs: Math.round(api.summary.endMs),
+        summaryKiB: Math.round(api.summary.bytes / 1024),
         spans,
         headRows,
         domRows,
@@ -181,13 +185,14 @@ const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "�
 
 /** The trace cases as a Markdown table: first paint, first window and whole trace requests (from navigation start), scrolling. */
 export function printTraceTable(results: { name: string; met: boolean | null; figures: Record<string, number> }[]): void {
-  console.log("\n| case | hydrated | first window in React | first paint | first window asked → answered (size) | next window asked → answered (size) | settled | DOM rows (max while scrolling) | scroll fps | React renders per frame | worst frame | scrolled to the end: more spans after | spans then (rows past the first window on screen) | goal |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("\n| case | hydrated | first window in React | first paint | first window asked → answered (size) | next window asked → answered (size) | summary asked → answered (size) | settled | DOM rows (max while scrolling) | scroll fps | React renders per frame | worst frame | scrolled to the end: more spans after | spans then (rows past the first window on screen) | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of results) {
     const f = r.figures;
     const whole = Number.isNaN(f.apiStartMs) || f.apiStartMs === undefined ? "none" : `${fmt(f.apiStartMs)} → ${fmt(f.apiEndMs)} ms (${fmt(f.apiKiB)} KiB)`;
+    const summary = Number.isNaN(f.summaryStartMs) || f.summaryStartMs === undefined ? "none" : `${fmt(f.summaryStartMs)} → ${fmt(f.summaryEndMs)} ms (${fmt(f.summaryKiB)} KiB)`;
     console.log(
-      `| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.dataMs)} ms | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${f.rendersPerFrame === undefined ? "—" : f.rendersPerFrame.toFixed(2)} | ${fmt(f.worstFrameMs)} ms | ${fmt(f.nextWindowMs)} ms | ${fmt(f.spansAfterScroll)} (${fmt(f.rowsPastFirstWindow)}) | ${r.met ? "met" : "not met"} |`,
+      `| ${r.name} | ${fmt(f.hydratedMs)} ms | ${fmt(f.dataMs)} ms | ${fmt(f.firstPaintMs)} ms | ${fmt(f.headStartMs)} → ${fmt(f.headEndMs)} ms (${fmt(f.headKiB)} KiB) | ${whole} | ${summary} | ${fmt(f.completeMs)} ms | ${fmt(f.domRows)} (${fmt(f.maxDomRows)}) | ${fmt(f.rafFps)} | ${f.rendersPerFrame === undefined ? "—" : f.rendersPerFrame.toFixed(2)} | ${fmt(f.worstFrameMs)} ms | ${fmt(f.nextWindowMs)} ms | ${fmt(f.spansAfterScroll)} (${fmt(f.rowsPastFirstWindow)}) | ${r.met ? "met" : "not met"} |`,
     );
   }
 }

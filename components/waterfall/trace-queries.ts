@@ -1,4 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { TraceSummaryView } from "@/lib/api/trace-summary-views.ts";
 import { SpanDetailView, TraceViewForBrowser, traceHeadUrl, tracePageUrl } from "@/lib/api/trace-views.ts";
 import { apiGet } from "../api-client.ts";
 import { nextTraceCursor } from "./trace-pages.ts";
@@ -18,6 +19,14 @@ export const traceWindowsQuery = (traceId: string) =>
     queryFn: ({ signal, pageParam }) => apiGet(pageParam === null ? traceHeadUrl(traceId) : tracePageUrl(traceId, pageParam), TraceViewForBrowser, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => nextTraceCursor(last),
+    ...still,
+  });
+
+/** The whole trace's counts and minimap marks (a few kilobytes whatever the trace's size): checked in full. */
+export const traceSummaryQuery = (traceId: string) =>
+  queryOptions({
+    queryKey: ["trace", traceId, "summary"],
+    queryFn: ({ signal }) => apiGet(`/api/v1/traces/${encodeURIComponent(traceId)}/summary`, TraceSummaryView, signal),
     ...still,
   });
 

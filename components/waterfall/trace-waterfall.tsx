@@ -1,10 +1,11 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { TraceSummaryView } from "@/lib/api/trace-summary-views.ts";
 import type { TraceView } from "@/lib/api/trace-views.ts";
-import { formatCount, type Tone } from "@/lib/view/format.ts";
+import { failureEntries, formatCount, type Tone } from "@/lib/view/format.ts";
 import { ApiError } from "../api-error.ts";
 import { Badge } from "../ui/badge.tsx";
 import { ListIcon, RefreshIcon, WarnIcon } from "../ui/icons.tsx";
@@ -12,12 +13,13 @@ import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { TONE_BAR } from "../ui/tone.tsx";
 import { useMarkOnce } from "../ui/use-mark.ts";
 import { browserTimeZone } from "../ui/use-now.ts";
-import { VerdictChip } from "../ui/verdict-chip.tsx";
+import { VerdictChip, VerdictChips } from "../ui/verdict-chip.tsx";
 import { TraceMinimap } from "./trace-minimap.tsx";
 import { SpanPanel } from "./span-panel.tsx";
 import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
 import { joinTraceWindows } from "./trace-pages.ts";
-import { traceWindowsQuery } from "./trace-queries.ts";
+import { firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, type OverviewMark } from "./trace-overview.ts";
+import { traceSummaryQuery, traceWindowsQuery } from "./trace-queries.ts";
 import {
   barPosition,
   buildSpanTree,
@@ -80,6 +82,8 @@ function buildModel(trace: TraceView): TraceModel {
  */
 export function TraceWaterfall({ traceId }: { traceId: string }) {
   const q = useInfiniteQuery(traceWindowsQuery(traceId));
+  // The whole trace's summary is asked for once the first window is in: on a busy server it would otherwise slow the first paint.
+  const summaryQ = useQuery({ ...traceSummaryQuery(traceId), enabled: q.data !== undefined });
   useMarkOnce("fb:trace:hydrated");
   useMarkOnce("fb:trace:data", q.data !== undefined);
   const trace = useMemo(() => (q.data ? joinTraceWindows(q.data.pages) : undefined), [q.data]);
@@ -99,19 +103,74 @@ export function TraceWaterfall({ traceId }: { traceId: string }) {
     return <ErrorState title="Could not load the trace" error={q.error} onRetry={() => void q.refetch()} />;
   }
   const rest: RestState = !hasNextPage ? "none" : isFetchingNextPage ? "loading" : q.isFetchNextPageError ? "failed" : "more";
-  return <TraceScreen trace={trace} rest={rest} refreshing={q.isFetching && !isFetchingNextPage} onRefresh={() => void q.refetch()} onMore={onMore} />;
+  const onRefresh = () => {
+    void q.refetch();
+    void summaryQ.refetch();
+  };
+  return (
+    <TraceScreen
+      trace={trace}
+      summary={summaryQ.data}
+      summaryFailed={summaryQ.isError}
+      rest={rest}
+      refreshing={(q.isFetching && !isFetchingNextPage) || summaryQ.isFetching}
+      onRefresh={onRefresh}
+      onMore={onMore}
+    />
+  );
 }
 
 /** The spans after the windows loaded: none, there to ask for, on their way, or failed (scrolling or Refresh asks again). */
 type RestState = "none" | "more" | "loading" | "failed";
 
-function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: TraceView; rest: RestState; refreshing: boolean; onRefresh: () => void; onMore: () => void }) {
-  const model = useMemo(() => buildModel(trace), [trace]);
+function TraceScreen({
+  trace,
+  summary,
+  summaryFailed,
+  rest,
+  refreshing,
+  onRefresh,
+  onMore,
+}: {
+  trace: TraceView;
+  /** The whole trace's counts and marks, however much of it is loaded; undefined until it arrives. */
+  summary: TraceSummaryView | undefined;
+  summaryFailed: boolean;
+  rest: RestState;
+  refreshing: boolean;
+  onRefresh: () => void;
+  onMore: () => void;
+}) {
+  const loadedModel = useMemo(() => buildModel(trace), [trace]);
+  // With the summary in, the time axis is the whole trace's: bars keep their place as windows arrive, and line up with the minimap's marks.
+  const whole = summary ? wholeDuration(summary, trace) : 0;
+  const model = useMemo(() => (whole > loadedModel.duration ? { ...loadedModel, duration: whole } : loadedModel), [loadedModel, whole]);
   const { tree } = model;
+  const shift = summary ? summaryShift(summary, trace) : 0;
+  const marks = useMemo(() => (summary ? overviewMarks(summary, shift, model.duration) : []), [summary, shift, model.duration]);
+  const through = useMemo(() => loadedThrough(trace), [trace]);
   const selectedId = useSearchParams().get("span");
   const selected = selectedId === null ? -1 : (tree.indexOf.get(selectedId) ?? -1);
 
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  // "Collapse all" holds for windows still to come: their roots arrive collapsed too, unless the analyst opened them.
+  // ("Expand all" needs nothing: a span is expanded unless it is in the collapsed set.)
+  const [rootsCollapsed, setRootsCollapsed] = useState(false);
+  const openedByHand = useRef<Set<number>>(new Set());
+  const [collapsedFor, setCollapsedFor] = useState(tree);
+  if (collapsedFor !== tree) {
+    setCollapsedFor(tree);
+    if (rootsCollapsed) {
+      const roots = collapseAtDepth(tree, 0);
+      let grown: Set<number> | null = null;
+      for (const r of roots) {
+        if (collapsed.has(r) || openedByHand.current.has(r)) continue;
+        grown ??= new Set(collapsed);
+        grown.add(r);
+      }
+      if (grown) setCollapsed(grown);
+    }
+  }
   const [active, setActive] = useState<number>(() => (selected >= 0 ? selected : (tree.order[0] ?? -1)));
   const visible = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
 
@@ -219,7 +278,44 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
     [collapsed, scrollTo, tree],
   );
 
-  const toggle = useCallback((span: number) => setCollapsed((c) => toggleCollapsed(c, span)), []);
+  const toggle = useCallback((span: number) => {
+    openedByHand.current.add(span);
+    setCollapsed((c) => toggleCollapsed(c, span));
+  }, []);
+  const expandAll = () => {
+    setRootsCollapsed(false);
+    openedByHand.current = new Set();
+    setCollapsed(new Set());
+  };
+  const collapseAll = () => {
+    setRootsCollapsed(true);
+    openedByHand.current = new Set();
+    setCollapsed(collapseAtDepth(tree, 0));
+  };
+
+  // A mark of the whole trace's minimap: go to its row, paging windows in until it is loaded.
+  const [pendingMark, setPendingMark] = useState<OverviewMark | null>(null);
+  const [markMissing, setMarkMissing] = useState(false);
+  const jumpToMark = useCallback((m: OverviewMark) => {
+    setMarkMissing(false);
+    setPendingMark(m);
+  }, []);
+
+  // Runs after a window arrived (and the view was anchored): the marked row is in, or ask for the next window.
+  useEffect(() => {
+    if (!pendingMark) return;
+    const row = markedRow(model.trace, pendingMark.spanId, pendingMark.at);
+    if (row >= 0) {
+      setPendingMark(null);
+      focusSpan(row);
+      select(row);
+    } else if (rest === "more") {
+      onMore();
+    } else if (rest === "none") {
+      setPendingMark(null);
+      setMarkMissing(true);
+    }
+  }, [pendingMark, model, rest, onMore, focusSpan, select]);
 
   const nextFailure = useCallback(
     (direction: 1 | -1) => {
@@ -229,7 +325,10 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
       const n = order.length;
       const posOf = (span: number): number => order.indexOf(span);
       const from = active >= 0 ? posOf(active) : -1;
+      // Past the last loaded failure, forwards: the whole trace's next mark, paged in, before starting over.
+      const beyond = direction === 1 && rest !== "none" ? firstMarkAfter(marks, through) : null;
       for (let step = 1; step <= n; step++) {
+        if (beyond && from + step >= n) break;
         const k = (((from + direction * step) % n) + n) % n;
         const v = order[k]!;
         const rec = record[v]!;
@@ -239,8 +338,9 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
           return;
         }
       }
+      if (beyond) jumpToMark(beyond);
     },
-    [active, focusSpan, model, select, tree],
+    [active, focusSpan, jumpToMark, marks, model, rest, select, through, tree],
   );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -269,6 +369,10 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
     if (target !== null) focusSpan(target);
   };
 
+  const partial = rest !== "none" || trace.truncated;
+  const wholeRows = summary ? Math.max(summary.rows, tree.count) : trace.total;
+  const unverified = summary ? summary.unverified : model.failedRecords;
+  const failing = useMemo(() => (summary ? failureEntries(summary.verdicts) : []), [summary]);
   const first = Math.min(chunks.first * CHUNK_ROWS, visible.rows.length);
   const last = Math.min((chunks.last + 1) * CHUNK_ROWS, visible.rows.length);
   const ticks = useMemo(() => timeTicks(0, model.duration, 6), [model.duration]);
@@ -300,28 +404,65 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
           {rest === "loading" ? (
             <span className="text-muted" role="status">
               {" "}
-              of {formatCount(trace.total)}, loading more…
+              of {formatCount(wholeRows)}, loading more…
             </span>
           ) : rest === "more" ? (
-            <span className="text-muted"> of {formatCount(trace.total)}, more as you scroll</span>
+            <span className="text-muted"> of {formatCount(wholeRows)}, more as you scroll</span>
           ) : rest === "failed" ? (
             <span className="text-bad" role="alert">
               {" "}
-              of {formatCount(trace.total)}: the next spans did not load (scroll or Refresh to try again)
+              of {formatCount(wholeRows)}: the next spans did not load (scroll or Refresh to try again)
             </span>
           ) : trace.truncated ? (
-            <span className="text-warn"> of {formatCount(trace.total)} (earliest shown)</span>
+            <span className="text-warn"> of {formatCount(wholeRows)} (earliest shown)</span>
           ) : null}
         </Stat>
-        <Stat label="Records">{formatCount(trace.records.id.length)}</Stat>
-        <Stat label="Failed records">
-          {model.failedRecords > 0 ? (
-            <Badge tone="bad">{formatCount(model.failedRecords)} not verified</Badge>
-          ) : trace.records.id.length > 0 ? (
+        <Stat label="Records">
+          <span data-testid="record-count">{formatCount(summary ? summary.records : trace.records.id.length)}</span>
+          {!summary && partial ? <span className="text-muted"> loaded</span> : null}
+        </Stat>
+        <Stat label={summary || !partial ? "Not verified" : "Not verified (loaded)"}>
+          {unverified > 0 ? (
+            <span data-testid="unverified-count">
+              <Badge tone="bad">{formatCount(unverified)} not verified</Badge>
+            </span>
+          ) : (summary ? summary.records : trace.records.id.length) > 0 ? (
             <Badge tone="ok">all verified</Badge>
           ) : (
             <span className="text-muted">none</span>
           )}
+        </Stat>
+        {/* The whole trace's stats are there from the start (… until counted), so the header keeps its shape when the summary lands. */}
+        <Stat label="Verdicts">
+          {summary ? (
+            <span data-testid="trace-verdicts">
+              <VerdictChips entries={failing.slice(0, 3)} />
+            </span>
+          ) : (
+            <Counting />
+          )}
+        </Stat>
+        {!summary ? (
+          <Stat label="Agents">
+            <Counting />
+          </Stat>
+        ) : summary.agentCount > 0 ? (
+          <Stat label="Agents">
+            <span title={summary.agents.map((a) => `${a.agent}: ${formatCount(a.records)} records, ${formatCount(a.unverified)} not verified`).join("\n")}>
+              {formatCount(summary.agentCount)}
+              <span className="font-normal text-muted">
+                {" "}
+                ({summary.agents
+                  .slice(0, 2)
+                  .map((a) => a.agent)
+                  .join(", ")}
+                {summary.agentCount > 2 ? ", …" : ""})
+              </span>
+            </span>
+          </Stat>
+        ) : null}
+        <Stat label="Error spans">
+          {!summary ? <Counting /> : summary.errorSpans > 0 ? <Badge tone="bad">{formatCount(summary.errorSpans)} error status</Badge> : <span className="text-muted">none</span>}
         </Stat>
         <Stat label="Depth">{formatCount(tree.maxDepth + 1)}</Stat>
         {model.orphans > 0 ? (
@@ -332,24 +473,61 @@ function TraceScreen({ trace, rest, refreshing, onRefresh, onMore }: { trace: Tr
           </Stat>
         ) : null}
         <div className="ml-auto flex flex-wrap gap-2">
-          <ToolButton onClick={() => nextFailure(1)} disabled={model.failedRecords === 0} title="Next record that failed verification (n; Shift+N for the previous)">
+          <ToolButton
+            onClick={() => nextFailure(1)}
+            disabled={model.failedRecords === 0 && marks.length === 0}
+            title={`Next record that is not verified (n; Shift+N for the previous)${partial ? ": past the loaded spans, the whole trace's next failure mark, paged in" : ""}`}
+          >
             <WarnIcon /> Next failure
           </ToolButton>
-          <ToolButton onClick={() => setCollapsed(new Set())} title="Expand every span">
+          <ToolButton onClick={expandAll} title={partial ? "Expand every span loaded; spans still to load arrive expanded" : "Expand every span"}>
             Expand all
           </ToolButton>
-          <ToolButton onClick={() => setCollapsed(collapseAtDepth(tree, 0))} title="Show only the root spans">
+          <ToolButton onClick={collapseAll} title={partial ? "Show only the root spans; roots still to load arrive collapsed" : "Show only the root spans"}>
             Collapse all
           </ToolButton>
           <ToolButton onClick={onRefresh} disabled={refreshing} title="Load spans that arrived since">
             <RefreshIcon className={refreshing ? "animate-spin" : ""} /> Refresh
           </ToolButton>
         </div>
+        {partial ? (
+          <p className="basis-full text-xs text-muted" data-testid="summary-scope">
+            {summary
+              ? "Counts, verdicts, agents, duration and the minimap's lane and marks cover the whole trace; depth, orphans and rows cover the spans loaded so far."
+              : summaryFailed
+                ? "The whole trace's counts did not load (Refresh to try again): the figures here cover the spans loaded so far."
+                : "Counting the whole trace… until then the figures cover the spans loaded so far."}
+            {pendingMark ? (
+              <span role="status" className="ml-2 text-fg">
+                Loading up to the {pendingMark.severity === "error" ? "error span" : `${pendingMark.severity} record`} at {formatDuration(pendingMark.at)} ({formatCount(tree.count)} of{" "}
+                {formatCount(wholeRows)} spans in)…{" "}
+                <button type="button" className="underline" onClick={() => setPendingMark(null)}>
+                  Stop
+                </button>
+              </span>
+            ) : null}
+          </p>
+        ) : null}
+        {markMissing ? (
+          <p role="alert" className="basis-full text-xs text-warn">
+            The marked row is not in the trace any more (it changed since the summary was counted): Refresh to count again.
+          </p>
+        ) : null}
       </section>
 
       <div className={`grid gap-4 ${selected >= 0 ? "xl:grid-cols-[minmax(0,1fr)_28rem]" : ""}`}>
         <section aria-label="Waterfall" className="min-w-0 overflow-hidden rounded-xl border border-line bg-panel shadow-sm">
-          <TraceMinimap model={model} rows={visible.rows} scrollRef={scrollRef} rowHeight={ROW_HEIGHT} onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - (scrollRef.current?.clientHeight ?? 0) / 2))} />
+          <TraceMinimap
+            model={model}
+            rows={visible.rows}
+            scrollRef={scrollRef}
+            rowHeight={ROW_HEIGHT}
+            onJump={(row) => scrollTo(Math.max(0, row * ROW_HEIGHT - (scrollRef.current?.clientHeight ?? 0) / 2))}
+            summary={summary}
+            marks={marks}
+            through={through}
+            onMark={jumpToMark}
+          />
           <div className="grid border-y border-line bg-raised text-xs text-muted" style={COLUMNS}>
             <div className="flex items-center justify-between gap-2 px-3 py-1.5">
               <span className="font-semibold uppercase tracking-wide">Span</span>
@@ -555,8 +733,18 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
   return (
     <div className="flex flex-col leading-tight">
       <span className="text-xs text-muted">{label}</span>
-      <span className="font-medium">{children}</span>
+      {/* One height for text, badges and chips alike: the header does not move when a figure changes kind. */}
+      <span className="block min-h-6 leading-6 font-medium">{children}</span>
     </div>
+  );
+}
+
+/** A whole-trace figure not counted yet. */
+function Counting() {
+  return (
+    <span className="text-muted" title="Counting the whole trace">
+      …
+    </span>
   );
 }
 

@@ -25,6 +25,7 @@ import {
   UserView,
 } from "./account-views.ts";
 import { SpanDetailView, SpanIdParams, TraceIdParams, TraceQuery, TraceView } from "./trace-views.ts";
+import { TraceSummaryQuery, TraceSummaryView } from "./trace-summary-views.ts";
 import {
   BlastRadiusView,
   BreakerEventsQuery,
@@ -370,6 +371,15 @@ function build(): JsonSchema {
         tags: ["records"],
         parameters: [...c.parameters(TraceIdParams, "path"), ...c.parameters(TraceQuery, "query")],
         responses: { "200": ok(c.ref(TraceView, "output")), "400": errorResponse("The trace id is not 32 hex characters, the limit is not a whole number from 1 to 250,000, or `after` is not an earlier answer's `next`."), "404": errorResponse("No span or record in this trace (after the cursor, when given)."), ...read },
+      },
+    },
+    "/api/v1/traces/{traceId}/summary": {
+      get: {
+        operationId: "getTraceSummary",
+        summary: "The whole trace at a glance, however much of it a client has paged in: spans, rows, records by verdict, kind and agent, start and end, and the density of rows and of failed, doubtful and error entries in `bins` equal slices of its time, with the earliest of each slice's worst to jump to.",
+        tags: ["records"],
+        parameters: [...c.parameters(TraceIdParams, "path"), ...c.parameters(TraceSummaryQuery, "query")],
+        responses: { "200": ok(c.ref(TraceSummaryView, "output")), "400": errorResponse("The trace id is not 32 hex characters, or bins is not a whole number from 1 to 2,000."), "404": errorResponse("No span or record in this trace."), ...read },
       },
     },
     "/api/v1/traces/{traceId}/spans/{spanId}": {

@@ -32,7 +32,8 @@ export function verdictLabel(verdict: string): string {
   return words === "" ? "Unknown verdict" : words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const WARN_VERDICTS = new Set(["unattested_agent", "stale", "future"]);
+/** Verdicts that cast doubt (clock, attestation) without failing the record outright. */
+export const WARN_VERDICTS: ReadonlySet<string> = new Set(["unattested_agent", "stale", "future"]);
 
 /** verified is ok, waiting is info, clock and attestation doubts warn, everything else failed. */
 export function verdictTone(verdict: string): Tone {

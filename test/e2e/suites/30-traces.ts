@@ -4,13 +4,20 @@
 // 100,000 deep) rendered with a bounded number of rows and paged in by start
 // time as the analyst scrolls.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { TraceSummaryView } from "../../../lib/api/trace-summary-views.ts";
 import { SpanDetailView, TraceView } from "../../../lib/api/trace-views.ts";
+import { insertStoredRecords, storedRecord, verdicts } from "../../fixtures/stored-records.ts";
 import { generatedSpanId, insertGeneratedTrace, insertSmallTrace, smallTrace } from "../../integration/traces/trace-fixtures.ts";
 import { WAIT_MS, apiFetch, check, gone, see, shot, type E2eContext } from "../kit.ts";
 
 const WIDE = "3".repeat(32);
 const DEEP = "4".repeat(32);
 const N = 100_000;
+/** 20,000 spans, one record: a forged message on span 19,990, two windows past the first. */
+const FORGED = "5".repeat(32);
+const FORGED_SPANS = 20_000;
+const FORGED_AT = 19_990;
 /** Rows in the DOM may not grow with the trace: the viewport plus overscan. */
 const MAX_DOM_ROWS = 80;
 
@@ -121,13 +128,14 @@ export default async function traces({ page, db, base, scenario }: E2eContext): 
       const rows = [...el.querySelectorAll<HTMLElement>('[role="treeitem"]')].filter((r) => r.getBoundingClientRect().top >= edge - 1);
       rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       const first = rows[0]!;
-      return { span: first.dataset.span!, y: first.getBoundingClientRect().top };
+      // Measured from the waterfall's top edge: the header above may grow when the whole trace's summary arrives.
+      return { span: first.dataset.span!, y: first.getBoundingClientRect().top - edge };
     });
     // 2,000 + 10,000 after the next window (or more: the view may still be near the end and ask for the one after).
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="span-count"]')?.textContent?.replace(/,/g, "")) >= 12_000, null, { timeout: WAIT_MS });
     const anchored = page.locator(`[data-span="${top.span}"]`);
     await see(anchored, "the row that was at the top edge");
-    const y = (await anchored.boundingBox())!.y;
+    const y = (await anchored.boundingBox())!.y - (await waterfall.boundingBox())!.y;
     assert.ok(Math.abs(y - top.y) <= 2, `the row at the top edge moved from ${top.y} to ${y} px when the next window arrived`);
     // Rows whose spans started after the first window's (span indices follow start order) are on screen.
     await waterfall.evaluate((el) => {
@@ -157,6 +165,43 @@ export default async function traces({ page, db, base, scenario }: E2eContext): 
       { timeout: WAIT_MS },
     );
     await shot(page, "trace-100k-light");
+  });
+
+  await check("a forged record past the loaded windows is counted in the summary, marked on the minimap, and one click pages in to it", async () => {
+    const start = new Date(Date.UTC(2026, 10, 21, 12));
+    await insertGeneratedTrace(db, { traceId: FORGED, spans: FORGED_SPANS, shape: "tree", start });
+    const md5 = createHash("md5").update(String(FORGED_AT)).digest("hex");
+    await insertStoredRecords(db, [
+      storedRecord({
+        recordId: "e2e-forged-late",
+        traceId: FORGED,
+        spanId: generatedSpanId(FORGED_AT),
+        contentHash: md5 + md5,
+        ts: new Date(start.getTime() + Math.floor(FORGED_AT / 1000)),
+        agent: "mallory",
+        verdicts: verdicts("bad_signature"),
+      }),
+    ]);
+    await db.query("ANALYZE spans; ANALYZE records");
+    const summary = TraceSummaryView.parse(await (await apiFetch(base, `/api/v1/traces/${FORGED}/summary`, { bearer: true })).json());
+    assert.equal(summary.unverified, 1);
+    await page.goto(`/traces/${FORGED}`);
+    await see(page.getByTestId("span-count").filter({ hasText: /^2,000$/ }), "the first window of 2,000 spans");
+    const mark = page.locator(`[data-testid="minimap-mark"][data-severity="failed"][data-span="${generatedSpanId(FORGED_AT)}"]`);
+    await see(mark, "the forged record's mark on the minimap, 18,000 spans before it is loaded");
+    await see(page.getByTestId("unverified-count").filter({ hasText: "1 not verified" }), "the whole trace's one unverified record in the summary");
+    await see(page.getByTestId("trace-verdicts").locator('[data-verdict="bad_signature"]'), "its verdict among the trace's failing verdicts");
+    await see(page.getByText("of 20,000, more as you scroll"), "the whole trace's size");
+    await see(page.getByTestId("minimap-unloaded"), "the time not loaded yet hatched on the minimap");
+    assert.equal(await page.locator(`[data-span="${generatedSpanId(FORGED_AT)}"][role="treeitem"]`).count(), 0, "the forged span is not loaded yet");
+    await shot(page, "trace-forged-marked-light");
+    await mark.click();
+    await page.locator(`[data-span="${generatedSpanId(FORGED_AT)}"][aria-selected="true"]`).waitFor({ timeout: 4 * WAIT_MS });
+    await see(panel.locator('[data-verdict="bad_signature"]'), "the forged record open in the span panel");
+    await see(page.getByTestId("span-count").filter({ hasText: /^20,000$/ }), "every window paged in up to it");
+    await gone(page.getByTestId("minimap-unloaded"), "the hatch, once everything is loaded");
+    assert.ok((await domRows()) <= MAX_DOM_ROWS, `${await domRows()} rows in the DOM`);
+    await shot(page, "trace-forged-jumped-light");
   });
 
   await check("a 100,000-deep chain renders and reaches its last span", async () => {
