@@ -24,6 +24,8 @@ class AgentSpans {
   staleFrom = Number.POSITIVE_INFINITY;
   /** Counts in [start, frontTo) are stale (records removed from the front). */
   frontTo = 0;
+  /** The latest time of a record removed from the front since the last refresh: the counts of the span after it are stale. */
+  removedAt = Number.NEGATIVE_INFINITY;
 }
 
 export class FanOutBaselines {
@@ -63,8 +65,8 @@ export class FanOutBaselines {
     if (!a) return;
     if (a.records[a.start] === r) {
       a.start++;
-      // The records of the span after it counted it.
-      a.frontTo = Math.max(a.frontTo, this.spanEnd(a, r.at, a.start));
+      // The records of the span after it counted it: found once, at the next refresh (a busy agent trims a record per record it adds).
+      if (r.at > a.removedAt) a.removedAt = r.at;
       if (a.staleFrom < a.start) a.staleFrom = a.start;
       if (a.start === a.records.length) this.agents.delete(r.agent);
       else if (a.start > 1024 && a.start * 2 > a.records.length) this.compact(a);
@@ -117,6 +119,10 @@ export class FanOutBaselines {
   }
 
   private refresh(a: AgentSpans): void {
+    if (a.removedAt > Number.NEGATIVE_INFINITY) {
+      a.frontTo = Math.max(a.frontTo, this.spanEnd(a, a.removedAt, a.start));
+      a.removedAt = Number.NEGATIVE_INFINITY;
+    }
     if (a.frontTo > a.start) this.count(a, a.start, Math.min(a.frontTo, a.records.length));
     a.frontTo = 0;
     // Records appended are counted here; a change in the middle (a late record, an anomalous one leaving) counts the rest again.

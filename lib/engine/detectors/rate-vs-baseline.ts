@@ -44,9 +44,7 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
   const out: Finding[] = [];
   for (const [agent, mine] of recentBy) {
     const past = historyBy.get(agent) ?? [];
-    // Only the history inside the spans matters to them.
-    const tail = past.slice(firstAfter(past, mine[0]!.at - p.windowMs));
-    const span = densestSpan(mergeByTime(tail, mine), new Set(mine.map((r) => r.recordId)), p.windowMs);
+    const span = densestSpan(past, mine, p.windowMs);
     if (span === null || span.ids.length < p.minCount) continue;
     const now = span.end.at;
     const spanStart = now - p.windowMs;
@@ -94,16 +92,26 @@ function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
   return lo;
 }
 
-/** Of the spans (end - windowMs, end] ending at a record in `ends`, the one holding most records (the latest on a tie); two pointers over time-ordered records. */
-function densestSpan(records: readonly WindowRecord[], ends: ReadonlySet<string>, windowMs: number): { end: WindowRecord; ids: string[] } | null {
-  let best: { tail: number; head: number } | null = null;
-  let tail = 0;
-  for (let head = 0; head < records.length; head++) {
-    const r = records[head]!;
-    while (records[tail]!.at <= r.at - windowMs) tail++;
-    if (!ends.has(r.recordId)) continue;
-    if (best === null || head - tail >= best.head - best.tail) best = { tail, head };
+/**
+ * Of the spans (end - windowMs, end] ending at a recent record, the one
+ * holding most records of history and recent together (the latest on a tie;
+ * on equal times history comes first, as mergeByTime orders them). Counted
+ * by binary search in both time-ordered lists, not by walking the history:
+ * a busy agent has thousands of records in the last minute, and only the
+ * winning span's ids are listed.
+ */
+function densestSpan(past: readonly WindowRecord[], recent: readonly WindowRecord[], windowMs: number): { end: WindowRecord; ids: string[] } | null {
+  let best: { i: number; size: number } | null = null;
+  let first = 0;
+  for (let i = 0; i < recent.length; i++) {
+    const at = recent[i]!.at;
+    while (recent[first]!.at <= at - windowMs) first++;
+    const size = firstAfter(past, at) - firstAfter(past, at - windowMs) + (i - first + 1);
+    if (best === null || size >= best.size) best = { i, size };
   }
   if (best === null) return null;
-  return { end: records[best.head]!, ids: records.slice(best.tail, best.head + 1).map((r) => r.recordId) };
+  const end = recent[best.i]!;
+  const mine = recent.slice(firstAfter(recent.slice(0, best.i + 1), end.at - windowMs), best.i + 1);
+  const theirs = past.slice(firstAfter(past, end.at - windowMs), firstAfter(past, end.at));
+  return { end, ids: mergeByTime(theirs, mine).map((r) => r.recordId) };
 }
