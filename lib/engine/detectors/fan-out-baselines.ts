@@ -13,7 +13,7 @@
 // detector falls back to its own scan whenever these cannot speak for the
 // window (another span length, an agent never added, a batch older than the
 // baseline's newest record).
-import type { WindowRecord } from "./finding.ts";
+import { byTimeThenId, firstAfter, placeOf, type WindowRecord } from "./finding.ts";
 
 class AgentSpans {
   records: WindowRecord[] = [];
@@ -39,20 +39,14 @@ export class FanOutBaselines {
     let a = this.agents.get(r.agent);
     if (!a) this.agents.set(r.agent, (a = new AgentSpans()));
     const n = a.records.length;
-    if (n === a.start || order(a.records[n - 1]!, r) <= 0) {
+    if (n === a.start || byTimeThenId(a.records[n - 1]!, r) <= 0) {
       a.records.push(r);
       a.distinct.push(0);
       a.staleFrom = Math.min(a.staleFrom, n);
       return;
     }
     // Late: its place by binary search; the counts after it are counted again.
-    let lo = a.start;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (order(a.records[mid]!, r) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = placeOf(a.records, r, a.start);
     a.records.splice(lo, 0, r);
     a.distinct.splice(lo, 0, 0);
     a.staleFrom = Math.min(a.staleFrom, lo);
@@ -97,14 +91,8 @@ export class FanOutBaselines {
   after(agent: string, t: number): WindowRecord[] {
     const a = this.agents.get(agent);
     if (!a) return [];
-    let lo = a.start;
-    let hi = a.records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a.records[mid]!.at <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return a.records.slice(lo);
+    // Removed records are the oldest, so they sort before any later than `t`.
+    return a.records.slice(Math.max(a.start, firstAfter(a.records, t)));
   }
 
   clear(): void {
@@ -159,9 +147,4 @@ export class FanOutBaselines {
     if (Number.isFinite(a.staleFrom)) a.staleFrom -= a.start;
     a.start = 0;
   }
-}
-
-/** The window's order: time, then id. */
-function order(a: WindowRecord, b: WindowRecord): number {
-  return a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
 }

@@ -100,8 +100,24 @@ export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecor
     seen.add(r.recordId);
     history.push(r);
   }
-  const byTime = (a: WindowRecord, b: WindowRecord) => a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
-  return { history: history.sort(byTime), recent: recent.sort(byTime) };
+  return { history: history.sort(byTimeThenId), recent: recent.sort(byTimeThenId) };
+}
+
+/** The window's order: time, then id. */
+export function byTimeThenId(a: WindowRecord, b: WindowRecord): number {
+  return a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
+}
+
+/** Where `r` goes among `records[from..]`, kept in window order: after every record that sorts at or before it (binary search). */
+export function placeOf(records: readonly WindowRecord[], r: WindowRecord, from = 0): number {
+  let lo = from;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byTimeThenId(records[mid]!, r) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

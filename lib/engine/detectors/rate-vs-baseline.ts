@@ -101,17 +101,17 @@ function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
  * winning span's ids are listed.
  */
 function densestSpan(past: readonly WindowRecord[], recent: readonly WindowRecord[], windowMs: number): { end: WindowRecord; ids: string[] } | null {
-  let best: { i: number; size: number } | null = null;
+  let best: { i: number; first: number; size: number } | null = null;
   let first = 0;
   for (let i = 0; i < recent.length; i++) {
     const at = recent[i]!.at;
     while (recent[first]!.at <= at - windowMs) first++;
     const size = firstAfter(past, at) - firstAfter(past, at - windowMs) + (i - first + 1);
-    if (best === null || size >= best.size) best = { i, size };
+    if (best === null || size >= best.size) best = { i, first, size };
   }
   if (best === null) return null;
   const end = recent[best.i]!;
-  const mine = recent.slice(firstAfter(recent.slice(0, best.i + 1), end.at - windowMs), best.i + 1);
+  const mine = recent.slice(best.first, best.i + 1);
   const theirs = past.slice(firstAfter(past, end.at - windowMs), firstAfter(past, end.at));
   return { end, ids: mergeByTime(theirs, mine).map((r) => r.recordId) };
 }

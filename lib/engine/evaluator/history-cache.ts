@@ -18,7 +18,7 @@
 // block, wherever engine passes happened to cut its history: a pass that ends
 // mid-block leaves the block open, and the next pass judges the rest of it
 // against the same baseline. A mature agent's records are learned at once.
-import type { WindowRecord } from "../detectors/finding.ts";
+import { byTimeThenId, placeOf, type WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
@@ -258,14 +258,7 @@ export class HistoryCache {
       return;
     }
     // A late record: its place by binary search.
-    let lo = 0;
-    let hi = this.all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (byTimeThenId(this.all[mid]!, r) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    this.all.splice(lo, 0, r);
+    this.all.splice(placeOf(this.all, r), 0, r);
   }
 
   private compact(): void {
@@ -294,11 +287,6 @@ export class HistoryCache {
       this.leave(r, false);
     }
   }
-}
-
-/** dedupeWindow's order: time, then id. */
-function byTimeThenId(a: CachedRecord, b: CachedRecord): number {
-  return a.at - b.at || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
 }
 
 /** Storage order: by seq (a bigint as a string) when records have one, else by time. */
