@@ -1,4 +1,8 @@
-// npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N]
+// npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N] [--spread MS]
+//
+// `--spread`: how long the warm history spans (default an hour). bench:ingest
+// signs its records ahead of the run, so a minute holds every agent's whole
+// history there: `--spread 60000` judges at that density (a storm's).
 //
 // Also times the evaluator's way of judging a pass: in slices of at most 20
 // records per agent, each learnt before the next (judgeInSlices), against
@@ -26,11 +30,13 @@ const { values: args } = parseArgs({
     history: { type: "string", default: "1200" },
     pass: { type: "string", default: "1600" },
     passes: { type: "string", default: "20" },
+    spread: { type: "string", default: "3600000" },
   },
 });
 const AGENTS = Number(args.agents);
 const PASS = Number(args.pass);
 const PASSES = Number(args.passes);
+const SPREAD = Number(args.spread);
 
 let seq = 0;
 const T0 = Date.UTC(2026, 11, 6);
@@ -64,12 +70,12 @@ function run(historyPerAgent: number, learn: boolean, sliced = false): { perPass
   const graph = new AgentGraph();
   const lastReported = new Map<string, number>();
   const params = EngineParams.parse({});
-  // History spread over the last hour before the passes start.
-  const warm = makeRecords(historyPerAgent * AGENTS, T0, 3_600_000);
+  // History spread over the `spread` before the passes start.
+  const warm = makeRecords(historyPerAgent * AGENTS, T0, SPREAD);
   if (warm.length > 0) cache.add(warm.map((r) => ({ ...r, anomalous: false })));
   const perPass: number[] = [];
   let findings = 0;
-  let at = T0 + 3_600_000;
+  let at = T0 + SPREAD;
   for (let p = 0; p < PASSES; p++) {
     const recent = makeRecords(PASS, at, 1_000);
     at += 1_000;

@@ -21,7 +21,7 @@
 // lineage counts each record of a storm as flagged, not just the first.
 import { z } from "zod";
 import { duration, fmt } from "../detectors/explain.ts";
-import { firstAfter, type Finding, type WindowRecord } from "../detectors/finding.ts";
+import { byTimeThenId, firstAfter, firstAtOrAfter, type Finding, type WindowRecord } from "../detectors/finding.ts";
 
 export const CapsParams = z
   .object({
@@ -40,6 +40,13 @@ export interface CapsInput {
   history: readonly WindowRecord[];
   /** `history` is in time order: only its tail within a cycle of the first recent record is read. */
   historyInOrder?: boolean;
+  /**
+   * Each agent's earlier messages (with receivers), in time order (ties by
+   * id), none of `recent`'s: read instead of `history` (the engine's history
+   * cache keeps them, so a pass does not walk the last cycle of every agent's
+   * traffic; in a storm that is all of it).
+   */
+  messagesOf?: (agent: string) => readonly WindowRecord[];
   /** Records to judge, in time order. */
   recent: readonly WindowRecord[];
   /** Hops from the root request, when known (null: the chain could not be followed). */
@@ -98,34 +105,45 @@ export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): F
     }
   }
 
-  const byAgent = new Map<string, { history: WindowRecord[]; recent: WindowRecord[] }>();
-  const bucket = (agent: string) => {
-    let b = byAgent.get(agent);
-    if (!b) byAgent.set(agent, (b = { history: [], recent: [] }));
-    return b;
-  };
+  const recentBy = new Map<string, WindowRecord[]>();
   let first = Number.POSITIVE_INFINITY;
   for (const r of input.recent) {
     if (!isMessage(r)) continue;
-    bucket(r.agent).recent.push(r);
+    const list = recentBy.get(r.agent);
+    if (list) list.push(r);
+    else recentBy.set(r.agent, [r]);
     if (r.at < first) first = r.at;
   }
-  // A record a cycle or more before the first recent message is in no cycle
-  // a recent one is counted in, and no longer in flight when it is sent: of
-  // history in time order only that tail is read (the engine's history is a
-  // day of every agent's records; the caps need the last minute of it).
-  const from = input.historyInOrder && byAgent.size > 0 ? firstAfter(input.history, first - p.cycleMs) : 0;
-  for (let i = from; i < input.history.length; i++) {
-    const r = input.history[i]!;
-    if (isMessage(r) && byAgent.has(r.agent)) bucket(r.agent).history.push(r);
-  }
+  const pastOf = input.messagesOf ?? pastFromHistory(input, recentBy, first - p.cycleMs);
 
   const cooledOver = input.cooledOver ?? new Map<string, string[]>();
-  for (const [agent, { history, recent }] of byAgent) {
-    out.push(...messagesPerCycle(agent, history, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
-    out.push(...concurrentFanOuts(agent, history, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
+  for (const [agent, recent] of recentBy) {
+    const past = pastOf(agent);
+    out.push(...messagesPerCycle(agent, past, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
+    out.push(...concurrentFanOuts(agent, past, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
   }
   return out;
+}
+
+/**
+ * Each agent's earlier messages from `history`, in window order, without
+ * the recent records. A record a cycle or more before the first recent
+ * message is in no cycle a recent one is counted in, and no longer in flight
+ * when it is sent: of history in time order only that tail is read.
+ */
+function pastFromHistory(input: CapsInput, recentBy: ReadonlyMap<string, readonly WindowRecord[]>, since: number): (agent: string) => readonly WindowRecord[] {
+  const recentIds = new Set(input.recent.map((r) => r.recordId));
+  const by = new Map<string, WindowRecord[]>();
+  const from = input.historyInOrder && recentBy.size > 0 ? firstAfter(input.history, since) : 0;
+  for (let i = from; i < input.history.length; i++) {
+    const r = input.history[i]!;
+    if (!isMessage(r) || !recentBy.has(r.agent) || recentIds.has(r.recordId)) continue;
+    const list = by.get(r.agent);
+    if (list) list.push(r);
+    else by.set(r.agent, [r]);
+  }
+  if (!input.historyInOrder) for (const list of by.values()) list.sort(byTimeThenId);
+  return (agent) => by.get(agent) ?? [];
 }
 
 /** One agent's per-cycle cap: reports, or names records over the limit as evidence of the report that is cooling down. */
@@ -171,7 +189,7 @@ class Cooldown {
 
 function messagesPerCycle(
   agent: string,
-  history: readonly WindowRecord[],
+  past: readonly WindowRecord[],
   recent: readonly WindowRecord[],
   p: CapsParams,
   shared: Finding["params"],
@@ -179,46 +197,47 @@ function messagesPerCycle(
 ): Finding[] {
   const out: Finding[] = [];
   const cycleOf = (at: number) => Math.floor(at / p.cycleMs);
-  const counts = new Map<number, string[]>();
-  const recentIds = new Set(recent.map((r) => r.recordId));
-  // Only the cycles the recent records fall in are ever counted.
-  const cycles = new Set(recent.map((r) => cycleOf(r.at)));
-  for (const r of history) {
-    const c = cycleOf(r.at);
-    if (!cycles.has(c) || recentIds.has(r.recordId)) continue;
-    const list = counts.get(c) ?? [];
-    list.push(r.recordId);
-    counts.set(c, list);
-  }
+  // Per cycle a recent record falls in: the earlier messages in it (a slice
+  // of `past`, found by binary search and listed only for a finding) and the
+  // recent ones so far.
+  const cycles = new Map<number, { from: number; to: number; recent: string[] }>();
+  const cycle = (c: number) => {
+    let x = cycles.get(c);
+    if (!x) cycles.set(c, (x = { from: firstAtOrAfter(past, c * p.cycleMs), to: firstAtOrAfter(past, (c + 1) * p.cycleMs), recent: [] }));
+    return x;
+  };
   const key = capKey(agent, "cap_messages_per_cycle");
   const words = (n: number, c: number) =>
     `${agent} sent ${fmt(n)} messages in the ${duration(p.cycleMs)} cycle from ${new Date(c * p.cycleMs).toISOString().slice(11, 19)} UTC (limit ${p.maxMessagesPerCycle})`;
   for (const r of recent) {
     const c = cycleOf(r.at);
-    const list = counts.get(c) ?? [];
-    list.push(r.recordId);
-    counts.set(c, list);
-    if (list.length <= p.maxMessagesPerCycle) continue;
+    const x = cycle(c);
+    x.recent.push(r.recordId);
+    const count = x.to - x.from + x.recent.length;
+    if (count <= p.maxMessagesPerCycle) continue;
     if (cooldown.cooling(key, r.at)) {
       const f = cooldown.over(key, r.recordId);
       // Same cycle: the finding's count follows the records it names.
       if (f && f.params.cycleStart === c * p.cycleMs) {
-        f.params = { ...f.params, value: list.length };
-        f.score = list.length / p.maxMessagesPerCycle;
-        f.explanation = words(list.length, c);
+        f.params = { ...f.params, value: count };
+        f.score = count / p.maxMessagesPerCycle;
+        f.explanation = words(count, c);
       }
       continue;
     }
+    // The records over the limit: the cycle's earlier messages past it, then the recent ones.
+    const skip = x.from + p.maxMessagesPerCycle;
+    const evidence = [...past.slice(Math.min(skip, x.to), x.to).map((h) => h.recordId), ...x.recent.slice(Math.max(0, skip - x.to))];
     out.push(
       cooldown.report(key, {
         detector: "cap_messages_per_cycle",
         recordId: r.recordId,
         agent,
         subject: "messages per cycle",
-        score: list.length / p.maxMessagesPerCycle,
-        explanation: words(list.length, c),
-        params: { ...shared, value: list.length, cycleStart: c * p.cycleMs },
-        evidence: list.slice(p.maxMessagesPerCycle),
+        score: count / p.maxMessagesPerCycle,
+        explanation: words(count, c),
+        params: { ...shared, value: count, cycleStart: c * p.cycleMs },
+        evidence,
         at: r.at,
       }),
     );
@@ -228,7 +247,7 @@ function messagesPerCycle(
 
 function concurrentFanOuts(
   agent: string,
-  history: readonly WindowRecord[],
+  past: readonly WindowRecord[],
   recent: readonly WindowRecord[],
   p: CapsParams,
   shared: Finding["params"],
@@ -236,9 +255,9 @@ function concurrentFanOuts(
 ): Finding[] {
   const out: Finding[] = [];
   const isFanOut = (r: WindowRecord) => r.receivers.length >= 2 && new Set(r.receivers).size >= 2;
-  const recentIds = new Set(recent.map((r) => r.recordId));
-  // In flight: fan-outs sent within the last cycleMs (two pointers over time).
-  const inFlight: WindowRecord[] = history.filter((r) => isFanOut(r) && !recentIds.has(r.recordId));
+  // In flight: fan-outs sent within the last cycleMs (two pointers over time); older ones landed before the first recent one.
+  const inFlight: WindowRecord[] = [];
+  if (recent.length > 0) for (let i = firstAfter(past, recent[0]!.at - p.cycleMs); i < past.length; i++) if (isFanOut(past[i]!)) inFlight.push(past[i]!);
   const key = capKey(agent, "cap_concurrent_fan_outs");
   let head = 0;
   for (const r of recent) {

@@ -147,6 +147,18 @@ export function firstAfter(records: readonly { at: number }[], t: number): numbe
   return lo;
 }
 
+/** The first index of a time-ordered list whose record is at or after `t` (binary search). */
+export function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid]!.at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const grouped = new WeakMap<readonly WindowRecord[], ReadonlyMap<string, readonly WindowRecord[]>>();
 
 /**

@@ -1,7 +1,7 @@
 // An agent producing records much faster than it usually does.
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { byAgent, dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { byAgent, dedupeWindow, firstAfter, firstAtOrAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const RateParams = z.object({
   /** The span the current rate is measured over, ending at the newest record. */
@@ -19,6 +19,9 @@ export const RateParams = z.object({
   minBaselineMs: z.number().int().positive().default(3_600_000),
 });
 export type RateParams = z.infer<typeof RateParams>;
+
+/** A burst names its span's latest records, at most this many. */
+const EVIDENCE = 100;
 
 /** "24h", "3h", "45min": the period a baseline rate was measured over. */
 const period = (ms: number): string => (ms >= 90 * 60_000 ? `${Math.round(ms / 3_600_000)}h` : `${Math.round(ms / 60_000)}min`);
@@ -45,7 +48,7 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
   for (const [agent, mine] of recentBy) {
     const past = historyBy.get(agent) ?? [];
     const span = densestSpan(past, mine, p.windowMs);
-    if (span === null || span.ids.length < p.minCount) continue;
+    if (span === null || span.count < p.minCount) continue;
     const now = span.end.at;
     const spanStart = now - p.windowMs;
     const periodStart = spanStart - p.baselineMs;
@@ -58,7 +61,7 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
     const oldest = n > 0 ? past[from]!.at : Number.POSITIVE_INFINITY;
     const covered = older ? p.baselineMs : spanStart - oldest;
     if (covered < p.minBaselineMs) continue;
-    const count = span.ids.length;
+    const count = span.count;
     const expected = (n * p.windowMs) / covered;
     const ratio = expected > 0 ? count / expected : Number.POSITIVE_INFINITY;
     if (ratio < p.factor) continue;
@@ -73,23 +76,11 @@ export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams
           ? `${agent} sent ${fmt(count)} records in ${duration(p.windowMs)}, ${fmt(ratio)}x its ${period(covered)} rate (${fmt(expected)} per ${duration(p.windowMs)}, n=${fmt(n)})`
           : `${agent} sent ${fmt(count)} records in ${duration(p.windowMs)}, with none in the ${period(covered)} before`,
       params: { windowMs: p.windowMs, factor: p.factor, minCount: p.minCount, baselineMs: p.baselineMs, minBaselineMs: p.minBaselineMs, coveredMs: covered, count, expected, baselineCount: n },
-      evidence: span.ids.slice(-100),
+      evidence: span.ids,
       at: now,
     });
   }
   return out;
-}
-
-/** The first index of a time-ordered list whose record is at or after `t`. */
-function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (records[mid]!.at < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -98,9 +89,9 @@ function firstAtOrAfter(records: readonly { at: number }[], t: number): number {
  * on equal times history comes first, as mergeByTime orders them). Counted
  * by binary search in both time-ordered lists, not by walking the history:
  * a busy agent has thousands of records in the last minute, and only the
- * winning span's ids are listed.
+ * winning span's last `EVIDENCE` ids are listed (the finding names no more).
  */
-function densestSpan(past: readonly WindowRecord[], recent: readonly WindowRecord[], windowMs: number): { end: WindowRecord; ids: string[] } | null {
+function densestSpan(past: readonly WindowRecord[], recent: readonly WindowRecord[], windowMs: number): { end: WindowRecord; count: number; ids: string[] } | null {
   let best: { i: number; first: number; size: number } | null = null;
   let first = 0;
   for (let i = 0; i < recent.length; i++) {
@@ -111,7 +102,9 @@ function densestSpan(past: readonly WindowRecord[], recent: readonly WindowRecor
   }
   if (best === null) return null;
   const end = recent[best.i]!;
-  const mine = recent.slice(best.first, best.i + 1);
-  const theirs = past.slice(firstAfter(past, end.at - windowMs), firstAfter(past, end.at));
-  return { end, ids: mergeByTime(theirs, mine).map((r) => r.recordId) };
+  // The merge's last ids come from each list's last ids: neither list is walked further.
+  const mine = recent.slice(Math.max(best.first, best.i + 1 - EVIDENCE), best.i + 1);
+  const theirsEnd = firstAfter(past, end.at);
+  const theirs = past.slice(Math.max(firstAfter(past, end.at - windowMs), theirsEnd - EVIDENCE), theirsEnd);
+  return { end, count: best.size, ids: mergeByTime(theirs, mine).slice(-EVIDENCE).map((r) => r.recordId) };
 }

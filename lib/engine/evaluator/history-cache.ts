@@ -73,6 +73,8 @@ export class HistoryCache {
   readonly fanOut = new FanOutBaselines(FanOutBurstParams.parse({}).windowMs);
   /** new_intent's counts over the same records. */
   readonly intents = new NewIntentBaselines();
+  /** Each agent's messages with receivers (any verdict), in window order: what the per-cycle caps count. */
+  private readonly messages = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
@@ -113,6 +115,7 @@ export class HistoryCache {
       if (copies === 2) this.duplicated++;
       this.learn(r);
       this.insertInOrder(r);
+      if (isMessage(r)) this.addMessage(r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
       if (!list) this.byAgent.set(r.agent, [r]);
@@ -170,6 +173,11 @@ export class HistoryCache {
     return { records, unique: this.duplicated === 0 };
   }
 
+  /** The agent's messages with receivers held, in window order (time, then id). Not to be modified. */
+  messagesOf(agent: string): readonly CachedRecord[] {
+    return this.messages.get(agent) ?? [];
+  }
+
   /** Whether any of these record ids is held (a replayed copy of one being judged). */
   holdsAny(recordIds: Iterable<string>): boolean {
     for (const id of recordIds) if (this.ids.has(id)) return true;
@@ -186,6 +194,7 @@ export class HistoryCache {
     this.fanOut.clear();
     this.intents.clear();
     this.open.clear();
+    this.messages.clear();
     this.learnedCount.clear();
     this.all = [];
     this.trimmed.clear();
@@ -207,8 +216,31 @@ export class HistoryCache {
     while (drop < list.length && list[drop]!.at < cutoff) drop++;
     drop = Math.max(drop, list.length - this.options.maxPerAgent);
     if (drop === 0) return;
-    for (let i = 0; i < drop; i++) this.forget(list[i]!);
+    const gone = new Set<CachedRecord>();
+    for (let i = 0; i < drop; i++) {
+      this.forget(list[i]!);
+      if (isMessage(list[i]!)) gone.add(list[i]!);
+    }
     list.splice(0, drop);
+    this.dropMessages(agent, gone);
+  }
+
+  private addMessage(r: CachedRecord): void {
+    const list = this.messages.get(r.agent);
+    if (!list) this.messages.set(r.agent, [r]);
+    else if (byTimeThenId(list[list.length - 1]!, r) <= 0) list.push(r);
+    else list.splice(placeOf(list, r), 0, r);
+  }
+
+  /** The oldest records go first, so the messages trimmed are the list's front (but for ties in time, which order by id). */
+  private dropMessages(agent: string, gone: ReadonlySet<CachedRecord>): void {
+    const list = this.messages.get(agent);
+    if (!list || gone.size === 0) return;
+    let k = 0;
+    while (k < list.length && gone.has(list[k]!)) k++;
+    if (k === gone.size) list.splice(0, k);
+    else this.messages.set(agent, list.filter((r) => !gone.has(r)));
+    if (this.messages.get(agent)!.length === 0) this.messages.delete(agent);
   }
 
   /** A young agent's record joins its open block (learned when the block is full); a mature agent's is learned now. */
@@ -288,6 +320,8 @@ export class HistoryCache {
     }
   }
 }
+
+const isMessage = (r: CachedRecord): boolean => r.kind === "message" && r.receivers.length > 0;
 
 /** Storage order: by seq (a bigint as a string) when records have one, else by time. */
 function storageOrder(a: CachedRecord, b: CachedRecord): number {

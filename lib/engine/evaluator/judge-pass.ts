@@ -38,7 +38,8 @@ export function judgePass(input: JudgePassInput): BatchResult {
   const replay = cache.holdsAny(recent.map((r) => r.recordId));
   // The counts are kept per stored copy: with a replayed copy held, the window (each id once) is read instead.
   const kept = { values: replay ? undefined : cache.baselines, fanOut: replay || !unique ? undefined : cache.fanOut, intents: replay || !unique ? undefined : cache.intents };
-  return evaluateBatch({ recent, history, historyInOrder: unique && !replay, kept, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  const inOrder = unique && !replay;
+  return evaluateBatch({ recent, history, historyInOrder: inOrder, kept, messagesOf: inOrder ? (agent) => cache.messagesOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */

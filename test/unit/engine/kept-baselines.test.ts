@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FanOutBaselines } from "@/lib/engine/detectors/fan-out-baselines.ts";
 import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
 import { newIntent } from "@/lib/engine/detectors/new-intent.ts";
+import { checkCaps } from "@/lib/engine/caps/caps.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { seeded } from "./seeded.ts";
@@ -78,6 +79,37 @@ describe("kept baselines", () => {
         }
       }
     }
+  });
+
+  it("give the per-cycle caps the same findings from the cache's kept messages as from reading the window", () => {
+    const rand = seeded(13);
+    const make = fleet(13);
+    const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 30 });
+    const agents = ["planner", "router", "buyer"];
+    const scannedState = { lastReported: new Map<string, number>(), cooledOver: new Map<string, string[]>() };
+    const keptState = { lastReported: new Map<string, number>(), cooledOver: new Map<string, string[]>() };
+    let found = 0;
+    for (let pass = 0; pass < 150; pass++) {
+      // Some passes are storms: one agent, many messages in a few seconds.
+      const storm = rand() < 0.1;
+      const recent = Array.from({ length: storm ? 40 : 1 + Math.floor(rand() * 12) }, () => {
+        const r = make(agents[storm ? 0 : Math.floor(rand() * 3)]!, rand() < 0.05);
+        return storm ? { ...r, kind: "message", receivers: r.receivers.length > 0 ? r.receivers : ["r1"] } : r;
+      });
+      const sorted = [...recent].sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
+      const { records: history } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
+      const depthOf = () => null;
+      const scanned = checkCaps({ history, historyInOrder: true, recent: sorted, depthOf, ...scannedState });
+      const kept = checkCaps({ history: [], messagesOf: (a) => cache.messagesOf(a), recent: sorted, depthOf, ...keptState });
+      expect(kept).toEqual(scanned);
+      expect([...keptState.cooledOver]).toEqual([...scannedState.cooledOver]);
+      found += scanned.filter((f) => f.detector === "cap_messages_per_cycle" || f.detector === "cap_concurrent_fan_outs").length;
+      cache.add(recent.map((r) => ({ ...r })));
+    }
+    // The comparison meant something: both per-cycle caps were found, with the cache trimming
+    // records of the current cycle as it went (30 per agent: a storm outgrows it within a cycle).
+    expect(found).toBeGreaterThanOrEqual(4);
+    expect(cache.size).toBeLessThan(3 * 30 + 1);
   });
 
   it("give the engine's fan_out_burst and new_intent the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
