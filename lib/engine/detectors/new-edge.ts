@@ -13,7 +13,8 @@
 // (its registered capabilities name whom it may send to).
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
-import { dedupeWindow, type DetectorWindow, type Finding } from "./finding.ts";
+import { dedupeWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import type { NewEdgeBaselines } from "./new-edge-baselines.ts";
 
 export const NewEdgeParams = z.object({
   /** Below this many records with receivers in the history, every edge would be new: say nothing. */
@@ -24,9 +25,57 @@ export const NewEdgeParams = z.object({
 });
 export type NewEdgeParams = z.infer<typeof NewEdgeParams>;
 
-export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = {}): Finding[] {
+/** What new_edge knows of the baseline, read from the window or kept by the caller. */
+interface EdgeBaseline {
+  knows(sender: string, receiver: string): boolean;
+  sentByAgent(agent: string): number;
+  sent: number;
+  agents: number;
+  knownEdges: number;
+}
+
+/**
+ * `kept`: the baseline's edges and counts, kept by the caller (the engine's
+ * history cache) over the window's history, read instead of the history.
+ */
+export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = {}, kept?: NewEdgeBaselines): Finding[] {
   const p = NewEdgeParams.parse(input);
   const { history, recent } = dedupeWindow(window);
+  const base: EdgeBaseline = kept ?? readBaseline(history);
+  const { sent, knownEdges } = base;
+  if (sent < p.minHistory) return [];
+  const found = new Map<string, Finding>();
+  for (const r of recent) {
+    for (const to of new Set(r.receivers)) {
+      const key = `${r.agent}\u0000${to}`;
+      const f = found.get(key);
+      if (f) {
+        // Later records on the edge repeat the novelty, they do not cause it:
+        // counted, not named (lineage flags every record a finding names).
+        f.params = { ...f.params, later: (f.params.later as number) + 1 };
+        continue;
+      }
+      if (base.knows(r.agent, to)) continue;
+      const senderHistory = base.sentByAgent(r.agent);
+      if (senderHistory < p.minSenderHistory) continue;
+      found.set(key, {
+        detector: "new_edge",
+        recordId: r.recordId,
+        agent: r.agent,
+        subject: `${r.agent} -> ${to}`,
+        score: Number.NaN,
+        explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(base.agents)} agents, ${fmt(senderHistory)} sent by ${r.agent})`,
+        params: { minHistory: p.minHistory, minSenderHistory: p.minSenderHistory, baselineMs: p.baselineMs, historyRecords: sent, senderHistory, knownEdges, later: 0 },
+        evidence: [r.recordId],
+        at: r.at,
+      });
+    }
+  }
+  return [...found.values()];
+}
+
+/** The baseline read from the window's history. */
+function readBaseline(history: readonly WindowRecord[]): EdgeBaseline {
   // Receivers per sender, without building a key per history record: this loop runs over the whole window every pass.
   const known = new Map<string, Set<string>>();
   const knownOf = (agent: string): Set<string> => {
@@ -57,33 +106,5 @@ export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = 
   }
   let knownEdges = 0;
   for (const set of known.values()) knownEdges += set.size;
-  if (sent < p.minHistory) return [];
-  const found = new Map<string, Finding>();
-  for (const r of recent) {
-    for (const to of new Set(r.receivers)) {
-      const key = `${r.agent}\u0000${to}`;
-      const f = found.get(key);
-      if (f) {
-        // Later records on the edge repeat the novelty, they do not cause it:
-        // counted, not named (lineage flags every record a finding names).
-        f.params = { ...f.params, later: (f.params.later as number) + 1 };
-        continue;
-      }
-      if (known.get(r.agent)?.has(to)) continue;
-      const senderHistory = sentBy.get(r.agent) ?? 0;
-      if (senderHistory < p.minSenderHistory) continue;
-      found.set(key, {
-        detector: "new_edge",
-        recordId: r.recordId,
-        agent: r.agent,
-        subject: `${r.agent} -> ${to}`,
-        score: Number.NaN,
-        explanation: `new edge ${r.agent} -> ${to}: never seen in the ${duration(p.baselineMs)} baseline (${fmt(sent)} records between ${fmt(agents.size)} agents, ${fmt(senderHistory)} sent by ${r.agent})`,
-        params: { minHistory: p.minHistory, minSenderHistory: p.minSenderHistory, baselineMs: p.baselineMs, historyRecords: sent, senderHistory, knownEdges, later: 0 },
-        evidence: [r.recordId],
-        at: r.at,
-      });
-    }
-  }
-  return [...found.values()];
+  return { knows: (a, b) => known.get(a)?.has(b) ?? false, sentByAgent: (a) => sentBy.get(a) ?? 0, sent, agents: agents.size, knownEdges };
 }

@@ -10,6 +10,7 @@ import { semanticDeviation, SemanticDeviationParams } from "./semantic-deviation
 import type { ValueBaselines } from "./value-baselines.ts";
 import type { FanOutBaselines } from "./fan-out-baselines.ts";
 import type { NewIntentBaselines } from "./new-intent-baselines.ts";
+import type { NewEdgeBaselines } from "./new-edge-baselines.ts";
 
 export const DetectorParams = z
   .object({
@@ -27,20 +28,22 @@ export type DetectorParams = z.infer<typeof DetectorParams>;
  * What the caller keeps of the window's history as records come and go (the
  * engine's history cache does), each over exactly the window's history:
  * `values`, semantic_deviation's sorted values; `fanOut`, fan_out_burst's
- * sliding counts; `intents`, new_intent's counts. A detector given none
+ * sliding counts; `intents`, new_intent's counts; `edges`, new_edge's
+ * edges and counts. A detector given none
  * builds what it needs from the window.
  */
 export interface KeptBaselines {
   values?: ValueBaselines;
   fanOut?: FanOutBaselines;
   intents?: NewIntentBaselines;
+  edges?: NewEdgeBaselines;
 }
 
 export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}): Finding[] {
   const window = prepareWindow(input);
   return [
     ...semanticDeviation(window, params.semanticDeviation, kept.values),
-    ...newEdge(window, params.newEdge),
+    ...newEdge(window, params.newEdge, kept.edges),
     ...newIntent(window, params.newIntent, kept.intents),
     ...fanOutBurst(window, params.fanOutBurst, kept.fanOut),
     ...rateVsBaseline(window, params.rateVsBaseline),

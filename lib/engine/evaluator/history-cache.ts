@@ -23,6 +23,7 @@ import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
 import { NewIntentBaselines } from "../detectors/new-intent-baselines.ts";
+import { NewEdgeBaselines } from "../detectors/new-edge-baselines.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
@@ -73,6 +74,8 @@ export class HistoryCache {
   readonly fanOut = new FanOutBaselines(FanOutBurstParams.parse({}).windowMs);
   /** new_intent's counts over the same records. */
   readonly intents = new NewIntentBaselines();
+  /** new_edge's edges and counts over the same records. */
+  readonly edges = new NewEdgeBaselines();
   /** Each agent's messages with receivers (any verdict), in window order: what the per-cycle caps count. */
   private readonly messages = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
@@ -193,6 +196,7 @@ export class HistoryCache {
     this.baselines.clear();
     this.fanOut.clear();
     this.intents.clear();
+    this.edges.clear();
     this.open.clear();
     this.messages.clear();
     this.learnedCount.clear();
@@ -266,7 +270,10 @@ export class HistoryCache {
     if (!r.anomalous) {
       this.baselines.add(r);
       if (!wasLearning) this.enter(r, false);
-      else this.intents.settle(r);
+      else {
+        this.intents.settle(r);
+        this.edges.settle(r);
+      }
     } else if (wasLearning) this.leave(r, true);
   }
 
@@ -274,11 +281,13 @@ export class HistoryCache {
   private enter(r: CachedRecord, learning: boolean): void {
     this.fanOut.add(r);
     this.intents.enter(r, learning);
+    this.edges.enter(r, learning);
   }
 
   private leave(r: CachedRecord, learning: boolean): void {
     this.fanOut.remove(r);
     this.intents.leave(r, learning);
+    this.edges.leave(r, learning);
   }
 
   private insertInOrder(r: CachedRecord): void {

@@ -1,10 +1,12 @@
-// What the history cache keeps for fan_out_burst (sliding counts) and
-// new_intent (intent counts) must say exactly what the detectors' own reads
+// What the history cache keeps for fan_out_burst (sliding counts), new_intent
+// (intent counts), new_edge (edges and counts) and the per-cycle caps (each
+// agent's messages) must say exactly what the detectors' own reads
 // of the window say, whatever order records come and go in.
 import { describe, expect, it } from "vitest";
 import { FanOutBaselines } from "@/lib/engine/detectors/fan-out-baselines.ts";
 import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
 import { newIntent } from "@/lib/engine/detectors/new-intent.ts";
+import { newEdge } from "@/lib/engine/detectors/new-edge.ts";
 import { checkCaps } from "@/lib/engine/caps/caps.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
@@ -112,7 +114,7 @@ describe("kept baselines", () => {
     expect(cache.size).toBeLessThan(3 * 30 + 1);
   });
 
-  it("give the engine's fan_out_burst and new_intent the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
+  it("give the engine's fan_out_burst, new_intent and new_edge the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
     const rand = seeded(11);
     const make = fleet(11);
     const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 150 });
@@ -120,11 +122,16 @@ describe("kept baselines", () => {
     let bursts = 0;
     let fast = 0;
     let novel = 0;
+    let newEdges = 0;
+    // Its own stream, so the rest of the fleet is what it was.
+    const novelty = seeded(99);
     for (let pass = 0; pass < 120; pass++) {
       const recent = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => {
         const r = make(agents[Math.floor(rand() * (pass < 60 ? 3 : 4))]!, rand() < 0.05);
         // A burst now and then: one agent to many receivers at once.
         if (rand() < 0.08) return { ...r, kind: "message", receivers: Array.from({ length: 9 }, (_, i) => `x${i}`) };
+        // Now and then a receiver never named before: a new edge.
+        if (novelty() < 0.04) return { ...r, kind: "message", receivers: [`new${pass}`] };
         return r;
       });
       const { records: history, unique } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
@@ -137,6 +144,9 @@ describe("kept baselines", () => {
       const read = newIntent(preparedWindow(baseline, recent), {});
       expect(newIntent(preparedWindow(baseline, recent), {}, cache.intents)).toEqual(read);
       novel += read.length;
+      const edges = newEdge(preparedWindow(baseline, recent), {});
+      expect(newEdge(preparedWindow(baseline, recent), {}, cache.edges)).toEqual(edges);
+      newEdges += edges.length;
       for (const a of new Set(recent.map((r) => r.agent))) {
         const s = cache.fanOut.maxOf(a);
         if (s && recent.filter((r) => r.agent === a && r.receivers.length > 0).every((r) => r.at >= s.lastAt)) fast++;
@@ -146,6 +156,7 @@ describe("kept baselines", () => {
     // The comparison meant something: bursts were found, and most agents took the kept path.
     expect(bursts).toBeGreaterThanOrEqual(3);
     expect(novel).toBeGreaterThan(3);
+    expect(newEdges).toBeGreaterThan(3);
     expect(fast).toBeGreaterThan(100);
   });
 });
