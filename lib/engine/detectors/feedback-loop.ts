@@ -33,6 +33,7 @@ import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { numericFields } from "./numeric-fields.ts";
+import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
 export const FeedbackLoopParams = z.object({
   /** How far back a series's usual range reaches before its rise; the graph and the series reach twice as far back from the earliest record judged. */
@@ -48,10 +49,16 @@ export type FeedbackLoopParams = z.infer<typeof FeedbackLoopParams>;
 
 const SEP = "\u0000";
 
-export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoopParams> = {}): Finding[] {
+/**
+ * `kept`: the history's loop index, kept by the caller (the engine's history
+ * cache) over exactly the window's history (its records in `shape`): when it
+ * says nothing can be rising around a cycle, the window is not read.
+ */
+export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoopParams> = {}, kept?: { index: LoopIndex; shape: LoopWindowShape }): Finding[] {
   const p = FeedbackLoopParams.parse(input);
   const { history, recent } = dedupeWindow(window);
   if (recent.length === 0) return [];
+  if (kept && !kept.index.mayFind(recent, kept.shape, p)) return [];
   const now = recent[recent.length - 1]!.at;
   // The window reaches back from the earliest record judged, not the latest,
   // and a series' usual range is the window before its rise: a pass that
@@ -233,7 +240,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-interface SeriesEntry {
+export interface SeriesEntry {
   key: string;
   field: string;
   value: number;
@@ -243,7 +250,7 @@ interface SeriesEntry {
 const seriesMemo = new WeakMap<WindowRecord, readonly SeriesEntry[]>();
 
 /** The series a record's numbers belong to: kind, intent or state key, path, and the first string field. */
-function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
+export function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
   const memo = seriesMemo.get(r);
   if (memo) return memo;
   const split = firstToken(r.payload);

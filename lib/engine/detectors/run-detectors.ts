@@ -11,6 +11,7 @@ import type { ValueBaselines } from "./value-baselines.ts";
 import type { FanOutBaselines } from "./fan-out-baselines.ts";
 import type { NewIntentBaselines } from "./new-intent-baselines.ts";
 import type { NewEdgeBaselines } from "./new-edge-baselines.ts";
+import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
 export const DetectorParams = z
   .object({
@@ -29,7 +30,8 @@ export type DetectorParams = z.infer<typeof DetectorParams>;
  * engine's history cache does), each over exactly the window's history:
  * `values`, semantic_deviation's sorted values; `fanOut`, fan_out_burst's
  * sliding counts; `intents`, new_intent's counts; `edges`, new_edge's
- * edges and counts. A detector given none
+ * edges and counts; `loops`, feedback_loop's index and which of its records
+ * the window holds. A detector given none
  * builds what it needs from the window.
  */
 export interface KeptBaselines {
@@ -37,6 +39,7 @@ export interface KeptBaselines {
   fanOut?: FanOutBaselines;
   intents?: NewIntentBaselines;
   edges?: NewEdgeBaselines;
+  loops?: { index: LoopIndex; shape: LoopWindowShape };
 }
 
 export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}): Finding[] {
@@ -47,7 +50,7 @@ export function runDetectors(input: DetectorWindow, params: DetectorParams = Det
     ...newIntent(window, params.newIntent, kept.intents),
     ...fanOutBurst(window, params.fanOutBurst, kept.fanOut),
     ...rateVsBaseline(window, params.rateVsBaseline),
-    ...feedbackLoop(window, params.feedbackLoop),
+    ...feedbackLoop(window, params.feedbackLoop, kept.loops),
   ];
 }
 

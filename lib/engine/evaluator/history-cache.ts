@@ -24,6 +24,7 @@ import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
 import { NewIntentBaselines } from "../detectors/new-intent-baselines.ts";
 import { NewEdgeBaselines } from "../detectors/new-edge-baselines.ts";
+import { LoopIndex } from "../detectors/loop-index.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
@@ -76,6 +77,8 @@ export class HistoryCache {
   readonly intents = new NewIntentBaselines();
   /** new_edge's edges and counts over the same records. */
   readonly edges = new NewEdgeBaselines();
+  /** feedback_loop's index of who fed whom and each series, over the same records. */
+  readonly loops = new LoopIndex();
   /** Each agent's messages with receivers (any verdict), in window order: what the per-cycle caps count. */
   private readonly messages = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
@@ -197,6 +200,7 @@ export class HistoryCache {
     this.fanOut.clear();
     this.intents.clear();
     this.edges.clear();
+    this.loops.clear();
     this.open.clear();
     this.messages.clear();
     this.learnedCount.clear();
@@ -282,12 +286,14 @@ export class HistoryCache {
     this.fanOut.add(r);
     this.intents.enter(r, learning);
     this.edges.enter(r, learning);
+    this.loops.add(r);
   }
 
   private leave(r: CachedRecord, learning: boolean): void {
     this.fanOut.remove(r);
     this.intents.leave(r, learning);
     this.edges.leave(r, learning);
+    this.loops.remove(r);
   }
 
   private insertInOrder(r: CachedRecord): void {

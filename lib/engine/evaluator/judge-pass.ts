@@ -37,9 +37,15 @@ export function judgePass(input: JudgePassInput): BatchResult {
   // builds its baselines from the window, which leaves that copy out.
   const replay = cache.holdsAny(recent.map((r) => r.recordId));
   // The counts are kept per stored copy: with a replayed copy held, the window (each id once) is read instead.
-  const kept = { values: replay ? undefined : cache.baselines, fanOut: replay || !unique ? undefined : cache.fanOut, intents: replay || !unique ? undefined : cache.intents, edges: replay || !unique ? undefined : cache.edges };
-  const inOrder = unique && !replay;
-  return evaluateBatch({ recent, history, historyInOrder: inOrder, kept, messagesOf: inOrder ? (agent) => cache.messagesOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  const counted = !replay && unique;
+  const kept = {
+    values: replay ? undefined : cache.baselines,
+    fanOut: counted ? cache.fanOut : undefined,
+    intents: counted ? cache.intents : undefined,
+    edges: counted ? cache.edges : undefined,
+    loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
+  };
+  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */
