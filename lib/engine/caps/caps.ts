@@ -47,6 +47,8 @@ export interface CapsInput {
    * traffic; in a storm that is all of it).
    */
   messagesOf?: (agent: string) => readonly WindowRecord[];
+  /** Each agent's earlier fan-outs (isFanOut), likewise: read with `messagesOf`. */
+  fanOutsOf?: (agent: string) => readonly WindowRecord[];
   /** Records to judge, in time order. */
   recent: readonly WindowRecord[];
   /** Hops from the root request, when known (null: the chain could not be followed). */
@@ -68,6 +70,9 @@ export const capKey = (agent: string, cap: string): string => `${agent}\u0000${c
 export const PER_CYCLE_CAPS: ReadonlySet<string> = new Set(["cap_messages_per_cycle", "cap_concurrent_fan_outs"]);
 
 const isMessage = (r: WindowRecord): boolean => r.kind === "message" && r.receivers.length > 0;
+
+/** A message to two or more distinct receivers: in flight for a cycle after it was sent. */
+export const isFanOut = (r: WindowRecord): boolean => isMessage(r) && r.receivers.length >= 2 && new Set(r.receivers).size >= 2;
 
 export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): Finding[] {
   const p = CapsParams.parse(params);
@@ -115,12 +120,13 @@ export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): F
     if (r.at < first) first = r.at;
   }
   const pastOf = input.messagesOf ?? pastFromHistory(input, recentBy, first - p.cycleMs);
+  const fanOutsOf = input.messagesOf && input.fanOutsOf ? input.fanOutsOf : (agent: string) => pastOf(agent).filter(isFanOut);
 
   const cooledOver = input.cooledOver ?? new Map<string, string[]>();
   for (const [agent, recent] of recentBy) {
     const past = pastOf(agent);
     out.push(...messagesPerCycle(agent, past, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
-    out.push(...concurrentFanOuts(agent, past, recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
+    out.push(...concurrentFanOuts(agent, fanOutsOf(agent), recent, p, shared, new Cooldown(input.lastReported, cooledOver, p.cooldownMs)));
   }
   return out;
 }
@@ -247,17 +253,15 @@ function messagesPerCycle(
 
 function concurrentFanOuts(
   agent: string,
-  past: readonly WindowRecord[],
+  fanOuts: readonly WindowRecord[],
   recent: readonly WindowRecord[],
   p: CapsParams,
   shared: Finding["params"],
   cooldown: Cooldown,
 ): Finding[] {
   const out: Finding[] = [];
-  const isFanOut = (r: WindowRecord) => r.receivers.length >= 2 && new Set(r.receivers).size >= 2;
   // In flight: fan-outs sent within the last cycleMs (two pointers over time); older ones landed before the first recent one.
-  const inFlight: WindowRecord[] = [];
-  if (recent.length > 0) for (let i = firstAfter(past, recent[0]!.at - p.cycleMs); i < past.length; i++) if (isFanOut(past[i]!)) inFlight.push(past[i]!);
+  const inFlight: WindowRecord[] = recent.length > 0 ? fanOuts.slice(firstAfter(fanOuts, recent[0]!.at - p.cycleMs)) : [];
   const key = capKey(agent, "cap_concurrent_fan_outs");
   let head = 0;
   for (const r of recent) {

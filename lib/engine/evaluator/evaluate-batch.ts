@@ -57,6 +57,8 @@ export interface BatchInput {
   kept?: KeptBaselines;
   /** Each agent's earlier messages in window order, none of `recent` (the history cache's): the per-cycle caps read these instead of `history`. */
   messagesOf?: (agent: string) => readonly WindowRecord[];
+  /** Each agent's earlier fan-outs, likewise. */
+  fanOutsOf?: (agent: string) => readonly WindowRecord[];
   depthOf: (recordId: string) => number | null;
   graph: AgentGraph;
   /** Per-cycle cap cooldowns; updated in place. */
@@ -95,7 +97,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
   const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept), input);
   const cooledOver = new Map<string, string[]>();
-  const capped = checkCaps({ history: input.history, historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
+  const capped = checkCaps({ history: input.history, historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {

@@ -22,6 +22,7 @@ import { byTimeThenId, placeOf, type WindowRecord } from "../detectors/finding.t
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
+import { isFanOut } from "../caps/caps.ts";
 import { NewIntentBaselines } from "../detectors/new-intent-baselines.ts";
 import { NewEdgeBaselines } from "../detectors/new-edge-baselines.ts";
 import { LoopIndex } from "../detectors/loop-index.ts";
@@ -79,8 +80,9 @@ export class HistoryCache {
   readonly edges = new NewEdgeBaselines();
   /** feedback_loop's index of who fed whom and each series, over the same records. */
   readonly loops = new LoopIndex();
-  /** Each agent's messages with receivers (any verdict), in window order: what the per-cycle caps count. */
+  /** Each agent's messages with receivers (any verdict), and its fan-outs among them, in window order: what the per-cycle caps count. */
   private readonly messages = new Map<string, CachedRecord[]>();
+  private readonly fanOuts = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
@@ -121,7 +123,8 @@ export class HistoryCache {
       if (copies === 2) this.duplicated++;
       this.learn(r);
       this.insertInOrder(r);
-      if (isMessage(r)) this.addMessage(r);
+      if (isMessage(r)) addInOrder(this.messages, r);
+      if (isFanOut(r)) addInOrder(this.fanOuts, r);
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
       if (!list) this.byAgent.set(r.agent, [r]);
@@ -184,6 +187,11 @@ export class HistoryCache {
     return this.messages.get(agent) ?? [];
   }
 
+  /** The agent's fan-outs held (caps.ts isFanOut), in window order. Not to be modified. */
+  fanOutsOf(agent: string): readonly CachedRecord[] {
+    return this.fanOuts.get(agent) ?? [];
+  }
+
   /** Whether any of these record ids is held (a replayed copy of one being judged). */
   holdsAny(recordIds: Iterable<string>): boolean {
     for (const id of recordIds) if (this.ids.has(id)) return true;
@@ -203,6 +211,7 @@ export class HistoryCache {
     this.loops.clear();
     this.open.clear();
     this.messages.clear();
+    this.fanOuts.clear();
     this.learnedCount.clear();
     this.all = [];
     this.trimmed.clear();
@@ -230,25 +239,8 @@ export class HistoryCache {
       if (isMessage(list[i]!)) gone.add(list[i]!);
     }
     list.splice(0, drop);
-    this.dropMessages(agent, gone);
-  }
-
-  private addMessage(r: CachedRecord): void {
-    const list = this.messages.get(r.agent);
-    if (!list) this.messages.set(r.agent, [r]);
-    else if (byTimeThenId(list[list.length - 1]!, r) <= 0) list.push(r);
-    else list.splice(placeOf(list, r), 0, r);
-  }
-
-  /** The oldest records go first, so the messages trimmed are the list's front (but for ties in time, which order by id). */
-  private dropMessages(agent: string, gone: ReadonlySet<CachedRecord>): void {
-    const list = this.messages.get(agent);
-    if (!list || gone.size === 0) return;
-    let k = 0;
-    while (k < list.length && gone.has(list[k]!)) k++;
-    if (k === gone.size) list.splice(0, k);
-    else this.messages.set(agent, list.filter((r) => !gone.has(r)));
-    if (this.messages.get(agent)!.length === 0) this.messages.delete(agent);
+    dropFront(this.messages, agent, gone);
+    dropFront(this.fanOuts, agent, gone);
   }
 
   /** A young agent's record joins its open block (learned when the block is full); a mature agent's is learned now. */
@@ -337,6 +329,27 @@ export class HistoryCache {
 }
 
 const isMessage = (r: CachedRecord): boolean => r.kind === "message" && r.receivers.length > 0;
+
+/** Adds a record to its agent's list, kept in window order. */
+function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): void {
+  const list = lists.get(r.agent);
+  if (!list) lists.set(r.agent, [r]);
+  else if (byTimeThenId(list[list.length - 1]!, r) <= 0) list.push(r);
+  else list.splice(placeOf(list, r), 0, r);
+}
+
+/** Drops records trimmed away from an agent's list: the oldest go first, so they are its front (but for ties in time, which order by id). */
+function dropFront(lists: Map<string, CachedRecord[]>, agent: string, gone: ReadonlySet<CachedRecord>): void {
+  const list = lists.get(agent);
+  if (!list || gone.size === 0) return;
+  let k = 0;
+  while (k < list.length && gone.has(list[k]!)) k++;
+  const rest = list.slice(k);
+  // A tie in time can leave a trimmed record behind the front.
+  const kept = rest.some((r) => gone.has(r)) ? rest.filter((r) => !gone.has(r)) : rest;
+  if (kept.length === 0) lists.delete(agent);
+  else lists.set(agent, kept);
+}
 
 /** Storage order: by seq (a bigint as a string) when records have one, else by time. */
 function storageOrder(a: CachedRecord, b: CachedRecord): number {

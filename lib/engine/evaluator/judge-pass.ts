@@ -45,7 +45,7 @@ export function judgePass(input: JudgePassInput): BatchResult {
     edges: counted ? cache.edges : undefined,
     loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
   };
-  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
 /** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */

@@ -90,7 +90,8 @@ describe("kept baselines", () => {
     const agents = ["planner", "router", "buyer"];
     const scannedState = { lastReported: new Map<string, number>(), cooledOver: new Map<string, string[]>() };
     const keptState = { lastReported: new Map<string, number>(), cooledOver: new Map<string, string[]>() };
-    let found = 0;
+    let perCycle = 0;
+    let fanOuts = 0;
     for (let pass = 0; pass < 150; pass++) {
       // Some passes are storms: one agent, many messages in a few seconds.
       const storm = rand() < 0.1;
@@ -102,15 +103,17 @@ describe("kept baselines", () => {
       const { records: history } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
       const depthOf = () => null;
       const scanned = checkCaps({ history, historyInOrder: true, recent: sorted, depthOf, ...scannedState });
-      const kept = checkCaps({ history: [], messagesOf: (a) => cache.messagesOf(a), recent: sorted, depthOf, ...keptState });
+      const kept = checkCaps({ history: [], messagesOf: (a) => cache.messagesOf(a), fanOutsOf: (a) => cache.fanOutsOf(a), recent: sorted, depthOf, ...keptState });
       expect(kept).toEqual(scanned);
       expect([...keptState.cooledOver]).toEqual([...scannedState.cooledOver]);
-      found += scanned.filter((f) => f.detector === "cap_messages_per_cycle" || f.detector === "cap_concurrent_fan_outs").length;
+      perCycle += scanned.filter((f) => f.detector === "cap_messages_per_cycle").length;
+      fanOuts += scanned.filter((f) => f.detector === "cap_concurrent_fan_outs").length;
       cache.add(recent.map((r) => ({ ...r })));
     }
     // The comparison meant something: both per-cycle caps were found, with the cache trimming
     // records of the current cycle as it went (30 per agent: a storm outgrows it within a cycle).
-    expect(found).toBeGreaterThanOrEqual(4);
+    expect(perCycle).toBeGreaterThanOrEqual(2);
+    expect(fanOuts).toBeGreaterThanOrEqual(2);
     expect(cache.size).toBeLessThan(3 * 30 + 1);
   });
 
