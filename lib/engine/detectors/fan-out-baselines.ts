@@ -1,31 +1,57 @@
 // fan_out_burst's baseline, kept as records come and go instead of read
 // again every pass: for each agent, its baseline records that have receivers
-// in window order (time, then id), and for each the distinct receivers of
-// the sliding span ending at it, as fanOutBurst's scan counts them. The
-// agent's baseline maximum is then the largest of those counts, a walk over
-// numbers instead of a day of receiver lists through a Map.
+// in window order (time, then id), and the largest count of distinct
+// receivers over the sliding span ending at any of them, as fanOutBurst's
+// scan counts them, kept without counting spans again:
 //
-// A record's count depends only on the records of the span before it, so a
-// record added or removed changes the counts of the records in the span after
-// it: those are counted again (from the change on, when it is not at the
-// front; appended records are simply counted). The engine's history cache adds and
-// removes records here as it learns and trims them (history-cache.ts); the
-// detector falls back to its own scan whenever these cannot speak for the
-// window (another span length, an agent never added, a batch older than the
+// - a record's count is taken when it is appended, from the span ending at
+//   the agent's newest record (kept as receiver counts, slid forward);
+// - it stays exact while its span does not reach back to the agent's oldest
+//   record held: records removed (aged out) are older than that;
+// - the records whose span does reach back to the oldest (the front) count
+//   every receiver from the oldest on, so their largest count is the
+//   distinct receivers of the whole front, kept as receiver counts too;
+// - the largest count beyond the front is a sliding maximum (a monotonic
+//   queue), as the front moves on with the oldest record.
+//
+// Appending a record and removing the oldest cost a few map updates; a busy
+// agent does both for every record in a storm, when the span holds all of
+// its history. A late record (out of order) or one removed from the middle
+// (found anomalous when its learning block closed) makes the agent count
+// from scratch at its next read. The engine's history cache adds and removes
+// records here as it learns and trims them (history-cache.ts); the detector
+// falls back to its own scan whenever these cannot speak for the window
+// (another span length, an agent never added, a batch older than the
 // baseline's newest record).
-import { byTimeThenId, firstAfter, placeOf, type WindowRecord } from "./finding.ts";
+import { byTimeThenId, placeOf, type WindowRecord } from "./finding.ts";
+
+type Counts = Map<string, number>;
 
 class AgentSpans {
   records: WindowRecord[] = [];
+  /** Count of each record when it was appended: exact from `front` on. */
   distinct: number[] = [];
   /** records[0..start) are removed (compacted from time to time). */
   start = 0;
-  /** Counts from this index on are stale. */
-  staleFrom = Number.POSITIVE_INFINITY;
-  /** Counts in [start, frontTo) are stale (records removed from the front). */
-  frontTo = 0;
-  /** The latest time of a record removed from the front since the last refresh: the counts of the span after it are stale. */
-  removedAt = Number.NEGATIVE_INFINITY;
+  /** records[start..front) span back to records[start]; `frontCounts` holds their receivers. */
+  front = 0;
+  frontCounts: Counts = new Map();
+  /** records[endTail..] are the span ending at the newest record; `endCounts` holds their receivers. */
+  endTail = 0;
+  endCounts: Counts = new Map();
+  /** Indices with decreasing counts, from `queueHead`: the largest count beyond the front first. */
+  queue: number[] = [];
+  queueHead = 0;
+  /** A record came late or left from the middle: count from scratch at the next read. */
+  stale = false;
+}
+
+/** Where the sliding span ending at an agent's newest baseline record starts, and the receivers in it. */
+export interface KeptSpan {
+  /** The agent's baseline records in that span, oldest first. */
+  records: readonly WindowRecord[];
+  /** Receiver counts over `records` (not to be modified). */
+  counts: ReadonlyMap<string, number>;
 }
 
 export class FanOutBaselines {
@@ -42,14 +68,14 @@ export class FanOutBaselines {
     if (n === a.start || byTimeThenId(a.records[n - 1]!, r) <= 0) {
       a.records.push(r);
       a.distinct.push(0);
-      a.staleFrom = Math.min(a.staleFrom, n);
+      if (!a.stale) this.appended(a, n);
       return;
     }
-    // Late: its place by binary search; the counts after it are counted again.
+    // Late: its place by binary search; the agent counts again at its next read.
     const lo = placeOf(a.records, r, a.start);
     a.records.splice(lo, 0, r);
     a.distinct.splice(lo, 0, 0);
-    a.staleFrom = Math.min(a.staleFrom, lo);
+    a.stale = true;
   }
 
   /** Removes a record added before (aged out, or found anomalous when its learning block closed). */
@@ -58,20 +84,16 @@ export class FanOutBaselines {
     const a = this.agents.get(r.agent);
     if (!a) return;
     if (a.records[a.start] === r) {
-      a.start++;
-      // The records of the span after it counted it: found once, at the next refresh (a busy agent trims a record per record it adds).
-      if (r.at > a.removedAt) a.removedAt = r.at;
-      if (a.staleFrom < a.start) a.staleFrom = a.start;
+      this.removeOldest(a);
       if (a.start === a.records.length) this.agents.delete(r.agent);
-      else if (a.start > 1024 && a.start * 2 > a.records.length) this.compact(a);
+      else if (a.start > 1024 && a.start * 2 > a.records.length) compact(a);
       return;
     }
     const at = a.records.indexOf(r, a.start);
     if (at < 0) return;
     a.records.splice(at, 1);
     a.distinct.splice(at, 1);
-    if (at < a.frontTo) a.frontTo--;
-    a.staleFrom = Math.min(a.staleFrom, at);
+    a.stale = true;
   }
 
   /**
@@ -81,70 +103,85 @@ export class FanOutBaselines {
   maxOf(agent: string): { max: number; lastAt: number } | null {
     const a = this.agents.get(agent);
     if (!a || a.start === a.records.length) return null;
-    this.refresh(a);
-    let max = 0;
-    for (let i = a.start; i < a.distinct.length; i++) if (a.distinct[i]! > max) max = a.distinct[i]!;
-    return { max, lastAt: a.records[a.records.length - 1]!.at };
+    if (a.stale) this.recount(a);
+    while (a.queueHead < a.queue.length && a.queue[a.queueHead]! < a.front) a.queueHead++;
+    const beyond = a.queueHead < a.queue.length ? a.distinct[a.queue[a.queueHead]!]! : 0;
+    return { max: Math.max(a.frontCounts.size, beyond), lastAt: a.records[a.records.length - 1]!.at };
   }
 
-  /** The agent's baseline records later than `t`, oldest first. */
-  after(agent: string, t: number): WindowRecord[] {
+  /** The span ending at the agent's newest baseline record: where a detector sliding on from it starts. */
+  lastSpan(agent: string): KeptSpan {
     const a = this.agents.get(agent);
-    if (!a) return [];
-    // Removed records are the oldest, so they sort before any later than `t`.
-    return a.records.slice(Math.max(a.start, firstAfter(a.records, t)));
+    if (!a || a.start === a.records.length) return { records: [], counts: new Map() };
+    if (a.stale) this.recount(a);
+    return { records: a.records.slice(a.endTail), counts: a.endCounts };
   }
 
   clear(): void {
     this.agents.clear();
   }
 
-  /** The first index from `from` whose span no longer reaches back to `at`. */
-  private spanEnd(a: AgentSpans, at: number, from: number): number {
-    let i = from;
-    while (i < a.records.length && a.records[i]!.at - this.spanMs < at) i++;
-    return i;
-  }
-
-  private refresh(a: AgentSpans): void {
-    if (a.removedAt > Number.NEGATIVE_INFINITY) {
-      a.frontTo = Math.max(a.frontTo, this.spanEnd(a, a.removedAt, a.start));
-      a.removedAt = Number.NEGATIVE_INFINITY;
+  /** records[i], just appended in order: its count, the end span slid on, the front and the queue. */
+  private appended(a: AgentSpans, i: number): void {
+    const r = a.records[i]!;
+    add(a.endCounts, r.receivers);
+    while (a.endTail < i && a.records[a.endTail]!.at <= r.at - this.spanMs) take(a.endCounts, a.records[a.endTail++]!.receivers);
+    a.distinct[i] = a.endCounts.size;
+    if (a.front === i && r.at - this.spanMs < a.records[a.start]!.at) {
+      add(a.frontCounts, r.receivers);
+      a.front++;
     }
-    if (a.frontTo > a.start) this.count(a, a.start, Math.min(a.frontTo, a.records.length));
-    a.frontTo = 0;
-    // Records appended are counted here; a change in the middle (a late record, an anomalous one leaving) counts the rest again.
-    if (a.staleFrom < a.records.length) this.count(a, a.staleFrom, a.records.length);
-    a.staleFrom = Number.POSITIVE_INFINITY;
+    while (a.queue.length > a.queueHead && a.distinct[a.queue[a.queue.length - 1]!]! <= a.distinct[i]!) a.queue.pop();
+    a.queue.push(i);
   }
 
-  /** fanOutBurst's count for records [from, to): distinct receivers of records[start..i] later than at(i) - span. */
-  private count(a: AgentSpans, from: number, to: number): void {
-    const counts = new Map<string, number>();
-    const first = from > a.start ? a.records[from]!.at - this.spanMs : Number.NEGATIVE_INFINITY;
-    let tail = from;
-    while (tail > a.start && a.records[tail - 1]!.at > first) tail--;
-    for (let k = tail; k < from; k++) for (const to of a.records[k]!.receivers) counts.set(to, (counts.get(to) ?? 0) + 1);
-    for (let i = from; i < to; i++) {
-      const r = a.records[i]!;
-      for (const x of r.receivers) counts.set(x, (counts.get(x) ?? 0) + 1);
-      while (tail < i && a.records[tail]!.at <= r.at - this.spanMs) {
-        for (const x of a.records[tail]!.receivers) {
-          const c = (counts.get(x) ?? 0) - 1;
-          if (c <= 0) counts.delete(x);
-          else counts.set(x, c);
-        }
-        tail++;
-      }
-      a.distinct[i] = counts.size;
+  private removeOldest(a: AgentSpans): void {
+    const r = a.records[a.start]!;
+    if (a.stale) {
+      a.start++;
+      return;
     }
+    take(a.frontCounts, r.receivers);
+    if (a.endTail === a.start) take(a.endCounts, a.records[a.endTail++]!.receivers);
+    a.start++;
+    if (a.front < a.start) a.front = a.start;
+    if (a.start === a.records.length) return;
+    // The oldest is later now: more records' spans reach back to it.
+    const oldest = a.records[a.start]!.at;
+    while (a.front < a.records.length && a.records[a.front]!.at - this.spanMs < oldest) add(a.frontCounts, a.records[a.front++]!.receivers);
   }
 
-  private compact(a: AgentSpans): void {
-    a.records = a.records.slice(a.start);
-    a.distinct = a.distinct.slice(a.start);
-    a.frontTo = Math.max(0, a.frontTo - a.start);
-    if (Number.isFinite(a.staleFrom)) a.staleFrom -= a.start;
-    a.start = 0;
+  private recount(a: AgentSpans): void {
+    a.stale = false;
+    a.front = a.start;
+    a.endTail = a.start;
+    a.frontCounts = new Map();
+    a.endCounts = new Map();
+    a.queue = [];
+    a.queueHead = 0;
+    for (let i = a.start; i < a.records.length; i++) this.appended(a, i);
   }
+}
+
+function add(counts: Counts, receivers: readonly string[]): void {
+  for (const x of receivers) counts.set(x, (counts.get(x) ?? 0) + 1);
+}
+
+function take(counts: Counts, receivers: readonly string[]): void {
+  for (const x of receivers) {
+    const c = (counts.get(x) ?? 0) - 1;
+    if (c <= 0) counts.delete(x);
+    else counts.set(x, c);
+  }
+}
+
+function compact(a: AgentSpans): void {
+  const by = a.start;
+  a.records = a.records.slice(by);
+  a.distinct = a.distinct.slice(by);
+  a.front -= by;
+  a.endTail = Math.max(0, a.endTail - by);
+  a.queue = a.queue.slice(a.queueHead).map((i) => i - by);
+  a.queueHead = 0;
+  a.start = 0;
 }

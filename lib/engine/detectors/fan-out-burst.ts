@@ -18,12 +18,16 @@ export type FanOutBurstParams = z.infer<typeof FanOutBurstParams>;
 
 /** Distinct receivers over a sliding time span, two pointers over time-ordered records. */
 class SlidingReceivers {
-  private readonly counts = new Map<string, number>();
+  private readonly counts: Map<string, number>;
   private tail = 0;
+  /** `counts`: the receivers of the records before the first one advanced to, when it does not start at 0 (copied). */
   constructor(
     private readonly records: readonly WindowRecord[],
     private readonly span: number,
-  ) {}
+    counts?: ReadonlyMap<string, number>,
+  ) {
+    this.counts = new Map(counts);
+  }
   /** Adds records[i] and drops those at or before its time minus the span; returns the distinct count. */
   advance(i: number): number {
     const r = this.records[i]!;
@@ -63,14 +67,21 @@ export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstPa
     const summary = kept?.maxOf(agent);
     let records: readonly WindowRecord[];
     let baselineMax = 0;
+    let sliding: SlidingReceivers;
+    let from = 0;
     if (summary && summary.lastAt <= mine[0]!.at) {
-      // Its whole baseline before its first recent record: the kept maximum, and only the span's tail of history to slide from.
+      // Its whole baseline before its first recent record: the kept maximum, and the kept span ending at its newest record to slide on from.
       baselineMax = summary.max;
-      records = [...kept!.after(agent, mine[0]!.at - p.windowMs), ...mine];
-    } else records = mergeByTime((byAgent(history).get(agent) ?? []).filter(sends), mine);
-    const sliding = new SlidingReceivers(records, p.windowMs);
+      const last = kept!.lastSpan(agent);
+      records = [...last.records, ...mine];
+      sliding = new SlidingReceivers(records, p.windowMs, last.counts);
+      from = last.records.length;
+    } else {
+      records = mergeByTime((byAgent(history).get(agent) ?? []).filter(sends), mine);
+      sliding = new SlidingReceivers(records, p.windowMs);
+    }
     let inBurst = false;
-    for (let i = 0; i < records.length; i++) {
+    for (let i = from; i < records.length; i++) {
       const r = records[i]!;
       const distinct = sliding.advance(i);
       if (!recentIds.has(r.recordId)) {

@@ -78,6 +78,15 @@ describe("kept baselines", () => {
           const summary = kept.maxOf(a);
           if (records.length === 0) expect(summary).toBeNull();
           else expect(summary?.max).toBe(bruteMax(records));
+          // The span ending at the newest record, that the detector slides on from.
+          const sorted = [...records].sort((x, y) => x.at - y.at || (x.recordId < y.recordId ? -1 : 1));
+          const newest = sorted.at(-1)?.at ?? 0;
+          const span = sorted.filter((r) => r.at > newest - SPAN);
+          const last = kept.lastSpan(a);
+          expect(last.records.map((r) => r.recordId)).toEqual(span.map((r) => r.recordId));
+          const counts = new Map<string, number>();
+          for (const r of span) for (const to of r.receivers) counts.set(to, (counts.get(to) ?? 0) + 1);
+          expect(new Map(last.counts)).toEqual(counts);
         }
       }
     }
