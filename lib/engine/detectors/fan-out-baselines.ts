@@ -14,6 +14,7 @@
 // - the largest count beyond the front is a sliding maximum (a monotonic
 //   queue), as the front moves on with the oldest record.
 //
+// Records of one time are kept in the order they came (see `add`).
 // Appending a record and removing the oldest cost a few map updates; a busy
 // agent does both for every record in a storm, when the span holds all of
 // its history. A late record (out of order) or one removed from the middle
@@ -23,7 +24,7 @@
 // falls back to its own scan whenever these cannot speak for the window
 // (another span length, an agent never added, a batch older than the
 // baseline's newest record).
-import { byTimeThenId, placeOf, type WindowRecord } from "./finding.ts";
+import { placeOf, type WindowRecord } from "./finding.ts";
 
 type Counts = Map<string, number>;
 
@@ -65,7 +66,11 @@ export class FanOutBaselines {
     let a = this.agents.get(r.agent);
     if (!a) this.agents.set(r.agent, (a = new AgentSpans()));
     const n = a.records.length;
-    if (n === a.start || byTimeThenId(a.records[n - 1]!, r) <= 0) {
+    // A record as late as the newest goes after it whatever their ids: no
+    // span's largest count depends on how records of one time are ordered
+    // (fanOutBurst lists a burst's records in window order itself), and the
+    // cache trims records of one time in the order they came.
+    if (n === a.start || a.records[n - 1]!.at <= r.at) {
       a.records.push(r);
       a.distinct.push(0);
       if (!a.stale) this.appended(a, n);

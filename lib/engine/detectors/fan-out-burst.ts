@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { duration, fmt } from "./explain.ts";
 import type { FanOutBaselines } from "./fan-out-baselines.ts";
-import { byAgent, dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { byAgent, byTimeThenId, dedupeWindow, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 
 export const FanOutBurstParams = z.object({
   /** The short span receivers are counted over. */
@@ -42,9 +42,9 @@ class SlidingReceivers {
     }
     return this.counts.size;
   }
-  /** Ids in the current span. */
+  /** Ids in the current span, in window order (kept records of one time come in the order they came). */
   ids(i: number): string[] {
-    return this.records.slice(this.tail, i + 1).map((r) => r.recordId);
+    return this.records.slice(this.tail, i + 1).sort(byTimeThenId).map((r) => r.recordId);
   }
 }
 

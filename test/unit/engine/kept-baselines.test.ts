@@ -83,7 +83,9 @@ describe("kept baselines", () => {
           const newest = sorted.at(-1)?.at ?? 0;
           const span = sorted.filter((r) => r.at > newest - SPAN);
           const last = kept.lastSpan(a);
-          expect(last.records.map((r) => r.recordId)).toEqual(span.map((r) => r.recordId));
+          // Records of one time in the order they came; in time order otherwise.
+          expect(last.records.map((r) => r.recordId).sort()).toEqual(span.map((r) => r.recordId).sort());
+          expect(last.records.every((r, i) => i === 0 || last.records[i - 1]!.at <= r.at)).toBe(true);
           const counts = new Map<string, number>();
           for (const r of span) for (const to of r.receivers) counts.set(to, (counts.get(to) ?? 0) + 1);
           expect(new Map(last.counts)).toEqual(counts);
@@ -170,5 +172,33 @@ describe("kept baselines", () => {
     expect(novel).toBeGreaterThan(3);
     expect(newEdges).toBeGreaterThan(3);
     expect(fast).toBeGreaterThan(100);
+  });
+
+  it("keep fan_out_burst exact when a whole batch shares one time and comes in no order of ids (a collector's batch stamped at once)", () => {
+    const rand = seeded(17);
+    const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 60 });
+    let n = 0;
+    let bursts = 0;
+    for (let pass = 0; pass < 80; pass++) {
+      const at = T0 + pass * 2_000;
+      const recent: CachedRecord[] = Array.from({ length: 12 }, () => {
+        const agent = `a${Math.floor(rand() * 2)}`;
+        const wide = rand() < 0.05;
+        const receivers = wide ? Array.from({ length: 8 }, (_, i) => `w${i}`) : [`r${Math.floor(rand() * 3)}`];
+        // Ids that do not sort in the order the records come.
+        return { recordId: `m-${String(Math.floor(rand() * 1e6)).padStart(6, "0")}-${n++}`, kind: "message", agent, receivers, intent: "Task", at, payload: undefined, anomalous: false };
+      });
+      const { records: history } = cache.window(new Set(recent.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
+      const baseline = history.filter((r) => !r.anomalous || r.learning);
+      const scanned = fanOutBurst(preparedWindow(baseline, recent), {});
+      expect(fanOutBurst(preparedWindow(baseline, recent), {}, cache.fanOut)).toEqual(scanned);
+      bursts += scanned.length;
+      for (const a of ["a0", "a1"]) {
+        const mine = baseline.filter((r) => r.agent === a);
+        if (mine.length > 0) expect(cache.fanOut.maxOf(a)?.max).toBe(bruteMax(mine));
+      }
+      cache.add(recent);
+    }
+    expect(bursts).toBeGreaterThanOrEqual(1);
   });
 });
