@@ -1,4 +1,4 @@
-// node --conditions=react-server --import tsx bench/graph-answer.ts [-- --agents 1000 --links 10000 --rounds 15]
+// node --conditions=react-server --import tsx bench/graph-answer.ts [--agents 1000 --links 10000 --rounds 15] [--before <module>]
 //
 // The server's half of the agent graph's first render (ADR 0038): the answer
 // of GET /api/v1/graph?format=columns, built by agentGraphAnswer on the raw
@@ -9,10 +9,15 @@
 //    the statement alone, so the old answer cost at least this;
 //  - floor: counting the window's records, the least any exact answer read
 //    straight from records can do.
+// `--before <module>`: also the whole answer of an earlier graph-query.ts
+// (its agentGraphAnswer, given a Prisma client as it was then), e.g. the
+// commit before ADR 0038 written out by `git show` with its imports pointed
+// back at lib/ (docs/benchmarks.md says how).
 // Also prints how many rows a per-edge, per-minute rollup would hold for the
 // same window (the alternative ADR 0038 did not take). Say the load with any
 // figure (docs/benchmarks.md).
 import { loadavg } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { agentGraphAnswer } from "../lib/db/graph-query.ts";
@@ -23,7 +28,7 @@ import { startBenchDatabase } from "./lib/bench-db.ts";
 import { seedGraph } from "./lib/graph-seed.ts";
 import { stat } from "./lib/stats.ts";
 
-const { values: args } = parseArgs({ options: { agents: { type: "string", default: "1000" }, links: { type: "string", default: "10000" }, rounds: { type: "string", default: "15" } } });
+const { values: args } = parseArgs({ options: { before: { type: "string" }, agents: { type: "string", default: "1000" }, links: { type: "string", default: "10000" }, rounds: { type: "string", default: "15" } } });
 const AGENTS = Number(args.agents);
 const LINKS = Number(args.links);
 const ROUNDS = Number(args.rounds);
@@ -55,7 +60,10 @@ try {
   const replay = GraphQuery.parse({ window: "24h", at: new Date(to.getTime() - 10 * 60_000).toISOString(), format: "columns" });
   const bytes = JSON.stringify(await agentGraphAnswer(pool, "default", live)).length;
 
+  type Answer = (db: unknown, project: string, q: GraphQuery) => Promise<unknown>;
+  const earlier = args.before ? ((await import(path.resolve(args.before))) as { agentGraphAnswer: Answer }).agentGraphAnswer : null;
   const runs: Record<string, () => Promise<unknown>> = {
+    ...(earlier ? { [`before: whole answer of ${path.basename(args.before!)} (Prisma)`]: async () => JSON.stringify(await earlier(prisma, "default", live)) } : {}),
     "answer, live (pg, columns, JSON)": async () => JSON.stringify(await agentGraphAnswer(pool, "default", live)),
     "answer, replay 10 min ago": async () => JSON.stringify(await agentGraphAnswer(pool, "default", replay)),
     "before: links statement via Prisma": () => prisma.$queryRawUnsafe(BEFORE_SQL, "default", from, to),
