@@ -47,12 +47,39 @@ export type GraphColumns = z.infer<typeof GraphColumns>;
 
 const plain = (b: Breaker): boolean => b.since === null && b.openUntil === null && !b.awaitingReview && b.reason === null;
 
+/** A link with its endpoints as indices into the nodes and its last message in epoch milliseconds (null: none in the window). */
+export interface IndexedLink {
+  sender: number;
+  receiver: number;
+  messages: number;
+  verified: number;
+  unverified: number;
+  forgedOrReplayed: number;
+  lastSeen: number | null;
+  breaker: Breaker;
+}
+
 /** GraphResponse -> columns. Every link's endpoints must be among the nodes (agentGraph keeps only those). */
 export function toGraphColumns(g: GraphResponse): GraphColumns {
   const at = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const links = g.links.map((l): IndexedLink => {
+    const sender = at.get(l.sender);
+    const receiver = at.get(l.receiver);
+    if (sender === undefined || receiver === undefined) throw new Error(`link ${l.sender} -> ${l.receiver} names an agent that is not among the nodes`);
+    return { ...l, sender, receiver, lastSeen: l.lastSeen === null ? null : Date.parse(l.lastSeen) };
+  });
+  return graphColumnsOf(g, links);
+}
+
+/**
+ * The columns from links already indexed: the server builds these straight
+ * from its query (lib/db/graph-query.ts), without 10,000 link objects and
+ * dates in between.
+ */
+export function graphColumnsOf(g: Omit<GraphResponse, "links">, indexed: readonly IndexedLink[]): GraphColumns {
   const stateIndex = new Map<string, number>(BREAKER_STATES.map((s, i) => [s, i]));
   const to = Date.parse(g.to);
-  const n = g.links.length;
+  const n = indexed.length;
   const links: GraphLinkColumns = {
     sender: new Array<number>(n),
     receiver: new Array<number>(n),
@@ -65,17 +92,14 @@ export function toGraphColumns(g: GraphResponse): GraphColumns {
     breakers: {},
   };
   for (let i = 0; i < n; i++) {
-    const l = g.links[i]!;
-    const s = at.get(l.sender);
-    const r = at.get(l.receiver);
-    if (s === undefined || r === undefined) throw new Error(`link ${l.sender} -> ${l.receiver} names an agent that is not among the nodes`);
-    links.sender[i] = s;
-    links.receiver[i] = r;
+    const l = indexed[i]!;
+    links.sender[i] = l.sender;
+    links.receiver[i] = l.receiver;
     links.messages[i] = l.messages;
     links.verified[i] = l.verified;
     links.unverified[i] = l.unverified;
     links.forgedOrReplayed[i] = l.forgedOrReplayed;
-    links.lastSeenBefore[i] = l.lastSeen === null ? null : to - Date.parse(l.lastSeen);
+    links.lastSeenBefore[i] = l.lastSeen === null ? null : to - l.lastSeen;
     links.state[i] = stateIndex.get(l.breaker.state)!;
     if (!plain(l.breaker)) links.breakers[String(i)] = l.breaker;
   }

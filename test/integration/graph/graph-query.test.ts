@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 
-const { createPrisma } = await import("@/lib/db/prisma.ts");
+const { createPool } = await import("@/lib/db/ingest-store.ts");
 const { agentGraph, agentGraphAnswer } = await import("@/lib/db/graph-query.ts");
 const { GraphColumns, fromGraphColumns } = await import("@/lib/api/graph-columns.ts");
 const { GraphQuery, GraphResponse } = await import("@/lib/api/graph-views.ts");
@@ -14,9 +14,9 @@ const MIN = 60_000;
 
 describe("the agent graph over the seeded system", () => {
   let tdb: Awaited<ReturnType<typeof createTestDatabase>>;
-  let prisma: ReturnType<typeof createPrisma>;
+  let pool: pg.Pool;
   let client: pg.Client;
-  const graph = async (q: Record<string, string>, now = NOW) => GraphResponse.parse(await agentGraph(prisma, "default", GraphQuery.parse(q), now));
+  const graph = async (q: Record<string, string>, now = NOW) => GraphResponse.parse(await agentGraph(pool, "default", GraphQuery.parse(q), now));
   const event = (sender: string, receiver: string, from: string, to: string, at: Date, cause: string, actor: string | null = null) =>
     client.query(`INSERT INTO breaker_events (sender, receiver, from_state, to_state, at, cause, record_ids, detail, actor) VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $8)`, [
       sender,
@@ -33,7 +33,7 @@ describe("the agent graph over the seeded system", () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    prisma = createPrisma(tdb.url, { max: 2 });
+    pool = createPool(tdb.url, 2);
     client = new pg.Client({ connectionString: tdb.url });
     await client.connect();
     const scenario = dashboardScenario(NOW);
@@ -41,7 +41,7 @@ describe("the agent graph over the seeded system", () => {
     await insertStoredRecords(client, scenario.records);
   });
   afterAll(async () => {
-    await prisma.$disconnect();
+    await pool.end();
     await client.end();
     await tdb.drop();
   });
@@ -111,8 +111,8 @@ describe("the agent graph over the seeded system", () => {
 
   it("answers as columns (format=columns) exactly what it answers as objects, live and replayed, breaker details included", async () => {
     for (const q of [{}, { label: "team=travel" }, { window: "1h", at: new Date(NOW.getTime() - 25 * MIN).toISOString() }]) {
-      const objects = GraphResponse.parse(await agentGraphAnswer(prisma, "default", GraphQuery.parse(q), NOW));
-      const columns = GraphColumns.parse(JSON.parse(JSON.stringify(await agentGraphAnswer(prisma, "default", GraphQuery.parse({ ...q, format: "columns" }), NOW))));
+      const objects = GraphResponse.parse(await agentGraphAnswer(pool, "default", GraphQuery.parse(q), NOW));
+      const columns = GraphColumns.parse(JSON.parse(JSON.stringify(await agentGraphAnswer(pool, "default", GraphQuery.parse({ ...q, format: "columns" }), NOW))));
       // The label keeps one agent and no link; the others have links with breakers set by the tests above.
       if (!("label" in q)) expect(objects.links.length, JSON.stringify(q)).toBeGreaterThan(0);
       expect(fromGraphColumns(columns), JSON.stringify(q)).toEqual(objects);

@@ -185,10 +185,10 @@ describe("two projects sharing agent ids", () => {
   });
 
   it("draws each project's graph from its own records and registry", async () => {
-    const alpha = await agentGraph(prisma, ALPHA, { window: "1h" });
+    const alpha = await agentGraph(pool, ALPHA, { window: "1h" });
     const link = alpha.links.find((l) => l.sender === "planner" && l.receiver === "executor");
     expect(link?.forgedOrReplayed ?? 0).toBe(0);
-    const beta = await agentGraph(prisma, BETA, { window: "1h" });
+    const beta = await agentGraph(pool, BETA, { window: "1h" });
     const betaLink = beta.links.find((l) => l.sender === "planner" && l.receiver === "executor");
     // Beta has the smuggled record and the replay; alpha has neither.
     expect(betaLink?.forgedOrReplayed).toBe(2);
