@@ -55,7 +55,8 @@ class SlidingReceivers {
  */
 export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstParams> = {}, baselines?: FanOutBaselines): Finding[] {
   const p = FanOutBurstParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
+  const w = dedupeWindow(window);
+  const { recent } = w;
   const recentIds = new Set(recent.map((r) => r.recordId));
   const kept = baselines?.spanMs === p.windowMs ? baselines : undefined;
   const sends = (r: WindowRecord) => r.receivers.length > 0;
@@ -77,7 +78,7 @@ export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstPa
       sliding = new SlidingReceivers(records, p.windowMs, last.counts);
       from = last.records.length;
     } else {
-      records = mergeByTime((byAgent(history).get(agent) ?? []).filter(sends), mine);
+      records = mergeByTime((byAgent(w.history).get(agent) ?? []).filter(sends), mine);
       sliding = new SlidingReceivers(records, p.windowMs);
     }
     let inBurst = false;

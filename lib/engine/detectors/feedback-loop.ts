@@ -56,9 +56,11 @@ const SEP = "\u0000";
  */
 export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoopParams> = {}, kept?: { index: LoopIndex; shape: LoopWindowShape }): Finding[] {
   const p = FeedbackLoopParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
+  const w = dedupeWindow(window);
+  const { recent } = w;
   if (recent.length === 0) return [];
   if (kept && !kept.index.mayFind(recent, kept.shape, p)) return [];
+  const history = w.history;
   const now = recent[recent.length - 1]!.at;
   // The window reaches back from the earliest record judged, not the latest,
   // and a series' usual range is the window before its rise: a pass that

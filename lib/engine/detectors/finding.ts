@@ -83,6 +83,23 @@ export function preparedWindow(history: readonly WindowRecord[], recent: readonl
   return out;
 }
 
+/**
+ * preparedWindow with a history built only when a detector reads it: the
+ * engine's detectors read what the history cache keeps, and most passes
+ * never need the window's records themselves.
+ */
+export function lazyWindow(history: () => readonly WindowRecord[], recent: readonly WindowRecord[]): DetectorWindow {
+  let built: readonly WindowRecord[] | null = null;
+  const out = {
+    get history(): readonly WindowRecord[] {
+      return (built ??= history());
+    },
+    recent: dedupeWindow({ history: [], recent }).recent,
+  };
+  prepared.add(out);
+  return out;
+}
+
 /** Records once each (by id), in time order; a record seen in `recent` is not also history. */
 export function dedupeWindow(w: DetectorWindow): { history: readonly WindowRecord[]; recent: readonly WindowRecord[] } {
   if (prepared.has(w)) return w;

@@ -40,8 +40,9 @@ interface EdgeBaseline {
  */
 export function newEdge(window: DetectorWindow, input: Partial<NewEdgeParams> = {}, kept?: NewEdgeBaselines): Finding[] {
   const p = NewEdgeParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
-  const base: EdgeBaseline = kept ?? readBaseline(history);
+  const w = dedupeWindow(window);
+  const { recent } = w;
+  const base: EdgeBaseline = kept ?? readBaseline(w.history);
   const { sent, knownEdges } = base;
   if (sent < p.minHistory) return [];
   const found = new Map<string, Finding>();

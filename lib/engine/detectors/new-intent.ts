@@ -36,8 +36,9 @@ interface IntentCounts {
  */
 export function newIntent(window: DetectorWindow, input: Partial<NewIntentParams> = {}, kept?: NewIntentBaselines): Finding[] {
   const p = NewIntentParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
-  const byAgent: { get(agent: string): IntentCounts | undefined } = kept ? { get: (agent) => kept.of(agent) } : countIntents(history);
+  const w = dedupeWindow(window);
+  const { recent } = w;
+  const byAgent: { get(agent: string): IntentCounts | undefined } = kept ? { get: (agent) => kept.of(agent) } : countIntents(w.history);
   const found = new Map<string, Finding>();
   for (const r of recent) {
     if (!KINDS.has(r.kind) || r.intent === null) continue;

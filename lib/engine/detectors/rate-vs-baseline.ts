@@ -38,15 +38,21 @@ const period = (ms: number): string => (ms >= 90 * 60_000 ? `${Math.round(ms / 3
 // whose clocks differ, simulated fleets replayed side by side); a span ending
 // at the batch's newest record, whoever sent it, would miss a burst earlier
 // in the batch or on another clock.
-export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams> = {}): Finding[] {
+/**
+ * `kept`: each agent's history in window order, kept by the caller (the
+ * engine's history cache) over exactly the window's history; read instead
+ * of grouping the history by agent.
+ */
+export function rateVsBaseline(window: DetectorWindow, input: Partial<RateParams> = {}, kept?: (agent: string) => readonly WindowRecord[]): Finding[] {
   const p = RateParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
+  const w = dedupeWindow(window);
+  const { recent } = w;
   if (recent.length === 0) return [];
   const recentBy = byAgent(recent);
-  const historyBy = byAgent(history);
+  const pastOf = kept ?? ((agent: string) => byAgent(w.history).get(agent) ?? []);
   const out: Finding[] = [];
   for (const [agent, mine] of recentBy) {
-    const past = historyBy.get(agent) ?? [];
+    const past = pastOf(agent);
     const span = densestSpan(past, mine, p.windowMs);
     if (span === null || span.count < p.minCount) continue;
     const now = span.end.at;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { fanOutBurst, FanOutBurstParams } from "./fan-out-burst.ts";
 import { feedbackLoop, FeedbackLoopParams } from "./feedback-loop.ts";
-import { prepareWindow, type DetectorWindow, type Finding } from "./finding.ts";
+import { prepareWindow, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { newEdge, NewEdgeParams } from "./new-edge.ts";
 import { newIntent, NewIntentParams } from "./new-intent.ts";
 import { rateVsBaseline, RateParams } from "./rate-vs-baseline.ts";
@@ -31,7 +31,8 @@ export type DetectorParams = z.infer<typeof DetectorParams>;
  * `values`, semantic_deviation's sorted values; `fanOut`, fan_out_burst's
  * sliding counts; `intents`, new_intent's counts; `edges`, new_edge's
  * edges and counts; `loops`, feedback_loop's index and which of its records
- * the window holds. A detector given none
+ * the window holds; `agentHistory`, each agent's history in window order.
+ * A detector given none
  * builds what it needs from the window.
  */
 export interface KeptBaselines {
@@ -40,6 +41,8 @@ export interface KeptBaselines {
   intents?: NewIntentBaselines;
   edges?: NewEdgeBaselines;
   loops?: { index: LoopIndex; shape: LoopWindowShape };
+  /** Each agent's history in window order (rate_vs_baseline). */
+  agentHistory?: (agent: string) => readonly WindowRecord[];
 }
 
 export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}): Finding[] {
@@ -49,7 +52,7 @@ export function runDetectors(input: DetectorWindow, params: DetectorParams = Det
     ...newEdge(window, params.newEdge, kept.edges),
     ...newIntent(window, params.newIntent, kept.intents),
     ...fanOutBurst(window, params.fanOutBurst, kept.fanOut),
-    ...rateVsBaseline(window, params.rateVsBaseline),
+    ...rateVsBaseline(window, params.rateVsBaseline, kept.agentHistory),
     ...feedbackLoop(window, params.feedbackLoop, kept.loops),
   ];
 }

@@ -103,8 +103,10 @@ const continuesCounter = (x: number, b: Baseline): boolean => b.counter !== null
  */
 export function semanticDeviation(window: DetectorWindow, input: Partial<SemanticDeviationParams> = {}, baselines?: ValueBaselines): Finding[] {
   const p = SemanticDeviationParams.parse(input);
-  const { history, recent } = dedupeWindow(window);
-  const source = baselines ?? ValueBaselines.of(history);
+  // The history is read only without kept baselines (a lazy window builds it only then).
+  const w = dedupeWindow(window);
+  const { recent } = w;
+  const source = baselines ?? ValueBaselines.of(w.history);
   const computed = new Map<string, Baseline | null>();
   const baselineOf = (key: string, segment: string | null): Baseline | null => {
     const cached = computed.get(key);

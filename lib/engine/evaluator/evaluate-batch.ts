@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
-import { preparedWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
+import { lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -41,8 +41,13 @@ export interface ScoredFinding extends Finding {
 
 export interface BatchInput {
   recent: readonly EvalRecord[];
-  /** Earlier records of the batch's agents and the recent message graph (CachedRecord.anomalous kept). */
-  history: readonly CachedRecord[];
+  /**
+   * Earlier records of the batch's agents and the recent message graph
+   * (CachedRecord.anomalous kept); as a function, built only if something
+   * reads it (the detectors given `kept` and the caps given `messagesOf`
+   * mostly do not).
+   */
+  history: readonly CachedRecord[] | (() => readonly CachedRecord[]);
   /**
    * `history` is already in time order (ties by id) with each id once and
    * none of `recent`'s (the history cache's window): the detectors' window
@@ -93,11 +98,12 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   // and new_intent count what they already reported instead of naming it
   // again, whichever pass a block's records came in. The learning detectors
   // never learn from them (learning records are not in the baselines).
-  const baseline = input.history.filter((r) => !r.anomalous || r.learning);
-  const window = input.historyInOrder ? preparedWindow(baseline, input.recent) : { history: baseline, recent: input.recent };
-  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept), input);
+  const history = once(input.history);
+  const baseline = () => history().filter((r) => !r.anomalous || r.learning);
+  const window = input.historyInOrder ? lazyWindow(baseline, input.recent) : { history: baseline(), recent: input.recent };
+  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept), { recent: input.recent, history });
   const cooledOver = new Map<string, string[]>();
-  const capped = checkCaps({ history: input.history, historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
+  const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {
@@ -136,10 +142,10 @@ export function evaluateBatch(input: BatchInput): BatchResult {
  * signature): its content is not what the agent made from its reads, so the
  * reads explain nothing and naming them would make a clean read the origin.
  */
-function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recent" | "history">): Finding[] {
+function withReadsAsEvidence(findings: Finding[], input: { recent: BatchInput["recent"]; history: () => readonly CachedRecord[] }): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
   const byId = new Map<string, WindowRecord>();
-  for (const r of input.history) byId.set(r.recordId, r);
+  for (const r of input.history()) byId.set(r.recordId, r);
   for (const r of input.recent) byId.set(r.recordId, r);
   const recent = new Map(input.recent.map((r) => [r.recordId, r]));
   return findings.map((f) => {
@@ -151,4 +157,11 @@ function withReadsAsEvidence(findings: Finding[], input: Pick<BatchInput, "recen
     const keys = [...new Set(reads.map((r) => r.intent ?? "state"))];
     return { ...f, evidence: [...f.evidence, ...reads.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
   });
+}
+
+/** A list, or a function building it, read at most once. */
+function once<T>(list: readonly T[] | (() => readonly T[])): () => readonly T[] {
+  if (typeof list !== "function") return () => list;
+  let built: readonly T[] | null = null;
+  return () => (built ??= list());
 }

@@ -83,6 +83,8 @@ export class HistoryCache {
   /** Each agent's messages with receivers (any verdict), and its fan-outs among them, in window order: what the per-cycle caps count. */
   private readonly messages = new Map<string, CachedRecord[]>();
   private readonly fanOuts = new Map<string, CachedRecord[]>();
+  /** Each agent's records in the detectors' baseline (not anomalous, or still learning), in window order. */
+  private readonly baseline = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
@@ -187,6 +189,16 @@ export class HistoryCache {
     return this.messages.get(agent) ?? [];
   }
 
+  /** The agent's records in the detectors' baseline (not anomalous, or still learning), in window order. Not to be modified. */
+  baselineOf(agent: string): readonly CachedRecord[] {
+    return this.baseline.get(agent) ?? [];
+  }
+
+  /** No record id is held twice (no replayed copies): what window() calls `unique`. */
+  get unique(): boolean {
+    return this.duplicated === 0;
+  }
+
   /** The agent's fan-outs held (caps.ts isFanOut), in window order. Not to be modified. */
   fanOutsOf(agent: string): readonly CachedRecord[] {
     return this.fanOuts.get(agent) ?? [];
@@ -212,6 +224,7 @@ export class HistoryCache {
     this.open.clear();
     this.messages.clear();
     this.fanOuts.clear();
+    this.baseline.clear();
     this.learnedCount.clear();
     this.all = [];
     this.trimmed.clear();
@@ -239,6 +252,8 @@ export class HistoryCache {
       if (isMessage(list[i]!)) gone.add(list[i]!);
     }
     list.splice(0, drop);
+    // The window (read only when a detector falls back to it) drops trimmed records lazily; not without bound.
+    if (this.trimmed.size > 4096 && this.trimmed.size * 2 > this.all.length) this.compact();
     dropFront(this.messages, agent, gone);
     dropFront(this.fanOuts, agent, gone);
   }
@@ -275,6 +290,7 @@ export class HistoryCache {
 
   /** A record joins the detectors' baseline window (not anomalous, or still learning): the kept baselines learn it. */
   private enter(r: CachedRecord, learning: boolean): void {
+    addInOrder(this.baseline, r);
     this.fanOut.add(r);
     this.intents.enter(r, learning);
     this.edges.enter(r, learning);
@@ -282,6 +298,7 @@ export class HistoryCache {
   }
 
   private leave(r: CachedRecord, learning: boolean): void {
+    removeInOrder(this.baseline, r);
     this.fanOut.remove(r);
     this.intents.leave(r, learning);
     this.edges.leave(r, learning);
@@ -336,6 +353,19 @@ function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): void {
   if (!list) lists.set(r.agent, [r]);
   else if (byTimeThenId(list[list.length - 1]!, r) <= 0) list.push(r);
   else list.splice(placeOf(list, r), 0, r);
+}
+
+/** Removes a record from its agent's list (window order): found by binary search. */
+function removeInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): void {
+  const list = lists.get(r.agent);
+  if (!list) return;
+  let i = list[0] === r ? 0 : placeOf(list, r) - 1;
+  // Equal time and id (a replayed copy) sort together: walk them for this one.
+  while (i >= 0 && list[i] !== r && byTimeThenId(list[i]!, r) === 0) i--;
+  if (i < 0 || list[i] !== r) i = list.indexOf(r);
+  if (i < 0) return;
+  list.splice(i, 1);
+  if (list.length === 0) lists.delete(r.agent);
 }
 
 /** Drops records trimmed away from an agent's list: the oldest go first, so they are its front (but for ties in time, which order by id). */

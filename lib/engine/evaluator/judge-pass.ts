@@ -31,7 +31,9 @@ export function judgePass(input: JudgePassInput): BatchResult {
   // The batch's agents' records, and other agents' records only as far as the
   // feedback-loop detector reads them (messages and state: a loop may close
   // through a shared key), in time order from the cache.
-  const { records: history, unique } = cache.window(agents, latest - input.loopWindowMs, LOOP_KINDS);
+  // Built only if a detector falls back to reading it (see evaluateBatch).
+  const history = () => cache.window(agents, latest - input.loopWindowMs, LOOP_KINDS).records;
+  const unique = cache.unique;
   // The cache's baselines leave out nothing the batch holds, unless a record
   // being judged has a copy held already (a replay): then the detector
   // builds its baselines from the window, which leaves that copy out.
@@ -44,6 +46,7 @@ export function judgePass(input: JudgePassInput): BatchResult {
     intents: counted ? cache.intents : undefined,
     edges: counted ? cache.edges : undefined,
     loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
+    agentHistory: counted ? (agent: string) => cache.baselineOf(agent) : undefined,
   };
   return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }

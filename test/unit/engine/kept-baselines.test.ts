@@ -7,6 +7,7 @@ import { FanOutBaselines } from "@/lib/engine/detectors/fan-out-baselines.ts";
 import { fanOutBurst } from "@/lib/engine/detectors/fan-out-burst.ts";
 import { newIntent } from "@/lib/engine/detectors/new-intent.ts";
 import { newEdge } from "@/lib/engine/detectors/new-edge.ts";
+import { rateVsBaseline } from "@/lib/engine/detectors/rate-vs-baseline.ts";
 import { checkCaps } from "@/lib/engine/caps/caps.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
@@ -128,7 +129,7 @@ describe("kept baselines", () => {
     expect(cache.size).toBeLessThan(3 * 30 + 1);
   });
 
-  it("give the engine's fan_out_burst, new_intent and new_edge the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
+  it("give the engine's fan_out_burst, new_intent, new_edge and rate_vs_baseline the same findings as reading their window, through the history cache's learning, trimming and late records", () => {
     const rand = seeded(11);
     const make = fleet(11);
     const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 150 });
@@ -137,6 +138,7 @@ describe("kept baselines", () => {
     let fast = 0;
     let novel = 0;
     let newEdges = 0;
+    let fastRates = 0;
     // Its own stream, so the rest of the fleet is what it was.
     const novelty = seeded(99);
     for (let pass = 0; pass < 120; pass++) {
@@ -161,6 +163,11 @@ describe("kept baselines", () => {
       const edges = newEdge(preparedWindow(baseline, recent), {});
       expect(newEdge(preparedWindow(baseline, recent), {}, cache.edges)).toEqual(edges);
       newEdges += edges.length;
+      // rate_vs_baseline over each agent's kept baseline list, short spans so the fleet's rhythm makes bursts.
+      const rateParams = { windowMs: 5_000, minCount: 3, factor: 2, minBaselineMs: 60_000 };
+      const rates = rateVsBaseline(preparedWindow(baseline, recent), rateParams);
+      expect(rateVsBaseline(preparedWindow(baseline, recent), rateParams, (a) => cache.baselineOf(a))).toEqual(rates);
+      fastRates += rates.length;
       for (const a of new Set(recent.map((r) => r.agent))) {
         const s = cache.fanOut.maxOf(a);
         if (s && recent.filter((r) => r.agent === a && r.receivers.length > 0).every((r) => r.at >= s.lastAt)) fast++;
@@ -171,6 +178,7 @@ describe("kept baselines", () => {
     expect(bursts).toBeGreaterThanOrEqual(3);
     expect(novel).toBeGreaterThan(3);
     expect(newEdges).toBeGreaterThan(3);
+    expect(fastRates).toBeGreaterThan(0);
     expect(fast).toBeGreaterThan(100);
   });
 
