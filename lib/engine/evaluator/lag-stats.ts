@@ -41,9 +41,14 @@ export class LagStats {
   }
 
   private summarize(since: number): LagSummary {
-    const picked = this.samples.filter((s) => s.at >= since).map((s) => s.lag);
-    if (picked.length === 0) return { samples: 0, p50: 0, p99: 0, max: 0 };
-    const sorted = picked.sort((a, b) => a - b);
+    let n = 0;
+    for (const s of this.samples) if (s.at >= since) n++;
+    if (n === 0) return { samples: 0, p50: 0, p99: 0, max: 0 };
+    // A typed array sorts numbers natively: the engine thread reports these every second, between passes.
+    const sorted = new Float64Array(n);
+    let i = 0;
+    for (const s of this.samples) if (s.at >= since) sorted[i++] = s.lag;
+    sorted.sort();
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
   }
