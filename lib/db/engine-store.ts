@@ -239,15 +239,16 @@ export async function appendEvidenceToMany(q: Queryable, project: string, byFind
     }
   }
   if (findingIds.length === 0) return;
+  // A row whose evidence is full is not rewritten (a storm's cap finding would
+  // otherwise copy its 10,000 ids every pass); its records are linked all the same.
   await q.query(
     `WITH u AS (SELECT f, r, n FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x(f, r, n)),
           upd AS (
             UPDATE anomaly_findings a SET evidence = (coalesce(a.evidence, '{}'::text[]) || g.ids)[1:${MAX_STORED_EVIDENCE}]
               FROM (SELECT f, array_agg(r ORDER BY n) AS ids FROM u GROUP BY f) g
-             WHERE a.id = g.f AND a.project_id = $3
-            RETURNING a.id, a.project_id)
+             WHERE a.id = g.f AND a.project_id = $3 AND coalesce(cardinality(a.evidence), 0) < ${MAX_STORED_EVIDENCE})
      INSERT INTO finding_records (project_id, finding_id, record_id)
-     SELECT upd.project_id, u.f, u.r FROM u JOIN upd ON upd.id = u.f
+     SELECT a.project_id, u.f, u.r FROM u JOIN anomaly_findings a ON a.id = u.f AND a.project_id = $3
      ON CONFLICT DO NOTHING`,
     [findingIds, recordIds, project],
   );

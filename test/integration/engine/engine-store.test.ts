@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { createPool } from "@/lib/db/ingest-store.ts";
-import { appendEvidenceToMany, currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
+import { appendEvidenceToMany, MAX_STORED_EVIDENCE, currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
 import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import { loadBreakerSettings, observeRecords, operateBreaker, tickBreakers, type BreakerSettings } from "@/lib/engine/breaker/breaker-runner.ts";
 import type { ObservedRecord } from "@/lib/engine/breaker/edge-breakers.ts";
@@ -162,6 +162,18 @@ describe("engine store", () => {
     expect(listed.map((f) => [f.id, f.evidence]).sort()).toEqual([[one, ["c1", "c2", "c3"]], [two, ["d1", "d2"]]]);
     const linked = await pool.query<{ finding_id: string; record_id: string }>(`SELECT finding_id::text, record_id FROM finding_records ORDER BY record_id`);
     expect(linked.rows.map((r) => [r.finding_id, r.record_id])).toEqual([[one, "c1"], [one, "c2"], [one, "c3"], [two, "d1"], [two, "d2"]]);
+  });
+
+  it("stops growing a finding's stored evidence at the limit, and still links every record a storm adds after it", async () => {
+    const base: Finding = { detector: "cap_messages_per_cycle", recordId: "s0", agent: "storm", subject: "messages per cycle", score: 2, explanation: "storm sent many", params: {}, evidence: ["s0"], at: T };
+    const [id] = await insertFindings(pool, "default", [base]);
+    const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `s${from + i}`);
+    await appendEvidenceToMany(pool, "default", new Map([[id!, ids(1, MAX_STORED_EVIDENCE + 5)]]));
+    await appendEvidenceToMany(pool, "default", new Map([[id!, ids(MAX_STORED_EVIDENCE + 6, 3)]]));
+    const stored = await pool.query<{ n: number; last: string }>(`SELECT cardinality(evidence) AS n, evidence[cardinality(evidence)] AS last FROM anomaly_findings WHERE id = $1`, [id]);
+    expect(stored.rows[0]).toEqual({ n: MAX_STORED_EVIDENCE, last: `s${MAX_STORED_EVIDENCE - 1}` });
+    const linked = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM finding_records WHERE finding_id = $1`, [id]);
+    expect(Number(linked.rows[0]!.n)).toBe(MAX_STORED_EVIDENCE + 9);
   });
 
   it("reads and writes the engine's cursors together", async () => {
