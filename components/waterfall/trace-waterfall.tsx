@@ -17,7 +17,7 @@ import { TraceMinimap } from "./trace-minimap.tsx";
 import { SpanPanel } from "./span-panel.tsx";
 import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
 import { joinTraceWindows } from "./trace-pages.ts";
-import { firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, type OverviewMark } from "./trace-overview.ts";
+import { firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, wholeRowCount, type OverviewMark } from "./trace-overview.ts";
 import { traceSummaryQuery, traceWindowsQuery } from "./trace-queries.ts";
 import { useTimeZone } from "./use-time-zone.ts";
 import {
@@ -376,8 +376,7 @@ function TraceScreen({
   };
 
   const partial = rest !== "none" || trace.truncated;
-  // The first window's total is only a lower bound (one more than it holds): the whole trace's size comes with the summary.
-  const wholeRows = summary ? Math.max(summary.rows, tree.count) : trace.total > tree.count + 1 ? trace.total : null;
+  const wholeRows = wholeRowCount(summary, trace, tree.count);
   const ofWhole = wholeRows === null ? "" : ` of ${formatCount(wholeRows)}`;
   const unverified = summary ? summary.unverified : model.failedRecords;
   const failing = useMemo(() => (summary ? failureEntries(summary.verdicts) : []), [summary]);
