@@ -132,7 +132,7 @@ function traceCase(name: string, trace: GeneratedTrace): TraceUiCase {
       const firstPaintMs = Number(await page.getAttribute('[data-testid="waterfall"]', "data-first-paint-ms"));
       const headRows = await page.locator('[role="treeitem"]').count();
       // The rows may be on screen from the page's HTML before React has hydrated them (ADR 0039): wait for React, which scrolling needs.
-      await page.waitForFunction(`performance.getEntriesByName("fb:trace:hydrated", "mark").length > 0`, null, { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName("fb:trace:hydrated", "mark").length > 0, null, { timeout: 60_000 });
       // The page's own marks (components/ui/use-mark.ts): when React had hydrated the screen, and when it had the first window.
       const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fb:")).map((m) => [m.name, Math.round(m.startTime)]))`)) as Record<string, number>;
       // Nothing on its way (no window is asked for until the analyst scrolls near the last row loaded).
