@@ -39,6 +39,12 @@ import {
   type SpanTree,
 } from "./waterfall-math.ts";
 
+/**
+ * The first row's name reports when it is painted (the Element Timing API): the UI benchmark's time to
+ * rows on screen, the same whether React drew the row or it came in the page's HTML (ADR 0039).
+ */
+const FIRST_ROW_TIMING = { elementtiming: "trace-first-row" } as Record<string, string>;
+
 /** Fixed row height: what makes the row window a division instead of a measurement. */
 export const ROW_HEIGHT = 28;
 /** Rows are mounted in blocks of this many: scrolling re-renders nothing until the view reaches the next block. */
@@ -700,7 +706,7 @@ function SpanRow({
             L{formatCount(depth)}
           </span>
         ) : null}
-        <span className="min-w-16 truncate font-medium" title={spans.name[v]}>
+        <span className="min-w-16 truncate font-medium" title={spans.name[v]} {...(row === 0 ? FIRST_ROW_TIMING : null)}>
           {spans.name[v]}
         </span>
         {spans.service[v] ? <span className="hidden truncate text-xs text-muted 2xl:inline">{spans.service[v]}</span> : null}
