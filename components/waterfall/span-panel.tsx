@@ -6,9 +6,9 @@ import { RecordCopies } from "../records/record-detail.tsx";
 import { Badge } from "../ui/badge.tsx";
 import { CrossIcon } from "../ui/icons.tsx";
 import { ErrorState, LoadingRows } from "../ui/states.tsx";
-import { browserTimeZone } from "../ui/use-now.ts";
 import { STATUS_LABELS, attributeText, formatInstantMs, nsToMs } from "./span-format.ts";
 import { spanDetailQuery } from "./trace-queries.ts";
+import { useTimeZone } from "./use-time-zone.ts";
 import type { TraceModel } from "./trace-waterfall.tsx";
 import { childCount, formatDuration, orphanReason } from "./waterfall-math.ts";
 
@@ -21,7 +21,7 @@ export function SpanPanel({ model, span: v, onClose, onSelect }: { model: TraceM
   const { spans } = model.trace;
   const spanId = spans.id[v]!;
   const q = useQuery(spanDetailQuery(model.trace.traceId, spanId));
-  const tz = browserTimeZone();
+  const tz = useTimeZone();
   const parent = model.tree.parent[v]!;
   const orphan = orphanReason(model.tree, v);
   const start = nsToMs(model.trace.startNs, spans.start[v]!);

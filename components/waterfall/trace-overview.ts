@@ -38,6 +38,18 @@ export function wholeDuration(summary: Pick<TraceSummaryView, "endNs">, trace: P
   }
 }
 
+/**
+ * How many rows the whole trace has, or null while unknown: the summary's
+ * count once it is in (never fewer than the rows loaded); before it, the
+ * windows' `total` when it is a count. The first window's is only a lower
+ * bound, one more than the rows it holds (`total=lower-bound`, ADR 0039):
+ * the header then says more are coming without a figure.
+ */
+export function wholeRowCount(summary: Pick<TraceSummaryView, "rows"> | undefined, trace: Pick<TraceView, "total">, loadedRows: number): number | null {
+  if (summary) return Math.max(summary.rows, loadedRows);
+  return trace.total > loadedRows + 1 ? trace.total : null;
+}
+
 /** The marks to draw over a time axis of `duration` ns: one per slice that holds a failed or doubtful record or an error span. */
 export function overviewMarks(summary: TraceSummaryView, shift: number, duration: number): OverviewMark[] {
   const { bins } = summary;

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { TraceSummaryView } from "@/lib/api/trace-summary-views.ts";
-import { SpanDetailView, TraceViewForBrowser, traceHeadUrl, tracePageUrl } from "@/lib/api/trace-views.ts";
+import { SpanDetailView, TraceViewForBrowser, traceHeadUrl, tracePageUrl, type TraceView } from "@/lib/api/trace-views.ts";
 import { apiGet } from "../api-client.ts";
 import { nextTraceCursor } from "./trace-pages.ts";
 
@@ -9,12 +9,15 @@ import { nextTraceCursor } from "./trace-pages.ts";
 const still = { refetchInterval: false, refetchOnWindowFocus: false, staleTime: 60_000 } as const;
 
 /**
- * The trace in windows: the earliest TRACE_HEAD_SPANS spans first (the URL the
- * page preloads), then TRACE_PAGE_SPANS at a time after the previous window's
- * `next`, asked for as the analyst scrolls (trace-pages.ts joins them).
+ * The trace in windows: the earliest TRACE_HEAD_SPANS spans first (`first`,
+ * read by the page on the server, or the URL the page preloads), then
+ * TRACE_PAGE_SPANS at a time after the previous window's `next`, asked for as
+ * the analyst scrolls (trace-pages.ts joins them). Refresh asks the API for
+ * the first window again.
  */
-export const traceWindowsQuery = (traceId: string) =>
+export const traceWindowsQuery = (traceId: string, first?: TraceView) =>
   infiniteQueryOptions({
+    ...(first ? { initialData: { pages: [first], pageParams: [null] } } : {}),
     queryKey: ["trace", traceId, "windows"],
     queryFn: ({ signal, pageParam }) => apiGet(pageParam === null ? traceHeadUrl(traceId) : tracePageUrl(traceId, pageParam), TraceViewForBrowser, signal),
     initialPageParam: null as string | null,

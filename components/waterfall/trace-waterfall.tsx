@@ -12,14 +12,14 @@ import { ListIcon, RefreshIcon, WarnIcon } from "../ui/icons.tsx";
 import { EmptyState, ErrorState, LoadingRows } from "../ui/states.tsx";
 import { TONE_BAR } from "../ui/tone.tsx";
 import { useMarkOnce } from "../ui/use-mark.ts";
-import { browserTimeZone } from "../ui/use-now.ts";
 import { VerdictChip, VerdictChips } from "../ui/verdict-chip.tsx";
 import { TraceMinimap } from "./trace-minimap.tsx";
 import { SpanPanel } from "./span-panel.tsx";
 import { formatInstantMs, nsToMs, spanTone, worstVerdict } from "./span-format.ts";
 import { joinTraceWindows } from "./trace-pages.ts";
-import { firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, type OverviewMark } from "./trace-overview.ts";
+import { firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, wholeRowCount, type OverviewMark } from "./trace-overview.ts";
 import { traceSummaryQuery, traceWindowsQuery } from "./trace-queries.ts";
+import { useTimeZone } from "./use-time-zone.ts";
 import {
   barPosition,
   buildSpanTree,
@@ -39,10 +39,21 @@ import {
   type SpanTree,
 } from "./waterfall-math.ts";
 
+/**
+ * The first row's name reports when it is painted (the Element Timing API): the UI benchmark's time to
+ * rows on screen, the same whether React drew the row or it came in the page's HTML (ADR 0039).
+ */
+const FIRST_ROW_TIMING = { elementtiming: "trace-first-row" } as Record<string, string>;
+
 /** Fixed row height: what makes the row window a division instead of a measurement. */
 export const ROW_HEIGHT = 28;
 /** Rows are mounted in blocks of this many: scrolling re-renders nothing until the view reaches the next block. */
 const CHUNK_ROWS = 16;
+/**
+ * The blocks the server renders (the view's size is not known there) and the first render keeps, so hydration
+ * finds the same rows: three blocks, what chunkWindow keeps for a view of up to 2 blocks (896 px) at the top.
+ */
+const FIRST_CHUNKS = { first: 0, last: 2 } as const;
 /** The next window is asked for when the view comes within this many screens of the last row. */
 const MORE_WITHIN_SCREENS = 3;
 /** Deeper rows stop indenting (the name needs the room) and write their depth out instead. */
@@ -74,14 +85,15 @@ function buildModel(trace: TraceView): TraceModel {
 }
 
 /**
- * The trace in windows: the first (a few dozen kilobytes, preloaded with the
- * page) is drawn at once; the ones after it are asked for as the analyst
+ * The trace in windows: the first comes with the page (`first`, rendered
+ * into its HTML on the server, ADR 0039; else preloaded with the page) and is
+ * drawn at once; the ones after it are asked for as the analyst
  * scrolls towards the last row loaded, and appended. Every window extends
  * the one before (a prefix of every column), so span indices (the collapsed
  * set, the focused row) stay valid as they arrive.
  */
-export function TraceWaterfall({ traceId }: { traceId: string }) {
-  const q = useInfiniteQuery(traceWindowsQuery(traceId));
+export function TraceWaterfall({ traceId, first }: { traceId: string; first?: TraceView }) {
+  const q = useInfiniteQuery(traceWindowsQuery(traceId, first));
   // The whole trace's summary is asked for once the first window is in: on a busy server it would otherwise slow the first paint.
   const summaryQ = useQuery({ ...traceSummaryQuery(traceId), enabled: q.data !== undefined });
   useMarkOnce("fb:trace:hydrated");
@@ -177,7 +189,7 @@ function TraceScreen({
   const scrollRef = useRef<HTMLDivElement>(null);
   // Scrolling touches React only when the view reaches another block of rows (CHUNK_ROWS);
   // the row under the top edge is remembered, so rows that arrive above it do not move the view.
-  const [chunks, setChunks] = useState({ first: 0, last: 0 });
+  const [chunks, setChunks] = useState<{ first: number; last: number }>(FIRST_CHUNKS);
   const shownChunks = useRef(chunks);
   shownChunks.current = chunks;
   const anchor = useRef<{ span: number; offset: number } | null>(null);
@@ -370,13 +382,14 @@ function TraceScreen({
   };
 
   const partial = rest !== "none" || trace.truncated;
-  const wholeRows = summary ? Math.max(summary.rows, tree.count) : trace.total;
+  const wholeRows = wholeRowCount(summary, trace, tree.count);
+  const ofWhole = wholeRows === null ? "" : ` of ${formatCount(wholeRows)}`;
   const unverified = summary ? summary.unverified : model.failedRecords;
   const failing = useMemo(() => (summary ? failureEntries(summary.verdicts) : []), [summary]);
   const first = Math.min(chunks.first * CHUNK_ROWS, visible.rows.length);
   const last = Math.min((chunks.last + 1) * CHUNK_ROWS, visible.rows.length);
   const ticks = useMemo(() => timeTicks(0, model.duration, 6), [model.duration]);
-  const tz = browserTimeZone();
+  const tz = useTimeZone();
   const startMs = nsToMs(trace.startNs);
   const activeRendered = active >= 0 && visible.rowOf[active]! >= first && visible.rowOf[active]! < last;
   const chunkEls: React.ReactNode[] = [];
@@ -403,18 +416,16 @@ function TraceScreen({
           <span data-testid="span-count">{formatCount(tree.count)}</span>
           {rest === "loading" ? (
             <span className="text-muted" role="status">
-              {" "}
-              of {formatCount(wholeRows)}, loading more…
+              {ofWhole}, loading more…
             </span>
           ) : rest === "more" ? (
-            <span className="text-muted"> of {formatCount(wholeRows)}, more as you scroll</span>
+            <span className="text-muted">{ofWhole}, more as you scroll</span>
           ) : rest === "failed" ? (
             <span className="text-bad" role="alert">
-              {" "}
-              of {formatCount(wholeRows)}: the next spans did not load (scroll or Refresh to try again)
+              {ofWhole}: the next spans did not load (scroll or Refresh to try again)
             </span>
           ) : trace.truncated ? (
-            <span className="text-warn"> of {formatCount(wholeRows)} (earliest shown)</span>
+            <span className="text-warn">{ofWhole || " and more"} (earliest shown)</span>
           ) : null}
         </Stat>
         <Stat label="Records">
@@ -499,8 +510,8 @@ function TraceScreen({
                 : "Counting the whole trace… until then the figures cover the spans loaded so far."}
             {pendingMark ? (
               <span role="status" className="ml-2 text-fg">
-                Loading up to the {pendingMark.severity === "error" ? "error span" : `${pendingMark.severity} record`} at {formatDuration(pendingMark.at)} ({formatCount(tree.count)} of{" "}
-                {formatCount(wholeRows)} spans in)…{" "}
+                Loading up to the {pendingMark.severity === "error" ? "error span" : `${pendingMark.severity} record`} at {formatDuration(pendingMark.at)} ({formatCount(tree.count)}
+                {ofWhole} spans in)…{" "}
                 <button type="button" className="underline" onClick={() => setPendingMark(null)}>
                   Stop
                 </button>
@@ -695,7 +706,7 @@ function SpanRow({
             L{formatCount(depth)}
           </span>
         ) : null}
-        <span className="min-w-16 truncate font-medium" title={spans.name[v]}>
+        <span className="min-w-16 truncate font-medium" title={spans.name[v]} {...(row === 0 ? FIRST_ROW_TIMING : null)}>
           {spans.name[v]}
         </span>
         {spans.service[v] ? <span className="hidden truncate text-xs text-muted 2xl:inline">{spans.service[v]}</span> : null}

@@ -27,8 +27,15 @@ export const MAX_TRACE_SPANS = 250_000;
  */
 export const TRACE_HEAD_SPANS = 2_000;
 
-/** The URL of a trace's first window; the page preloads exactly this, so the waterfall's fetch picks the preload up. */
-export const traceHeadUrl = (traceId: string): string => `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_HEAD_SPANS}`;
+/**
+ * The URL of a trace's first window, when the page could not put it in its HTML (ADR 0039): the page preloads
+ * exactly this, so the waterfall's fetch picks the preload up. Its `total` is a lower bound; the summary counts.
+ */
+export const traceHeadUrl = (traceId: string): string => `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_HEAD_SPANS}&total=lower-bound`;
+
+/** What an answer's `total` holds when the trace is cut: the spans counted, or only a lower bound (the rows seen, one more than returned). */
+export const TraceTotal = z.enum(["count", "lower-bound"]);
+export type TraceTotal = z.infer<typeof TraceTotal>;
 
 /** The windows after the first, paged in as the analyst scrolls: bigger than the first, each still a fraction of a second to read and draw. */
 export const TRACE_PAGE_SPANS = 10_000;
@@ -47,6 +54,10 @@ export const tracePageUrl = (traceId: string, cursor: string): string =>
   `/api/v1/traces/${encodeURIComponent(traceId)}?limit=${TRACE_PAGE_SPANS}&after=${encodeURIComponent(cursor)}`;
 
 export const TraceQuery = z.object({
+  total: TraceTotal.default("count").meta({
+    description:
+      "`count` (default): when the answer is cut, `total` counts the trace's spans. `lower-bound`: it is only the rows seen (one more than returned), and the spans are not counted, which on a 100,000-span trace is most of a first window's time; `GET /api/v1/traces/{traceId}/summary` counts the whole trace.",
+  }),
   limit: z.coerce
     .number({ error: "limit must be a number" })
     .int({ error: "limit must be a whole number" })
@@ -104,7 +115,10 @@ export const TraceView = z
     traceId: z.string(),
     startNs: unixNs.meta({ description: "Earliest span start, nanoseconds since the Unix epoch." }),
     endNs: unixNs.meta({ description: "Latest span end, nanoseconds since the Unix epoch." }),
-    total: count.meta({ description: "Rows of the trace when it is whole; when `truncated`, the spans stored for it, or the rows seen if more (at least one more than returned)." }),
+    total: count.meta({
+      description:
+        "Rows of the trace when it is whole; when `truncated`, the spans stored for it, or the rows seen if more (at least one more than returned); asked with `total=lower-bound`, only the rows seen.",
+    }),
     truncated: z.boolean(),
     next: TraceCursor.nullable()
       .optional()

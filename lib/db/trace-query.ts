@@ -1,6 +1,6 @@
 import "server-only";
 import { notFound } from "../api/errors.ts";
-import { MAX_TRACE_SPANS, type SpanDetailView, type StoredSpanView } from "../api/trace-views.ts";
+import { MAX_TRACE_SPANS, type SpanDetailView, type StoredSpanView, type TraceTotal } from "../api/trace-views.ts";
 import type { RecordDetail } from "../api/views.ts";
 import { Prisma, type PrismaClient } from "./generated/client.ts";
 import { getRecord } from "./records-query.ts";
@@ -17,12 +17,12 @@ import { getRecord } from "./records-query.ts";
  * The aggregates read the rows in the order the window pass leaves them
  * (start, then storage order), which is the order of every column.
  */
-export async function getTraceJson(db: PrismaClient, project: string, traceId: string, limit = MAX_TRACE_SPANS, after?: string): Promise<string> {
+export async function getTraceJson(db: PrismaClient, project: string, traceId: string, limit = MAX_TRACE_SPANS, after?: string, total: TraceTotal = "count"): Promise<string> {
   const cursor = after === undefined ? null : parseCursor(after);
   // Sorting 100,000 spans needs more than the default 4 MB of sort memory; without it PostgreSQL spills to disk.
   const [, rows] = await db.$transaction([
     db.$executeRaw`SET LOCAL work_mem = '64MB'`,
-    limit < MAX_TRACE_SPANS || cursor ? windowQuery(db, project, traceId, limit, cursor) : wholeTraceQuery(db, project, traceId, limit),
+    db.$queryRaw<{ body: string | null }[]>(traceJsonSql(project, traceId, limit, cursor, total)),
   // A 100,000-span trace takes seconds on a busy server; the 5 s default would fail it half-way.
   ], { timeout: 60_000, maxWait: 10_000 });
   const body = rows[0]?.body;
@@ -33,9 +33,14 @@ export async function getTraceJson(db: PrismaClient, project: string, traceId: s
   return body;
 }
 
+/** The statement getTraceJson runs (also for EXPLAIN in bench/trace-window-explain.ts). */
+export function traceJsonSql(project: string, traceId: string, limit = MAX_TRACE_SPANS, cursor: Cursor | null = null, total: TraceTotal = "count"): Prisma.Sql {
+  return limit < MAX_TRACE_SPANS || cursor ? windowSql(project, traceId, limit, cursor, total) : wholeTraceSql(project, traceId, limit, total);
+}
+
 /** A `next` cursor (`start.spanSeq.recordSeq`, checked by TraceQuery) as the three numbers the row comparison takes. */
-type Cursor = readonly [start: bigint, spanSeq: bigint, recordSeq: bigint];
-function parseCursor(after: string): Cursor {
+export type Cursor = readonly [start: bigint, spanSeq: bigint, recordSeq: bigint];
+export function parseCursor(after: string): Cursor {
   const [start = "0", spanSeq = "0", recordSeq = "0"] = after.split(".");
   return [BigInt(start), BigInt(spanSeq), BigInt(recordSeq)];
 }
@@ -44,8 +49,8 @@ function parseCursor(after: string): Cursor {
  * The whole trace: every span FULL JOIN every record (a record stored without
  * its span shows at its timestamp), in waterfall order.
  */
-function wholeTraceQuery(db: PrismaClient, project: string, traceId: string, limit: number) {
-  return db.$queryRaw<{ body: string | null }[]>`
+function wholeTraceSql(project: string, traceId: string, limit: number, total: TraceTotal): Prisma.Sql {
+  return Prisma.sql`
     WITH cut AS (
       SELECT coalesce(s.span_id, r.span_id) AS span_id,
              s.parent_span_id,
@@ -61,7 +66,7 @@ function wholeTraceQuery(db: PrismaClient, project: string, traceId: string, lim
        ORDER BY start_ns, s_seq, r_seq
        LIMIT ${limit + 1}
     )
-    ${traceBody(project, traceId, limit)}`;
+    ${traceBody(project, traceId, limit, total)}`;
 }
 
 /**
@@ -75,14 +80,14 @@ function wholeTraceQuery(db: PrismaClient, project: string, traceId: string, lim
  * whole, and each window after a cursor the part of the whole that follows it
  * (a span and its record share one row, so a cursor never splits them).
  */
-function windowQuery(db: PrismaClient, project: string, traceId: string, limit: number, cursor: Cursor | null) {
+function windowSql(project: string, traceId: string, limit: number, cursor: Cursor | null, total: TraceTotal): Prisma.Sql {
   const [a, b, c] = cursor ?? [0n, 0n, 0n];
   // After a cursor, the cursor's own span comes again (LIMIT one more): a span with two stored records gives two rows, and the cursor may fall between them.
   const spansFrom = cursor ? Prisma.sql`AND start_ns >= ${a}::bigint AND (start_ns, seq) >= (${a}::bigint, ${b}::bigint)` : Prisma.empty;
   const spanAfter = cursor ? Prisma.sql`(start_ns, seq) > (${a}::bigint, ${b}::bigint)` : Prisma.sql`true`;
   const rowAfter = cursor ? Prisma.sql`WHERE (h.start_ns, h.seq, coalesce(r.seq, 0)) > (${a}::bigint, ${b}::bigint, ${c}::bigint)` : Prisma.empty;
   const recordAfter = cursor ? Prisma.sql`AND (o.at, 0::bigint, r.seq) > (${a}::bigint, ${b}::bigint, ${c}::bigint)` : Prisma.empty;
-  return db.$queryRaw<{ body: string | null }[]>`
+  return Prisma.sql`
     WITH head AS MATERIALIZED (
       SELECT span_id, parent_span_id, name, service_name, status_code, start_ns, end_ns, seq, content_hash
         FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32) ${spansFrom}
@@ -108,16 +113,20 @@ function windowQuery(db: PrismaClient, project: string, traceId: string, limit: 
     ), cut AS (
       SELECT * FROM rows ORDER BY start_ns, s_seq, r_seq LIMIT ${limit + 1}
     )
-    ${traceBody(project, traceId, limit)}`;
+    ${traceBody(project, traceId, limit, total)}`;
 }
 
 /**
  * The TraceView JSON of the first `limit` rows of `cut` (the waterfall's
  * first `limit` + 1 rows: one more says whether the limit cut the trace).
  * When it did, `total` is the number of spans (counted only then), or the
- * rows seen if that is more (records without spans add rows).
+ * rows seen if that is more (records without spans add rows); with
+ * `lower-bound`, only the rows seen: counting a 100,000-span trace's spans is
+ * three quarters of its first window's time, and the waterfall has the whole
+ * trace's count from the summary (ADR 0039).
  */
-function traceBody(project: string, traceId: string, limit: number) {
+function traceBody(project: string, traceId: string, limit: number, total: TraceTotal) {
+  const spanCount = total === "count" ? Prisma.sql`(SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32))` : Prisma.sql`0`;
   return Prisma.sql`, kept AS (
       SELECT * FROM cut ORDER BY start_ns, s_seq, r_seq LIMIT ${limit}
     ), seen AS (
@@ -134,7 +143,7 @@ function traceBody(project: string, traceId: string, limit: number) {
       'startNs', min(t0)::text,
       'endNs', max(greatest(start_ns, end_ns))::text,
       'total', CASE WHEN (SELECT truncated FROM seen)
-                    THEN greatest((SELECT n FROM seen), (SELECT count(*) FROM spans WHERE project_id = ${project} AND trace_id = ${traceId}::char(32)))
+                    THEN greatest((SELECT n FROM seen), ${spanCount})
                     ELSE count(*) END,
       'truncated', (SELECT truncated FROM seen),
       'next', CASE WHEN (SELECT truncated FROM seen)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraceSummaryView } from "@/lib/api/trace-summary-views.ts";
 import type { TraceView } from "@/lib/api/trace-views.ts";
-import { densityHeights, firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration } from "@/components/waterfall/trace-overview.ts";
+import { densityHeights, firstMarkAfter, loadedThrough, markedRow, overviewMarks, summaryShift, wholeDuration, wholeRowCount } from "@/components/waterfall/trace-overview.ts";
 
 /** A summary of `bins` slices over [startNs, endNs]; marks given per bin. */
 function summaryOf(startNs: bigint, endNs: bigint, marks: Record<number, { severity: "failed" | "doubtful" | "error"; span: string; at: number; count?: number }>, bins = 10): TraceSummaryView {
@@ -111,5 +111,24 @@ describe("the whole trace over the loaded part", () => {
     expect(firstMarkAfter(marks, 100)?.spanId).toBe("a");
     expect(firstMarkAfter(marks, 200)?.spanId).toBe("d");
     expect(firstMarkAfter(marks, 700)).toBeNull();
+  });
+});
+
+describe("wholeRowCount", () => {
+  const summary = summaryOf(1000n, 2000n, {});
+  it("is the summary's count once it is in, never fewer than the rows loaded", () => {
+    expect(wholeRowCount({ ...summary, rows: 100_000 }, { total: 2_001 }, 2_000)).toBe(100_000);
+    // Spans that arrived since the summary was counted.
+    expect(wholeRowCount({ ...summary, rows: 11_990 }, { total: 12_500 }, 12_000)).toBe(12_000);
+  });
+  it("is unknown before the summary when the first window's total is only the lower bound (one more than it holds)", () => {
+    expect(wholeRowCount(undefined, { total: 2_001 }, 2_000)).toBeNull();
+  });
+  it("is the windows' count when a later window counted the spans", () => {
+    expect(wholeRowCount(undefined, { total: 100_000 }, 12_000)).toBe(100_000);
+  });
+  it("a trace loaded whole has as many rows as are loaded: nothing to add", () => {
+    expect(wholeRowCount(undefined, { total: 1_500 }, 1_500)).toBeNull();
+    expect(wholeRowCount({ ...summary, rows: 1_500 }, { total: 1_500 }, 1_500)).toBe(1_500);
   });
 });
