@@ -184,13 +184,14 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // its range (the books' tick written at the start of the round) may hold a
   // clean record of the round, upstream of the loop's first records.
   // A series that carries the loop only by its latest values (its others
-  // named and gone) is evidence from that round where its values moved with
-  // the growth: a copy of last round's value (the books' tick) did not.
+  // named and gone) is evidence from that round where its values rose (a
+  // quarter further out, as riseStart counts): the books' tick written at the
+  // start of the round (last round's order, the stock it left) did not.
   const evidence = new Set<WindowRecord>();
   for (const c of carrying) {
     const { records: rs, values } = c.series;
     const sign = Math.sign(values[values.length - 1]!);
-    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && sign * (values[i]! - values[i - 1]!) > 0))) evidence.add(rs[i]!);
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
 }
@@ -401,14 +402,16 @@ export function riseStart(values: readonly number[], minStep: number): number | 
   const n = values.length;
   const sign = Math.sign(values[n - 1] ?? 0);
   if (n < 2 || sign === 0) return null;
-  const rose = (i: number) => {
-    const step = sign * (values[i]! - values[i - 1]!);
-    return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
-  };
-  if (!rose(n - 1)) return null;
+  if (!rose(values, n - 1, sign, minStep)) return null;
   let from = n - 1;
-  while (from > 1 && rose(from - 1)) from--;
+  while (from > 1 && rose(values, from - 1, sign, minStep)) from--;
   return from;
+}
+
+/** Whether `values[i]` moved in the direction of `sign` by `minStep - 1` of the one before's magnitude. */
+function rose(values: readonly number[], i: number, sign: number, minStep: number): boolean {
+  const step = sign * (values[i]! - values[i - 1]!);
+  return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
 }
 
 /** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */
