@@ -181,12 +181,11 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   let from = onset ?? Number.POSITIVE_INFINITY;
   if (onset === null) for (const r of records) if (recentIds.has(r.recordId)) from = Math.min(from, r.at);
   // Only the series that carry the loop are evidence: a series still within
-  // its range (the books' tick written at the start of the round) may hold a
-  // clean record of the round, upstream of the loop's first records.
-  // A series that carries the loop only by its latest values (its others
-  // named and gone) is evidence from that round where its values rose (a
-  // quarter further out, as riseStart counts): the books' tick written at the
-  // start of the round (last round's order, the stock it left) did not.
+  // its range may hold a clean record of the round, upstream of the loop's
+  // first records (the books' tick written at the start of the round: last
+  // round's order, the stock it left). So one that carries the loop only by
+  // its latest values (the others named and gone) is evidence from that
+  // round where its values rose, a quarter further out as riseStart counts.
   const evidence = new Set<WindowRecord>();
   for (const c of carrying) {
     const { records: rs, values } = c.series;
