@@ -165,17 +165,42 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   let best: Growing | null = null;
   for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
   if (!best) return null;
+  // The engine keeps records a finding named out of later windows (ADR 0040):
+  // semantic_deviation names a loop's values as they leave their range, and
+  // this detector its own evidence, so a later pass sees each series of the
+  // loop with holes where it grew, and fewer votes, while the clean values
+  // before the loop stay. A rise that follows a hole began in it; a series
+  // past `growth` times its range carries the loop however few of its values
+  // are left (it may never show `minMessages` of them beyond its range at once).
+  const grown = new Set(all.map((g) => g.records));
   const rising: { at: number[]; rise: number }[] = [];
+  const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
-    if (rise !== null && s.values.length - rise >= p.minMessages - 1) rising.push({ at: s.records.map((r) => r.at), rise });
+    if (rise === null) continue;
+    const at = s.records.map((r) => r.at);
+    // A counter never goes down: across a hole it jumps, and would vote for it.
+    if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
+    rising.push({ at, rise });
+    if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
   const onset = loopOnset(rising);
-  // Only the series grown far enough to report are evidence: a series still
-  // within its range (the books' tick written at the start of the round) may
-  // hold a clean record of the round, upstream of the loop's first records.
+  // Where no round has two votes (one, for a loop of one series), this pass
+  // cannot place the entry: its earlier passes saw more. It names only what it judges.
+  let from = onset ?? Number.POSITIVE_INFINITY;
+  if (onset === null) for (const r of records) if (recentIds.has(r.recordId)) from = Math.min(from, r.at);
+  // Only the series that carry the loop are evidence: a series still within
+  // its range may hold a clean record of the round, upstream of the loop's
+  // first records (the books' tick written at the start of the round: last
+  // round's order, the stock it left). So one that carries the loop only by
+  // its latest values (the others named and gone) is evidence from that
+  // round where its values rose, a quarter further out as riseStart counts.
   const evidence = new Set<WindowRecord>();
-  for (const g of all) for (const r of g.records) if (r.at >= onset) evidence.add(r);
+  for (const c of carrying) {
+    const { records: rs, values } = c.series;
+    const sign = Math.sign(values[values.length - 1]!);
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
+  }
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
 }
 
@@ -210,19 +235,23 @@ function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { 
 }
 
 /**
- * When a loop entered, from its growing series: each series' record times
- * and the index its rise started at. A round is half a series' usual gap
- * either side (the median over the series of the median time between their
- * records): the rise starts are grouped into rounds, the round with the
- * most of them wins (the earliest of equals), and the loop entered at the
- * start of that round. Pure, for tests.
+ * When a loop entered, from its rising series: each one's record times and
+ * the index its rise started at; null when no round can be told. A round is
+ * half a series' usual gap either side (the median over the series of the
+ * median time between their records): the rise starts (riseTime) are
+ * grouped into rounds, the round with the most of them wins (the earliest of
+ * equals), and the loop entered half a round before its first. A round
+ * needs two of them, unless a single series rises: one series alone places a
+ * round early when its clean values happened to rise into the loop, and a
+ * later pass may see only that one (the others' values named and gone).
+ * Pure, for tests.
  */
-export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number {
-  const gaps = series.map((s) => median(s.at.slice(1).map((t, i) => t - s.at[i]!))).filter((g) => g > 0);
+export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number | null {
+  const gaps = series.map((s) => usualGap(s.at)).filter((g) => g > 0);
   const half = gaps.length === 0 ? 0 : median(gaps) / 2;
-  const starts = series.map((s) => s.at[s.rise]!).sort((a, b) => a - b);
-  let bestStart = starts[0]!;
-  let bestCount = 0;
+  const starts = series.map((s) => riseTime(s.at, s.rise)).sort((a, b) => a - b);
+  let bestStart: number | null = null;
+  let bestCount = Math.min(2, series.length) - 1;
   for (let i = 0; i < starts.length; ) {
     let j = i + 1;
     while (j < starts.length && starts[j]! - starts[j - 1]! <= half) j++;
@@ -232,7 +261,39 @@ export function loopOnset(series: readonly { at: readonly number[]; rise: number
     }
     i = j;
   }
-  return bestStart - half;
+  return bestStart === null ? null : bestStart - half;
+}
+
+/** The median time between a series' records. */
+function usualGap(at: readonly number[]): number {
+  return median(at.slice(1).map((t, i) => t - at[i]!));
+}
+
+/**
+ * When a series' rise began: its first risen value's time, or, when the
+ * series misses rounds just before it (more than 1.5 usual gaps since the
+ * value before), the first round missing: the engine keeps records a
+ * finding named out of later windows, and the rise was under way by then.
+ */
+export function riseTime(at: readonly number[], rise: number): number {
+  const t = at[rise]!;
+  const before = at[rise - 1];
+  if (before === undefined) return t;
+  const gap = usualGap(at);
+  return gap > 0 && t - before > 1.5 * gap ? before + gap : t;
+}
+
+/** Whether a series ever went down: one that never did is a counter or a clock, whatever its steps. */
+function fellOnce(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return true;
+  return false;
+}
+
+/** Whether a rise began `rounds - 1` usual gaps or more before the series' latest value (a series without holes: `rounds` values). */
+function risingFor(at: readonly number[], rise: number, rounds: number): boolean {
+  if (at.length - rise >= rounds) return true;
+  const gap = usualGap(at);
+  return gap > 0 && at[at.length - 1]! - riseTime(at, rise) >= (rounds - 1.5) * gap;
 }
 
 function median(xs: readonly number[]): number {
@@ -291,9 +352,7 @@ export function growthOf(
   const sign = Math.sign(values[n - 1]!);
   if (sign === 0) return null;
   // A field that never went down in the window is a counter or a clock, whatever its steps.
-  let fell = false;
-  for (let i = 1; i < n && !fell; i++) fell = values[i]! < values[i - 1]!;
-  if (!fell) return null;
+  if (!fellOnce(values)) return null;
   const mag = (i: number) => Math.abs(values[i]!);
   // The latest rise on the growth's side of zero, counted from its first value beyond the usual range.
   let beyond = n - 1;
@@ -318,6 +377,29 @@ export function growthOf(
 }
 
 /**
+ * Whether a series rising from index `rise` (riseStart) is past `growth`
+ * times its usual range: its latest value against the largest magnitude it
+ * held in the `windowMs` before the rise (at least `minMessages` values of
+ * it). Unlike growthOf, however few of its values the window holds beyond
+ * the range. Pure, for tests.
+ */
+export function outgrewRange(
+  values: readonly number[],
+  at: readonly number[],
+  rise: number,
+  p: Pick<FeedbackLoopParams, "minMessages" | "growth" | "windowMs">,
+): boolean {
+  let usual = 0;
+  let held = 0;
+  for (let i = 0; i < rise; i++) {
+    if (at[i]! <= at[rise]! - p.windowMs) continue;
+    usual = Math.max(usual, Math.abs(values[i]!));
+    held++;
+  }
+  return held >= p.minMessages && usual > 0 && Math.abs(values[values.length - 1]!) >= p.growth * usual;
+}
+
+/**
  * The index of the first risen value of a series' latest rise; null when its
  * latest value did not rise. A value rose when it moved in the direction of
  * the latest value's sign by `minStep - 1` of the one before's magnitude:
@@ -328,14 +410,16 @@ export function riseStart(values: readonly number[], minStep: number): number | 
   const n = values.length;
   const sign = Math.sign(values[n - 1] ?? 0);
   if (n < 2 || sign === 0) return null;
-  const rose = (i: number) => {
-    const step = sign * (values[i]! - values[i - 1]!);
-    return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
-  };
-  if (!rose(n - 1)) return null;
+  if (!rose(values, n - 1, sign, minStep)) return null;
   let from = n - 1;
-  while (from > 1 && rose(from - 1)) from--;
+  while (from > 1 && rose(values, from - 1, sign, minStep)) from--;
   return from;
+}
+
+/** Whether `values[i]` moved in the direction of `sign` by `minStep - 1` of the one before's magnitude. */
+function rose(values: readonly number[], i: number, sign: number, minStep: number): boolean {
+  const step = sign * (values[i]! - values[i - 1]!);
+  return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
 }
 
 /** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */

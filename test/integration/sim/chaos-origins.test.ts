@@ -28,6 +28,12 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   // amplified order within the usual range or a view that crossed zero left
   // it a round late. The loop's rising series vote for the round (ADR 0035).
   { scenario: "procurement", fault: "feedback-loop", was: "masked or late: each series placed the loop alone" },
+  // semantic_deviation named trader-1's views as they left their range, so no
+  // later pass saw four of them beyond it: its first amplified view was never
+  // named, and another trader's, which read it, was found instead. A series
+  // past twice its range carries the loop however few of its values are left,
+  // and a rise that follows a hole began in it (ADR 0040).
+  { scenario: "trading", fault: "feedback-loop", was: "masked: the first trader's views named by semantic_deviation and gone from later windows" },
 ];
 
 let h: Harness;

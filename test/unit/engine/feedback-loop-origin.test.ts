@@ -5,7 +5,7 @@
 // before: a clean value that rose just before the loop, a first amplified
 // value within the usual range, a view amplified from the other side of zero.
 import { beforeEach, describe, expect, it } from "vitest";
-import { feedbackLoop, growthOf, loopOnset } from "@/lib/engine/detectors/feedback-loop.ts";
+import { feedbackLoop, growthOf, loopOnset, outgrewRange, riseTime } from "@/lib/engine/detectors/feedback-loop.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { resetWindowIds, wr } from "./detector-fixtures.ts";
 
@@ -23,6 +23,26 @@ function namedInPasses(records: readonly WindowRecord[], batch: number): Set<str
 }
 
 const SPLITS = [1, 7, 20, 50, 10_000];
+
+/**
+ * Every record a finding names, judging `records` in passes of `batch`
+ * records as the engine does: a record named in the pass that judged it
+ * (by this detector, or by semantic_deviation: `namedElsewhere`) stays out
+ * of every later pass's history.
+ */
+function namedInEnginePasses(records: readonly WindowRecord[], batch: number, namedElsewhere: ReadonlySet<string>): Set<string> {
+  const named = new Set<string>();
+  const gone = new Set<string>();
+  for (let s = 0; s < records.length; s += batch) {
+    const recent = records.slice(s, s + batch);
+    const history = records.slice(0, s).filter((r) => !gone.has(r.recordId));
+    const here = new Set<string>();
+    for (const f of feedbackLoop({ history, recent })) for (const id of f.evidence) here.add(id);
+    for (const id of here) named.add(id);
+    for (const r of recent) if (here.has(r.recordId) || namedElsewhere.has(r.recordId)) gone.add(r.recordId);
+  }
+  return named;
+}
 
 /**
  * Procurement's loop, one order per SKU per 15-minute round: the recommender
@@ -104,6 +124,52 @@ describe("where a feedback loop entered", () => {
     }
   });
 
+  it("names the first trader's view though semantic_deviation named its amplified views first and later windows lack them", () => {
+    // Trading with seed chaos-origins: round 24 is the first with the gain,
+    // and trader-1 acted first in it (-0.0031; its peers read it). Every view
+    // from round 26 on (trader-3's from 25) left its range far enough for
+    // semantic_deviation to name it in the pass that judged it, so no later
+    // window held four of trader-1's views beyond its range at once.
+    const views = [
+      [-0.0118, -0.0282, -0.0273, -0.0055, -0.0093, 0.0002, -0.0063, -0.0084, -0.0107, -0.0316, -0.0224, -0.0183, -0.0073, -0.0182, -0.0092, 0.0113, 0.0219, 0.0155, 0.0084, -0.0051, 0.0015, -0.0034, 0.0023, 0.0041, -0.0031, -0.014, -0.0759, -0.2208, -0.5949, -1.5934, -4.2609, -11.3378, -30.1804, -80.3936],
+      [0.0037, 0.0067, 0.016, 0.0192, 0.011, 0.001, -0.0031, -0.0038, 0.008, -0.0142, -0.0142, -0.015, -0.0119, -0.0168, -0.0172, 0.0033, -0.0083, -0.0293, -0.0126, -0.0246, -0.0237, -0.0359, -0.0327, -0.0312, -0.0302, -0.0534, -0.1171, -0.284, -0.7745, -2.0579, -5.447, -14.4708, -38.5669, -102.709],
+      [-0.0292, -0.0167, -0.0179, -0.0123, 0.0029, -0.0243, -0.0242, -0.0079, -0.003, -0.022, -0.012, -0.0038, -0.0147, -0.0042, 0.003, 0.0277, 0.0171, 0.0081, -0.0017, -0.0006, 0.0035, -0.0051, -0.0017, -0.0143, -0.0226, -0.0554, -0.1439, -0.393, -1.001, -2.6247, -6.9509, -18.5045, -49.2767, -131.241],
+      [-0.0155, -0.0279, -0.0264, -0.0026, -0.0092, -0.0026, -0.0071, -0.007, -0.0094, -0.038, -0.0199, -0.0174, -0.0071, -0.0187, -0.0075, 0.0177, 0.0201, 0.012, 0.0087, -0.0075, 0.0029, -0.0061, 0.0038, 0.0031, -0.0103, -0.0458, -0.1731, -0.4681, -1.2484, -3.3279, -8.8733, -23.6269, -62.9387, -167.6263],
+    ];
+    const recs = tradingRounds(views);
+    const writes = recs.filter((r) => r.kind === "state.write");
+    const deviated = new Set(writes.filter((r) => cycleOf(r) >= (r.agent === "trader-3" ? 25 : 26)).map((r) => r.recordId));
+    const origin = writes.find((r) => r.agent === "trader-1" && cycleOf(r) === 24)!.recordId;
+    // A round of four traders is 16 records: passes of three to ten rounds,
+    // as the engine's slices were (passes of a round or two never see the
+    // loop grow at all: a growth needs four values beyond the range in one window).
+    for (const batch of [48, 64, 80, 96, 160]) {
+      const named = namedInEnginePasses(recs, batch, deviated);
+      expect(named.has(origin), `passes of ${batch}`).toBe(true);
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 24), `passes of ${batch}`).toEqual([]);
+    }
+  });
+
+  it("names no clean view when a later pass sees only the trader whose clean views rose into the loop", () => {
+    // Trading with another seed: round 24 is the first with the gain;
+    // trader-2's clean views rose from round 21 (-0.01 -> 0.0016 -> 0.0039 ->
+    // 0.0197). The others' views are named from round 24 on, so a late pass
+    // sees trader-2's early rise and little else.
+    const views = [
+      [-0.0108, 0.0015, 0.0182, 0.0213, 0.0108, 0.0137, 0.0049, -0.0039, 0.003, -0.0083, -0.0027, -0.0185, -0.0181, -0.0342, -0.0261, -0.0311, -0.0223, -0.0106, -0.0014, 0.0123, 0.03, 0.0404, 0.0465, 0.0422, 0.0709, 0.1966, 0.5558, 1.5106, 4.0736, 10.8906, 29.0579, 77.4408, 206.3373, 549.7193, 1464.4459, 3901.2232],
+      [-0.0076, -0.0032, -0.0094, -0.0246, -0.0209, -0.0102, 0.0004, 0.0069, 0.0025, 0.0028, 0.0041, -0.0046, -0.0042, -0.0331, -0.0335, -0.0311, -0.0295, -0.0087, -0.0014, 0.0065, -0.01, 0.0016, 0.0039, 0.0197, 0.0725, 0.2517, 0.7219, 1.9347, 5.2091, 13.9191, 37.1294, 98.9499, 263.63, 702.3041, 1870.9185, 4984.0332],
+      [0.0172, 0.0077, 0.0151, 0.0197, 0.013, 0.0178, 0.0221, 0.0153, 0.0166, 0.0028, -0.0064, 0.0094, -0.0142, -0.0072, -0.0157, -0.0263, -0.0094, -0.0089, -0.0165, -0.0092, 0.012, 0.0264, 0.0279, 0.0199, 0.1061, 0.332, 0.9149, 2.4846, 6.652, 17.8, 47.4541, 126.4422, 336.8243, 897.2447, 2390.2093, 6367.4196],
+      [-0.0109, 0.0022, 0.0199, 0.0203, 0.0096, 0.0156, 0.0053, -0.0049, 0.0035, -0.0109, -0.0027, -0.0194, -0.0202, -0.0378, -0.0258, -0.0324, -0.0194, -0.0076, -0.0008, 0.0152, 0.0319, 0.0438, 0.0471, 0.0425, 0.1602, 0.4321, 1.1834, 3.1691, 8.525, 22.7432, 60.62, 161.5098, 430.2785, 1146.2714, 3053.6478, 8134.77],
+    ];
+    const recs = tradingRounds(views);
+    const writes = recs.filter((r) => r.kind === "state.write");
+    const deviated = new Set(writes.filter((r) => cycleOf(r) >= 25).map((r) => r.recordId));
+    for (const batch of [16, 32, 48, 64, 96]) {
+      const named = namedInEnginePasses(recs, batch, deviated);
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 24), `passes of ${batch}`).toEqual([]);
+    }
+  });
+
   it("names nothing in clean rounds, cut into passes anywhere", () => {
     const orders = { "A-100": [8, 4, 3, 4, 3, 4, 5, 3, 7, 4, 5, 3, 4, 6, 5, 7, 3, 8, 4], "B-200": [3, 8, 6, 5, 8, 3, 3, 7, 5, 8, 5, 5, 5, 5, 6, 8, 3, 5, 7] };
     const recs = procurementRounds(orders);
@@ -140,6 +206,53 @@ describe("loopOnset", () => {
   });
 
   it("takes the earliest of equally supported rounds", () => {
-    expect(loopOnset([series(7), series(6)])).toBe(6 * round - round / 2);
+    expect(loopOnset([series(7), series(6), series(7), series(6)])).toBe(6 * round - round / 2);
+  });
+
+  it("places nothing on one vote when several series rise: a later pass may see only the series whose clean values rose early", () => {
+    expect(loopOnset([series(5), series(8)])).toBeNull();
+    expect(loopOnset([series(5)])).toBe(5 * round - round / 2);
+    expect(loopOnset([])).toBeNull();
+  });
+
+  it("dates a rise that follows missing rounds to the first round missing", () => {
+    // Rounds 6 to 8 were named and are gone from this window: the rise seen at round 9 began by round 6.
+    const at = [0, 1, 2, 3, 4, 5, 9, 10].map((k) => k * round);
+    expect(loopOnset([{ at, rise: 6 }, series(6)])).toBe(6 * round - round / 2);
+  });
+});
+
+describe("riseTime", () => {
+  const round = 300_000;
+  it("is the first risen value's time, or the first round missing before it", () => {
+    const whole = [0, 1, 2, 3, 4, 5].map((k) => k * round);
+    expect(riseTime(whole, 3)).toBe(3 * round);
+    const holed = [0, 1, 2, 3, 8, 9].map((k) => k * round);
+    expect(riseTime(holed, 4)).toBe(4 * round);
+    // One round late is jitter, not a hole.
+    expect(riseTime([0, 1, 2, 3, 4.4, 5.4].map((k) => k * round), 4)).toBe(4.4 * round);
+    expect(riseTime([0], 0)).toBe(0);
+  });
+});
+
+describe("outgrewRange", () => {
+  const round = 300_000;
+  const at = (n: number) => Array.from({ length: n }, (_, i) => i * round);
+  const P2 = { minMessages: 4, growth: 2, windowMs: 7_200_000 };
+
+  it("judges the latest value against the range held before the rise, however few values lie beyond it", () => {
+    // Trader-1 with its amplified views gone but the latest: 0.0041 -> -0.0031 -> -0.014 -> -11.3.
+    const values = [-0.0316, -0.0224, -0.0183, 0.0113, 0.0219, 0.0041, -0.0031, -0.014, -11.3378];
+    expect(outgrewRange(values, at(values.length), 6, P2)).toBe(true);
+    // Still within twice its range: not yet.
+    expect(outgrewRange([...values.slice(0, -1), -0.06], at(values.length), 6, P2)).toBe(false);
+  });
+
+  it("needs a usual range of minMessages values within the window before the rise", () => {
+    expect(outgrewRange([0.01, 0.02, 0.5, 2], at(4), 2, P2)).toBe(false);
+    // The same values two hours and more before the rise say nothing of what is usual now.
+    const far = [0, 1, 2, 3, 40, 41, 42].map((k) => k * round);
+    expect(outgrewRange([0.01, 0.02, 0.01, 0.02, 0.03, 0.5, 2], far, 5, P2)).toBe(false);
+    expect(outgrewRange([0, 0, 0, 0, 0.5, 2], at(6), 4, P2)).toBe(false);
   });
 });
