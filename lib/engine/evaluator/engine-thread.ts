@@ -49,6 +49,8 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
   let nextId = 1;
   const asked = new Map<number, (s: EngineStats) => void>();
   let stopped: (() => void) | null = null;
+  /** The current thread is running (it died and none has been started again yet: false). */
+  let alive = false;
 
   const spawn = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
@@ -59,6 +61,7 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
         switch (m.type) {
           case "ready":
             ready = true;
+            alive = true;
             latest = m.stats;
             resolve(worker);
             return;
@@ -85,6 +88,7 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
         if (!ready) reject(err);
       });
       worker.on("exit", (code) => {
+        if (worker === current || !ready) alive = false;
         // Questions in flight are answered by the latest counters.
         for (const [id, answer] of asked) {
           asked.delete(id);
@@ -97,6 +101,11 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
           if (closing) return;
           spawn().then(
             (w) => {
+              // Closed while it started: it ends here, not with the process.
+              if (closing) {
+                void w.terminate();
+                return;
+              }
               restarts++;
               current = w;
             },
@@ -106,7 +115,9 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
       });
     });
 
-  let current = await spawn();
+  // Declared before the first thread starts: its handlers compare against it.
+  let current: Worker | undefined;
+  current = await spawn();
 
   return {
     latest: () => latest!,
@@ -121,23 +132,28 @@ export async function startEngineThread(databaseUrl: string, options: EngineThre
           clearTimeout(timer);
           resolve(s);
         });
-        current.postMessage({ type: "stats", id, lagSince } satisfies ToEngine);
+        current!.postMessage({ type: "stats", id, lagSince } satisfies ToEngine);
       });
     },
     get restarts() {
       return restarts;
     },
     get worker() {
-      return current;
+      return current!;
     },
     async close() {
       closing = true;
+      // A thread that died has nothing to finish (and would never answer the stop).
+      if (!alive) {
+        await current!.terminate();
+        return;
+      }
       // The pass in progress finishes and commits; the thread then ends itself.
       const done = new Promise<void>((resolve) => (stopped = resolve));
-      current.postMessage({ type: "stop" } satisfies ToEngine);
+      current!.postMessage({ type: "stop" } satisfies ToEngine);
       const gaveUp = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), 30_000).unref());
       if ((await Promise.race([done, gaveUp])) === "late") log("engine: its thread did not stop within 30 s; ending it");
-      await current.terminate();
+      await current!.terminate();
     },
   };
 }

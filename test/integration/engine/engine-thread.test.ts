@@ -96,4 +96,16 @@ describe("the engine's thread", () => {
     expect(engine!.restarts).toBe(1);
     engine = null;
   }, 60_000);
+
+  it("stops at once when its thread had died and was not started again yet", async () => {
+    const said: string[] = [];
+    // A long pause before restarting: the collector stops within it.
+    const other = await startEngineThread(database.url, { batchSize: 25, log: (l) => said.push(l), restartMs: 600_000 });
+    await other.worker.terminate();
+    await expect.poll(() => said.some((l) => l.includes("its thread exited")), { timeout: 10_000 }).toBe(true);
+    await other.close();
+    // Not the 30 s give-up for a thread that never answers the stop: there was no thread to answer.
+    expect(said.filter((l) => l.includes("did not stop"))).toEqual([]);
+    expect(other.restarts).toBe(0);
+  }, 60_000);
 });
