@@ -9,7 +9,12 @@
 // at the top of the payload (`sku: "A-100"`, `currency: "EUR"`) also keys a
 // baseline of its own, and a value is judged against the tightest baseline
 // that has enough values: the part's own prices when there are enough of them,
-// else every price the agent quoted.
+// else every price the agent quoted. A category with too few values of its
+// own (ADR 0030) is another population the pool never held: only the hard
+// bound judges it, and for a field that is always positive, against every
+// value the pool held (beyond `maxRatio` times its largest, or below its
+// smallest by as much), not against its median: a bigger product's first
+// order totals are not deviations because the others' are small.
 //
 // Below the hard ratio bound, a value inside the range the baseline already
 // holds is never a deviation.
@@ -227,6 +232,8 @@ interface Judged {
   magnitude: number | null;
   /** For choosing the worst of several values. */
   extremity: number;
+  /** Judged for a category the pool has not learned: against every value the field held (see judge). */
+  pooled: boolean;
 }
 
 function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly = false): Judged {
@@ -257,7 +264,16 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly
   if (b.nearZero) {
     const magnitude = Math.abs(x) / b.maxMagnitude;
     const flagged = magnitude >= p.maxRatio || (zAllowed && z !== null && Math.abs(z) > p.zThreshold && magnitude >= p.minRatio);
-    return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude };
+    return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude, pooled: false };
+  }
+  // A category the pool has not learned yet (`hardBoundOnly`) is another
+  // population: its usual values may sit anywhere among or beyond the
+  // others' (a bigger product's order totals). Of a field that is always
+  // positive it is out of bounds only `maxRatio` times beyond every value the
+  // field ever held, not beyond their median.
+  if (hardBoundOnly && b.min > 0 && x > 0) {
+    const flagged = x >= p.maxRatio * b.max || x <= b.min / p.maxRatio;
+    return { flagged, z: null, ratio, spread: "none", linearZ: lz, magnitude: null, extremity: Math.abs(Math.log(x / b.rawMedian)), pooled: true };
   }
   const flagged =
     (big(p.maxRatio) && awayFromZero) ||
@@ -265,7 +281,7 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly
     // A baseline that never varied, now broken.
     (!seen && zAllowed && z === null && t !== b.center && meaningful);
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity };
+  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity, pooled: false };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {
@@ -275,6 +291,7 @@ function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDe
     return `${field} ${fmt(x)}, ${fmt(j.magnitude)}x the largest magnitude in the ${duration(p.baselineMs)} baseline${b.segment === null ? "" : ` for ${b.segment.replace("=", " ")}`} (${fmt(b.maxMagnitude)}, near zero; n=${fmt(b.n)}${only})`;
   }
   const head = j.ratio !== null ? `${field} ${fmt(j.ratio)}x ${where}` : `${field} ${fmt(x)} against ${where} of ${fmt(b.rawMedian)}`;
+  if (j.pooled) return `${head} (n=${fmt(b.n)}; its category has too few values of its own: beyond ${fmt(p.maxRatio)}x every value held, ${fmt(b.min)} to ${fmt(b.max)})`;
   const constant = b.n < p.minSamples ? `, below ${fmt(p.minSamples)} values: ratio bound only` : j.spread === "none" ? ", which never varied" : "";
   return `${head} (n=${fmt(b.n)}${constant})`;
 }

@@ -180,6 +180,23 @@ describe("semantic deviation", () => {
     expect(f!.params.ratio as number).toBeGreaterThan(10);
   });
 
+  it("a category still unlearned is out of bounds only beyond 10x every value the field held, not 10x its median", () => {
+    // Order totals: A and B around 40 and 30, now and then a large one (120); then C, a bigger product, totals 450 each.
+    const rand = seeded(23);
+    const usual: Record<string, number> = { "A-100": 40, "B-200": 30 };
+    const orders = ["A-100", "B-200", "A-100", "B-200"].flatMap((sku, k) =>
+      Array.from({ length: 6 }, (_, i) => wr({ sec: -80_000 + k * 5_000 + i * 600, payload: { sku, total: i === 5 ? 120 : Math.round(usual[sku]! * (1 + 0.05 * normal(rand))) } })),
+    );
+    // 450 is over 10x the pool's median (about 40) but under 10x the largest total it held (120): C's first orders are not deviations.
+    expect(semanticDeviation({ history: orders, recent: [wr({ payload: { sku: "C-300", total: 450 } })] })).toEqual([]);
+    // Past 10x every total held, it is.
+    const [f] = semanticDeviation({ history: orders, recent: [wr({ payload: { sku: "C-300", total: 1_500 } })] });
+    expect(f!.params).toMatchObject({ segment: null, z: null, value: 1_500 });
+    expect(f!.explanation).toMatch(/^total \d+(\.\d)?x the 24h median \(n=24; its category has too few values of its own: beyond 10x every value held, \d+ to 120\)$/);
+    // A learned category is still judged against its own values.
+    expect(semanticDeviation({ history: orders, recent: [wr({ payload: { sku: "A-100", total: 450 } })] })).toHaveLength(1);
+  });
+
   it("a category still unlearned (under 8 values) is judged by the pooled baseline's hard bound only", () => {
     // An executor placing orders for SKUs whose usual sizes differ (A 40, B 30): then C's first order, 6.
     const rand = seeded(21);
