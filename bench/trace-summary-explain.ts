@@ -7,7 +7,7 @@
 // docs/benchmarks.md (2026-12-06, whole trace's summary); say the load.
 import { loadavg } from "node:os";
 import pg from "pg";
-import { startBenchDatabase } from "./lib/bench-db.ts";
+import { startBenchDatabase, withTraceWorkMem } from "./lib/bench-db.ts";
 import { insertGeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
 import { traceSummarySql } from "../lib/db/trace-summary-query.ts";
 
@@ -20,16 +20,7 @@ try {
   await insertGeneratedTrace(db, { traceId: "c".repeat(32), spans: 100_000, shape: "chain" });
   await db.query("ANALYZE spans; ANALYZE records");
   const q = traceSummarySql("default", id, 240);
-  const inTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await db.query("BEGIN");
-    // As getTraceSummaryJson sets it.
-    await db.query("SET LOCAL work_mem = '64MB'");
-    try {
-      return await fn();
-    } finally {
-      await db.query("COMMIT");
-    }
-  };
+  const inTransaction = <T>(fn: () => Promise<T>): Promise<T> => withTraceWorkMem(db, fn);
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
     const r = await inTransaction(() => db.query<{ body: string }>(q.text, q.values as unknown[]));

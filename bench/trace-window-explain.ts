@@ -8,7 +8,7 @@
 // (`total=lower-bound`), then EXPLAIN (ANALYZE, BUFFERS) of each. Say the load with any figure.
 import { loadavg } from "node:os";
 import pg from "pg";
-import { startBenchDatabase } from "./lib/bench-db.ts";
+import { startBenchDatabase, withTraceWorkMem } from "./lib/bench-db.ts";
 import { insertGeneratedTrace } from "../test/integration/traces/trace-fixtures.ts";
 import { traceJsonSql } from "../lib/db/trace-query.ts";
 import { TRACE_HEAD_SPANS } from "../lib/api/trace-views.ts";
@@ -20,16 +20,7 @@ try {
   await insertGeneratedTrace(db, { traceId: "b".repeat(32), spans: 100_000, shape: "tree", fanout: 4, recordEvery: 10 });
   await insertGeneratedTrace(db, { traceId: "c".repeat(32), spans: 100_000, shape: "chain" });
   await db.query("ANALYZE spans; ANALYZE records");
-  const inTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await db.query("BEGIN");
-    // As getTraceJson sets it.
-    await db.query("SET LOCAL work_mem = '64MB'");
-    try {
-      return await fn();
-    } finally {
-      await db.query("COMMIT");
-    }
-  };
+  const inTransaction = <T>(fn: () => Promise<T>): Promise<T> => withTraceWorkMem(db, fn);
   // Alternating: the spans counted (the API's default) and not (`total=lower-bound`, what the trace page reads).
   for (const id of ["b".repeat(32), "c".repeat(32)]) {
     for (let i = 0; i < 3; i++) {

@@ -67,3 +67,14 @@ export async function statementCosts(url: string, records: number, top = 12): Pr
   );
   return rows.map((r) => ({ query: r.query.replace(/\s+/g, " ").slice(0, 140), calls: Number(r.calls), usPerRecord: Math.round((r.ms * 1000) / records), rows: Number(r.rows) }));
 }
+
+/** Runs `fn` in a transaction with the work_mem the trace API sets (getTraceJson, getTraceSummaryJson). */
+export async function withTraceWorkMem<T>(db: pg.Client, fn: () => Promise<T>): Promise<T> {
+  await db.query("BEGIN");
+  await db.query("SET LOCAL work_mem = '64MB'");
+  try {
+    return await fn();
+  } finally {
+    await db.query("COMMIT");
+  }
+}

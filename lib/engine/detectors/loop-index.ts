@@ -17,6 +17,7 @@
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { byTimeThenId, type WindowRecord } from "./finding.ts";
 import { seriesOf } from "./feedback-loop.ts";
+import { lowerBound, upperBound } from "./value-baselines.ts";
 
 /** The records the window's history holds: every record of `agents`, other agents' from `othersSince` on. */
 export interface LoopWindowShape {
@@ -212,28 +213,4 @@ function removeTime(m: Times, a: string, b: string, at: number): void {
   if (i >= 0 && times[i] === at) times.splice(i, 1);
   if (times.length === 0) inner.delete(b);
   if (inner.size === 0) m.delete(a);
-}
-
-/** The first index whose time is later than `at`. */
-function upperBound(times: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index whose time is at or after `at`. */
-function lowerBound(times: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

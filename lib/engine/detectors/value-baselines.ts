@@ -84,8 +84,8 @@ export function baselineEntries(r: WindowRecord): [string, number[]][] {
   return out;
 }
 
-/** The first index whose value is greater than x (binary search). */
-function upperBound(xs: readonly number[], x: number): number {
+/** The first index of an ascending list whose value is greater than x (binary search). */
+export function upperBound(xs: readonly number[], x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
@@ -218,7 +218,7 @@ export function sortedMedian(xs: readonly number[]): number {
 export function sortedMad(xs: readonly number[], center: number): number {
   const n = xs.length;
   if (n === 0) return Number.NaN;
-  let left = upperBoundBelow(xs, center) - 1;
+  let left = lowerBound(xs, center) - 1;
   let right = left + 1;
   const want = n >> 1;
   let prev = Number.NaN;
@@ -238,8 +238,8 @@ export function sortedMad(xs: readonly number[], center: number): number {
   return n % 2 === 1 ? cur : (prev + cur) / 2;
 }
 
-/** The first index whose value is at least x. */
-function upperBoundBelow(xs: readonly number[], x: number): number {
+/** The first index of an ascending list whose value is at least x (binary search). */
+export function lowerBound(xs: readonly number[], x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
