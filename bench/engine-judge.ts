@@ -1,8 +1,12 @@
-// npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N] [--spread MS]
+// npm run bench:engine -- [--agents N] [--history N] [--pass N] [--passes N] [--spread MS] [--body N --shuffle K]
 //
 // `--spread`: how long the warm history spans (default an hour). bench:ingest
 // signs its records ahead of the run, so a minute holds every agent's whole
 // history there: `--spread 60000` judges at that density (a storm's).
+// `--body N --shuffle K`: as bench:ingest sends them, records come in
+// request bodies of N that share one timestamp, and concurrent requests are
+// stored in an order shuffled K bodies at a time, so an agent's records
+// arrive late against each other (the passes' history is the same records).
 //
 // Also times the evaluator's way of judging a pass: in slices of at most 20
 // records per agent, each learnt before the next (judgeInSlices), against
@@ -31,12 +35,16 @@ const { values: args } = parseArgs({
     pass: { type: "string", default: "1600" },
     passes: { type: "string", default: "20" },
     spread: { type: "string", default: "3600000" },
+    body: { type: "string", default: "0" },
+    shuffle: { type: "string", default: "1" },
   },
 });
 const AGENTS = Number(args.agents);
 const PASS = Number(args.pass);
 const PASSES = Number(args.passes);
 const SPREAD = Number(args.spread);
+const BODY = Number(args.body);
+const SHUFFLE = Number(args.shuffle);
 
 let seq = 0;
 const T0 = Date.UTC(2026, 11, 6);
@@ -52,7 +60,7 @@ function makeRecords(n: number, startAt: number, spreadMs: number): EvalRecord[]
       agent: `agent-${s % AGENTS}`,
       receivers: [`agent-${(s + 1) % AGENTS}`],
       intent: "PriceQuote",
-      at: startAt + Math.floor((i * spreadMs) / n),
+      at: startAt + (BODY > 0 ? Math.floor((Math.floor(i / BODY) * BODY * spreadMs) / n) : Math.floor((i * spreadMs) / n)),
       payload: { sku: `SKU-${s % 97}`, unit_price: 10 + (s % 13) },
       verified: true,
       verdicts: ["valid"],
@@ -60,6 +68,19 @@ function makeRecords(n: number, startAt: number, spreadMs: number): EvalRecord[]
       receivedAt: startAt,
       settles: false,
     });
+  }
+  return BODY > 0 && SHUFFLE > 1 ? shuffled(out) : out;
+}
+
+/** Bodies of BODY records, stored in an order shuffled SHUFFLE bodies at a time (a fixed permutation: runs compare alike). */
+function shuffled(records: EvalRecord[]): EvalRecord[] {
+  const bodies: EvalRecord[][] = [];
+  for (let i = 0; i < records.length; i += BODY) bodies.push(records.slice(i, i + BODY));
+  const out: EvalRecord[] = [];
+  for (let g = 0; g < bodies.length; g += SHUFFLE) {
+    const group = bodies.slice(g, g + SHUFFLE);
+    // Every other body of a group first, then the rest: each agent sees later times before earlier ones.
+    for (const b of [...group.filter((_, k) => k % 2 === 1), ...group.filter((_, k) => k % 2 === 0)]) out.push(...b);
   }
   return out;
 }

@@ -24,9 +24,12 @@
 // falls back to its own scan whenever these cannot speak for the window
 // (another span length, an agent never added, a batch older than the
 // baseline's newest record).
-import { placeOf, type WindowRecord } from "./finding.ts";
+import { afterTime, type WindowRecord } from "./finding.ts";
 
 type Counts = Map<string, number>;
+
+/** A late record is counted in when at most this many records follow it or sit between its span's start and the end span's. */
+const LATE_LIMIT = 256;
 
 class AgentSpans {
   records: WindowRecord[] = [];
@@ -57,6 +60,8 @@ export interface KeptSpan {
 
 export class FanOutBaselines {
   private readonly agents = new Map<string, AgentSpans>();
+  /** How many times an agent was counted from scratch (a late record out of reach, or one removed from the middle). */
+  recounts = 0;
 
   constructor(readonly spanMs: number) {}
 
@@ -76,11 +81,15 @@ export class FanOutBaselines {
       if (!a.stale) this.appended(a, n);
       return;
     }
-    // Late: its place by binary search; the agent counts again at its next read.
-    const lo = placeOf(a.records, r, a.start);
+    // Late: after the records of its time (they came first), by binary
+    // search; the cache trims records of one time in that order too. Late
+    // within the span ending at the newest record (concurrent requests stored
+    // out of order) it is counted in; otherwise the agent counts again at
+    // its next read.
+    const lo = afterTime(a.records, r.at, a.start);
     a.records.splice(lo, 0, r);
     a.distinct.splice(lo, 0, 0);
-    a.stale = true;
+    if (!a.stale && !this.countedIn(a, lo)) a.stale = true;
   }
 
   /** Removes a record added before (aged out, or found anomalous when its learning block closed). */
@@ -140,6 +149,53 @@ export class FanOutBaselines {
     a.queue.push(i);
   }
 
+  /**
+   * records[lo], just inserted before newer records: counted in when it
+   * falls in the span ending at the newest record and few records follow
+   * it. Only the counts of records from it on change (a record's span gains
+   * at most its receivers), so they are counted again from the span ending
+   * at it, which is the end span without the records after it and with the
+   * few before the end span that its own span reaches. False when that
+   * would cost more than counting from scratch is worth skipping.
+   */
+  private countedIn(a: AgentSpans, lo: number): boolean {
+    const n = a.records.length;
+    const r = a.records[lo]!;
+    const newest = a.records[n - 1]!.at;
+    // The end span, in indices after the insertion; `r` must fall in it, after the oldest record.
+    if (lo <= a.start || lo < a.endTail || r.at <= newest - this.spanMs) return false;
+    let tail = a.endTail;
+    while (tail > a.start && a.records[tail - 1]!.at > r.at - this.spanMs && a.endTail - tail <= LATE_LIMIT) tail--;
+    if (n - lo + a.endTail - tail > LATE_LIMIT) return false;
+    // The span ending at `r`: the end span up to it, and the records before the end span it reaches.
+    const counts = new Map(a.endCounts);
+    for (let i = lo + 1; i < n; i++) take(counts, a.records[i]!.receivers);
+    add(counts, r.receivers);
+    for (let i = tail; i < a.endTail; i++) add(counts, a.records[i]!.receivers);
+    // Sliding on to the newest record, as `appended` did.
+    a.distinct[lo] = counts.size;
+    for (let i = lo + 1; i < n; i++) {
+      const x = a.records[i]!;
+      add(counts, x.receivers);
+      while (tail < i && a.records[tail]!.at <= x.at - this.spanMs) take(counts, a.records[tail++]!.receivers);
+      a.distinct[i] = counts.size;
+    }
+    a.endTail = tail;
+    a.endCounts = counts;
+    // The front is every record whose span reaches back to the oldest: `r` joins it if it sits at or before its end.
+    if (lo <= a.front && r.at - this.spanMs < a.records[a.start]!.at) {
+      add(a.frontCounts, r.receivers);
+      a.front++;
+    }
+    // The queue's indices from `lo` on moved; their counts only grew, so what they dropped stays dropped.
+    while (a.queue.length > a.queueHead && a.queue[a.queue.length - 1]! >= lo) a.queue.pop();
+    for (let i = Math.max(lo, a.front); i < n; i++) {
+      while (a.queue.length > a.queueHead && a.distinct[a.queue[a.queue.length - 1]!]! <= a.distinct[i]!) a.queue.pop();
+      a.queue.push(i);
+    }
+    return true;
+  }
+
   private removeOldest(a: AgentSpans): void {
     const r = a.records[a.start]!;
     if (a.stale) {
@@ -157,6 +213,7 @@ export class FanOutBaselines {
   }
 
   private recount(a: AgentSpans): void {
+    this.recounts++;
     a.stale = false;
     a.front = a.start;
     a.endTail = a.start;

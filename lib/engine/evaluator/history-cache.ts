@@ -18,7 +18,7 @@
 // block, wherever engine passes happened to cut its history: a pass that ends
 // mid-block leaves the block open, and the next pass judges the rest of it
 // against the same baseline. A mature agent's records are learned at once.
-import { byTimeThenId, placeOf, type WindowRecord } from "../detectors/finding.ts";
+import { afterTime, byTimeThenId, placeOf, type WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
@@ -114,7 +114,6 @@ export class HistoryCache {
 
   add(records: readonly CachedRecord[]): void {
     const touched = new Set<string>();
-    const unsorted = new Set<string>();
     for (const r of records) {
       if (!Number.isFinite(r.at)) continue;
       const key = keyOf(r);
@@ -130,14 +129,12 @@ export class HistoryCache {
       if (r.at > this.newest) this.newest = r.at;
       const list = this.byAgent.get(r.agent);
       if (!list) this.byAgent.set(r.agent, [r]);
-      else {
-        // Records nearly always come in time order; only a late one costs a sort.
-        if (list.length > 0 && r.at < list[list.length - 1]!.at) unsorted.add(r.agent);
-        list.push(r);
-      }
+      // Records nearly always come in time order; a late one goes after the records of its time, by binary search.
+      else if (list.length === 0 || list[list.length - 1]!.at <= r.at) list.push(r);
+      else list.splice(afterTime(list, r.at), 0, r);
       touched.add(r.agent);
     }
-    for (const agent of touched) this.trim(agent, unsorted.has(agent));
+    for (const agent of touched) this.trim(agent);
   }
 
   /** How many of one agent's records are held. */
@@ -238,9 +235,8 @@ export class HistoryCache {
     return n;
   }
 
-  private trim(agent: string, unsorted: boolean): void {
+  private trim(agent: string): void {
     const list = this.byAgent.get(agent)!;
-    if (unsorted) list.sort((a, b) => a.at - b.at);
     const cutoff = this.newest - this.options.maxAgeMs;
     let drop = 0;
     while (drop < list.length && list[drop]!.at < cutoff) drop++;

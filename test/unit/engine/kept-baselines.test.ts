@@ -28,7 +28,7 @@ function bruteMax(records: readonly WindowRecord[]): number {
   return max;
 }
 
-function fleet(seed: number) {
+function fleet(seed: number, lateMs = 30_000) {
   const rand = seeded(seed);
   let n = 0;
   let clock = T0;
@@ -45,54 +45,75 @@ function fleet(seed: number) {
       agent,
       receivers: kind !== "message" || rand() < 0.1 ? [] : receivers,
       intent: rand() < 0.05 ? null : intent,
-      at: late ? clock - Math.floor(rand() * 30_000) : clock,
+      at: late ? clock - Math.floor(rand() * lateMs) : clock,
       payload: undefined,
       anomalous: rand() < 0.08,
     };
   };
 }
 
-describe("kept baselines", () => {
-  it("keep the largest sliding count of every agent as records are added in and out of order and removed from anywhere", () => {
-    const rand = seeded(7);
-    const make = fleet(7);
-    const kept = new FanOutBaselines(SPAN);
-    const live = new Map<string, WindowRecord[]>();
-    for (let step = 0; step < 1_500; step++) {
-      const agent = `a${Math.floor(rand() * 3)}`;
-      const list = live.get(agent) ?? [];
-      live.set(agent, list);
-      const roll = rand();
-      if (roll < 0.7 || list.length === 0) {
-        const r = make(agent, rand() < 0.1);
-        kept.add(r);
-        if (r.receivers.length > 0) list.push(r);
-      } else {
-        // Oldest first most of the time (aging out), sometimes from the middle (an anomalous record leaving its learning block).
-        const sorted = [...list].sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
-        const victim = roll < 0.9 ? sorted[0]! : sorted[Math.floor(rand() * sorted.length)]!;
-        kept.remove(victim);
-        list.splice(list.indexOf(victim), 1);
-      }
-      if (step % 7 === 0) {
-        for (const [a, records] of live) {
-          const summary = kept.maxOf(a);
-          if (records.length === 0) expect(summary).toBeNull();
-          else expect(summary?.max).toBe(bruteMax(records));
-          // The span ending at the newest record, that the detector slides on from.
-          const sorted = [...records].sort((x, y) => x.at - y.at || (x.recordId < y.recordId ? -1 : 1));
-          const newest = sorted.at(-1)?.at ?? 0;
-          const span = sorted.filter((r) => r.at > newest - SPAN);
-          const last = kept.lastSpan(a);
-          // Records of one time in the order they came; in time order otherwise.
-          expect(last.records.map((r) => r.recordId).sort()).toEqual(span.map((r) => r.recordId).sort());
-          expect(last.records.every((r, i) => i === 0 || last.records[i - 1]!.at <= r.at)).toBe(true);
-          const counts = new Map<string, number>();
-          for (const r of span) for (const to of r.receivers) counts.set(to, (counts.get(to) ?? 0) + 1);
-          expect(new Map(last.counts)).toEqual(counts);
-        }
+/**
+ * Adds and removes records of three agents at random and holds the kept
+ * counts to a scan of what is live every few steps. `lateMs`: how far back a
+ * late record (`lateShare` of them) may come; `middle`: whether records also
+ * leave from the middle.
+ */
+function keptAgainstScan(seed: number, lateMs: number, middle: boolean, lateShare = 0.1): { kept: FanOutBaselines; late: number } {
+  const rand = seeded(seed);
+  const make = fleet(seed, lateMs);
+  const kept = new FanOutBaselines(SPAN);
+  let late = 0;
+  const live = new Map<string, WindowRecord[]>();
+  for (let step = 0; step < 1_500; step++) {
+    const agent = `a${Math.floor(rand() * 3)}`;
+    const list = live.get(agent) ?? [];
+    live.set(agent, list);
+    const roll = rand();
+    if (roll < 0.7 || list.length === 0) {
+      const r = make(agent, rand() < lateShare);
+      if (r.receivers.length > 0 && list.some((x) => x.at > r.at)) late++;
+      kept.add(r);
+      if (r.receivers.length > 0) list.push(r);
+    } else {
+      // Oldest first most of the time (aging out), sometimes from the middle (an anomalous record leaving its learning block).
+      const sorted = [...list].sort((a, b) => a.at - b.at || (a.recordId < b.recordId ? -1 : 1));
+      const victim = roll < 0.9 || !middle ? sorted[0]! : sorted[Math.floor(rand() * sorted.length)]!;
+      kept.remove(victim);
+      list.splice(list.indexOf(victim), 1);
+    }
+    if (step % 7 === 0) {
+      for (const [a, records] of live) {
+        const summary = kept.maxOf(a);
+        if (records.length === 0) expect(summary).toBeNull();
+        else expect(summary?.max).toBe(bruteMax(records));
+        // The span ending at the newest record, that the detector slides on from.
+        const sorted = [...records].sort((x, y) => x.at - y.at || (x.recordId < y.recordId ? -1 : 1));
+        const newest = sorted.at(-1)?.at ?? 0;
+        const span = sorted.filter((r) => r.at > newest - SPAN);
+        const last = kept.lastSpan(a);
+        // Records of one time in the order they came; in time order otherwise.
+        expect(last.records.map((r) => r.recordId).sort()).toEqual(span.map((r) => r.recordId).sort());
+        expect(last.records.every((r, i) => i === 0 || last.records[i - 1]!.at <= r.at)).toBe(true);
+        const counts = new Map<string, number>();
+        for (const r of span) for (const to of r.receivers) counts.set(to, (counts.get(to) ?? 0) + 1);
+        expect(new Map(last.counts)).toEqual(counts);
       }
     }
+  }
+  return { kept, late };
+}
+
+describe("kept baselines", () => {
+  it("keep the largest sliding count of every agent as records are added in and out of order and removed from anywhere", () => {
+    keptAgainstScan(7, 30_000, true);
+  });
+
+  it("count a record late within the newest span in, without counting the agent again from scratch", () => {
+    // Concurrent requests stored out of order: late by less than the span.
+    const { kept, late } = keptAgainstScan(11, 5_000, false, 0.4);
+    expect(late).toBeGreaterThan(50);
+    // Only a record older than every record its agent holds is counted from scratch.
+    expect(kept.recounts).toBeLessThan(late / 10);
   });
 
   it("give the per-cycle caps the same findings from the cache's kept messages as from reading the window", () => {

@@ -72,6 +72,18 @@ describe("ContainedSet", () => {
     for (const id of ["a", "b", "c", "d"]) s.add(id, "why");
     expect([s.has("a"), s.has("b"), s.has("d"), s.size]).toEqual([false, true, true, 3]);
   });
+
+  it("keeps the newest ids however many times its ring wraps, and an id added again keeps its place", () => {
+    const s = new ContainedSet(3);
+    for (const id of ["a", "b", "c", "d", "e", "f", "g"]) s.add(id, `why ${id}`);
+    s.add("f", "again");
+    s.add("h", "why h");
+    const letters = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    expect(letters.filter((id) => s.has(id))).toEqual(["f", "g", "h"]);
+    expect([s.why("f"), s.size]).toEqual(["why f", 3]);
+    s.add("i", "why i");
+    expect(letters.concat("i").filter((id) => s.has(id))).toEqual(["g", "h", "i"]);
+  });
 });
 
 describe("containedSeeds", () => {
