@@ -180,13 +180,14 @@ function cpuPerRecord(a: CpuMark, b: CpuMark, records: number, raw: number, core
 async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
   const res = await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } });
-  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number } } };
+  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number; findingsMs: number; breakersMs: number } } };
   if (!body.engine) throw new Error("the collector reported no engine");
   const t = body.engine.timing;
   console.log(
     `engine passes: ${t.passes}, ${(body.engine.records / Math.max(1, t.passes)).toFixed(0)} records per pass, ` +
       `${(t.passMs / Math.max(1, t.passes)).toFixed(1)} ms per pass (reading ${(t.readMs / Math.max(1, t.passes)).toFixed(1)} ms, judging ${(t.judgeMs / Math.max(1, t.passes)).toFixed(1)} ms, ` +
-      `writing ${(t.writeMs / Math.max(1, t.passes)).toFixed(1)} ms), slowest ${t.maxPassMs.toFixed(0)} ms`,
+      `writing ${(t.writeMs / Math.max(1, t.passes)).toFixed(1)} ms: findings ${(t.findingsMs / Math.max(1, t.passes)).toFixed(1)}, breakers ${(t.breakersMs / Math.max(1, t.passes)).toFixed(1)}; ` +
+      `the rest, committing, ${((t.passMs - t.readMs - t.judgeMs - t.writeMs) / Math.max(1, t.passes)).toFixed(1)} ms), slowest ${t.maxPassMs.toFixed(0)} ms`,
   );
   return body.engine.lag;
 }

@@ -53,12 +53,13 @@ interface RecordRow {
   agent: string;
   receivers: string[] | null;
   intent: string | null;
-  ts: Date;
+  /** ms since the epoch (read as a number: a Date per row costs a parse and an object). */
+  ts_ms: number;
   payload: string | null;
   verdicts: string[] | null;
   verified: boolean;
   parents: string[] | null;
-  received_at: Date;
+  received_ms: number;
   settled: boolean;
 }
 
@@ -82,16 +83,19 @@ const toEval = (r: RecordRow): EvalRecord & { txId: string } => ({
   agent: r.agent,
   receivers: r.receivers ?? [],
   intent: r.intent,
-  at: r.ts.getTime(),
+  at: r.ts_ms,
   payload: parsePayload(r.payload),
   verified: r.verified,
   verdicts: r.verdicts ?? [],
   parents: r.parents ?? [],
-  receivedAt: r.received_at.getTime(),
+  receivedAt: r.received_ms,
   settles: r.settled || (r.verdicts ?? []).includes("pending"),
 });
 
-const COLUMNS = "seq::text, tx_id::text, record_id, kind, agent, receivers, intent, ts, payload, verdicts, verified, parents, received_at, settled_tx_id IS NOT NULL AS settled";
+// Times as ms since the epoch: both columns hold milliseconds, and extract() is exact (numeric).
+const COLUMNS =
+  "r.seq::text AS seq, r.tx_id::text AS tx_id, r.record_id, r.kind, r.agent, r.receivers, r.intent, (extract(epoch FROM r.ts) * 1000)::float8 AS ts_ms, r.payload, r.verdicts, r.verified, " +
+  "r.parents, (extract(epoch FROM r.received_at) * 1000)::float8 AS received_ms, r.settled_tx_id IS NOT NULL AS settled";
 
 /**
  * Records after the cursor, in (tx_id, seq) order, from transactions older

@@ -63,9 +63,10 @@ export class Evaluator {
   /**
    * Where passes spend their time, ms: reading (records, history, depths),
    * judging (pure), writing (findings, breakers, cursors; the commit is the
-   * rest of the pass) and the whole pass.
+   * rest of the pass) and the whole pass; of writing, the findings with
+   * their evidence and the breakers.
    */
-  readonly timing = { passes: 0, readMs: 0, judgeMs: 0, writeMs: 0, passMs: 0, maxPassMs: 0 };
+  readonly timing = { passes: 0, readMs: 0, judgeMs: 0, writeMs: 0, passMs: 0, maxPassMs: 0, findingsMs: 0, breakersMs: 0 };
   readonly project: string;
   private readonly params: EngineParams;
   private readonly policy: BreakerPolicy;
@@ -204,7 +205,10 @@ export class Evaluator {
         if (id !== undefined) evidence.set(id, [...(evidence.get(id) ?? []), ...ids]);
       }
       await appendEvidenceToMany(tx, this.project, evidence);
+      const breaking = performance.now();
+      this.timing.findingsMs += breaking - writing;
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
+      this.timing.breakersMs += performance.now() - breaking;
       const quarantined = await this.containState(tx, recent, batch.observed);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
