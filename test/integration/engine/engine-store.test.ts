@@ -176,6 +176,11 @@ describe("engine store", () => {
     expect(Number(linked.rows[0]!.n)).toBe(MAX_STORED_EVIDENCE + 9);
   });
 
+  it("stores a finding's evidence uncompressed, out of line: each append rewrites it whole", async () => {
+    const col = await pool.query<{ attstorage: string }>(`SELECT attstorage FROM pg_attribute WHERE attrelid = 'anomaly_findings'::regclass AND attname = 'evidence'`);
+    expect(col.rows[0]?.attstorage).toBe("e");
+  });
+
   it("reads and writes the engine's cursors together", async () => {
     await pool.query(`DELETE FROM engine_cursors WHERE name IN ('t.one', 't.two')`);
     expect(await readCursors(pool, "default", ["t.one", "t.two"])).toEqual([{ txId: "0", seq: "0" }, { txId: "0", seq: "0" }]);
