@@ -1,6 +1,7 @@
 // Worker thread entry: receives the registry snapshots (one per project) by broadcast and
 // decode jobs from WorkerPool, answers each job with its DecodeResult.
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { niceThisThread } from "../process/thread-priority.ts";
 import type { RegistrySnapshot } from "../registry/types.ts";
 import { decodeBatch } from "./decode-batch.ts";
 import type { DecodeJob } from "./decode-job.ts";
@@ -22,5 +23,9 @@ parentPort?.on("message", (msg: Message) => {
     parentPort?.postMessage({ id: msg.id, ok: false, error: (err as Error).stack ?? String(err) });
   }
 });
+
+// Yield the CPU to the engine's thread and the request path when the machine is busy (collector-config.ts, FIREBREAK_VERIFY_NICE).
+const nice = (workerData as { nice?: number } | null)?.nice ?? 0;
+if (nice > 0) niceThisThread(nice);
 
 parentPort?.postMessage({ type: "ready" });

@@ -59,6 +59,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     new URL("./decode-worker-entry.mjs", import.meta.url),
     settings.workers,
     settings.workers * 2,
+    { nice: settings.verifyNice ?? 0 },
   );
   await workers.ready();
   const registry = new RegistrySync(pool, opts.loadSnapshot, (snapshots) => workers.broadcast(snapshots), log);

@@ -36,10 +36,12 @@ export class WorkerPool<TIn, TOut> {
   private closed = false;
   private broadcastValue: unknown = undefined;
 
+  /** `workerData`: handed to every worker as it starts (and to a replacement). */
   constructor(
     private readonly file: URL,
     readonly size: number,
     private readonly maxQueue: number,
+    private readonly workerData?: unknown,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -83,7 +85,7 @@ export class WorkerPool<TIn, TOut> {
   private spawn(): Slot {
     // The workers load TypeScript themselves (decode-worker-entry.mjs); only a
     // profiler the process was started with (`--cpu-prof`, benchmarks) is passed on.
-    const worker = new Worker(this.file, { execArgv: process.execArgv.filter((a) => a.startsWith("--cpu-prof")) });
+    const worker = new Worker(this.file, { workerData: this.workerData, execArgv: process.execArgv.filter((a) => a.startsWith("--cpu-prof")) });
     let markReady = (): void => {};
     const slot: Slot = { worker, busy: null, ready: new Promise<void>((r) => (markReady = r)) };
     worker.on("message", (msg: { type?: "ready"; id: number; ok: boolean; value?: unknown; error?: string }) => {

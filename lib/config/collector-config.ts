@@ -15,6 +15,13 @@ export const CollectorConfig = z.object({
   /** How long a verdict waits for an out-of-order record before it is settled without it. */
   FIREBREAK_PENDING_WAIT_MS: intFrom(30_000, 0, 3600_000),
   FIREBREAK_VERIFY_WORKERS: intFrom(Math.max(1, availableParallelism()), 1, 256),
+  /**
+   * Linux nice of the verification threads: when the machine is busy they
+   * yield to the engine's thread and the request path, so judging what is
+   * stored keeps up instead of falling behind what is being verified
+   * (ADR 0044). 0: no yielding.
+   */
+  FIREBREAK_VERIFY_NICE: intFrom(5, 0, 19),
   /** Requests being worked on at once; more get 429 with Retry-After. */
   FIREBREAK_MAX_INFLIGHT: intFrom(Math.max(4, availableParallelism() * 4), 1, 10_000),
   /** Body bytes those requests may hold at once (decoded); more get 429 with Retry-After. */
@@ -39,6 +46,8 @@ export interface CollectorSettings {
   skewMs: number;
   pendingWaitMs: number;
   workers: number;
+  /** Nice of the verification threads (Linux); 0 when absent. */
+  verifyNice?: number;
   maxInflight: number;
   /** Body bytes in flight at once; 256 MiB when absent. */
   maxInflightBytes?: number;
@@ -68,6 +77,7 @@ export function collectorSettings(env: Record<string, string | undefined>, admin
     skewMs: c.FIREBREAK_SKEW_MS,
     pendingWaitMs: c.FIREBREAK_PENDING_WAIT_MS,
     workers: c.FIREBREAK_VERIFY_WORKERS,
+    verifyNice: c.FIREBREAK_VERIFY_NICE,
     maxInflight: c.FIREBREAK_MAX_INFLIGHT,
     maxInflightBytes: c.FIREBREAK_MAX_INFLIGHT_BYTES,
     overloadRetryAfterSeconds: c.FIREBREAK_OVERLOAD_RETRY_AFTER_S,
