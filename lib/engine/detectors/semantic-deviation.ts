@@ -42,6 +42,11 @@
 // flagged as before. A baseline that never varied has no plain spread, and
 // the ratio alone judges it.
 //
+// Two scales (ADR 0043): the z-score asks the same of the plain scale. The
+// log scale suits a field that varies by ratios, but stretches the low side
+// of one that does not (a trade's quantity, a multiple of a view near zero):
+// there a value is a deviation only when both scales say so.
+//
 // When the baseline holds values of both signs (or zero) and zero is a usual
 // value on the plain scale (its linear z within `zThreshold`: a view, a return), the median
 // is no scale at all, and the field's scale is the largest magnitude it held
