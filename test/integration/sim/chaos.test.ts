@@ -158,7 +158,7 @@ describe("npm run chaos, against a real collector and the engine", () => {
   });
 
   it("the engine's clean flags stay few, and each says which rule fired", () => {
-    // 104-106 of 20,170 before ADR 0043, 102 after (docs/benchmarks.md,
+    // 104-106 of 20,170 before ADR 0043, 102 and 104 after (docs/benchmarks.md,
     // "Clean flags, one by one"); the rate flags of the storm runs move by a
     // few from run to run with how passes cut the storm.
     const flags = results.flatMap((r) => r.engine!.cleanFlagged.flags);
