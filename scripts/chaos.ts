@@ -20,6 +20,7 @@ import { ControlPlanePolicy } from "../lib/guard/control-plane-policy.ts";
 import { embeddedUrl } from "../lib/db/embedded-url.ts";
 import { createPool } from "../lib/db/ingest-store.ts";
 import { engineObserver } from "../lib/sim/engine-observer.ts";
+import { cleanFlagSummary } from "../lib/sim/clean-flags.ts";
 import { formatTable, NO_ENGINE, type EngineObserver } from "../lib/sim/report.ts";
 import { SCENARIOS, scenarioByName } from "../lib/sim/scenarios/index.ts";
 import { parseSimEnv, resolveTarget, waitForFirebreak } from "../lib/sim/target.ts";
@@ -154,6 +155,8 @@ function engineSummary(results: readonly ChaosResult[]): string[] {
   const perfect = results.filter((r) => r.engine && r.engine.blast.truth > 0 && r.engine.blast.precision === 1 && r.engine.blast.recall === 1).length;
   const withDownstream = results.filter((r) => r.engine && r.engine.blast.truth > 0).length;
   const detectors = new Map<string, number>();
+  const rules = new Map<string, number>();
+  const upstream = new Set<string>();
   let cleanFlagged = 0;
   let clean = 0;
   for (const r of results) {
@@ -164,6 +167,8 @@ function engineSummary(results: readonly ChaosResult[]): string[] {
     cleanFlagged += r.engine.cleanFlagged.flagged;
     clean += r.engine.cleanFlagged.total;
     for (const [d, n] of Object.entries(r.engine.cleanFlagged.byDetector)) detectors.set(d, (detectors.get(d) ?? 0) + n);
+    for (const [k, n] of cleanFlagSummary(r.engine.cleanFlagged.flags)) rules.set(k, (rules.get(k) ?? 0) + n);
+    for (const f of r.engine.cleanFlagged.flags) if (f.relation === "upstream") upstream.add(`${r.case.namespace}/${f.recordId}`);
   }
   const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
   const contained = results
@@ -173,7 +178,8 @@ function engineSummary(results: readonly ChaosResult[]): string[] {
     ...(contained.length > 0 ? [`containment, downstream decisions poisoned uncontained -> enforced: ${contained.join("; ")}`] : []),
     `origin: true origin found in ${faultsFound}/${withOrigins} faults (${found}/${traced} traces); misses: ${list(misses)} (masked: a flag upstream the fault never touched; unflagged: nothing flagged upstream; late: flagged below where it entered)`,
     `blast radius: precision and recall 1.0 in ${perfect}/${withDownstream} faults with a downstream`,
-    `engine findings on clean records: ${cleanFlagged}/${clean} (${list(detectors)})`,
+    `engine findings on clean records: ${cleanFlagged}/${clean} (${list(detectors)}); ${upstream.size} upstream of a fault`,
+    `clean records flagged by detector/rule and field: ${list(rules)} (each one in chaos.json, scores[].engine.cleanFlagged.flags)`,
   ];
 }
 

@@ -2,7 +2,8 @@
 // straight from the database: the tests' harness database, or a local
 // Firebreak's with DATABASE_URL. Lineage goes through the same walks the
 // API answers with.
-import type { BreakerTrip, ChaosEngineSource, EngineFinding } from "../sim/engine-observer.ts";
+import type { BreakerTrip, ChaosEngineSource } from "../sim/engine-observer.ts";
+import type { EngineFinding, FindingParam } from "../sim/clean-flags.ts";
 import { CURSOR_NAME } from "../engine/evaluator/evaluator.ts";
 import { traceBlastRadius, traceOrigin } from "../lineage/lineage-queries.ts";
 import { readCursor } from "./evaluator-store.ts";
@@ -23,12 +24,14 @@ export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PRO
     async findings({ recordIds }) {
       // By record, not by agent: a finding's agent can be the claimed sender
       // of a forged record, or none for a loop across agents.
-      const r = await q.query<{ detector: string; record_id: string | null; evidence: string[] | null; ts: Date }>(
-        `SELECT detector, record_id, evidence, ts FROM anomaly_findings
+      const r = await q.query<{ detector: string; record_id: string | null; evidence: string[] | null; ts: Date; subject: string; explanation: string; params: Record<string, FindingParam> | null }>(
+        `SELECT detector, record_id, evidence, ts, subject, explanation, params FROM anomaly_findings
           WHERE project_id = $2 AND (record_id = ANY($1::text[]) OR evidence && $1::text[])`,
         [recordIds, project],
       );
-      return r.rows.map((x): EngineFinding => ({ detector: x.detector, recordId: x.record_id, evidence: x.evidence ?? [], at: x.ts.getTime() }));
+      return r.rows.map(
+        (x): EngineFinding => ({ detector: x.detector, recordId: x.record_id, evidence: x.evidence ?? [], at: x.ts.getTime(), subject: x.subject, explanation: x.explanation, params: x.params ?? {} }),
+      );
     },
 
     async trips({ agents, since }) {

@@ -4,7 +4,7 @@
 // each scored against the ground truth (engine-score.ts). Where the answers
 // come from is a `ChaosEngineSource`: the database (lib/db/chaos-engine-source.ts)
 // in tests and for a local run, or the HTTP API (engine-api-source.ts).
-import type { FaultTruth, GroundTruth } from "./ground-truth.ts";
+import type { FaultTruth } from "./ground-truth.ts";
 import {
   checkOrigin,
   firstFlagOn,
@@ -21,14 +21,9 @@ import type { EngineObservation, EngineObserver, ObservedRun } from "./report.ts
 import { tripToEnforcement } from "./enforcement.ts";
 import { agentsOf, matchStored } from "./score.ts";
 import type { StoredVerdict } from "./verdicts.ts";
+import { cleanFlags, type EngineFinding } from "./clean-flags.ts";
 
-export interface EngineFinding {
-  detector: string;
-  recordId: string | null;
-  evidence: readonly string[];
-  /** The finding's record time, epoch ms. */
-  at: number;
-}
+export type { EngineFinding };
 
 export interface BreakerTrip extends TimedEdge {
   cause: string;
@@ -180,25 +175,6 @@ export async function observeFault(source: ChaosEngineSource, run: ObservedRun):
       truncated: [...truncated],
     },
   };
-}
-
-/**
- * Clean records of the run (no fault touched them or their ancestry) that a
- * finding names, as its record or in its evidence (lineage counts both as
- * suspect): the engine's false flags.
- */
-function cleanFlags(truth: GroundTruth, findings: readonly EngineFinding[]): EngineObservation["cleanFlagged"] {
-  const clean = new Set(truth.records.filter((r) => r.status === "clean").map((r) => r.id));
-  // An id with a tainted copy (a replay's original) is not clean as a node.
-  for (const r of truth.records) if (r.status !== "clean") clean.delete(r.id);
-  const flagged = new Map<string, Set<string>>();
-  for (const f of findings) {
-    for (const id of f.recordId === null ? f.evidence : [f.recordId, ...f.evidence]) {
-      if (clean.has(id)) flagged.set(f.detector, (flagged.get(f.detector) ?? new Set()).add(id));
-    }
-  }
-  const all = new Set([...flagged.values()].flatMap((ids) => [...ids]));
-  return { flagged: all.size, total: clean.size, byDetector: Object.fromEntries([...flagged].map(([d, ids]) => [d, ids.size]).sort()) };
 }
 
 /** Traces at once: each is a few round trips, and a fault can have hundreds of downstream records. */

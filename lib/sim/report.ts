@@ -5,6 +5,7 @@
 // well its blast radius matches what the fault really reached. Without an
 // engine those columns say so; a fault only an engine can see shows as not
 // yet detected, never as caught.
+import type { CleanFlagged } from "./clean-flags.ts";
 import type { ContainmentShares } from "./containment.ts";
 import type { OriginCheck, PrecisionRecall } from "./engine-score.ts";
 import type { FaultTruth, GroundTruth } from "./ground-truth.ts";
@@ -19,8 +20,8 @@ export interface EngineObservation {
   firstFlagBy: string | null;
   /** Every detector (or `breaker`) that named one of the fault's records after it began. */
   flaggedBy: string[];
-  /** Clean records of the run a finding names: the engine's false flags, by detector. */
-  cleanFlagged: { flagged: number; total: number; byDetector: Record<string, number> };
+  /** Clean records of the run a finding names: the engine's false flags, by detector and rule, each with what was said (clean-flags.ts). */
+  cleanFlagged: CleanFlagged;
   /** From the fault's first record to the first trip to OPEN on an edge its records travelled, record time, ms; null: no trip. */
   breakerTripMs: number | null;
   /** From that trip to the run's guards refusing on the tripped edge (runs that obey the control plane); null: not enforced or no trip. */

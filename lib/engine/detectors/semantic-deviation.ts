@@ -42,6 +42,11 @@
 // flagged as before. A baseline that never varied has no plain spread, and
 // the ratio alone judges it.
 //
+// Two scales (ADR 0043): the z-score asks the same of the plain scale. The
+// log scale suits a field that varies by ratios, but stretches the low side
+// of one that does not (a trade's quantity, a multiple of a view near zero):
+// there a value is a deviation only when both scales say so.
+//
 // When the baseline holds values of both signs (or zero) and zero is a usual
 // value on the plain scale (its linear z within `zThreshold`: a view, a return), the median
 // is no scale at all, and the field's scale is the largest magnitude it held
@@ -185,6 +190,7 @@ export function semanticDeviation(window: DetectorWindow, input: Partial<Semanti
           magnitude: judged.magnitude,
           maxMagnitude: b.nearZero ? b.maxMagnitude : null,
           segment: b.segment,
+          rule: judged.rule,
         },
         evidence: [r.recordId],
         at: r.at,
@@ -234,7 +240,18 @@ interface Judged {
   extremity: number;
   /** Judged for a category the pool has not learned: against every value the field held (see judge). */
   pooled: boolean;
+  /** Which rule flagged it (stored as the finding's `rule`); null when not flagged. */
+  rule: SemanticRule | null;
 }
+
+/**
+ * `ratio_bound`: maxRatio times (or 1/maxRatio of) the median; `z_score`: the
+ * modified z-score with at least minRatio; `constant_broken`: a baseline that
+ * never varied, now broken; `pooled_bound`: an unlearned category beyond
+ * every value the pool held; `magnitude_bound` / `magnitude_z`: near zero,
+ * against the largest magnitude held, alone or with the z-score.
+ */
+export type SemanticRule = "ratio_bound" | "z_score" | "constant_broken" | "pooled_bound" | "magnitude_bound" | "magnitude_z";
 
 function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly = false): Judged {
   const t = signedLog(x);
@@ -263,8 +280,10 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly
   const seen = x >= b.min && x <= b.max;
   if (b.nearZero) {
     const magnitude = Math.abs(x) / b.maxMagnitude;
-    const flagged = magnitude >= p.maxRatio || (zAllowed && z !== null && Math.abs(z) > p.zThreshold && magnitude >= p.minRatio);
-    return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude, pooled: false };
+    const bound = magnitude >= p.maxRatio;
+    const byZ = zAllowed && z !== null && Math.abs(z) > p.zThreshold && magnitude >= p.minRatio;
+    const rule = bound ? "magnitude_bound" : byZ ? "magnitude_z" : null;
+    return { flagged: rule !== null, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude, extremity: z !== null ? Math.abs(z) : magnitude, pooled: false, rule };
   }
   // A category the pool has not learned yet (`hardBoundOnly`) is another
   // population: its usual values may sit anywhere among or beyond the
@@ -273,15 +292,27 @@ function judge(x: number, b: Baseline, p: SemanticDeviationParams, hardBoundOnly
   // field ever held, not beyond their median.
   if (hardBoundOnly && b.min > 0 && x > 0) {
     const flagged = x >= p.maxRatio * b.max || x <= b.min / p.maxRatio;
-    return { flagged, z: null, ratio, spread: "none", linearZ: lz, magnitude: null, extremity: Math.abs(Math.log(x / b.rawMedian)), pooled: true };
+    return { flagged, z: null, ratio, spread: "none", linearZ: lz, magnitude: null, extremity: Math.abs(Math.log(x / b.rawMedian)), pooled: true, rule: flagged ? "pooled_bound" : null };
   }
-  const flagged =
-    (big(p.maxRatio) && awayFromZero) ||
-    (!seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful) ||
-    // A baseline that never varied, now broken.
-    (!seen && zAllowed && z === null && t !== b.center && meaningful);
+  // The z-score, like the hard bound, speaks only when the plain scale
+  // agrees (awayFromZero): the log scale stretches the low side of a field
+  // that is not log-symmetric. A trade's quantity is a multiple of a view
+  // near zero (half-normal, not log-normal), and 0.42x its median is -3.7
+  // on the log scale but -2.5 on the plain one: a small trade, not a
+  // deviation. A log-normal field's outliers are further out on the plain
+  // scale above the median, and a tight one's below it too (0.04x a price
+  // spread 10% is -10 there).
+  const rule: SemanticRule | null =
+    big(p.maxRatio) && awayFromZero
+      ? "ratio_bound"
+      : !seen && zAllowed && z !== null && Math.abs(z) > p.zThreshold && meaningful && awayFromZero
+        ? "z_score"
+        : // A baseline that never varied, now broken.
+          !seen && zAllowed && z === null && t !== b.center && meaningful
+          ? "constant_broken"
+          : null;
   const extremity = z !== null ? Math.abs(z) : ratio !== null ? Math.abs(Math.log(Math.abs(ratio))) : Math.abs(t - b.center);
-  return { flagged, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity, pooled: false };
+  return { flagged: rule !== null, z: zAllowed ? z : null, ratio, spread: zAllowed ? spread : "none", linearZ: lz, magnitude: null, extremity, pooled: false, rule };
 }
 
 function explain(field: string, x: number, j: Judged, b: Baseline, p: SemanticDeviationParams): string {

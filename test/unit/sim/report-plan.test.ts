@@ -29,7 +29,7 @@ const observation = (over: Partial<EngineObservation> = {}): EngineObservation =
   firstFlagMs: null,
   firstFlagBy: null,
   flaggedBy: [],
-  cleanFlagged: { flagged: 0, total: 200, byDetector: {} },
+  cleanFlagged: { flagged: 0, total: 200, byDetector: {}, byRule: {}, flags: [] },
   breakerTripMs: null,
   enforcementMs: null,
   taintedShare: null,
@@ -82,7 +82,7 @@ describe("chaos rows", () => {
       taintedShare: 0.25,
       origin: { found: 3, total: 4, misses: [] },
       blast: { precision: 1, recall: 0.75, hits: 3, found: 3, truth: 4, extra: [], missed: ["m"], truncated: [] },
-      cleanFlagged: { flagged: 2, total: 200, byDetector: { new_edge: 2 } },
+      cleanFlagged: { flagged: 2, total: 200, byDetector: { new_edge: 2 }, byRule: { "new_edge/new_edge": 2 }, flags: [] },
     });
     const shares = { uncontained: 14 / 16, enforced: 1 / 16, poisonedUncontained: 14, poisonedEnforced: 1, decisions: 16 };
     const row = chaosRow("p", faultScore(), 0, runScore(), seen, true, { containment: shares, enforcementMs: 180 });
