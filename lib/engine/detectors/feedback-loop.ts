@@ -165,13 +165,12 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   let best: Growing | null = null;
   for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
   if (!best) return null;
-  // The engine keeps records a finding named out of later windows (ADR 0040):
-  // semantic_deviation names a loop's values as they leave their range, and
-  // this detector its own evidence, so a later pass sees each series of the
-  // loop with holes where it grew, and fewer votes, while the clean values
-  // before the loop stay. A rise that follows a hole began in it; a series
-  // past `growth` times its range carries the loop however few of its values
-  // are left (it may never show `minMessages` of them beyond its range at once).
+  // A series may arrive with holes where it grew (ADR 0040): a caller that
+  // keeps named records out of this window (the engine no longer does, ADR
+  // 0042), or records aged out of the history. A rise that follows a hole
+  // began in it; a series past `growth` times its range carries the loop
+  // however few of its values are left (it may never show `minMessages` of
+  // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
   const rising: { at: number[]; rise: number }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];

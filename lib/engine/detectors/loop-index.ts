@@ -4,7 +4,9 @@
 //
 // Kept: when each sender messaged each receiver, when each agent wrote and
 // read each state key (times in order), and each series' records in window
-// order (series as feedbackLoop splits them). From these `mayFind` answers,
+// order (series as feedbackLoop splits them), over every record the history
+// holds, those other findings named too, as feedbackLoop's window does (ADR
+// 0042). From these `mayFind` answers,
 // for one batch, whether feedbackLoop can find anything at all: it builds
 // the same graph of who feeds whom over the same records, the same strongly
 // connected sets, and asks each series a recent record moved whether its
@@ -41,7 +43,7 @@ export class LoopIndex {
   /** Each series' records, window order. */
   private readonly series = new Map<string, SeriesRecord[]>();
 
-  /** A record joins the baseline (messages and state reads and writes; others are ignored). */
+  /** A record joins the history (messages and state reads and writes; others are ignored). */
   add(r: WindowRecord): void {
     for (const [times, a, b] of this.placesOf(r)) insertTime(times, a, b, r.at);
     if (!feeds(r)) return;
@@ -54,7 +56,7 @@ export class LoopIndex {
     }
   }
 
-  /** A record leaves the baseline (aged out, or anomalous once its learning block closed). */
+  /** A record leaves the history (aged out). */
   remove(r: WindowRecord): void {
     for (const [times, a, b] of this.placesOf(r)) removeTime(times, a, b, r.at);
     if (!feeds(r)) return;

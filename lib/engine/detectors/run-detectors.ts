@@ -45,7 +45,14 @@ export interface KeptBaselines {
   agentHistory?: (agent: string) => readonly WindowRecord[];
 }
 
-export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}): Finding[] {
+/**
+ * `loopWindow`: what feedback_loop reads instead of `input`, when given. The
+ * engine keeps the records a semantic_deviation or feedback_loop finding
+ * named out of every other detector's window (they would teach it that the
+ * poison is normal), but a loop is seen by its amplified values: each of them
+ * named as it came would leave a loop that never grows (ADR 0042).
+ */
+export function runDetectors(input: DetectorWindow, params: DetectorParams = DetectorParams.parse({}), kept: KeptBaselines = {}, loopWindow?: DetectorWindow): Finding[] {
   const window = prepareWindow(input);
   return [
     ...semanticDeviation(window, params.semanticDeviation, kept.values),
@@ -53,7 +60,7 @@ export function runDetectors(input: DetectorWindow, params: DetectorParams = Det
     ...newIntent(window, params.newIntent, kept.intents),
     ...fanOutBurst(window, params.fanOutBurst, kept.fanOut),
     ...rateVsBaseline(window, params.rateVsBaseline, kept.agentHistory),
-    ...feedbackLoop(window, params.feedbackLoop, kept.loops),
+    ...feedbackLoop(loopWindow ? prepareWindow(loopWindow) : window, params.feedbackLoop, kept.loops),
   ];
 }
 

@@ -101,7 +101,13 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const history = once(input.history);
   const baseline = () => history().filter((r) => !r.anomalous || r.learning);
   const window = input.historyInOrder ? lazyWindow(baseline, input.recent) : { history: baseline(), recent: input.recent };
-  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept), { recent: input.recent, history });
+  // feedback_loop alone sees the records those findings named (ADR 0042): a
+  // loop grows by the very values semantic_deviation names as they come, and
+  // its own evidence is the loop's rounds, which later passes must still see
+  // to place where it entered. Its usual ranges end where a rise begins, so
+  // the named values of a loop do not become what is usual.
+  const loopWindow = input.historyInOrder ? lazyWindow(history, input.recent) : { history: history(), recent: input.recent };
+  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept, loopWindow), { recent: input.recent, history });
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const anomalous = new Set<string>();

@@ -78,7 +78,11 @@ export class HistoryCache {
   readonly intents = new NewIntentBaselines();
   /** new_edge's edges and counts over the same records. */
   readonly edges = new NewEdgeBaselines();
-  /** feedback_loop's index of who fed whom and each series, over the same records. */
+  /**
+   * feedback_loop's index of who fed whom and each series, over every record
+   * held, anomalous or not: feedback_loop reads the records other findings
+   * named too (ADR 0042).
+   */
   readonly loops = new LoopIndex();
   /** Each agent's messages with receivers (any verdict), and its fan-outs among them, in window order: what the per-cycle caps count. */
   private readonly messages = new Map<string, CachedRecord[]>();
@@ -123,6 +127,7 @@ export class HistoryCache {
       this.ids.set(r.recordId, copies);
       if (copies === 2) this.duplicated++;
       this.learn(r);
+      this.loops.add(r);
       this.insertInOrder(r);
       if (isMessage(r)) addInOrder(this.messages, r);
       if (isFanOut(r)) addInOrder(this.fanOuts, r);
@@ -290,7 +295,6 @@ export class HistoryCache {
     this.fanOut.add(r);
     this.intents.enter(r, learning);
     this.edges.enter(r, learning);
-    this.loops.add(r);
   }
 
   private leave(r: CachedRecord, learning: boolean): void {
@@ -298,7 +302,6 @@ export class HistoryCache {
     this.fanOut.remove(r);
     this.intents.leave(r, learning);
     this.edges.leave(r, learning);
-    this.loops.remove(r);
   }
 
   private insertInOrder(r: CachedRecord): void {
@@ -321,6 +324,7 @@ export class HistoryCache {
 
   private forget(r: CachedRecord): void {
     this.held.delete(keyOf(r));
+    this.loops.remove(r);
     this.trimmed.add(r);
     const n = (this.ids.get(r.recordId) ?? 1) - 1;
     if (n === 1) this.duplicated--;

@@ -3,10 +3,15 @@
 // findings with the index are exactly those without it, pass after pass,
 // through growing loops (over messages and over shared state), learning
 // blocks, anomalous records, late records and agents outside the batch.
+// feedback_loop's window holds the records other findings named (ADR 0042),
+// so the index does too.
 import { describe, expect, it } from "vitest";
 import { feedbackLoop } from "@/lib/engine/detectors/feedback-loop.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
+import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
+import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
+import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
 import { seeded } from "./seeded.ts";
 
 const T0 = Date.UTC(2026, 11, 6, 8);
@@ -54,11 +59,18 @@ function fleet(seed: number) {
   };
 }
 
+/** A quote or a stock level past twice its usual value. */
+function farOut(r: CachedRecord): boolean {
+  const p = (r.payload ?? {}) as { sku?: string; price?: number; level?: number };
+  if (p.price !== undefined) return p.price > (p.sku === "S1" ? 20 : 40);
+  return p.level !== undefined && p.level > 80;
+}
+
 describe("feedback_loop's kept index", () => {
   it("gives the same findings as reading the window, and stops most passes early", () => {
     const rand = seeded(5);
     const make = fleet(5);
-    const cache = new HistoryCache({ maxAgeMs: 3_600_000, maxPerAgent: 120 });
+    const cache = new HistoryCache({ maxAgeMs: 3_600_000, maxPerAgent: 120, learningSlice: 5, thinHistory: 10 });
     let loops = 0;
     let stopped = 0;
     const passes = 400;
@@ -69,10 +81,10 @@ describe("feedback_loop's kept index", () => {
       const othersSince = latest - P.windowMs / 2;
       const { records: history, unique } = cache.window(agents, othersSince, LOOP_KINDS);
       expect(unique).toBe(true);
-      const baseline = history.filter((r) => !r.anomalous || r.learning);
+      // The window the evaluator hands feedback_loop: every record held, anomalous ones too.
       const judged: WindowRecord[] = recent.map(({ anomalous: _a, ...r }) => r);
-      const read = feedbackLoop(preparedWindow(baseline, judged), P);
-      const kept = feedbackLoop(preparedWindow(baseline, judged), P, { index: cache.loops, shape: { agents, othersSince } });
+      const read = feedbackLoop(preparedWindow(history, judged), P);
+      const kept = feedbackLoop(preparedWindow(history, judged), P, { index: cache.loops, shape: { agents, othersSince } });
       expect(kept).toEqual(read);
       loops += read.length;
       const sorted = preparedWindow([], judged).recent;
@@ -82,5 +94,38 @@ describe("feedback_loop's kept index", () => {
     // The comparison meant something: loops were found, and most passes never read the window.
     expect(loops).toBeGreaterThanOrEqual(5);
     expect(stopped).toBeGreaterThan(passes / 2);
+  });
+
+  it("gives the engine's pass the same feedback_loop findings as the window the evaluator hands it, records other findings named included", () => {
+    const rand = seeded(8);
+    const make = fleet(8);
+    const cache = new HistoryCache({ maxAgeMs: 3_600_000, maxPerAgent: 120, learningSlice: 5, thinHistory: 10 });
+    const params = EngineParams.parse({ detectors: { feedbackLoop: P } });
+    const loopWindowMs = P.windowMs / 2;
+    const loopOf = (fs: readonly { detector: string }[]) => fs.filter((f) => f.detector === "feedback_loop");
+    let seq = 0;
+    let loops = 0;
+    let named = 0;
+    for (let pass = 0; pass < 300; pass++) {
+      const made = Array.from({ length: 1 + Math.floor(rand() * 4) }, make).flat();
+      const recent: EvalRecord[] = made.map(({ anomalous: _a, ...r }) => ({ ...r, seq: String(++seq), verified: true, verdicts: ["verified"], parents: [], receivedAt: r.at, settles: false }));
+      const agents = new Set(recent.map((r) => r.agent));
+      const latest = Math.max(...recent.map((r) => r.at));
+      // The pass as the engine runs it: feedback_loop given the cache's kept index.
+      const kept = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params, loopWindowMs });
+      // The same batch with no index: the detector reads the window the evaluator builds.
+      const { records: history } = cache.window(agents, latest - loopWindowMs, LOOP_KINDS);
+      const read = evaluateBatch({ recent, history, historyInOrder: true, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params });
+      expect(loopOf(kept.findings)).toEqual(loopOf(read.findings));
+      loops += loopOf(read.findings).length;
+      // Records another finding named leave every baseline but this detector's window: as
+      // semantic_deviation would, every value past twice its usual one (a loop's growth), and the fleet's anomalous ones.
+      const poisoned = new Set([...kept.poisoned, ...made.filter((r) => r.anomalous || farOut(r)).map((r) => r.recordId)]);
+      named += history.filter((r) => r.anomalous && !r.learning).length > 0 ? 1 : 0;
+      learnPass(cache, recent, { poisoned });
+    }
+    // The comparison meant something: loops were found, over windows holding named records.
+    expect(loops).toBeGreaterThanOrEqual(5);
+    expect(named).toBeGreaterThan(100);
   });
 });
