@@ -24,7 +24,7 @@
 // falls back to its own scan whenever these cannot speak for the window
 // (another span length, an agent never added, a batch older than the
 // baseline's newest record).
-import { afterTime, type WindowRecord } from "./finding.ts";
+import { firstAfter, type WindowRecord } from "./finding.ts";
 
 type Counts = Map<string, number>;
 
@@ -86,7 +86,7 @@ export class FanOutBaselines {
     // within the span ending at the newest record (concurrent requests stored
     // out of order) it is counted in; otherwise the agent counts again at
     // its next read.
-    const lo = afterTime(a.records, r.at, a.start);
+    const lo = firstAfter(a.records, r.at, a.start);
     a.records.splice(lo, 0, r);
     a.distinct.splice(lo, 0, 0);
     if (!a.stale && !this.countedIn(a, lo)) a.stale = true;

@@ -137,18 +137,6 @@ export function placeOf(records: readonly WindowRecord[], r: WindowRecord, from 
   return lo;
 }
 
-/** Where a record at `at` goes in a time-ordered list after the records of its time: the index past the last at or before it. */
-export function afterTime(records: readonly { at: number }[], at: number, from = 0): number {
-  let lo = from;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (records[mid]!.at <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Two time-ordered lists as one, in time order; on equal times `a`'s records
  * first (what a stable sort of a then b gives, in one pass instead of a sort).
@@ -164,9 +152,13 @@ export function mergeByTime<T extends { at: number }>(a: readonly T[], b: readon
   return out;
 }
 
-/** The first index of a time-ordered list whose record is later than `t` (binary search). */
-export function firstAfter(records: readonly { at: number }[], t: number): number {
-  let lo = 0;
+/**
+ * The first index of a time-ordered list (from `from` on) whose record is
+ * later than `t` (binary search): where a record at `t` goes after the
+ * records of its time.
+ */
+export function firstAfter(records: readonly { at: number }[], t: number, from = 0): number {
+  let lo = from;
   let hi = records.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

@@ -18,7 +18,7 @@
 // block, wherever engine passes happened to cut its history: a pass that ends
 // mid-block leaves the block open, and the next pass judges the rest of it
 // against the same baseline. A mature agent's records are learned at once.
-import { afterTime, byTimeThenId, placeOf, type WindowRecord } from "../detectors/finding.ts";
+import { byTimeThenId, firstAfter, placeOf, type WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
@@ -136,7 +136,7 @@ export class HistoryCache {
       if (!list) this.byAgent.set(r.agent, [r]);
       // Records nearly always come in time order; a late one goes after the records of its time, by binary search.
       else if (list.length === 0 || list[list.length - 1]!.at <= r.at) list.push(r);
-      else list.splice(afterTime(list, r.at), 0, r);
+      else list.splice(firstAfter(list, r.at), 0, r);
       touched.add(r.agent);
     }
     for (const agent of touched) this.trim(agent);

@@ -3,42 +3,24 @@
 // fault or not) and to what the finding said (rule, subject, parameters).
 import { describe, expect, it } from "vitest";
 import { cleanFlagSummary, cleanFlags, upstreamOfFaults, type EngineFinding } from "@/lib/sim/clean-flags.ts";
-import type { FaultTruth, GroundTruth, TruthRecord } from "@/lib/sim/ground-truth.ts";
+import type { GroundTruth } from "@/lib/sim/ground-truth.ts";
+import { faultTruth, groundTruth, truthRecord } from "./truth-fixtures.ts";
 
-type Rec = Partial<TruthRecord> & Pick<TruthRecord, "id">;
-const record = (r: Rec): TruthRecord => ({ copy: 0, kind: "message", agent: "n.a", intent: null, simTime: 0, parents: [], status: "clean", faults: [], ...r });
+const record = truthRecord;
 
-const fault: FaultTruth = {
-  id: "f1",
+const fault = faultTruth({
   fault: "feedback-loop",
   variant: "gain",
   detection: "engine",
-  expectedVerdicts: [],
   target: "n.t1",
-  at: 0,
-  until: null,
-  fired: true,
   injected: [],
   corrupted: [{ id: "w2", copy: 0 }],
   origin: { agent: "n.t1", actor: "n.t1", records: [{ id: "w2", copy: 0 }] },
-  downstream: { messages: [], stateVersions: [], actions: [], approvals: [], reads: [] },
-  notes: [],
-};
+});
 
 // feed -> read1 -> w2 (corrupted) -> idea3 ; trade4 and its read5 clean beside it; a replayed id r6 with a tainted copy.
-const truth: GroundTruth = {
-  version: 1,
-  scenario: "trading",
-  seed: "s",
-  namespace: "n",
-  params: {},
-  clock: { mode: "virtual", speed: null, anchor: 0 },
-  duration: 0,
-  startedAt: "2026-01-01T00:00:00Z",
-  finishedAt: "2026-01-01T00:00:00Z",
-  agents: [],
-  faults: [fault],
-  records: [
+const truth: GroundTruth = groundTruth(
+  [
     record({ id: "feed", kind: "state.write", agent: "n.gw", intent: "feeds/market" }),
     record({ id: "read1", kind: "state.read", agent: "n.t1", intent: "feeds/market", parents: ["feed"] }),
     record({ id: "w2", kind: "state.write", agent: "n.t1", intent: "n.t1/rec", parents: ["read1"], status: "corrupted", faults: ["f1"] }),
@@ -48,8 +30,9 @@ const truth: GroundTruth = {
     record({ id: "r6", agent: "n.t2" }),
     record({ id: "r6", copy: 1, agent: "n.t2", status: "injected", faults: ["f1"] }),
   ],
-  counts: { records: 8, clean: 6, injected: 1, corrupted: 1, downstream: 1, refused: {} },
-};
+  [fault],
+  { scenario: "trading", counts: { records: 8, clean: 6, injected: 1, corrupted: 1, downstream: 1, refused: {} } },
+);
 
 const finding = (f: Partial<EngineFinding> & Pick<EngineFinding, "detector" | "recordId">): EngineFinding => ({ evidence: [], at: 0, ...f });
 

@@ -3,49 +3,18 @@
 // answers from memory.
 import { describe, expect, it } from "vitest";
 import type { FaultTruth, GroundTruth, TruthRecord } from "@/lib/sim/ground-truth.ts";
+import { faultTruth, groundTruth, truthRecord, type TruthRec } from "./truth-fixtures.ts";
 import { checkOrigin, faultSets, firstFlagOn, originStarts, parentIndex, precisionRecall, taintedShareBeforeContainment } from "@/lib/sim/engine-score.ts";
 import { observeFault, type ChaosEngineSource, type EngineFinding, type BreakerTrip } from "@/lib/sim/engine-observer.ts";
 import type { FaultScore } from "@/lib/sim/score.ts";
 import type { StoredVerdict } from "@/lib/sim/verdicts.ts";
 
-type Rec = Partial<TruthRecord> & Pick<TruthRecord, "id">;
+type Rec = TruthRec;
 
-const record = (r: Rec): TruthRecord => ({ copy: 0, kind: "message", agent: "n.a", intent: null, simTime: 0, parents: [], status: "clean", faults: [], ...r });
+const record = truthRecord;
 const tainted = (r: Rec, status: TruthRecord["status"] = "downstream"): TruthRecord => record({ status, faults: ["f1"], ...r });
-
-const fault = (over: Partial<FaultTruth> = {}): FaultTruth => ({
-  id: "f1",
-  fault: "spoof",
-  variant: "unregistered",
-  detection: "door",
-  expectedVerdicts: [],
-  target: "n.a",
-  at: 0,
-  until: null,
-  fired: true,
-  injected: [{ id: "o", copy: 0 }],
-  corrupted: [],
-  origin: { agent: "n.a", actor: "attacker", records: [{ id: "o", copy: 0 }] },
-  downstream: { messages: [], stateVersions: [], actions: [], approvals: [], reads: [] },
-  notes: [],
-  ...over,
-});
-
-const truthOf = (records: TruthRecord[], f: FaultTruth = fault()): GroundTruth => ({
-  version: 1,
-  scenario: "procurement",
-  seed: "s",
-  namespace: "n",
-  params: {},
-  clock: { mode: "virtual", speed: null, anchor: 0 },
-  duration: 0,
-  startedAt: "2026-01-01T00:00:00Z",
-  finishedAt: "2026-01-01T00:00:00Z",
-  agents: [],
-  faults: [f],
-  records,
-  counts: { records: records.length, clean: 0, injected: 0, corrupted: 0, downstream: 0, refused: {} },
-});
+const fault = faultTruth;
+const truthOf = (records: TruthRecord[], f: FaultTruth = fault()): GroundTruth => groundTruth(records, [f]);
 
 // req -> c1 (clean) -> o (injected) -> m1 -> act1 ; m1 -> sw1 ; c2 clean beside it.
 const chain = (): TruthRecord[] => [
