@@ -6,7 +6,8 @@
 // `--body N --shuffle K`: as bench:ingest sends them, records come in
 // request bodies of N that share one timestamp, and concurrent requests are
 // stored in an order shuffled K bodies at a time, so an agent's records
-// arrive late against each other (the passes' history is the same records).
+// arrive late against each other, within a pass and across passes (the
+// passes' history is the same records).
 //
 // Also times the evaluator's way of judging a pass: in slices of at most 20
 // records per agent, each learnt before the next (judgeInSlices), against
@@ -96,10 +97,10 @@ function run(historyPerAgent: number, learn: boolean, sliced = false): { perPass
   if (warm.length > 0) cache.add(warm.map((r) => ({ ...r, anomalous: false })));
   const perPass: number[] = [];
   let findings = 0;
-  let at = T0 + SPREAD;
+  // A pass a second: bodies shuffled across passes too, as concurrent requests straddle the engine's passes (a pass's first records older than the last pass's newest).
+  const stream = makeRecords(PASS * PASSES, T0 + SPREAD, PASSES * 1_000);
   for (let p = 0; p < PASSES; p++) {
-    const recent = makeRecords(PASS, at, 1_000);
-    at += 1_000;
+    const recent = stream.slice(p * PASS, (p + 1) * PASS);
     const started = process.cpuUsage();
     const input = { cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: LOOP_WINDOW_MS };
     // judgeInSlices teaches the cache each slice itself.

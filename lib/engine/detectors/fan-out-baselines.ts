@@ -22,8 +22,9 @@
 // from scratch at its next read. The engine's history cache adds and removes
 // records here as it learns and trims them (history-cache.ts); the detector
 // falls back to its own scan whenever these cannot speak for the window
-// (another span length, an agent never added, a batch older than the
-// baseline's newest record).
+// (another span length, a replayed copy held). A batch
+// older than the baseline's newest record slides from the kept span at its
+// first record (`before`).
 import { firstAfter, type WindowRecord } from "./finding.ts";
 
 type Counts = Map<string, number>;
@@ -129,6 +130,53 @@ export class FanOutBaselines {
     if (!a || a.start === a.records.length) return { records: [], counts: new Map() };
     if (a.stale) this.recount(a);
     return { records: a.records.slice(a.endTail), counts: a.endCounts };
+  }
+
+  /**
+   * For a batch whose first record (at `t`) is older than the agent's newest
+   * baseline record (concurrent requests stored out of order): the largest
+   * count among the baseline records at or before `t`, the span ending at
+   * `t` (its records and receiver counts, to slide on from), and the
+   * baseline records after `t`, so fanOutBurst slides through the late part
+   * alone instead of the agent's whole history. Null when the agent has no
+   * baseline record here.
+   */
+  before(agent: string, t: number): { max: number; span: KeptSpan; after: readonly WindowRecord[] } | null {
+    const a = this.agents.get(agent);
+    if (!a || a.start === a.records.length) return null;
+    if (a.stale) this.recount(a);
+    const split = firstAfter(a.records, t, a.start);
+    let max: number;
+    if (split <= a.front) {
+      // A front record's span reaches back to the oldest: its count is every receiver from the oldest to it, the largest at the last.
+      max = this.countsOver(a, a.start, split).size;
+    } else {
+      max = a.frontCounts.size;
+      for (let i = a.front; i < split; i++) if (a.distinct[i]! > max) max = a.distinct[i]!;
+    }
+    // Every record from `t` on drops what is at or before t minus the span: the span starts after that.
+    const tail = firstAfter(a.records, t - this.spanMs, a.start);
+    const from = Math.min(tail, split);
+    return { max, span: { records: a.records.slice(from, split), counts: this.countsOver(a, from, split) }, after: a.records.slice(split) };
+  }
+
+  /**
+   * The receiver counts over records[lo..hi), lo at or before the end span's
+   * start: from the kept end span when it holds most of them (a storm's
+   * history often fits in one span: then a late batch costs the records
+   * after it, not the agent's history), else counted.
+   */
+  private countsOver(a: AgentSpans, lo: number, hi: number): Counts {
+    const n = a.records.length;
+    const counts: Counts = new Map();
+    if (lo > a.endTail || hi < a.endTail || hi - lo <= a.endCounts.size + (a.endTail - lo) + (n - hi)) {
+      for (let i = lo; i < hi; i++) add(counts, a.records[i]!.receivers);
+      return counts;
+    }
+    for (const [k, v] of a.endCounts) counts.set(k, v);
+    for (let i = lo; i < a.endTail; i++) add(counts, a.records[i]!.receivers);
+    for (let i = hi; i < n; i++) take(counts, a.records[i]!.receivers);
+    return counts;
   }
 
   clear(): void {

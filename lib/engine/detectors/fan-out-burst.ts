@@ -51,7 +51,10 @@ class SlidingReceivers {
 /**
  * `baselines`: the history's sliding counts, kept by the caller (the engine's
  * history cache) over exactly the window's history; read instead of the
- * history for an agent whose recent records all come after its history.
+ * history: for an agent whose recent records all come after its history, its
+ * largest count and the span ending at its newest record; for one whose
+ * recent records come late, the largest count up to its first recent record
+ * and the span there, with only the later history slid through again.
  */
 export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstParams> = {}, baselines?: FanOutBaselines): Finding[] {
   const p = FanOutBurstParams.parse(input);
@@ -77,9 +80,22 @@ export function fanOutBurst(window: DetectorWindow, input: Partial<FanOutBurstPa
       records = [...last.records, ...mine];
       sliding = new SlidingReceivers(records, p.windowMs, last.counts);
       from = last.records.length;
-    } else {
-      records = mergeByTime((byAgent(w.history).get(agent) ?? []).filter(sends), mine);
+    } else if (kept && !summary) {
+      // No baseline record with receivers: nothing to compare against.
+      records = mine;
       sliding = new SlidingReceivers(records, p.windowMs);
+    } else {
+      // Some of its baseline is newer than its first recent record (requests stored out of order): from the kept span there, when kept.
+      const late = summary ? kept!.before(agent, mine[0]!.at) : null;
+      if (late) {
+        baselineMax = late.max;
+        records = [...late.span.records, ...mergeByTime(late.after, mine)];
+        sliding = new SlidingReceivers(records, p.windowMs, late.span.counts);
+        from = late.span.records.length;
+      } else {
+        records = mergeByTime((byAgent(w.history).get(agent) ?? []).filter(sends), mine);
+        sliding = new SlidingReceivers(records, p.windowMs);
+      }
     }
     let inBurst = false;
     for (let i = from; i < records.length; i++) {

@@ -230,4 +230,62 @@ describe("kept baselines", () => {
     }
     expect(bursts).toBeGreaterThanOrEqual(1);
   });
+  // 1.5 s between bodies: an agent's history spans many sliding spans; 100 ms: it fits in one (a storm), every record's span reaching back to the oldest.
+  it.each([1_500, 100])("keep fan_out_burst exact when a batch comes late against the baseline (concurrent requests stored out of order), sliding from the kept span at its first record (a body every %i ms)", (gap) => {
+    const rand = seeded(23);
+    const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 80 });
+    let n = 0;
+    let late = 0;
+    let bursts = 0;
+    let lateBursts = 0;
+    // Request bodies of 6 records sharing one time, a body every 1.5 s; a pass stores 4 bodies, the newest of them sometimes first.
+    let body = 0;
+    const bodyOf = (): CachedRecord[] => {
+      const at = T0 + body++ * gap;
+      return Array.from({ length: 6 }, () => {
+        const wide = rand() < 0.04;
+        // Receivers from a pool that swells and shrinks, so the largest count moves between old and new records.
+        const receivers = wide ? Array.from({ length: 40 }, (_, i) => `w${i}`) : [`r${Math.floor(rand() * (2 + (body % 25)))}`];
+        return { recordId: `m-${String(n++).padStart(5, "0")}`, kind: "message", agent: `a${Math.floor(rand() * 2)}`, receivers, intent: "Task", at, payload: undefined, anomalous: rand() < 0.05 };
+      });
+    };
+    for (let pass = 0; pass < 90; pass++) {
+      const bodies = Array.from({ length: 4 }, bodyOf);
+      // One of the pass's later bodies was stored before the others: the pass's first bodies are older than it, its last ones newer.
+      if (rand() < 0.6) bodies.unshift(...bodies.splice(1 + Math.floor(rand() * 3), 1));
+      const recent = bodies.flat().sort((x, y) => x.at - y.at || (x.recordId < y.recordId ? -1 : 1));
+      // Half of a pass is stored first: the cache learns it, and the rest comes behind the newest body.
+      const cut = recent.filter((r) => r.at === bodies[0]![0]!.at);
+      const rest = recent.filter((r) => r.at !== bodies[0]![0]!.at);
+      for (const batch of [cut, rest]) {
+        const { records: history } = cache.window(new Set(batch.map((r) => r.agent)), Number.NEGATIVE_INFINITY, new Set(["message"]));
+        const baseline = history.filter((r) => !r.anomalous || r.learning);
+        const scanned = fanOutBurst(preparedWindow(baseline, batch), {});
+        expect(fanOutBurst(preparedWindow(baseline, batch), {}, cache.fanOut)).toEqual(scanned);
+        bursts += scanned.length;
+        let slid = false;
+        for (const a of new Set(batch.map((r) => r.agent))) {
+          const first = batch.find((r) => r.agent === a)!.at;
+          const s = cache.fanOut.maxOf(a);
+          const kept = s && s.lastAt > first ? cache.fanOut.before(a, first) : null;
+          if (!kept) continue;
+          late++;
+          // What it says equals a scan of the agent's baseline: the largest count up to `first`, the span there, the records after.
+          const mine = baseline.filter((r) => r.agent === a && r.receivers.length > 0);
+          expect(kept.max).toBe(bruteMax(mine.filter((r) => r.at <= first)));
+          const inSpan = mine.filter((r) => r.at <= first && r.at > first - SPAN);
+          expect(new Set(kept.span.records)).toEqual(new Set(inSpan));
+          expect([...kept.span.counts.keys()].sort()).toEqual([...new Set(inSpan.flatMap((r) => r.receivers))].sort());
+          expect(new Set(kept.after)).toEqual(new Set(mine.filter((r) => r.at > first)));
+          if (kept.after.length > 0) slid = true;
+        }
+        if (slid) lateBursts += scanned.length;
+        cache.add(batch.map((r) => ({ ...r })));
+      }
+    }
+    // The comparison meant something: late batches took the kept span, and bursts were found.
+    expect(late).toBeGreaterThan(40);
+    expect(bursts).toBeGreaterThanOrEqual(3);
+    expect(lateBursts).toBeGreaterThanOrEqual(2);
+  });
 });
