@@ -70,16 +70,28 @@ export function segmentsOf(payload: unknown, maxSegments = 8): string[] {
   return out;
 }
 
-/** Every baseline key a record's values count toward, with those values. */
-export function baselineEntries(r: WindowRecord): [string, number[]][] {
-  const fields = numericFields(r.payload);
-  if (fields.size === 0) return [];
+/** What a record counts toward: each baseline key with its values, and each segment field (`group\0sku`) with the record's value of it. */
+interface Entries {
+  values: [string, number[]][];
+  fields: [string, string][];
+}
+
+const NONE: Entries = { values: [], fields: [] };
+
+/** Every baseline key a record's values count toward, with those values, and the segment fields it counts in (one read of its payload). */
+function entriesOf(r: WindowRecord): Entries {
+  const numeric = numericFields(r.payload);
+  if (numeric.size === 0) return NONE;
   const segments = segmentsOf(r.payload);
-  const out: [string, number[]][] = [];
-  for (const [path, values] of fields) {
+  const out: Entries = { values: [], fields: [] };
+  for (const [path, values] of numeric) {
     const key = groupKey(r.agent, r.intent ?? r.kind, path);
-    out.push([key, values]);
-    for (const seg of segments) out.push([segmentKey(key, seg), values]);
+    out.values.push([key, values]);
+    for (const seg of segments) {
+      out.values.push([segmentKey(key, seg), values]);
+      const eq = seg.indexOf("=");
+      out.fields.push([`${key}\u0000${seg.slice(0, eq)}`, seg.slice(eq + 1)]);
+    }
   }
   return out;
 }
@@ -115,8 +127,9 @@ export class ValueBaselines {
   }
 
   add(r: WindowRecord): void {
-    this.countSegments(r, 1);
-    for (const [key, values] of baselineEntries(r)) {
+    const entries = entriesOf(r);
+    this.countSegments(entries, 1);
+    for (const [key, values] of entries.values) {
       let s = this.byKey.get(key);
       const fresh = !s;
       if (!s) this.byKey.set(key, (s = { raw: [], log: [], order: { last: 0, lastAt: 0, rises: 0, falls: 0, whole: true } }));
@@ -136,8 +149,9 @@ export class ValueBaselines {
 
   /** Takes back what add(r) added (r as it was added). */
   remove(r: WindowRecord): void {
-    this.countSegments(r, -1);
-    for (const [key, values] of baselineEntries(r)) {
+    const entries = entriesOf(r);
+    this.countSegments(entries, -1);
+    for (const [key, values] of entries.values) {
       const s = this.byKey.get(key);
       if (!s) continue;
       for (const x of values) {
@@ -175,23 +189,15 @@ export class ValueBaselines {
     this.fields.clear();
   }
 
-  private countSegments(r: WindowRecord, delta: 1 | -1): void {
-    const segments = segmentsOf(r.payload);
-    if (segments.length === 0) return;
-    for (const path of numericFields(r.payload).keys()) {
-      const group = groupKey(r.agent, r.intent ?? r.kind, path);
-      for (const seg of segments) {
-        const eq = seg.indexOf("=");
-        const key = `${group}\u0000${seg.slice(0, eq)}`;
-        let f = this.fields.get(key);
-        if (!f) this.fields.set(key, (f = { total: 0, counts: new Map() }));
-        const value = seg.slice(eq + 1);
-        const n = (f.counts.get(value) ?? 0) + delta;
-        f.total += delta;
-        if (n > 0) f.counts.set(value, n);
-        else f.counts.delete(value);
-        if (f.total <= 0) this.fields.delete(key);
-      }
+  private countSegments(entries: Entries, delta: 1 | -1): void {
+    for (const [key, value] of entries.fields) {
+      let f = this.fields.get(key);
+      if (!f) this.fields.set(key, (f = { total: 0, counts: new Map() }));
+      const n = (f.counts.get(value) ?? 0) + delta;
+      f.total += delta;
+      if (n > 0) f.counts.set(value, n);
+      else f.counts.delete(value);
+      if (f.total <= 0) this.fields.delete(key);
     }
   }
 

@@ -247,16 +247,21 @@ export class HistoryCache {
     while (drop < list.length && list[drop]!.at < cutoff) drop++;
     drop = Math.max(drop, list.length - this.options.maxPerAgent);
     if (drop === 0) return;
-    const gone = new Set<CachedRecord>();
+    const messages = new Set<CachedRecord>();
+    const fanOuts = new Set<CachedRecord>();
+    const baseline = new Set<CachedRecord>();
     for (let i = 0; i < drop; i++) {
-      this.forget(list[i]!);
-      if (isMessage(list[i]!)) gone.add(list[i]!);
+      const r = list[i]!;
+      if (this.forget(r)) baseline.add(r);
+      if (isMessage(r)) messages.add(r);
+      if (isFanOut(r)) fanOuts.add(r);
     }
     list.splice(0, drop);
     // The window (read only when a detector falls back to it) drops trimmed records lazily; not without bound.
     if (this.trimmed.size > 4096 && this.trimmed.size * 2 > this.all.length) this.compact();
-    dropFront(this.messages, agent, gone);
-    dropFront(this.fanOuts, agent, gone);
+    dropFront(this.messages, agent, messages);
+    dropFront(this.fanOuts, agent, fanOuts);
+    dropFront(this.baseline, agent, baseline);
   }
 
   /** A young agent's record joins its open block (learned when the block is full); a mature agent's is learned now. */
@@ -297,8 +302,9 @@ export class HistoryCache {
     this.edges.enter(r, learning);
   }
 
-  private leave(r: CachedRecord, learning: boolean): void {
-    removeInOrder(this.baseline, r);
+  /** `listed`: also from the agent's baseline list (a trim takes its records from the list's front itself, at once). */
+  private leave(r: CachedRecord, learning: boolean, listed = true): void {
+    if (listed) removeInOrder(this.baseline, r);
     this.fanOut.remove(r);
     this.intents.leave(r, learning);
     this.edges.leave(r, learning);
@@ -322,7 +328,8 @@ export class HistoryCache {
     this.trimmed.clear();
   }
 
-  private forget(r: CachedRecord): void {
+  /** Forgets a record trimmed away; true when it was in its agent's baseline list (the caller takes it from there). */
+  private forget(r: CachedRecord): boolean {
     this.held.delete(keyOf(r));
     this.loops.remove(r);
     this.trimmed.add(r);
@@ -331,17 +338,17 @@ export class HistoryCache {
     if (n > 0) this.ids.set(r.recordId, n);
     else this.ids.delete(r.recordId);
     if (r.learning) {
-      this.leave(r, true);
+      this.leave(r, true, false);
       const block = this.open.get(r.agent);
       const at = block?.indexOf(r) ?? -1;
       if (at >= 0) block!.splice(at, 1);
-      return;
+      return true;
     }
     // The count of records learned only grows: an agent does not turn young again as its oldest records age out.
-    if (!r.anomalous) {
-      this.baselines.remove(r);
-      this.leave(r, false);
-    }
+    if (r.anomalous) return false;
+    this.baselines.remove(r);
+    this.leave(r, false, false);
+    return true;
   }
 }
 
@@ -368,17 +375,31 @@ function removeInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): voi
   if (list.length === 0) lists.delete(r.agent);
 }
 
-/** Drops records trimmed away from an agent's list: the oldest go first, so they are its front (but for ties in time, which order by id). */
+/**
+ * Drops records trimmed away from an agent's list, every one of them in it:
+ * the oldest go first, so they are its front, but for ties in time (which
+ * the list orders by id): the few left behind the front are looked for
+ * until all are found, not through the whole list.
+ */
 function dropFront(lists: Map<string, CachedRecord[]>, agent: string, gone: ReadonlySet<CachedRecord>): void {
   const list = lists.get(agent);
   if (!list || gone.size === 0) return;
   let k = 0;
   while (k < list.length && gone.has(list[k]!)) k++;
-  const rest = list.slice(k);
-  // A tie in time can leave a trimmed record behind the front.
-  const kept = rest.some((r) => gone.has(r)) ? rest.filter((r) => !gone.has(r)) : rest;
-  if (kept.length === 0) lists.delete(agent);
-  else lists.set(agent, kept);
+  let left = gone.size - k;
+  if (left > 0) {
+    let w = k;
+    let i = k;
+    for (; i < list.length && left > 0; i++) {
+      if (gone.has(list[i]!)) left--;
+      else list[w++] = list[i]!;
+    }
+    // list[k..w) kept so far, list[w..i) dropped: close the gap.
+    list.copyWithin(w, i);
+    list.length -= i - w;
+  }
+  list.splice(0, k);
+  if (list.length === 0) lists.delete(agent);
 }
 
 /** Storage order: by seq (a bigint as a string) when records have one, else by time. */

@@ -288,4 +288,31 @@ describe("kept baselines", () => {
     expect(bursts).toBeGreaterThanOrEqual(3);
     expect(lateBursts).toBeGreaterThanOrEqual(2);
   });
+  it("keep each agent's messages, fan-outs and baseline in window order as records of one time are trimmed in the order they came, not by id", () => {
+    const rand = seeded(31);
+    // Young agents (learning blocks) and mature ones, both trimmed by count.
+    const cache = new HistoryCache({ maxAgeMs: 600_000, maxPerAgent: 25, learningSlice: 5, thinHistory: 40 });
+    let n = 0;
+    let behindFront = 0;
+    for (let pass = 0; pass < 150; pass++) {
+      const at = T0 + Math.floor(pass / 3) * 1_000;
+      const batch: CachedRecord[] = Array.from({ length: 8 }, () => {
+        const kind = rand() < 0.8 ? "message" : "state.read";
+        const receivers = kind === "message" ? Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `r${Math.floor(rand() * 4)}`) : [];
+        // Ids that do not sort in the order the records come.
+        return { recordId: `m-${String(Math.floor(rand() * 1e6)).padStart(6, "0")}-${n++}`, kind, agent: `a${Math.floor(rand() * 2)}`, receivers, intent: "Task", at, payload: undefined, anomalous: rand() < 0.15 };
+      });
+      cache.add(batch);
+      for (const a of ["a0", "a1"]) {
+        const { records } = cache.window(new Set([a]), Number.POSITIVE_INFINITY, new Set());
+        const ids = (xs: readonly CachedRecord[]) => xs.map((r) => r.recordId);
+        expect(ids(cache.messagesOf(a))).toEqual(ids(records.filter((r) => r.kind === "message" && r.receivers.length > 0)));
+        expect(ids(cache.fanOutsOf(a))).toEqual(ids(records.filter((r) => r.kind === "message" && new Set(r.receivers).size >= 2)));
+        expect(ids(cache.baselineOf(a))).toEqual(ids(records.filter((r) => !r.anomalous || r.learning)));
+        // Several records of the oldest time held: a trim cut through records of one time, taking some from behind the lists' front.
+        if (records.filter((r) => r.at === records[0]?.at).length >= 2) behindFront++;
+      }
+    }
+    expect(behindFront).toBeGreaterThan(50);
+  });
 });
