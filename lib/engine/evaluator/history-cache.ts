@@ -141,7 +141,8 @@ export class HistoryCache {
       this.ids.set(r.recordId, copies);
       if (copies === 2) this.duplicated++;
       if (!this.byId.has(r.recordId)) this.byId.set(r.recordId, r);
-      if (r.verdicts !== undefined && failureOf({ verified: r.verified ?? false, verdicts: r.verdicts, anomalous: false }).length > 0) this.suspect.add(r.recordId);
+      // Nearly every record is verified and nothing else: asked first, without allocating.
+      if (r.verdicts !== undefined && (r.verified !== true || r.verdicts.some((v) => v !== "verified")) && failureOf({ verified: r.verified ?? false, verdicts: r.verdicts, anomalous: false }).length > 0) this.suspect.add(r.recordId);
       if (r.kind === "state.write" && r.intent !== null) addInOrder(this.writes, r, r.intent);
       this.learn(r);
       this.loops.add(r);
