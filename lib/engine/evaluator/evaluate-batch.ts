@@ -209,8 +209,10 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     }
     // A read that names no version read the latest one (lineage's `state` edge); one naming a record not seen may have named its write.
     if (unseen || read.intent === null) return null;
-    const w = input.seen.writeBefore(read.intent, read.at);
-    return w && w.recordId !== read.recordId ? w.recordId : null;
+    let w: SeenRecord | undefined = input.seen.writeBefore(read.intent, read.at);
+    // The batch's own writes are not in the cache yet (a deviation is rare: this scan is too).
+    for (const r of input.recent) if (r.kind === "state.write" && r.intent === read.intent && r.at <= read.at && (w === undefined || r.at >= w.at)) w = r;
+    return w?.recordId ?? null;
   };
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;

@@ -107,6 +107,12 @@ describe("state reads named as a deviation's evidence", () => {
     expect(judge(seeded([stale, latest], ["w-prev"]), [rec, read, m1]).deviation("m1")?.evidence).toEqual(["m1", "sr-peer"]);
     // Only the older write was named: the read saw the clean one.
     expect(judge(seeded([stale, latest], ["w-old"]), [rec, read, m1]).deviation("m1")?.evidence).toEqual(["m1", "sr-feed"]);
+    // A write stored in the same batch, before the read, is the one it saw.
+    const fresh = peerWrite("w-fresh", 210, { at: T - MIN });
+    const after = peerRead("sr-after", null, { at: T - 2 });
+    const batch = judge(seeded([stale]), [fresh, after, read, quote("m1", 125, { parents: ["sr-feed", "sr-after"] })]);
+    expect(batch.deviation("w-fresh")).toBeDefined();
+    expect(batch.deviation("m1")?.evidence).toEqual(["m1", "sr-after"]);
   });
 
   it("does not name a read of a clean write: the engine judged that value already", () => {
