@@ -139,13 +139,17 @@ export async function backlog(q: Queryable, project: string, after: EngineCursor
 
 /**
  * The latest records of each agent up to the cursor, newest `perAgent` within
- * `sinceMs`; whether each was found anomalous comes from the findings table.
+ * `sinceMs`; whether each was found anomalous, and whether any finding names
+ * it (a later read of it is named then, ADR 0045), come from the findings
+ * tables (one index probe each).
  */
 export async function agentHistory(q: Queryable, project: string, agents: readonly string[], before: EngineCursor, since: Date, perAgent: number): Promise<CachedRecord[]> {
   if (agents.length === 0) return [];
-  const r = await q.query<RecordRow & { anomalous: boolean }>(
+  const r = await q.query<RecordRow & { anomalous: boolean; named: boolean }>(
     `SELECT h.*, EXISTS (SELECT 1 FROM anomaly_findings f WHERE f.project_id = $6 AND f.record_id = h.record_id
-                           AND f.detector IN ('semantic_deviation', 'feedback_loop')) AS anomalous
+                           AND f.detector IN ('semantic_deviation', 'feedback_loop')) AS anomalous,
+                 EXISTS (SELECT 1 FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
+                          WHERE fr.project_id = $6 AND fr.record_id = h.record_id AND f.detector <> 'verification') AS named
        FROM unnest($1::text[]) AS a(agent)
        CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM records r
@@ -153,7 +157,7 @@ export async function agentHistory(q: Queryable, project: string, agents: readon
           ORDER BY r.ts DESC LIMIT $5) h`,
     [agents, before.txId, before.seq, since, perAgent, project],
   );
-  return r.rows.map((row) => ({ ...toEval(row), anomalous: row.anomalous }));
+  return r.rows.map((row) => ({ ...toEval(row), anomalous: row.anomalous, named: row.named }));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
-import { lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
+import { firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -66,9 +66,27 @@ export interface BatchInput {
   fanOutsOf?: (agent: string) => readonly WindowRecord[];
   depthOf: (recordId: string) => number | null;
   graph: AgentGraph;
+  /**
+   * The records seen before, by id, and which of them a finding named: what a
+   * deviating record's reads, and the writes they read, are looked up in (the
+   * history cache). Without it they are looked up in `history`.
+   */
+  seen?: SeenIndex;
   /** Per-cycle cap cooldowns; updated in place. */
   lastReported: Map<string, number>;
   params: EngineParams;
+}
+
+/** A record seen before, as the evaluator looks a read and its write up. */
+export type SeenRecord = WindowRecord & { parents?: readonly string[]; verified?: boolean; verdicts?: readonly string[] };
+
+/** What the engine remembers of the records it judged (HistoryCache). */
+export interface SeenIndex {
+  get(recordId: string): SeenRecord | undefined;
+  /** An earlier pass's finding named it (not a verification one), or it failed verification at the door. */
+  flagged(recordId: string): boolean;
+  /** The latest write of `key` at or before `at`: the version a read that names none saw. */
+  writeBefore(key: string, at: number): SeenRecord | undefined;
 }
 
 export interface BatchResult {
@@ -77,6 +95,8 @@ export interface BatchResult {
   anomalous: Set<string>;
   /** Records whose values must stay out of future baselines. */
   poisoned: Set<string>;
+  /** Every record a finding names (verification findings aside): suspect to lineage, remembered for later passes' reads. */
+  named: Set<string>;
   observed: ObservedRecord[];
   /**
    * Records over a per-cycle cap that is cooling down after a finding made in
@@ -107,9 +127,17 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   // to place where it entered. Its usual ranges end where a rise begins, so
   // the named values of a loop do not become what is usual.
   const loopWindow = input.historyInOrder ? lazyWindow(history, input.recent) : { history: history(), recent: input.recent };
-  const detected = withReadsAsEvidence(runDetectors(window, input.params.detectors, input.kept, loopWindow), { recent: input.recent, history });
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
+  const found = runDetectors(window, input.params.detectors, input.kept, loopWindow);
+  const named = new Set<string>();
+  for (const f of [...found, ...capped]) {
+    if (f.recordId !== null) named.add(f.recordId);
+    for (const id of f.evidence) named.add(id);
+  }
+  for (const ids of cooledOver.values()) for (const id of ids) named.add(id);
+  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named });
+  for (const f of detected) for (const id of f.evidence) named.add(id);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {
@@ -135,34 +163,101 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const observed = input.recent
     .filter((r) => r.kind === "message" && r.receivers.length > 0 && !r.settles)
     .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
-  return { findings, anomalous, poisoned, observed, cooledOver };
+  return { findings, anomalous, poisoned, named, observed, cooledOver };
 }
 
 /**
- * A deviating value came from what its record was made from: when that
- * includes the agent's own state reads (a feed, a shared memory key), they
- * are named as evidence too, so lineage can find where the value came in (a
- * poisoned feed enters at the read; the read's record holds only a hash of
- * what it read, so no detector can judge the read itself). Not when the
- * record itself failed verification at the door (a tampered payload, a forged
- * signature): its content is not what the agent made from its reads, so the
- * reads explain nothing and naming them would make a clean read the origin.
+ * A deviating value came from what its record was made from: its agent's own
+ * state reads (a feed, a shared memory key) among them. A read's record holds
+ * only a hash of what it read, so no detector can judge the read itself: the
+ * finding names the reads that could have carried the deviation, so lineage
+ * finds where the value came in (ADR 0045). Lineage treats whatever a finding
+ * names as suspect, so a read is named only where it explains something:
+ *
+ * - a read of a key an agent writes (the read names the write, or one of the
+ *   key held at or before it) brought in that write's value, which the
+ *   engine judged already: named when the write is suspect (a finding named
+ *   it, this pass or before, or it failed verification at the door);
+ * - a read of an outside feed (no write of it seen) is named when nothing
+ *   else the record was made from is suspect (a parent message or write, a
+ *   read of a suspect write): a poisoned feed's first victim is explained by
+ *   the feed read alone, a loop's later rounds by the rounds before them.
+ *
+ * None when the record itself failed verification at the door (a tampered
+ * payload, a forged signature): its content is not what the agent made from
+ * its reads, so the reads explain nothing and naming them would make a clean
+ * read the origin.
  */
-function withReadsAsEvidence(findings: Finding[], input: { recent: BatchInput["recent"]; history: () => readonly CachedRecord[] }): Finding[] {
+function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string> }): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
-  const byId = new Map<string, WindowRecord>();
-  for (const r of input.history()) byId.set(r.recordId, r);
-  for (const r of input.recent) byId.set(r.recordId, r);
-  const recent = new Map(input.recent.map((r) => [r.recordId, r]));
+  const recent = new Map<string, EvalRecord>();
+  for (const r of input.recent) recent.set(r.recordId, r);
+  const get = (id: string): SeenRecord | undefined => recent.get(id) ?? input.seen.get(id);
+  const failed = (r: SeenRecord): boolean => r.verdicts !== undefined && failureOf({ verified: r.verified ?? false, verdicts: r.verdicts, anomalous: false }).includes("verification");
+  const suspect = (id: string): boolean => {
+    if (input.named.has(id)) return true;
+    const r = recent.get(id);
+    return (r !== undefined && failed(r)) || input.seen.flagged(id);
+  };
+  // The write a read read, or null for an outside feed (or a write not seen).
+  const writeOf = (read: SeenRecord): string | null => {
+    let unseen = false;
+    for (const id of read.parents ?? []) {
+      const p = get(id);
+      if (p === undefined) unseen = true;
+      else if (p.kind === "state.write" && p.intent === read.intent) return p.recordId;
+    }
+    // A read that names no version read the latest one (lineage's `state` edge); one naming a record not seen may have named its write.
+    if (unseen || read.intent === null) return null;
+    let w: SeenRecord | undefined = input.seen.writeBefore(read.intent, read.at);
+    // The batch's own writes are not in the cache yet (a deviation is rare: this scan is too).
+    for (const r of input.recent) if (r.kind === "state.write" && r.intent === read.intent && r.at <= read.at && (w === undefined || r.at >= w.at)) w = r;
+    return w?.recordId ?? null;
+  };
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
     const rec = recent.get(f.recordId);
-    if (rec && failureOf({ verified: rec.verified, verdicts: rec.verdicts, anomalous: false }).includes("verification")) return f;
-    const reads = (rec?.parents ?? []).map((id) => byId.get(id)).filter((p): p is WindowRecord => p !== undefined && p.kind === "state.read" && p.agent === rec!.agent);
-    if (reads.length === 0) return f;
-    const keys = [...new Set(reads.map((r) => r.intent ?? "state"))];
-    return { ...f, evidence: [...f.evidence, ...reads.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
+    if (!rec || failed(rec)) return f;
+    const reads: { read: SeenRecord; write: string | null }[] = [];
+    let explained = false;
+    for (const id of rec.parents) {
+      const p = get(id);
+      if (p !== undefined && p.kind === "state.read" && p.agent === rec.agent) {
+        const write = writeOf(p);
+        reads.push({ read: p, write });
+        if (write !== null && suspect(write)) explained = true;
+      } else if (suspect(id)) explained = true;
+    }
+    const chosen = reads.filter((x) => (x.write !== null ? suspect(x.write) : !explained)).map((x) => x.read);
+    if (chosen.length === 0) return f;
+    const keys = [...new Set(chosen.map((r) => r.intent ?? "state"))];
+    return { ...f, evidence: [...f.evidence, ...chosen.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
   });
+}
+
+/** The records seen, looked up in a history list (built once, only when a read is looked up): for callers without a history cache. */
+function seenIn(history: () => readonly CachedRecord[]): SeenIndex {
+  let index: { byId: Map<string, CachedRecord>; writes: Map<string, CachedRecord[]> } | null = null;
+  const build = () => {
+    if (index) return index;
+    index = { byId: new Map(), writes: new Map() };
+    for (const r of [...history()].sort((a, b) => a.at - b.at)) {
+      if (!index.byId.has(r.recordId)) index.byId.set(r.recordId, r);
+      if (r.kind === "state.write" && r.intent !== null) (index.writes.get(r.intent) ?? index.writes.set(r.intent, []).get(r.intent)!).push(r);
+    }
+    return index;
+  };
+  return {
+    get: (id) => build().byId.get(id),
+    flagged: (id) => {
+      const r = build().byId.get(id);
+      return r !== undefined && (r.anomalous || (r.verdicts !== undefined && failureOf({ verified: r.verified ?? false, verdicts: r.verdicts, anomalous: false }).length > 0));
+    },
+    writeBefore: (key, at) => {
+      const list = build().writes.get(key) ?? [];
+      return list[firstAfter(list, at) - 1];
+    },
+  };
 }
 
 /** A list, or a function building it, read at most once. */

@@ -26,9 +26,16 @@ import { isFanOut } from "../caps/caps.ts";
 import { NewIntentBaselines } from "../detectors/new-intent-baselines.ts";
 import { NewEdgeBaselines } from "../detectors/new-edge-baselines.ts";
 import { LoopIndex } from "../detectors/loop-index.ts";
+import { failureOf } from "../breaker/edge-breakers.ts";
 
 export interface CachedRecord extends WindowRecord {
   anomalous: boolean;
+  /** What it was made from (records the evaluator judged carry these; lineage follows a read to the write it read by them). */
+  parents?: readonly string[];
+  verified?: boolean;
+  verdicts?: readonly string[];
+  /** Loaded from storage only: some finding (not a verification one) names it. */
+  named?: boolean;
 }
 
 /** An agent learns its first records in blocks of this many of its own records (ADR 0030). */
@@ -91,6 +98,12 @@ export class HistoryCache {
   private readonly baseline = new Map<string, CachedRecord[]>();
   /** Each young agent's open learning block, in the order its records were added. */
   private readonly open = new Map<string, CachedRecord[]>();
+  /** A held copy of each record id: what a deviating record's reads and their writes are looked up by. */
+  private readonly byId = new Map<string, CachedRecord>();
+  /** Ids held that a finding named (not a verification one) or a copy of which failed verification at the door: suspect to lineage. */
+  private readonly suspect = new Set<string>();
+  /** Each state key's writes held, in window order: the version a read that names none saw. */
+  private readonly writes = new Map<string, CachedRecord[]>();
   /** Records learned per agent (held and not `learning`). */
   private readonly learnedCount = new Map<string, number>();
   readonly learningSlice: number;
@@ -114,6 +127,7 @@ export class HistoryCache {
   load(agent: string, records: readonly CachedRecord[]): void {
     this.loaded.add(agent);
     this.add([...records].sort(storageOrder));
+    this.markFlagged(records.filter((r) => r.named).map((r) => r.recordId));
   }
 
   add(records: readonly CachedRecord[]): void {
@@ -126,6 +140,10 @@ export class HistoryCache {
       const copies = (this.ids.get(r.recordId) ?? 0) + 1;
       this.ids.set(r.recordId, copies);
       if (copies === 2) this.duplicated++;
+      if (!this.byId.has(r.recordId)) this.byId.set(r.recordId, r);
+      // Nearly every record is verified and nothing else: asked first, without allocating.
+      if (r.verdicts !== undefined && (r.verified !== true || r.verdicts.some((v) => v !== "verified")) && failureOf({ verified: r.verified ?? false, verdicts: r.verdicts, anomalous: false }).length > 0) this.suspect.add(r.recordId);
+      if (r.kind === "state.write" && r.intent !== null) addInOrder(this.writes, r, r.intent);
       this.learn(r);
       this.loops.add(r);
       this.insertInOrder(r);
@@ -206,6 +224,29 @@ export class HistoryCache {
     return this.fanOuts.get(agent) ?? [];
   }
 
+  /** A held copy of the record. */
+  get(recordId: string): CachedRecord | undefined {
+    return this.byId.get(recordId);
+  }
+
+  /** Whether a finding already named the record (a verification finding aside), or a copy of it failed verification at the door. */
+  flagged(recordId: string): boolean {
+    return this.suspect.has(recordId);
+  }
+
+  /** Records a pass's findings named: held ones are remembered as suspect while they are held. */
+  markFlagged(recordIds: Iterable<string>): void {
+    for (const id of recordIds) if (this.ids.has(id)) this.suspect.add(id);
+  }
+
+  /** The latest write of `key` held at or before `at`: the version a read at `at` that names none saw. */
+  writeBefore(key: string, at: number): CachedRecord | undefined {
+    const list = this.writes.get(key);
+    if (!list) return undefined;
+    const i = firstAfter(list, at) - 1;
+    return i >= 0 ? list[i] : undefined;
+  }
+
   /** Whether any of these record ids is held (a replayed copy of one being judged). */
   holdsAny(recordIds: Iterable<string>): boolean {
     for (const id of recordIds) if (this.ids.has(id)) return true;
@@ -218,6 +259,9 @@ export class HistoryCache {
     this.loaded.clear();
     this.held.clear();
     this.ids.clear();
+    this.byId.clear();
+    this.suspect.clear();
+    this.writes.clear();
     this.baselines.clear();
     this.fanOut.clear();
     this.intents.clear();
@@ -336,7 +380,17 @@ export class HistoryCache {
     const n = (this.ids.get(r.recordId) ?? 1) - 1;
     if (n === 1) this.duplicated--;
     if (n > 0) this.ids.set(r.recordId, n);
-    else this.ids.delete(r.recordId);
+    else {
+      this.ids.delete(r.recordId);
+      this.suspect.delete(r.recordId);
+    }
+    if (this.byId.get(r.recordId) === r) {
+      // Another copy still held (a replay, nearly always the same agent's) takes its place.
+      const other = n > 0 ? this.byAgent.get(r.agent)?.find((x) => x !== r && x.recordId === r.recordId && this.held.has(keyOf(x))) : undefined;
+      if (other) this.byId.set(r.recordId, other);
+      else this.byId.delete(r.recordId);
+    }
+    if (r.kind === "state.write" && r.intent !== null) removeInOrder(this.writes, r, r.intent);
     if (r.learning) {
       this.leave(r, true, false);
       const block = this.open.get(r.agent);
@@ -354,17 +408,17 @@ export class HistoryCache {
 
 const isMessage = (r: CachedRecord): boolean => r.kind === "message" && r.receivers.length > 0;
 
-/** Adds a record to its agent's list, kept in window order. */
-function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): void {
-  const list = lists.get(r.agent);
-  if (!list) lists.set(r.agent, [r]);
+/** Adds a record to its agent's list (or `key`'s), kept in window order. */
+function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord, key = r.agent): void {
+  const list = lists.get(key);
+  if (!list) lists.set(key, [r]);
   else if (byTimeThenId(list[list.length - 1]!, r) <= 0) list.push(r);
   else list.splice(placeOf(list, r), 0, r);
 }
 
-/** Removes a record from its agent's list (window order): found by binary search. */
-function removeInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): void {
-  const list = lists.get(r.agent);
+/** Removes a record from its agent's list (or `key`'s; window order): found by binary search. */
+function removeInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord, key = r.agent): void {
+  const list = lists.get(key);
   if (!list) return;
   let i = list[0] === r ? 0 : placeOf(list, r) - 1;
   // Equal time and id (a replayed copy) sort together: walk them for this one.
@@ -372,7 +426,7 @@ function removeInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord): voi
   if (i < 0 || list[i] !== r) i = list.indexOf(r);
   if (i < 0) return;
   list.splice(i, 1);
-  if (list.length === 0) lists.delete(r.agent);
+  if (list.length === 0) lists.delete(key);
 }
 
 /**

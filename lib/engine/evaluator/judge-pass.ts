@@ -48,12 +48,17 @@ export function judgePass(input: JudgePassInput): BatchResult {
     loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
     agentHistory: counted ? (agent: string) => cache.baselineOf(agent) : undefined,
   };
-  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, seen: cache, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
 }
 
-/** Teaches the cache a judged batch (after its pass committed): poisoned records stay out of the baselines. */
-export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], batch: Pick<BatchResult, "poisoned">): void {
+/**
+ * Teaches the cache a judged batch (after its pass committed): poisoned
+ * records stay out of the baselines, and what the findings named is
+ * remembered, so a later read of a named write is named too (ADR 0045).
+ */
+export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], batch: Pick<BatchResult, "poisoned" | "named">): void {
   cache.add(recent.map((r) => ({ ...r, anomalous: batch.poisoned.has(r.recordId) })));
+  cache.markFlagged(batch.named);
 }
 
 /**
@@ -73,7 +78,7 @@ export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], ba
  * evidence here.
  */
 export function judgeInSlices(input: JudgePassInput): BatchResult {
-  const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), observed: [], cooledOver: new Map() };
+  const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), named: new Set(), observed: [], cooledOver: new Map() };
   const madeHere = new Map<string, BatchResult["findings"][number]>();
   const judge = (slice: readonly EvalRecord[]) => {
     const batch = judgePass({ ...input, recent: slice });
@@ -84,6 +89,7 @@ export function judgeInSlices(input: JudgePassInput): BatchResult {
     }
     for (const id of batch.anomalous) out.anomalous.add(id);
     for (const id of batch.poisoned) out.poisoned.add(id);
+    for (const id of batch.named) out.named.add(id);
     out.observed.push(...batch.observed);
     for (const [key, ids] of batch.cooledOver) {
       const f = madeHere.get(key);

@@ -144,6 +144,21 @@ describe("the evaluation loop", () => {
     expect((await listFindings(pool, "default", { detector: "semantic_deviation" })).map((f) => f.recordId)).toContain("q-52");
   });
 
+  it("after a restart, a read of a write an earlier process's finding named is named as a deviation's evidence, and the feed read beside it is not (ADR 0045)", async () => {
+    const write = (i: number, value: number, over: Partial<StoredRecord> = {}) =>
+      storedRecord({ recordId: `w-${i}`, kind: "state.write", agent: "pricer", receivers: [], intent: "pricer/rec", payload: JSON.stringify({ value }), ts: new Date(T0 + i * 10_000 + 5_000), ...over });
+    const read = (id: string, key: string, parents: string[], at: number) =>
+      storedRecord({ recordId: id, kind: "state.read", agent: "monitor", receivers: [], intent: key, payload: JSON.stringify({ found: true, sha256: "x" }), parents, ts: new Date(T0 + at) });
+    await store([...Array.from({ length: 40 }, (_, i) => quote(i, 12 + (i % 3) / 10)), ...Array.from({ length: 40 }, (_, i) => write(i, 20 + (i % 3) / 10)), write(50, 210)]);
+    await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
+    expect((await listFindings(pool, "default", { detector: "semantic_deviation" })).map((f) => f.recordId)).toEqual(["w-50"]);
+    // A new process: the pricer's history (its write w-50 named) comes from storage with the batch's agents.
+    await store([write(60, 20.1), read("sr-peer", "pricer/rec", ["w-50"], 601_000), read("sr-feed", "feeds/supplier", [], 602_000), quote(61, 130, { parents: ["sr-peer", "sr-feed"], ts: new Date(T0 + 603_000) })]);
+    await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
+    const q61 = (await listFindings(pool, "default", { detector: "semantic_deviation" })).find((f) => f.recordId === "q-61");
+    expect(q61?.evidence).toEqual(["q-61", "sr-peer"]);
+  });
+
   it("a storm over the per-cycle cap: every message over the limit is named, across passes, and lineage flags each", async () => {
     const e = new Evaluator(pool, { batchSize: 25 });
     const storm = (i: number) => quote(i, 12.5, { recordId: `s-${i}`, ts: new Date(T0 + i * 100) });

@@ -122,7 +122,7 @@ describe("feedback_loop's kept index", () => {
       // semantic_deviation would, every value past twice its usual one (a loop's growth), and the fleet's anomalous ones.
       const poisoned = new Set([...kept.poisoned, ...made.filter((r) => r.anomalous || farOut(r)).map((r) => r.recordId)]);
       named += history.filter((r) => r.anomalous && !r.learning).length > 0 ? 1 : 0;
-      learnPass(cache, recent, { poisoned });
+      learnPass(cache, recent, { poisoned, named: new Set() });
     }
     // The comparison meant something: loops were found, over windows holding named records.
     expect(loops).toBeGreaterThanOrEqual(5);

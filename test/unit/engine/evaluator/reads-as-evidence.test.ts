@@ -1,0 +1,164 @@
+// Which state reads a semantic_deviation finding names (ADR 0045): a read of
+// a written key only when its write is suspect, a feed read only when nothing
+// else the record was made from explains the deviation, none for a record
+// that failed verification. Judged as the engine does, through the history
+// cache.
+import { describe, expect, it } from "vitest";
+import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
+import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
+import { EngineParams, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
+import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+
+const T = Date.UTC(2026, 11, 12, 12);
+const MIN = 60_000;
+
+let seq = 0;
+const record = (o: Partial<EvalRecord> & Pick<EvalRecord, "recordId">): EvalRecord => ({
+  kind: "message",
+  agent: "monitor",
+  receivers: [],
+  intent: "Quote",
+  at: T,
+  payload: undefined,
+  seq: String(++seq),
+  verified: true,
+  verdicts: ["verified"],
+  parents: [],
+  receivedAt: T,
+  settles: false,
+  ...o,
+});
+
+const quote = (recordId: string, price: number, o: Partial<EvalRecord> = {}): EvalRecord => record({ recordId, payload: { sku: "A", unit_price: price }, ...o });
+const feedRead = (recordId: string, o: Partial<EvalRecord> = {}): EvalRecord =>
+  record({ recordId, kind: "state.read", intent: "feeds/supplier", payload: { found: true, sha256: "x" }, parents: ["req"], ...o });
+const peerRead = (recordId: string, write: string | null, o: Partial<EvalRecord> = {}): EvalRecord =>
+  record({ recordId, kind: "state.read", intent: "pricer/rec", payload: { found: true, sha256: "y" }, parents: write === null ? ["req"] : ["req", write], ...o });
+const peerWrite = (recordId: string, price: number, o: Partial<EvalRecord> = {}): EvalRecord =>
+  record({ recordId, kind: "state.write", agent: "pricer", intent: "pricer/rec", payload: { unit_price: price }, parents: ["req"], ...o });
+
+/**
+ * A cache holding a day of the monitor's quotes and the pricer's writes (both
+ * mature agents, so a 10x value is a deviation) and the desk's request; the
+ * records in `named` named by an earlier pass's finding.
+ */
+function seeded(earlier: readonly EvalRecord[] = [], named: readonly string[] = []): HistoryCache {
+  const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: 0 });
+  const day: EvalRecord[] = [record({ recordId: "req", kind: "request", agent: "desk", intent: "session", at: T - 23 * 60 * MIN })];
+  for (let i = 0; i < 24; i++) {
+    const at = T - 22 * 60 * MIN + i * 50 * MIN;
+    day.push(quote(`q${i}`, 12.5 + (i % 3) / 10, { at }));
+    day.push(peerWrite(`h${i}`, 20 + (i % 4) / 10, { at: at + 1 }));
+  }
+  learnPass(cache, day, { poisoned: new Set(), named: new Set() });
+  learnPass(cache, earlier, { poisoned: new Set(), named: new Set(named) });
+  return cache;
+}
+
+function judge(cache: HistoryCache, recent: readonly EvalRecord[]) {
+  const batch = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN });
+  const deviation = (id: string) => batch.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === id);
+  return { batch, deviation };
+}
+
+describe("state reads named as a deviation's evidence", () => {
+  it("names a feed read when it is the only explanation: a poisoned feed's first victim", () => {
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const { batch, deviation } = judge(seeded(), [read, quote("m1", 125, { parents: ["sr-feed", "req"] })]);
+    expect(deviation("m1")?.evidence).toEqual(["m1", "sr-feed"]);
+    expect(deviation("m1")?.explanation).toMatch(/; made from its read of feeds\/supplier$/);
+    expect(batch.named.has("sr-feed")).toBe(true);
+  });
+
+  it("does not name a feed read when a parent message flagged by an earlier pass explains the deviation", () => {
+    const flaggedParent = record({ recordId: "p0", agent: "pricer", intent: "Advice", receivers: ["monitor"], at: T - 5 * MIN, parents: ["req"] });
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const m1 = quote("m1", 125, { parents: ["sr-feed", "p0"] });
+    expect(judge(seeded([flaggedParent], ["p0"]), [read, m1]).deviation("m1")?.evidence).toEqual(["m1"]);
+    // The same parent, never named: the feed read is the explanation again.
+    expect(judge(seeded([flaggedParent], []), [read, m1]).deviation("m1")?.evidence).toEqual(["m1", "sr-feed"]);
+  });
+
+  it("names a read of a write a finding named, and then not the feed read beside it (a loop's later round)", () => {
+    // The pricer's write the round before was named by an earlier pass.
+    const earlier = peerWrite("w-prev", 210, { at: T - 5 * MIN });
+    const rec = peerRead("sr-peer", "w-prev", { at: T - 2 });
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const { deviation } = judge(seeded([earlier], ["w-prev"]), [rec, read, quote("m1", 125, { parents: ["sr-feed", "sr-peer"] })]);
+    expect(deviation("m1")?.evidence).toEqual(["m1", "sr-peer"]);
+    expect(deviation("m1")?.explanation).toMatch(/; made from its read of pricer\/rec$/);
+  });
+
+  it("names a read of a write flagged in the same pass", () => {
+    const write = peerWrite("w1", 210, { at: T - 5 * MIN });
+    const rec = peerRead("sr-peer", "w1", { at: T - 2 });
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const { deviation } = judge(seeded(), [write, rec, read, quote("m1", 125, { parents: ["sr-feed", "sr-peer"] })]);
+    expect(deviation("w1")).toBeDefined();
+    expect(deviation("m1")?.evidence).toEqual(["m1", "sr-peer"]);
+  });
+
+  it("follows a read that names no version to the latest write of its key before it", () => {
+    const stale = peerWrite("w-old", 20.1, { at: T - 20 * MIN });
+    const latest = peerWrite("w-prev", 210, { at: T - 5 * MIN });
+    const rec = peerRead("sr-peer", null, { at: T - 2 });
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const m1 = quote("m1", 125, { parents: ["sr-feed", "sr-peer"] });
+    expect(judge(seeded([stale, latest], ["w-prev"]), [rec, read, m1]).deviation("m1")?.evidence).toEqual(["m1", "sr-peer"]);
+    // Only the older write was named: the read saw the clean one.
+    expect(judge(seeded([stale, latest], ["w-old"]), [rec, read, m1]).deviation("m1")?.evidence).toEqual(["m1", "sr-feed"]);
+    // A write stored in the same batch, before the read, is the one it saw.
+    const fresh = peerWrite("w-fresh", 210, { at: T - MIN });
+    const after = peerRead("sr-after", null, { at: T - 2 });
+    const batch = judge(seeded([stale]), [fresh, after, read, quote("m1", 125, { parents: ["sr-feed", "sr-after"] })]);
+    expect(batch.deviation("w-fresh")).toBeDefined();
+    expect(batch.deviation("m1")?.evidence).toEqual(["m1", "sr-after"]);
+  });
+
+  it("does not name a read of a clean write: the engine judged that value already", () => {
+    const clean = peerWrite("w-prev", 20.2, { at: T - 5 * MIN });
+    const rec = peerRead("sr-peer", "w-prev", { at: T - 2 });
+    expect(judge(seeded([clean]), [rec, quote("m1", 125, { parents: ["sr-peer"] })]).deviation("m1")?.evidence).toEqual(["m1"]);
+    // Beside a feed read, the feed read is named alone (a poisoned feed's victim reading its peers' clean views).
+    const read = feedRead("sr-feed", { at: T - 1 });
+    expect(judge(seeded([clean]), [rec, read, quote("m1", 125, { parents: ["sr-peer", "sr-feed"] })]).deviation("m1")?.evidence).toEqual(["m1", "sr-feed"]);
+  });
+
+  it("names no read of a record that failed verification at the door, not even a read of a named write", () => {
+    const earlier = peerWrite("w-prev", 210, { at: T - 5 * MIN });
+    const rec = peerRead("sr-peer", "w-prev", { at: T - 2 });
+    const read = feedRead("sr-feed", { at: T - 1 });
+    const tampered = quote("m1", 125, { parents: ["sr-feed", "sr-peer"], verified: false, verdicts: ["bad_signature"] });
+    const { deviation } = judge(seeded([earlier], ["w-prev"]), [rec, read, tampered]);
+    expect(deviation("m1")?.evidence).toEqual(["m1"]);
+    expect(deviation("m1")?.explanation).not.toMatch(/made from/);
+  });
+
+  it("counts a write that failed verification at the door as suspect", () => {
+    const forged = peerWrite("w-forged", 20.2, { at: T - 5 * MIN, verified: false, verdicts: ["bad_signature"] });
+    const rec = peerRead("sr-peer", "w-forged", { at: T - 2 });
+    expect(judge(seeded([forged]), [rec, quote("m1", 125, { parents: ["sr-peer"] })]).deviation("m1")?.evidence).toEqual(["m1", "sr-peer"]);
+  });
+});
+
+describe("what the history cache remembers for it", () => {
+  const held = (id: string, at: number, o: Partial<CachedRecord> = {}): CachedRecord => ({ recordId: id, kind: "state.write", agent: "a", receivers: [], intent: "k", at, payload: undefined, anomalous: false, ...o });
+
+  it("looks records up by id, finds the latest write of a key at a time, and forgets both as records age out", () => {
+    const c = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2 });
+    c.add([held("w1", 100), held("w2", 200)]);
+    c.markFlagged(["w1", "never-held"]);
+    expect(c.get("w2")?.at).toBe(200);
+    expect([c.writeBefore("k", 150)?.recordId, c.writeBefore("k", 200)?.recordId, c.writeBefore("k", 99)]).toEqual(["w1", "w2", undefined]);
+    expect([c.flagged("w1"), c.flagged("w2"), c.flagged("never-held")]).toEqual([true, false, false]);
+    c.add([held("w3", 300)]);
+    // w1 aged out (two per agent): gone from every index.
+    expect([c.get("w1"), c.writeBefore("k", 150), c.flagged("w1")]).toEqual([undefined, undefined, false]);
+  });
+
+  it("remembers, from storage, which records a finding named", () => {
+    const c = new HistoryCache();
+    c.load("a", [held("w1", 100, { named: true }), held("w2", 200)]);
+    expect([c.flagged("w1"), c.flagged("w2")]).toEqual([true, false]);
+  });
+});
