@@ -14,8 +14,12 @@ export class LagStats {
   private readonly samples: { lag: number; at: number }[] = [];
   private next = 0;
   total = 0;
-  /** The summary over every sample kept, until the next sample (it is asked for by /metrics and the engine thread's reports far more often than passes add samples). */
-  private all: LagSummary | null = null;
+  /**
+   * The summaries asked for since the last sample, by `since` (they are asked
+   * for by /metrics and the engine thread's reports, for each project, far
+   * more often than passes add samples; each sorts up to `capacity` lags).
+   */
+  private readonly asked = new Map<number, LagSummary>();
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -25,7 +29,7 @@ export class LagStats {
 
   add(ms: number, at = Date.now()): void {
     this.total++;
-    this.all = null;
+    if (this.asked.size > 0) this.asked.clear();
     const sample = { lag: ms, at };
     if (this.samples.length < this.capacity) this.samples.push(sample);
     else {
@@ -36,8 +40,14 @@ export class LagStats {
 
   /** Over the samples kept, or only those committed at or after `since`. */
   summary(since = Number.NEGATIVE_INFINITY): LagSummary {
-    if (since === Number.NEGATIVE_INFINITY) return (this.all ??= this.summarize(since));
-    return this.summarize(since);
+    let s = this.asked.get(since);
+    if (!s) {
+      s = this.summarize(since);
+      // Bounded: callers ask with a few `since`s between samples.
+      if (this.asked.size >= 8) this.asked.clear();
+      this.asked.set(since, s);
+    }
+    return s;
   }
 
   private summarize(since: number): LagSummary {
@@ -54,7 +64,7 @@ export class LagStats {
   }
 
   reset(): void {
-    this.all = null;
+    this.asked.clear();
     this.samples.length = 0;
     this.next = 0;
     this.total = 0;

@@ -129,6 +129,18 @@ describe("lag stats", () => {
     expect(s.summary().samples).toBe(100);
     expect(s.summary().max).toBe(2_000);
   });
+
+  it("answers a summary asked again for the same period from the last asking, and anew once a sample comes", () => {
+    const s = new LagStats(100);
+    s.addBatch(1_000, [900, 800]);
+    const since = 1_000;
+    expect(s.summary(since)).toEqual({ samples: 2, p50: 200, p99: 200, max: 200 });
+    expect(s.summary(since)).toBe(s.summary(since));
+    expect(s.summary()).toEqual({ samples: 2, p50: 200, p99: 200, max: 200 });
+    s.addBatch(3_000, [0]);
+    expect(s.summary(since)).toEqual({ samples: 3, p50: 200, p99: 3_000, max: 3_000 });
+    expect(s.summary(2_000)).toEqual({ samples: 1, p50: 3_000, p99: 3_000, max: 3_000 });
+  });
 });
 
 describe("evaluate batch", () => {
