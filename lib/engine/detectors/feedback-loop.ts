@@ -32,6 +32,7 @@ import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { loopEntry } from "./loop-entry.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -172,7 +173,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // however few of its values are left (it may never show `minMessages` of
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
-  const rising: { at: number[]; rise: number }[] = [];
+  const rising: { at: number[]; values: number[]; rise: number }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
@@ -180,10 +181,15 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const at = s.records.map((r) => r.at);
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
-    rising.push({ at, rise });
+    rising.push({ at, values: s.values, rise });
     if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
-  const onset = loopOnset(rising);
+  const voted = loopOnset(rising);
+  // The vote names a round the loop's series mostly began rising in; the
+  // change point (loopEntry) moves it to a neighbour where their values say so.
+  const half = halfRound(rising);
+  const entry = voted === null ? null : loopEntry(rising, voted + half, half, p.windowMs);
+  const onset = entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
   let from = onset ?? Number.POSITIVE_INFINITY;
@@ -246,8 +252,7 @@ function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { 
  * Pure, for tests.
  */
 export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number | null {
-  const gaps = series.map((s) => usualGap(s.at)).filter((g) => g > 0);
-  const half = gaps.length === 0 ? 0 : median(gaps) / 2;
+  const half = halfRound(series);
   const starts = series.map((s) => riseTime(s.at, s.rise)).sort((a, b) => a - b);
   let bestStart: number | null = null;
   let bestCount = Math.min(2, series.length) - 1;
@@ -261,6 +266,12 @@ export function loopOnset(series: readonly { at: readonly number[]; rise: number
     i = j;
   }
   return bestStart === null ? null : bestStart - half;
+}
+
+/** Half a round: half the median over the series of their usual gaps. */
+function halfRound(series: readonly { at: readonly number[] }[]): number {
+  const gaps = series.map((s) => usualGap(s.at)).filter((g) => g > 0);
+  return gaps.length === 0 ? 0 : median(gaps) / 2;
 }
 
 /** The median time between a series' records. */
