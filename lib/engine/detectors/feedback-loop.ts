@@ -174,7 +174,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
   const rising: { at: number[]; values: number[]; rise: number }[] = [];
-  const carrying: { series: Series; rise: number; grown: boolean }[] = [];
+  const carrying: { series: Series; rise: number; grown: boolean; rising: number }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
     if (rise === null) continue;
@@ -182,7 +182,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
     rising.push({ at, values: s.values, rise });
-    if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
+    if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records), rising: rising.length - 1 });
   }
   const voted = loopOnset(rising);
   // The vote names a round the loop's series mostly began rising in; the
@@ -204,7 +204,8 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   for (const c of carrying) {
     const { records: rs, values } = c.series;
     const sign = Math.sign(values[values.length - 1]!);
-    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
+    const explained = entry?.loop[c.rising];
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || explained?.has(i) || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
 }
