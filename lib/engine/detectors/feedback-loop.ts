@@ -27,7 +27,10 @@
 // each series of the loop (each SKU's orders, each trader's view), not only
 // the newest. One series alone would place it a round early when its clean
 // values happened to rise into the loop, or late when its first amplified
-// value did not rise.
+// value did not rise. The vote is then checked as a change point (ADR 0046,
+// loop-entry.ts): where most series rose by chance the round before, their
+// values there fit noise better than the loop's growth traced back, and the
+// entry moves to the round after.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
@@ -116,8 +119,11 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       score: best.growth,
       explanation:
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
-        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}`,
-      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series },
+        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
+        (best.entryMoved > 0
+          ? `; entered ${fmt(best.entryMoved)} round${best.entryMoved > 1 ? "s" : ""} after its series first rose: the values before fit noise better than the growth traced back`
+          : ""),
+      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
     });
@@ -135,6 +141,8 @@ interface Growing {
   last: number;
   growth: number;
   series: number;
+  /** Rounds after the one its series' rises voted for that the loop entered (loopEntry). */
+  entryMoved: number;
 }
 
 /**
@@ -164,7 +172,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const around = seriesAround(records, null);
   const all = growing(around, p);
   let best: Growing | null = null;
-  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0 };
   if (!best) return null;
   // A series may arrive with holes where it grew (ADR 0040): a caller that
   // keeps named records out of this window (the engine no longer does, ADR
@@ -174,7 +182,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
   const rising: { at: number[]; values: number[]; rise: number }[] = [];
-  const carrying: { series: Series; rise: number; grown: boolean; rising: number }[] = [];
+  const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
     if (rise === null) continue;
@@ -182,11 +190,12 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
     rising.push({ at, values: s.values, rise });
-    if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records), rising: rising.length - 1 });
+    if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
   const voted = loopOnset(rising);
-  // The vote names a round the loop's series mostly began rising in; the
-  // change point (loopEntry) moves it to a neighbour where their values say so.
+  // The vote names the round most of the loop's series began rising in; the
+  // change point (loopEntry, ADR 0046) moves it later where their values
+  // there are noise next to the growth traced back (a chance rise).
   const half = halfRound(rising);
   const entry = voted === null ? null : loopEntry(rising, voted + half, half, p.windowMs);
   const onset = entry ? entry.round - half : voted;
@@ -204,10 +213,9 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   for (const c of carrying) {
     const { records: rs, values } = c.series;
     const sign = Math.sign(values[values.length - 1]!);
-    const explained = entry?.loop[c.rising];
-    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || explained?.has(i) || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
-  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
 }
 
 interface Series {
