@@ -48,6 +48,12 @@ export interface LoopEntry {
 
 /** Values this many noise deviations beyond the level are the loop's growth, and fit its trend. */
 const GROWN = 3;
+/**
+ * The growth is traced back from its first this many grown values: a loop's
+ * rate drifts as it grows (an order's restock share fades, a view's noise
+ * does), and the rounds nearest the entry say best what it was there.
+ */
+const TRACED = 3;
 
 /**
  * The round the loop entered: the vote's round (`voted`, a time in it) or
@@ -95,8 +101,9 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
  * A series' level and noise before `from` (its values in the `windowMs`
  * before, at least 3), the growth's side of zero (its latest value's), and
  * its growth traced as ln(deviation / noise) = a + b * rounds since `from`,
- * fitted by least squares to its values after `after` that are `GROWN`
- * deviations out (at least 2, rising: b > 0). Null when it has not these.
+ * fitted by least squares to its first `TRACED` values after `after` that
+ * are `GROWN` deviations out (at least 2, rising: b > 0). Null when it has
+ * not these.
  */
 function levelAndGrowth(s: EntrySeries, from: number, after: number, gap: number, windowMs: number): { sign: number; level: number; noise: number; a: number; b: number } | null {
   const n = s.values.length;
@@ -122,7 +129,7 @@ function levelAndGrowth(s: EntrySeries, from: number, after: number, gap: number
   let sy = 0;
   let sxx = 0;
   let sxy = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && k < TRACED; i++) {
     if (s.at[i]! < after) continue;
     const d = (sign * (s.values[i]! - level)) / noise;
     if (d < GROWN) continue;
