@@ -58,9 +58,10 @@ const TRACED = 3;
 /**
  * The round the loop entered: the vote's round (`voted`, a time in it) or
  * one of the two after it, rounds being clusters of the series' record times
- * `half` or less apart. Null when no series can take part (fewer than 3
- * values in the `windowMs` before the vote's round, or fewer than 2 values
- * `GROWN` deviations out after it to trace the growth by). Pure, for tests.
+ * `half` or less apart. Null when the vote's round holds no record, or no
+ * series can take part (fewer than 3 values in the `windowMs` before the
+ * vote's round, or fewer than 2 values `GROWN` deviations out after it to
+ * trace the growth by). Pure, for tests.
  */
 export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number): LoopEntry | null {
   const gap = 2 * half;
@@ -71,7 +72,8 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   times.sort((a, b) => a - b);
   const rounds: number[] = [];
   for (let i = 0; i < times.length; i++) if (i === 0 || times[i]! - times[i - 1]! > half) rounds.push(times[i]!);
-  if (rounds.length < 2) return null;
+  // A vote's round with no records here (a rise dated into a hole, riseTime) stands as voted.
+  if (rounds.length < 2 || rounds[0]! > voted + half) return null;
   const first = rounds[0]!;
   const last = rounds[rounds.length - 1]!;
   // Per candidate round, the pooled cost: each value in the rounds in question

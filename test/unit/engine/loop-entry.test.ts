@@ -64,6 +64,10 @@ describe("loopEntry", () => {
     expect(loopEntry([series([0.01, -0.01, 0.006, 0.016, 0.041, 0.107, 0.28])], 2 * ROUND, HALF, WINDOW)).toBeNull();
     // One grown value after it: no growth to trace.
     expect(loopEntry([series([...NOISE, 0.006, 0.016, 0.02])], 10 * ROUND, HALF, WINDOW)).toBeNull();
+    // The vote's round holds no record (its records aged out: a rise dated into the hole): the vote stands.
+    const holed = series([...NOISE, 0.006, 0.016, 0.041, 0.107, 0.28]);
+    const gone = { at: holed.at.filter((_, k) => k !== 10), values: holed.values.filter((_, k) => k !== 10) };
+    expect(loopEntry([gone], 10 * ROUND, HALF, WINDOW)).toBeNull();
     // Rounds without a time between them.
     expect(loopEntry([series([...NOISE, 0.006, 0.016, 0.041, 0.107])], 10 * ROUND, 0, WINDOW)).toBeNull();
   });
