@@ -1,4 +1,4 @@
-// npm run chaos:loops  (env LOOP_SEEDS=s1,s2,... LOOP_SCENARIOS=trading,procurement LOOP_OUT=file.jsonl)
+// npm run chaos:loops  (env LOOP_SEEDS=s1,s2,... LOOP_SCENARIOS=trading,procurement LOOP_OUT=file.jsonl LOOP_DUMP=dir)
 //
 // The chaos feedback-loop faults over several seeds, one run at a time, the
 // way test/integration/sim/chaos-origins.test.ts runs its cases (runChaos
@@ -7,8 +7,11 @@
 // misses point (the record every missed trace returned, in minutes from the
 // loop's true first round). A measurement, not part of `npm test`: a run of
 // both loops takes 20-60 s. It fails only if a loop's fault did not fire or
-// the engine flagged none of its records.
-import { appendFileSync } from "node:fs";
+// the engine flagged none of its records. LOOP_DUMP writes each run's
+// records (as the detectors' window holds them) and its true origins to
+// <dir>/<seed>-<scenario>.json, to replay feedback_loop without the fleet.
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { parsePayload } from "@/lib/db/evaluator-store.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, type PrismaClient } from "@/lib/db/prisma.ts";
 import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult } from "@/lib/sim/chaos.ts";
@@ -53,6 +56,19 @@ function missesPointAt(r: ChaosResult): string[] {
     });
 }
 
+/** The run's records as feedback_loop's window holds them, in time order, and its fault's origin record ids. */
+async function dump(r: ChaosResult, dir: string, name: string): Promise<void> {
+  const ids = r.truth.records.map((x) => x.id);
+  const rows = await h.pool.query<{ record_id: string; kind: string; agent: string; receivers: string[] | null; intent: string | null; at: number; payload: string | null }>(
+    `SELECT record_id, kind, agent, receivers, intent, (extract(epoch FROM ts) * 1000)::float8 AS at, payload FROM records
+      WHERE project_id = 'default' AND record_id = ANY($1::text[]) ORDER BY ts, seq`,
+    [ids],
+  );
+  const recs = rows.rows.map((x) => ({ recordId: x.record_id, kind: x.kind, agent: x.agent, receivers: x.receivers ?? [], intent: x.intent, at: x.at, payload: parsePayload(x.payload) }));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/${name}.json`, JSON.stringify({ origins: r.truth.faults[0]!.origin.records.map((x) => x.id), recs }));
+}
+
 it("runs each loop fault over the seeds", async () => {
   const engine = drainingEngine(h);
   const lines: string[] = [];
@@ -67,6 +83,7 @@ it("runs each loop fault over the seeds", async () => {
       const kinds = [...new Set(e.origin.misses.map((m) => m.miss))].join("/");
       const row = { seed, scenario: r.case.scenario, found: e.origin.found, total: e.origin.total, misses: kinds, pointAt: missesPointAt(r), blast: [e.blast.precision, e.blast.recall] };
       lines.push(`${seed} ${r.case.scenario}: ${row.found}/${row.total}${kinds ? ` ${kinds} at ${row.pointAt.join("; ")}` : ""}`);
+      if (process.env.LOOP_DUMP) await dump(r, process.env.LOOP_DUMP, `${seed}-${r.case.scenario}`);
       if (process.env.LOOP_OUT) appendFileSync(process.env.LOOP_OUT, `${JSON.stringify(row)}\n`);
     }
   }

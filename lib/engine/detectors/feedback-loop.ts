@@ -27,11 +27,15 @@
 // each series of the loop (each SKU's orders, each trader's view), not only
 // the newest. One series alone would place it a round early when its clean
 // values happened to rise into the loop, or late when its first amplified
-// value did not rise.
+// value did not rise. The vote is then checked as a change point (ADR 0046,
+// loop-entry.ts): where most series rose by chance the round before, their
+// values there fit noise better than the loop's growth traced back, and the
+// entry moves to the round after.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
+import { loopEntry } from "./loop-entry.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -115,8 +119,11 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       score: best.growth,
       explanation:
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
-        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}`,
-      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series },
+        `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
+        (best.entryMoved > 0
+          ? `; entered ${fmt(best.entryMoved)} round${best.entryMoved > 1 ? "s" : ""} after its series first rose: the values before fit noise better than the growth traced back`
+          : ""),
+      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
     });
@@ -134,6 +141,8 @@ interface Growing {
   last: number;
   growth: number;
   series: number;
+  /** Rounds after the one its series' rises voted for that the loop entered (loopEntry). */
+  entryMoved: number;
 }
 
 /**
@@ -163,7 +172,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const around = seriesAround(records, null);
   const all = growing(around, p);
   let best: Growing | null = null;
-  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0 };
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0 };
   if (!best) return null;
   // A series may arrive with holes where it grew (ADR 0040): a caller that
   // keeps named records out of this window (the engine no longer does, ADR
@@ -172,7 +181,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // however few of its values are left (it may never show `minMessages` of
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
-  const rising: { at: number[]; rise: number }[] = [];
+  const rising: { at: number[]; values: number[]; rise: number }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
@@ -180,10 +189,16 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const at = s.records.map((r) => r.at);
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
-    rising.push({ at, rise });
+    rising.push({ at, values: s.values, rise });
     if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
-  const onset = loopOnset(rising);
+  const voted = loopOnset(rising);
+  // The vote names the round most of the loop's series began rising in; the
+  // change point (loopEntry, ADR 0046) moves it later where their values
+  // there are noise next to the growth traced back (a chance rise).
+  const half = halfRound(rising);
+  const entry = voted === null ? null : loopEntry(rising, voted + half, half, p.windowMs);
+  const onset = entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
   let from = onset ?? Number.POSITIVE_INFINITY;
@@ -200,7 +215,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const sign = Math.sign(values[values.length - 1]!);
     for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
-  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at) };
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
 }
 
 interface Series {
@@ -246,8 +261,7 @@ function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { 
  * Pure, for tests.
  */
 export function loopOnset(series: readonly { at: readonly number[]; rise: number }[]): number | null {
-  const gaps = series.map((s) => usualGap(s.at)).filter((g) => g > 0);
-  const half = gaps.length === 0 ? 0 : median(gaps) / 2;
+  const half = halfRound(series);
   const starts = series.map((s) => riseTime(s.at, s.rise)).sort((a, b) => a - b);
   let bestStart: number | null = null;
   let bestCount = Math.min(2, series.length) - 1;
@@ -261,6 +275,12 @@ export function loopOnset(series: readonly { at: readonly number[]; rise: number
     i = j;
   }
   return bestStart === null ? null : bestStart - half;
+}
+
+/** Half a round: half the median over the series of their usual gaps. */
+function halfRound(series: readonly { at: readonly number[] }[]): number {
+  const gaps = series.map((s) => usualGap(s.at)).filter((g) => g > 0);
+  return gaps.length === 0 ? 0 : median(gaps) / 2;
 }
 
 /** The median time between a series' records. */
