@@ -1,7 +1,7 @@
 // A time-based sliding window of what came over an edge, in one-second
 // buckets (as Resilience4j's time-based window), plus the ids of the recent
 // failures so a trip can name the records that caused it. Pure: every
-// function returns a new window.
+// function returns a new window, sharing what did not change with the old.
 import { z } from "zod";
 
 export const FAILURE_REASONS = ["verification", "anomaly"] as const;
@@ -44,19 +44,21 @@ export function addOutcome(w: OutcomeWindow, windowMs: number, at: number, recor
   if (second <= now - span) return w;
   const failed = reasons.length > 0;
   const anomalous = reasons.includes("anomaly");
-  const buckets = w.buckets.filter((b) => b.second > now - span).map((b) => ({ ...b }));
-  const bucket = buckets.find((b) => b.second === second);
-  if (bucket) {
-    bucket.calls++;
-    if (failed) bucket.failures++;
-    if (anomalous) bucket.anomalies++;
+  // Windows share their buckets and failures (none is ever changed): only
+  // the bucket counted is new, so a storm's every record does not copy the
+  // whole window (an edge's breaker steps once per record).
+  const buckets = w.buckets.filter((b) => b.second > now - span);
+  const counted = buckets.findLastIndex((b) => b.second === second);
+  if (counted >= 0) {
+    const b = buckets[counted]!;
+    buckets[counted] = { second, calls: b.calls + 1, failures: b.failures + (failed ? 1 : 0), anomalies: b.anomalies + (anomalous ? 1 : 0) };
   } else {
     buckets.push({ second, calls: 1, failures: failed ? 1 : 0, anomalies: anomalous ? 1 : 0 });
-    buckets.sort((a, b) => a.second - b.second);
+    if (buckets.length > 1 && buckets[buckets.length - 2]!.second > second) buckets.sort((a, b) => a.second - b.second);
   }
   const cutoff = (now - span + 1) * 1000;
-  let failures = w.failures.filter((f) => f.at >= cutoff);
-  if (failed) failures = [...failures, { recordId, at, reasons: [...reasons] }].slice(-MAX_NAMED_FAILURES);
+  let failures = w.failures.every((f) => f.at >= cutoff) ? w.failures : w.failures.filter((f) => f.at >= cutoff);
+  if (failed) failures = [...failures.slice(Math.max(0, failures.length - MAX_NAMED_FAILURES + 1)), { recordId, at, reasons: [...reasons] }];
   return { buckets, failures };
 }
 

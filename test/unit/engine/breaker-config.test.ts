@@ -76,6 +76,34 @@ describe("outcome window", () => {
     expect(countWindow(w).failures).toBe(81);
   });
 
+  it("leaves the window it was given as it was, and counts as a scan of every outcome does, for records out of order", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const seen: { at: number; id: string; reasons: ("verification" | "anomaly")[] }[] = [];
+    let w = emptyWindow();
+    for (let i = 0; i < 400; i++) {
+      const at = T + i * 150 - Math.floor(rand() * 3_000);
+      const reasons: ("verification" | "anomaly")[] = rand() < 0.4 ? ["anomaly"] : rand() < 0.1 ? ["verification"] : [];
+      const before = structuredClone(w);
+      const next = addOutcome(w, 10_000, at, `r${i}`, reasons);
+      expect(w).toEqual(before);
+      w = next;
+      seen.push({ at, id: `r${i}`, reasons });
+      // What the window holds: each counted record of the last 10 whole seconds up to the newest second seen.
+      const now = Math.max(...seen.map((x) => Math.floor(x.at / 1000)));
+      const counted: typeof seen = [];
+      let newest = -Infinity;
+      for (const x of seen) {
+        newest = Math.max(newest, Math.floor(x.at / 1000));
+        if (Math.floor(x.at / 1000) > newest - 10) counted.push(x);
+      }
+      const live = counted.filter((x) => Math.floor(x.at / 1000) > now - 10);
+      expect(countWindow(w)).toEqual({ calls: live.length, failures: live.filter((x) => x.reasons.length > 0).length, anomalies: live.filter((x) => x.reasons.includes("anomaly")).length });
+      expect(w.failures.map((f) => f.recordId)).toEqual(live.filter((x) => x.reasons.length > 0).map((x) => x.id).slice(-MAX_NAMED_FAILURES));
+      expect(w.buckets.map((b) => b.second)).toEqual([...w.buckets.map((b) => b.second)].sort((a, b) => a - b));
+    }
+  });
+
   it("does not count a record without a usable time", () => {
     expect(addOutcome(emptyWindow(), 10_000, Number.NaN, "x", ["anomaly"])).toEqual(emptyWindow());
   });
