@@ -180,7 +180,7 @@ function cpuPerRecord(a: CpuMark, b: CpuMark, records: number, raw: number, core
 async function engineLagSince(collectorUrl: string, since: number): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
   const res = await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } });
-  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number; findingsMs: number; breakersMs: number } } };
+  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number; findingsMs: number; breakersMs: number; slowest: { records: number; findings: number; readMs: number; judgeMs: number; writeMs: number; findingsMs: number; breakersMs: number } | null } } };
   if (!body.engine) throw new Error("the collector reported no engine");
   const t = body.engine.timing;
   console.log(

@@ -72,7 +72,7 @@ export const PER_CYCLE_CAPS: ReadonlySet<string> = new Set(["cap_messages_per_cy
 const isMessage = (r: WindowRecord): boolean => r.kind === "message" && r.receivers.length > 0;
 
 /** A message to two or more distinct receivers: in flight for a cycle after it was sent. */
-export const isFanOut = (r: WindowRecord): boolean => isMessage(r) && r.receivers.length >= 2 && new Set(r.receivers).size >= 2;
+export const isFanOut = (r: WindowRecord): boolean => isMessage(r) && r.receivers.some((b) => b !== r.receivers[0]);
 
 export function checkCaps(input: CapsInput, params: Partial<CapsParams> = {}): Finding[] {
   const p = CapsParams.parse(params);

@@ -66,7 +66,9 @@ export class Evaluator {
    * rest of the pass) and the whole pass; of writing, the findings with
    * their evidence and the breakers.
    */
-  readonly timing = { passes: 0, readMs: 0, judgeMs: 0, writeMs: 0, passMs: 0, maxPassMs: 0, findingsMs: 0, breakersMs: 0 };
+  readonly timing = { passes: 0, readMs: 0, judgeMs: 0, writeMs: 0, passMs: 0, maxPassMs: 0, findingsMs: 0, breakersMs: 0, slowest: null as PassTiming | null };
+  /** This pass's share of `timing`, so the slowest pass can say where its time went. */
+  private current: PassTiming = newPassTiming();
   readonly project: string;
   private readonly params: EngineParams;
   private readonly policy: BreakerPolicy;
@@ -115,12 +117,17 @@ export class Evaluator {
   /** One pass over at most `batchSize` new records. */
   async pass(): Promise<PassResult> {
     const started = performance.now();
+    this.current = newPassTiming();
     try {
-      return await this.passOnce();
+      const res = await this.passOnce();
+      this.current.records = res.records;
+      this.current.findings = res.findings.length;
+      return res;
     } finally {
       const ms = performance.now() - started;
       this.timing.passes++;
       this.timing.passMs += ms;
+      if (ms > this.timing.maxPassMs) this.timing.slowest = { ...this.current, passMs: ms };
       this.timing.maxPassMs = Math.max(this.timing.maxPassMs, ms);
     }
   }
@@ -180,6 +187,7 @@ export class Evaluator {
 
       const judging = performance.now();
       this.timing.readMs += judging - reading;
+      this.current.readMs = judging - reading;
       // Judged in slices, each taught to the cache before the next (see judgeInSlices).
       taught = true;
       const batch = judgeInSlices({
@@ -193,6 +201,7 @@ export class Evaluator {
       });
       const writing = performance.now();
       this.timing.judgeMs += writing - judging;
+      this.current.judgeMs = writing - judging;
 
       const findingIds = await insertFindings(tx, this.project, batch.findings);
       const cooling = new Map<string, string>();
@@ -207,8 +216,10 @@ export class Evaluator {
       await appendEvidenceToMany(tx, this.project, evidence);
       const breaking = performance.now();
       this.timing.findingsMs += breaking - writing;
+      this.current.findingsMs = breaking - writing;
       const transitions = await this.stepBreakers(tx, [...batch.observed, ...settledObserved], settings);
-      this.timing.breakersMs += performance.now() - breaking;
+      this.current.breakersMs = performance.now() - breaking;
+      this.timing.breakersMs += this.current.breakersMs;
       const quarantined = await this.containState(tx, recent, batch.observed);
       const last = recent[recent.length - 1]!;
       const next = { txId: last.txId, seq: last.seq };
@@ -219,7 +230,8 @@ export class Evaluator {
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
       };
       const received = recent.map((r) => r.receivedAt);
-      this.timing.writeMs += performance.now() - writing;
+      this.current.writeMs = performance.now() - writing;
+      this.timing.writeMs += this.current.writeMs;
       return { ran: true, records: recent.length, findings: batch.findings, findingIds, transitions, quarantined, cursor: next, received, keep };
     }).catch((err: unknown) => {
       if (taught) {
@@ -287,3 +299,17 @@ export class Evaluator {
     this.coolingFindings.clear();
   }
 }
+
+/** Where one pass's time went, ms (writing covers the findings, the breakers and the rest of the pass's writes). */
+export interface PassTiming {
+  passMs: number;
+  records: number;
+  findings: number;
+  readMs: number;
+  judgeMs: number;
+  writeMs: number;
+  findingsMs: number;
+  breakersMs: number;
+}
+
+const newPassTiming = (): PassTiming => ({ passMs: 0, records: 0, findings: 0, readMs: 0, judgeMs: 0, writeMs: 0, findingsMs: 0, breakersMs: 0 });

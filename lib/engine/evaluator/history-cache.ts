@@ -72,10 +72,13 @@ export class HistoryCache {
   /**
    * Every record held, in time order (ties by id: dedupeWindow's order), so
    * a pass reads its window in order instead of sorting tens of thousands of
-   * records again (the biggest share of a pass's judging; ADR 0030). Records
-   * trimmed away are dropped from it lazily, at the next read.
+   * records again (ADR 0030). Only a detector falling back to the window
+   * reads it (a replayed copy held), so it is kept lazily: records come into
+   * `pending` as they are added, and are sorted into it at the next read,
+   * when records trimmed away are dropped from it too; not without bound.
    */
   private all: CachedRecord[] = [];
+  private pending: CachedRecord[] = [];
   private readonly trimmed = new Set<CachedRecord>();
   /** semantic_deviation's values of the records held that are learned and not anomalous. */
   readonly baselines = new ValueBaselines();
@@ -198,7 +201,7 @@ export class HistoryCache {
    * `othersSince`. `unique` when no id is held twice (no replayed copies).
    */
   window(agents: ReadonlySet<string>, othersSince: number, otherKinds: ReadonlySet<string>): { records: CachedRecord[]; unique: boolean } {
-    this.compact();
+    this.fold();
     const records: CachedRecord[] = [];
     for (const r of this.all) if (agents.has(r.agent) || (r.at >= othersSince && otherKinds.has(r.kind))) records.push(r);
     return { records, unique: this.duplicated === 0 };
@@ -273,6 +276,7 @@ export class HistoryCache {
     this.baseline.clear();
     this.learnedCount.clear();
     this.all = [];
+    this.pending = [];
     this.trimmed.clear();
     this.duplicated = 0;
     this.newest = Number.NEGATIVE_INFINITY;
@@ -302,7 +306,7 @@ export class HistoryCache {
     }
     list.splice(0, drop);
     // The window (read only when a detector falls back to it) drops trimmed records lazily; not without bound.
-    if (this.trimmed.size > 4096 && this.trimmed.size * 2 > this.all.length) this.compact();
+    if (this.trimmed.size > 4096 && this.trimmed.size * 2 > this.all.length + this.pending.length) this.fold();
     dropFront(this.messages, agent, messages);
     dropFront(this.fanOuts, agent, fanOuts);
     dropFront(this.baseline, agent, baseline);
@@ -356,19 +360,24 @@ export class HistoryCache {
 
   private insertInOrder(r: CachedRecord): void {
     // Held before and trimmed away, now back: its old place goes first.
-    if (this.trimmed.has(r)) this.compact();
-    const last = this.all[this.all.length - 1];
-    if (last === undefined || byTimeThenId(last, r) <= 0) {
-      this.all.push(r);
-      return;
-    }
-    // A late record: its place by binary search.
-    this.all.splice(placeOf(this.all, r), 0, r);
+    if (this.trimmed.has(r)) this.fold();
+    this.pending.push(r);
+    if (this.pending.length > 4096 && this.pending.length > this.all.length) this.fold();
   }
 
-  private compact(): void {
-    if (this.trimmed.size === 0) return;
-    this.all = this.all.filter((r) => !this.trimmed.has(r));
+  /**
+   * Sorts the records added since the last read into `all` and drops those
+   * trimmed away: a stable sort of the new ones (nearly in order already),
+   * merged after the held records they tie with, which is where placing
+   * each as it came put it.
+   */
+  private fold(): void {
+    if (this.pending.length === 0 && this.trimmed.size === 0) return;
+    const live = (r: CachedRecord) => !this.trimmed.has(r);
+    const fresh = (this.trimmed.size > 0 ? this.pending.filter(live) : this.pending).sort(byTimeThenId);
+    const held = this.trimmed.size > 0 ? this.all.filter(live) : this.all;
+    this.all = fresh.length === 0 ? held : mergeInOrder(held, fresh);
+    this.pending = [];
     this.trimmed.clear();
   }
 
@@ -407,6 +416,18 @@ export class HistoryCache {
 }
 
 const isMessage = (r: CachedRecord): boolean => r.kind === "message" && r.receivers.length > 0;
+
+/** Two lists in window order as one; on ties `a`'s first. */
+function mergeInOrder(a: readonly CachedRecord[], b: readonly CachedRecord[]): CachedRecord[] {
+  const out = new Array<CachedRecord>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = byTimeThenId(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
 
 /** Adds a record to its agent's list (or `key`'s), kept in window order. */
 function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord, key = r.agent): void {
