@@ -41,14 +41,15 @@ export async function saturate(url: string, token: string, bodies: LoadBody[], c
  * the answers (each sent once, no retry). Bodies are reused when the run
  * outlasts them: a resent batch is an idempotent write, still verified in full.
  */
-export async function steadyLoad(url: string, token: string, bodies: LoadBody[], perSec: number, maxSeconds: number, ledger: Ledger): Promise<{ seconds: number }> {
+/** `once`: each body is sent at most once (stops when they run out); otherwise they are sent again from the first (replays). */
+export async function steadyLoad(url: string, token: string, bodies: LoadBody[], perSec: number, maxSeconds: number, ledger: Ledger, once = false): Promise<{ seconds: number }> {
   const batchSize = bodies[0]?.records ?? 1;
   const interval = (batchSize / perSec) * 1000;
   const started = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; ; i++) {
     const due = started + i * interval;
-    if (performance.now() - started > maxSeconds * 1000) break;
+    if (performance.now() - started > maxSeconds * 1000 || (once && i >= bodies.length)) break;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const b = bodies[i % bodies.length]!;
