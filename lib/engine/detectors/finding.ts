@@ -142,11 +142,16 @@ export function placeOf(records: readonly WindowRecord[], r: WindowRecord, from 
  * first (what a stable sort of a then b gives, in one pass instead of a sort).
  */
 export function mergeByTime<T extends { at: number }>(a: readonly T[], b: readonly T[]): T[] {
+  return mergeSorted(a, b, (x, y) => x.at - y.at);
+}
+
+/** Two lists sorted by `order` as one; on ties `a`'s first. */
+export function mergeSorted<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
   const out: T[] = new Array<T>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = b[j]!.at < a[i]!.at ? b[j++]! : a[i++]!;
+  while (i < a.length && j < b.length) out[k++] = order(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
   return out;

@@ -18,7 +18,7 @@
 // block, wherever engine passes happened to cut its history: a pass that ends
 // mid-block leaves the block open, and the next pass judges the rest of it
 // against the same baseline. A mature agent's records are learned at once.
-import { byTimeThenId, firstAfter, placeOf, type WindowRecord } from "../detectors/finding.ts";
+import { byTimeThenId, firstAfter, mergeSorted, placeOf, type WindowRecord } from "../detectors/finding.ts";
 import { ValueBaselines } from "../detectors/value-baselines.ts";
 import { FanOutBaselines } from "../detectors/fan-out-baselines.ts";
 import { FanOutBurstParams } from "../detectors/fan-out-burst.ts";
@@ -376,7 +376,7 @@ export class HistoryCache {
     const live = (r: CachedRecord) => !this.trimmed.has(r);
     const fresh = (this.trimmed.size > 0 ? this.pending.filter(live) : this.pending).sort(byTimeThenId);
     const held = this.trimmed.size > 0 ? this.all.filter(live) : this.all;
-    this.all = fresh.length === 0 ? held : mergeInOrder(held, fresh);
+    this.all = fresh.length === 0 ? held : mergeSorted(held, fresh, byTimeThenId);
     this.pending = [];
     this.trimmed.clear();
   }
@@ -417,17 +417,6 @@ export class HistoryCache {
 
 const isMessage = (r: CachedRecord): boolean => r.kind === "message" && r.receivers.length > 0;
 
-/** Two lists in window order as one; on ties `a`'s first. */
-function mergeInOrder(a: readonly CachedRecord[], b: readonly CachedRecord[]): CachedRecord[] {
-  const out = new Array<CachedRecord>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = byTimeThenId(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
-}
 
 /** Adds a record to its agent's list (or `key`'s), kept in window order. */
 function addInOrder(lists: Map<string, CachedRecord[]>, r: CachedRecord, key = r.agent): void {
