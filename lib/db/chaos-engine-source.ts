@@ -2,6 +2,7 @@
 // straight from the database: the tests' harness database, or a local
 // Firebreak's with DATABASE_URL. Lineage goes through the same walks the
 // API answers with.
+import { evidenceOf, namesAnyOf } from "./finding-evidence.ts";
 import type { BreakerTrip, ChaosEngineSource } from "../sim/engine-observer.ts";
 import type { EngineFinding, FindingParam } from "../sim/clean-flags.ts";
 import { CURSOR_NAME } from "../engine/evaluator/evaluator.ts";
@@ -25,8 +26,8 @@ export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PRO
       // By record, not by agent: a finding's agent can be the claimed sender
       // of a forged record, or none for a loop across agents.
       const r = await q.query<{ detector: string; record_id: string | null; evidence: string[] | null; ts: Date; subject: string; explanation: string; params: Record<string, FindingParam> | null }>(
-        `SELECT detector, record_id, evidence, ts, subject, explanation, params FROM anomaly_findings
-          WHERE project_id = $2 AND (record_id = ANY($1::text[]) OR evidence && $1::text[])`,
+        `SELECT detector, record_id, ${evidenceOf("f")} AS evidence, ts, subject, explanation, params FROM anomaly_findings f
+          WHERE project_id = $2 AND ${namesAnyOf("f", "$1::text[]")}`,
         [recordIds, project],
       );
       return r.rows.map(

@@ -1,3 +1,4 @@
+import { evidenceOf } from "./finding-evidence.ts";
 import "server-only";
 import type pg from "pg";
 import { z } from "zod";
@@ -268,7 +269,7 @@ export async function findingsPage(q: Queryable, project: string, query: Finding
   }
   const orderBy = query.order === "impact" ? `impact DESC NULLS LAST, id DESC` : `ts DESC, id DESC`;
   const res = await q.query<FindingRow>(
-    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts, impact, reach
+    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, ${evidenceOf("anomaly_findings")} AS evidence, ts, impact, reach
        FROM anomaly_findings ${where} ORDER BY ${orderBy} LIMIT ${where.param(query.limit + 1)}`,
     where.params,
   );

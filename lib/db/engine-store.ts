@@ -11,6 +11,7 @@ import { z } from "zod";
 import { FINDING_KINDS, type Finding } from "../engine/detectors/finding.ts";
 import { breakerWebhookEvents } from "../integrations/webhooks/breaker-events.ts";
 import { enqueueWebhookEvents } from "./webhook-store.ts";
+import { evidenceOf } from "./finding-evidence.ts";
 
 const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 const DetectorNameSchema = z.enum(FINDING_KINDS);
@@ -213,21 +214,12 @@ async function linkFindingRecords(q: Queryable, project: string, findingIds: rea
   );
 }
 
-/** Evidence kept on one finding row; finding_records names every record whatever the count. */
-export const MAX_STORED_EVIDENCE = 10_000;
-
 /**
- * Adds records to a stored finding's evidence: records that went over a
- * per-cycle cap while it cooled down after this finding (lib/engine/caps).
- */
-export async function appendEvidence(q: Queryable, project: string, findingId: string, recordIds: readonly string[]): Promise<void> {
-  await appendEvidenceToMany(q, project, new Map([[findingId, recordIds]]));
-}
-
-/**
- * appendEvidence for several findings in one statement (an engine pass can
- * have a cap cooling down for every agent of a storm): the evidence columns
- * and finding_records together. A finding gone since is skipped.
+ * Appends evidence to several findings in one statement (an engine pass can
+ * have a cap cooling down for every agent of a storm): rows of
+ * finding_records, ordered by `pos`, never a rewrite of the finding's array
+ * (lib/db/finding-evidence.ts). A finding gone since is skipped; a record it
+ * already names is not added again.
  */
 export async function appendEvidenceToMany(q: Queryable, project: string, byFinding: ReadonlyMap<string, readonly string[]>): Promise<void> {
   const findingIds: string[] = [];
@@ -239,16 +231,13 @@ export async function appendEvidenceToMany(q: Queryable, project: string, byFind
     }
   }
   if (findingIds.length === 0) return;
-  // A row whose evidence is full is not rewritten (a storm's cap finding would
-  // otherwise copy its 10,000 ids every pass); its records are linked all the same.
+  // nextval in the select list is evaluated after the ORDER BY (PostgreSQL
+  // postpones volatile expressions past a sort), so `pos` keeps the pass's order.
   await q.query(
-    `WITH u AS (SELECT f, r, n FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x(f, r, n)),
-          upd AS (
-            UPDATE anomaly_findings a SET evidence = (coalesce(a.evidence, '{}'::text[]) || g.ids)[1:${MAX_STORED_EVIDENCE}]
-              FROM (SELECT f, array_agg(r ORDER BY n) AS ids FROM u GROUP BY f) g
-             WHERE a.id = g.f AND a.project_id = $3 AND coalesce(cardinality(a.evidence), 0) < ${MAX_STORED_EVIDENCE})
-     INSERT INTO finding_records (project_id, finding_id, record_id)
-     SELECT a.project_id, u.f, u.r FROM u JOIN anomaly_findings a ON a.id = u.f AND a.project_id = $3
+    `INSERT INTO finding_records (project_id, finding_id, record_id, pos)
+     SELECT a.project_id, u.f, u.r, nextval('finding_records_pos_seq')
+       FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(f, r, n) JOIN anomaly_findings a ON a.id = u.f AND a.project_id = $3
+      ORDER BY u.n
      ON CONFLICT DO NOTHING`,
     [findingIds, recordIds, project],
   );
@@ -273,7 +262,7 @@ export async function listFindings(q: Queryable, project: string, f: { detector?
     evidence: string[] | null;
     ts: Date;
   }>(
-    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, evidence, ts FROM anomaly_findings
+    `SELECT id::text, detector, record_id, agent, subject, score, explanation, params, ${evidenceOf("anomaly_findings")} AS evidence, ts FROM anomaly_findings
       WHERE project_id = $6 AND ($1::text IS NULL OR detector = $1) AND ($2::text IS NULL OR agent = $2) AND ($3::text IS NULL OR record_id = $3)
         AND ($4::timestamptz IS NULL OR ts >= $4)
       ORDER BY ts DESC, id DESC LIMIT $5`,

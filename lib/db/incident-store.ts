@@ -2,6 +2,7 @@
 // related incidents, analyst notes, and the audit trail of every change.
 // Raw SQL over pg, like engine-store.ts: the grouping runner runs outside
 // Next, and the API's routes pass lib/db/pool.ts's pool.
+import { evidenceOf } from "./finding-evidence.ts";
 import type pg from "pg";
 import { conflict, notFound } from "../api/errors.ts";
 import type { GroupingPlan, IncidentFacts } from "../engine/incidents/grouping.ts";
@@ -66,7 +67,7 @@ export async function ungroupedFindings(q: Queryable, project: string, ids: read
                 bool_or(verdicts && ARRAY['bad_signature', 'replay', 'unknown_agent']) AS identity
            FROM records WHERE project_id = f.project_id AND record_id = f.record_id) r ON true
        LEFT JOIN LATERAL (
-         SELECT EXISTS (SELECT 1 FROM records WHERE project_id = f.project_id AND record_id = ANY(f.evidence) AND kind = 'action' AND action_class = 'red') AS red) e ON true
+         SELECT EXISTS (SELECT 1 FROM records WHERE project_id = f.project_id AND record_id = ANY(${evidenceOf("f")}) AND kind = 'action' AND action_class = 'red') AS red) e ON true
       WHERE f.project_id = $2 AND f.id = ANY($1::bigint[])
         AND NOT EXISTS (SELECT 1 FROM incident_findings i WHERE i.finding_id = f.id)
       ORDER BY f.ts, f.id`,
@@ -431,7 +432,7 @@ export interface IncidentFindingRow {
 
 export async function incidentFindings(q: Queryable, id: string, limit = 1_000): Promise<IncidentFindingRow[]> {
   const res = await q.query<IncidentFindingRow & { evidence: string[] | null }>(
-    `SELECT f.id::text AS id, f.detector, f.record_id AS "recordId", f.agent, f.subject, f.score, f.explanation, f.params, f.evidence,
+    `SELECT f.id::text AS id, f.detector, f.record_id AS "recordId", f.agent, f.subject, f.score, f.explanation, f.params, ${evidenceOf("f")} AS evidence,
             f.ts AS at, f.impact, f.reach
        FROM incident_findings x JOIN anomaly_findings f ON f.id = x.finding_id
       WHERE x.incident_id = $1 ORDER BY f.ts, f.id LIMIT $2`,

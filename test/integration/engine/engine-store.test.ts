@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { createPool } from "@/lib/db/ingest-store.ts";
-import { appendEvidenceToMany, MAX_STORED_EVIDENCE, currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
+import { MAX_STORED_EVIDENCE } from "@/lib/db/finding-evidence.ts";
+import { appendEvidenceToMany, currentBreakerStates, insertFindings, listBreakerEvents, listFindings, loadBreakers, saveBreakers } from "@/lib/db/engine-store.ts";
 import { BreakerPolicy } from "@/lib/engine/breaker/config.ts";
 import { loadBreakerSettings, observeRecords, operateBreaker, tickBreakers, type BreakerSettings } from "@/lib/engine/breaker/breaker-runner.ts";
 import type { ObservedRecord } from "@/lib/engine/breaker/edge-breakers.ts";
@@ -164,16 +165,29 @@ describe("engine store", () => {
     expect(linked.rows.map((r) => [r.finding_id, r.record_id])).toEqual([[one, "c1"], [one, "c2"], [one, "c3"], [two, "d1"], [two, "d2"]]);
   });
 
-  it("stops growing a finding's stored evidence at the limit, and still links every record a storm adds after it", async () => {
+  it("gives readers at most the limit of a finding's evidence, in order, and still links every record a storm adds after it", async () => {
     const base: Finding = { detector: "cap_messages_per_cycle", recordId: "s0", agent: "storm", subject: "messages per cycle", score: 2, explanation: "storm sent many", params: {}, evidence: ["s0"], at: T };
     const [id] = await insertFindings(pool, "default", [base]);
     const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `s${from + i}`);
     await appendEvidenceToMany(pool, "default", new Map([[id!, ids(1, MAX_STORED_EVIDENCE + 5)]]));
     await appendEvidenceToMany(pool, "default", new Map([[id!, ids(MAX_STORED_EVIDENCE + 6, 3)]]));
-    const stored = await pool.query<{ n: number; last: string }>(`SELECT cardinality(evidence) AS n, evidence[cardinality(evidence)] AS last FROM anomaly_findings WHERE id = $1`, [id]);
-    expect(stored.rows[0]).toEqual({ n: MAX_STORED_EVIDENCE, last: `s${MAX_STORED_EVIDENCE - 1}` });
+    const [listed] = await listFindings(pool, "default", { agent: "storm" });
+    expect(listed!.evidence).toEqual(ids(0, MAX_STORED_EVIDENCE));
     const linked = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM finding_records WHERE finding_id = $1`, [id]);
     expect(Number(linked.rows[0]!.n)).toBe(MAX_STORED_EVIDENCE + 9);
+    // Appending is an insert: the finding's row keeps the evidence it was filed with.
+    const row = await pool.query<{ evidence: string[] }>(`SELECT evidence FROM anomaly_findings WHERE id = $1`, [id]);
+    expect(row.rows[0]!.evidence).toEqual(["s0"]);
+  });
+
+  it("lists evidence appended over passes after the evidence a finding was filed with, once each, in the order passes added it", async () => {
+    const base: Finding = { detector: "cap_messages_per_cycle", recordId: "q1", agent: "q", subject: "messages per cycle", score: 2, explanation: "q sent 40 messages", params: {}, evidence: ["q1", "q0"], at: T };
+    const [id] = await insertFindings(pool, "default", [base]);
+    // Ids that sort against the order they arrive in, and repeats: a record named again is not listed twice.
+    await appendEvidenceToMany(pool, "default", new Map([[id!, ["q9", "q3", "q0", "q7"]]]));
+    await appendEvidenceToMany(pool, "default", new Map([[id!, ["q2", "q9", "q5"]]]));
+    const [listed] = await listFindings(pool, "default", { agent: "q" });
+    expect(listed!.evidence).toEqual(["q1", "q0", "q9", "q3", "q7", "q2", "q5"]);
   });
 
   it("stores a finding's evidence uncompressed, out of line: each append rewrites it whole", async () => {

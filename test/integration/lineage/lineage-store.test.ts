@@ -20,7 +20,7 @@ const { indexCompromise } = await import("@/lib/lineage/suspicion.ts");
 const { createTestDatabase, withDatabase } = await import("../../helpers/database.ts");
 const { insertLegacyRecords } = await import("../../helpers/legacy-rows.ts");
 const { recordRow, spanOf, store, bad, finding, T0 } = await import("./lineage-fixtures.ts");
-const { insertFindings, appendEvidence } = await import("@/lib/db/engine-store.ts");
+const { insertFindings, appendEvidenceToMany, listFindings } = await import("@/lib/db/engine-store.ts");
 
 describe("lineage store", () => {
   let tdb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -164,11 +164,11 @@ describe("lineage store", () => {
     ]);
     // Evidence added later (a cap cooling down) counts too.
     const [id] = await insertFindings(pool, "default", [finding({ detector: "cap_concurrent_fan_outs", recordId: "A2", subject: "concurrent fan-outs", explanation: "gateway had 6 fan-out messages in flight within 60s (limit 5)", evidence: [] })]);
-    await appendEvidence(pool, "default", id!, ["R"]);
+    await appendEvidenceToMany(pool, "default", new Map([[id!, ["R"]]]));
     expect((await traceOrigin(pool, "default", "A")).origins.map((o) => o.id)).toEqual(["R"]);
-    expect((await pool.query("SELECT evidence FROM anomaly_findings WHERE id = $1", [id])).rows[0].evidence).toEqual(["R"]);
+    expect((await listFindings(pool, "default", { detector: "cap_concurrent_fan_outs" })).map((f) => [f.id, f.evidence])).toEqual([[id, ["R"]]]);
     // Evidence for a finding that is gone is skipped, not an error.
-    await expect(appendEvidence(pool, "default", "999999", ["A"])).resolves.toBeUndefined();
+    await expect(appendEvidenceToMany(pool, "default", new Map([["999999", ["A"]]]))).resolves.toBeUndefined();
   });
 
   // The replay: byte for byte the same record (same id, same timestamp) sent again in a new span ten minutes later.
