@@ -24,17 +24,6 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
-/**
- * The collector writes every record it acknowledges (ADR 0049). At
- * PostgreSQL's defaults a sustained ingest requested a checkpoint every
- * half gigabyte of WAL, about every 35 s, and after each one the first
- * change to every page logged the whole page again: a quarter of the WAL was
- * page images. Fewer checkpoints and compressed page images; the price is
- * a longer replay after a crash (at most about max_wal_size of WAL) and up
- * to that much WAL on disk.
- */
-export const WRITE_HEAVY_SETTINGS = ["max_wal_size=4GB", "checkpoint_timeout=10min", "wal_compression=pglz"] as const;
-
 const OS_USER = "firebreak-pg";
 const DB_USER = "firebreak";
 const PORT = 5432; // only names the socket file; the server listens on no TCP port
@@ -82,7 +71,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     "-c", "shared_buffers=256MB",
     "-c", "fsync=on",
     "-c", "synchronous_commit=on",
-    ...WRITE_HEAVY_SETTINGS.flatMap((s) => ["-c", s]),
   ];
   // stopLeftoverProcesses has already waited out the processes of a killed
   // server; a start that still finds the cluster held (a process that appeared
