@@ -9,6 +9,7 @@ const benches: { file: string; node?: string[] }[] = [
   { file: "bench/ingest.ts" },
   { file: "bench/guard.ts" },
   { file: "bench/engine-judge.ts" },
+  { file: "bench/evidence.ts" },
   { file: "bench/lineage.ts" },
   { file: "bench/collectors.ts" },
   { file: "bench/storage.ts" },
