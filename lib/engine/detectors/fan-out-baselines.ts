@@ -29,8 +29,8 @@ import { firstAfter, type WindowRecord } from "./finding.ts";
 
 type Counts = Map<string, number>;
 
-/** A late record is counted in when at most this many records follow it or sit between its span's start and the end span's. */
-const LATE_LIMIT = 256;
+/** A settle's cost in records per record it counts again: it takes each record after the first late one out, adds it back and slides past it. */
+const SETTLE_COST = 3;
 
 class AgentSpans {
   records: WindowRecord[] = [];
@@ -49,6 +49,13 @@ class AgentSpans {
   queueHead = 0;
   /** A record came late or left from the middle: count from scratch at the next read. */
   stale = false;
+  /**
+   * The first record that came late since the counts were last settled
+   * (-1: none). Records from it on are counted again once, at the next read
+   * (`settle`), however many came late: `distinct` is -1 for each of them,
+   * which `endCounts` does not hold yet.
+   */
+  dirtyFrom = -1;
 }
 
 /** Where the sliding span ending at an agent's newest baseline record starts, and the receivers in it. */
@@ -79,18 +86,21 @@ export class FanOutBaselines {
     if (n === a.start || a.records[n - 1]!.at <= r.at) {
       a.records.push(r);
       a.distinct.push(0);
-      if (!a.stale) this.appended(a, n);
+      if (a.stale) return;
+      // While records wait to be counted in, so does this one; the front catches up as the oldest leaves.
+      if (a.dirtyFrom < 0) this.appended(a, n);
+      else a.distinct[n] = -1;
       return;
     }
     // Late: after the records of its time (they came first), by binary
     // search; the cache trims records of one time in that order too. Late
     // within the span ending at the newest record (concurrent requests stored
-    // out of order) it is counted in; otherwise the agent counts again at
-    // its next read.
+    // out of order) it is counted in at the next read, with every other
+    // record late since; otherwise the agent counts again from scratch then.
     const lo = firstAfter(a.records, r.at, a.start);
     a.records.splice(lo, 0, r);
     a.distinct.splice(lo, 0, 0);
-    if (!a.stale && !this.countedIn(a, lo)) a.stale = true;
+    if (!a.stale && !this.lateIn(a, lo)) a.stale = true;
   }
 
   /** Removes a record added before (aged out, or found anomalous when its learning block closed). */
@@ -118,7 +128,7 @@ export class FanOutBaselines {
   maxOf(agent: string): { max: number; lastAt: number } | null {
     const a = this.agents.get(agent);
     if (!a || a.start === a.records.length) return null;
-    if (a.stale) this.recount(a);
+    this.settled(a);
     while (a.queueHead < a.queue.length && a.queue[a.queueHead]! < a.front) a.queueHead++;
     const beyond = a.queueHead < a.queue.length ? a.distinct[a.queue[a.queueHead]!]! : 0;
     return { max: Math.max(a.frontCounts.size, beyond), lastAt: a.records[a.records.length - 1]!.at };
@@ -128,7 +138,7 @@ export class FanOutBaselines {
   lastSpan(agent: string): KeptSpan {
     const a = this.agents.get(agent);
     if (!a || a.start === a.records.length) return { records: [], counts: new Map() };
-    if (a.stale) this.recount(a);
+    this.settled(a);
     return { records: a.records.slice(a.endTail), counts: a.endCounts };
   }
 
@@ -144,7 +154,7 @@ export class FanOutBaselines {
   before(agent: string, t: number): { max: number; span: KeptSpan; after: readonly WindowRecord[] } | null {
     const a = this.agents.get(agent);
     if (!a || a.start === a.records.length) return null;
-    if (a.stale) this.recount(a);
+    this.settled(a);
     const split = firstAfter(a.records, t, a.start);
     let max: number;
     if (split <= a.front) {
@@ -183,6 +193,12 @@ export class FanOutBaselines {
     this.agents.clear();
   }
 
+  /** Counts ready to read: from scratch when stale, else the records late since the last read counted in. */
+  private settled(a: AgentSpans): void {
+    if (a.stale) this.recount(a);
+    else if (a.dirtyFrom >= 0) this.settle(a);
+  }
+
   /** records[i], just appended in order: its count, the end span slid on, the front and the queue. */
   private appended(a: AgentSpans, i: number): void {
     const r = a.records[i]!;
@@ -198,31 +214,52 @@ export class FanOutBaselines {
   }
 
   /**
-   * records[lo], just inserted before newer records: counted in when it
-   * falls in the span ending at the newest record and few records follow
-   * it. Only the counts of records from it on change (a record's span gains
-   * at most its receivers), so they are counted again from the span ending
-   * at it, which is the end span without the records after it and with the
-   * few before the end span that its own span reaches. False when that
-   * would cost more than counting from scratch is worth skipping.
+   * records[lo], just inserted before newer records: false when it cannot
+   * be counted in from the end span (it falls before it, or at the oldest
+   * record). Otherwise it joins the front now (only its own receivers
+   * change that) and waits for `settle` with the others late since.
    */
-  private countedIn(a: AgentSpans, lo: number): boolean {
+  private lateIn(a: AgentSpans, lo: number): boolean {
     const n = a.records.length;
     const r = a.records[lo]!;
-    const newest = a.records[n - 1]!.at;
-    // The end span, in indices after the insertion; `r` must fall in it, after the oldest record.
-    if (lo <= a.start || lo < a.endTail || r.at <= newest - this.spanMs) return false;
+    if (lo <= a.start || lo < a.endTail || r.at <= a.records[n - 1]!.at - this.spanMs) return false;
+    a.distinct[lo] = -1;
+    // A record inside the front reaches the oldest as the one after it does; at its end, it may.
+    if (lo <= a.front && r.at - this.spanMs < a.records[a.start]!.at) {
+      add(a.frontCounts, r.receivers);
+      a.front++;
+    }
+    if (a.dirtyFrom < 0 || lo < a.dirtyFrom) a.dirtyFrom = lo;
+    return true;
+  }
+
+  /**
+   * Counts the records from the first late one on again, once for all the
+   * records late since the last read. Only the counts of records from it on
+   * changed (a record's span gains at most the late records' receivers).
+   * The span ending at it is the end span without the records from it on
+   * (late ones were never in it) and with the few before the end span that
+   * its own span reaches; from there it slides on to the newest record, as
+   * `appended` does. From scratch when that would cost more, which is
+   * always so once the first late record itself aged out (lo before the
+   * oldest: the end span gave up its receivers, never counted in).
+   */
+  private settle(a: AgentSpans): void {
+    const lo = a.dirtyFrom;
+    a.dirtyFrom = -1;
+    const n = a.records.length;
+    const budget = a.records.length - a.start;
+    const from = a.records[lo]!.at - this.spanMs;
     let tail = a.endTail;
-    while (tail > a.start && a.records[tail - 1]!.at > r.at - this.spanMs && a.endTail - tail <= LATE_LIMIT) tail--;
-    if (n - lo + a.endTail - tail > LATE_LIMIT) return false;
-    // The span ending at `r`: the end span up to it, and the records before the end span it reaches.
+    while (tail > a.start && a.records[tail - 1]!.at > from && SETTLE_COST * (n - lo) + (a.endTail - tail) <= budget) tail--;
+    if (SETTLE_COST * (n - lo) + (a.endTail - tail) > budget || (tail > a.start && a.records[tail - 1]!.at > from)) {
+      this.recount(a);
+      return;
+    }
     const counts = new Map(a.endCounts);
-    for (let i = lo + 1; i < n; i++) take(counts, a.records[i]!.receivers);
-    add(counts, r.receivers);
+    for (let i = lo + 1; i < n; i++) if (a.distinct[i] !== -1) take(counts, a.records[i]!.receivers);
     for (let i = tail; i < a.endTail; i++) add(counts, a.records[i]!.receivers);
-    // Sliding on to the newest record, as `appended` did.
-    a.distinct[lo] = counts.size;
-    for (let i = lo + 1; i < n; i++) {
+    for (let i = lo; i < n; i++) {
       const x = a.records[i]!;
       add(counts, x.receivers);
       while (tail < i && a.records[tail]!.at <= x.at - this.spanMs) take(counts, a.records[tail++]!.receivers);
@@ -230,18 +267,12 @@ export class FanOutBaselines {
     }
     a.endTail = tail;
     a.endCounts = counts;
-    // The front is every record whose span reaches back to the oldest: `r` joins it if it sits at or before its end.
-    if (lo <= a.front && r.at - this.spanMs < a.records[a.start]!.at) {
-      add(a.frontCounts, r.receivers);
-      a.front++;
-    }
-    // The queue's indices from `lo` on moved; their counts only grew, so what they dropped stays dropped.
+    // The queue's indices from `lo` on moved; the counts before `lo` did not change, so what they dropped stays dropped.
     while (a.queue.length > a.queueHead && a.queue[a.queue.length - 1]! >= lo) a.queue.pop();
     for (let i = Math.max(lo, a.front); i < n; i++) {
       while (a.queue.length > a.queueHead && a.distinct[a.queue[a.queue.length - 1]!]! <= a.distinct[i]!) a.queue.pop();
       a.queue.push(i);
     }
-    return true;
   }
 
   private removeOldest(a: AgentSpans): void {
@@ -263,6 +294,7 @@ export class FanOutBaselines {
   private recount(a: AgentSpans): void {
     this.recounts++;
     a.stale = false;
+    a.dirtyFrom = -1;
     a.front = a.start;
     a.endTail = a.start;
     a.frontCounts = new Map();
@@ -290,6 +322,7 @@ function compact(a: AgentSpans): void {
   a.records = a.records.slice(by);
   a.distinct = a.distinct.slice(by);
   a.front -= by;
+  if (a.dirtyFrom >= 0) a.dirtyFrom -= by;
   a.endTail = Math.max(0, a.endTail - by);
   a.queue = a.queue.slice(a.queueHead).map((i) => i - by);
   a.queueHead = 0;

@@ -56,20 +56,29 @@ function fleet(seed: number, lateMs = 30_000) {
  * Adds and removes records of three agents at random and holds the kept
  * counts to a scan of what is live every few steps. `lateMs`: how far back a
  * late record (`lateShare` of them) may come; `middle`: whether records also
- * leave from the middle.
+ * leave from the middle; `shape`: how many agents, steps, the share of steps
+ * that add a record, and how many steps apart the reads are (records late
+ * between two reads are counted in together at the second).
  */
-function keptAgainstScan(seed: number, lateMs: number, middle: boolean, lateShare = 0.1): { kept: FanOutBaselines; late: number } {
+function keptAgainstScan(
+  seed: number,
+  lateMs: number,
+  middle: boolean,
+  lateShare = 0.1,
+  shape: { agents?: number; steps?: number; addShare?: number; readEvery?: number; hold?: number } = {},
+): { kept: FanOutBaselines; late: number } {
+  const { agents = 3, steps = 1_500, addShare = 0.7, readEvery = 7, hold = Number.POSITIVE_INFINITY } = shape;
   const rand = seeded(seed);
   const make = fleet(seed, lateMs);
   const kept = new FanOutBaselines(SPAN);
   let late = 0;
   const live = new Map<string, WindowRecord[]>();
-  for (let step = 0; step < 1_500; step++) {
-    const agent = `a${Math.floor(rand() * 3)}`;
+  for (let step = 0; step < steps; step++) {
+    const agent = `a${Math.floor(rand() * agents)}`;
     const list = live.get(agent) ?? [];
     live.set(agent, list);
     const roll = rand();
-    if (roll < 0.7 || list.length === 0) {
+    if ((roll < addShare && list.length < hold) || list.length === 0) {
       const r = make(agent, rand() < lateShare);
       if (r.receivers.length > 0 && list.some((x) => x.at > r.at)) late++;
       kept.add(r);
@@ -81,7 +90,7 @@ function keptAgainstScan(seed: number, lateMs: number, middle: boolean, lateShar
       kept.remove(victim);
       list.splice(list.indexOf(victim), 1);
     }
-    if (step % 7 === 0) {
+    if (step % readEvery === 0) {
       for (const [a, records] of live) {
         const summary = kept.maxOf(a);
         if (records.length === 0) expect(summary).toBeNull();
@@ -114,6 +123,14 @@ describe("kept baselines", () => {
     expect(late).toBeGreaterThan(50);
     // Only a record older than every record its agent holds is counted from scratch.
     expect(kept.recounts).toBeLessThan(late / 10);
+  });
+
+  it.each([200, 8])("count in many records that came late between two reads at once, in whatever order they came, while the oldest age out and the lists are compacted (%i records held)", (hold) => {
+    // One agent adding (a third of the records late) up to `hold` records, then aging the oldest out one for one:
+    // thousands of removals compact its lists; with 8 held, the oldest is inside the newest span.
+    const { kept, late } = keptAgainstScan(23, 5_000, false, 0.35, { agents: 1, steps: 6_000, addShare: 1, readEvery: 13, hold });
+    expect(late).toBeGreaterThan(500);
+    if (hold > 100) expect(kept.recounts).toBeLessThan(late / 10);
   });
 
   it("give the per-cycle caps the same findings from the cache's kept messages as from reading the window", () => {
