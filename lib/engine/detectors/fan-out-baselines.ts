@@ -17,9 +17,11 @@
 // Records of one time are kept in the order they came (see `add`).
 // Appending a record and removing the oldest cost a few map updates; a busy
 // agent does both for every record in a storm, when the span holds all of
-// its history. A late record (out of order) or one removed from the middle
-// (found anomalous when its learning block closed) makes the agent count
-// from scratch at its next read. The engine's history cache adds and removes
+// its history. Records late within the newest span (concurrent requests
+// stored out of order) are counted in together at the agent's next read,
+// from the first of them on; one later than that, or one removed from the
+// middle (found anomalous when its learning block closed), makes the agent
+// count from scratch then. The engine's history cache adds and removes
 // records here as it learns and trims them (history-cache.ts); the detector
 // falls back to its own scan whenever these cannot speak for the window
 // (another span length, a replayed copy held). A batch
