@@ -259,8 +259,10 @@ export class Evaluator {
   }
 
   private async stepBreakers(tx: pg.PoolClient, records: readonly ObservedRecord[], settings: BreakerSettings): Promise<EdgeTransition[]> {
-    const edges: Edge[] = [];
-    for (const o of records) for (const receiver of o.receivers) edges.push({ sender: o.agent, receiver });
+    // Each edge once: a pass's records name the same few edges hundreds of times.
+    const byKey = new Map<string, Edge>();
+    for (const o of records) for (const receiver of o.receivers) byKey.set(`${o.agent}\u0000${receiver}`, { sender: o.agent, receiver });
+    const edges = [...byKey.values()];
     if (edges.length === 0) return [];
     const current = await lockBreakers(tx, this.project, edges);
     const observed = observe(current, records, contextFor(settings));
