@@ -75,6 +75,15 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   // History is in time order: only its tail can be inside the window.
   const records = mergeByTime(history.slice(firstAfter(history, since)), recent).filter((r) => r.at > since && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
+  // Records by id, for what a loop's records read back: built only when a loop grows.
+  let ids: Map<string, WindowRecord> | null = null;
+  const byId = (): ReadonlyMap<string, WindowRecord> => {
+    if (ids === null) {
+      ids = new Map();
+      for (const r of records) if (!ids.has(r.recordId)) ids.set(r.recordId, r);
+    }
+    return ids;
+  };
 
   const readers = new Map<string, Set<string>>();
   for (const r of records) {
@@ -106,7 +115,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
     if (members.length < 2 && !selfLoop) continue;
     const around = records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
-    const best = growingField(around, recentIds, p);
+    const best = growingField(around, recentIds, p, byId);
     if (!best || !best.records.some((r) => recentIds.has(r.recordId))) continue;
     const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b)));
     const last = best.records[best.records.length - 1]!;
@@ -159,7 +168,7 @@ interface Growing {
  * starts its rise a round early, and a first amplified value that did not
  * rise (a view amplified from noise, a value that crossed zero) a round late.
  */
-function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
+function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams, byId: () => ReadonlyMap<string, WindowRecord>): Growing | null {
   // Only a series a recent record moved can have a new growth to report.
   const moved = new Set<string>();
   for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
@@ -181,7 +190,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // however few of its values are left (it may never show `minMessages` of
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
-  const rising: { at: number[]; values: number[]; rise: number }[] = [];
+  const rising: { at: number[]; values: number[]; rise: number; series: Series }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
@@ -189,7 +198,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const at = s.records.map((r) => r.at);
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
-    rising.push({ at, values: s.values, rise });
+    rising.push({ at, values: s.values, rise, series: s });
     if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
   const voted = loopOnset(rising);
@@ -197,7 +206,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // change point (loopEntry, ADR 0046) moves it later where their values
   // there are noise next to the growth traced back (a chance rise).
   const half = halfRound(rising);
-  const entry = voted === null ? null : loopEntry(rising, voted + half, half, p.windowMs);
+  const entry = voted === null ? null : loopEntry(withReadBack(rising, byId()), voted + half, half, p.windowMs);
   const onset = entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
@@ -218,8 +227,43 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
 }
 
+/**
+ * The rising series with what each value's record read back of the others
+ * (ADR 0048): the mean of the values, in a rising series of the same path,
+ * of the records it was made from, a parent read followed to the write it
+ * saw (a view made from the peers' views it read; an order is made from the
+ * books' last order, another path, and reads back nothing here). Null where
+ * a record read none, or carries no parents.
+ */
+function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
+  const keys = new Set(rising.map((r) => r.series.key));
+  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, byId)) }));
+}
+
+function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+  let sum = 0;
+  let count = 0;
+  const take = (src: WindowRecord | undefined) => {
+    if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
+    for (const e of seriesOf(src)) {
+      if (e.path !== path || !keys.has(e.key)) continue;
+      sum += e.value;
+      count++;
+    }
+  };
+  for (const id of r.parents ?? []) {
+    const parent = byId.get(id);
+    if (parent?.kind === "state.read") for (const seen of parent.parents ?? []) take(byId.get(seen));
+    else take(parent);
+  }
+  return count === 0 ? null : sum / count;
+}
+
 interface Series {
+  key: string;
   field: string;
+  /** The field's path in the payload (`value`, `qty`): what a record reads back of another series. */
+  path: string;
   records: WindowRecord[];
   values: number[];
 }
@@ -230,7 +274,7 @@ function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string
   for (const r of records) {
     for (const e of seriesOf(r)) {
       if (only && !only.has(e.key)) continue;
-      const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
+      const s = series.get(e.key) ?? { key: e.key, field: e.field, path: e.path, records: [], values: [] };
       s.records.push(r);
       s.values.push(e.value);
       series.set(e.key, s);
@@ -325,6 +369,7 @@ function median(xs: readonly number[]): number {
 export interface SeriesEntry {
   key: string;
   field: string;
+  path: string;
   value: number;
 }
 
@@ -340,7 +385,7 @@ export function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
   const out: SeriesEntry[] = [];
   for (const [path, values] of numericFields(r.payload)) {
     const field = `${topic} ${path === "" ? "(payload)" : path}`;
-    out.push({ key: `${field}${SEP}${split}`, field, value: values[0]! });
+    out.push({ key: `${field}${SEP}${split}`, field, path, value: values[0]! });
   }
   seriesMemo.set(r, out);
   return out;

@@ -32,6 +32,13 @@
 export interface EntrySeries {
   at: readonly number[];
   values: readonly number[];
+  /**
+   * Per value, what its record read back from the loop: the mean of the
+   * values (same field) of the loop's records it was made from, through its
+   * parents (a read names the write it saw); null where it read none. Given,
+   * the series is judged by what it made of what it read (ADR 0048).
+   */
+  readBack?: readonly (number | null)[];
 }
 
 export interface LoopEntry {
@@ -80,19 +87,35 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   // as noise (before the round) or as the loop (from it on).
   const cost = rounds.map(() => 0);
   let taking = 0;
+  const inRounds = (s: EntrySeries, i: number) => s.at[i]! >= first && s.at[i]! <= last + half;
+  // The series that read the loop back are judged together, by what they made of what they read (ADR 0048).
+  const gain = readBackFit(series, first, voted + half, windowMs, inRounds);
   for (const s of series) {
+    if (gain?.series.has(s)) {
+      taking++;
+      for (let i = 1; i < s.at.length; i++) {
+        if (!inRounds(s, i)) continue;
+        const rb = s.readBack![i]!;
+        const x = Math.asinh(s.values[i]! / gain.noise);
+        const noise = x - Math.asinh((gain.a + gain.w * rb + gain.rho * s.values[i - 1]!) / gain.noise);
+        const loop = x - Math.asinh((gain.g * rb) / gain.noise);
+        for (let c = 0; c < rounds.length; c++) cost[c]! += s.at[i]! >= rounds[c]! ? loop * loop : noise * noise;
+      }
+      continue;
+    }
     const fit = levelAndGrowth(s, first, voted + half, gap, windowMs);
     if (!fit) continue;
     taking++;
     for (let i = 0; i < s.at.length; i++) {
       const t = s.at[i]!;
-      if (t < first || t > last + half) continue;
+      if (!inRounds(s, i)) continue;
       const x = Math.asinh((fit.sign * (s.values[i]! - fit.level)) / fit.noise);
       const loop = x - Math.asinh(Math.exp(fit.a + (fit.b * (t - first)) / gap));
       for (let c = 0; c < rounds.length; c++) cost[c]! += t >= rounds[c]! ? loop * loop : x * x;
     }
   }
   if (taking === 0) return null;
+  if (process.env.LOOP_DEBUG) console.log("entry", new Date(first).toISOString(), rounds.length, cost.map((c) => c.toFixed(1)).join(" "), gain ? `a${gain.a.toFixed(4)} w${gain.w.toFixed(2)} r${gain.rho.toFixed(2)} g${gain.g.toFixed(2)} n${gain.noise.toFixed(4)} s${gain.series.size}` : "-");
   // The least cost wins, the vote's round (the first) on a tie.
   let best = 0;
   for (let c = 1; c < rounds.length; c++) if (cost[c]! < cost[best]! - 1e-9) best = c;
@@ -149,4 +172,101 @@ function levelAndGrowth(s: EntrySeries, from: number, after: number, gap: number
   const b = (k * sxy - sx * sy) / den;
   if (!(b > 0)) return null;
   return { sign, level, noise, a: (sy - b * sx) / k, b };
+}
+
+/** Values of the noise model's fit, at least: three parameters and as many degrees of freedom. */
+const FITTED = 6;
+
+/**
+ * The loop's series judged by what they read back (ADR 0048), pooled: they
+ * carry one quantity around the loop (each trader's view made from the
+ * others'). A series takes part when every value of it in the rounds in
+ * question (`inRounds`) has its read-back and a value before it; null when
+ * none can, or the fits below cannot be made.
+ * - Before the loop a value is its series' own carried forward plus a share
+ *   of what it read: v = a + w * readBack + rho * previous, fitted by least
+ *   squares to the values in the `windowMs` before `from` (at least FITTED);
+ *   `noise` is that fit's residual deviation.
+ * - In the loop it is the loop's gain times what it read: v = g * readBack,
+ *   g fitted to each series' first `TRACED` values after `after` that are
+ *   `GROWN` noise deviations from the noise model's prediction (at least 2
+ *   in all), where the loop's gain is all there is to them.
+ * A momentum that carries the series towards the loop's side for a round or
+ * two (views that follow one market) is their own values carried forward
+ * and owes nothing to what they read; the loop's first round owes its size
+ * to what it read. Pure.
+ */
+function readBackFit(
+  series: readonly EntrySeries[],
+  from: number,
+  after: number,
+  windowMs: number,
+  inRounds: (s: EntrySeries, i: number) => boolean,
+): { a: number; w: number; rho: number; g: number; noise: number; series: Set<EntrySeries> } | null {
+  const taking = new Set<EntrySeries>();
+  for (const s of series) {
+    const rb = s.readBack;
+    if (!rb) continue;
+    let ok = true;
+    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || rb[i] == null)) ok = false;
+    if (ok) taking.add(s);
+  }
+  if (taking.size === 0) return null;
+  /** Each value before `from` (in the window) with its read-back and the value before it. */
+  const before = function* (): Generator<[v: number, r: number, prev: number]> {
+    for (const s of taking) {
+      for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
+        const r = s.readBack![i];
+        if (s.at[i]! >= from - windowMs && r != null) yield [s.values[i]!, r, s.values[i - 1]!];
+      }
+    }
+  };
+  // Normal equations of v = a + w * readBack + rho * previous.
+  const m = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const y = [0, 0, 0];
+  let k = 0;
+  for (const [v, r, prev] of before()) {
+    const x = [1, r, prev];
+    for (let i = 0; i < 3; i++) {
+      y[i]! += x[i]! * v;
+      for (let j = 0; j < 3; j++) m[3 * i + j]! += x[i]! * x[j]!;
+    }
+    k++;
+  }
+  if (k < FITTED) return null;
+  const coef = solve3(m, y);
+  if (!coef) return null;
+  const [a, w, rho] = coef;
+  let sq = 0;
+  for (const [v, r, prev] of before()) sq += (v - (a + w * r + rho * prev)) ** 2;
+  const noise = Math.sqrt(sq / k);
+  if (!(noise > 0)) return null;
+  let traced = 0;
+  let vr = 0;
+  let rr = 0;
+  for (const s of taking) {
+    const n = s.values.length;
+    const sign = Math.sign(s.values[n - 1] ?? 0);
+    let mine = 0;
+    for (let i = 1; i < n && mine < TRACED; i++) {
+      const r = s.readBack![i];
+      if (s.at[i]! < after || r == null) continue;
+      if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
+      mine++;
+      vr += s.values[i]! * r;
+      rr += r * r;
+    }
+    traced += mine;
+  }
+  if (traced < 2 || !(rr > 0)) return null;
+  return { a, w, rho, g: vr / rr, noise, series: taking };
+}
+
+/** The solution of a 3x3 system (row-major `m`), by Cramer's rule; null when singular. */
+function solve3(m: readonly number[], y: readonly number[]): [number, number, number] | null {
+  const det = (c: readonly number[]) => c[0]! * (c[4]! * c[8]! - c[5]! * c[7]!) - c[1]! * (c[3]! * c[8]! - c[5]! * c[6]!) + c[2]! * (c[3]! * c[7]! - c[4]! * c[6]!);
+  const d = det(m);
+  if (!(Math.abs(d) > 0) || !Number.isFinite(d)) return null;
+  const col = (j: number) => m.map((v, i) => (i % 3 === j ? y[(i / 3) | 0]! : v));
+  return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
 }
