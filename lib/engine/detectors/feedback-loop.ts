@@ -35,7 +35,7 @@ import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
-import { loopEntry } from "./loop-entry.ts";
+import { loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -206,7 +206,8 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // change point (loopEntry, ADR 0046) moves it later where their values
   // there are noise next to the growth traced back (a chance rise).
   const half = halfRound(rising);
-  const entry = voted === null ? null : loopEntry(withReadBack(rising, byId()), voted + half, half, p.windowMs);
+  let entry = voted === null ? null : loopEntry(withReadBack(rising, byId()), voted + half, half, p.windowMs);
+  if (voted === null && rising.length >= 2) entry = spreadEntry(withReadBack(rising, byId()), half, p.windowMs);
   const onset = entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
@@ -225,6 +226,29 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
+}
+
+/** Candidate rounds the change point may weigh where the rises are spread: two hours of five-minute rounds. */
+const SPREAD_ROUNDS = 24;
+
+/**
+ * Where a loop entered when its rises began in different rounds, no round
+ * with two of them (ADR 0048): a series that drifted towards the loop's
+ * side for rounds before it and one whose first amplified value fell start
+ * their rises far apart. The change point is asked over every round from
+ * the earliest rise to the round after the latest, and trusted only when
+ * every series is judged by what it read back: the loop's growth traced
+ * back in time lies on such a drift as well as on the loop's first round
+ * (ADR 0046), what a record made of what it read does not. Null otherwise.
+ */
+function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: number, windowMs: number): LoopEntry | null {
+  if (!(half > 0)) return null;
+  const starts = rising.map((s) => riseTime(s.at, s.rise));
+  const earliest = Math.min(...starts);
+  const rounds = Math.round((Math.max(...starts) - earliest) / (2 * half)) + 2;
+  if (rounds > SPREAD_ROUNDS) return null;
+  const entry = loopEntry(rising, earliest, half, windowMs, rounds);
+  return entry && entry.readBack === entry.series && entry.series === rising.length ? entry : null;
 }
 
 /**

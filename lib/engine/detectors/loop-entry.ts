@@ -46,8 +46,10 @@ export interface LoopEntry {
   round: number;
   /** Rounds after the vote's (0: the vote stands). */
   moved: number;
-  /** Series that took part (with a level before and a growth to trace). */
+  /** Series that took part (with a level before and a growth to trace, or judged by what they read back). */
   series: number;
+  /** Of them, those judged by what they read back (ADR 0048). */
+  readBack: number;
   /** The pooled residual at the chosen round, and at the vote's. */
   cost: number;
   votedCost: number;
@@ -70,12 +72,12 @@ const TRACED = 3;
  * vote's round, or fewer than 2 values `GROWN` deviations out after it to
  * trace the growth by). Pure, for tests.
  */
-export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number): LoopEntry | null {
+export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number, candidates = 3): LoopEntry | null {
   const gap = 2 * half;
   if (!(gap > 0)) return null;
   // The candidate rounds: clusters of record times from the vote's.
   const times: number[] = [];
-  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + 2 * gap + half) times.push(t);
+  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + (candidates - 1) * gap + half) times.push(t);
   times.sort((a, b) => a - b);
   const rounds: number[] = [];
   for (let i = 0; i < times.length; i++) if (i === 0 || times[i]! - times[i - 1]! > half) rounds.push(times[i]!);
@@ -115,11 +117,10 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
     }
   }
   if (taking === 0) return null;
-  if (process.env.LOOP_DEBUG) console.log("entry", new Date(first).toISOString(), rounds.length, cost.map((c) => c.toFixed(1)).join(" "), gain ? `a${gain.a.toFixed(4)} w${gain.w.toFixed(2)} r${gain.rho.toFixed(2)} g${gain.g.toFixed(2)} n${gain.noise.toFixed(4)} s${gain.series.size}` : "-");
   // The least cost wins, the vote's round (the first) on a tie.
   let best = 0;
   for (let c = 1; c < rounds.length; c++) if (cost[c]! < cost[best]! - 1e-9) best = c;
-  return { round: rounds[best]!, moved: best, series: taking, cost: cost[best]!, votedCost: cost[0]! };
+  return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, cost: cost[best]!, votedCost: cost[0]! };
 }
 
 /**
