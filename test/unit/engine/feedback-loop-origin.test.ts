@@ -77,6 +77,34 @@ function tradingRounds(views: number[][]): WindowRecord[] {
   return out;
 }
 
+/**
+ * Trading's loop as the simulator's records carry it: each trader in turn
+ * reads the market and its peers' views, each read naming the write it saw
+ * among its parents (a peer earlier in the round: this round's view; later:
+ * the round before's), and writes its view made from those reads.
+ */
+export function tradingReads(views: number[][]): WindowRecord[] {
+  const out: WindowRecord[] = [];
+  const traders = views.length;
+  const latest: (string | null)[] = views.map(() => null);
+  for (let k = 0; k < views[0]!.length; k++) {
+    for (let t = 0; t < traders; t++) {
+      const sec = k * 300 + t;
+      const reads = [wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: "feeds/market", sec, payload: { found: true }, parents: [] })];
+      for (let o = 0; o < traders; o++) {
+        if (o === t) continue;
+        const seen = latest[o];
+        reads.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: `trader-${o + 1}/rec`, sec, payload: seen ? { found: true } : { found: false }, parents: seen ? [seen] : [] }));
+      }
+      out.push(...reads);
+      const write = wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.write", intent: `trader-${t + 1}/rec`, sec, payload: { value: views[t]![k]!, symbol: ["AAA", "BBB", "CCC"][t % 3], cycle: k }, parents: reads.map((r) => r.recordId) });
+      out.push(write);
+      latest[t] = write.recordId;
+    }
+  }
+  return out;
+}
+
 const cycleOf = (r: WindowRecord) => (r.payload as { cycle: number }).cycle;
 
 describe("where a feedback loop entered", () => {
@@ -179,12 +207,7 @@ describe("where a feedback loop entered", () => {
     // -0.0006): the vote's round, though the views are noise-sized there and
     // the growth traced back from the later rounds puts the loop at about
     // -0.01 then.
-    const views = [
-      [-0.0165, 0.0008, -0.0112, -0.0068, 0.0014, 0.0052, 0.0075, 0.0084, 0, -0.0006, 0.0037, -0.0006, -0.0287, -0.0735, -0.1992, -0.5395, -1.4549, -3.9153, -10.4352, -27.8105],
-      [-0.0045, -0.0022, 0.0035, -0.0008, 0.031, 0.0239, 0.0299, 0.0256, 0.0235, 0.006, 0.0098, -0.0016, -0.0342, -0.0985, -0.2539, -0.6776, -1.8613, -4.9925, -13.3308, -35.5089],
-      [0.0172, 0.0142, 0.004, -0.0131, -0.0011, -0.0099, -0.0069, -0.0182, -0.0205, -0.0211, -0.0289, -0.0288, -0.0422, -0.1302, -0.3239, -0.8844, -2.3889, -6.401, -17.0562, -45.4014],
-      [-0.0163, 0.0025, -0.013, -0.0084, 0.0067, 0.0034, 0.0088, 0.0068, -0.0011, -0.0024, 0.004, -0.0022, -0.0674, -0.158, -0.4074, -1.1349, -3.0593, -8.1816, -21.7669, -57.9795],
-    ];
+    const views = S1;
     const recs = tradingRounds(views);
     const writes = recs.filter((r) => r.kind === "state.write");
     const origin = writes.find((r) => r.agent === "trader-1" && cycleOf(r) === 12)!.recordId;
@@ -219,12 +242,7 @@ describe("where a feedback loop entered", () => {
     // Round 12 is the first with the gain, its views no further out than the
     // noise before (0.0089, -0.0002, 0.0068, 0.0152): the growth traced back
     // says the loop was that small then.
-    const views = [
-      [-0.0057, 0.0052, 0.0009, 0.0029, 0.0082, 0.0052, 0.01, 0.0037, -0.0073, 0.0154, 0.007, 0.0037, 0.0089, 0.0218, 0.0545, 0.1312, 0.3888, 1.0031, 2.6681, 7.1104],
-      [-0.0093, -0.0066, -0.009, -0.0036, -0.0012, 0.0217, 0.0241, 0.0201, 0.0262, 0.0144, 0.0129, 0.0021, -0.0002, 0.0208, 0.0626, 0.1886, 0.4702, 1.263, 3.381, 9.0513],
-      [0.0073, 0.0104, -0.0016, -0.0002, 0.0046, 0.0131, 0.0147, 0.0059, 0.0026, -0.0018, 0.0101, 0.0003, 0.0068, 0.0293, 0.1038, 0.2574, 0.6369, 1.6451, 4.3354, 11.5692],
-      [-0.0048, 0.0068, -0.0012, 0.004, 0.0094, 0.0079, 0.0106, 0.0018, -0.008, 0.0161, 0.0071, 0.0013, 0.0152, 0.0485, 0.1197, 0.2864, 0.796, 2.0741, 5.5493, 14.8252],
-    ];
+    const views = S4;
     const recs = tradingRounds(views);
     const writes = recs.filter((r) => r.kind === "state.write");
     const origin = writes.find((r) => r.agent === "trader-1" && cycleOf(r) === 12)!.recordId;
@@ -233,6 +251,48 @@ describe("where a feedback loop entered", () => {
       expect(named.has(origin), `passes of ${batch}`).toBe(true);
       expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 12), `passes of ${batch}`).toEqual([]);
     }
+  });
+
+  // ADR 0048: the loop's views judged by what each made of the views it read
+  // (its parents), not by their values alone. The rounds are `npm run
+  // chaos:loops` runs' own, rounds 0 to 29 (the gain from round 24), with
+  // the reads as the simulator makes them.
+
+  /** Every record named in every batching is of round `first` or later, and trader-1's view of that round is named. */
+  const expectEntry = (views: number[][], first: number) => {
+    const recs = tradingReads(views);
+    const origin = recs.find((r) => r.kind === "state.write" && r.agent === "trader-1" && cycleOf(r) === first)!.recordId;
+    for (const batch of SPLITS) {
+      const named = namedInPasses(recs, batch);
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < first), `passes of ${batch}`).toEqual([]);
+      expect(named.has(origin), `passes of ${batch}`).toBe(true);
+    }
+  };
+
+  it("does not take a round in which the market's momentum carried the views towards the loop's side for the loop's first (trading, seeds s3, s5)", () => {
+    // s5: every view moved down two rounds before the gain (-0.0054 ->
+    // -0.0126 -> -0.0326 for trader-1), the round before lying on the
+    // loop's growth traced back; but each view was its own momentum, owing
+    // little to the peers' views it read. s3: trader-1 and trader-4 rose to
+    // 0.02 the round before, from peers' views on the other side of zero.
+    expectEntry(S5, 24);
+    expectEntry(S3, 24);
+  });
+
+  it("places a loop whose views began rising in four different rounds (trading, seed s8)", () => {
+    // trader-1 and trader-4 drifted up from round 18, trader-2 rose in round
+    // 23, trader-3 in 24, and trader-1's first amplified view fell (0.0387
+    // -> 0.0324): no round has two rises.
+    expectEntry(S8, 24);
+  });
+
+  it("judged by what they read back, still takes the rounds ADR 0046 takes (trading, seeds s1 and s4)", () => {
+    // The same views as the two cases above, with their reads: s1's views a
+    // hair across zero the round before, s4's first round noise-sized.
+    // Twelve clean rounds (the first eight again before them), then the loop's eight.
+    const longer = (v: number[][]) => v.map((row) => [...row.slice(0, 8), ...row]);
+    expectEntry(longer(S1), 20);
+    expectEntry(longer(S4), 20);
   });
 
   it("names nothing in clean rounds, cut into passes anywhere", () => {
@@ -321,3 +381,35 @@ describe("outgrewRange", () => {
     expect(outgrewRange([0, 0, 0, 0, 0.5, 2], at(6), 4, P2)).toBe(false);
   });
 });
+
+// `npm run chaos:loops` trading runs' views, rounds 0 to 29 (the gain from round 24), trader-1 to trader-4.
+const S3 = [
+  [0.0117, 0.0035, -0.0003, -0.0026, -0.0138, 0.0036, -0.0062, 0.0147, -0.0023, 0.0067, 0.019, 0.022, 0.01, 0.0006, -0.0056, -0.006, -0.0114, 0.001, 0.0033, 0.0187, 0.0047, 0.0014, -0.0001, 0.0215, 0.0361, 0.1019, 0.2922, 0.7715, 2.0716, 5.5355],
+  [-0.0017, -0.0029, -0.0011, 0.0051, 0.0044, 0.0033, 0.009, 0.0095, 0.0237, 0.0019, 0.0095, 0.0006, 0.0116, 0.0214, 0.0142, -0.0047, -0.0058, 0, 0.0216, 0.0002, 0.0052, -0.0189, -0.0204, -0.0065, 0.0267, 0.1425, 0.3638, 0.9852, 2.6346, 7.0732],
+  [-0.025, -0.0144, -0.0303, -0.0215, -0.02, -0.0288, -0.0383, -0.0523, -0.0293, -0.0272, -0.0346, -0.0207, -0.0131, -0.0188, -0.0146, -0.0182, -0.0175, -0.0106, 0.0008, 0.009, -0.0011, -0.017, -0.0183, -0.004, 0.0491, 0.1649, 0.4692, 1.2685, 3.3952, 9.0394],
+  [0.0102, 0.0038, -0.0021, -0.0011, -0.015, 0.0045, -0.0076, 0.0156, -0.0004, 0.0054, 0.0204, 0.0227, 0.0105, 0, -0.0065, -0.0082, -0.0118, 0.0035, 0.0066, 0.0186, 0.0028, -0.0028, -0.0001, 0.0265, 0.0873, 0.2332, 0.604, 1.6185, 4.3271, 11.5575],
+];
+const S5 = [
+  [0.0078, 0.0343, 0.0327, 0.0268, 0.0174, 0.019, 0.0193, 0.0325, 0.0216, -0.0143, -0.0305, -0.0241, -0.0147, -0.0241, -0.0071, 0.0027, -0.0044, -0.0016, 0.004, 0.0077, 0.0093, -0.0054, -0.0054, -0.0126, -0.0326, -0.0584, -0.1482, -0.339, -0.8656, -2.263],
+  [0.0057, 0.019, 0.0201, 0.0249, 0.009, 0.0031, 0.0122, 0.0312, 0.0218, 0.0263, -0.0022, -0.023, -0.0049, -0.0117, -0.0084, 0.0067, 0.0136, 0.0168, 0.0039, 0, 0.0063, 0.0044, -0.0127, -0.023, -0.043, -0.0794, -0.1647, -0.4168, -1.0922, -2.8757],
+  [0.0115, 0.0199, 0.0182, 0.0049, 0.0052, -0.0028, -0.0206, -0.0198, -0.0166, -0.0268, -0.0381, -0.0378, -0.0315, -0.0092, -0.0104, 0.0019, 0.001, 0.0005, -0.0008, -0.0239, -0.0139, -0.0125, -0.0085, -0.0087, -0.0174, -0.0723, -0.1952, -0.535, -1.3888, -3.6675],
+  [0.0103, 0.0389, 0.032, 0.0255, 0.0151, 0.018, 0.0186, 0.0359, 0.0196, -0.0183, -0.0357, -0.025, -0.0112, -0.0238, -0.0052, 0.0062, -0.0049, -0.001, 0.0031, 0.0055, 0.0113, -0.0071, -0.0066, -0.0142, -0.0577, -0.1075, -0.281, -0.6856, -1.7772, -4.6886],
+];
+const S8 = [
+  [-0.0052, -0.0084, 0.0061, -0.0035, -0.0131, -0.0228, -0.0233, -0.0267, -0.0421, -0.0405, -0.0359, -0.0257, -0.0414, -0.0407, -0.0316, -0.0075, -0.0078, -0.0015, 0.0112, 0.0112, 0.0122, 0.0216, 0.0294, 0.0387, 0.0324, 0.1066, 0.3098, 0.8085, 2.1575, 5.7673],
+  [0.0032, -0.0021, 0.0051, 0.0031, 0.0229, 0.013, 0.0019, -0.0112, -0.0146, -0.0086, -0.0001, -0.0002, -0.0041, -0.0089, -0.0159, 0.0017, 0.0011, -0.0004, 0.0016, 0.0009, 0.0027, -0.0161, -0.0257, -0.0108, 0.0403, 0.1484, 0.3964, 1.0405, 2.7824, 7.39],
+  [0.0062, 0.0045, 0.0077, -0.0042, -0.0161, -0.0093, -0.0145, -0.0208, -0.0275, -0.0349, -0.0211, -0.0064, -0.0154, -0.0179, -0.0379, -0.0329, -0.0374, -0.0311, -0.0237, -0.008, 0.0057, 0.0049, -0.0036, -0.0054, 0.0756, 0.1999, 0.5025, 1.3437, 3.5578, 9.4615],
+  [-0.0048, -0.0095, 0.0087, -0.0061, -0.013, -0.0241, -0.0249, -0.0288, -0.0444, -0.0403, -0.0332, -0.0235, -0.0445, -0.0411, -0.0333, -0.0027, -0.0088, -0.0003, 0.0133, 0.0125, 0.0138, 0.0204, 0.0285, 0.041, 0.0983, 0.235, 0.6433, 1.6888, 4.5173, 12.04],
+];
+const S1 = [
+    [-0.0165, 0.0008, -0.0112, -0.0068, 0.0014, 0.0052, 0.0075, 0.0084, 0, -0.0006, 0.0037, -0.0006, -0.0287, -0.0735, -0.1992, -0.5395, -1.4549, -3.9153, -10.4352, -27.8105],
+    [-0.0045, -0.0022, 0.0035, -0.0008, 0.031, 0.0239, 0.0299, 0.0256, 0.0235, 0.006, 0.0098, -0.0016, -0.0342, -0.0985, -0.2539, -0.6776, -1.8613, -4.9925, -13.3308, -35.5089],
+    [0.0172, 0.0142, 0.004, -0.0131, -0.0011, -0.0099, -0.0069, -0.0182, -0.0205, -0.0211, -0.0289, -0.0288, -0.0422, -0.1302, -0.3239, -0.8844, -2.3889, -6.401, -17.0562, -45.4014],
+    [-0.0163, 0.0025, -0.013, -0.0084, 0.0067, 0.0034, 0.0088, 0.0068, -0.0011, -0.0024, 0.004, -0.0022, -0.0674, -0.158, -0.4074, -1.1349, -3.0593, -8.1816, -21.7669, -57.9795],
+];
+const S4 = [
+    [-0.0057, 0.0052, 0.0009, 0.0029, 0.0082, 0.0052, 0.01, 0.0037, -0.0073, 0.0154, 0.007, 0.0037, 0.0089, 0.0218, 0.0545, 0.1312, 0.3888, 1.0031, 2.6681, 7.1104],
+    [-0.0093, -0.0066, -0.009, -0.0036, -0.0012, 0.0217, 0.0241, 0.0201, 0.0262, 0.0144, 0.0129, 0.0021, -0.0002, 0.0208, 0.0626, 0.1886, 0.4702, 1.263, 3.381, 9.0513],
+    [0.0073, 0.0104, -0.0016, -0.0002, 0.0046, 0.0131, 0.0147, 0.0059, 0.0026, -0.0018, 0.0101, 0.0003, 0.0068, 0.0293, 0.1038, 0.2574, 0.6369, 1.6451, 4.3354, 11.5692],
+    [-0.0048, 0.0068, -0.0012, 0.004, 0.0094, 0.0079, 0.0106, 0.0018, -0.008, 0.0161, 0.0071, 0.0013, 0.0152, 0.0485, 0.1197, 0.2864, 0.796, 2.0741, 5.5493, 14.8252],
+];
