@@ -208,7 +208,8 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const half = halfRound(rising);
   let entry = voted === null ? null : loopEntry(withReadBack(rising, byId()), voted + half, half, p.windowMs);
   if (voted === null && rising.length >= 2) entry = spreadEntry(withReadBack(rising, byId()), half, p.windowMs);
-  const onset = entry ? entry.round - half : voted;
+  // A window without the reads of some series in those rounds cannot place it (ADR 0048): a fuller one did.
+  const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
   let from = onset ?? Number.POSITIVE_INFINITY;
@@ -248,7 +249,7 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
   const rounds = Math.round((Math.max(...starts) - earliest) / (2 * half)) + 2;
   if (rounds > SPREAD_ROUNDS) return null;
   const entry = loopEntry(rising, earliest, half, windowMs, rounds);
-  return entry && entry.readBack === entry.series && entry.series === rising.length ? entry : null;
+  return entry && (entry.unread > 0 || (entry.readBack === entry.series && entry.series === rising.length)) ? entry : null;
 }
 
 /**
@@ -261,12 +262,17 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
  */
 function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
   const keys = new Set(rising.map((r) => r.series.key));
-  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, byId)) }));
+  // The state keys the loop's series are written to: a read of one whose write the window lacks leaves its read-back unknown.
+  const loopKeys = new Set<string>();
+  for (const r of rising) for (const rec of r.series.records) if (rec.kind === "state.write" && rec.intent !== null) loopKeys.add(rec.intent);
+  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)) }));
 }
 
-function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+/** What `r` read back of the loop's series (`keys`) of its path: their mean; null when none; NaN when the window lacks a read of a loop key, or the write it saw. */
+function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
   let sum = 0;
   let count = 0;
+  let lacking = false;
   const take = (src: WindowRecord | undefined) => {
     if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
     for (const e of seriesOf(src)) {
@@ -277,10 +283,15 @@ function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, by
   };
   for (const id of r.parents ?? []) {
     const parent = byId.get(id);
-    if (parent?.kind === "state.read") for (const seen of parent.parents ?? []) take(byId.get(seen));
-    else take(parent);
+    if (!parent) continue;
+    if (parent.kind !== "state.read") take(parent);
+    else for (const seen of parent.parents ?? []) {
+      const write = byId.get(seen);
+      if (!write && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
+      else take(write);
+    }
   }
-  return count === 0 ? null : sum / count;
+  return lacking ? Number.NaN : count === 0 ? null : sum / count;
 }
 
 interface Series {

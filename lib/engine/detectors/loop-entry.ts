@@ -35,8 +35,9 @@ export interface EntrySeries {
   /**
    * Per value, what its record read back from the loop: the mean of the
    * values (same field) of the loop's records it was made from, through its
-   * parents (a read names the write it saw); null where it read none. Given,
-   * the series is judged by what it made of what it read (ADR 0048).
+   * parents (a read names the write it saw); null where it read none; NaN
+   * where the window does not hold what it read. Given, the series is judged
+   * by what it made of what it read (ADR 0048).
    */
   readBack?: readonly (number | null)[];
 }
@@ -50,6 +51,12 @@ export interface LoopEntry {
   series: number;
   /** Of them, those judged by what they read back (ADR 0048). */
   readBack: number;
+  /**
+   * Series that read the loop back but whose reads in the rounds in question
+   * this window does not hold (their records aged out of it, or were never
+   * in it): the entry cannot be told here, a fuller window could (ADR 0048).
+   */
+  unread: number;
   /** The pooled residual at the chosen round, and at the vote's. */
   cost: number;
   votedCost: number;
@@ -97,7 +104,7 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
       taking++;
       for (let i = 1; i < s.at.length; i++) {
         if (!inRounds(s, i)) continue;
-        const rb = s.readBack![i]!;
+        const rb = s.readBack![i] as number;
         const x = Math.asinh(s.values[i]! / gain.noise);
         const noise = x - Math.asinh((gain.a + gain.w * rb + gain.rho * s.values[i - 1]!) / gain.noise);
         const loop = x - Math.asinh((gain.g * rb) / gain.noise);
@@ -120,7 +127,13 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   // The least cost wins, the vote's round (the first) on a tie.
   let best = 0;
   for (let c = 1; c < rounds.length; c++) if (cost[c]! < cost[best]! - 1e-9) best = c;
-  return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, cost: cost[best]!, votedCost: cost[0]! };
+  // A series whose reads this window lacks, before or in the rounds in question.
+  let unread = 0;
+  for (const s of series) {
+    const rb = s.readBack;
+    if (rb?.some((r) => r !== null && Number.isFinite(r)) && rb.some((r, i) => r !== null && Number.isNaN(r) && s.at[i]! >= first - windowMs && s.at[i]! <= last + half)) unread++;
+  }
+  return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, unread, cost: cost[best]!, votedCost: cost[0]! };
 }
 
 /**
@@ -209,7 +222,7 @@ function readBackFit(
     const rb = s.readBack;
     if (!rb) continue;
     let ok = true;
-    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || rb[i] == null)) ok = false;
+    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || !Number.isFinite(rb[i]))) ok = false;
     if (ok) taking.add(s);
   }
   if (taking.size === 0) return null;
@@ -218,7 +231,7 @@ function readBackFit(
     for (const s of taking) {
       for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
         const r = s.readBack![i];
-        if (s.at[i]! >= from - windowMs && r != null) yield [s.values[i]!, r, s.values[i - 1]!];
+        if (s.at[i]! >= from - windowMs && r != null && Number.isFinite(r)) yield [s.values[i]!, r, s.values[i - 1]!];
       }
     }
   };
@@ -251,7 +264,7 @@ function readBackFit(
     let mine = 0;
     for (let i = 1; i < n && mine < TRACED; i++) {
       const r = s.readBack![i];
-      if (s.at[i]! < after || r == null) continue;
+      if (s.at[i]! < after || r == null || !Number.isFinite(r)) continue;
       if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
       mine++;
       vr += s.values[i]! * r;
