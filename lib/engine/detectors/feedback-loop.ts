@@ -262,17 +262,13 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
  */
 function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
   const keys = new Set(rising.map((r) => r.series.key));
-  // The state keys the loop's series are written to: a read of one whose write the window lacks leaves its read-back unknown.
-  const loopKeys = new Set<string>();
-  for (const r of rising) for (const rec of r.series.records) if (rec.kind === "state.write" && rec.intent !== null) loopKeys.add(rec.intent);
-  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)) }));
+  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, byId)) }));
 }
 
-/** What `r` read back of the loop's series (`keys`) of its path: their mean; null when none; NaN when the window lacks a read of a loop key, or the write it saw. */
-function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+/** What `r` read back of the loop's series (`keys`) of its path, directly or through a read of a write: their mean; null when none (or none the window holds). */
+function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
   let sum = 0;
   let count = 0;
-  let lacking = false;
   const take = (src: WindowRecord | undefined) => {
     if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
     for (const e of seriesOf(src)) {
@@ -283,15 +279,10 @@ function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, lo
   };
   for (const id of r.parents ?? []) {
     const parent = byId.get(id);
-    if (!parent) continue;
-    if (parent.kind !== "state.read") take(parent);
-    else for (const seen of parent.parents ?? []) {
-      const write = byId.get(seen);
-      if (!write && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
-      else take(write);
-    }
+    if (parent?.kind === "state.read") for (const seen of parent.parents ?? []) take(byId.get(seen));
+    else take(parent);
   }
-  return lacking ? Number.NaN : count === 0 ? null : sum / count;
+  return count === 0 ? null : sum / count;
 }
 
 interface Series {

@@ -35,9 +35,9 @@ export interface EntrySeries {
   /**
    * Per value, what its record read back from the loop: the mean of the
    * values (same field) of the loop's records it was made from, through its
-   * parents (a read names the write it saw); null where it read none; NaN
-   * where the window does not hold what it read. Given, the series is judged
-   * by what it made of what it read (ADR 0048).
+   * parents (a read names the write it saw); null where it read none, or
+   * the window does not hold what it read. Given, the series is judged by
+   * what it made of what it read (ADR 0048).
    */
   readBack?: readonly (number | null)[];
 }
@@ -52,9 +52,9 @@ export interface LoopEntry {
   /** Of them, those judged by what they read back (ADR 0048). */
   readBack: number;
   /**
-   * Series that read the loop back but whose reads in the rounds in question
-   * this window does not hold (their records aged out of it, or were never
-   * in it): the entry cannot be told here, a fuller window could (ADR 0048).
+   * Series that read the loop back but whose reads this window does not
+   * hold (lacksReads): the entry cannot be told here, a fuller window could
+   * (ADR 0048).
    */
   unread: number;
   /** The pooled residual at the chosen round, and at the vote's. */
@@ -104,7 +104,7 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
       taking++;
       for (let i = 1; i < s.at.length; i++) {
         if (!inRounds(s, i)) continue;
-        const rb = s.readBack![i] as number;
+        const rb = s.readBack![i]!;
         const x = Math.asinh(s.values[i]! / gain.noise);
         const noise = x - Math.asinh((gain.a + gain.w * rb + gain.rho * s.values[i - 1]!) / gain.noise);
         const loop = x - Math.asinh((gain.g * rb) / gain.noise);
@@ -127,12 +127,10 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   // The least cost wins, the vote's round (the first) on a tie.
   let best = 0;
   for (let c = 1; c < rounds.length; c++) if (cost[c]! < cost[best]! - 1e-9) best = c;
-  // A series whose reads this window lacks, before or in the rounds in question.
+  // A series whose values this window holds further back than what they read
+  // (its peers' records cut from the window) cannot be judged here.
   let unread = 0;
-  for (const s of series) {
-    const rb = s.readBack;
-    if (rb?.some((r) => r !== null && Number.isFinite(r)) && rb.some((r, i) => r !== null && Number.isNaN(r) && s.at[i]! >= first - windowMs && s.at[i]! <= last + half)) unread++;
-  }
+  for (const s of series) if (lacksReads(s, first, last + half, gap, windowMs)) unread++;
   return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, unread, cost: cost[best]!, votedCost: cost[0]! };
 }
 
@@ -222,7 +220,7 @@ function readBackFit(
     const rb = s.readBack;
     if (!rb) continue;
     let ok = true;
-    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || !Number.isFinite(rb[i]))) ok = false;
+    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || rb[i] == null)) ok = false;
     if (ok) taking.add(s);
   }
   if (taking.size === 0) return null;
@@ -231,7 +229,7 @@ function readBackFit(
     for (const s of taking) {
       for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
         const r = s.readBack![i];
-        if (s.at[i]! >= from - windowMs && r != null && Number.isFinite(r)) yield [s.values[i]!, r, s.values[i - 1]!];
+        if (s.at[i]! >= from - windowMs && r != null) yield [s.values[i]!, r, s.values[i - 1]!];
       }
     }
   };
@@ -264,7 +262,7 @@ function readBackFit(
     let mine = 0;
     for (let i = 1; i < n && mine < TRACED; i++) {
       const r = s.readBack![i];
-      if (s.at[i]! < after || r == null || !Number.isFinite(r)) continue;
+      if (s.at[i]! < after || r == null) continue;
       if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
       mine++;
       vr += s.values[i]! * r;
@@ -283,4 +281,31 @@ function solve3(m: readonly number[], y: readonly number[]): [number, number, nu
   if (!(Math.abs(d) > 0) || !Number.isFinite(d)) return null;
   const col = (j: number) => m.map((v, i) => (i % 3 === j ? y[(i / 3) | 0]! : v));
   return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
+}
+
+/**
+ * Whether a series that reads the loop back (some value with a read-back)
+ * lacks what it read where the entry is judged: a value in the rounds in
+ * question (`first` to `end`) without its read-back, or values held more
+ * than a round and a half (`gap` a round) further back than its first
+ * read-back in the `windowMs` before `first`. The engine holds other
+ * agents' records for less time than the batch's own: a trader's older views
+ * are in its window, the peers' views they read are not, and a fit over
+ * the rounds left says something else than the full window did. The first
+ * value of a run reads nothing (nobody wrote yet): within a round, it is
+ * not a lack. Pure.
+ */
+export function lacksReads(s: EntrySeries, first: number, end: number, gap: number, windowMs: number): boolean {
+  const rb = s.readBack;
+  if (!rb || !rb.some((r) => r !== null)) return false;
+  let held = Number.POSITIVE_INFINITY;
+  let read = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < s.at.length; i++) {
+    const t = s.at[i]!;
+    if (t >= first && t <= end && rb[i] === null) return true;
+    if (t < first - windowMs || t >= first) continue;
+    held = Math.min(held, t);
+    if (rb[i] !== null) read = Math.min(read, t);
+  }
+  return held < Number.POSITIVE_INFINITY && read - held > 1.5 * gap;
 }

@@ -81,7 +81,8 @@ function tradingRounds(views: number[][]): WindowRecord[] {
  * Trading's loop as the simulator's records carry it: each trader in turn
  * reads the market and its peers' views, each read naming the write it saw
  * among its parents (a peer earlier in the round: this round's view; later:
- * the round before's), and writes its view made from those reads.
+ * the round before's) beside the desk's request it serves (made hours
+ * before: not in the window), and writes its view made from those reads.
  */
 export function tradingReads(views: number[][]): WindowRecord[] {
   const out: WindowRecord[] = [];
@@ -90,11 +91,11 @@ export function tradingReads(views: number[][]): WindowRecord[] {
   for (let k = 0; k < views[0]!.length; k++) {
     for (let t = 0; t < traders; t++) {
       const sec = k * 300 + t;
-      const reads = [wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: "feeds/market", sec, payload: { found: true }, parents: [] })];
+      const reads = [wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: "feeds/market", sec, payload: { found: true }, parents: ["rq-desk"] })];
       for (let o = 0; o < traders; o++) {
         if (o === t) continue;
         const seen = latest[o];
-        reads.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: `trader-${o + 1}/rec`, sec, payload: seen ? { found: true } : { found: false }, parents: seen ? [seen] : [] }));
+        reads.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: `trader-${o + 1}/rec`, sec, payload: seen ? { found: true } : { found: false }, parents: seen ? ["rq-desk", seen] : ["rq-desk"] }));
       }
       out.push(...reads);
       const write = wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.write", intent: `trader-${t + 1}/rec`, sec, payload: { value: views[t]![k]!, symbol: ["AAA", "BBB", "CCC"][t % 3], cycle: k }, parents: reads.map((r) => r.recordId) });

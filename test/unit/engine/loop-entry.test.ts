@@ -121,11 +121,14 @@ describe("loopEntry, series judged by what they read back (ADR 0048)", () => {
     expect(loopEntry(loop(S5, true), 21 * ROUND, HALF, WINDOW, 4)!.round).toBe(22 * ROUND);
   });
 
-  it("says so when the window lacks what a series read, before or in the rounds in question", () => {
-    const cut = loop(S5, true).map((s, t) => (t === 2 ? { ...s, readBack: s.readBack!.map((r, k) => (k === 15 ? Number.NaN : r)) } : s));
-    expect(loopEntry(cut, 23 * ROUND, HALF, WINDOW)!.unread).toBe(1);
-    // Before the window the fit reads (an hour here): not counted.
-    const old = loop(S5, true).map((s, t) => (t === 2 ? { ...s, readBack: s.readBack!.map((r, k) => (k === 5 ? Number.NaN : r)) } : s));
-    expect(loopEntry(old, 23 * ROUND, HALF, WINDOW / 2)!.unread).toBe(0);
+  it("says so when the window lacks what a series read: its peers' older records cut, or a read in the rounds in question", () => {
+    const without = (t: number, gone: (k: number) => boolean) => loop(S5, true).map((s, i) => (i === t ? { ...s, readBack: s.readBack!.map((r, k) => (gone(k) ? null : r)) } : s));
+    // trader-3's views held from round 0, what they read only from round 12 (the peers' records before cut).
+    expect(loopEntry(without(2, (k) => k < 12), 23 * ROUND, HALF, WINDOW)!.unread).toBe(1);
+    // What trader-3 read in the vote's round not held.
+    expect(loopEntry(without(2, (k) => k === 23), 23 * ROUND, HALF, WINDOW)!.unread).toBe(1);
+    // The run's first round read nothing (trader-1 read before anybody wrote): not a lack.
+    expect(loopEntry(loop(S5, true), 23 * ROUND, HALF, WINDOW)!.unread).toBe(0);
+    expect(loop(S5, true)[0]!.readBack![0]).toBeNull();
   });
 });
