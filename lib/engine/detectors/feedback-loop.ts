@@ -262,13 +262,23 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
  */
 function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
   const keys = new Set(rising.map((r) => r.series.key));
-  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, byId)) }));
+  // The state keys the loop's series are written to: a read of one whose write the window lacks leaves a read-back unknown.
+  const loopKeys = new Set<string>();
+  for (const r of rising) for (const rec of r.series.records) if (rec.kind === "state.write" && rec.intent !== null) loopKeys.add(rec.intent);
+  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)) }));
 }
 
-/** What `r` read back of the loop's series (`keys`) of its path, directly or through a read of a write: their mean; null when none (or none the window holds). */
-function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+/**
+ * What `r` read back of the loop's series (`keys`) of its path, directly or
+ * through a read of a write: their mean; null when none; NaN when it read a
+ * loop key (`loopKeys`) and the window holds none of what that read names
+ * (the write it saw older than the window holds: a mean of the rest would
+ * be a different number).
+ */
+function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
   let sum = 0;
   let count = 0;
+  let lacking = false;
   const take = (src: WindowRecord | undefined) => {
     if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
     for (const e of seriesOf(src)) {
@@ -279,10 +289,22 @@ function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, by
   };
   for (const id of r.parents ?? []) {
     const parent = byId.get(id);
-    if (parent?.kind === "state.read") for (const seen of parent.parents ?? []) take(byId.get(seen));
-    else take(parent);
+    if (parent?.kind !== "state.read") {
+      take(parent);
+      continue;
+    }
+    // A read names the write it saw among its parents, beside the request it served.
+    let held = false;
+    let missing = false;
+    for (const seen of parent.parents ?? []) {
+      const write = byId.get(seen);
+      if (!write) missing = true;
+      else if (write.kind === "state.write" && write.intent === parent.intent) held = true;
+      take(write);
+    }
+    if (missing && !held && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
   }
-  return count === 0 ? null : sum / count;
+  return lacking ? Number.NaN : count === 0 ? null : sum / count;
 }
 
 interface Series {

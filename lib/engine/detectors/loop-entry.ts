@@ -35,9 +35,9 @@ export interface EntrySeries {
   /**
    * Per value, what its record read back from the loop: the mean of the
    * values (same field) of the loop's records it was made from, through its
-   * parents (a read names the write it saw); null where it read none, or
-   * the window does not hold what it read. Given, the series is judged by
-   * what it made of what it read (ADR 0048).
+   * parents (a read names the write it saw); null where it read none; NaN
+   * where the window does not hold all it read. Given, the series is judged
+   * by what it made of what it read (ADR 0048).
    */
   readBack?: readonly (number | null)[];
 }
@@ -186,6 +186,9 @@ function levelAndGrowth(s: EntrySeries, from: number, after: number, gap: number
   return { sign, level, noise, a: (sy - b * sx) / k, b };
 }
 
+/** A read-back the window holds whole: a number, not null (read none) nor NaN (part of it not held). */
+const known = (r: number | null | undefined): r is number => r != null && !Number.isNaN(r);
+
 /** Values of the noise model's fit, at least: three parameters and as many degrees of freedom. */
 const FITTED = 6;
 
@@ -220,7 +223,7 @@ function readBackFit(
     const rb = s.readBack;
     if (!rb) continue;
     let ok = true;
-    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || rb[i] == null)) ok = false;
+    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || !known(rb[i]))) ok = false;
     if (ok) taking.add(s);
   }
   if (taking.size === 0) return null;
@@ -229,7 +232,7 @@ function readBackFit(
     for (const s of taking) {
       for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
         const r = s.readBack![i];
-        if (s.at[i]! >= from - windowMs && r != null) yield [s.values[i]!, r, s.values[i - 1]!];
+        if (s.at[i]! >= from - windowMs && known(r)) yield [s.values[i]!, r, s.values[i - 1]!];
       }
     }
   };
@@ -262,7 +265,7 @@ function readBackFit(
     let mine = 0;
     for (let i = 1; i < n && mine < TRACED; i++) {
       const r = s.readBack![i];
-      if (s.at[i]! < after || r == null) continue;
+      if (s.at[i]! < after || !known(r)) continue;
       if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
       mine++;
       vr += s.values[i]! * r;
@@ -286,9 +289,9 @@ function solve3(m: readonly number[], y: readonly number[]): [number, number, nu
 /**
  * Whether a series that reads the loop back (some value with a read-back)
  * lacks what it read where the entry is judged: a value in the rounds in
- * question (`first` to `end`) without its read-back, or values held more
- * than a round and a half (`gap` a round) further back than its first
- * read-back in the `windowMs` before `first`. The engine holds other
+ * question (`first` to `end`) without its read-back (or with part of it),
+ * or values held more than a round and a half (`gap` a round) further back
+ * than its first whole read-back in the `windowMs` before `first`. The engine holds other
  * agents' records for less time than the batch's own: a trader's older views
  * are in its window, the peers' views they read are not, and a fit over
  * the rounds left says something else than the full window did. The first
@@ -297,15 +300,15 @@ function solve3(m: readonly number[], y: readonly number[]): [number, number, nu
  */
 export function lacksReads(s: EntrySeries, first: number, end: number, gap: number, windowMs: number): boolean {
   const rb = s.readBack;
-  if (!rb || !rb.some((r) => r !== null)) return false;
+  if (!rb || !rb.some(known)) return false;
   let held = Number.POSITIVE_INFINITY;
   let read = Number.POSITIVE_INFINITY;
   for (let i = 0; i < s.at.length; i++) {
     const t = s.at[i]!;
-    if (t >= first && t <= end && rb[i] === null) return true;
+    if (t >= first && t <= end && !known(rb[i])) return true;
     if (t < first - windowMs || t >= first) continue;
     held = Math.min(held, t);
-    if (rb[i] !== null) read = Math.min(read, t);
+    if (known(rb[i])) read = Math.min(read, t);
   }
   return held < Number.POSITIVE_INFINITY && read - held > 1.5 * gap;
 }
