@@ -273,9 +273,9 @@ function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: 
  * through a read of a write: their mean; null when none; NaN when it read a
  * loop key (`loopKeys`) and the window holds none of what that read names
  * (the write it saw older than the window holds: a mean of the rest would
- * be a different number).
+ * be a different number). Pure, for tests.
  */
-function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+export function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
   let sum = 0;
   let count = 0;
   let lacking = false;

@@ -5,7 +5,7 @@
 // before: a clean value that rose just before the loop, a first amplified
 // value within the usual range, a view amplified from the other side of zero.
 import { beforeEach, describe, expect, it } from "vitest";
-import { feedbackLoop, growthOf, loopOnset, outgrewRange, riseTime } from "@/lib/engine/detectors/feedback-loop.ts";
+import { feedbackLoop, growthOf, loopOnset, outgrewRange, readBackOf, riseTime, seriesOf } from "@/lib/engine/detectors/feedback-loop.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { resetWindowIds, wr } from "./detector-fixtures.ts";
 
@@ -280,6 +280,36 @@ describe("where a feedback loop entered", () => {
     expectEntry(S3, 24);
   });
 
+  it("places no entry from a window that holds the peers' views for less time than a trader's own, as the engine's may (trading, seed s5)", () => {
+    // The engine's window holds the batch's agents' records for four hours,
+    // other agents' for two (othersSince): judged one trader at a time, a
+    // trader's older views are in the window and the peers' views they read
+    // are not. Such a pass names only what it judges (the loop is still
+    // reported), never a clean round; a pass of whole rounds places it.
+    const recs = tradingReads(S5);
+    const origin = recs.find((r) => r.kind === "state.write" && r.agent === "trader-1" && cycleOf(r) === 24)!.recordId;
+    // Batches: one trader's records; two traders' of a round (the peers' they read partly held); a whole round.
+    for (const by of ["trader", "pair", "round"] as const) {
+      const whole = by === "round";
+      const named = new Set<string>();
+      const round = (r: WindowRecord) => Math.floor((r.at - recs[0]!.at) / 300_000);
+      const batchOf = (r: WindowRecord) => (by === "trader" ? r.agent : by === "pair" ? `${round(r)} ${r.agent < "trader-3"}` : String(round(r)));
+      for (let s = 0; s < recs.length; ) {
+        let e = s + 1;
+        while (e < recs.length && batchOf(recs[e]!) === batchOf(recs[s]!)) e++;
+        const recent = recs.slice(s, e);
+        const agents = new Set(recent.map((r) => r.agent));
+        const latest = recent[recent.length - 1]!.at;
+        const history = recs.slice(0, s).filter((r) => agents.has(r.agent) || r.at >= latest - 7_200_000);
+        for (const f of feedbackLoop({ history, recent })) for (const id of f.evidence) named.add(id);
+        s = e;
+      }
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 24), `batches by ${by}`).toEqual([]);
+      expect(named.size, `batches by ${by}`).toBeGreaterThan(0);
+      if (whole) expect(named.has(origin)).toBe(true);
+    }
+  });
+
   it("places a loop whose views began rising in four different rounds (trading, seed s8)", () => {
     // trader-1 and trader-4 drifted up from round 18, trader-2 rose in round
     // 23, trader-3 in 24, and trader-1's first amplified view fell (0.0387
@@ -414,3 +444,30 @@ const S4 = [
     [0.0073, 0.0104, -0.0016, -0.0002, 0.0046, 0.0131, 0.0147, 0.0059, 0.0026, -0.0018, 0.0101, 0.0003, 0.0068, 0.0293, 0.1038, 0.2574, 0.6369, 1.6451, 4.3354, 11.5692],
     [-0.0048, 0.0068, -0.0012, 0.004, 0.0094, 0.0079, 0.0106, 0.0018, -0.008, 0.0161, 0.0071, 0.0013, 0.0152, 0.0485, 0.1197, 0.2864, 0.796, 2.0741, 5.5493, 14.8252],
 ];
+
+describe("readBackOf", () => {
+  // Round 1 of three traders as the simulator writes it (tradingReads).
+  const recs = tradingReads([
+    [0.01, 0.02],
+    [0.03, 0.04],
+    [0.05, 0.06],
+  ]);
+  const view = (t: number, k: number) => recs.find((r) => r.kind === "state.write" && r.agent === `trader-${t}` && cycleOf(r) === k)!;
+  const keys = new Set(recs.filter((r) => r.kind === "state.write").flatMap((r) => seriesOf(r).map((e) => e.key)));
+  const loopKeys = new Set(recs.filter((r) => r.kind === "state.write").map((r) => r.intent!));
+  const byId = (held: readonly WindowRecord[]) => new Map(held.map((r) => [r.recordId, r]));
+
+  it("is the mean of the loop's values a record read, through each read to the write it names", () => {
+    // trader-2 in round 1 read trader-1's round-1 view (0.02) and trader-3's round-0 view (0.05).
+    expect(readBackOf(view(2, 1), "value", keys, loopKeys, byId(recs))).toBeCloseTo(0.035, 10);
+    // Another path (an order's qty read from the books' last_order_qty) reads nothing back.
+    expect(readBackOf(view(2, 1), "qty", keys, loopKeys, byId(recs))).toBeNull();
+  });
+
+  it("is unknown (NaN) when the window holds a read of a loop key but not the write it names", () => {
+    const cut = recs.filter((r) => r !== view(3, 0));
+    expect(readBackOf(view(2, 1), "value", keys, loopKeys, byId(cut))).toBeNaN();
+    // A read of a key nobody else feeds into the loop is no lack.
+    expect(readBackOf(view(2, 1), "value", keys, new Set(), byId(cut))).toBeCloseTo(0.02, 10);
+  });
+});
