@@ -206,9 +206,10 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // change point (loopEntry, ADR 0046) moves it later where their values
   // there are noise next to the growth traced back (a chance rise).
   const half = halfRound(rising);
-  let entry = voted === null ? null : loopEntry(withReadBack(rising, byId()), voted + half, half, p.windowMs);
-  if (voted === null && rising.length >= 2) entry = spreadEntry(withReadBack(rising, byId()), half, p.windowMs);
-  // A window without the reads of some series in those rounds cannot place it (ADR 0048): a fuller one did.
+  // Where the rises are spread over rounds (no round with two votes), the
+  // loop's series are judged by what they read back (ADR 0048); a window
+  // without the reads of some of them cannot place it there: a fuller one did.
+  const entry = voted !== null ? loopEntry(rising, voted + half, half, p.windowMs) : rising.length >= 2 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
   const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.

@@ -105,10 +105,16 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
       for (let i = 1; i < s.at.length; i++) {
         if (!inRounds(s, i)) continue;
         const rb = s.readBack![i]!;
+        const before = s.readBack![i - 1];
         const x = Math.asinh(s.values[i]! / gain.noise);
-        const noise = x - Math.asinh((gain.a + gain.w * rb + gain.rho * s.values[i - 1]!) / gain.noise);
-        const loop = x - Math.asinh((gain.g * rb) / gain.noise);
-        for (let c = 0; c < rounds.length; c++) cost[c]! += s.at[i]! >= rounds[c]! ? loop * loop : noise * noise;
+        for (let c = 0; c < rounds.length; c++) {
+          const now = s.at[i]! >= rounds[c]! ? gain.g : gain.w;
+          const then = s.at[i - 1]! >= rounds[c]! ? gain.g : gain.w;
+          // What the series carries forward is its own part of the value before: that value less what it made of its read-back then.
+          const own = s.values[i - 1]! - (known(before) ? then * before : 0);
+          const r = x - Math.asinh((gain.a + now * rb + gain.rho * own) / gain.noise);
+          cost[c]! += r * r;
+        }
       }
       continue;
     }
@@ -228,32 +234,34 @@ function readBackFit(
   }
   if (taking.size === 0) return null;
   /** Each value before `from` (in the window) with its read-back and the value before it. */
-  const before = function* (): Generator<[v: number, r: number, prev: number]> {
+  const before = function* (): Generator<[v: number, r: number, prev: number, rbPrev: number]> {
     for (const s of taking) {
       for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
         const r = s.readBack![i];
-        if (s.at[i]! >= from - windowMs && known(r)) yield [s.values[i]!, r, s.values[i - 1]!];
+        const before = s.readBack![i - 1];
+        if (s.at[i]! >= from - windowMs && known(r) && known(before)) yield [s.values[i]!, r, s.values[i - 1]!, before];
       }
     }
   };
-  // Normal equations of v = a + w * readBack + rho * previous.
-  const m = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-  const y = [0, 0, 0];
+  // Normal equations of v = a + w * readBack + rho * previous + c * previous readBack
+  // (c = -rho * w: what carries forward is the previous value's own part).
+  const m = new Array<number>(16).fill(0);
+  const y = [0, 0, 0, 0];
   let k = 0;
-  for (const [v, r, prev] of before()) {
-    const x = [1, r, prev];
-    for (let i = 0; i < 3; i++) {
+  for (const [v, r, prev, rbPrev] of before()) {
+    const x = [1, r, prev, rbPrev];
+    for (let i = 0; i < 4; i++) {
       y[i]! += x[i]! * v;
-      for (let j = 0; j < 3; j++) m[3 * i + j]! += x[i]! * x[j]!;
+      for (let j = 0; j < 4; j++) m[4 * i + j]! += x[i]! * x[j]!;
     }
     k++;
   }
   if (k < FITTED) return null;
-  const coef = solve3(m, y);
+  const coef = solve(m, y);
   if (!coef) return null;
-  const [a, w, rho] = coef;
+  const [a, w, rho, c] = coef as [number, number, number, number];
   let sq = 0;
-  for (const [v, r, prev] of before()) sq += (v - (a + w * r + rho * prev)) ** 2;
+  for (const [v, r, prev, rbPrev] of before()) sq += (v - (a + w * r + rho * prev + c * rbPrev)) ** 2;
   const noise = Math.sqrt(sq / k);
   if (!(noise > 0)) return null;
   let traced = 0;
@@ -277,13 +285,32 @@ function readBackFit(
   return { a, w, rho, g: vr / rr, noise, series: taking };
 }
 
-/** The solution of a 3x3 system (row-major `m`), by Cramer's rule; null when singular. */
-function solve3(m: readonly number[], y: readonly number[]): [number, number, number] | null {
-  const det = (c: readonly number[]) => c[0]! * (c[4]! * c[8]! - c[5]! * c[7]!) - c[1]! * (c[3]! * c[8]! - c[5]! * c[6]!) + c[2]! * (c[3]! * c[7]! - c[4]! * c[6]!);
-  const d = det(m);
-  if (!(Math.abs(d) > 0) || !Number.isFinite(d)) return null;
-  const col = (j: number) => m.map((v, i) => (i % 3 === j ? y[(i / 3) | 0]! : v));
-  return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
+/** The solution of a small linear system (`m` row-major, n x n) by Gaussian elimination with partial pivoting; null when singular. */
+function solve(m: readonly number[], y: readonly number[]): number[] | null {
+  const n = y.length;
+  const A = m.slice();
+  const b = y.slice();
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(A[r * n + col]!) > Math.abs(A[pivot * n + col]!)) pivot = r;
+    if (!(Math.abs(A[pivot * n + col]!) > 1e-300)) return null;
+    if (pivot !== col) {
+      for (let j = 0; j < n; j++) [A[col * n + j], A[pivot * n + j]] = [A[pivot * n + j]!, A[col * n + j]!];
+      [b[col], b[pivot]] = [b[pivot]!, b[col]!];
+    }
+    for (let r = col + 1; r < n; r++) {
+      const f = A[r * n + col]! / A[col * n + col]!;
+      for (let j = col; j < n; j++) A[r * n + j]! -= f * A[col * n + j]!;
+      b[r]! -= f * b[col]!;
+    }
+  }
+  const out = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = b[r]!;
+    for (let j = r + 1; j < n; j++) sum -= A[r * n + j]! * out[j]!;
+    out[r] = sum / A[r * n + r]!;
+  }
+  return out.every(Number.isFinite) ? out : null;
 }
 
 /**
