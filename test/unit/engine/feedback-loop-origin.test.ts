@@ -323,7 +323,7 @@ describe("where a feedback loop entered", () => {
     expectEntry(S8, 24);
   });
 
-  it("judged by what they read back, still takes the rounds ADR 0046 takes (trading, seeds s1 and s4)", () => {
+  it("given their reads, still takes the rounds ADR 0046 takes (trading, seeds s1 and s4)", () => {
     // The same views as the two cases above, with their reads: s1's views a
     // hair across zero the round before, s4's first round noise-sized.
     // Twelve clean rounds (the first eight again before them), then the loop's eight.
