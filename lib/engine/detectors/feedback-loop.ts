@@ -30,7 +30,9 @@
 // value did not rise. The vote is then checked as a change point (ADR 0046,
 // loop-entry.ts): where most series rose by chance the round before, their
 // values there fit noise better than the loop's growth traced back, and the
-// entry moves to the round after.
+// entry moves to the round after. Where no round has two votes (rises spread
+// over rounds), the change point is asked over all of them with the series
+// judged by what their records read back through their parents (ADR 0048).
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
@@ -259,7 +261,8 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
  * of the records it was made from, a parent read followed to the write it
  * saw (a view made from the peers' views it read; an order is made from the
  * books' last order, another path, and reads back nothing here). Null where
- * a record read none, or carries no parents.
+ * a record read none, or carries no parents; NaN where the window lacks the
+ * write a read of a loop key names (readBackOf).
  */
 function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
   const keys = new Set(rising.map((r) => r.series.key));
