@@ -59,12 +59,12 @@ function missesPointAt(r: ChaosResult): string[] {
 /** The run's records as feedback_loop's window holds them, in time order, and its fault's origin record ids. */
 async function dump(r: ChaosResult, dir: string, name: string): Promise<void> {
   const ids = r.truth.records.map((x) => x.id);
-  const rows = await h.pool.query<{ record_id: string; kind: string; agent: string; receivers: string[] | null; intent: string | null; at: number; payload: string | null }>(
-    `SELECT record_id, kind, agent, receivers, intent, (extract(epoch FROM ts) * 1000)::float8 AS at, payload FROM records
+  const rows = await h.pool.query<{ record_id: string; kind: string; agent: string; receivers: string[] | null; intent: string | null; at: number; payload: string | null; parents: string[] | null }>(
+    `SELECT record_id, kind, agent, receivers, intent, (extract(epoch FROM ts) * 1000)::float8 AS at, payload, parents FROM records
       WHERE project_id = 'default' AND record_id = ANY($1::text[]) ORDER BY ts, seq`,
     [ids],
   );
-  const recs = rows.rows.map((x) => ({ recordId: x.record_id, kind: x.kind, agent: x.agent, receivers: x.receivers ?? [], intent: x.intent, at: x.at, payload: parsePayload(x.payload) }));
+  const recs = rows.rows.map((x) => ({ recordId: x.record_id, kind: x.kind, agent: x.agent, receivers: x.receivers ?? [], intent: x.intent, at: x.at, payload: parsePayload(x.payload), parents: x.parents ?? [] }));
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/${name}.json`, JSON.stringify({ origins: r.truth.faults[0]!.origin.records.map((x) => x.id), recs }));
 }

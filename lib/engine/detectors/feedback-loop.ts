@@ -30,12 +30,14 @@
 // value did not rise. The vote is then checked as a change point (ADR 0046,
 // loop-entry.ts): where most series rose by chance the round before, their
 // values there fit noise better than the loop's growth traced back, and the
-// entry moves to the round after.
+// entry moves to the round after. Where no round has two votes (rises spread
+// over rounds), the change point is asked over all of them with the series
+// judged by what their records read back through their parents (ADR 0048).
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
-import { loopEntry } from "./loop-entry.ts";
+import { loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -75,6 +77,15 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   // History is in time order: only its tail can be inside the window.
   const records = mergeByTime(history.slice(firstAfter(history, since)), recent).filter((r) => r.at > since && r.at <= now);
   const recentIds = new Set(recent.map((r) => r.recordId));
+  // Records by id, for what a loop's records read back: built only when a loop grows.
+  let ids: Map<string, WindowRecord> | null = null;
+  const byId = (): ReadonlyMap<string, WindowRecord> => {
+    if (ids === null) {
+      ids = new Map();
+      for (const r of records) if (!ids.has(r.recordId)) ids.set(r.recordId, r);
+    }
+    return ids;
+  };
 
   const readers = new Map<string, Set<string>>();
   for (const r of records) {
@@ -106,7 +117,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
     if (members.length < 2 && !selfLoop) continue;
     const around = records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
-    const best = growingField(around, recentIds, p);
+    const best = growingField(around, recentIds, p, byId);
     if (!best || !best.records.some((r) => recentIds.has(r.recordId))) continue;
     const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b)));
     const last = best.records[best.records.length - 1]!;
@@ -159,7 +170,7 @@ interface Growing {
  * starts its rise a round early, and a first amplified value that did not
  * rise (a view amplified from noise, a value that crossed zero) a round late.
  */
-function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams): Growing | null {
+function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams, byId: () => ReadonlyMap<string, WindowRecord>): Growing | null {
   // Only a series a recent record moved can have a new growth to report.
   const moved = new Set<string>();
   for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
@@ -181,7 +192,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // however few of its values are left (it may never show `minMessages` of
   // them beyond its range at once).
   const grown = new Set(all.map((g) => g.records));
-  const rising: { at: number[]; values: number[]; rise: number }[] = [];
+  const rising: { at: number[]; values: number[]; rise: number; series: Series }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
@@ -189,7 +200,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const at = s.records.map((r) => r.at);
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
-    rising.push({ at, values: s.values, rise });
+    rising.push({ at, values: s.values, rise, series: s });
     if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
   const voted = loopOnset(rising);
@@ -197,8 +208,11 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // change point (loopEntry, ADR 0046) moves it later where their values
   // there are noise next to the growth traced back (a chance rise).
   const half = halfRound(rising);
-  const entry = voted === null ? null : loopEntry(rising, voted + half, half, p.windowMs);
-  const onset = entry ? entry.round - half : voted;
+  // Where the rises are spread over rounds (no round with two votes), the
+  // loop's series are judged by what they read back (ADR 0048); a window
+  // without the reads of some of them cannot place it there: a fuller one did.
+  const entry = voted !== null ? loopEntry(rising, voted + half, half, p.windowMs) : rising.length >= 2 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
+  const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
   let from = onset ?? Number.POSITIVE_INFINITY;
@@ -218,8 +232,90 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
 }
 
+/** Candidate rounds the change point may weigh where the rises are spread: two hours of five-minute rounds. */
+const SPREAD_ROUNDS = 24;
+
+/**
+ * Where a loop entered when its rises began in different rounds, no round
+ * with two of them (ADR 0048): a series that drifted towards the loop's
+ * side for rounds before it and one whose first amplified value fell start
+ * their rises far apart. The change point is asked over every round from
+ * the earliest rise to the round after the latest, and trusted only when
+ * every series is judged by what it read back: the loop's growth traced
+ * back in time lies on such a drift as well as on the loop's first round
+ * (ADR 0046), what a record made of what it read does not. Null otherwise.
+ */
+function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: number, windowMs: number): LoopEntry | null {
+  if (!(half > 0)) return null;
+  const starts = rising.map((s) => riseTime(s.at, s.rise));
+  const earliest = Math.min(...starts);
+  const rounds = Math.round((Math.max(...starts) - earliest) / (2 * half)) + 2;
+  if (rounds > SPREAD_ROUNDS) return null;
+  const entry = loopEntry(rising, earliest, half, windowMs, rounds);
+  return entry && (entry.unread > 0 || (entry.readBack === entry.series && entry.series === rising.length)) ? entry : null;
+}
+
+/**
+ * The rising series with what each value's record read back of the others
+ * (ADR 0048): the mean of the values, in a rising series of the same path,
+ * of the records it was made from, a parent read followed to the write it
+ * saw (a view made from the peers' views it read; an order is made from the
+ * books' last order, another path, and reads back nothing here). Null where
+ * a record read none, or carries no parents; NaN where the window lacks the
+ * write a read of a loop key names (readBackOf).
+ */
+function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
+  const keys = new Set(rising.map((r) => r.series.key));
+  // The state keys the loop's series are written to: a read of one whose write the window lacks leaves a read-back unknown.
+  const loopKeys = new Set<string>();
+  for (const r of rising) for (const rec of r.series.records) if (rec.kind === "state.write" && rec.intent !== null) loopKeys.add(rec.intent);
+  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)) }));
+}
+
+/**
+ * What `r` read back of the loop's series (`keys`) of its path, directly or
+ * through a read of a write: their mean; null when none; NaN when it read a
+ * loop key (`loopKeys`) and the window holds none of what that read names
+ * (the write it saw older than the window holds: a mean of the rest would
+ * be a different number). Pure, for tests.
+ */
+export function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<string>, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): number | null {
+  let sum = 0;
+  let count = 0;
+  let lacking = false;
+  const take = (src: WindowRecord | undefined) => {
+    if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
+    for (const e of seriesOf(src)) {
+      if (e.path !== path || !keys.has(e.key)) continue;
+      sum += e.value;
+      count++;
+    }
+  };
+  for (const id of r.parents ?? []) {
+    const parent = byId.get(id);
+    if (parent?.kind !== "state.read") {
+      take(parent);
+      continue;
+    }
+    // A read names the write it saw among its parents, beside the request it served.
+    let held = false;
+    let missing = false;
+    for (const seen of parent.parents ?? []) {
+      const write = byId.get(seen);
+      if (!write) missing = true;
+      else if (write.kind === "state.write" && write.intent === parent.intent) held = true;
+      take(write);
+    }
+    if (missing && !held && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
+  }
+  return lacking ? Number.NaN : count === 0 ? null : sum / count;
+}
+
 interface Series {
+  key: string;
   field: string;
+  /** The field's path in the payload (`value`, `qty`): what a record reads back of another series. */
+  path: string;
   records: WindowRecord[];
   values: number[];
 }
@@ -230,7 +326,7 @@ function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string
   for (const r of records) {
     for (const e of seriesOf(r)) {
       if (only && !only.has(e.key)) continue;
-      const s = series.get(e.key) ?? { field: e.field, records: [], values: [] };
+      const s = series.get(e.key) ?? { key: e.key, field: e.field, path: e.path, records: [], values: [] };
       s.records.push(r);
       s.values.push(e.value);
       series.set(e.key, s);
@@ -325,6 +421,7 @@ function median(xs: readonly number[]): number {
 export interface SeriesEntry {
   key: string;
   field: string;
+  path: string;
   value: number;
 }
 
@@ -340,7 +437,7 @@ export function seriesOf(r: WindowRecord): readonly SeriesEntry[] {
   const out: SeriesEntry[] = [];
   for (const [path, values] of numericFields(r.payload)) {
     const field = `${topic} ${path === "" ? "(payload)" : path}`;
-    out.push({ key: `${field}${SEP}${split}`, field, value: values[0]! });
+    out.push({ key: `${field}${SEP}${split}`, field, path, value: values[0]! });
   }
   seriesMemo.set(r, out);
   return out;

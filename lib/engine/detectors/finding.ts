@@ -28,6 +28,12 @@ export interface WindowRecord {
    * (rates, fan-out, loops) and the caps count it like any record.
    */
   learning?: boolean;
+  /**
+   * What it was made from, as the collector stored it (a read names the
+   * write it saw): the engine's records carry these; feedback_loop reads
+   * them to tell what a loop's record made of what it read (ADR 0048).
+   */
+  parents?: readonly string[];
 }
 
 export interface DetectorWindow {

@@ -32,6 +32,14 @@
 export interface EntrySeries {
   at: readonly number[];
   values: readonly number[];
+  /**
+   * Per value, what its record read back from the loop: the mean of the
+   * values (same field) of the loop's records it was made from, through its
+   * parents (a read names the write it saw); null where it read none; NaN
+   * where the window does not hold all it read. Given, the series is judged
+   * by what it made of what it read (ADR 0048).
+   */
+  readBack?: readonly (number | null)[];
 }
 
 export interface LoopEntry {
@@ -39,8 +47,16 @@ export interface LoopEntry {
   round: number;
   /** Rounds after the vote's (0: the vote stands). */
   moved: number;
-  /** Series that took part (with a level before and a growth to trace). */
+  /** Series that took part (with a level before and a growth to trace, or judged by what they read back). */
   series: number;
+  /** Of them, those judged by what they read back (ADR 0048). */
+  readBack: number;
+  /**
+   * Series that read the loop back but whose reads this window does not
+   * hold (lacksReads): the entry cannot be told here, a fuller window could
+   * (ADR 0048).
+   */
+  unread: number;
   /** The pooled residual at the chosen round, and at the vote's. */
   cost: number;
   votedCost: number;
@@ -63,12 +79,12 @@ const TRACED = 3;
  * vote's round, or fewer than 2 values `GROWN` deviations out after it to
  * trace the growth by). Pure, for tests.
  */
-export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number): LoopEntry | null {
+export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number, candidates = 3): LoopEntry | null {
   const gap = 2 * half;
   if (!(gap > 0)) return null;
   // The candidate rounds: clusters of record times from the vote's.
   const times: number[] = [];
-  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + 2 * gap + half) times.push(t);
+  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + (candidates - 1) * gap + half) times.push(t);
   times.sort((a, b) => a - b);
   const rounds: number[] = [];
   for (let i = 0; i < times.length; i++) if (i === 0 || times[i]! - times[i - 1]! > half) rounds.push(times[i]!);
@@ -80,13 +96,34 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   // as noise (before the round) or as the loop (from it on).
   const cost = rounds.map(() => 0);
   let taking = 0;
+  const inRounds = (s: EntrySeries, i: number) => s.at[i]! >= first && s.at[i]! <= last + half;
+  // The series that read the loop back are judged together, by what they made of what they read (ADR 0048).
+  const gain = readBackFit(series, first, voted + half, windowMs, inRounds);
   for (const s of series) {
+    if (gain?.series.has(s)) {
+      taking++;
+      for (let i = 1; i < s.at.length; i++) {
+        if (!inRounds(s, i)) continue;
+        const rb = s.readBack![i]!;
+        const before = s.readBack![i - 1];
+        const x = Math.asinh(s.values[i]! / gain.noise);
+        for (let c = 0; c < rounds.length; c++) {
+          const now = s.at[i]! >= rounds[c]! ? gain.g : gain.w;
+          const then = s.at[i - 1]! >= rounds[c]! ? gain.g : gain.w;
+          // What the series carries forward is its own part of the value before: that value less what it made of its read-back then.
+          const own = s.values[i - 1]! - (known(before) ? then * before : 0);
+          const r = x - Math.asinh((gain.a + now * rb + gain.rho * own) / gain.noise);
+          cost[c]! += r * r;
+        }
+      }
+      continue;
+    }
     const fit = levelAndGrowth(s, first, voted + half, gap, windowMs);
     if (!fit) continue;
     taking++;
     for (let i = 0; i < s.at.length; i++) {
       const t = s.at[i]!;
-      if (t < first || t > last + half) continue;
+      if (!inRounds(s, i)) continue;
       const x = Math.asinh((fit.sign * (s.values[i]! - fit.level)) / fit.noise);
       const loop = x - Math.asinh(Math.exp(fit.a + (fit.b * (t - first)) / gap));
       for (let c = 0; c < rounds.length; c++) cost[c]! += t >= rounds[c]! ? loop * loop : x * x;
@@ -96,7 +133,11 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   // The least cost wins, the vote's round (the first) on a tie.
   let best = 0;
   for (let c = 1; c < rounds.length; c++) if (cost[c]! < cost[best]! - 1e-9) best = c;
-  return { round: rounds[best]!, moved: best, series: taking, cost: cost[best]!, votedCost: cost[0]! };
+  // A series whose values this window holds further back than what they read
+  // (its peers' records cut from the window) cannot be judged here.
+  let unread = 0;
+  for (const s of series) if (lacksReads(s, first, last + half, gap, windowMs)) unread++;
+  return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, unread, cost: cost[best]!, votedCost: cost[0]! };
 }
 
 /**
@@ -149,4 +190,152 @@ function levelAndGrowth(s: EntrySeries, from: number, after: number, gap: number
   const b = (k * sxy - sx * sy) / den;
   if (!(b > 0)) return null;
   return { sign, level, noise, a: (sy - b * sx) / k, b };
+}
+
+/** A read-back the window holds whole: a number, not null (read none) nor NaN (part of it not held). */
+const known = (r: number | null | undefined): r is number => r != null && !Number.isNaN(r);
+
+/** Values of the noise model's fit, at least: three parameters and as many degrees of freedom. */
+const FITTED = 6;
+
+/**
+ * The loop's series judged by what they read back (ADR 0048), pooled: they
+ * carry one quantity around the loop (each trader's view made from the
+ * others'). A series takes part when every value of it in the rounds in
+ * question (`inRounds`) has its read-back and a value before it; null when
+ * none can, or the fits below cannot be made.
+ * - Before the loop a value is its series' own carried forward plus a share
+ *   of what it read: v = a + w * readBack + rho * previous, fitted by least
+ *   squares to the values in the `windowMs` before `from` (at least FITTED);
+ *   `noise` is that fit's residual deviation.
+ * - In the loop it is the loop's gain times what it read: v = g * readBack,
+ *   g fitted to each series' first `TRACED` values after `after` that are
+ *   `GROWN` noise deviations from the noise model's prediction (at least 2
+ *   in all), where the loop's gain is all there is to them.
+ * A momentum that carries the series towards the loop's side for a round or
+ * two (views that follow one market) is their own values carried forward
+ * and owes nothing to what they read; the loop's first round owes its size
+ * to what it read. Pure.
+ */
+function readBackFit(
+  series: readonly EntrySeries[],
+  from: number,
+  after: number,
+  windowMs: number,
+  inRounds: (s: EntrySeries, i: number) => boolean,
+): { a: number; w: number; rho: number; g: number; noise: number; series: Set<EntrySeries> } | null {
+  const taking = new Set<EntrySeries>();
+  for (const s of series) {
+    const rb = s.readBack;
+    if (!rb) continue;
+    let ok = true;
+    for (let i = 0; i < s.values.length && ok; i++) if (inRounds(s, i) && (i === 0 || !known(rb[i]))) ok = false;
+    if (ok) taking.add(s);
+  }
+  if (taking.size === 0) return null;
+  /** Each value before `from` (in the window) with its read-back and the value before it. */
+  const before = function* (): Generator<[v: number, r: number, prev: number, rbPrev: number]> {
+    for (const s of taking) {
+      for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
+        const r = s.readBack![i];
+        const before = s.readBack![i - 1];
+        if (s.at[i]! >= from - windowMs && known(r) && known(before)) yield [s.values[i]!, r, s.values[i - 1]!, before];
+      }
+    }
+  };
+  // Normal equations of v = a + w * readBack + rho * previous + c * previous readBack
+  // (c = -rho * w: what carries forward is the previous value's own part).
+  const m = new Array<number>(16).fill(0);
+  const y = [0, 0, 0, 0];
+  let k = 0;
+  for (const [v, r, prev, rbPrev] of before()) {
+    const x = [1, r, prev, rbPrev];
+    for (let i = 0; i < 4; i++) {
+      y[i]! += x[i]! * v;
+      for (let j = 0; j < 4; j++) m[4 * i + j]! += x[i]! * x[j]!;
+    }
+    k++;
+  }
+  if (k < FITTED) return null;
+  const coef = solve(m, y);
+  if (!coef) return null;
+  const [a, w, rho, c] = coef as [number, number, number, number];
+  let sq = 0;
+  for (const [v, r, prev, rbPrev] of before()) sq += (v - (a + w * r + rho * prev + c * rbPrev)) ** 2;
+  const noise = Math.sqrt(sq / k);
+  if (!(noise > 0)) return null;
+  let traced = 0;
+  let vr = 0;
+  let rr = 0;
+  for (const s of taking) {
+    const n = s.values.length;
+    const sign = Math.sign(s.values[n - 1] ?? 0);
+    let mine = 0;
+    for (let i = 1; i < n && mine < TRACED; i++) {
+      const r = s.readBack![i];
+      if (s.at[i]! < after || !known(r)) continue;
+      if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
+      mine++;
+      vr += s.values[i]! * r;
+      rr += r * r;
+    }
+    traced += mine;
+  }
+  if (traced < 2 || !(rr > 0)) return null;
+  return { a, w, rho, g: vr / rr, noise, series: taking };
+}
+
+/** The solution of a small linear system (`m` row-major, n x n) by Gaussian elimination with partial pivoting; null when singular. */
+function solve(m: readonly number[], y: readonly number[]): number[] | null {
+  const n = y.length;
+  const A = m.slice();
+  const b = y.slice();
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(A[r * n + col]!) > Math.abs(A[pivot * n + col]!)) pivot = r;
+    if (!(Math.abs(A[pivot * n + col]!) > 1e-300)) return null;
+    if (pivot !== col) {
+      for (let j = 0; j < n; j++) [A[col * n + j], A[pivot * n + j]] = [A[pivot * n + j]!, A[col * n + j]!];
+      [b[col], b[pivot]] = [b[pivot]!, b[col]!];
+    }
+    for (let r = col + 1; r < n; r++) {
+      const f = A[r * n + col]! / A[col * n + col]!;
+      for (let j = col; j < n; j++) A[r * n + j]! -= f * A[col * n + j]!;
+      b[r]! -= f * b[col]!;
+    }
+  }
+  const out = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = b[r]!;
+    for (let j = r + 1; j < n; j++) sum -= A[r * n + j]! * out[j]!;
+    out[r] = sum / A[r * n + r]!;
+  }
+  return out.every(Number.isFinite) ? out : null;
+}
+
+/**
+ * Whether a series that reads the loop back (some value with a read-back)
+ * lacks what it read where the entry is judged: a value in the rounds in
+ * question (`first` to `end`) without its read-back (or with part of it),
+ * or values held more than a round and a half (`gap` a round) further back
+ * than its first whole read-back in the `windowMs` before `first`. The engine holds other
+ * agents' records for less time than the batch's own: a trader's older views
+ * are in its window, the peers' views they read are not, and a fit over
+ * the rounds left says something else than the full window did. The first
+ * value of a run reads nothing (nobody wrote yet): within a round, it is
+ * not a lack. Pure.
+ */
+export function lacksReads(s: EntrySeries, first: number, end: number, gap: number, windowMs: number): boolean {
+  const rb = s.readBack;
+  if (!rb || !rb.some(known)) return false;
+  let held = Number.POSITIVE_INFINITY;
+  let read = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < s.at.length; i++) {
+    const t = s.at[i]!;
+    if (t >= first && t <= end && !known(rb[i])) return true;
+    if (t < first - windowMs || t >= first) continue;
+    held = Math.min(held, t);
+    if (known(rb[i])) read = Math.min(read, t);
+  }
+  return held < Number.POSITIVE_INFINITY && read - held > 1.5 * gap;
 }

@@ -5,7 +5,7 @@
 // before: a clean value that rose just before the loop, a first amplified
 // value within the usual range, a view amplified from the other side of zero.
 import { beforeEach, describe, expect, it } from "vitest";
-import { feedbackLoop, growthOf, loopOnset, outgrewRange, riseTime } from "@/lib/engine/detectors/feedback-loop.ts";
+import { feedbackLoop, growthOf, loopOnset, outgrewRange, readBackOf, riseTime, seriesOf } from "@/lib/engine/detectors/feedback-loop.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { resetWindowIds, wr } from "./detector-fixtures.ts";
 
@@ -72,6 +72,35 @@ function tradingRounds(views: number[][]): WindowRecord[] {
       const sec = k * 300 + t;
       for (let o = 0; o < traders; o++) if (o !== t) out.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: `trader-${o + 1}/rec`, sec, payload: { found: true } }));
       out.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.write", intent: `trader-${t + 1}/rec`, sec, payload: { value: views[t]![k]!, symbol: ["AAA", "BBB", "CCC"][t % 3], cycle: k } }));
+    }
+  }
+  return out;
+}
+
+/**
+ * Trading's loop as the simulator's records carry it: each trader in turn
+ * reads the market and its peers' views, each read naming the write it saw
+ * among its parents (a peer earlier in the round: this round's view; later:
+ * the round before's) beside the desk's request it serves (made hours
+ * before: not in the window), and writes its view made from those reads.
+ */
+export function tradingReads(views: number[][]): WindowRecord[] {
+  const out: WindowRecord[] = [];
+  const traders = views.length;
+  const latest: (string | null)[] = views.map(() => null);
+  for (let k = 0; k < views[0]!.length; k++) {
+    for (let t = 0; t < traders; t++) {
+      const sec = k * 300 + t;
+      const reads = [wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: "feeds/market", sec, payload: { found: true }, parents: ["rq-desk"] })];
+      for (let o = 0; o < traders; o++) {
+        if (o === t) continue;
+        const seen = latest[o];
+        reads.push(wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.read", intent: `trader-${o + 1}/rec`, sec, payload: seen ? { found: true } : { found: false }, parents: seen ? ["rq-desk", seen] : ["rq-desk"] }));
+      }
+      out.push(...reads);
+      const write = wr({ agent: `trader-${t + 1}`, receivers: [], kind: "state.write", intent: `trader-${t + 1}/rec`, sec, payload: { value: views[t]![k]!, symbol: ["AAA", "BBB", "CCC"][t % 3], cycle: k }, parents: reads.map((r) => r.recordId) });
+      out.push(write);
+      latest[t] = write.recordId;
     }
   }
   return out;
@@ -179,12 +208,7 @@ describe("where a feedback loop entered", () => {
     // -0.0006): the vote's round, though the views are noise-sized there and
     // the growth traced back from the later rounds puts the loop at about
     // -0.01 then.
-    const views = [
-      [-0.0165, 0.0008, -0.0112, -0.0068, 0.0014, 0.0052, 0.0075, 0.0084, 0, -0.0006, 0.0037, -0.0006, -0.0287, -0.0735, -0.1992, -0.5395, -1.4549, -3.9153, -10.4352, -27.8105],
-      [-0.0045, -0.0022, 0.0035, -0.0008, 0.031, 0.0239, 0.0299, 0.0256, 0.0235, 0.006, 0.0098, -0.0016, -0.0342, -0.0985, -0.2539, -0.6776, -1.8613, -4.9925, -13.3308, -35.5089],
-      [0.0172, 0.0142, 0.004, -0.0131, -0.0011, -0.0099, -0.0069, -0.0182, -0.0205, -0.0211, -0.0289, -0.0288, -0.0422, -0.1302, -0.3239, -0.8844, -2.3889, -6.401, -17.0562, -45.4014],
-      [-0.0163, 0.0025, -0.013, -0.0084, 0.0067, 0.0034, 0.0088, 0.0068, -0.0011, -0.0024, 0.004, -0.0022, -0.0674, -0.158, -0.4074, -1.1349, -3.0593, -8.1816, -21.7669, -57.9795],
-    ];
+    const views = S1;
     const recs = tradingRounds(views);
     const writes = recs.filter((r) => r.kind === "state.write");
     const origin = writes.find((r) => r.agent === "trader-1" && cycleOf(r) === 12)!.recordId;
@@ -219,12 +243,7 @@ describe("where a feedback loop entered", () => {
     // Round 12 is the first with the gain, its views no further out than the
     // noise before (0.0089, -0.0002, 0.0068, 0.0152): the growth traced back
     // says the loop was that small then.
-    const views = [
-      [-0.0057, 0.0052, 0.0009, 0.0029, 0.0082, 0.0052, 0.01, 0.0037, -0.0073, 0.0154, 0.007, 0.0037, 0.0089, 0.0218, 0.0545, 0.1312, 0.3888, 1.0031, 2.6681, 7.1104],
-      [-0.0093, -0.0066, -0.009, -0.0036, -0.0012, 0.0217, 0.0241, 0.0201, 0.0262, 0.0144, 0.0129, 0.0021, -0.0002, 0.0208, 0.0626, 0.1886, 0.4702, 1.263, 3.381, 9.0513],
-      [0.0073, 0.0104, -0.0016, -0.0002, 0.0046, 0.0131, 0.0147, 0.0059, 0.0026, -0.0018, 0.0101, 0.0003, 0.0068, 0.0293, 0.1038, 0.2574, 0.6369, 1.6451, 4.3354, 11.5692],
-      [-0.0048, 0.0068, -0.0012, 0.004, 0.0094, 0.0079, 0.0106, 0.0018, -0.008, 0.0161, 0.0071, 0.0013, 0.0152, 0.0485, 0.1197, 0.2864, 0.796, 2.0741, 5.5493, 14.8252],
-    ];
+    const views = S4;
     const recs = tradingRounds(views);
     const writes = recs.filter((r) => r.kind === "state.write");
     const origin = writes.find((r) => r.agent === "trader-1" && cycleOf(r) === 12)!.recordId;
@@ -233,6 +252,84 @@ describe("where a feedback loop entered", () => {
       expect(named.has(origin), `passes of ${batch}`).toBe(true);
       expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 12), `passes of ${batch}`).toEqual([]);
     }
+  });
+
+  // ADR 0048: where the rises are spread, the loop's views judged by what each
+  // made of the views it read (its parents), not by their values alone. The rounds are `npm run
+  // chaos:loops` runs' own, rounds 0 to 29 (the gain from round 24), with
+  // the reads as the simulator makes them.
+
+  /** Every record named in every batching is of round `first` or later, and trader-1's view of that round is named. */
+  const expectEntry = (views: number[][], first: number) => {
+    const recs = tradingReads(views);
+    const origin = recs.find((r) => r.kind === "state.write" && r.agent === "trader-1" && cycleOf(r) === first)!.recordId;
+    for (const batch of SPLITS) {
+      const named = namedInPasses(recs, batch);
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < first), `passes of ${batch}`).toEqual([]);
+      expect(named.has(origin), `passes of ${batch}`).toBe(true);
+    }
+  };
+
+  it("keeps the vote's round where the vote places the loop, though a read-back would move it (trading, seed chaos-origins)", () => {
+    // The views of "names the first trader's view though semantic_deviation
+    // named ..." above, with their reads: in round 24, the loop's first,
+    // trader-1's -0.0031 and trader-4's -0.0103 are noise next to what
+    // they read times the gain (the market moved the other way), so judged
+    // by read-back the loop would enter in round 25, late. The read-back is
+    // asked only where the rises are spread (ADR 0048).
+    const views = [
+      [-0.0118, -0.0282, -0.0273, -0.0055, -0.0093, 0.0002, -0.0063, -0.0084, -0.0107, -0.0316, -0.0224, -0.0183, -0.0073, -0.0182, -0.0092, 0.0113, 0.0219, 0.0155, 0.0084, -0.0051, 0.0015, -0.0034, 0.0023, 0.0041, -0.0031, -0.014, -0.0759, -0.2208, -0.5949, -1.5934, -4.2609, -11.3378, -30.1804, -80.3936],
+      [0.0037, 0.0067, 0.016, 0.0192, 0.011, 0.001, -0.0031, -0.0038, 0.008, -0.0142, -0.0142, -0.015, -0.0119, -0.0168, -0.0172, 0.0033, -0.0083, -0.0293, -0.0126, -0.0246, -0.0237, -0.0359, -0.0327, -0.0312, -0.0302, -0.0534, -0.1171, -0.284, -0.7745, -2.0579, -5.447, -14.4708, -38.5669, -102.709],
+      [-0.0292, -0.0167, -0.0179, -0.0123, 0.0029, -0.0243, -0.0242, -0.0079, -0.003, -0.022, -0.012, -0.0038, -0.0147, -0.0042, 0.003, 0.0277, 0.0171, 0.0081, -0.0017, -0.0006, 0.0035, -0.0051, -0.0017, -0.0143, -0.0226, -0.0554, -0.1439, -0.393, -1.001, -2.6247, -6.9509, -18.5045, -49.2767, -131.241],
+      [-0.0155, -0.0279, -0.0264, -0.0026, -0.0092, -0.0026, -0.0071, -0.007, -0.0094, -0.038, -0.0199, -0.0174, -0.0071, -0.0187, -0.0075, 0.0177, 0.0201, 0.012, 0.0087, -0.0075, 0.0029, -0.0061, 0.0038, 0.0031, -0.0103, -0.0458, -0.1731, -0.4681, -1.2484, -3.3279, -8.8733, -23.6269, -62.9387, -167.6263],
+    ];
+    expectEntry(views, 24);
+  });
+
+  it("places no entry from a window that holds the peers' views for less time than a trader's own, as the engine's may (trading, seed s8)", () => {
+    // The engine's window holds the batch's agents' records for four hours,
+    // other agents' for two (othersSince): judged one trader at a time, a
+    // trader's older views are in the window and the peers' views they read
+    // are not. Such a pass names only what it judges (the loop is still
+    // reported), never a clean round; a pass of whole rounds places it.
+    const recs = tradingReads(S8);
+    const origin = recs.find((r) => r.kind === "state.write" && r.agent === "trader-1" && cycleOf(r) === 24)!.recordId;
+    // Batches: one trader's records; two traders' of a round (the peers' they read partly held); a whole round.
+    for (const by of ["trader", "pair", "round"] as const) {
+      const whole = by === "round";
+      const named = new Set<string>();
+      const round = (r: WindowRecord) => Math.floor((r.at - recs[0]!.at) / 300_000);
+      const batchOf = (r: WindowRecord) => (by === "trader" ? r.agent : by === "pair" ? `${round(r)} ${r.agent < "trader-3"}` : String(round(r)));
+      for (let s = 0; s < recs.length; ) {
+        let e = s + 1;
+        while (e < recs.length && batchOf(recs[e]!) === batchOf(recs[s]!)) e++;
+        const recent = recs.slice(s, e);
+        const agents = new Set(recent.map((r) => r.agent));
+        const latest = recent[recent.length - 1]!.at;
+        const history = recs.slice(0, s).filter((r) => agents.has(r.agent) || r.at >= latest - 7_200_000);
+        for (const f of feedbackLoop({ history, recent })) for (const id of f.evidence) named.add(id);
+        s = e;
+      }
+      expect([...named].filter((id) => cycleOf(recs.find((r) => r.recordId === id)!) < 24), `batches by ${by}`).toEqual([]);
+      expect(named.size, `batches by ${by}`).toBeGreaterThan(0);
+      if (whole) expect(named.has(origin)).toBe(true);
+    }
+  });
+
+  it("places a loop whose views began rising in four different rounds (trading, seed s8)", () => {
+    // trader-1 and trader-4 drifted up from round 18, trader-2 rose in round
+    // 23, trader-3 in 24, and trader-1's first amplified view fell (0.0387
+    // -> 0.0324): no round has two rises.
+    expectEntry(S8, 24);
+  });
+
+  it("given their reads, still takes the rounds ADR 0046 takes (trading, seeds s1 and s4)", () => {
+    // The same views as the two cases above, with their reads: s1's views a
+    // hair across zero the round before, s4's first round noise-sized.
+    // Twelve clean rounds (the first eight again before them), then the loop's eight.
+    const longer = (v: number[][]) => v.map((row) => [...row.slice(0, 8), ...row]);
+    expectEntry(longer(S1), 20);
+    expectEntry(longer(S4), 20);
   });
 
   it("names nothing in clean rounds, cut into passes anywhere", () => {
@@ -319,5 +416,52 @@ describe("outgrewRange", () => {
     const far = [0, 1, 2, 3, 40, 41, 42].map((k) => k * round);
     expect(outgrewRange([0.01, 0.02, 0.01, 0.02, 0.03, 0.5, 2], far, 5, P2)).toBe(false);
     expect(outgrewRange([0, 0, 0, 0, 0.5, 2], at(6), 4, P2)).toBe(false);
+  });
+});
+
+// `npm run chaos:loops` trading run's views (seed s8), rounds 0 to 29 (the gain from round 24), trader-1 to trader-4.
+const S8 = [
+  [-0.0052, -0.0084, 0.0061, -0.0035, -0.0131, -0.0228, -0.0233, -0.0267, -0.0421, -0.0405, -0.0359, -0.0257, -0.0414, -0.0407, -0.0316, -0.0075, -0.0078, -0.0015, 0.0112, 0.0112, 0.0122, 0.0216, 0.0294, 0.0387, 0.0324, 0.1066, 0.3098, 0.8085, 2.1575, 5.7673],
+  [0.0032, -0.0021, 0.0051, 0.0031, 0.0229, 0.013, 0.0019, -0.0112, -0.0146, -0.0086, -0.0001, -0.0002, -0.0041, -0.0089, -0.0159, 0.0017, 0.0011, -0.0004, 0.0016, 0.0009, 0.0027, -0.0161, -0.0257, -0.0108, 0.0403, 0.1484, 0.3964, 1.0405, 2.7824, 7.39],
+  [0.0062, 0.0045, 0.0077, -0.0042, -0.0161, -0.0093, -0.0145, -0.0208, -0.0275, -0.0349, -0.0211, -0.0064, -0.0154, -0.0179, -0.0379, -0.0329, -0.0374, -0.0311, -0.0237, -0.008, 0.0057, 0.0049, -0.0036, -0.0054, 0.0756, 0.1999, 0.5025, 1.3437, 3.5578, 9.4615],
+  [-0.0048, -0.0095, 0.0087, -0.0061, -0.013, -0.0241, -0.0249, -0.0288, -0.0444, -0.0403, -0.0332, -0.0235, -0.0445, -0.0411, -0.0333, -0.0027, -0.0088, -0.0003, 0.0133, 0.0125, 0.0138, 0.0204, 0.0285, 0.041, 0.0983, 0.235, 0.6433, 1.6888, 4.5173, 12.04],
+];
+const S1 = [
+    [-0.0165, 0.0008, -0.0112, -0.0068, 0.0014, 0.0052, 0.0075, 0.0084, 0, -0.0006, 0.0037, -0.0006, -0.0287, -0.0735, -0.1992, -0.5395, -1.4549, -3.9153, -10.4352, -27.8105],
+    [-0.0045, -0.0022, 0.0035, -0.0008, 0.031, 0.0239, 0.0299, 0.0256, 0.0235, 0.006, 0.0098, -0.0016, -0.0342, -0.0985, -0.2539, -0.6776, -1.8613, -4.9925, -13.3308, -35.5089],
+    [0.0172, 0.0142, 0.004, -0.0131, -0.0011, -0.0099, -0.0069, -0.0182, -0.0205, -0.0211, -0.0289, -0.0288, -0.0422, -0.1302, -0.3239, -0.8844, -2.3889, -6.401, -17.0562, -45.4014],
+    [-0.0163, 0.0025, -0.013, -0.0084, 0.0067, 0.0034, 0.0088, 0.0068, -0.0011, -0.0024, 0.004, -0.0022, -0.0674, -0.158, -0.4074, -1.1349, -3.0593, -8.1816, -21.7669, -57.9795],
+];
+const S4 = [
+    [-0.0057, 0.0052, 0.0009, 0.0029, 0.0082, 0.0052, 0.01, 0.0037, -0.0073, 0.0154, 0.007, 0.0037, 0.0089, 0.0218, 0.0545, 0.1312, 0.3888, 1.0031, 2.6681, 7.1104],
+    [-0.0093, -0.0066, -0.009, -0.0036, -0.0012, 0.0217, 0.0241, 0.0201, 0.0262, 0.0144, 0.0129, 0.0021, -0.0002, 0.0208, 0.0626, 0.1886, 0.4702, 1.263, 3.381, 9.0513],
+    [0.0073, 0.0104, -0.0016, -0.0002, 0.0046, 0.0131, 0.0147, 0.0059, 0.0026, -0.0018, 0.0101, 0.0003, 0.0068, 0.0293, 0.1038, 0.2574, 0.6369, 1.6451, 4.3354, 11.5692],
+    [-0.0048, 0.0068, -0.0012, 0.004, 0.0094, 0.0079, 0.0106, 0.0018, -0.008, 0.0161, 0.0071, 0.0013, 0.0152, 0.0485, 0.1197, 0.2864, 0.796, 2.0741, 5.5493, 14.8252],
+];
+
+describe("readBackOf", () => {
+  // Round 1 of three traders as the simulator writes it (tradingReads).
+  const recs = tradingReads([
+    [0.01, 0.02],
+    [0.03, 0.04],
+    [0.05, 0.06],
+  ]);
+  const view = (t: number, k: number) => recs.find((r) => r.kind === "state.write" && r.agent === `trader-${t}` && cycleOf(r) === k)!;
+  const keys = new Set(recs.filter((r) => r.kind === "state.write").flatMap((r) => seriesOf(r).map((e) => e.key)));
+  const loopKeys = new Set(recs.filter((r) => r.kind === "state.write").map((r) => r.intent!));
+  const byId = (held: readonly WindowRecord[]) => new Map(held.map((r) => [r.recordId, r]));
+
+  it("is the mean of the loop's values a record read, through each read to the write it names", () => {
+    // trader-2 in round 1 read trader-1's round-1 view (0.02) and trader-3's round-0 view (0.05).
+    expect(readBackOf(view(2, 1), "value", keys, loopKeys, byId(recs))).toBeCloseTo(0.035, 10);
+    // Another path (an order's qty read from the books' last_order_qty) reads nothing back.
+    expect(readBackOf(view(2, 1), "qty", keys, loopKeys, byId(recs))).toBeNull();
+  });
+
+  it("is unknown (NaN) when the window holds a read of a loop key but not the write it names", () => {
+    const cut = recs.filter((r) => r !== view(3, 0));
+    expect(readBackOf(view(2, 1), "value", keys, loopKeys, byId(cut))).toBeNaN();
+    // A read of a key nobody else feeds into the loop is no lack.
+    expect(readBackOf(view(2, 1), "value", keys, new Set(), byId(cut))).toBeCloseTo(0.02, 10);
   });
 });

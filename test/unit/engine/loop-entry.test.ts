@@ -72,3 +72,64 @@ describe("loopEntry", () => {
     expect(loopEntry([series([...NOISE, 0.006, 0.016, 0.041, 0.107])], 10 * ROUND, 0, WINDOW)).toBeNull();
   });
 });
+
+describe("loopEntry, series judged by what they read back (ADR 0048)", () => {
+  // Trading's views with seed s5 (`npm run chaos:loops`), rounds 0 to 29, the
+  // gain from round 24: the market's momentum carried every view down for
+  // two rounds before it (trader-1: -0.0054, -0.0126, then -0.0326).
+  const S5 = [
+    [0.0078, 0.0343, 0.0327, 0.0268, 0.0174, 0.019, 0.0193, 0.0325, 0.0216, -0.0143, -0.0305, -0.0241, -0.0147, -0.0241, -0.0071, 0.0027, -0.0044, -0.0016, 0.004, 0.0077, 0.0093, -0.0054, -0.0054, -0.0126, -0.0326, -0.0584, -0.1482, -0.339, -0.8656, -2.263],
+    [0.0057, 0.019, 0.0201, 0.0249, 0.009, 0.0031, 0.0122, 0.0312, 0.0218, 0.0263, -0.0022, -0.023, -0.0049, -0.0117, -0.0084, 0.0067, 0.0136, 0.0168, 0.0039, 0, 0.0063, 0.0044, -0.0127, -0.023, -0.043, -0.0794, -0.1647, -0.4168, -1.0922, -2.8757],
+    [0.0115, 0.0199, 0.0182, 0.0049, 0.0052, -0.0028, -0.0206, -0.0198, -0.0166, -0.0268, -0.0381, -0.0378, -0.0315, -0.0092, -0.0104, 0.0019, 0.001, 0.0005, -0.0008, -0.0239, -0.0139, -0.0125, -0.0085, -0.0087, -0.0174, -0.0723, -0.1952, -0.535, -1.3888, -3.6675],
+    [0.0103, 0.0389, 0.032, 0.0255, 0.0151, 0.018, 0.0186, 0.0359, 0.0196, -0.0183, -0.0357, -0.025, -0.0112, -0.0238, -0.0052, 0.0062, -0.0049, -0.001, 0.0031, 0.0055, 0.0113, -0.0071, -0.0066, -0.0142, -0.0577, -0.1075, -0.281, -0.6856, -1.7772, -4.6886],
+  ];
+  /** What each view read back, as the simulator's traders read: the mean of the peers' latest views (this round's for those before it). */
+  const readBack = (views: number[][]) =>
+    views.map((_, t) =>
+      views[t]!.map((_, k) => {
+        const seen = views.flatMap((peer, o) => (o === t ? [] : o < t ? [peer[k]!] : k > 0 ? [peer[k - 1]!] : []));
+        return seen.length === 0 ? null : seen.reduce((a, b) => a + b, 0) / seen.length;
+      }),
+    );
+  const loop = (views: number[][], withReadBack: boolean) => {
+    const rb = readBack(views);
+    return views.map((v, t) => ({ ...series(v, t), ...(withReadBack ? { readBack: rb[t]! } : {}) }));
+  };
+
+  it("moves past rounds the market's momentum carried towards the loop's side: they owe their size to the series' own values, not to what they read", () => {
+    const entry = loopEntry(loop(S5, true), 23 * ROUND, HALF, WINDOW)!;
+    expect(entry.round).toBe(24 * ROUND);
+    expect(entry.moved).toBe(1);
+    expect(entry.readBack).toBe(4);
+    expect(entry.unread).toBe(0);
+    // By values alone (ADR 0046) the drift lies on the growth traced back: the vote stands.
+    expect(loopEntry(loop(S5, false), 23 * ROUND, HALF, WINDOW)!.round).toBe(23 * ROUND);
+  });
+
+  it("keeps the loop's first round when the vote is right", () => {
+    const entry = loopEntry(loop(S5, true), 24 * ROUND, HALF, WINDOW)!;
+    expect(entry.round).toBe(24 * ROUND);
+    expect(entry.moved).toBe(0);
+  });
+
+  it("weighs as many candidate rounds as it is asked to", () => {
+    // Asked from round 23: two rounds reach the loop's first; one round is no choice (null).
+    expect(loopEntry(loop(S5, true), 23 * ROUND, HALF, WINDOW, 2)!.round).toBe(24 * ROUND);
+    expect(loopEntry(loop(S5, true), 23 * ROUND, HALF, WINDOW, 1)).toBeNull();
+    // Asked from round 21, the drift's rounds 22 and 23 are the series' own values carried
+    // forward as well as round 21's: the split takes the earliest, how far a drift is told
+    // from the loop is limited (ADR 0048, Consequences).
+    expect(loopEntry(loop(S5, true), 21 * ROUND, HALF, WINDOW, 4)!.round).toBe(21 * ROUND);
+  });
+
+  it("says so when the window lacks what a series read: its peers' older records cut, or a read in the rounds in question", () => {
+    const without = (t: number, gone: (k: number) => boolean) => loop(S5, true).map((s, i) => (i === t ? { ...s, readBack: s.readBack!.map((r, k) => (gone(k) ? null : r)) } : s));
+    // trader-3's views held from round 0, what they read only from round 12 (the peers' records before cut).
+    expect(loopEntry(without(2, (k) => k < 12), 23 * ROUND, HALF, WINDOW)!.unread).toBe(1);
+    // What trader-3 read in the vote's round not held.
+    expect(loopEntry(without(2, (k) => k === 23), 23 * ROUND, HALF, WINDOW)!.unread).toBe(1);
+    // The run's first round read nothing (trader-1 read before anybody wrote): not a lack.
+    expect(loopEntry(loop(S5, true), 23 * ROUND, HALF, WINDOW)!.unread).toBe(0);
+    expect(loop(S5, true)[0]!.readBack![0]).toBeNull();
+  });
+});
