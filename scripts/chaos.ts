@@ -15,10 +15,9 @@ import { apiConnection } from "../lib/sim/connection.ts";
 import { FAULT_NAMES, isFaultName, type FaultName } from "../lib/sim/faults/catalog.ts";
 import { writeGroundTruth } from "../lib/sim/ground-truth-file.ts";
 import { resolveDataDir } from "../lib/config/data-dir.ts";
-import { databaseEngineSource } from "../lib/db/chaos-engine-source.ts";
+import { databaseEngineSource, scoringPool } from "../lib/db/chaos-engine-source.ts";
 import { ControlPlanePolicy } from "../lib/guard/control-plane-policy.ts";
 import { embeddedUrl } from "../lib/db/embedded-url.ts";
-import { createPool } from "../lib/db/ingest-store.ts";
 import { engineObserver } from "../lib/sim/engine-observer.ts";
 import { cleanFlagSummary } from "../lib/sim/clean-flags.ts";
 import { formatTable, NO_ENGINE, type EngineObserver } from "../lib/sim/report.ts";
@@ -137,7 +136,7 @@ function connectEngine(mode: string): { observer: EngineObserver; note: string; 
     if (mode === "db") throw err;
     return none(`not scored: ${(err as Error).message}`);
   }
-  const pool = createPool(url, 4);
+  const pool = scoringPool(url);
   return {
     observer: engineObserver(databaseEngineSource(pool), { catchUpTimeoutMs: 120_000 }),
     note: `scored from the database${process.env.DATABASE_URL ? " at DATABASE_URL" : " of this data folder"}, once the engine has judged each run`,

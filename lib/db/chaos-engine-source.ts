@@ -2,6 +2,7 @@
 // straight from the database: the tests' harness database, or a local
 // Firebreak's with DATABASE_URL. Lineage goes through the same walks the
 // API answers with.
+import pg from "pg";
 import { evidenceOf, namesAnyOf } from "./finding-evidence.ts";
 import type { BreakerTrip, ChaosEngineSource } from "../sim/engine-observer.ts";
 import type { EngineFinding, FindingParam } from "../sim/clean-flags.ts";
@@ -27,7 +28,7 @@ export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PRO
       // of a forged record, or none for a loop across agents.
       const r = await q.query<{ detector: string; record_id: string | null; evidence: string[] | null; ts: Date; subject: string; explanation: string; params: Record<string, FindingParam> | null }>(
         `SELECT detector, record_id, ${evidenceOf("f")} AS evidence, ts, subject, explanation, params FROM anomaly_findings f
-          WHERE project_id = $2 AND ${namesAnyOf("f", "$1::text[]")}`,
+          WHERE project_id = $2 AND ${namesAnyOf("f", "$1::text[]", "$2")}`,
         [recordIds, project],
       );
       return r.rows.map(
@@ -54,4 +55,17 @@ export function databaseEngineSource(q: Queryable, project: string = DEFAULT_PRO
       return { descendants: radius.descendants.map((d) => ({ id: d.id, tainted: d.tainted })), truncated: [...radius.truncated] };
     },
   };
+}
+
+/**
+ * A pool for scoring: concurrent runs each trace several origins and blast
+ * radii at once, more than `max` connections, so a trace waits its turn as
+ * long as it must. The collector's pool gives up after 10 s (a request must
+ * not hold its admission slot while the database hangs); a score that gave up
+ * would report a run as failed because the machine was busy.
+ */
+export function scoringPool(connectionString: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, allowExitOnIdle: true });
+  pool.on("error", () => {});
+  return pool;
 }

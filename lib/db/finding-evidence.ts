@@ -16,8 +16,13 @@ export function evidenceOf(f: string): string {
              ORDER BY fr.pos LIMIT greatest(0, ${MAX_STORED_EVIDENCE} - coalesce(cardinality(${f}.evidence), 0))))[1:${MAX_STORED_EVIDENCE}]`;
 }
 
-/** SQL: does the anomaly_findings row aliased `f` name (as its record or evidence) any of the ids in parameter `param`? */
-export function namesAnyOf(f: string, param: string): string {
-  return `(${f}.record_id = ANY(${param}) OR ${f}.evidence && ${param}
-           OR EXISTS (SELECT 1 FROM finding_records fr WHERE fr.project_id = ${f}.project_id AND fr.finding_id = ${f}.id AND fr.record_id = ANY(${param})))`;
+/**
+ * SQL: does the anomaly_findings row aliased `f` name (as its record or
+ * evidence) any of the ids in parameter `ids`, of the project in parameter
+ * `project`? The finding_records part is not correlated with `f`, so
+ * PostgreSQL reads it once (a hashed subplan) instead of once per finding.
+ */
+export function namesAnyOf(f: string, ids: string, project: string): string {
+  return `(${f}.record_id = ANY(${ids}) OR ${f}.evidence && ${ids}
+           OR ${f}.id IN (SELECT fr.finding_id FROM finding_records fr WHERE fr.project_id = ${project} AND fr.record_id = ANY(${ids})))`;
 }

@@ -9,6 +9,7 @@ import { CHAOS_SKEW_MS, chaosPlan, runChaos, type ChaosResult, type FirebreakCon
 import { FAULT_NAMES } from "@/lib/sim/faults/catalog.ts";
 import { formatTable } from "@/lib/sim/report.ts";
 import { cleanFlagSummary } from "@/lib/sim/clean-flags.ts";
+import { evidenceOf } from "@/lib/db/finding-evidence.ts";
 import { startHarness, type Harness } from "../collector/collector-harness.ts";
 import { drainingEngine, harnessConnection } from "./harness-connection.ts";
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.FIREBREAK_SIM_PRINT === "1") {
     // What the engine said, beside each run's truth and score: the material for explaining a miss.
-    const findings = await h.pool.query("SELECT detector, record_id, agent, subject, explanation, params, evidence, ts FROM anomaly_findings ORDER BY id");
+    const findings = await h.pool.query(`SELECT detector, record_id, agent, subject, explanation, params, ${evidenceOf("f")} AS evidence, ts FROM anomaly_findings f ORDER BY id`);
     const trips = await h.pool.query("SELECT sender, receiver, from_state, to_state, at, cause, record_ids, detail FROM breaker_events ORDER BY id");
     mkdirSync("test-output", { recursive: true });
     const runs = results.map((r) => ({ case: r.case, truth: r.truth, engine: r.engine, row: r.row }));

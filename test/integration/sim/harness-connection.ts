@@ -2,7 +2,7 @@
 // service on the harness database, records sent to the harness collector,
 // verdicts read back from its database.
 import type { RegistryConfig } from "@/lib/config/registry-config.ts";
-import { databaseEngineSource } from "@/lib/db/chaos-engine-source.ts";
+import { databaseEngineSource, scoringPool } from "@/lib/db/chaos-engine-source.ts";
 import { Evaluator } from "@/lib/engine/evaluator/evaluator.ts";
 import type { PrismaClient } from "@/lib/db/prisma.ts";
 import { loadRegistrySnapshot } from "@/lib/registry/service.ts";
@@ -43,5 +43,6 @@ export function drainingEngine(h: Harness): EngineObserver {
         if (pass.ran && pass.records === 0) return;
       }
     }));
-  return engineObserver(databaseEngineSource(h.pool), { drive });
+  // Scored on a pool of its own: the harness's is the collector's, shared with the evaluator, and gives up after 10 s.
+  return engineObserver(databaseEngineSource(scoringPool(h.db.url, 8)), { drive });
 }
