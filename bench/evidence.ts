@@ -15,7 +15,7 @@ import pg from "pg";
 import { startBenchDatabase } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { appendEvidenceToMany, insertFindings, listFindings } from "../lib/db/engine-store.ts";
-import { MAX_STORED_EVIDENCE } from "../lib/db/finding-evidence.ts";
+import { evidencePairs, MAX_STORED_EVIDENCE } from "../lib/db/finding-evidence.ts";
 import type { Finding } from "../lib/engine/detectors/finding.ts";
 
 const { values: args } = parseArgs({
@@ -31,14 +31,7 @@ const PASSES = Number(args.passes);
 
 /** The statement the engine ran before migration 20261212150000: rewrite the array, then link. */
 async function rewriteArrays(q: pg.PoolClient, project: string, byFinding: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  const findingIds: string[] = [];
-  const recordIds: string[] = [];
-  for (const [id, ids] of byFinding) {
-    for (const r of ids) {
-      findingIds.push(id);
-      recordIds.push(r);
-    }
-  }
+  const { findingIds, recordIds } = evidencePairs(byFinding);
   await q.query(
     `WITH u AS (SELECT f, r, n FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x(f, r, n)),
           upd AS (

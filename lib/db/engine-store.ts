@@ -11,7 +11,7 @@ import { z } from "zod";
 import { FINDING_KINDS, type Finding } from "../engine/detectors/finding.ts";
 import { breakerWebhookEvents } from "../integrations/webhooks/breaker-events.ts";
 import { enqueueWebhookEvents } from "./webhook-store.ts";
-import { evidenceOf } from "./finding-evidence.ts";
+import { evidenceOf, evidencePairs } from "./finding-evidence.ts";
 
 const FindingParams = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 const DetectorNameSchema = z.enum(FINDING_KINDS);
@@ -222,14 +222,7 @@ async function linkFindingRecords(q: Queryable, project: string, findingIds: rea
  * already names is not added again.
  */
 export async function appendEvidenceToMany(q: Queryable, project: string, byFinding: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  const findingIds: string[] = [];
-  const recordIds: string[] = [];
-  for (const [id, ids] of byFinding) {
-    for (const r of ids) {
-      findingIds.push(id);
-      recordIds.push(r);
-    }
-  }
+  const { findingIds, recordIds } = evidencePairs(byFinding);
   if (findingIds.length === 0) return;
   // nextval in the select list is evaluated after the ORDER BY (PostgreSQL
   // postpones volatile expressions past a sort), so `pos` keeps the pass's order.

@@ -26,3 +26,16 @@ export function namesAnyOf(f: string, ids: string, project: string): string {
   return `(${f}.record_id = ANY(${ids}) OR ${f}.evidence && ${ids}
            OR ${f}.id IN (SELECT fr.finding_id FROM finding_records fr WHERE fr.project_id = ${project} AND fr.record_id = ANY(${ids})))`;
 }
+
+/** Evidence by finding as two parallel arrays (finding id, record id), the shape unnest() takes. */
+export function evidencePairs(byFinding: ReadonlyMap<string, readonly string[]>): { findingIds: string[]; recordIds: string[] } {
+  const findingIds: string[] = [];
+  const recordIds: string[] = [];
+  for (const [id, ids] of byFinding) {
+    for (const r of ids) {
+      findingIds.push(id);
+      recordIds.push(r);
+    }
+  }
+  return { findingIds, recordIds };
+}
