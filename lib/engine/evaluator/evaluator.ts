@@ -127,7 +127,7 @@ export class Evaluator {
       const ms = performance.now() - started;
       this.timing.passes++;
       this.timing.passMs += ms;
-      if (ms > this.timing.maxPassMs) this.timing.slowest = { ...this.current, passMs: ms };
+      if (ms > this.timing.maxPassMs) this.timing.slowest = { ...this.current, passMs: ms, ordinal: this.timing.passes };
       this.timing.maxPassMs = Math.max(this.timing.maxPassMs, ms);
     }
   }
@@ -304,6 +304,8 @@ export class Evaluator {
 
 /** Where one pass's time went, ms (writing covers the findings, the breakers and the rest of the pass's writes). */
 export interface PassTiming {
+  /** Which pass of this process it was (1 is the first: its agents' history is read cold). */
+  ordinal: number;
   passMs: number;
   records: number;
   findings: number;
@@ -314,4 +316,4 @@ export interface PassTiming {
   breakersMs: number;
 }
 
-const newPassTiming = (): PassTiming => ({ passMs: 0, records: 0, findings: 0, readMs: 0, judgeMs: 0, writeMs: 0, findingsMs: 0, breakersMs: 0 });
+const newPassTiming = (): PassTiming => ({ ordinal: 0, passMs: 0, records: 0, findings: 0, readMs: 0, judgeMs: 0, writeMs: 0, findingsMs: 0, breakersMs: 0 });
