@@ -96,13 +96,26 @@ async function audit(row: Row, url: string, ledger: Ledger): Promise<void> {
   }
 }
 
-let fleetBodies: { url: string; bodies: LoadBody[]; sustainable: number } | null = null;
+/** The sustainable rate, measured once (by the first of overload and soak to run). */
+let sustainable: number | null = null;
 
-/** A bench database with the fleet registered and signed bodies made; the sustainable rate measured once. */
-async function signedTraffic(databaseUrl: string, records: number): Promise<LoadBody[]> {
+interface Traffic {
+  bodies: LoadBody[];
+  /** Fresh bodies of the same fleet, ids never used before. A body sent again is an idempotent retry (acknowledged, nothing stored): load made of retries loads nothing. */
+  more: (records: number) => Promise<LoadBody[]>;
+}
+
+/** A bench database with the fleet registered and `records` signed records made. */
+async function signedTraffic(databaseUrl: string, records: number): Promise<Traffic> {
   const fleet = makeFleet(50);
   await registerFleet(databaseUrl, fleet.registry);
-  return generateBodies(fleet, records, BATCH, cores);
+  let next = 0;
+  const more = async (n: number) => {
+    const made = await generateBodies(fleet, n, BATCH, cores, next);
+    next += n;
+    return made;
+  };
+  return { bodies: await more(records), more };
 }
 
 async function measureSustainable(collector: CollectorProcess, bodies: LoadBody[]): Promise<number> {
@@ -116,15 +129,16 @@ async function overload(): Promise<Row> {
   const db = await startBenchDatabase();
   try {
     const seconds = Number(args["overload-seconds"]);
-    const bodies = await signedTraffic(db.url, 60_000);
+    const traffic = await signedTraffic(db.url, 200 * BATCH);
     const collector = await startCollectorProcess(db.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true" });
     try {
-      const rate = await measureSustainable(collector, bodies.slice(0, 200));
-      fleetBodies = { url: db.url, bodies, sustainable: rate };
+      const rate = await measureSustainable(collector, traffic.bodies);
+      sustainable = rate;
+      // Fresh bodies for the overload itself, one for every send: its books must not mix with the saturation run's.
+      const fresh = await traffic.more(Math.ceil(2 * rate * seconds) + BATCH);
       const ledger = newLedger();
       const rssStart = rssOf(collector.child.pid);
-      // Fresh bodies for the overload itself: its books must not mix with the saturation run's.
-      await steadyLoad(collector.url, TOKEN, bodies.slice(200), 2 * rate, seconds, ledger);
+      await steadyLoad(collector.url, TOKEN, fresh, 2 * rate, seconds, ledger, true);
       const rssEnd = rssOf(collector.child.pid);
       const row = baseRow("overload", ledger);
       row.collectorRssMiB = [mb(rssStart), mb(rssEnd)];
@@ -154,7 +168,7 @@ async function databaseRestart(): Promise<Row> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "fb-chaos-dbr-"));
   let server = await startEmbeddedPostgres({ dataDir });
   await migrate(server.url);
-  const bodies = await signedTraffic(server.url, 200 * BATCH);
+  const { bodies } = await signedTraffic(server.url, 200 * BATCH);
   const collector = await startCollectorProcess(server.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_DATA_DIR: dataDir });
   try {
     const ledger = newLedger();
@@ -228,7 +242,7 @@ async function diskFull(): Promise<Row> {
     await createDatabaseOn(disk, server.url, "fb_full");
     const url = withDatabase(server.url, "fb_full");
     await migrate(url);
-    const bodies = await signedTraffic(url, 60 * BATCH);
+    const { bodies } = await signedTraffic(url, 60 * BATCH);
     collector = await startCollectorProcess(url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_DATA_DIR: dataDir, FIREBREAK_DB_RETRY_AFTER_S: "1" });
     const ledger = newLedger();
     const free = disk.fill();
@@ -308,10 +322,11 @@ async function soak(): Promise<Row> {
   let web: ChildProcess | null = null;
   const browser = await chromium.launch({ executablePath: process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
   try {
-    const bodies = await signedTraffic(db.url, 40_000);
-    const collector = await startCollectorProcess(db.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true" });
+    const traffic = await signedTraffic(db.url, 200 * BATCH);
+    // The soak's records are signed before it starts (signing beside the load would take the collector's CPU): the last are sent `minutes` after they were signed.
+    const collector = await startCollectorProcess(db.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_SKEW_MS: String((minutes + 5) * 60_000) });
     try {
-      const rate = fleetBodies?.sustainable ?? (await measureSustainable(collector, bodies.slice(0, 200)));
+      const rate = sustainable ?? (await measureSustainable(collector, traffic.bodies));
       const reason = staleBuildReason(process.cwd());
       if (reason && !(reason !== "no build yet" && args["reuse-build"])) {
         log(`building the dashboard (${reason})`);
@@ -344,15 +359,19 @@ async function soak(): Promise<Row> {
         void graph.reload().catch(() => {});
       }, 60_000);
 
+      // Fresh records for every second of the soak (see Traffic.more).
+      const perSec = 0.8 * rate;
+      const fresh = await traffic.more(Math.ceil(perSec * minutes * 60) + BATCH);
+      log(`signed ${fresh.reduce((n, b) => n + b.records, 0)} fresh records for ${minutes} min at ${Math.round(perSec)} records/s`);
       const ledger = newLedger();
       const window = Math.min(60_000, (minutes * 60_000) / 4);
       const started = Date.now();
-      const load = steadyLoad(collector.url, TOKEN, bodies.slice(200), 0.8 * rate, minutes * 60, ledger);
+      const load = steadyLoad(collector.url, TOKEN, fresh, perSec, minutes * 60, ledger, true);
       await sleep(window);
       const start = {
         collector: rssOf(collector.child.pid),
         app: treeRss(web.pid),
-        lag: await lagP99(collector, started),
+        lag: await lagSince(collector, started),
         backlog: await engineBacklog(db.url),
       };
       await sleep(Math.max(0, minutes * 60_000 - 2 * window));
@@ -362,20 +381,22 @@ async function soak(): Promise<Row> {
       const end = {
         collector: rssOf(collector.child.pid),
         app: treeRss(web.pid),
-        lag: await lagP99(collector, endFrom),
+        lag: await lagSince(collector, endFrom),
         backlog: await engineBacklog(db.url),
       };
       const row = baseRow("soak", ledger);
       row.collectorRssMiB = [mb(start.collector), mb(end.collector)];
       row.appRssMiB = [mb(start.app), mb(end.app)];
-      row.engineLagP99Ms = [start.lag, end.lag];
-      row.notes.push(`${minutes} min at ${Math.round(0.8 * rate)} records/s (80% of ${Math.round(rate)}); engine backlog ${start.backlog} -> ${end.backlog} records`);
+      row.engineLagP99Ms = [start.lag.p99, end.lag.p99];
+      row.notes.push(`${minutes} min at ${Math.round(perSec)} records/s (80% of ${Math.round(rate)}), every record fresh; engine backlog ${start.backlog} -> ${end.backlog} records; lag samples ${start.lag.samples} and ${end.lag.samples} in the first and last windows`);
       // Flat: within 25% + 64 MiB of the first window's reading; lag within 2x + 1 s; the backlog not growing past a pass.
       const flat = (a: number, b: number) => b <= a * 1.25 + 64 * 1048576;
       const failures = [
         !flat(start.collector, end.collector) && "collector RSS grew",
         !flat(start.app, end.app) && "app RSS grew",
-        end.lag > 2 * start.lag + 1_000 && "engine lag grew",
+        end.lag.p99 > 2 * start.lag.p99 + 1_000 && "engine lag grew",
+        // A window whose passes judged nothing says nothing about the lag.
+        (start.lag.samples === 0 || end.lag.samples === 0) && "the engine judged nothing in the first or the last window",
         end.backlog > Math.max(2 * start.backlog, 2_000) && "engine backlog grew",
       ].filter((f): f is string => typeof f === "string");
       if (failures.length) row.verdict = "FAIL";
@@ -393,9 +414,10 @@ async function soak(): Promise<Row> {
   }
 }
 
-async function lagP99(collector: CollectorProcess, since: number): Promise<number> {
-  const h = (await collectorHealth(collector.url, TOKEN, `?lagSince=${since}`)) as { engine?: { lag?: { p99: number } } };
-  return Math.round(h.engine?.lag?.p99 ?? 0);
+/** The engine's lag p99 over the passes committed since `since`, and how many records they judged. */
+async function lagSince(collector: CollectorProcess, since: number): Promise<{ p99: number; samples: number }> {
+  const h = (await collectorHealth(collector.url, TOKEN, `?lagSince=${since}`)) as { engine?: { lag?: { p99: number; samples: number } } };
+  return { p99: Math.round(h.engine?.lag?.p99 ?? 0), samples: h.engine?.lag?.samples ?? 0 };
 }
 
 function printTable(rows: Row[]): void {

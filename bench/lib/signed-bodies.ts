@@ -76,10 +76,11 @@ export function encodeRecords(records: WireRecord[]): Uint8Array {
 }
 
 /** `total` records in bodies of `batch`: one request each, the rest messages descending from it. */
-export async function generateBodies(fleet: BenchFleet, total: number, batch: number, _cores: number): Promise<{ body: Uint8Array; records: number; ids: string[] }[]> {
+/** `firstSeq`: where record ids start, so bodies made in two calls for one fleet never share an id. */
+export async function generateBodies(fleet: BenchFleet, total: number, batch: number, _cores: number, firstSeq = 0): Promise<{ body: Uint8Array; records: number; ids: string[] }[]> {
   const out: { body: Uint8Array; records: number; ids: string[] }[] = [];
   let made = 0;
-  let seq = 0;
+  let seq = firstSeq;
   while (made < total) {
     const n = Math.min(batch, total - made);
     const ts = new Date().toISOString();
