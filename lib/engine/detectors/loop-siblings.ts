@@ -1,0 +1,143 @@
+// Where a feedback loop entered, told by records made from the same outside
+// read (ADR 0050).
+//
+// A loop's record is made from what it read outside the loop (a market
+// feed) and what it read back of the loop (its peers' views). Its value
+// alone cannot say how much of it came from which: a market that drifts
+// for a round or two before the loop carries the views towards the loop's
+// side as the loop's first round does (ADR 0046, 0048). Two records of one
+// subject (the same first string field: one symbol) made from the very same
+// outside reads (each read's key and the hash of what it read) got the same
+// outside part, whatever it was: their difference is all what each made of
+// what it read back. Within such a group the values' spread over the
+// read-backs' spread is the weight the agents gave what they read that
+// round: the noise regime's damping before the loop, the loop's gain from
+// its first round on, to the rounding of the values.
+//
+// The weight before the candidate rounds and the gain after them are fitted
+// through every group there (least squares through zero, each group about
+// its own means); each candidate round, in order, is then judged by which
+// of the two explains its groups with less squared residual, in units of
+// the residual the weight left before. The first round the gain explains
+// by a clear margin is the entry, every round before it explained by the
+// weight by a clear margin. Anything less (no groups, a round whose
+// read-backs hardly differ, a gain no larger than the weight) answers
+// nothing: the change point judges as before.
+
+/** A rising series of the loop, with what each value's record read back and the outside reads it was made from. */
+export interface SiblingSeries {
+  at: readonly number[];
+  values: readonly number[];
+  /** Per value, its read-back (loop-entry's EntrySeries.readBack): null or NaN where unknown. */
+  readBack: readonly (number | null)[];
+  /**
+   * Per value, what its record was made from outside the loop, as one key
+   * (its subject and each outside read's key and content hash); null where
+   * it read nothing outside the loop, or a read without a hash.
+   */
+  outside: readonly (string | null)[];
+}
+
+export interface SiblingEntry {
+  /** The first round of the loop: the earliest record time of that round. */
+  round: number;
+  /** Candidate rounds before it (0: the first candidate). */
+  moved: number;
+  /** The weight on what was read back before the candidates, and the gain after them. */
+  weight: number;
+  gain: number;
+}
+
+/** A round's verdict needs this many residual units between the weight's fit and the gain's: three deviations. */
+const CLEAR = 9;
+/** Groups before the candidates the weight and its residual are fitted to, at least. */
+const FITTED = 3;
+
+interface Group {
+  at: number;
+  /** Sums over the group's members about its means: read-back squared, value times read-back, value squared. */
+  rr: number;
+  vr: number;
+  vv: number;
+  /** Members less one: what the residual's degrees of freedom count. */
+  free: number;
+}
+
+/**
+ * The loop's entry among `rounds` (candidate round starts, in order, each
+ * `half` either side at most), judged by groups of records made from the
+ * same outside reads (`windowMs` before the first candidate for the
+ * weight); null where the groups cannot tell. Pure.
+ */
+export function entryBySiblings(series: readonly SiblingSeries[], rounds: readonly number[], half: number, windowMs: number): SiblingEntry | null {
+  if (rounds.length < 2) return null;
+  const groups = groupsOf(series);
+  const first = rounds[0]!;
+  const end = rounds[rounds.length - 1]! + half;
+  const before = groups.filter((g) => g.at < first - half && g.at >= first - windowMs);
+  const after = groups.filter((g) => g.at > end);
+  const weight = slope(before);
+  const gain = slope(after);
+  if (weight === null || gain === null || before.length < FITTED || !(gain > weight)) return null;
+  let free = 0;
+  let sq = 0;
+  for (const g of before) {
+    sq += residual(g, weight);
+    free += g.free;
+  }
+  const noise = free > 1 ? sq / (free - 1) : 0;
+  if (!(noise > 0)) return null;
+  for (let c = 0; c < rounds.length; c++) {
+    const from = rounds[c]!;
+    const to = c + 1 < rounds.length ? rounds[c + 1]! : end;
+    let margin = 0;
+    for (const g of groups) if (g.at >= from && g.at < to) margin += (residual(g, weight) - residual(g, gain)) / noise;
+    if (margin > CLEAR) return { round: from, moved: c, weight, gain };
+    if (!(margin < -CLEAR)) return null;
+  }
+  return null;
+}
+
+/** Values whose records share their outside reads, from two series or more, each group about its own means. */
+function groupsOf(series: readonly SiblingSeries[]): Group[] {
+  const members = new Map<string, { at: number; v: number; r: number; s: number }[]>();
+  series.forEach((s, si) => {
+    for (let i = 0; i < s.values.length; i++) {
+      const key = s.outside[i];
+      const r = s.readBack[i];
+      if (key == null || r == null || !Number.isFinite(r) || !Number.isFinite(s.values[i]!)) continue;
+      const list = members.get(key) ?? members.set(key, []).get(key)!;
+      list.push({ at: s.at[i]!, v: s.values[i]!, r, s: si });
+    }
+  });
+  const out: Group[] = [];
+  for (const list of members.values()) {
+    if (new Set(list.map((m) => m.s)).size < 2) continue;
+    const mv = list.reduce((a, m) => a + m.v, 0) / list.length;
+    const mr = list.reduce((a, m) => a + m.r, 0) / list.length;
+    const g: Group = { at: Math.min(...list.map((m) => m.at)), rr: 0, vr: 0, vv: 0, free: list.length - 1 };
+    for (const m of list) {
+      g.rr += (m.r - mr) ** 2;
+      g.vr += (m.v - mv) * (m.r - mr);
+      g.vv += (m.v - mv) ** 2;
+    }
+    out.push(g);
+  }
+  return out;
+}
+
+/** The weight through zero that best explains the groups' spreads; null when their read-backs do not differ. */
+function slope(groups: readonly Group[]): number | null {
+  let rr = 0;
+  let vr = 0;
+  for (const g of groups) {
+    rr += g.rr;
+    vr += g.vr;
+  }
+  return rr > 0 ? vr / rr : null;
+}
+
+/** A group's squared residual about its means with `weight` on what it read back. */
+function residual(g: Group, weight: number): number {
+  return Math.max(0, g.vv - 2 * weight * g.vr + weight * weight * g.rr);
+}
