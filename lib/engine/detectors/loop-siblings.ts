@@ -14,15 +14,15 @@
 // round: the noise regime's damping before the loop, the loop's gain from
 // its first round on, to the rounding of the values.
 //
-// The weight before the candidate rounds and the gain after them are fitted
-// through every group there (least squares through zero, each group about
-// its own means); each candidate round, in order, is then judged by which
-// of the two explains its groups with less squared residual, in units of
-// the residual the weight left before. The first round the gain explains
-// by a clear margin is the entry, every round before it explained by the
-// weight by a clear margin. Anything less (no groups, a round whose
-// read-backs hardly differ, a gain no larger than the weight) answers
-// nothing: the change point judges as before.
+// The weight before the candidate rounds is fitted through every group there
+// (least squares through zero, each group about its own means), and the
+// residual it leaves is the unit of what follows. The entry is the first
+// candidate round whose groups fit a weight of their own larger than that
+// one by a clear margin; the loop's gain is fitted through the groups from
+// there on, and every candidate round before the entry must fit the noise
+// regime's weight better than the gain by a clear margin. Anything less (no
+// groups, a round whose read-backs hardly differ, a gain no larger than the
+// weight) answers nothing: the change point judges as before.
 
 /** A rising series of the loop, with what each value's record read back and the outside reads it was made from. */
 export interface SiblingSeries {
@@ -75,10 +75,8 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   const first = rounds[0]!;
   const end = rounds[rounds.length - 1]! + half;
   const before = groups.filter((g) => g.at < first - half && g.at >= first - windowMs);
-  const after = groups.filter((g) => g.at > end);
   const weight = slope(before);
-  const gain = slope(after);
-  if (weight === null || gain === null || before.length < FITTED || !(gain > weight)) return null;
+  if (weight === null || before.length < FITTED) return null;
   let free = 0;
   let sq = 0;
   for (const g of before) {
@@ -87,15 +85,26 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   }
   const noise = free > 1 ? sq / (free - 1) : 0;
   if (!(noise > 0)) return null;
-  for (let c = 0; c < rounds.length; c++) {
+  const inRound = (c: number) => {
     const from = rounds[c]!;
     const to = c + 1 < rounds.length ? rounds[c + 1]! : end;
-    let margin = 0;
-    for (const g of groups) if (g.at >= from && g.at < to) margin += (residual(g, weight) - residual(g, gain)) / noise;
-    if (margin > CLEAR) return { round: from, moved: c, weight, gain };
-    if (!(margin < -CLEAR)) return null;
+    return groups.filter((g) => g.at >= from && g.at < to);
+  };
+  // The entry: the first round whose own weight is clearly larger than the noise regime's.
+  let entry = -1;
+  for (let c = 0; c < rounds.length && entry < 0; c++) {
+    const own = slope(inRound(c));
+    if (own !== null && own > weight && inRound(c).reduce((m, g) => m + residual(g, weight) - residual(g, own), 0) / noise > CLEAR) entry = c;
   }
-  return null;
+  if (entry < 0) return null;
+  // The loop's gain, from its first round on; each round before must be clearly not the gain's.
+  const gain = slope(groups.filter((g) => g.at >= rounds[entry]!));
+  if (gain === null || !(gain > weight)) return null;
+  for (let c = 0; c < entry; c++) {
+    const margin = inRound(c).reduce((m, g) => m + residual(g, gain) - residual(g, weight), 0) / noise;
+    if (!(margin > CLEAR)) return null;
+  }
+  return { round: rounds[entry]!, moved: entry, weight, gain };
 }
 
 /** Values whose records share their outside reads, from two series or more, each group about its own means. */
