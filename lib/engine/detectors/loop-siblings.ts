@@ -54,6 +54,8 @@ const CLEAR = 9;
 const FITTED = 3;
 
 interface Group {
+  /** The outside reads its records share. */
+  key: string;
   at: number;
   /** Sums over the group's members about its means: read-back squared, value times read-back, value squared. */
   rr: number;
@@ -74,17 +76,9 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   const groups = groupsOf(series);
   const first = rounds[0]!;
   const end = rounds[rounds.length - 1]! + half;
-  const before = groups.filter((g) => g.at < first - half && g.at >= first - windowMs);
-  const weight = slope(before);
-  if (weight === null || before.length < FITTED) return null;
-  let free = 0;
-  let sq = 0;
-  for (const g of before) {
-    sq += residual(g, weight);
-    free += g.free;
-  }
-  const noise = free > 1 ? sq / (free - 1) : 0;
-  if (!(noise > 0)) return null;
+  const usual = noiseRegime(groups.filter((g) => g.at < first - half && g.at >= first - windowMs));
+  if (usual === null) return null;
+  const { weight, noise } = usual;
   const inRound = (c: number) => {
     const from = rounds[c]!;
     const to = c + 1 < rounds.length ? rounds[c + 1]! : end;
@@ -93,8 +87,7 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   // The entry: the first round whose own weight is clearly larger than the noise regime's.
   let entry = -1;
   for (let c = 0; c < rounds.length && entry < 0; c++) {
-    const own = slope(inRound(c));
-    if (own !== null && own > weight && inRound(c).reduce((m, g) => m + residual(g, weight) - residual(g, own), 0) / noise > CLEAR) entry = c;
+    if (weighsMore(inRound(c), usual)) entry = c;
   }
   if (entry < 0) return null;
   // The loop's gain, from its first round on; each round before must be clearly not the gain's.
@@ -105,6 +98,44 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
     if (!(margin > CLEAR)) return null;
   }
   return { round: rounds[entry]!, moved: entry, weight, gain };
+}
+
+/**
+ * Whether the records of `series` made from the same outside reads as the
+ * value at `index` of `series[at]` weighed what they read back clearly more
+ * than such records did in the `windowMs` before: its departure owes itself
+ * to what it read back, not to the outside reads it shares with the others
+ * (ADR 0050). False where there are none to tell. Pure.
+ */
+export function weighsReadBackMore(series: readonly SiblingSeries[], at: number, index: number, windowMs: number): boolean {
+  const key = series[at]?.outside[index];
+  const time = series[at]?.at[index];
+  if (key == null || time === undefined) return false;
+  const groups = groupsOf(series);
+  const usual = noiseRegime(groups.filter((g) => g.at < time && g.at >= time - windowMs && g.key !== key));
+  const own = groups.filter((g) => g.key === key);
+  return usual !== null && weighsMore(own, usual);
+}
+
+/** The weight the groups gave what they read back, and the squared residual it leaves a degree of freedom; null with fewer than FITTED groups, or none left. */
+function noiseRegime(groups: readonly Group[]): { weight: number; noise: number } | null {
+  const weight = slope(groups);
+  if (weight === null || groups.length < FITTED) return null;
+  let free = 0;
+  let sq = 0;
+  for (const g of groups) {
+    sq += residual(g, weight);
+    free += g.free;
+  }
+  const noise = free > 1 ? sq / (free - 1) : 0;
+  return noise > 0 ? { weight, noise } : null;
+}
+
+/** Whether `groups` fit a weight of their own larger than the usual one, by a clear margin in the usual residual's units. */
+function weighsMore(groups: readonly Group[], usual: { weight: number; noise: number }): boolean {
+  const own = slope(groups);
+  if (own === null || !(own > usual.weight)) return false;
+  return groups.reduce((m, g) => m + residual(g, usual.weight) - residual(g, own), 0) / usual.noise > CLEAR;
 }
 
 /** Values whose records share their outside reads, from two series or more, each group about its own means. */
@@ -120,11 +151,11 @@ function groupsOf(series: readonly SiblingSeries[]): Group[] {
     }
   });
   const out: Group[] = [];
-  for (const list of members.values()) {
+  for (const [key, list] of members) {
     if (new Set(list.map((m) => m.s)).size < 2) continue;
     const mv = list.reduce((a, m) => a + m.v, 0) / list.length;
     const mr = list.reduce((a, m) => a + m.r, 0) / list.length;
-    const g: Group = { at: Math.min(...list.map((m) => m.at)), rr: 0, vr: 0, vv: 0, free: list.length - 1 };
+    const g: Group = { key, at: Math.min(...list.map((m) => m.at)), rr: 0, vr: 0, vv: 0, free: list.length - 1 };
     for (const m of list) {
       g.rr += (m.r - mr) ** 2;
       g.vr += (m.v - mv) * (m.r - mr);

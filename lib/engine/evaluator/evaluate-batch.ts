@@ -5,11 +5,13 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
+import { FeedbackLoopParams, seriesOf } from "../detectors/feedback-loop.ts";
 import { firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
 import { impactOf, type AgentGraph } from "./impact.ts";
+import { readBackExplains } from "./read-back-explains.ts";
 import { verificationFindings } from "./verification-findings.ts";
 
 export const EngineParams = z
@@ -136,7 +138,8 @@ export function evaluateBatch(input: BatchInput): BatchResult {
     for (const id of f.evidence) named.add(id);
   }
   for (const ids of cooledOver.values()) for (const id of ids) named.add(id);
-  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named });
+  const windowRecords = () => [...loopWindow.history, ...loopWindow.recent];
+  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named, window: windowRecords, windowMs: input.params.detectors.feedbackLoop.windowMs ?? FeedbackLoopParams.parse({}).windowMs });
   for (const f of detected) for (const id of f.evidence) named.add(id);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
@@ -181,14 +184,20 @@ export function evaluateBatch(input: BatchInput): BatchResult {
  * - a read of an outside feed (no write of it seen) is named when nothing
  *   else the record was made from is suspect (a parent message or write, a
  *   read of a suspect write): a poisoned feed's first victim is explained by
- *   the feed read alone, a loop's later rounds by the rounds before them.
+ *   the feed read alone, a loop's later rounds by the rounds before them;
+ *   not where records of the same subject made from the very same outside
+ *   reads differ by clearly more than such records did before, given what
+ *   each read back of the others' writes (ADR 0050): the same outside part
+ *   went into all of them, so the departure is in what they made of what
+ *   they read back (a loop's first round), and naming the feed read would
+ *   make it the origin.
  *
  * None when the record itself failed verification at the door (a tampered
  * payload, a forged signature): its content is not what the agent made from
  * its reads, so the reads explain nothing and naming them would make a clean
  * read the origin.
  */
-function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string> }): Finding[] {
+function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string>; window: () => readonly WindowRecord[]; windowMs: number }): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
   const recent = new Map<string, EvalRecord>();
   for (const r of input.recent) recent.set(r.recordId, r);
@@ -214,6 +223,8 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     for (const r of input.recent) if (r.kind === "state.write" && r.intent === read.intent && r.at <= read.at && (w === undefined || r.at >= w.at)) w = r;
     return w?.recordId ?? null;
   };
+  let records: readonly WindowRecord[] | null = null;
+  const window = () => (records ??= input.window());
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
     const rec = recent.get(f.recordId);
@@ -228,7 +239,13 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
         if (write !== null && suspect(write)) explained = true;
       } else if (suspect(id)) explained = true;
     }
-    const chosen = reads.filter((x) => (x.write !== null ? suspect(x.write) : !explained)).map((x) => x.read);
+    // An outside read named for want of anything else explains nothing where the record's siblings (same outside reads) say it departed by what it read back (ADR 0050).
+    let outsideExplains = !explained;
+    if (outsideExplains && reads.some((x) => x.write === null)) {
+      const path = seriesOf(rec).find((e) => e.value === f.params.value)?.path;
+      if (path !== undefined && readBackExplains(rec, path, window(), input.windowMs)) outsideExplains = false;
+    }
+    const chosen = reads.filter((x) => (x.write !== null ? suspect(x.write) : outsideExplains)).map((x) => x.read);
     if (chosen.length === 0) return f;
     const keys = [...new Set(chosen.map((r) => r.intent ?? "state"))];
     return { ...f, evidence: [...f.evidence, ...chosen.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
