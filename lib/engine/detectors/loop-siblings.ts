@@ -79,6 +79,7 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   const usual = noiseRegime(groups.filter((g) => g.at < first - half && g.at >= first - windowMs));
   if (usual === null) return null;
   const { weight, noise } = usual;
+  const before = groups.filter((g) => g.at < first - half && g.at >= first - windowMs);
   const inRound = (c: number) => {
     const from = rounds[c]!;
     const to = c + 1 < rounds.length ? rounds[c + 1]! : end;
@@ -87,34 +88,45 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   // The entry: the first round whose own weight is clearly larger than the noise regime's.
   let entry = -1;
   for (let c = 0; c < rounds.length && entry < 0; c++) {
-    if (weighsMore(inRound(c), usual)) entry = c;
+    if (apart(inRound(c), before, noise)) entry = c;
   }
   if (entry < 0) return null;
   // The loop's gain, from its first round on; each round before must be clearly not the gain's.
-  const gain = slope(groups.filter((g) => g.at >= rounds[entry]!));
+  const loop = groups.filter((g) => g.at >= rounds[entry]!);
+  const gain = slope(loop);
   if (gain === null || !(gain > weight)) return null;
-  for (let c = 0; c < entry; c++) {
-    const margin = inRound(c).reduce((m, g) => m + residual(g, gain) - residual(g, weight), 0) / noise;
-    if (!(margin > CLEAR)) return null;
-  }
+  for (let c = 0; c < entry; c++) if (!apart(loop, inRound(c), noise)) return null;
   return { round: rounds[entry]!, moved: entry, weight, gain };
 }
 
 /**
- * Whether the records of `series` made from the same outside reads as the
- * value at `index` of `series[at]` weighed what they read back clearly more
- * than such records did in the `windowMs` before: its departure owes itself
- * to what it read back, not to the outside reads it shares with the others
- * (ADR 0050). False where there are none to tell. Pure.
+ * What the records of `series` made from the same outside reads as the value
+ * at `index` of `series[at]` say of it (ADR 0050):
+ * - `read-back`: they weighed what they read back clearly more than such
+ *   records did in the `windowMs` before: its departure owes itself to what
+ *   it read back, not to the outside reads it shares with them;
+ * - `outside`: they did not, or it has never had such siblings: the outside
+ *   reads may explain it;
+ * - `awaiting`: it has no sibling yet, though its series had some in the
+ *   rounds before (they come later in the round).
+ * Pure.
  */
-export function weighsReadBackMore(series: readonly SiblingSeries[], at: number, index: number, windowMs: number): boolean {
+export function siblingsSay(series: readonly SiblingSeries[], at: number, index: number, windowMs: number): "read-back" | "outside" | "awaiting" {
   const key = series[at]?.outside[index];
   const time = series[at]?.at[index];
-  if (key == null || time === undefined) return false;
+  if (key == null || time === undefined) return "outside";
   const groups = groupsOf(series);
-  const usual = noiseRegime(groups.filter((g) => g.at < time && g.at >= time - windowMs && g.key !== key));
   const own = groups.filter((g) => g.key === key);
-  return usual !== null && weighsMore(own, usual);
+  const before = groups.filter((g) => g.at < time && g.at >= time - windowMs && g.key !== key);
+  if (own.length === 0) {
+    // The series' own earlier values in a group: it usually has siblings.
+    const mine = new Set<string>();
+    const s = series[at]!;
+    for (let i = 0; i < index; i++) if (s.outside[i] != null && s.at[i]! >= time - windowMs) mine.add(s.outside[i]!);
+    return before.some((g) => mine.has(g.key)) ? "awaiting" : "outside";
+  }
+  const usual = noiseRegime(before);
+  return usual !== null && apart(own, before, usual.noise) ? "read-back" : "outside";
 }
 
 /** The weight the groups gave what they read back, and the squared residual it leaves a degree of freedom; null with fewer than FITTED groups, or none left. */
@@ -131,11 +143,22 @@ function noiseRegime(groups: readonly Group[]): { weight: number; noise: number 
   return noise > 0 ? { weight, noise } : null;
 }
 
-/** Whether `groups` fit a weight of their own larger than the usual one, by a clear margin in the usual residual's units. */
-function weighsMore(groups: readonly Group[], usual: { weight: number; noise: number }): boolean {
-  const own = slope(groups);
-  if (own === null || !(own > usual.weight)) return false;
-  return groups.reduce((m, g) => m + residual(g, usual.weight) - residual(g, own), 0) / usual.noise > CLEAR;
+/**
+ * Whether `more` weighed what it read back clearly more than `less` did:
+ * the difference of their fitted weights against its deviation (each weight
+ * known to the residual `noise` over its read-backs' spread), by CLEAR. A
+ * side whose read-backs do not differ cannot be told.
+ */
+function apart(more: readonly Group[], less: readonly Group[], noise: number): boolean {
+  const hi = slope(more);
+  const lo = slope(less);
+  if (hi === null || lo === null || !(hi > lo)) return false;
+  return (hi - lo) ** 2 / (noise * (1 / spread(more) + 1 / spread(less))) > CLEAR;
+}
+
+/** The groups' read-backs' squared spread about their own means. */
+function spread(groups: readonly Group[]): number {
+  return groups.reduce((a, g) => a + g.rr, 0);
 }
 
 /** Values whose records share their outside reads, from two series or more, each group about its own means. */

@@ -1,11 +1,12 @@
 import { outsideOf, readBackOf, seriesOf } from "../detectors/feedback-loop.ts";
 import type { WindowRecord } from "../detectors/finding.ts";
-import { weighsReadBackMore, type SiblingSeries } from "../detectors/loop-siblings.ts";
+import { siblingsSay, type SiblingSeries } from "../detectors/loop-siblings.ts";
 
 /**
  * Whether a deviating value (`rec`'s field at `path`) came from what its
  * record read back of other agents' writes rather than from what it read
- * outside them (ADR 0050): records of the same subject made from the very
+ * outside them (ADR 0050, siblingsSay: `awaiting` where its siblings of the
+ * round are not in `records` yet): records of the same subject made from the very
  * same outside reads (a feed's version, by its hash) got the same outside
  * part, so where they differ by clearly more than such records did in the
  * `windowMs` before, given what each read back, the departure is in what
@@ -14,14 +15,14 @@ import { weighsReadBackMore, type SiblingSeries } from "../detectors/loop-siblin
  * sibling, the outside read may explain it (a poisoned feed's victims all
  * moved by the feed). `records`: the window, in time order. Pure.
  */
-export function readBackExplains(rec: WindowRecord, path: string, records: readonly WindowRecord[], windowMs: number): boolean {
+export function readBackExplains(rec: WindowRecord, path: string, records: readonly WindowRecord[], windowMs: number): ReturnType<typeof siblingsSay> {
   const byId = new Map<string, WindowRecord>();
   for (const r of records) if (!byId.has(r.recordId)) byId.set(r.recordId, r);
-  if (!byId.has(rec.recordId)) return false;
+  if (!byId.has(rec.recordId)) return "outside";
   // What is written in the window is what a record may read back; a read of anything else read outside.
   const written = new Set<string>();
   for (const r of records) if (r.kind === "state.write" && r.intent !== null) written.add(r.intent);
-  if (outsideOf(rec, written, byId) === null) return false;
+  if (outsideOf(rec, written, byId) === null) return "outside";
   const bySeries = new Map<string, WindowRecord[]>();
   for (const r of byId.values()) {
     if (r.kind !== "state.write" && r.kind !== "message") continue;
@@ -45,5 +46,5 @@ export function readBackExplains(rec: WindowRecord, path: string, records: reado
       outside: rs.map((r) => outsideOf(r, written, byId)),
     });
   }
-  return at >= 0 && weighsReadBackMore(series, at, index, windowMs);
+  return at >= 0 ? siblingsSay(series, at, index, windowMs) : "outside";
 }

@@ -8,6 +8,7 @@ import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-
 import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
 import { EngineParams, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+import { marketWalk, tradingDesk } from "../trading-desk.fixtures.ts";
 
 const T = Date.UTC(2026, 11, 12, 12);
 const MIN = 60_000;
@@ -160,5 +161,56 @@ describe("what the history cache remembers for it", () => {
     const c = new HistoryCache();
     c.load("a", [held("w1", 100, { named: true }), held("w2", 200)]);
     expect([c.flagged("w1"), c.flagged("w2")]).toEqual([true, false]);
+  });
+});
+
+describe("a feed read held until the deviating record's siblings are seen (ADR 0050)", () => {
+  // A desk of four traders (two of symbol AAA) for 60 clean rounds; in round
+  // 60 trader-1's view deviates, judged before the round's other views came.
+  const K = 60;
+  const desk = (o: { seed: number; weight: (k: number) => number; market?: (s: number, k: number, walk: (s: number, k: number) => number) => number }) => {
+    const walk = marketWalk(o.seed, K + 2);
+    const records = tradingDesk({ start: T - 6 * 60 * MIN, rounds: K + 2, weight: o.weight, market: (s, k) => (o.market ? o.market(s, k, walk) : walk(s, k)) });
+    const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: 0 });
+    const at = (id: string) => records.findIndex((r) => r.recordId === id);
+    learnPass(cache, records.slice(0, at(`m-${K}-0`)), { poisoned: new Set(), named: new Set() });
+    const pass = (from: string, to: string, holding: ReturnType<typeof judgePass>["held"] = [], skip: (id: string) => boolean = () => false) => {
+      const recent = records.slice(at(from), at(to) + 1).filter((r) => !skip(r.recordId));
+      const batch = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN, holding });
+      learnPass(cache, recent, batch);
+      return batch;
+    };
+    return { pass };
+  };
+
+  it("drops the held feed read where the round's sibling view departed by what it read back: a loop's first round", () => {
+    const { pass } = desk({ seed: 7, weight: (k) => (k >= K ? 8 : 0.3) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    const deviation = first.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === `v-${K}-0`)!;
+    expect(deviation.evidence).toEqual([`v-${K}-0`]);
+    expect(first.held.map((h) => h.reads)).toEqual([[`m-${K}-0`]]);
+    const rest = pass(`m-${K}-1`, `v-${K}-3`, first.held);
+    expect(rest.settled.has(`v-${K}-0`)).toBe(true);
+    expect(rest.released.size).toBe(0);
+    expect(rest.named.has(`m-${K}-0`)).toBe(false);
+  });
+
+  it("names the held feed read once the sibling view moved with it: a poisoned feed's first victim", () => {
+    const { pass } = desk({ seed: 2, weight: () => 0.3, market: (s, k, walk) => (k === K ? walk(s, k) + 0.2 : walk(s, k)) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    expect(first.held.map((h) => h.reads)).toEqual([[`m-${K}-0`]]);
+    const rest = pass(`m-${K}-1`, `v-${K}-3`, first.held);
+    expect(rest.released.get(`v-${K}-0`)).toEqual([`m-${K}-0`]);
+    expect(rest.named.has(`m-${K}-0`)).toBe(true);
+  });
+
+  it("names the held feed read when the trader moved on to its next view and no sibling came", () => {
+    const { pass } = desk({ seed: 7, weight: (k) => (k >= K ? 8 : 0.3) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    // trader-4 (AAA's other trader) wrote nothing in round 60: the next round's records come.
+    const rest = pass(`m-${K}-1`, `v-${K}-2`, first.held);
+    expect(rest.settled.size).toBe(0);
+    const next = pass(`r-${K}-3-0`, `v-${K + 1}-0`, rest.settled.size ? [] : first.held, (id) => id.startsWith(`r-${K}-3-`) || id === `m-${K}-3` || id === `v-${K}-3`);
+    expect(next.released.get(`v-${K}-0`)).toEqual([`m-${K}-0`]);
   });
 });
