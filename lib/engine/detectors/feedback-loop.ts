@@ -33,12 +33,17 @@
 // entry moves to the round after. Where no round has two votes (rises spread
 // over rounds), the change point is asked over all of them with the series
 // judged by what their records read back through their parents (ADR 0048).
+// Where the vote places the loop and its records carry the hashes of what
+// they read outside it, records of one subject made from the same outside
+// reads tell the entry first, by how much they weighed what they read back
+// (loop-siblings.ts, ADR 0050): a market's drift moves them alike, the
+// loop's gain does not.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { candidateRounds, loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
-import { entryBySiblings, type SiblingSeries } from "./loop-siblings.ts";
+import { entryBySiblings } from "./loop-siblings.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -265,15 +270,12 @@ const SPREAD_ROUNDS = 24;
  * back in time lies on such a drift as well as on the loop's first round
  * (ADR 0046), what a record made of what it read does not. Null otherwise.
  */
-function spreadEntry(rising: readonly (EntrySeries & SiblingSeries & { rise: number })[], half: number, windowMs: number): Entry | null {
+function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: number, windowMs: number): Entry | null {
   if (!(half > 0)) return null;
   const starts = rising.map((s) => riseTime(s.at, s.rise));
   const earliest = Math.min(...starts);
   const rounds = Math.round((Math.max(...starts) - earliest) / (2 * half)) + 2;
   if (rounds > SPREAD_ROUNDS) return null;
-  const candidates = candidateRounds(rising, earliest, half, rounds);
-  const siblings = candidates ? entryBySiblings(rising, candidates, half, windowMs) : null;
-  if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0 };
   const entry = loopEntry(rising, earliest, half, windowMs, rounds);
   return entry && (entry.unread > 0 || (entry.readBack === entry.series && entry.series === rising.length)) ? entry : null;
 }

@@ -16,13 +16,21 @@
 //
 // The weight before the candidate rounds is fitted through every group there
 // (least squares through zero, each group about its own means), and the
-// residual it leaves is the unit of what follows. The entry is the first
-// candidate round whose groups fit a weight of their own larger than that
-// one by a clear margin; the loop's gain is fitted through the groups from
-// there on, and every candidate round before the entry must fit the noise
-// regime's weight better than the gain by a clear margin. Anything less (no
-// groups, a round whose read-backs hardly differ, a gain no larger than the
-// weight) answers nothing: the change point judges as before.
+// residual it leaves (a degree of freedom) is the unit of what follows: two
+// sets of groups weigh apart when their fitted weights differ by three
+// deviations of that difference (each weight known to the residual over its
+// read-backs' spread: a weight fitted to large read-backs is known finely,
+// one fitted to read-backs that hardly differ is not known at all). The
+// entry is the first candidate round that weighs clearly more than the
+// rounds before the candidates; the loop's gain is fitted through the
+// groups from there on, and every candidate round before the entry must
+// weigh clearly less than that gain. Anything less (no groups, a round
+// whose read-backs do not differ, a gain no larger than the weight) answers
+// nothing: the change point judges as before.
+//
+// The same groups tell the evaluator whether a deviating record's outside
+// read explains it (siblingsSay, ADR 0050): not where its round's group
+// weighs clearly more than the groups before.
 
 /** A rising series of the loop, with what each value's record read back and the outside reads it was made from. */
 export interface SiblingSeries {
@@ -43,12 +51,12 @@ export interface SiblingEntry {
   round: number;
   /** Candidate rounds before it (0: the first candidate). */
   moved: number;
-  /** The weight on what was read back before the candidates, and the gain after them. */
+  /** The weight on what was read back before the candidates, and the loop's gain from the entry on. */
   weight: number;
   gain: number;
 }
 
-/** A round's verdict needs this many residual units between the weight's fit and the gain's: three deviations. */
+/** Two weights are apart when their squared difference is this many times its variance: three deviations. */
 const CLEAR = 9;
 /** Groups before the candidates the weight and its residual are fitted to, at least. */
 const FITTED = 3;
