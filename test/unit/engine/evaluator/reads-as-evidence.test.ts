@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
 import { EngineParams, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
-import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
 import { marketWalk, tradingDesk } from "../trading-desk.fixtures.ts";
 
 const T = Date.UTC(2026, 11, 12, 12);
@@ -212,5 +212,36 @@ describe("a feed read held until the deviating record's siblings are seen (ADR 0
     expect(rest.settled.size).toBe(0);
     const next = pass(`r-${K}-3-0`, `v-${K + 1}-0`, rest.settled.size ? [] : first.held, (id) => id.startsWith(`r-${K}-3-`) || id === `m-${K}-3` || id === `v-${K}-3`);
     expect(next.released.get(`v-${K}-0`)).toEqual([`m-${K}-0`]);
+  });
+});
+
+describe("a feed read judged by the deviating record's siblings in the pass that holds them (ADR 0050)", () => {
+  const K = 60;
+  /** The desk's 60 clean rounds taught to a cache, and round 60 judged in one pass, sliced where `young` agents' learning blocks fill. */
+  const judged = (o: { seed: number; weight: (k: number) => number; market?: (s: number, k: number, walk: (s: number, k: number) => number) => number; young?: boolean }) => {
+    const walk = marketWalk(o.seed, K + 1);
+    const records = tradingDesk({ start: T - 6 * 60 * MIN, rounds: K + 1, weight: o.weight, market: (s, k) => (o.market ? o.market(s, k, walk) : walk(s, k)) });
+    const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: o.young ? 100_000 : 0 });
+    const cut = records.findIndex((r) => r.recordId === `m-${K}-0`);
+    // Without trader-2's first three reads, its learning block has room for 3 of its 5 records of round 60: the pass is cut after them, between trader-1's view and trader-4's.
+    learnPass(cache, records.slice(0, cut).filter((r) => !r.recordId.startsWith("r-0-1-")), { poisoned: new Set(), named: new Set() });
+    const batch = judgeInSlices({ cache, recent: records.slice(cut), depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN });
+    return batch.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === `v-${K}-0`)!;
+  };
+  const loop = { seed: 7, weight: (k: number) => (k >= K ? 8 : 0.3) };
+  const poisoned = { seed: 2, weight: () => 0.3, market: (s: number, k: number, walk: (s: number, k: number) => number) => (k === K ? walk(s, k) + 0.2 : walk(s, k)) };
+
+  it("does not name the feed read of a loop's first view, nor hold it, its sibling in the same pass", () => {
+    expect(judged(loop).evidence).toEqual([`v-${K}-0`]);
+    expect(judged(loop).explanation).not.toContain("made from its read");
+  });
+
+  it("names a poisoned feed's first victim's feed read, its sibling in the same pass", () => {
+    expect(judged(poisoned).evidence).toEqual([`v-${K}-0`, `m-${K}-0`]);
+  });
+
+  it("names it when a slice of the pass held it and a later slice brought the sibling", () => {
+    expect(judged({ ...poisoned, young: true }).evidence).toEqual([`v-${K}-0`, `m-${K}-0`]);
+    expect(judged({ ...loop, young: true }).evidence).toEqual([`v-${K}-0`]);
   });
 });
