@@ -33,11 +33,17 @@
 // entry moves to the round after. Where no round has two votes (rises spread
 // over rounds), the change point is asked over all of them with the series
 // judged by what their records read back through their parents (ADR 0048).
+// Where the vote places the loop and its records carry the hashes of what
+// they read outside it, records of one subject made from the same outside
+// reads tell the entry first, by how much they weighed what they read back
+// (loop-siblings.ts, ADR 0050): a market's drift moves them alike, the
+// loop's gain does not.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
-import { loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
+import { candidateRounds, loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
+import { entryBySiblings } from "./loop-siblings.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
@@ -211,7 +217,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // Where the rises are spread over rounds (no round with two votes), the
   // loop's series are judged by what they read back (ADR 0048); a window
   // without the reads of some of them cannot place it there: a fuller one did.
-  const entry = voted !== null ? loopEntry(rising, voted + half, half, p.windowMs) : rising.length >= 2 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
+  const entry = voted !== null ? votedEntry(rising, voted + half, half, p.windowMs, byId) : rising.length >= 2 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
   const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
@@ -232,6 +238,25 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
 }
 
+/** Where the loop entered, given the round its rises voted for. */
+type Entry = Pick<LoopEntry, "round" | "moved" | "unread">;
+
+/** The vote's round and the two after it: a vote a round early moves, never earlier. */
+const VOTED_ROUNDS = 3;
+
+/**
+ * Where a loop entered among the vote's round and the two after it: told by
+ * records made from the same outside reads where the loop's records carry
+ * them (ADR 0050: a market's drift before the loop moved them alike), else
+ * the change point between noise and the growth traced back (ADR 0046).
+ */
+function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
+  const rounds = candidateRounds(rising, voted, half, VOTED_ROUNDS);
+  const siblings = rounds && rising.length >= 2 ? entryBySiblings(withReadBack(rising, byId()), rounds, half, windowMs) : null;
+  if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0 };
+  return loopEntry(rising, voted, half, windowMs, VOTED_ROUNDS);
+}
+
 /** Candidate rounds the change point may weigh where the rises are spread: two hours of five-minute rounds. */
 const SPREAD_ROUNDS = 24;
 
@@ -245,7 +270,7 @@ const SPREAD_ROUNDS = 24;
  * back in time lies on such a drift as well as on the loop's first round
  * (ADR 0046), what a record made of what it read does not. Null otherwise.
  */
-function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: number, windowMs: number): LoopEntry | null {
+function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: number, windowMs: number): Entry | null {
   if (!(half > 0)) return null;
   const starts = rising.map((s) => riseTime(s.at, s.rise));
   const earliest = Math.min(...starts);
@@ -264,12 +289,42 @@ function spreadEntry(rising: readonly (EntrySeries & { rise: number })[], half: 
  * a record read none, or carries no parents; NaN where the window lacks the
  * write a read of a loop key names (readBackOf).
  */
-function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[] })[] {
+function withReadBack<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { readBack: (number | null)[]; outside: (string | null)[] })[] {
   const keys = new Set(rising.map((r) => r.series.key));
   // The state keys the loop's series are written to: a read of one whose write the window lacks leaves a read-back unknown.
   const loopKeys = new Set<string>();
   for (const r of rising) for (const rec of r.series.records) if (rec.kind === "state.write" && rec.intent !== null) loopKeys.add(rec.intent);
-  return rising.map((r) => ({ ...r, readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)) }));
+  return rising.map((r) => ({
+    ...r,
+    readBack: r.series.records.map((rec) => readBackOf(rec, r.series.path, keys, loopKeys, byId)),
+    outside: r.series.records.map((rec) => outsideOf(rec, loopKeys, byId)),
+  }));
+}
+
+/**
+ * What `r` was made from outside the loop, as one key (ADR 0050): its
+ * subject (the first string field: the symbol) and each parent outside the
+ * loop, a read as its key and the hash of what it read (two reads of one
+ * feed version read the same), anything else by its id. Null where it was
+ * made from nothing outside the loop, from a read without a hash, or from a
+ * parent the window does not hold. Records with one key got the same
+ * outside part. Pure, for tests.
+ */
+export function outsideOf(r: WindowRecord, loopKeys: ReadonlySet<string>, byId: ReadonlyMap<string, WindowRecord>): string | null {
+  const parts: string[] = [];
+  for (const id of r.parents ?? []) {
+    const parent = byId.get(id);
+    if (!parent) return null;
+    if (parent.kind === "state.read") {
+      if (parent.intent !== null && loopKeys.has(parent.intent)) continue;
+      const hash = (parent.payload as { sha256?: unknown } | undefined)?.sha256;
+      if (typeof hash !== "string" || hash === "") return null;
+      parts.push(`${parent.intent ?? ""}${SEP}${hash}`);
+    } else if (!(parent.kind === "state.write" && parent.intent !== null && loopKeys.has(parent.intent))) {
+      parts.push(parent.recordId);
+    }
+  }
+  return parts.length === 0 ? null : [firstToken(r.payload), ...parts.sort()].join(SEP);
 }
 
 /**

@@ -82,14 +82,8 @@ const TRACED = 3;
 export function loopEntry(series: readonly EntrySeries[], voted: number, half: number, windowMs: number, candidates = 3): LoopEntry | null {
   const gap = 2 * half;
   if (!(gap > 0)) return null;
-  // The candidate rounds: clusters of record times from the vote's.
-  const times: number[] = [];
-  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + (candidates - 1) * gap + half) times.push(t);
-  times.sort((a, b) => a - b);
-  const rounds: number[] = [];
-  for (let i = 0; i < times.length; i++) if (i === 0 || times[i]! - times[i - 1]! > half) rounds.push(times[i]!);
-  // A vote's round with no records here (a rise dated into a hole, riseTime) stands as voted.
-  if (rounds.length < 2 || rounds[0]! > voted + half) return null;
+  const rounds = candidateRounds(series, voted, half, candidates);
+  if (rounds === null) return null;
   const first = rounds[0]!;
   const last = rounds[rounds.length - 1]!;
   // Per candidate round, the pooled cost: each value in the rounds in question
@@ -138,6 +132,23 @@ export function loopEntry(series: readonly EntrySeries[], voted: number, half: n
   let unread = 0;
   for (const s of series) if (lacksReads(s, first, last + half, gap, windowMs)) unread++;
   return { round: rounds[best]!, moved: best, series: taking, readBack: gain?.series.size ?? 0, unread, cost: cost[best]!, votedCost: cost[0]! };
+}
+
+/**
+ * The candidate rounds of an entry: the earliest record time of each round
+ * (clusters of the series' record times `half` or less apart) from the
+ * vote's (`voted`, a time in it) on, `candidates` rounds of `2 * half`.
+ * Null when there are fewer than two, or the vote's round holds no record
+ * (a rise dated into a hole, riseTime: it stands as voted). Pure.
+ */
+export function candidateRounds(series: readonly { at: readonly number[] }[], voted: number, half: number, candidates: number): number[] | null {
+  const gap = 2 * half;
+  const times: number[] = [];
+  for (const s of series) for (const t of s.at) if (t >= voted - half && t <= voted + (candidates - 1) * gap + half) times.push(t);
+  times.sort((a, b) => a - b);
+  const rounds: number[] = [];
+  for (let i = 0; i < times.length; i++) if (i === 0 || times[i]! - times[i - 1]! > half) rounds.push(times[i]!);
+  return rounds.length < 2 || rounds[0]! > voted + half ? null : rounds;
 }
 
 /**

@@ -5,11 +5,13 @@
 import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
+import { FeedbackLoopParams, seriesOf } from "../detectors/feedback-loop.ts";
 import { firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
 import { impactOf, type AgentGraph } from "./impact.ts";
+import { readBackExplains } from "./read-back-explains.ts";
 import { verificationFindings } from "./verification-findings.ts";
 
 export const EngineParams = z
@@ -74,6 +76,8 @@ export interface BatchInput {
   seen?: SeenIndex;
   /** Per-cycle cap cooldowns; updated in place. */
   lastReported: Map<string, number>;
+  /** Outside reads held back from deviations' evidence until their records' siblings are seen (ADR 0050). */
+  holding?: readonly HeldReads[];
   params: EngineParams;
 }
 
@@ -104,6 +108,32 @@ export interface BatchResult {
    * finding's evidence (and counts them anomalous here already).
    */
   cooledOver: Map<string, string[]>;
+  /** Outside reads this batch's deviations hold back (ADR 0050): the caller keeps them for later batches. */
+  held: HeldReads[];
+  /**
+   * Of the reads held before (`holding`), by the deviating record: those to
+   * add to its finding's evidence now (its siblings did not depart by what
+   * they read back, or never came); `settled` also counts those dropped.
+   */
+  released: Map<string, string[]>;
+  settled: Set<string>;
+}
+
+/**
+ * A deviation's outside reads held back from its evidence (ADR 0050): its
+ * record usually has siblings made from the same outside reads, none of
+ * which was seen yet; they tell whether the reads explain it.
+ */
+export interface HeldReads {
+  /** The deviating record, and the field (path) that deviated. */
+  recordId: string;
+  path: string;
+  agent: string;
+  intent: string | null;
+  at: number;
+  reads: string[];
+  /** The finding made in this batch (the caller maps it to its stored id). */
+  finding?: Finding;
 }
 
 /** Findings whose record's values are not normal and must not become the baseline. */
@@ -136,8 +166,13 @@ export function evaluateBatch(input: BatchInput): BatchResult {
     for (const id of f.evidence) named.add(id);
   }
   for (const ids of cooledOver.values()) for (const id of ids) named.add(id);
-  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named });
+  const windowRecords = () => [...loopWindow.history, ...loopWindow.recent];
+  const windowMs = input.params.detectors.feedbackLoop.windowMs ?? FeedbackLoopParams.parse({}).windowMs;
+  const held: HeldReads[] = [];
+  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named, window: windowRecords, windowMs, held });
   for (const f of detected) for (const id of f.evidence) named.add(id);
+  const { released, settled } = settleHolds(input.holding ?? [], windowRecords, windowMs);
+  for (const ids of released.values()) for (const id of ids) named.add(id);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
   for (const f of [...detected, ...capped]) {
@@ -159,11 +194,37 @@ export function evaluateBatch(input: BatchInput): BatchResult {
     }
     return { ...f, reach, impact: impactOf(f.score, reach) };
   });
+  // A hold names the finding as the caller will store it.
+  const scored = new Map<Finding, ScoredFinding>(detected.map((f, i) => [f, findings[i]!]));
+  for (const h of held) if (h.finding) h.finding = scored.get(h.finding);
 
   const observed = input.recent
     .filter((r) => r.kind === "message" && r.receivers.length > 0 && !r.settles)
     .map((r): ObservedRecord => ({ recordId: r.recordId, agent: r.agent, receivers: r.receivers, at: r.at, verified: r.verified, verdicts: r.verdicts, anomalous: anomalous.has(r.recordId) }));
-  return { findings, anomalous, poisoned, named, observed, cooledOver };
+  return { findings, anomalous, poisoned, named, observed, cooledOver, held, released, settled };
+}
+
+/**
+ * Decides the outside reads held back before (ADR 0050), now that the window
+ * may hold the siblings of their records: dropped where the siblings say the
+ * record departed by what it read back, released (to be named) where they
+ * say otherwise, or where the record's agent has moved on to a later record
+ * of its kind without a sibling coming (or the record left the window).
+ */
+function settleHolds(holding: readonly HeldReads[], window: () => readonly WindowRecord[], windowMs: number): { released: Map<string, string[]>; settled: Set<string> } {
+  const released = new Map<string, string[]>();
+  const settled = new Set<string>();
+  if (holding.length === 0) return { released, settled };
+  const records = window();
+  for (const h of holding) {
+    const rec = records.find((r) => r.recordId === h.recordId);
+    const verdict = rec ? readBackExplains(rec, h.path, records, windowMs) : "outside";
+    const movedOn = verdict === "awaiting" && records.some((r) => r.agent === h.agent && r.intent === h.intent && r.kind === rec?.kind && r.at > h.at);
+    if (verdict === "awaiting" && !movedOn) continue;
+    settled.add(h.recordId);
+    if (verdict !== "read-back") released.set(h.recordId, h.reads);
+  }
+  return { released, settled };
 }
 
 /**
@@ -181,14 +242,20 @@ export function evaluateBatch(input: BatchInput): BatchResult {
  * - a read of an outside feed (no write of it seen) is named when nothing
  *   else the record was made from is suspect (a parent message or write, a
  *   read of a suspect write): a poisoned feed's first victim is explained by
- *   the feed read alone, a loop's later rounds by the rounds before them.
+ *   the feed read alone, a loop's later rounds by the rounds before them;
+ *   not where records of the same subject made from the very same outside
+ *   reads differ by clearly more than such records did before, given what
+ *   each read back of the others' writes (ADR 0050): the same outside part
+ *   went into all of them, so the departure is in what they made of what
+ *   they read back (a loop's first round), and naming the feed read would
+ *   make it the origin.
  *
  * None when the record itself failed verification at the door (a tampered
  * payload, a forged signature): its content is not what the agent made from
  * its reads, so the reads explain nothing and naming them would make a clean
  * read the origin.
  */
-function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string> }): Finding[] {
+function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string>; window: () => readonly WindowRecord[]; windowMs: number; held: HeldReads[] }): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
   const recent = new Map<string, EvalRecord>();
   for (const r of input.recent) recent.set(r.recordId, r);
@@ -214,6 +281,8 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     for (const r of input.recent) if (r.kind === "state.write" && r.intent === read.intent && r.at <= read.at && (w === undefined || r.at >= w.at)) w = r;
     return w?.recordId ?? null;
   };
+  let records: readonly WindowRecord[] | null = null;
+  const window = () => (records ??= input.window());
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
     const rec = recent.get(f.recordId);
@@ -228,10 +297,24 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
         if (write !== null && suspect(write)) explained = true;
       } else if (suspect(id)) explained = true;
     }
-    const chosen = reads.filter((x) => (x.write !== null ? suspect(x.write) : !explained)).map((x) => x.read);
-    if (chosen.length === 0) return f;
+    // An outside read named for want of anything else explains nothing where the record's siblings (same outside reads) say it departed by what it read back (ADR 0050).
+    let outsideExplains = !explained;
+    let hold: HeldReads | null = null;
+    if (outsideExplains && reads.some((x) => x.write === null)) {
+      const path = seriesOf(rec).find((e) => e.value === f.params.value)?.path;
+      const verdict = path !== undefined ? readBackExplains(rec, path, window(), input.windowMs) : "outside";
+      if (verdict !== "outside") outsideExplains = false;
+      if (verdict === "awaiting") hold = { recordId: rec.recordId, path: path!, agent: rec.agent, intent: rec.intent, at: rec.at, reads: reads.filter((x) => x.write === null).map((x) => x.read.recordId) };
+    }
+    const chosen = reads.filter((x) => (x.write !== null ? suspect(x.write) : outsideExplains)).map((x) => x.read);
+    if (chosen.length === 0) {
+      if (hold) input.held.push({ ...hold, finding: f });
+      return f;
+    }
     const keys = [...new Set(chosen.map((r) => r.intent ?? "state"))];
-    return { ...f, evidence: [...f.evidence, ...chosen.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
+    const out = { ...f, evidence: [...f.evidence, ...chosen.map((r) => r.recordId)], explanation: `${f.explanation}; made from its read of ${keys.join(", ")}` };
+    if (hold) input.held.push({ ...hold, finding: out });
+    return out;
   });
 }
 

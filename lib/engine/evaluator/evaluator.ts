@@ -9,6 +9,7 @@
 // commit, on the findings the pass stored.
 import type pg from "pg";
 import { withTransaction } from "../../db/ingest-store.ts";
+import type { HeldReads } from "./evaluate-batch.ts";
 import { appendEvidenceToMany, insertFindings, lockBreakers, saveBreakers } from "../../db/engine-store.ts";
 import { agentHistory, knownEdges, readCursors, recordsAfter, settledAfter, storedDepths, tryEngineLock, writeCursors, type EngineCursor } from "../../db/evaluator-store.ts";
 import { BreakerPolicy, type Edge } from "../breaker/config.ts";
@@ -80,6 +81,12 @@ export class Evaluator {
   private readonly lastReported = new Map<string, number>();
   /** The stored finding each per-cycle cap is cooling down after, by capKey: records over the limit meanwhile join its evidence. */
   private readonly coolingFindings = new Map<string, string>();
+  /**
+   * Outside reads held back from a deviation's evidence until its record's
+   * siblings are seen (ADR 0050), by the deviating record, with the stored
+   * finding they would join. Kept in memory: a restart names none of them.
+   */
+  private readonly heldReads = new Map<string, { hold: HeldReads; findingId: string }>();
   /** Records the engine contained and their descendants judged since, for state quarantine (contained-state.ts). */
   private readonly contained = new ContainedSet();
   private settings: BreakerSettings | null = null;
@@ -198,6 +205,7 @@ export class Evaluator {
         lastReported: this.lastReported,
         params: this.params,
         loopWindowMs: this.loopWindowMs,
+        holding: [...this.heldReads.values()].map((h) => h.hold),
       });
       const writing = performance.now();
       this.timing.judgeMs += writing - judging;
@@ -213,6 +221,14 @@ export class Evaluator {
         const id = this.coolingFindings.get(key);
         if (id !== undefined) evidence.set(id, [...(evidence.get(id) ?? []), ...ids]);
       }
+      for (const [recordId, reads] of batch.released) {
+        const id = this.heldReads.get(recordId)?.findingId;
+        if (id !== undefined) evidence.set(id, [...(evidence.get(id) ?? []), ...reads]);
+      }
+      const held = batch.held.flatMap((h) => {
+        const i = h.finding ? batch.findings.findIndex((f) => f === h.finding) : -1;
+        return i >= 0 ? [{ hold: { ...h, finding: undefined }, findingId: findingIds[i]! }] : [];
+      });
       await appendEvidenceToMany(tx, this.project, evidence);
       const breaking = performance.now();
       this.timing.findingsMs += breaking - writing;
@@ -228,6 +244,8 @@ export class Evaluator {
       // The history cache learned the batch while judging it; the cooldowns learn it once it is committed (see `keep`).
       const keep = () => {
         for (const [key, id] of cooling) this.coolingFindings.set(key, id);
+        for (const id of batch.settled) this.heldReads.delete(id);
+        for (const h of held) this.heldReads.set(h.hold.recordId, h);
       };
       const received = recent.map((r) => r.receivedAt);
       this.current.writeMs = performance.now() - writing;
@@ -299,6 +317,7 @@ export class Evaluator {
     this.cache.clear();
     this.lastReported.clear();
     this.coolingFindings.clear();
+    this.heldReads.clear();
   }
 }
 

@@ -3,7 +3,7 @@
 // caller has committed) the cache taught the batch. The evaluator
 // (evaluator.ts) and bench:engine both run passes through here.
 import { capKey, PER_CYCLE_CAPS } from "../caps/caps.ts";
-import { evaluateBatch, type BatchResult, type EngineParams, type EvalRecord } from "./evaluate-batch.ts";
+import { evaluateBatch, type BatchResult, type EngineParams, type EvalRecord, type HeldReads } from "./evaluate-batch.ts";
 import type { HistoryCache } from "./history-cache.ts";
 import type { AgentGraph } from "./impact.ts";
 
@@ -16,6 +16,8 @@ export interface JudgePassInput {
   params: EngineParams;
   /** How far back the feedback-loop detector looks across agents. */
   loopWindowMs: number;
+  /** Outside reads held back from earlier passes' deviations (ADR 0050). */
+  holding?: readonly HeldReads[];
 }
 
 /** How far back the feedback-loop detector looks across agents (FeedbackLoopParams.windowMs): loops grow by rounds minutes apart. */
@@ -48,7 +50,7 @@ export function judgePass(input: JudgePassInput): BatchResult {
     loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
     agentHistory: counted ? (agent: string) => cache.baselineOf(agent) : undefined,
   };
-  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, seen: cache, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params });
+  return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, seen: cache, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params, holding: input.holding });
 }
 
 /**
@@ -78,10 +80,23 @@ export function learnPass(cache: HistoryCache, recent: readonly EvalRecord[], ba
  * evidence here.
  */
 export function judgeInSlices(input: JudgePassInput): BatchResult {
-  const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), named: new Set(), observed: [], cooledOver: new Map() };
+  const out: BatchResult = { findings: [], anomalous: new Set(), poisoned: new Set(), named: new Set(), observed: [], cooledOver: new Map(), held: [], released: new Map(), settled: new Set() };
   const madeHere = new Map<string, BatchResult["findings"][number]>();
+  // Outside reads held back (ADR 0050): those of an earlier pass settle into
+  // `released`/`settled` for the caller; those of this one into their
+  // finding's evidence (or stay held, in `held`).
+  let holding: HeldReads[] = [...(input.holding ?? [])];
+  const before = new Set(holding.map((h) => h.recordId));
   const judge = (slice: readonly EvalRecord[]) => {
-    const batch = judgePass({ ...input, recent: slice });
+    const batch = judgePass({ ...input, recent: slice, holding });
+    const made = new Map(holding.filter((h) => !before.has(h.recordId)).map((h) => [h.recordId, h]));
+    for (const [id, reads] of batch.released) {
+      const f = made.get(id)?.finding;
+      if (f) f.evidence.push(...reads);
+      else out.released.set(id, reads);
+    }
+    for (const id of batch.settled) if (before.has(id)) out.settled.add(id);
+    holding = [...holding.filter((h) => !batch.settled.has(h.recordId)), ...batch.held];
     learnPass(input.cache, slice, batch);
     for (const f of batch.findings) {
       out.findings.push(f);
@@ -112,5 +127,6 @@ export function judgeInSlices(input: JudgePassInput): BatchResult {
     counts.set(r.agent, (counts.get(r.agent) ?? 0) + 1);
   }
   if (current.length > 0) judge(current);
+  out.held = holding.filter((h) => !before.has(h.recordId));
   return out;
 }

@@ -11,6 +11,7 @@ import { startEngineLoop } from "@/lib/engine/evaluator/engine-loop.ts";
 import { traceOrigin } from "@/lib/lineage/lineage-queries.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.ts";
 import { insertStoredRecords, storedRecord, verdicts, type StoredRecord } from "../../fixtures/stored-records.ts";
+import { marketWalk, tradingDesk } from "../../unit/engine/trading-desk.fixtures.ts";
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -157,6 +158,24 @@ describe("the evaluation loop", () => {
     await drain(new Evaluator(pool, { now: () => T0 + 3_600_000 }));
     const q61 = (await listFindings(pool, "default", { detector: "semantic_deviation" })).find((f) => f.recordId === "q-61");
     expect(q61?.evidence).toEqual(["q-61", "sr-peer"]);
+  });
+
+  it("holds a deviation's feed read until a later pass brings its sibling view, then appends it to the finding where the sibling moved with the feed (ADR 0050)", async () => {
+    // A trading desk's 60 clean rounds; in round 60 the market jumps for every symbol (a poisoned feed's first round).
+    const K = 60;
+    const walk = marketWalk(2, K + 1);
+    const desk = tradingDesk({ start: T0, rounds: K + 1, weight: () => 0.3, market: (sym, k) => (k === K ? walk(sym, k) + 0.2 : walk(sym, k)) });
+    const stored = desk.map((r) => storedRecord({ recordId: r.recordId, kind: r.kind, agent: r.agent, receivers: [], intent: r.intent, payload: JSON.stringify(r.payload), parents: [...r.parents], ts: new Date(r.at) }));
+    const upTo = stored.findIndex((r) => r.recordId === `v-${K}-0`) + 1;
+    await store(stored.slice(0, upTo));
+    const e = new Evaluator(pool, { now: () => T0 + 6 * 3_600_000 });
+    await drain(e);
+    const first = async () => (await listFindings(pool, "default", { detector: "semantic_deviation" })).find((f) => f.recordId === `v-${K}-0`);
+    expect((await first())?.evidence).toEqual([`v-${K}-0`]);
+    // The round's other views: trader-4's (AAA's other trader) moved with the market as trader-1's did.
+    await store(stored.slice(upTo));
+    await drain(e);
+    expect((await first())?.evidence).toEqual([`v-${K}-0`, `m-${K}-0`]);
   });
 
   it("a storm over the per-cycle cap: every message over the limit is named, across passes, and lineage flags each", async () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
 import { EngineParams, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
-import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+import { marketWalk, tradingDesk } from "../trading-desk.fixtures.ts";
 
 const T = Date.UTC(2026, 11, 12, 12);
 const MIN = 60_000;
@@ -160,5 +161,87 @@ describe("what the history cache remembers for it", () => {
     const c = new HistoryCache();
     c.load("a", [held("w1", 100, { named: true }), held("w2", 200)]);
     expect([c.flagged("w1"), c.flagged("w2")]).toEqual([true, false]);
+  });
+});
+
+describe("a feed read held until the deviating record's siblings are seen (ADR 0050)", () => {
+  // A desk of four traders (two of symbol AAA) for 60 clean rounds; in round
+  // 60 trader-1's view deviates, judged before the round's other views came.
+  const K = 60;
+  const desk = (o: { seed: number; weight: (k: number) => number; market?: (s: number, k: number, walk: (s: number, k: number) => number) => number }) => {
+    const walk = marketWalk(o.seed, K + 2);
+    const records = tradingDesk({ start: T - 6 * 60 * MIN, rounds: K + 2, weight: o.weight, market: (s, k) => (o.market ? o.market(s, k, walk) : walk(s, k)) });
+    const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: 0 });
+    const at = (id: string) => records.findIndex((r) => r.recordId === id);
+    learnPass(cache, records.slice(0, at(`m-${K}-0`)), { poisoned: new Set(), named: new Set() });
+    const pass = (from: string, to: string, holding: ReturnType<typeof judgePass>["held"] = [], skip: (id: string) => boolean = () => false) => {
+      const recent = records.slice(at(from), at(to) + 1).filter((r) => !skip(r.recordId));
+      const batch = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN, holding });
+      learnPass(cache, recent, batch);
+      return batch;
+    };
+    return { pass };
+  };
+
+  it("drops the held feed read where the round's sibling view departed by what it read back: a loop's first round", () => {
+    const { pass } = desk({ seed: 7, weight: (k) => (k >= K ? 8 : 0.3) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    const deviation = first.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === `v-${K}-0`)!;
+    expect(deviation.evidence).toEqual([`v-${K}-0`]);
+    expect(first.held.map((h) => h.reads)).toEqual([[`m-${K}-0`]]);
+    const rest = pass(`m-${K}-1`, `v-${K}-3`, first.held);
+    expect(rest.settled.has(`v-${K}-0`)).toBe(true);
+    expect(rest.released.size).toBe(0);
+    expect(rest.named.has(`m-${K}-0`)).toBe(false);
+  });
+
+  it("names the held feed read once the sibling view moved with it: a poisoned feed's first victim", () => {
+    const { pass } = desk({ seed: 2, weight: () => 0.3, market: (s, k, walk) => (k === K ? walk(s, k) + 0.2 : walk(s, k)) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    expect(first.held.map((h) => h.reads)).toEqual([[`m-${K}-0`]]);
+    const rest = pass(`m-${K}-1`, `v-${K}-3`, first.held);
+    expect(rest.released.get(`v-${K}-0`)).toEqual([`m-${K}-0`]);
+    expect(rest.named.has(`m-${K}-0`)).toBe(true);
+  });
+
+  it("names the held feed read when the trader moved on to its next view and no sibling came", () => {
+    const { pass } = desk({ seed: 7, weight: (k) => (k >= K ? 8 : 0.3) });
+    const first = pass(`m-${K}-0`, `v-${K}-0`);
+    // trader-4 (AAA's other trader) wrote nothing in round 60: the next round's records come.
+    const rest = pass(`m-${K}-1`, `v-${K}-2`, first.held);
+    expect(rest.settled.size).toBe(0);
+    const next = pass(`r-${K}-3-0`, `v-${K + 1}-0`, rest.settled.size ? [] : first.held, (id) => id.startsWith(`r-${K}-3-`) || id === `m-${K}-3` || id === `v-${K}-3`);
+    expect(next.released.get(`v-${K}-0`)).toEqual([`m-${K}-0`]);
+  });
+});
+
+describe("a feed read judged by the deviating record's siblings in the pass that holds them (ADR 0050)", () => {
+  const K = 60;
+  /** The desk's 60 clean rounds taught to a cache, and round 60 judged in one pass, sliced where `young` agents' learning blocks fill. */
+  const judged = (o: { seed: number; weight: (k: number) => number; market?: (s: number, k: number, walk: (s: number, k: number) => number) => number; young?: boolean }) => {
+    const walk = marketWalk(o.seed, K + 1);
+    const records = tradingDesk({ start: T - 6 * 60 * MIN, rounds: K + 1, weight: o.weight, market: (s, k) => (o.market ? o.market(s, k, walk) : walk(s, k)) });
+    const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: o.young ? 100_000 : 0 });
+    const cut = records.findIndex((r) => r.recordId === `m-${K}-0`);
+    // Without trader-2's first three reads, its learning block has room for 3 of its 5 records of round 60: the pass is cut after them, between trader-1's view and trader-4's.
+    learnPass(cache, records.slice(0, cut).filter((r) => !r.recordId.startsWith("r-0-1-")), { poisoned: new Set(), named: new Set() });
+    const batch = judgeInSlices({ cache, recent: records.slice(cut), depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN });
+    return batch.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === `v-${K}-0`)!;
+  };
+  const loop = { seed: 7, weight: (k: number) => (k >= K ? 8 : 0.3) };
+  const poisoned = { seed: 2, weight: () => 0.3, market: (s: number, k: number, walk: (s: number, k: number) => number) => (k === K ? walk(s, k) + 0.2 : walk(s, k)) };
+
+  it("does not name the feed read of a loop's first view, nor hold it, its sibling in the same pass", () => {
+    expect(judged(loop).evidence).toEqual([`v-${K}-0`]);
+    expect(judged(loop).explanation).not.toContain("made from its read");
+  });
+
+  it("names a poisoned feed's first victim's feed read, its sibling in the same pass", () => {
+    expect(judged(poisoned).evidence).toEqual([`v-${K}-0`, `m-${K}-0`]);
+  });
+
+  it("names it when a slice of the pass held it and a later slice brought the sibling", () => {
+    expect(judged({ ...poisoned, young: true }).evidence).toEqual([`v-${K}-0`, `m-${K}-0`]);
+    expect(judged({ ...loop, young: true }).evidence).toEqual([`v-${K}-0`]);
   });
 });

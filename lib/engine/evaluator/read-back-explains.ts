@@ -1,0 +1,50 @@
+import { outsideOf, readBackOf, seriesOf } from "../detectors/feedback-loop.ts";
+import type { WindowRecord } from "../detectors/finding.ts";
+import { siblingsSay, type SiblingSeries } from "../detectors/loop-siblings.ts";
+
+/**
+ * Whether a deviating value (`rec`'s field at `path`) came from what its
+ * record read back of other agents' writes rather than from what it read
+ * outside them (ADR 0050, siblingsSay: `awaiting` where its siblings of the
+ * round are not in `records` yet): records of the same subject made from the very
+ * same outside reads (a feed's version, by its hash) got the same outside
+ * part, so where they differ by clearly more than such records did in the
+ * `windowMs` before, given what each read back, the departure is in what
+ * they made of what they read back (a loop's gain), and the outside read
+ * explains nothing. Where they differ as usual, or `rec` has no such
+ * sibling, the outside read may explain it (a poisoned feed's victims all
+ * moved by the feed). `records`: the window, in time order. Pure.
+ */
+export function readBackExplains(rec: WindowRecord, path: string, records: readonly WindowRecord[], windowMs: number): ReturnType<typeof siblingsSay> {
+  const byId = new Map<string, WindowRecord>();
+  for (const r of records) if (!byId.has(r.recordId)) byId.set(r.recordId, r);
+  if (!byId.has(rec.recordId)) return "outside";
+  // What is written in the window is what a record may read back; a read of anything else read outside.
+  const written = new Set<string>();
+  for (const r of records) if (r.kind === "state.write" && r.intent !== null) written.add(r.intent);
+  if (outsideOf(rec, written, byId) === null) return "outside";
+  const bySeries = new Map<string, WindowRecord[]>();
+  for (const r of byId.values()) {
+    if (r.kind !== "state.write" && r.kind !== "message") continue;
+    for (const e of seriesOf(r)) if (e.path === path) (bySeries.get(e.key) ?? bySeries.set(e.key, []).get(e.key)!).push(r);
+  }
+  const keys = new Set(bySeries.keys());
+  const series: SiblingSeries[] = [];
+  let at = -1;
+  let index = -1;
+  for (const [key, rs] of bySeries) {
+    rs.sort((a, b) => a.at - b.at);
+    const i = rs.findIndex((r) => r.recordId === rec.recordId);
+    if (i >= 0) {
+      at = series.length;
+      index = i;
+    }
+    series.push({
+      at: rs.map((r) => r.at),
+      values: rs.map((r) => seriesOf(r).find((e) => e.key === key)!.value),
+      readBack: rs.map((r) => readBackOf(r, path, keys, written, byId)),
+      outside: rs.map((r) => outsideOf(r, written, byId)),
+    });
+  }
+  return at >= 0 ? siblingsSay(series, at, index, windowMs) : "outside";
+}
