@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
 const TOKEN = "chaos-infra-ingest-key-0123456789";
 const cores = availableParallelism();
 const BATCH = 100;
+/** Records the soak's closed-loop run sends to measure its sustainable rate (about a minute on this machine). */
+const SOAK_PROBE = 250_000;
 
 interface Row {
   scenario: Scenario;
@@ -96,9 +98,6 @@ async function audit(row: Row, url: string, ledger: Ledger): Promise<void> {
   }
 }
 
-/** The sustainable rate, measured once (by the first of overload and soak to run). */
-let sustainable: number | null = null;
-
 interface Traffic {
   bodies: LoadBody[];
   /** Fresh bodies of the same fleet, ids never used before. A body sent again is an idempotent retry (acknowledged, nothing stored): load made of retries loads nothing. */
@@ -133,7 +132,6 @@ async function overload(): Promise<Row> {
     const collector = await startCollectorProcess(db.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true" });
     try {
       const rate = await measureSustainable(collector, traffic.bodies);
-      sustainable = rate;
       // Fresh bodies for the overload itself, one for every send: its books must not mix with the saturation run's.
       const fresh = await traffic.more(Math.ceil(2 * rate * seconds) + BATCH);
       const ledger = newLedger();
@@ -322,11 +320,12 @@ async function soak(): Promise<Row> {
   let web: ChildProcess | null = null;
   const browser = await chromium.launch({ executablePath: process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
   try {
-    const traffic = await signedTraffic(db.url, 200 * BATCH);
+    // Its own rate, over a longer closed-loop run than overload's few seconds: a short burst, before the engine's history fills, overstates what ten minutes sustain.
+    const traffic = await signedTraffic(db.url, SOAK_PROBE);
     // The soak's records are signed before it starts (signing beside the load would take the collector's CPU): the last are sent `minutes` after they were signed.
     const collector = await startCollectorProcess(db.url, TOKEN, { FIREBREAK_ALLOW_UNATTESTED: "true", FIREBREAK_SKEW_MS: String((minutes + 5) * 60_000) });
     try {
-      const rate = sustainable ?? (await measureSustainable(collector, traffic.bodies));
+      const rate = await measureSustainable(collector, traffic.bodies);
       const reason = staleBuildReason(process.cwd());
       if (reason && !(reason !== "no build yet" && args["reuse-build"])) {
         log(`building the dashboard (${reason})`);
