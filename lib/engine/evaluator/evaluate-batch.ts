@@ -11,7 +11,7 @@ import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
 import { impactOf, type AgentGraph } from "./impact.ts";
-import { readBackExplains } from "./read-back-explains.ts";
+import { readBackExplains, windowRecord } from "./read-back-explains.ts";
 import { verificationFindings } from "./verification-findings.ts";
 
 export const EngineParams = z
@@ -166,7 +166,9 @@ export function evaluateBatch(input: BatchInput): BatchResult {
     for (const id of f.evidence) named.add(id);
   }
   for (const ids of cooledOver.values()) for (const id of ids) named.add(id);
-  const windowRecords = () => [...loopWindow.history, ...loopWindow.recent];
+  // One copy of the loop window for every deviation and held read of the batch (read-back-explains.ts indexes it once).
+  let windowCopy: WindowRecord[] | null = null;
+  const windowRecords = () => (windowCopy ??= [...loopWindow.history, ...loopWindow.recent]);
   const windowMs = input.params.detectors.feedbackLoop.windowMs ?? FeedbackLoopParams.parse({}).windowMs;
   const held: HeldReads[] = [];
   const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named, window: windowRecords, windowMs, held });
@@ -217,7 +219,7 @@ function settleHolds(holding: readonly HeldReads[], window: () => readonly Windo
   if (holding.length === 0) return { released, settled };
   const records = window();
   for (const h of holding) {
-    const rec = records.find((r) => r.recordId === h.recordId);
+    const rec = windowRecord(records, h.recordId);
     const verdict = rec ? readBackExplains(rec, h.path, records, windowMs) : "outside";
     const movedOn = verdict === "awaiting" && records.some((r) => r.agent === h.agent && r.intent === h.intent && r.kind === rec?.kind && r.at > h.at);
     if (verdict === "awaiting" && !movedOn) continue;
@@ -281,8 +283,6 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     for (const r of input.recent) if (r.kind === "state.write" && r.intent === read.intent && r.at <= read.at && (w === undefined || r.at >= w.at)) w = r;
     return w?.recordId ?? null;
   };
-  let records: readonly WindowRecord[] | null = null;
-  const window = () => (records ??= input.window());
   return findings.map((f) => {
     if (f.detector !== "semantic_deviation" || f.recordId === null) return f;
     const rec = recent.get(f.recordId);
@@ -302,7 +302,7 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     let hold: HeldReads | null = null;
     if (outsideExplains && reads.some((x) => x.write === null)) {
       const path = seriesOf(rec).find((e) => e.value === f.params.value)?.path;
-      const verdict = path !== undefined ? readBackExplains(rec, path, window(), input.windowMs) : "outside";
+      const verdict = path !== undefined ? readBackExplains(rec, path, input.window(), input.windowMs) : "outside";
       if (verdict !== "outside") outsideExplains = false;
       if (verdict === "awaiting") hold = { recordId: rec.recordId, path: path!, agent: rec.agent, intent: rec.intent, at: rec.at, reads: reads.filter((x) => x.write === null).map((x) => x.read.recordId) };
     }

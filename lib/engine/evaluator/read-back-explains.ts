@@ -16,35 +16,71 @@ import { siblingsSay, type SiblingSeries } from "../detectors/loop-siblings.ts";
  * moved by the feed). `records`: the window, in time order. Pure.
  */
 export function readBackExplains(rec: WindowRecord, path: string, records: readonly WindowRecord[], windowMs: number): ReturnType<typeof siblingsSay> {
+  const w = windowReadsOf(records);
+  if (!w.byId.has(rec.recordId)) return "outside";
+  if (outsideOf(rec, w.written, w.byId) === null) return "outside";
+  const { series, place } = w.seriesOf(path);
+  const at = place.get(rec.recordId);
+  return at ? siblingsSay(series, at[0], at[1], windowMs) : "outside";
+}
+
+/**
+ * What every question about one window shares: its records by id, the keys
+ * written in it, and each field path's series. A pass asks once per
+ * deviation explained only by an outside read and once per held read, all
+ * of the same window: built once for it, not once per question.
+ */
+interface WindowReads {
+  byId: Map<string, WindowRecord>;
+  written: Set<string>;
+  seriesOf: (path: string) => { series: SiblingSeries[]; place: Map<string, [number, number]> };
+}
+
+const windows = new WeakMap<readonly WindowRecord[], WindowReads>();
+
+function windowReadsOf(records: readonly WindowRecord[]): WindowReads {
+  const known = windows.get(records);
+  if (known) return known;
   const byId = new Map<string, WindowRecord>();
   for (const r of records) if (!byId.has(r.recordId)) byId.set(r.recordId, r);
-  if (!byId.has(rec.recordId)) return "outside";
   // What is written in the window is what a record may read back; a read of anything else read outside.
   const written = new Set<string>();
   for (const r of records) if (r.kind === "state.write" && r.intent !== null) written.add(r.intent);
-  if (outsideOf(rec, written, byId) === null) return "outside";
-  const bySeries = new Map<string, WindowRecord[]>();
-  for (const r of byId.values()) {
-    if (r.kind !== "state.write" && r.kind !== "message") continue;
-    for (const e of seriesOf(r)) if (e.path === path) (bySeries.get(e.key) ?? bySeries.set(e.key, []).get(e.key)!).push(r);
-  }
-  const keys = new Set(bySeries.keys());
-  const series: SiblingSeries[] = [];
-  let at = -1;
-  let index = -1;
-  for (const [key, rs] of bySeries) {
-    rs.sort((a, b) => a.at - b.at);
-    const i = rs.findIndex((r) => r.recordId === rec.recordId);
-    if (i >= 0) {
-      at = series.length;
-      index = i;
-    }
-    series.push({
-      at: rs.map((r) => r.at),
-      values: rs.map((r) => seriesOf(r).find((e) => e.key === key)!.value),
-      readBack: rs.map((r) => readBackOf(r, path, keys, written, byId)),
-      outside: rs.map((r) => outsideOf(r, written, byId)),
-    });
-  }
-  return at >= 0 ? siblingsSay(series, at, index, windowMs) : "outside";
+  const paths = new Map<string, ReturnType<WindowReads["seriesOf"]>>();
+  const w: WindowReads = {
+    byId,
+    written,
+    seriesOf: (path) => {
+      let out = paths.get(path);
+      if (out) return out;
+      const bySeries = new Map<string, WindowRecord[]>();
+      for (const r of byId.values()) {
+        if (r.kind !== "state.write" && r.kind !== "message") continue;
+        for (const e of seriesOf(r)) if (e.path === path) (bySeries.get(e.key) ?? bySeries.set(e.key, []).get(e.key)!).push(r);
+      }
+      const keys = new Set(bySeries.keys());
+      const series: SiblingSeries[] = [];
+      // Each record's series and its place in it.
+      const place = new Map<string, [number, number]>();
+      for (const [key, rs] of bySeries) {
+        rs.sort((a, b) => a.at - b.at);
+        rs.forEach((r, i) => place.set(r.recordId, [series.length, i]));
+        series.push({
+          at: rs.map((r) => r.at),
+          values: rs.map((r) => seriesOf(r).find((e) => e.key === key)!.value),
+          readBack: rs.map((r) => readBackOf(r, path, keys, written, byId)),
+          outside: rs.map((r) => outsideOf(r, written, byId)),
+        });
+      }
+      paths.set(path, (out = { series, place }));
+      return out;
+    },
+  };
+  windows.set(records, w);
+  return w;
+}
+
+/** A record of the window by id (the first copy held), from the same index readBackExplains uses. */
+export function windowRecord(records: readonly WindowRecord[], recordId: string): WindowRecord | undefined {
+  return windowReadsOf(records).byId.get(recordId);
 }
