@@ -13,6 +13,7 @@ const benches: { file: string; node?: string[] }[] = [
   { file: "bench/lineage.ts" },
   { file: "bench/collectors.ts" },
   { file: "bench/storage.ts" },
+  { file: "bench/fleet-counts.ts", node: ["--conditions=react-server"] },
   { file: "bench/control.ts", node: ["--conditions=react-server"] },
   { file: "bench/ui.ts" },
 ].filter((b) => existsSync(b.file));

@@ -20,6 +20,7 @@ import { startCheckpointer, type Checkpointer } from "../audit/checkpointer.ts";
 import { instanceKey } from "../config/instance-key.ts";
 import { storageConfig } from "../config/storage-config.ts";
 import { startStorageMaintainer } from "../storage/storage-maintainer.ts";
+import { startTallyMerger } from "../storage/tally-merger.ts";
 
 export interface RunningCollector extends Collector {
   /** The engine's evaluation loop, on its own thread of this process; null when FIREBREAK_ENGINE=off. */
@@ -84,6 +85,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
   const storage = storageConfig(process.env);
   const storagePool = storage.enabled ? createPool(databaseUrl, 2) : null;
   const storageMaintainer = storagePool ? startStorageMaintainer(storagePool, storage, settings.skewMs, log) : null;
+  const tallyMerger = storagePool ? startTallyMerger(storagePool, storage.tallyMergeMs, log) : null;
   return {
     ...collector,
     engine,
@@ -93,6 +95,7 @@ export async function startCollectorFromEnv(databaseUrl: string, adminToken: str
       await webhookPool?.end();
       approvalSweep.stop();
       await storageMaintainer?.stop();
+      await tallyMerger?.stop();
       await storagePool?.end();
       await collector.close();
       await checkpointer?.stop();

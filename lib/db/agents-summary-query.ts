@@ -4,6 +4,7 @@ import type { WindowQuery } from "../api/params.ts";
 import { resolveWindow } from "../api/time-window.ts";
 import type { AgentsSummaryResponse } from "../api/views.ts";
 import type { PrismaClient } from "./generated/client.ts";
+import { SqlParams, agentRowsSql, tallyWindow } from "./record-tallies.ts";
 import { share, verdictCounts } from "./window-counts.ts";
 
 interface AgentRow {
@@ -29,30 +30,32 @@ const Labels = z.record(z.string(), z.string());
  */
 export async function agentsSummary(db: PrismaClient, project: string, q: WindowQuery, now: Date = new Date()): Promise<AgentsSummaryResponse> {
   const { from, to } = resolveWindow(q, now);
-  const rows = await db.$queryRaw<AgentRow[]>`
-    WITH w AS (
-      SELECT agent, verdicts, verified FROM records WHERE project_id = ${project} AND ts >= ${from} AND ts < ${to}
-    ),
+  const p = new SqlParams([project]);
+  const w = agentRowsSql(p, project, tallyWindow(from, to));
+  const rows = await db.$queryRawUnsafe<AgentRow[]>(
+    `WITH w AS (${w}),
     sent AS (
-      SELECT agent, count(*)::int AS sent, (count(*) FILTER (WHERE verified))::int AS verified FROM w GROUP BY agent
+      SELECT agent, sum(n)::int AS sent, coalesce(sum(n) FILTER (WHERE verified), 0)::int AS verified FROM w GROUP BY agent HAVING sum(n) > 0
     ),
     by_verdict AS (
       SELECT agent, jsonb_object_agg(verdict, n) AS by_verdict
-        FROM (SELECT agent, v AS verdict, count(*)::int AS n FROM w CROSS JOIN LATERAL unnest(w.verdicts) AS v GROUP BY agent, v) c
+        FROM (SELECT agent, v AS verdict, sum(n)::int AS n FROM w CROSS JOIN LATERAL unnest(w.verdicts) AS v GROUP BY agent, v HAVING sum(n) > 0) c
        GROUP BY agent
     ),
     ids AS (
-      SELECT id FROM agents WHERE project_id = ${project} UNION SELECT agent FROM sent
+      SELECT id FROM agents WHERE project_id = $1 UNION SELECT agent FROM sent
     )
     SELECT ids.id, (a.id IS NOT NULL) AS registered, a.display_name, a.kind, a.attested, a.version, a.labels,
            COALESCE(s.sent, 0) AS sent, COALESCE(s.verified, 0) AS verified, b.by_verdict, ls.last_seen
       FROM ids
-      LEFT JOIN agents a ON a.project_id = ${project} AND a.id = ids.id
+      LEFT JOIN agents a ON a.project_id = $1 AND a.id = ids.id
       LEFT JOIN sent s ON s.agent = ids.id
       LEFT JOIN by_verdict b ON b.agent = ids.id
       -- All-time last record, one index probe on (agent, ts) per agent.
-      LEFT JOIN LATERAL (SELECT max(r.ts) AS last_seen FROM records r WHERE r.project_id = ${project} AND r.agent = ids.id) ls ON true
-     ORDER BY COALESCE(s.sent, 0) DESC, ids.id`;
+      LEFT JOIN LATERAL (SELECT max(r.ts) AS last_seen FROM records r WHERE r.project_id = $1 AND r.agent = ids.id) ls ON true
+     ORDER BY COALESCE(s.sent, 0) DESC, ids.id`,
+    ...p.values,
+  );
   const [exists] = await db.$queryRaw<{ has_records: boolean }[]>`SELECT EXISTS (SELECT 1 FROM records WHERE project_id = ${project}) AS has_records`;
   return {
     from: from.toISOString(),

@@ -20,11 +20,13 @@ import { bucketStarts, seriesStep } from "../view/series-step.ts";
 import { fleetStateCounts, type EdgeState } from "../view/fleet-counts.ts";
 import { breakerFromMachine } from "./graph-query.ts";
 import type { Queryable } from "./lineage-store.ts";
+import { SqlParams, agentRowsSql, edgeRowsSql, tallyWindow } from "./record-tallies.ts";
 
 // The fleet screens' questions (overview, an agent's or an edge's activity,
 // the anomaly timeline), one function per route, in the shapes of
-// lib/api/fleet-views.ts. Raw `pg`: the series are GROUP BYs over the
-// (agent, ts) and (ts) indexes, and the timeline is two range scans.
+// lib/api/fleet-views.ts. Raw `pg`: the record series and the edges come
+// from the per-minute tallies (lib/db/record-tallies.ts), the findings are
+// GROUP BYs over the (ts) indexes, and the timeline is two range scans.
 
 const iso = (d: Date | number): string => new Date(d).toISOString();
 
@@ -44,28 +46,33 @@ export async function series(q: Queryable, project: string, w: TimeWindow, scope
   const to = w.to.getTime();
   const step = seriesStep(from, to);
   const params: unknown[] = [w.from, w.to, step, project];
-  let recordWhere = "";
   let findingWhere = "";
-  if (scope.kind === "agent") {
-    params.push(scope.agent);
-    recordWhere = `AND agent = $5`;
-    findingWhere = `AND f.agent = $5`;
-  } else if (scope.kind === "edge") {
+  // Records: the per-minute tallies and the records of the window's partial minutes (ADR 0051).
+  const rp = new SqlParams([step]);
+  const tw = tallyWindow(w.from, w.to);
+  let source: string;
+  if (scope.kind === "edge") {
     params.push(scope.sender, scope.receiver);
-    recordWhere = `AND kind = 'message' AND agent = $5 AND $6 = ANY(receivers)`;
     // A finding is on the edge when its record went from sender to receiver.
     findingWhere = `AND f.agent = $5 AND EXISTS (SELECT 1 FROM records r WHERE r.project_id = $4 AND r.record_id = f.record_id AND r.agent = $5 AND $6 = ANY(r.receivers))`;
+    source = edgeRowsSql(rp, project, tw, { sender: scope.sender, receiver: scope.receiver });
+  } else {
+    if (scope.kind === "agent") {
+      params.push(scope.agent);
+      findingWhere = `AND f.agent = $5`;
+    }
+    source = agentRowsSql(rp, project, tw, scope.kind === "agent" ? scope.agent : undefined);
   }
-  const bucket = (col: string) => `(floor(extract(epoch FROM ${col}) * 1000 / $3)::bigint * $3)::text`;
+  const bucket = (col: string, step: string) => `(floor(extract(epoch FROM ${col}) * 1000 / ${step})::bigint * ${step})::text`;
   const [records, findings] = await Promise.all([
     q.query<BucketRow>(
-      `SELECT ${bucket("ts")} AS b, count(*)::int AS records, (count(*) FILTER (WHERE verified))::int AS verified,
-              (count(*) FILTER (WHERE NOT verified AND NOT ('pending' = ANY(verdicts))))::int AS failed
-         FROM records WHERE project_id = $4 AND ts >= $1 AND ts < $2 ${recordWhere} GROUP BY 1`,
-      params,
+      `SELECT ${bucket("at", "$1")} AS b, sum(n)::int AS records, coalesce(sum(n) FILTER (WHERE verified), 0)::int AS verified,
+              coalesce(sum(n) FILTER (WHERE NOT verified AND NOT ('pending' = ANY(verdicts))), 0)::int AS failed
+         FROM (${source}) s GROUP BY 1`,
+      rp.values,
     ),
     q.query<{ b: string; findings: number }>(
-      `SELECT ${bucket("f.ts")} AS b, count(*)::int AS findings FROM anomaly_findings f WHERE f.project_id = $4 AND f.ts >= $1 AND f.ts < $2 ${findingWhere} GROUP BY 1`,
+      `SELECT ${bucket("f.ts", "$3")} AS b, count(*)::int AS findings FROM anomaly_findings f WHERE f.project_id = $4 AND f.ts >= $1 AND f.ts < $2 ${findingWhere} GROUP BY 1`,
       params,
     ),
   ]);
@@ -88,11 +95,7 @@ const asState = (s: string): BreakerStateName => ((BREAKER_STATES as readonly st
 /** Every edge with traffic in the window or a breaker, and the state its breaker reads now. */
 async function edgeStates(q: Queryable, project: string, w: TimeWindow, now: Date): Promise<{ edges: EdgeState[]; awaitingReview: number }> {
   const [traffic, rows] = await Promise.all([
-    q.query<{ sender: string; receiver: string }>(
-      `SELECT DISTINCT r.agent AS sender, rcv AS receiver FROM records r CROSS JOIN LATERAL unnest(r.receivers) AS rcv
-        WHERE r.project_id = $3 AND r.kind = 'message' AND r.ts >= $1 AND r.ts < $2`,
-      [w.from, w.to, project],
-    ),
+    edgesWithTraffic(q, project, w),
     q.query<{ sender: string; receiver: string; state: string; machine: unknown }>(`SELECT sender, receiver, state, machine FROM breaker_states WHERE project_id = $1`, [project]),
   ]);
   const states = new Map<string, BreakerStateName>();
@@ -109,6 +112,13 @@ async function edgeStates(q: Queryable, project: string, w: TimeWindow, now: Dat
   });
   for (const t of traffic.rows) if (!states.has(`${t.sender}\u0000${t.receiver}`)) edges.push({ ...t, state: "CLOSED" });
   return { edges, awaitingReview };
+}
+
+/** The edges that carried a message in the window. */
+function edgesWithTraffic(q: Queryable, project: string, w: TimeWindow) {
+  const p = new SqlParams();
+  const e = edgeRowsSql(p, project, tallyWindow(w.from, w.to));
+  return q.query<{ sender: string; receiver: string }>(`SELECT sender, receiver FROM (${e}) e GROUP BY sender, receiver HAVING sum(n) > 0`, p.values);
 }
 
 interface BlastRow {

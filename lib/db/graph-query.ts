@@ -7,8 +7,9 @@ import { parseDuration } from "../api/time-window.ts";
 import { BreakerMachine } from "../engine/breaker/machine.ts";
 import { BREAKER_STATES, type BreakerStateName } from "../engine/breaker/states.ts";
 import type { Queryable } from "./lineage-store.ts";
+import { SqlParams, edgeRowsSql, tallyWindow } from "./record-tallies.ts";
 
-/** One (sender, receivers) group of the window's messages; receivers are spread into links in JS (linkTotals). */
+/** A group of the window's messages: one link (`receiver`), or several receivers spread into links in JS (linkTotals). */
 export interface GroupRow {
   sender: string;
   /** The receiver when there is exactly one; else null and `receivers` holds them (none, or several). */
@@ -98,23 +99,7 @@ async function graphParts(db: Queryable, project: string, q: Omit<GraphQuery, "f
   const from = new Date(to.getTime() - ms);
 
   const [groups, agentRows, breakers] = await Promise.all([
-    // Grouped by the receivers array, not by each receiver: nearly every message has one, and
-    // unnesting every record before grouping was a third of the statement's time (ADR 0038).
-    // A lone receiver comes back as text, not as an array the driver must parse; the epoch
-    // milliseconds are exact (extract gives numeric) and skip parsing 10,000 dates.
-    db.query<GroupRow>(
-      `SELECT r.agent AS sender,
-              CASE WHEN cardinality(r.receivers) = 1 THEN r.receivers[1] END AS receiver,
-              CASE WHEN cardinality(r.receivers) <> 1 THEN r.receivers END AS receivers,
-              count(*)::int AS messages,
-              (count(*) FILTER (WHERE r.verified))::int AS verified,
-              (count(*) FILTER (WHERE r.verdicts && ARRAY['bad_signature', 'replay']::text[]))::int AS forged,
-              floor(extract(epoch FROM max(r.ts)) * 1000)::float8 AS last_seen
-         FROM records r
-        WHERE r.project_id = $1 AND r.kind = 'message' AND r.ts >= $2 AND r.ts < $3
-        GROUP BY r.agent, r.receivers`,
-      [project, from, to],
-    ),
+    groupRows(db, project, from, to),
     db.query<AgentRow>(`SELECT id, display_name, attested, labels FROM agents WHERE project_id = $1`, [project]),
     replay ? replayBreakers(db, project, to) : liveBreakers(db, project, to),
   ]);
@@ -165,6 +150,27 @@ async function graphParts(db: Queryable, project: string, q: Omit<GraphQuery, "f
   // Nodes are sorted by id, so comparing indices orders links by sender then receiver id without comparing strings.
   links.sort((a, b) => b.messages - a.messages || a.sender - b.sender || a.receiver - b.receiver);
   return { from, to, replay, labelValues, nodes: keptNodes, links };
+}
+
+/**
+ * The window's messages per (sender, receiver), from the per-minute tallies
+ * and the records of the partial minutes at each end (ADR 0051). A message
+ * counts once on each link for each time it names the receiver.
+ */
+async function groupRows(db: Queryable, project: string, from: Date, to: Date) {
+  const p = new SqlParams();
+  const e = edgeRowsSql(p, project, tallyWindow(from, to));
+  // The epoch milliseconds are exact (extract gives numeric) and skip parsing 10,000 dates.
+  return db.query<GroupRow>(
+    `SELECT sender, receiver, NULL::text[] AS receivers,
+            sum(named)::int AS messages,
+            coalesce(sum(named) FILTER (WHERE verified), 0)::int AS verified,
+            coalesce(sum(named) FILTER (WHERE verdicts && ARRAY['bad_signature', 'replay']::text[]), 0)::int AS forged,
+            floor(extract(epoch FROM max(last_ts)) * 1000)::float8 AS last_seen
+       FROM (${e}) e
+      GROUP BY sender, receiver HAVING sum(named) > 0`,
+    p.values,
+  );
 }
 
 function asObjects(p: GraphParts): GraphResponse {

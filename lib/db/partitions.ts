@@ -16,6 +16,7 @@ import {
   type RetentionPolicy,
 } from "../storage/partition-plan.ts";
 import { withTransaction, type Tx } from "./ingest-store.ts";
+import { TALLY_MERGE_LOCK } from "./record-tallies.ts";
 
 type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -95,7 +96,9 @@ export async function createWeekPartition(tx: Tx, table: PartitionedTable, weekM
      INSERT INTO ${stash} SELECT * FROM moved`,
   );
   await tx.query(`CREATE TABLE ${name} PARTITION OF ${table} FOR VALUES FROM (${from}) TO (${to})`);
-  await tx.query(`INSERT INTO ${table} SELECT * FROM ${stash}`);
+  // Into the partition itself: the rows only move, and record_tallies' triggers
+  // (on the parent) must not count them a second time.
+  await tx.query(`INSERT INTO ${name} SELECT * FROM ${stash}`);
   return true;
 }
 
@@ -201,6 +204,9 @@ async function dropUnlessHeld(pool: pg.Pool, p: WeekPartition): Promise<"dropped
       await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [PARTITION_LOCK]);
       if (!(await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [p.name])).rows[0]?.t) return "busy";
+      // No tally merge runs while the week's counts go with it (lib/db/record-tallies.ts);
+      // taken before the table, as merges take theirs before reading records.
+      if (p.table === "records") await tx.query(`SELECT pg_advisory_xact_lock($1)`, [TALLY_MERGE_LOCK]);
       // Locked first: no row can arrive between the check and the drop.
       await tx.query(`LOCK TABLE ${p.table} IN ACCESS EXCLUSIVE MODE`);
       const held = await heldEvidence(tx);
@@ -208,7 +214,13 @@ async function dropUnlessHeld(pool: pg.Pool, p: WeekPartition): Promise<"dropped
       const ids = p.table === "records" ? held.recordIds : held.traceIds;
       const hit = await tx.query(`SELECT 1 FROM ${p.name} WHERE ${column} = ANY($1::text[]) LIMIT 1`, [ids]);
       if ((hit.rowCount ?? 0) > 0) return "held";
-      if (p.table === "records") await tx.query(`INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM ${p.name}`);
+      if (p.table === "records") {
+        await tx.query(`INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM ${p.name}`);
+        // Every record of the week is in this partition (the default one never holds an existing partition's range),
+        // so the week's counts go whole, for every project, as its rows do: no delete trigger fires on a drop.
+        const { from, to } = weekBounds("records", p.weekMs);
+        await tx.query(`DELETE FROM record_tallies WHERE minute >= ${from} AND minute < ${to}`);
+      }
       await tx.query(`DROP TABLE ${p.name}`);
       return "dropped";
     });
@@ -236,10 +248,12 @@ async function deleteExpired(
   const fallback = cutoff(options.now - options.defaultDays * DAY_MS);
   const expired = `r.${timeColumn} < ${own.length === 0 ? fallback : `CASE ${own.join("")}ELSE ${fallback} END`}`;
   const notHeld = table === "records" ? `NOT (r.record_id = ANY($2::text[]))` : `NOT (r.trace_id = ANY($2::text[]))`;
+  // Records are deleted through the parent table, by key, so record_tallies' delete trigger counts them out.
   const sql =
     table === "records"
-      ? `WITH gone AS (DELETE FROM ${partition} WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1))
-                       RETURNING project_id, record_id)
+      ? `WITH gone AS (DELETE FROM records d USING (SELECT r.project_id, r.seq, r.ts FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1) x
+                        WHERE d.project_id = x.project_id AND d.seq = x.seq AND d.ts = x.ts
+                       RETURNING d.project_id, d.record_id)
          INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM gone`
       : `DELETE FROM ${partition} WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1))`;
   let deleted = 0;

@@ -4,6 +4,7 @@
 import type pg from "pg";
 import { applyRetention, ensurePartitions, pruneNonces, sweepEdges, type RetentionResult } from "../db/partitions.ts";
 import type { StorageConfig } from "../config/storage-config.ts";
+import { startTicker } from "../process/ticker.ts";
 import { nonceKeepMs } from "./partition-plan.ts";
 
 export interface StoragePass {
@@ -29,33 +30,35 @@ export async function storagePass(pool: pg.Pool, config: StorageConfig, skewMs: 
 }
 
 export function startStorageMaintainer(pool: pg.Pool, config: StorageConfig, skewMs: number, log: (line: string) => void): StorageMaintainer {
-  let running: Promise<StoragePass | null> | null = null;
-  const tick = (now = Date.now()): Promise<StoragePass | null> => {
-    running ??= storagePass(pool, config, skewMs, now)
-      .then((pass) => {
-        const { created, retention } = pass;
-        if (created.length > 0) log(`storage: created partitions ${created.join(", ")}`);
-        if (retention.dropped.length > 0) log(`storage: dropped partitions past retention ${retention.dropped.join(", ")}`);
-        if (retention.heldBack.length > 0) log(`storage: kept ${retention.heldBack.join(", ")} past retention: they hold evidence of an incident not yet resolved and exported`);
-        return pass;
-      })
-      .catch((err: unknown) => {
-        log(`storage: maintenance pass failed, the next one retries: ${(err as Error).message}`);
-        return null;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  void tick();
-  const timer = setInterval(() => void tick(), config.intervalMs);
-  timer.unref();
+  // A test's tick(now) names the time of the pass it starts; timer passes use the clock.
+  let at: number | undefined;
+  const ticker = startTicker(
+    () =>
+      storagePass(pool, config, skewMs, takeTime())
+        .then((pass) => {
+          const { created, retention } = pass;
+          if (created.length > 0) log(`storage: created partitions ${created.join(", ")}`);
+          if (retention.dropped.length > 0) log(`storage: dropped partitions past retention ${retention.dropped.join(", ")}`);
+          if (retention.heldBack.length > 0) log(`storage: kept ${retention.heldBack.join(", ")} past retention: they hold evidence of an incident not yet resolved and exported`);
+          return pass;
+        })
+        .catch((err: unknown) => {
+          log(`storage: maintenance pass failed, the next one retries: ${(err as Error).message}`);
+          return null;
+        }),
+    config.intervalMs,
+    { now: true },
+  );
+  function takeTime(): number {
+    const now = at ?? Date.now();
+    at = undefined;
+    return now;
+  }
   return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
+    tick(now?: number) {
+      at = now;
+      return ticker.tick();
     },
+    stop: ticker.stop,
   };
 }

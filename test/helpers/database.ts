@@ -10,7 +10,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `migrationsDir`: a folder holding only some migrations, to test an upgrade from an older schema. */
+export async function createTestDatabase(migrationsDir?: string): Promise<TestDatabase> {
   const adminUrl = inject("adminDatabaseUrl");
   const name = `fb_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -18,7 +19,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
-  await migrate(url);
+  await migrate(url, migrationsDir);
   return {
     url,
     name,

@@ -148,7 +148,7 @@ describe("a project's retention period over the API", () => {
     await ingestAged("default", now, [{ id: "DF-OLD", ageDays: 10 }]);
     await openIncident("staging", "ST-HELD");
 
-    const pass = await storagePass(apiPool(), { enabled: true, retentionDays: 30, ahead: 1, intervalMs: 300_000 }, 300_000, now);
+    const pass = await storagePass(apiPool(), { enabled: true, retentionDays: 30, ahead: 1, intervalMs: 300_000, tallyMergeMs: 10_000 }, 300_000, now);
     expect(pass.retention.deleted).toBe(1);
     // Staging keeps 7 days: its 10-day-old record goes, the one the open incident rests on stays; default keeps 30.
     expect(await stored(["ST-OLD", "ST-HELD", "ST-RECENT", "DF-OLD"])).toEqual(["default/DF-OLD", "staging/ST-HELD", "staging/ST-RECENT"]);
@@ -158,7 +158,7 @@ describe("a project's retention period over the API", () => {
     expect(reset).toMatchObject({ retentionDays: 30, source: "default", updatedBy: null });
     expect((await retentionEntries()).at(-1)!.detail).toEqual({ project: "staging", from: 7, to: null, effectiveDays: 30, defaultDays: 30 });
     await ingestAged("staging", now, [{ id: "ST-OLD-2", ageDays: 10 }]);
-    expect((await storagePass(apiPool(), { enabled: true, retentionDays: 30, ahead: 1, intervalMs: 300_000 }, 300_000, now)).retention.deleted).toBe(0);
+    expect((await storagePass(apiPool(), { enabled: true, retentionDays: 30, ahead: 1, intervalMs: 300_000, tallyMergeMs: 10_000 }, 300_000, now)).retention.deleted).toBe(0);
     expect(await stored(["ST-OLD-2"])).toEqual(["staging/ST-OLD-2"]);
   });
 });
