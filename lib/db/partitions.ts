@@ -132,20 +132,24 @@ export interface HeldEvidence {
  * incident it was merged into, which holds them.
  */
 export async function heldEvidence(q: Queryable): Promise<HeldEvidence> {
-  const res = await q.query<{ record_id: string }>(
+  const res = await q.query<{ project_id: string; record_id: string }>(
     `WITH holding AS (
-       SELECT i.id, i.origin_ids, i.record_ids FROM incidents i
+       SELECT i.project_id, i.id, i.origin_ids, i.record_ids FROM incidents i
         WHERE i.status NOT IN ('resolved', 'merged')
            OR (i.status = 'resolved' AND NOT EXISTS (
                  SELECT 1 FROM audit_entries a
                   WHERE a.target = 'incident:' || i.id AND a.action LIKE 'report.export%' AND a.at >= coalesce(i.resolved_at, i.updated_at))))
-     SELECT fr.record_id FROM holding h JOIN incident_findings f ON f.incident_id = h.id JOIN finding_records fr ON fr.finding_id = f.finding_id
-     UNION SELECT unnest(h.origin_ids) FROM holding h
-     UNION SELECT unnest(h.record_ids) FROM holding h`,
+     SELECT h.project_id, fr.record_id FROM holding h JOIN incident_findings f ON f.incident_id = h.id JOIN finding_records fr ON fr.finding_id = f.finding_id
+     UNION SELECT h.project_id, unnest(h.origin_ids) FROM holding h
+     UNION SELECT h.project_id, unnest(h.record_ids) FROM holding h`,
   );
-  const recordIds = res.rows.map((r) => r.record_id);
+  const recordIds = [...new Set(res.rows.map((r) => r.record_id))];
   if (recordIds.length === 0) return { recordIds, traceIds: [] };
-  const traces = await q.query<{ trace_id: string }>(`SELECT DISTINCT trace_id FROM records WHERE record_id = ANY($1::text[])`, [recordIds]);
+  // By (project, id), the records index's key: by id alone this read every partition whole.
+  const traces = await q.query<{ trace_id: string }>(
+    `SELECT DISTINCT r.trace_id FROM unnest($1::text[], $2::text[]) AS h(project_id, record_id) JOIN records r ON r.project_id = h.project_id AND r.record_id = h.record_id`,
+    [res.rows.map((r) => r.project_id), res.rows.map((r) => r.record_id)],
+  );
   return { recordIds, traceIds: traces.rows.map((r) => r.trace_id) };
 }
 
@@ -205,7 +209,7 @@ async function dropUnlessHeld(pool: pg.Pool, p: WeekPartition): Promise<"dropped
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [PARTITION_LOCK]);
       if (!(await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [p.name])).rows[0]?.t) return "busy";
       // No tally merge runs while the week's counts go with it (lib/db/record-tallies.ts);
-      // taken before the table, as merges take theirs before reading records.
+      // taken before the table, as a merge takes it before reading records.
       if (p.table === "records") await tx.query(`SELECT pg_advisory_xact_lock($1)`, [TALLY_MERGE_LOCK]);
       // Locked first: no row can arrive between the check and the drop.
       await tx.query(`LOCK TABLE ${p.table} IN ACCESS EXCLUSIVE MODE`);

@@ -10,9 +10,11 @@ import { withTransaction, type Tx } from "./ingest-store.ts";
 const MINUTE_MS = 60_000;
 
 /**
- * Held shared by every merge and exclusively by a retention drop of a week's
+ * Held by the one merge under way, and by a retention drop of a week's
  * partition, which deletes that week's counts: a merge re-inserting rows it
- * took cannot bring back counts of records dropped meanwhile.
+ * took cannot bring back counts of records dropped meanwhile, and two merges
+ * never take the same minute's rows (in different orders, they could
+ * deadlock). A merge that finds it held skips its turn.
  */
 export const TALLY_MERGE_LOCK = 0x4669_7254; // "FirT"
 
@@ -100,10 +102,10 @@ export interface MergeResult {
 }
 
 /**
- * Folds each minute's delta rows into one row per key. Safe beside ingest
- * and beside other mergers: a delta committed after the statement began is
- * not taken and stays for the next merge, and a row another merger took
- * first is skipped, never counted twice. Where records were taken away
+ * Folds each minute's delta rows into one row per key. Safe beside ingest:
+ * a delta committed after the statement began is not taken and stays for
+ * the next merge. One merge at a time (TALLY_MERGE_LOCK): a second returns
+ * at once, merging nothing. Where records were taken away
  * (deleted, or moved by an update) the latest ts is read again from the
  * records, since a maximum cannot be subtracted.
  */
@@ -112,7 +114,8 @@ export async function mergeTallies(pool: pg.Pool, maxMinutes = 500): Promise<Mer
 }
 
 async function mergeIn(tx: Tx, maxMinutes: number): Promise<MergeResult> {
-  await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [TALLY_MERGE_LOCK]);
+  const lock = await tx.query<{ got: boolean }>(`SELECT pg_try_advisory_xact_lock($1) AS got`, [TALLY_MERGE_LOCK]);
+  if (!lock.rows[0]?.got) return { minutes: 0, rows: 0 };
   const res = await tx.query<{ minutes: number; rows: number }>(
     `WITH k AS (
        SELECT DISTINCT project_id, minute FROM record_tallies WHERE NOT merged LIMIT $1

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { createPool, insertBatch, withTransaction, type RecordRow } from "@/lib/db/ingest-store.ts";
 import { applyRetention, ensurePartitions, listPartitions } from "@/lib/db/partitions.ts";
-import { mergeAllTallies, mergeTallies } from "@/lib/db/record-tallies.ts";
+import { TALLY_MERGE_LOCK, mergeAllTallies, mergeTallies } from "@/lib/db/record-tallies.ts";
 import { startTallyMerger } from "@/lib/storage/tally-merger.ts";
 import { Prng } from "@/lib/sim/prng.ts";
 import { DAY_MS, WEEK_MS, partitionName, utcWeek } from "@/lib/storage/partition-plan.ts";
@@ -226,6 +226,21 @@ describe("record_tallies", () => {
     await nowhere.end();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/could not merge the per-minute record counts, retrying every 10 ms/);
+  });
+
+  it("merges one at a time: while another merge or a partition drop holds the lock, a merge skips its turn", async () => {
+    await insertStoredRecords(pool, traffic(new Prng("lock"), 20, T0, MIN, "lock"));
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock($1)", [TALLY_MERGE_LOCK]);
+      expect(await mergeTallies(pool)).toEqual({ minutes: 0, rows: 0 });
+      await holder.query("ROLLBACK");
+    } finally {
+      holder.release();
+    }
+    expect((await mergeTallies(pool)).minutes).toBeGreaterThan(0);
+    await expectMergedExact(pool);
   });
 
   it("starts again from nothing after TRUNCATE", async () => {
