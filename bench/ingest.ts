@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--records N] [--soak SECONDS] [--rate RECORDS_PER_S]
+// npm run bench:ingest -- [--records N] [--soak SECONDS] [--rate RECORDS_PER_S] [--collector-heap MiB]
 //
 // Signed records per second end to end (OTLP protobuf request -> verified ->
 // committed), beside the machine's raw Ed25519 verification capacity measured
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     engine: { type: "string", default: "on" },
     /** A folder: the collector (every thread) writes V8 CPU profiles there, and their self times are printed. */
     profile: { type: "string" },
+    /** The collector's V8 old-space limit, MiB: whether its RSS growth is garbage not yet collected or memory it holds. */
+    "collector-heap": { type: "string" },
     /** on: pg_stat_statements in the bench's database; the costliest statements of the saturation run are printed. */
     statements: { type: "string", default: "off" },
     /** Records per second after saturation; default 80% of the rate saturation measured. */
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   const collector = await startCollectorProcess(database.url, TOKEN, {
     FIREBREAK_ALLOW_UNATTESTED: "true",
     FIREBREAK_ENGINE: engineOn ? "on" : "off",
-  }, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  }, [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...(args["collector-heap"] ? [`--max-old-space-size=${Number(args["collector-heap"])}`] : [])]);
   collector.child.stderr?.pipe(process.stderr);
   try {
     // Saturation: as fast as the collector acknowledges.

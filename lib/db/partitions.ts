@@ -128,10 +128,10 @@ export interface HeldEvidence {
  * origins, its records, every record its findings name) while the incident
  * is open or acknowledged, or resolved but not exported since it was
  * resolved (a report export is in the audit trail, report.export_*), and the
- * traces those records are in. A merged incident's findings belong to the
- * incident it was merged into, which holds them.
+ * traces those records are in (unless `withTraces` is false). A merged
+ * incident's findings belong to the incident it was merged into, which holds them.
  */
-export async function heldEvidence(q: Queryable): Promise<HeldEvidence> {
+export async function heldEvidence(q: Queryable, withTraces = true): Promise<HeldEvidence> {
   const res = await q.query<{ project_id: string; record_id: string }>(
     `WITH holding AS (
        SELECT i.project_id, i.id, i.origin_ids, i.record_ids FROM incidents i
@@ -144,7 +144,7 @@ export async function heldEvidence(q: Queryable): Promise<HeldEvidence> {
      UNION SELECT h.project_id, unnest(h.record_ids) FROM holding h`,
   );
   const recordIds = [...new Set(res.rows.map((r) => r.record_id))];
-  if (recordIds.length === 0) return { recordIds, traceIds: [] };
+  if (recordIds.length === 0 || !withTraces) return { recordIds, traceIds: [] };
   // By (project, id), the records index's key: by id alone this read every partition whole.
   const traces = await q.query<{ trace_id: string }>(
     `SELECT DISTINCT r.trace_id FROM unnest($1::text[], $2::text[]) AS h(project_id, record_id) JOIN records r ON r.project_id = h.project_id AND r.record_id = h.record_id`,
@@ -213,7 +213,7 @@ async function dropUnlessHeld(pool: pg.Pool, p: WeekPartition): Promise<"dropped
       if (p.table === "records") await tx.query(`SELECT pg_advisory_xact_lock($1)`, [TALLY_MERGE_LOCK]);
       // Locked first: no row can arrive between the check and the drop.
       await tx.query(`LOCK TABLE ${p.table} IN ACCESS EXCLUSIVE MODE`);
-      const held = await heldEvidence(tx);
+      const held = await heldEvidence(tx, p.table === "spans");
       const column = p.table === "records" ? "record_id" : "trace_id";
       const ids = p.table === "records" ? held.recordIds : held.traceIds;
       const hit = await tx.query(`SELECT 1 FROM ${p.name} WHERE ${column} = ANY($1::text[]) LIMIT 1`, [ids]);
@@ -243,7 +243,6 @@ async function deleteExpired(
   batchSize: number,
   maxBatches: number,
 ): Promise<number> {
-  const held = await heldEvidence(pool);
   const cutoff = timeColumn === "received_at" ? (ms: number) => `'${new Date(ms).toISOString()}'::timestamptz` : KEY[table].cutoff;
   // Each project's own cut-off: the default one unless project_retention says otherwise.
   const own = [...(await loadRetentionPolicy(pool, options.defaultDays)).byProject].map(
@@ -260,6 +259,12 @@ async function deleteExpired(
                        RETURNING d.project_id, d.record_id)
          INSERT INTO retention_edge_sweep (project_id, record_id) SELECT project_id, record_id FROM gone`
       : `DELETE FROM ${partition} WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM ${partition} r WHERE ${expired} AND ${notHeld} LIMIT $1))`;
+  // Most passes find nothing past retention here (the default partition is
+  // usually empty); the evidence held, which can name hundreds of thousands
+  // of records in a storm's incidents, is read only when something is.
+  const any = await pool.query(`SELECT 1 FROM ${partition} r WHERE ${expired} LIMIT 1`);
+  if ((any.rowCount ?? 0) === 0) return 0;
+  const held = await heldEvidence(pool, table === "spans");
   let deleted = 0;
   for (let i = 0; i < maxBatches; i++) {
     const res = await pool.query(sql, [batchSize, table === "records" ? held.recordIds : held.traceIds]);
