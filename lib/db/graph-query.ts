@@ -9,12 +9,10 @@ import { BREAKER_STATES, type BreakerStateName } from "../engine/breaker/states.
 import type { Queryable } from "./lineage-store.ts";
 import { SqlParams, edgeRowsSql, tallyWindow } from "./record-tallies.ts";
 
-/** A group of the window's messages: one link (`receiver`), or several receivers spread into links in JS (linkTotals). */
-export interface GroupRow {
+/** One link's messages in the window, as the statement returns it. */
+export interface LinkRow {
   sender: string;
-  /** The receiver when there is exactly one; else null and `receivers` holds them (none, or several). */
-  receiver: string | null;
-  receivers: string[] | null;
+  receiver: string;
   messages: number;
   verified: number;
   forged: number;
@@ -98,12 +96,12 @@ async function graphParts(db: Queryable, project: string, q: Omit<GraphQuery, "f
   if (ms === null) throw badRequest("`window` must be a length like 1h, 24h or 7d", [{ path: "query.window", message: "use a number and m, h or d" }]);
   const from = new Date(to.getTime() - ms);
 
-  const [groups, agentRows, breakers] = await Promise.all([
-    groupRows(db, project, from, to),
+  const [linkRows, agentRows, breakers] = await Promise.all([
+    linkRowsOf(db, project, from, to),
     db.query<AgentRow>(`SELECT id, display_name, attested, labels FROM agents WHERE project_id = $1`, [project]),
     replay ? replayBreakers(db, project, to) : liveBreakers(db, project, to),
   ]);
-  const totals = linkTotals(groups.rows);
+  const totals = linkTotals(linkRows.rows);
 
   const agents = new Map(agentRows.rows.map((a) => [a.id, { displayName: a.display_name, attested: a.attested, labels: parseLabels(a.labels) }]));
   const labelValues = collectLabelValues([...agents.values()].map((a) => a.labels));
@@ -157,12 +155,12 @@ async function graphParts(db: Queryable, project: string, q: Omit<GraphQuery, "f
  * and the records of the partial minutes at each end (ADR 0051). A message
  * counts once on each link for each time it names the receiver.
  */
-async function groupRows(db: Queryable, project: string, from: Date, to: Date) {
+async function linkRowsOf(db: Queryable, project: string, from: Date, to: Date) {
   const p = new SqlParams();
   const e = edgeRowsSql(p, project, tallyWindow(from, to));
   // The epoch milliseconds are exact (extract gives numeric) and skip parsing 10,000 dates.
-  return db.query<GroupRow>(
-    `SELECT sender, receiver, NULL::text[] AS receivers,
+  return db.query<LinkRow>(
+    `SELECT sender, receiver,
             sum(named)::int AS messages,
             coalesce(sum(named) FILTER (WHERE verified), 0)::int AS verified,
             coalesce(sum(named) FILTER (WHERE verdicts && ARRAY['bad_signature', 'replay']::text[]), 0)::int AS forged,
@@ -193,29 +191,10 @@ const asColumns = (p: GraphParts): GraphColumns => graphColumnsOf(header(p), p.l
 
 const header = (p: GraphParts): Omit<GraphResponse, "links"> => ({ from: p.from.toISOString(), to: p.to.toISOString(), replay: p.replay, labelValues: p.labelValues, nodes: p.nodes });
 
-/**
- * The (sender, receivers) groups spread into one total per link, by edge key:
- * a message to n receivers counts once on each of its n links, a receiver
- * named twice twice, as unnesting the array in SQL counted it.
- */
-export function linkTotals(groups: readonly GroupRow[]): Map<string, LinkTotals> {
+/** The links by edge key, the key graphParts joins breakers on. */
+export function linkTotals(rows: readonly LinkRow[]): Map<string, LinkTotals> {
   const out = new Map<string, LinkTotals>();
-  const add = (g: GroupRow, receiver: string): void => {
-    const key = edgeKey(g.sender, receiver);
-    const t = out.get(key);
-    if (!t) {
-      out.set(key, { sender: g.sender, receiver, messages: g.messages, verified: g.verified, forged: g.forged, lastSeen: g.last_seen });
-      return;
-    }
-    t.messages += g.messages;
-    t.verified += g.verified;
-    t.forged += g.forged;
-    if (g.last_seen > t.lastSeen!) t.lastSeen = g.last_seen;
-  };
-  for (const g of groups) {
-    if (g.receiver !== null) add(g, g.receiver);
-    else for (const receiver of g.receivers ?? []) add(g, receiver);
-  }
+  for (const r of rows) out.set(edgeKey(r.sender, r.receiver), { sender: r.sender, receiver: r.receiver, messages: r.messages, verified: r.verified, forged: r.forged, lastSeen: r.last_seen });
   return out;
 }
 

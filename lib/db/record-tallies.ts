@@ -80,6 +80,8 @@ export function agentRowsSql(p: SqlParams, project: string, w: TallyWindow, agen
  * Rows (sender, receiver, at, verdicts, verified, n, named, last_ts) for the
  * edges of `message` records: `n` records naming the receiver, `named` times
  * it was named (a receiver listed twice counts twice there, once in `n`).
+ * The partial minutes' records are split by firebreak_tally_keys, the
+ * function the triggers count with (migration 20261213090000).
  */
 export function edgeRowsSql(p: SqlParams, project: string, w: TallyWindow, edge?: { sender: string; receiver: string }): string {
   const proj = p.add(project);
@@ -90,8 +92,8 @@ export function edgeRowsSql(p: SqlParams, project: string, w: TallyWindow, edge?
            WHERE t.project_id = ${proj} AND t.receiver IS NOT NULL AND t.minute >= ${p.add(w.midFrom)} AND t.minute < ${p.add(w.midTo)}${s ? ` AND t.agent = ${s} AND t.receiver = ${r}` : ""}
           UNION ALL
           SELECT r.agent, x.receiver, r.ts, r.verdicts, r.verified, 1, x.named, r.ts
-            FROM records r CROSS JOIN LATERAL (SELECT u AS receiver, count(*)::int AS named FROM unnest(r.receivers) u GROUP BY u) x
-           WHERE r.project_id = ${proj} AND r.kind = 'message' AND ${edgesOfWindow(p, w, "r")}${s ? ` AND r.agent = ${s} AND ${r} = ANY(r.receivers) AND x.receiver = ${r}` : ""}`;
+            FROM records r CROSS JOIN LATERAL firebreak_tally_keys(r.kind, r.receivers) x
+           WHERE r.project_id = ${proj} AND r.kind = 'message' AND x.receiver IS NOT NULL AND ${edgesOfWindow(p, w, "r")}${s ? ` AND r.agent = ${s} AND ${r} = ANY(r.receivers) AND x.receiver = ${r}` : ""}`;
 }
 
 export interface MergeResult {
@@ -137,7 +139,6 @@ async function mergeIn(tx: Tx, maxMinutes: number): Promise<MergeResult> {
               ELSE s.last_ts END,
               true
          FROM sums s WHERE s.n <> 0 OR s.named <> 0
-       RETURNING 1
      )
      SELECT (SELECT count(*) FROM k)::int AS minutes, (SELECT count(*) FROM gone)::int AS rows`,
     [maxMinutes],

@@ -4,7 +4,7 @@
 import type pg from "pg";
 import { applyRetention, ensurePartitions, pruneNonces, sweepEdges, type RetentionResult } from "../db/partitions.ts";
 import type { StorageConfig } from "../config/storage-config.ts";
-import { startTicker } from "../process/ticker.ts";
+import { startTicker, type Ticker } from "../process/ticker.ts";
 import { nonceKeepMs } from "./partition-plan.ts";
 
 export interface StoragePass {
@@ -14,11 +14,8 @@ export interface StoragePass {
   noncesDeleted: number;
 }
 
-export interface StorageMaintainer {
-  /** One pass now; concurrent calls share the pass under way. Exposed for tests. */
-  tick(now?: number): Promise<StoragePass | null>;
-  stop(): Promise<void>;
-}
+/** tick(now): one pass now (as at `now`, for tests); concurrent calls share the pass under way. */
+export type StorageMaintainer = Ticker<StoragePass | null>;
 
 export async function storagePass(pool: pg.Pool, config: StorageConfig, skewMs: number, now = Date.now()): Promise<StoragePass> {
   // Partitions first: a week without one sends its rows to the default partition.
@@ -30,11 +27,9 @@ export async function storagePass(pool: pg.Pool, config: StorageConfig, skewMs: 
 }
 
 export function startStorageMaintainer(pool: pg.Pool, config: StorageConfig, skewMs: number, log: (line: string) => void): StorageMaintainer {
-  // A test's tick(now) names the time of the pass it starts; timer passes use the clock.
-  let at: number | undefined;
-  const ticker = startTicker(
-    () =>
-      storagePass(pool, config, skewMs, takeTime())
+  return startTicker(
+    (now) =>
+      storagePass(pool, config, skewMs, now)
         .then((pass) => {
           const { created, retention } = pass;
           if (created.length > 0) log(`storage: created partitions ${created.join(", ")}`);
@@ -49,16 +44,4 @@ export function startStorageMaintainer(pool: pg.Pool, config: StorageConfig, ske
     config.intervalMs,
     { now: true },
   );
-  function takeTime(): number {
-    const now = at ?? Date.now();
-    at = undefined;
-    return now;
-  }
-  return {
-    tick(now?: number) {
-      at = now;
-      return ticker.tick();
-    },
-    stop: ticker.stop,
-  };
 }

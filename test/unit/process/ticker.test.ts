@@ -36,4 +36,15 @@ describe("startTicker", () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(runs).toBe(after);
   });
+
+  it("runs as at the time a tick names, and at the clock's time otherwise", async () => {
+    const seen: number[] = [];
+    const t = startTicker(async (now) => seen.push(now), 60_000);
+    await t.tick(1_234);
+    const before = Date.now();
+    await t.tick();
+    await t.stop();
+    expect(seen[0]).toBe(1_234);
+    expect(seen[1]).toBeGreaterThanOrEqual(before);
+  });
 });
