@@ -9,6 +9,10 @@
 // arrive late against each other, within a pass and across passes (the
 // passes' history is the same records).
 //
+// Then the depths the evaluator remembers for the depth cap, over a long
+// run: assigning depths once the bounded map is full (every record drops the
+// oldest), against the same records in a map with room for all of them.
+//
 // Also times the evaluator's way of judging a pass: in slices of at most 20
 // records per agent, each learnt before the next (judgeInSlices), against
 // one judgePass over the whole pass.
@@ -27,6 +31,7 @@ import { EngineParams, type EvalRecord } from "../lib/engine/evaluator/evaluate-
 import { HistoryCache } from "../lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "../lib/engine/evaluator/impact.ts";
 import { judgeInSlices, judgePass, learnPass, LOOP_WINDOW_MS } from "../lib/engine/evaluator/judge-pass.ts";
+import { ChainDepth } from "../lib/engine/evaluator/chain-depth.ts";
 import { percentile } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
@@ -126,3 +131,18 @@ const loaded = report(`history ${Number(args.history)} per agent x ${AGENTS} age
 console.log(`ratio: ${(loaded / base).toFixed(2)}x the empty-history pass`);
 const sliced = report(`history ${Number(args.history)} per agent x ${AGENTS} agents, judged in slices (the evaluator's way)`, run(Number(args.history), true, true));
 console.log(`slices: ${(sliced / loaded).toFixed(2)}x one judgePass over the whole pass`);
+
+/** CPU ms per 1,000 records assigned depths, `held` records already remembered, in a map of `capacity`. */
+function depthCost(capacity: number, held: number, timed: number): number {
+  const d = new ChainDepth(capacity);
+  const chain = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ recordId: `d-${from + i}`, kind: "message", parents: from + i > 0 ? [`d-${from + i - 1}`] : [] }));
+  for (let i = 0; i < held; i += PASS) d.assign(chain(i, Math.min(PASS, held - i)));
+  const started = process.cpuUsage();
+  for (let i = held; i < held + timed; i += PASS) d.assign(chain(i, PASS));
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000 / (timed / 1000);
+}
+const DEPTHS_HELD = 500_000;
+const roomy = depthCost(4 * DEPTHS_HELD, DEPTHS_HELD, 200_000);
+const full = depthCost(DEPTHS_HELD, DEPTHS_HELD, 200_000);
+console.log(`chain depths, ${DEPTHS_HELD} remembered, 200,000 more: full map (each drops the oldest) ${full.toFixed(2)} ms per 1,000 records, map with room ${roomy.toFixed(2)} ms; ratio ${(full / roomy).toFixed(2)}x`);

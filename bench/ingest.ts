@@ -5,21 +5,21 @@
 // in the same run on every core. Then acknowledgement latency at 80% of the
 // measured rate (or at `--rate`: a longer run's saturation measures a
 // higher rate than a short one's, so runs of different lengths compare at
-// one rate), and the collector's RSS over that run.
+// one rate), and the collector's RSS and heap held over that run.
 import { availableParallelism } from "node:os";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { prepareSignedRun } from "./lib/signed-run.ts";
 import { saturate, steadyLoad } from "./lib/load.ts";
 import { newLedger } from "./lib/ack-ledger.ts";
-import { rssOf, startCollectorProcess } from "./lib/collector-process.ts";
+import { heapHeldMiB, rssOf, startCollectorProcess } from "./lib/collector-process.ts";
 import { resetStatements, statementCosts } from "./lib/bench-db.ts";
 import { percentile } from "./lib/stats.ts";
 import { engineCaughtUp } from "./lib/engine-progress.ts";
 import { threadCpuPerRecord, threadCpuSeconds, treeCpuSeconds } from "./lib/proc-cpu.ts";
-import { printSelfTimes, selfTimes, type CpuProfile } from "./lib/cpu-profile.ts";
+import { printProfileDir } from "./lib/cpu-profile.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     const rest = bodies.slice(Math.ceil(bodies.length * 0.6));
     const soakSeconds = Number(args.soak);
     const rssStart = rssOf(collector.child.pid);
+    const heapStart = await heapHeldMiB(collector.url, TOKEN);
     const steadyFrom = Date.now();
     const ledger = newLedger();
     const steadyRate = args.rate ? Number(args.rate) : 0.8 * rate;
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     const lat = await steadyLoad(collector.url, TOKEN, rest, steadyRate, soakSeconds, ledger, true);
     const failedSteady = ledger.requests - ledger.acknowledged.length;
     const rssEnd = rssOf(collector.child.pid);
+    const heapEnd = await heapHeldMiB(collector.url, TOKEN);
     let engineLag: LagFigures | null = null;
     if (engineOn) {
       await engineCaughtUp(database.url);
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     const p99 = percentile(ledger.ackLatencies, 0.99);
     console.log(`at ${loadLabel} (${Math.round(steadyRate)} records/s for ${lat.seconds.toFixed(1)} s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${failedSteady} failed`);
     console.log(`collector RSS: start ${mb(rssStart)} MiB, end ${mb(rssEnd)} MiB`);
+    console.log(`collector heap held after the last full collection (main thread, engine thread): start ${heapStart.main ?? "-"}, ${heapStart.engine ?? "-"} MiB; end ${heapEnd.main ?? "-"}, ${heapEnd.engine ?? "-"} MiB`);
     const verified = await verifiedShare(database.url);
     console.log(`stored records verified: ${(verified * 100).toFixed(2)}%`);
 
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
       soakSeconds: lat.seconds,
       rssStartMiB: mb(rssStart),
       rssEndMiB: mb(rssEnd),
+      heapHeldMiB: { start: heapStart, end: heapEnd },
       verifiedShare: verified,
       batchSize,
       cpuPerRecordUs: cpu,
@@ -145,18 +149,9 @@ async function main(): Promise<void> {
     await collector.stop();
     await database.stop();
   }
-  if (profileDir) printProfiles(profileDir);
+  if (profileDir) printProfileDir(profileDir, "collector thread");
 }
 
-/** Self time per function in each of the collector's threads (main and workers), busiest thread first. */
-function printProfiles(dir: string): void {
-  const threads = readdirSync(dir)
-    .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => ({ f, times: selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile).filter((t) => t.what !== "(idle)") }))
-    .sort((a, b) => sum(b.times) - sum(a.times));
-  for (const t of threads) printSelfTimes(`collector thread ${t.f}`, t.times, 25);
-}
-const sum = (times: readonly { ms: number }[]): number => times.reduce((s, t) => s + t.ms, 0);
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
@@ -207,7 +202,7 @@ interface LagFigures {
 async function engineLagSince(collectorUrl: string, since: number, label: string): Promise<LagFigures> {
   const health = collectorUrl.replace(/\/v1\/traces$/, `/healthz?lagSince=${since}`);
   const res = await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } });
-  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number; findingsMs: number; breakersMs: number; slowest: { ordinal: number; records: number; findings: number; readMs: number; judgeMs: number; writeMs: number; findingsMs: number; breakersMs: number } | null } } };
+  const body = (await res.json()) as { engine?: { lag: { samples: number; p50: number; p99: number; max: number }; records: number; cpuSeconds?: number | null; timing: { passes: number; readMs: number; judgeMs: number; writeMs: number; passMs: number; maxPassMs: number; findingsMs: number; breakersMs: number; slowest: { ordinal: number; records: number; findings: number; readMs: number; judgeMs: number; writeMs: number; findingsMs: number; breakersMs: number } | null } } };
   if (!body.engine) throw new Error("the collector reported no engine");
   const t = body.engine.timing;
   console.log(
@@ -216,6 +211,8 @@ async function engineLagSince(collectorUrl: string, since: number, label: string
       `writing ${(t.writeMs / Math.max(1, t.passes)).toFixed(1)} ms: findings ${(t.findingsMs / Math.max(1, t.passes)).toFixed(1)}, breakers ${(t.breakersMs / Math.max(1, t.passes)).toFixed(1)}; ` +
       `the rest, committing, ${((t.passMs - t.readMs - t.judgeMs - t.writeMs) / Math.max(1, t.passes)).toFixed(1)} ms), slowest ${t.maxPassMs.toFixed(0)} ms`,
   );
+  const cpu = body.engine.cpuSeconds;
+  if (cpu != null) console.log(`  the engine's thread: ${cpu.toFixed(1)} CPU s since it started, ${Math.round((cpu * 1e6) / Math.max(1, body.engine.records))} µs per record judged`);
   const s = t.slowest;
   if (s) console.log(`  slowest: pass ${s.ordinal} of the process, ${s.records} records, ${s.findings} findings (reading ${s.readMs.toFixed(0)} ms, judging ${s.judgeMs.toFixed(0)} ms, writing ${s.writeMs.toFixed(0)} ms: findings ${s.findingsMs.toFixed(0)}, breakers ${s.breakersMs.toFixed(0)})`);
   return body.engine.lag;

@@ -42,6 +42,18 @@ export function rssOf(pid: number | undefined): number {
 }
 
 /** The collector's /healthz as a key holder sees it. */
+/**
+ * Heap held after the last full collection, MiB, by the collector's main
+ * thread and its engine's thread (null where a thread has had none yet, or
+ * runs no engine): RSS counts garbage V8 has not collected yet.
+ */
+export async function heapHeldMiB(url: string, token: string): Promise<{ main: number | null; engine: number | null }> {
+  type Heap = { liveBytes: number | null };
+  const h = (await collectorHealth(url, token)) as { memory?: { heap?: Heap }; engine?: { heap?: Heap } | string };
+  const mib = (b: number | null | undefined) => (b == null ? null : Math.round(b / 1048576));
+  return { main: mib(h.memory?.heap?.liveBytes), engine: mib(typeof h.engine === "object" ? h.engine.heap?.liveBytes : null) };
+}
+
 export async function collectorHealth(url: string, token: string, query = ""): Promise<Record<string, unknown>> {
   const res = await fetch(url.replace(/\/v1\/traces$/, `/healthz${query}`), { headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as Record<string, unknown>;

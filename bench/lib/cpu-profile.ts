@@ -2,6 +2,8 @@
 // the V8 sampling profiler over the DevTools protocol, folded into self time
 // per function. The figures say which code to read first; they are samples,
 // not measurements to compare between runs.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { Page } from "playwright-core";
 
 interface ProfileNode {
@@ -53,4 +55,14 @@ export function printSelfTimes(label: string, times: readonly SelfTime[], top = 
   const total = times.reduce((s, t) => s + t.ms, 0);
   console.log(`\n${label}: main thread ${Math.round(total)} ms sampled, top self time:`);
   for (const t of times.slice(0, top)) console.log(`  ${t.ms.toFixed(0).padStart(6)} ms  ${t.what}`);
+}
+
+/** Self time per function in each profile a process's threads wrote to `dir` (node --cpu-prof), busiest thread first. */
+export function printProfileDir(dir: string, label: string, top = 25): void {
+  const sum = (times: readonly SelfTime[]): number => times.reduce((s, t) => s + t.ms, 0);
+  const threads = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => ({ f, times: selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile).filter((t) => t.what !== "(idle)") }))
+    .sort((a, b) => sum(b.times) - sum(a.times));
+  for (const t of threads) printSelfTimes(`${label} ${t.f}`, t.times, top);
 }

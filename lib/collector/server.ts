@@ -16,6 +16,7 @@ import { persistBatch, type BatchOutcome } from "./ingest.ts";
 import { RegistrySync, type SnapshotLoader } from "./registry-sync.ts";
 import { Settler } from "./settle.ts";
 import { IngestStats } from "./stats.ts";
+import { watchHeap } from "../process/heap-watch.ts";
 import { createCollectorMetrics, type CollectorMetrics, type CollectorMetricSources } from "../metrics/collector-metrics.ts";
 import { mayReadMetrics, type MetricsAccess } from "../metrics/metrics-access.ts";
 import client from "prom-client";
@@ -67,6 +68,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const settler = new Settler(pool, registry, settings.pendingWaitMs, log);
   settler.start();
   const stats = new IngestStats();
+  const heap = watchHeap();
   const startedAt = new Date().toISOString();
   const keys = new IngestKeys(settings.ingestKeys, opts.lookupIngestToken === undefined ? databaseIngestLookup(pool) : opts.lookupIngestToken, settings.ingestTokenTtlMs);
   const admission = new Admission({
@@ -84,6 +86,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     inflightBytes: () => admission.bytes,
     databaseUp: () => gate.status.state === "up",
     engine: opts.metrics?.engine ?? (() => null),
+    heap: () => heap.report(),
     snapshot: opts.metrics?.snapshot ?? null,
     maxEdges: opts.metrics?.maxEdges ?? 0,
   });
@@ -103,7 +106,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       // Asked only of a caller who may see the instance (the engine answers from its own thread).
       const more = typeof grant === "object" && !grant.fixed ? await opts.health?.(query) : undefined;
       const body = healthBody(grant, () => ({
-        instance: { inflight: admission.requests, inflightBytes: admission.bytes, ...stats.toJSON(), ...(more ?? {}) },
+        instance: { inflight: admission.requests, inflightBytes: admission.bytes, ...stats.toJSON(), memory: { rssBytes: process.memoryUsage.rss(), heap: heap.report() }, ...(more ?? {}) },
         database: gate.status,
         since: startedAt,
         project: (p) => stats.projectJSON(p),
@@ -242,6 +245,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       settler.stop();
+      heap.stop();
       registry.stop();
       await workers.close();
     },

@@ -12,6 +12,7 @@ import type { MetricsSnapshot } from "../db/metrics-query.ts";
 import { BREAKER_STATES } from "../engine/breaker/states.ts";
 import type { Cached } from "./cached.ts";
 import { BoundedLabel } from "./bounded-labels.ts";
+import type { HeapReport } from "../process/heap-watch.ts";
 import type { ProjectEngineStats } from "../engine/evaluator/engine-loop.ts";
 
 /** The most record kinds and verdicts each with a series of their own; see bounded-labels.ts. */
@@ -48,7 +49,9 @@ export interface CollectorMetricSources {
   /** False while the collector holds the database for away (503s at the door). */
   databaseUp?: () => boolean;
   /** The engine loop's counters (the whole loop's, and each project's), or null when FIREBREAK_ENGINE=off. */
-  engine: () => { passes: number; errors: number; projects: ProjectEngineStats[] } | null;
+  engine: () => { passes: number; errors: number; projects: ProjectEngineStats[]; heap?: HeapReport } | null;
+  /** The main thread's heap (the engine's comes with its counters). */
+  heap?: () => HeapReport;
   /** The database-derived gauges; null leaves them out (a collector without a database connection for them). */
   snapshot: Cached<MetricsSnapshot> | null;
   /** The edge cap the snapshot was read with, to report truncation. */
@@ -161,6 +164,17 @@ export function createCollectorMetrics(sources: CollectorMetricSources): Collect
     help: "How long each evaluation pass this process ran took.",
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
+  });
+  new client.Gauge<"thread">({
+    name: "firebreak_heap_live_bytes",
+    help: "Heap in use just after the thread's last full garbage collection: what it holds, garbage left out (RSS and the heap's used size count garbage V8 has not collected yet). Absent before the first full collection.",
+    labelNames: ["thread"],
+    registers,
+    collect() {
+      this.reset();
+      const threads: [string, HeapReport | undefined][] = [["main", sources.heap?.()], ["engine", engine()?.heap]];
+      for (const [thread, h] of threads) if (h?.liveBytes != null) this.set({ thread }, h.liveBytes);
+    },
   });
   new client.Gauge({ name: "firebreak_engine_enabled", help: "1 when this process runs the engine loop (FIREBREAK_ENGINE=on).", registers, collect() {
     this.set(engine() ? 1 : 0);

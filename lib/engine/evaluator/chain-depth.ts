@@ -7,6 +7,7 @@
 // another hop, or depth would grow with every cycle. Depths are remembered for recent records (a bounded map, the
 // oldest forgotten first); a parent the engine has not seen is looked up in
 // storage by the caller and handed in with `remember`.
+import { BoundedMap } from "../../collections/bounded-map.ts";
 
 export interface DepthFacts {
   recordId: string;
@@ -15,19 +16,18 @@ export interface DepthFacts {
 }
 
 export class ChainDepth {
-  private readonly depths = new Map<string, number | null>();
+  private readonly depths: BoundedMap<string, number | null>;
 
-  constructor(private readonly capacity = 500_000) {}
+  constructor(capacity = 500_000) {
+    this.depths = new BoundedMap(capacity);
+  }
 
   get(recordId: string): number | null | undefined {
     return this.depths.get(recordId);
   }
 
   remember(recordId: string, depth: number | null): void {
-    if (this.depths.has(recordId)) this.depths.delete(recordId);
     this.depths.set(recordId, depth);
-    // A Map iterates in insertion order: the first keys are the oldest.
-    while (this.depths.size > this.capacity) this.depths.delete(this.depths.keys().next().value!);
   }
 
   /** Parents of these records whose depth is not known yet. */

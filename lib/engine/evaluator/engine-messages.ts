@@ -1,7 +1,9 @@
 // What the collector and its engine thread say to each other.
 import type { EngineLoop } from "./engine-loop.ts";
+import type { HeapReport } from "../../process/heap-watch.ts";
 
-export type EngineStats = ReturnType<EngineLoop["stats"]>;
+/** The loop's counters, and the engine thread's own heap (a thread has its own) and CPU seconds (null off Linux). */
+export type EngineStats = ReturnType<EngineLoop["stats"]> & { heap?: HeapReport; cpuSeconds?: number | null };
 
 export interface EngineThreadData {
   databaseUrl: string;

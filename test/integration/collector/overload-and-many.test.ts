@@ -9,6 +9,7 @@ import { encodeRecordsForTest } from "../../helpers/encode-records.ts";
 import { createProject } from "../../../lib/db/projects-store.ts";
 import { createToken } from "../../../lib/db/tokens-store.ts";
 import { startHarness, TOKEN, type Harness } from "./collector-harness.ts";
+import type { HeapReport } from "../../../lib/process/heap-watch.ts";
 
 const agent = makeAgent({ id: "agent-a", capabilities: [{ intent: "*", to: ["*"] }] });
 const snapshot = makeSnapshot([agent], { allowUnattested: false });
@@ -107,9 +108,13 @@ describe("health", () => {
     const exporter = exporterFor(h.url, TOKEN);
     expect((await exportSpans(exporter, spansFor([makeSignedRecord({ timestamp: new Date().toISOString() })]))).ok).toBe(true);
     await exporter.shutdown();
-    const full = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number; batches: number };
+    const full = (await (await fetch(health, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { records: number; batches: number; memory: { rssBytes: number; heap: HeapReport } };
     expect(full.records).toBe(1);
     expect(full.batches).toBe(1);
+    // The process's memory, and what the main thread's heap holds (null until its first full collection).
+    expect(full.memory.rssBytes).toBeGreaterThan(full.memory.heap.usedBytes);
+    expect(full.memory.heap.limitBytes).toBeGreaterThan(full.memory.heap.usedBytes);
+    expect(full.memory.heap.liveBytes === null || full.memory.heap.liveBytes < full.memory.heap.limitBytes).toBe(true);
   });
 
   it("shows a project's ingest key its own project's counters only, and the configured key every project's", async () => {

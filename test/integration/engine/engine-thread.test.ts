@@ -60,6 +60,9 @@ describe("the engine's thread", () => {
     await expect.poll(async () => (await engine!.stats()).records, { timeout: 10_000 }).toBe(100);
     const stats = await engine!.stats();
     expect(stats.errors).toBe(0);
+    // The thread's heap comes with its counters (its isolate's own; the collector reports the main thread's).
+    expect(stats.heap!.usedBytes).toBeGreaterThan(0);
+    expect(stats.heap!.limitBytes).toBeGreaterThan(stats.heap!.usedBytes);
     // Every forged record is a verification finding's evidence, once.
     const evidence = await pool.query<{ id: string }>("SELECT unnest(evidence) AS id FROM anomaly_findings WHERE detector = 'verification'");
     expect(new Set(evidence.rows.map((r) => r.id)).size).toBe(25);

@@ -93,6 +93,20 @@ describe("refusals by project", () => {
   });
 });
 
+describe("heap held per thread", () => {
+  const heap = (liveBytes: number | null) => ({ liveBytes, liveAt: liveBytes === null ? null : 1, fullCollections: liveBytes === null ? 0 : 1, usedBytes: 9e8, limitBytes: 4e9 });
+  it("reports each thread's heap after its last full collection, and none before one", async () => {
+    const engine = { passes: 1, errors: 0, projects: [], heap: heap(null) };
+    const metrics = createCollectorMetrics({ stats: new IngestStats(), inflight: () => 0, engine: () => engine, heap: () => heap(120e6), snapshot: null, maxEdges: 0 });
+    let f = parsePrometheusText(await metrics.render());
+    expect(valueOf(f, "firebreak_heap_live_bytes", { thread: "main" })).toBe(120e6);
+    expect(valueOf(f, "firebreak_heap_live_bytes", { thread: "engine" })).toBeUndefined();
+    engine.heap = heap(80e6);
+    f = parsePrometheusText(await metrics.render());
+    expect(valueOf(f, "firebreak_heap_live_bytes", { thread: "engine" })).toBe(80e6);
+  });
+});
+
 describe("cached reads", () => {
   it("reads once per period, shares a read in flight, and does not cache failures", async () => {
     let t = 0;

@@ -83,6 +83,10 @@ describe("chain depth", () => {
     d.remember("b", 2);
     d.remember("c", 3);
     expect([d.get("a"), d.get("b"), d.get("c")]).toEqual([undefined, 2, 3]);
+    // Long past its capacity it still holds the newest, and chains through them.
+    for (let i = 0; i < 1_000; i++) d.remember(`x${i}`, i);
+    expect([d.get("x997"), d.get("x998"), d.get("x999")]).toEqual([undefined, 998, 999]);
+    expect(Object.fromEntries(d.assign([{ recordId: "m", kind: "message", parents: ["x999", "x1"] }]))).toEqual({ m: 1_000 });
   });
 });
 
