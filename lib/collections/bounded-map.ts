@@ -44,4 +44,10 @@ export class BoundedMap<K, V> {
   get size(): number {
     return this.map.size;
   }
+
+  clear(): void {
+    this.map.clear();
+    this.order.length = 0;
+    this.head = 0;
+  }
 }

@@ -4,6 +4,7 @@
 // var, and what other Ed25519 libraries import directly.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { decodeBase64url, encodeBase64url } from "./base64url.ts";
+import { BoundedMap } from "../collections/bounded-map.ts";
 
 /** DER prefix that turns a raw Ed25519 public key into SubjectPublicKeyInfo (RFC 8410). */
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -44,7 +45,7 @@ function rawKeyBytes(text: string, what: string): Buffer {
 // they are cached by their base64url text. The bound only guards against a
 // registry that churns keys without end; eviction is oldest-first.
 const PUBLIC_KEY_CACHE_LIMIT = 10_000;
-const publicKeyCache = new Map<string, KeyObject>();
+const publicKeyCache = new BoundedMap<string, KeyObject>(PUBLIC_KEY_CACHE_LIMIT);
 
 /** A KeyObject for a raw base64url public key, cached. Throws KeyFormatError. */
 export function publicKeyFromRaw(publicKey: string): KeyObject {
@@ -56,10 +57,6 @@ export function publicKeyFromRaw(publicKey: string): KeyObject {
     key = createPublicKey({ key: der, format: "der", type: "spki" });
   } catch (err) {
     throw new KeyFormatError(`public key is not an Ed25519 key: ${(err as Error).message}`);
-  }
-  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) {
-    const oldest = publicKeyCache.keys().next();
-    if (!oldest.done) publicKeyCache.delete(oldest.value);
   }
   publicKeyCache.set(publicKey, key);
   return key;

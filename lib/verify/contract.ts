@@ -4,14 +4,14 @@
 // refresh rebuilds equal schemas as new objects.
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { compileContractSchema } from "../registry/json-schema.ts";
+import { BoundedMap } from "../collections/bounded-map.ts";
 import type { VerdictDetail, WireRecord } from "../protocol/record.ts";
 import type { Contract, RegistrySnapshot } from "../registry/types.ts";
 
 type Compiled = { validate: ValidateFunction } | { error: string };
 
 const byObject = new WeakMap<object, Compiled>();
-const byText = new Map<string, Compiled>();
-const TEXT_CACHE_LIMIT = 1_000;
+const byText = new BoundedMap<string, Compiled>(1_000);
 
 // One compiler for the registry (which refuses what does not compile) and
 // the door (which applies it), so both read a contract the same way.
@@ -25,10 +25,6 @@ function compile(contract: Contract): Compiled {
       compiled = { validate: compileContractSchema(contract.schema) };
     } catch (err) {
       compiled = { error: (err as Error).message };
-    }
-    if (byText.size >= TEXT_CACHE_LIMIT) {
-      const oldest = byText.keys().next();
-      if (!oldest.done) byText.delete(oldest.value);
     }
     byText.set(text, compiled);
   }

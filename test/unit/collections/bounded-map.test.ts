@@ -29,6 +29,15 @@ describe("BoundedMap", () => {
     expect(m.get("a")).toBeNull();
   });
 
+  it("starts again empty when cleared", () => {
+    const m = new BoundedMap<string, number>(2);
+    for (const k of ["a", "b", "c"]) m.set(k, 1);
+    m.clear();
+    expect(m.size).toBe(0);
+    for (const k of ["x", "y", "z"]) m.set(k, 2);
+    expect([m.has("x"), m.has("y"), m.has("z"), m.size]).toEqual([false, true, true, 2]);
+  });
+
   it("refuses a size it cannot hold", () => {
     expect(() => new BoundedMap(0)).toThrow(/at least one key, not 0/);
     expect(() => new BoundedMap(1.5)).toThrow(/not 1.5/);
