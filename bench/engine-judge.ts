@@ -13,6 +13,13 @@
 // run: assigning depths once the bounded map is full (every record drops the
 // oldest), against the same records in a map with room for all of them.
 //
+// Last, a deviation storm whose explanation is an outside read: a trading
+// desk (40 traders, each reading one market version and its peers' views,
+// as the chaos trading scenario stores them) whose market feed is poisoned
+// for two rounds, every view deviating, judged in passes of one trader's round
+// (the reads held until the round's siblings come, ADR 0050), against the
+// same desk healthy.
+//
 // Also times the evaluator's way of judging a pass: in slices of at most 20
 // records per agent, each learnt before the next (judgeInSlices), against
 // one judgePass over the whole pass.
@@ -33,6 +40,8 @@ import { AgentGraph } from "../lib/engine/evaluator/impact.ts";
 import { judgeInSlices, judgePass, learnPass, LOOP_WINDOW_MS } from "../lib/engine/evaluator/judge-pass.ts";
 import { ChainDepth } from "../lib/engine/evaluator/chain-depth.ts";
 import { percentile } from "./lib/stats.ts";
+import { DESK_ROUND, marketWalk, tradingDesk } from "../test/unit/engine/trading-desk.fixtures.ts";
+import type { HeldReads } from "../lib/engine/evaluator/evaluate-batch.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -146,3 +155,42 @@ const DEPTHS_HELD = 500_000;
 const roomy = depthCost(4 * DEPTHS_HELD, DEPTHS_HELD, 200_000);
 const full = depthCost(DEPTHS_HELD, DEPTHS_HELD, 200_000);
 console.log(`chain depths, ${DEPTHS_HELD} remembered, 200,000 more: full map (each drops the oldest) ${full.toFixed(2)} ms per 1,000 records, map with room ${roomy.toFixed(2)} ms; ratio ${(full / roomy).toFixed(2)}x`);
+
+/** Judging CPU ms over the desk's rounds 24-29 (after 24 rounds learnt), in passes of `pass` records, holds carried. */
+function deskStorm(traders: number, pass: number, poisoned: boolean): { ms: number; deviations: number; held: number; named: number } {
+  const start = Date.UTC(2026, 11, 12, 8);
+  const walk = marketWalk(7, 40);
+  const records = tradingDesk({ start, rounds: 30, traders, weight: () => 0.3, market: (s, k) => (poisoned && (k === 24 || k === 25) ? 10 * walk(s, k) + 0.5 : walk(s, k)) });
+  const cache = new HistoryCache();
+  const input = { cache, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map<string, number>(), params: EngineParams.parse({}), loopWindowMs: LOOP_WINDOW_MS };
+  let holding: HeldReads[] = [];
+  const out = { ms: 0, deviations: 0, held: 0, named: 0 };
+  for (let k = 0; k < 30; k++) {
+    const round = records.filter((r) => r.at === start + k * DESK_ROUND);
+    for (let i = 0; i < round.length; i += pass) {
+      const started = process.cpuUsage();
+      const batch = judgeInSlices({ ...input, recent: round.slice(i, i + pass), holding });
+      const used = process.cpuUsage(started);
+      holding = [...holding.filter((h) => !batch.settled.has(h.recordId)), ...batch.held.map((h) => ({ ...h, finding: undefined }))];
+      if (k < 24) continue;
+      out.ms += (used.user + used.system) / 1000;
+      out.deviations += batch.findings.filter((f) => f.detector === "semantic_deviation").length;
+      out.held += batch.held.length;
+      out.named += batch.released.size;
+    }
+  }
+  return out;
+}
+const STORM_TRADERS = 40;
+const STORM_PASS = 41;
+const storm: { healthy: number[]; poisoned: number[]; last: ReturnType<typeof deskStorm> | null } = { healthy: [], poisoned: [], last: null };
+for (let round = 0; round < 3; round++) {
+  storm.healthy.push(deskStorm(STORM_TRADERS, STORM_PASS, false).ms);
+  storm.last = deskStorm(STORM_TRADERS, STORM_PASS, true);
+  storm.poisoned.push(storm.last.ms);
+}
+const stormRatio = percentile(storm.poisoned, 0.5) / percentile(storm.healthy, 0.5);
+console.log(
+  `deviation storm, a ${STORM_TRADERS}-trader desk's feed poisoned for two rounds, passes of ${STORM_PASS}: rounds 24-29 judged in ${percentile(storm.poisoned, 0.5).toFixed(1)} ms CPU ` +
+    `(${storm.last!.deviations} deviations, ${storm.last!.held} feed reads held, ${storm.last!.named} named later), healthy ${percentile(storm.healthy, 0.5).toFixed(1)} ms; ratio ${stormRatio.toFixed(2)}x`,
+);
