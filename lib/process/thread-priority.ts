@@ -2,8 +2,9 @@
 // On Linux a nice value belongs to each thread (setpriority on a thread id),
 // and /proc/thread-self names the calling thread. Elsewhere there is no
 // portable way from Node, and the call says so by returning false.
-import { readFileSync, readlinkSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
+import { threadStatFields } from "./thread-stat.ts";
 
 /** The calling thread's id (Linux), or null. */
 function threadId(): number | null {
@@ -29,12 +30,7 @@ export function niceThisThread(nice: number): boolean {
 
 /** The calling thread's nice value as the kernel reports it (Linux), or null. */
 export function threadNice(): number | null {
-  try {
-    // /proc/<tid>/stat: "pid (comm) state ..." with nice the 19th field; comm may hold spaces, so count after its ')'.
-    const stat = readFileSync("/proc/thread-self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[16]);
-  } catch {
-    return null;
-  }
+  // The 17th field after the command name.
+  const f = threadStatFields();
+  return f === null ? null : Number(f[16]);
 }

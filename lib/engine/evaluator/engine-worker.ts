@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { startEngineProcess } from "./engine-process.ts";
 import { watchHeap } from "../../process/heap-watch.ts";
-import { threadCpuSeconds } from "../../process/thread-cpu.ts";
+import { threadCpuSeconds } from "../../process/thread-stat.ts";
 import type { EngineStats, EngineThreadData, FromEngine, ToEngine } from "./engine-messages.ts";
 
 const port = parentPort;

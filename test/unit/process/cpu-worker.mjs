@@ -3,7 +3,7 @@ import { register } from "tsx/esm/api";
 import { parentPort, workerData } from "node:worker_threads";
 
 register();
-const { threadCpuSeconds } = await import("../../../lib/process/thread-cpu.ts");
+const { threadCpuSeconds } = await import("../../../lib/process/thread-stat.ts");
 const before = threadCpuSeconds();
 const until = Date.now() + workerData.ms;
 let x = 0;

@@ -2,7 +2,7 @@
 // thread that waited for it does not.
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { threadCpuSeconds } from "@/lib/process/thread-cpu.ts";
+import { threadCpuSeconds } from "@/lib/process/thread-stat.ts";
 
 function spinInWorker(ms: number): Promise<{ before: number | null; after: number | null }> {
   return new Promise((resolve, reject) => {
