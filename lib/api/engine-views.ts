@@ -47,6 +47,7 @@ export type StateOriginQuery = z.output<typeof StateOriginQuery>;
 export const SuspicionView = z.object({
   kind: z.string().meta({ description: "verification | anomaly | compromised_agent | compromised_key | analyst_mark" }),
   detail: z.string(),
+  detector: z.string().optional().meta({ description: "For an anomaly: the detector (or cap) whose finding names the record." }),
 });
 
 const nodeFields = {
@@ -88,7 +89,9 @@ export const OriginView = z
     start: z.string(),
     startStored: z.boolean(),
     tainted: z.boolean().meta({ description: "The start is flagged or derives from something flagged." }),
-    origins: z.array(SuspectView).meta({ description: "Flagged records with nothing flagged upstream of them." }),
+    origins: z
+      .array(SuspectView)
+      .meta({ description: "Flagged records with nothing flagged upstream of them, and the first records a feedback_loop finding names whose own parents are clean (where a loop entered, ADR 0052); `why` says which." }),
     paths: z.array(OriginPathView).meta({ description: "One shortest path per origin." }),
     flaggedUpstream: count,
     visited: count,

@@ -2,10 +2,21 @@
 // record with nothing flagged upstream of it: its own parents are clean, and
 // so are theirs. Records caught in a cycle with each other count as one
 // place (Tarjan components), so a forged cycle cannot hide its origin.
+//
+// A feedback loop's entry is an origin too (ADR 0052): the first records the
+// feedback_loop detector names on the way up, when their own parents are
+// clean, even with something flagged further up. The detector placed the
+// change there (a gain, not an input): the clean records between passed on
+// values within their baselines, so an older flag above them (a trader's
+// view that was an outlier an hour before) did not start this loop. That
+// older flag stays an origin: the rule adds one, never hides one. A flagged
+// direct parent (an injected instruction the loop grew from) keeps the trace
+// going up as before.
+import type { DetectorName } from "../engine/detectors/finding.ts";
 import { provTerm, type ProvTerm } from "./prov-term.ts";
 import { describeReason, nodeReport, type NodeReport } from "./node-report.ts";
 import { stronglyConnected } from "./strongly-connected.ts";
-import type { EdgeKind, LineageEdge } from "./types.ts";
+import type { EdgeKind, LineageEdge, LineageNode } from "./types.ts";
 import { isCopyFlagged, isFlagged, passesFlag } from "./types.ts";
 import type { Truncation, Walk } from "./walk.ts";
 
@@ -66,22 +77,34 @@ export function findOrigins(w: Walk): OriginReport {
   // every parent component before its children need it.
   const hasFlagged: boolean[] = [];
   const above: boolean[] = [];
+  // Named by feedback_loop in this component, and in one above it.
+  const inLoop: boolean[] = [];
+  const loopAbove: boolean[] = [];
+  const loopEntry: boolean[] = [];
   comps.list.forEach((members, c) => {
     hasFlagged[c] = members.some(flagged);
+    inLoop[c] = members.some((m) => flagged(m) && namedByLoop(nodeOf(m)));
     let a = false;
+    let parentFlagged = false;
+    let l = false;
     for (const m of members) {
       for (const p of parents.get(m) ?? []) {
         const pc = comps.of.get(p)!;
         if (pc === c) continue;
-        if (above[pc]) a = true;
         // A copy-flagged parent taints this child only if the child came after the copy.
-        else if (hasFlagged[pc] && (comps.list[pc]!.length > 1 || passesFlag(nodeOf(p), nodeOf(m)))) a = true;
+        const flagPasses = hasFlagged[pc]! && (comps.list[pc]!.length > 1 || passesFlag(nodeOf(p), nodeOf(m)));
+        if (flagPasses) parentFlagged = true;
+        if (above[pc] || flagPasses) a = true;
+        if (inLoop[pc] || loopAbove[pc]) l = true;
       }
     }
     above[c] = a;
+    loopAbove[c] = l;
+    loopEntry[c] = inLoop[c] && !l && !parentFlagged && a;
   });
 
-  const originIds = [...w.visits.values()].filter((v) => flagged(v.id) && !above[comps.of.get(v.id)!]).map((v) => v.id);
+  const isOrigin = (c: number) => !above[c] || loopEntry[c]!;
+  const originIds = [...w.visits.values()].filter((v) => flagged(v.id) && isOrigin(comps.of.get(v.id)!)).map((v) => v.id);
   const reports = new Map<string, SuspectReport>();
   const report = (id: string): SuspectReport => {
     let r = reports.get(id);
@@ -100,7 +123,7 @@ export function findOrigins(w: Walk): OriginReport {
     ids.forEach((id, i) => {
       const r = report(id);
       const up = ids.length - 1 - i;
-      if (id === origin) r.why.push(ORIGIN_NOTE);
+      if (id === origin) r.why.push(loopEntry[comps.of.get(id)!] ? LOOP_ENTRY_NOTE : ORIGIN_NOTE);
       else r.why.push(`derives from origin ${origin}, ${up} hop${up === 1 ? "" : "s"} up`);
     });
   }
@@ -129,6 +152,14 @@ export function findOrigins(w: Walk): OriginReport {
 }
 
 const ORIGIN_NOTE = "origin: nothing upstream of it is flagged";
+const LOOP_ENTRY_NOTE = "origin: a feedback loop entered here; its own parents are clean (what is flagged further up fed the loop across clean records, it did not start it)";
+
+const LOOP_DETECTOR: DetectorName = "feedback_loop";
+
+/** Named by a feedback_loop finding: one of the loop's records. */
+function namedByLoop(node: LineageNode | null | undefined): boolean {
+  return node?.reasons.some((r) => r.kind === "anomaly" && r.detector === LOOP_DETECTOR) ?? false;
+}
 
 /** Ids from the walk's start up to `origin` along first-reached edges, and the edge kind between each pair. */
 function chainTo(w: Walk, origin: string): { origin: string; ids: string[]; kinds: EdgeKind[] } {

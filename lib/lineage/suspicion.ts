@@ -53,7 +53,7 @@ export function suspicionOf(facts: RecordFacts, compromise: CompromiseIndex): re
   if (facts.verified && facts.verdicts.length === 0 && facts.findings.length === 0 && facts.marks.length === 0 && !compromise.has(facts.agent)) return EMPTY;
   const out: SuspicionReason[] = [];
   for (const v of verificationProblems(facts)) out.push({ kind: "verification", detail: v });
-  for (const f of facts.findings) out.push({ kind: "anomaly", detail: `${f.detector}: ${f.explanation}${f.evidence ? " (named in its evidence)" : ""}` });
+  for (const f of facts.findings) out.push({ kind: "anomaly", detail: `${f.detector}: ${f.explanation}${f.evidence ? " (named in its evidence)" : ""}`, detector: f.detector });
   for (const m of compromise.get(facts.agent) ?? []) {
     if (facts.ts < m.from) continue;
     const since = new Date(m.from).toISOString();

@@ -28,6 +28,8 @@ export type SuspicionKind = (typeof SUSPICION_KINDS)[number];
 export interface SuspicionReason {
   kind: SuspicionKind;
   detail: string;
+  /** For an anomaly, the detector whose finding names the record. */
+  detector?: string;
 }
 
 /** A stored record as the graph sees it. */

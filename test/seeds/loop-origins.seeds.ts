@@ -8,7 +8,7 @@
 // loop's true first round). A measurement, not part of `npm test`: a run of
 // both loops takes 20-60 s. It fails only if a loop's fault did not fire or
 // the engine flagged none of its records. LOOP_DUMP writes each run's
-// records (as the detectors' window holds them) and its true origins to
+// records (as the detectors' window holds them), the findings naming each, and its true origins to
 // <dir>/<seed>-<scenario>.json, to replay feedback_loop without the fleet.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { parsePayload } from "@/lib/db/evaluator-store.ts";
@@ -65,8 +65,16 @@ async function dump(r: ChaosResult, dir: string, name: string): Promise<void> {
     [ids],
   );
   const recs = rows.rows.map((x) => ({ recordId: x.record_id, kind: x.kind, agent: x.agent, receivers: x.receivers ?? [], intent: x.intent, at: x.at, payload: parsePayload(x.payload), parents: x.parents ?? [] }));
+  // What flagged each record: the findings that name it, so a miss can be read without the database.
+  const named = await h.pool.query<{ record_id: string; detector: string; explanation: string }>(
+    `SELECT fr.record_id, f.detector, f.explanation FROM finding_records fr JOIN anomaly_findings f ON f.id = fr.finding_id
+      WHERE fr.project_id = 'default' AND fr.record_id = ANY($1::text[]) ORDER BY f.id`,
+    [ids],
+  );
+  const flags: Record<string, string[]> = {};
+  for (const x of named.rows) (flags[x.record_id] ??= []).push(`${x.detector}: ${x.explanation}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/${name}.json`, JSON.stringify({ origins: r.truth.faults[0]!.origin.records.map((x) => x.id), recs }));
+  writeFileSync(`${dir}/${name}.json`, JSON.stringify({ origins: r.truth.faults[0]!.origin.records.map((x) => x.id), recs, flags }));
 }
 
 it("runs each loop fault over the seeds", async () => {

@@ -19,7 +19,7 @@ export interface FindingFacts extends SeverityFacts {
   explanation: string;
   /** ms since the epoch. */
   at: number;
-  /** Lineage origins of the finding's record (flagged records with nothing flagged upstream); the record itself when it has none. */
+  /** Lineage origins of the finding's record (flagged records with nothing flagged upstream, and a feedback loop's entry); the record itself when it has none. */
   origins: readonly string[];
   /** Records upstream of the finding's record that lineage saw (its paths to each origin). */
   upstream: readonly string[];

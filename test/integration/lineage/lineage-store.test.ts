@@ -144,7 +144,7 @@ describe("lineage store", () => {
     expect(await store$.deleteRecordMark(pool, "default", m.id)).toBe(true);
     await insertFindings(pool, "default", [finding({ detector: "semantic_deviation", recordId: "Q", subject: "qty", explanation: "qty 40x the 24h median (n=50)", evidence: ["Q"] })]);
     r = await traceOrigin(pool, "default", "A");
-    expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["Q", [{ kind: "anomaly", detail: "semantic_deviation: qty 40x the 24h median (n=50)" }]]]);
+    expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([["Q", [{ kind: "anomaly", detail: "semantic_deviation: qty 40x the 24h median (n=50)", detector: "semantic_deviation" }]]]);
   });
 
   it("counts a record named in a finding's evidence as suspect, with the finding's words", async () => {
@@ -160,7 +160,7 @@ describe("lineage store", () => {
     ]);
     const r = await traceOrigin(pool, "default", "A");
     expect(r.origins.map((o) => [o.id, o.reasons])).toEqual([
-      ["P", [{ kind: "anomaly", detail: "cap_messages_per_cycle: pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20) (named in its evidence)" }]],
+      ["P", [{ kind: "anomaly", detail: "cap_messages_per_cycle: pricer sent 22 messages in the 60s cycle from 12:00:00 UTC (limit 20) (named in its evidence)", detector: "cap_messages_per_cycle" }]],
     ]);
     // Evidence added later (a cap cooling down) counts too.
     const [id] = await insertFindings(pool, "default", [finding({ detector: "cap_concurrent_fan_outs", recordId: "A2", subject: "concurrent fan-outs", explanation: "gateway had 6 fan-out messages in flight within 60s (limit 5)", evidence: [] })]);

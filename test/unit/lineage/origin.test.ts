@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findOrigins } from "@/lib/lineage/origin.ts";
 import { walk } from "@/lib/lineage/walk.ts";
-import { chain, graph, type FixtureGraph } from "./graph-fixtures.ts";
+import { chain, graph, type FixtureGraph, type NodeSpec } from "./graph-fixtures.ts";
 
 const originsOf = async (g: FixtureGraph, start: string, bounds = {}) => findOrigins(await walk(g.adj, [start], "up", bounds));
 
@@ -124,5 +124,88 @@ describe("findOrigins", () => {
 
   it("refuses a downstream walk", async () => {
     await expect(async () => findOrigins(await walk(chain(2).adj, ["c0"], "down"))).rejects.toThrow(/upstream/);
+  });
+});
+
+// A trading desk in miniature: each round a trader writes its view, made from
+// its reads of the market feed and of the other's last view. Names: V<round><trader>.
+describe("findOrigins, a feedback loop's entry (ADR 0052)", () => {
+  const loop = (detail: string) => ({ kind: "anomaly" as const, detail: `feedback_loop: ${detail}`, detector: "feedback_loop" });
+  const deviation = (detail: string) => ({ kind: "anomaly" as const, detail: `semantic_deviation: ${detail}`, detector: "semantic_deviation" });
+  const view = (parents: string[], flags: NodeSpec["flags"] = []): NodeSpec => ({ kind: "state.write", parents, flags });
+  const read = (of: string, flags: NodeSpec["flags"] = []): NodeSpec => ({ kind: "state.read", parents: [of], flags });
+
+  /** Round 1 holds an outlier view (V1a); round 2 is clean; the loop enters in round 3 and grows in round 4. */
+  function desk(entryParents: Record<string, NodeSpec> = {}): FixtureGraph {
+    return graph({
+      F: { kind: "state.read", agent: "feed" },
+      V1a: view(["F"], [deviation("view 0.0395, 1.57x the largest magnitude (n=22)")]),
+      V1b: view(["F"]),
+      R2a: read("V1b"),
+      R2b: read("V1a"),
+      V2a: view(["F", "R2a"]),
+      V2b: view(["F", "R2b"]),
+      R3a: read("V2b"),
+      R3b: read("V2a"),
+      ...entryParents,
+      V3a: view(["F", "R3a", ...Object.keys(entryParents)], [loop("view grew 1.6x a round")]),
+      V3b: view(["F", "R3b"], [loop("view grew 1.6x a round")]),
+      R4a: read("V3b", [deviation("named by V4a's deviation (named in its evidence)")]),
+      R4b: read("V3a"),
+      V4a: view(["F", "R4a"], [loop("view grew 1.6x a round")]),
+      V4b: view(["F", "R4b"], [loop("view grew 1.6x a round")]),
+      IDEA: { kind: "message", parents: ["V4a", "V4b"] },
+    });
+  }
+  const ids = (r: { origins: { id: string }[] }) => r.origins.map((o) => o.id).sort();
+
+  it("names the loop's first round beside an older flag that fed it across clean records", async () => {
+    const r = await originsOf(desk(), "IDEA");
+    expect(ids(r)).toEqual(["V1a", "V3a", "V3b"]);
+    const why = (id: string) => r.origins.find((o) => o.id === id)!.why;
+    // The entry says both: where the loop entered, and that it descends from the older flag.
+    expect(why("V3a")).toEqual([
+      "anomaly: feedback_loop: view grew 1.6x a round",
+      expect.stringMatching(/^origin: a feedback loop entered here; its own parents are clean/),
+      "derives from origin V1a, 4 hops up",
+    ]);
+    expect(why("V1a").at(-1)).toBe("origin: nothing upstream of it is flagged");
+    // Every origin has its path; the loop's later round derives from its entry.
+    expect(r.paths.map((p) => p.origin).sort()).toEqual(["V1a", "V3a", "V3b"]);
+    expect(r.flaggedUpstream).toBe(6);
+  });
+
+  it("does not take a later round of the loop for its entry, even past a clean read", async () => {
+    // R4b is clean: V4b's parents are clean, but V3a above them is the loop's.
+    const r = await originsOf(desk(), "V4b");
+    expect(ids(r)).toEqual(["V1a", "V3a"]);
+  });
+
+  it("keeps tracing up when the loop grew from a flagged record it names directly", async () => {
+    const r = await originsOf(desk({ INJ: { kind: "message", parents: ["V2a"], flags: ["bad_signature: signature does not verify"] } }), "V3a");
+    // INJ (made from V2a, which read V1b: clean above) is an origin; V1a reaches V3a through R3a.
+    expect(ids(r)).toEqual(["INJ", "V1a"]);
+    expect(r.origins.every((o) => !o.why.at(-1)!.includes("feedback loop"))).toBe(true);
+  });
+
+  it("calls a loop with nothing flagged above an origin in the usual words", async () => {
+    const g = graph({
+      F: { kind: "state.read", agent: "feed" },
+      V1: view(["F"], [loop("view grew 1.6x a round")]),
+      R2: read("V1"),
+      V2: view(["F", "R2"], [loop("view grew 1.6x a round")]),
+    });
+    const r = await originsOf(g, "V2");
+    expect(ids(r)).toEqual(["V1"]);
+    expect(r.origins[0]!.why.at(-1)).toBe("origin: nothing upstream of it is flagged");
+  });
+
+  it("leaves a flag from another detector below an older one as it was: not an origin", async () => {
+    const g = graph({
+      A: view([], [deviation("view 12x the median")]),
+      B: read("A"),
+      C: view(["B"], [deviation("view 9x the median")]),
+    });
+    expect(ids(await originsOf(g, "C"))).toEqual(["A"]);
   });
 });

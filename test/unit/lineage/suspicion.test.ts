@@ -72,7 +72,7 @@ describe("suspicionOf", () => {
       none,
     );
     expect(r).toEqual([
-      { kind: "anomaly", detail: "semantic_deviation: unit_price 10.3x the 24h median (n=412)" },
+      { kind: "anomaly", detail: "semantic_deviation: unit_price 10.3x the 24h median (n=412)", detector: "semantic_deviation" },
       { kind: "analyst_mark", detail: "refund fraud (marked by ana)" },
     ]);
   });
