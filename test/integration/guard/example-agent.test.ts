@@ -72,13 +72,30 @@ afterAll(async () => {
   await tdb.drop();
 });
 
+/** The example should finish in a few seconds; past this it is stopped, and what it printed is the failure. */
+const EXAMPLE_DEADLINE_MS = 60_000;
+
 function runExample(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(process.execPath, ["--import", "tsx", "docs/examples/agent.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("exit", (code) => resolve({ code, out }));
+    // The same output with when each piece came, for a run that hangs.
+    let timed = "";
+    const take = (c: Buffer) => {
+      out += c.toString();
+      timed += `[+${Date.now() - started} ms] ${c.toString()}`;
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`docs/examples/agent.ts did not exit within ${EXAMPLE_DEADLINE_MS} ms; it printed:\n${timed || "(nothing)"}`));
+    }, EXAMPLE_DEADLINE_MS);
+    child.on("exit", (code) => {
+      clearTimeout(deadline);
+      resolve({ code, out });
+    });
   });
 }
 
@@ -109,5 +126,5 @@ describe("docs/examples/agent.ts", () => {
     } finally {
       await client.end();
     }
-  });
+  }, EXAMPLE_DEADLINE_MS + 40_000);
 });
