@@ -119,6 +119,7 @@ function OriginCard({ origin: o }: { origin: OriginView }) {
               </span>
             ) : null}
           </p>
+          <OriginBecauseNote because={first.because} />
           <ul className="mt-2 flex flex-col gap-1">
             {first.reasons.map((r, i) => (
               <li key={i} className="flex flex-wrap items-baseline gap-2 text-sm">
@@ -162,12 +163,30 @@ function OriginCard({ origin: o }: { origin: OriginView }) {
                 {r.reasons.map((x, i) => (
                   <LookBadge key={i} look={suspicionLook(x.kind)} title={x.detail} />
                 ))}
+                <span className="text-muted" data-testid="origin-because">
+                  {BECAUSE_SHORT[r.because]}
+                </span>
               </li>
             ))}
           </ul>
         </div>
       ) : null}
     </section>
+  );
+}
+
+const BECAUSE_SHORT: Record<OriginView["origins"][number]["because"], string> = {
+  nothing_flagged_upstream: "· nothing flagged upstream of it",
+  loop_entry: "· a feedback loop entered here",
+};
+
+/** Why the first origin is one, when that is not the plain rule (ADR 0052). */
+function OriginBecauseNote({ because }: { because: OriginView["origins"][number]["because"] }) {
+  if (because !== "loop_entry") return null;
+  return (
+    <p className="mt-2 max-w-prose text-sm" data-testid="origin-because">
+      <span className="font-medium">A feedback loop entered here.</span> Its own inputs are clean: what is flagged further up reached it only through clean records and did not start the loop. The upstream-most flagged record is listed as an origin too.
+    </p>
   );
 }
 

@@ -90,7 +90,11 @@ export const OriginView = z
     startStored: z.boolean(),
     tainted: z.boolean().meta({ description: "The start is flagged or derives from something flagged." }),
     origins: z
-      .array(SuspectView)
+      .array(
+        SuspectView.extend({
+          because: z.enum(["nothing_flagged_upstream", "loop_entry"]).meta({ description: "nothing_flagged_upstream: its parents are clean, and theirs; loop_entry: a feedback loop entered here, its own parents clean, with something flagged further up (listed as another origin)." }),
+        }),
+      )
       .meta({ description: "Flagged records with nothing flagged upstream of them, and the first records a feedback_loop finding names whose own parents are clean (where a loop entered, ADR 0052); `why` says which." }),
     paths: z.array(OriginPathView).meta({ description: "One shortest path per origin." }),
     flaggedUpstream: count,

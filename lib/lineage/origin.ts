@@ -25,6 +25,16 @@ export interface SuspectReport extends NodeReport {
   why: string[];
 }
 
+/**
+ * Why an origin is one: nothing flagged lies upstream of it, or a feedback
+ * loop entered there (its own parents clean, something flagged further up).
+ */
+export type OriginBecause = "nothing_flagged_upstream" | "loop_entry";
+
+export interface OriginSuspect extends SuspectReport {
+  because: OriginBecause;
+}
+
 export interface PathStep extends SuspectReport {
   /** How this record depends on the next step up; null on the origin. */
   next: { kind: EdgeKind; prov: ProvTerm } | null;
@@ -42,7 +52,8 @@ export interface OriginReport {
   startStored: boolean;
   /** The start is flagged or derives from something flagged. */
   tainted: boolean;
-  origins: SuspectReport[];
+  /** Nearest the start first (breadth-first). */
+  origins: OriginSuspect[];
   /** One shortest path per origin. */
   paths: OriginPath[];
   /** Flagged records among everything upstream (origins included). */
@@ -142,7 +153,7 @@ export function findOrigins(w: Walk): OriginReport {
     start,
     startStored: startVisit?.node != null,
     tainted: originIds.length > 0,
-    origins: originIds.map((id) => reports.get(id)!),
+    origins: originIds.map((id): OriginSuspect => ({ ...reports.get(id)!, because: loopEntry[comps.of.get(id)!] ? "loop_entry" : "nothing_flagged_upstream" })),
     paths,
     flaggedUpstream: [...w.visits.keys()].filter(flagged).length,
     visited: w.visits.size,

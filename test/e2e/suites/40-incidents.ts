@@ -12,6 +12,7 @@ import { BlastRadiusView } from "../../../lib/api/engine-views.ts";
 import { GROUPING_BOUNDS } from "../../../lib/engine/incidents/incident-runner.ts";
 import { traceOrigin } from "../../../lib/lineage/lineage-queries.ts";
 import { CASCADE_EXPECTED, CASCADE_ORIGIN as ORIGIN, FAN_AGENTS, seedCascade } from "../../fixtures/incident-cascade.ts";
+import { DESK, seedLoopDesk } from "../../fixtures/loop-desk.ts";
 import { WAIT_MS, apiFetch, check, gone, see, shot, type E2eContext } from "../kit.ts";
 
 
@@ -165,6 +166,18 @@ export default async function incidentsSuite({ base, page, databaseUrl }: E2eCon
     await see(page.getByText("No record has the id no-such-record"), "the unknown-id state");
     await page.goto("/lineage");
     await shot(page, "lineage-start-light");
+  });
+
+  await check("a feedback loop's entry as the origin, with the older flag that fed it listed beside it (ADR 0052)", async () => {
+    await seedLoopDesk(pool, Date.now() - 25 * 60_000);
+    await page.goto(`/lineage?record=${DESK.start}`);
+    const card = page.getByTestId("origin-card");
+    await see(card.getByText(/^Origin 1 of 3/), "three origins: the loop's two entry views and the older outlier");
+    await see(card.getByTestId("origin-record").filter({ hasText: new RegExp(`^(${DESK.entries.join("|")})$`) }), "the loop's entry first, nearest the record");
+    await see(card.getByTestId("origin-because").filter({ hasText: "A feedback loop entered here." }), "why the entry is an origin, in words");
+    const outlier = card.locator("li").filter({ has: page.locator(`a[href$="/records/${DESK.outlier}"]`) });
+    await see(outlier.getByTestId("origin-because").filter({ hasText: "nothing flagged upstream of it" }), "the older outlier, and why it is an origin too");
+    await shot(page, "lineage-loop-entry-light");
   });
 
   await check("dark theme: incidents, an incident and its lineage stay readable", async () => {

@@ -32,6 +32,23 @@ describe("lineage and marks routes", () => {
       recordRow("A", { kind: "action", actionClass: "red", agent: "buyer", parents: ["M2"], at: 4 }),
     ]);
 
+  it("GET /lineage/origin names a feedback loop's entry beside an older flag that fed it, and says which is which (ADR 0052)", async () => {
+    const { DESK, seedLoopDesk } = await import("../../fixtures/loop-desk.ts");
+    await seedLoopDesk(api.pool, T0);
+    const r = await expectBody(origin.GET(get(`/api/v1/lineage/origin?record=${DESK.start}`)), 200, views.OriginView);
+    expect(Object.fromEntries(r.origins.map((o) => [o.id, o.because]))).toEqual({ [DESK.entries[0]]: "loop_entry", [DESK.entries[1]]: "loop_entry", [DESK.outlier]: "nothing_flagged_upstream" });
+    // Nearest first: the loop's entry before the older outlier.
+    expect(r.origins.at(-1)!.id).toBe(DESK.outlier);
+    const entry = r.origins.find((o) => o.id === DESK.entries[0])!;
+    // Named by both passes' loop findings: as the first one's record, and in the second one's evidence.
+    expect(entry.reasons).toEqual([
+      { kind: "anomaly", detail: expect.stringMatching(/^feedback_loop: feedback loop trader-a.*1\.6x a round in 2 series$/), detector: "feedback_loop" },
+      { kind: "anomaly", detail: expect.stringMatching(/^feedback_loop: .*\(named in its evidence\)$/), detector: "feedback_loop" },
+    ]);
+    expect(entry.why).toContainEqual(expect.stringMatching(/^origin: a feedback loop entered here; its own parents are clean/));
+    expect(r.paths.map((p) => p.origin).sort()).toEqual([...DESK.entries, DESK.outlier].sort());
+  });
+
   it("GET /lineage/origin finds the origin 3 hops up, with the path and why each step is suspect", async () => {
     await chain();
     const r = await expectBody(origin.GET(get("/api/v1/lineage/origin?record=A")), 200, views.OriginView);

@@ -188,7 +188,7 @@ describe("lineageModel", () => {
       start: "m",
       startStored: true,
       tainted: true,
-      origins: [{ ...report("o", "mallory", 0, { flagged: true, reasons: [{ kind: "verification", detail: "bad_signature" }] }), why: ["verification: bad_signature", "origin: nothing upstream of it is flagged"] }],
+      origins: [{ ...report("o", "mallory", 0, { flagged: true, reasons: [{ kind: "verification", detail: "bad_signature" }] }), why: ["verification: bad_signature", "origin: nothing upstream of it is flagged"], because: "nothing_flagged_upstream" }],
       paths: [
         {
           origin: "o",

@@ -163,13 +163,16 @@ describe("findOrigins, a feedback loop's entry (ADR 0052)", () => {
     const r = await originsOf(desk(), "IDEA");
     expect(ids(r)).toEqual(["V1a", "V3a", "V3b"]);
     const why = (id: string) => r.origins.find((o) => o.id === id)!.why;
-    // The entry says both: where the loop entered, and that it descends from the older flag.
+    // V3a says both: where the loop entered, and that it descends from the older flag (V3b, made from clean rounds only, is a plain origin).
     expect(why("V3a")).toEqual([
       "anomaly: feedback_loop: view grew 1.6x a round",
       expect.stringMatching(/^origin: a feedback loop entered here; its own parents are clean/),
       "derives from origin V1a, 4 hops up",
     ]);
     expect(why("V1a").at(-1)).toBe("origin: nothing upstream of it is flagged");
+    expect(Object.fromEntries(r.origins.map((o) => [o.id, o.because]))).toEqual({ V1a: "nothing_flagged_upstream", V3a: "loop_entry", V3b: "nothing_flagged_upstream" });
+    // Nearest the start first: the loop's entry before the older flag.
+    expect(r.origins.at(-1)!.id).toBe("V1a");
     // Every origin has its path; the loop's later round derives from its entry.
     expect(r.paths.map((p) => p.origin).sort()).toEqual(["V1a", "V3a", "V3b"]);
     expect(r.flaggedUpstream).toBe(6);

@@ -37,7 +37,7 @@ function report(origins: SuspectReport[], steps: SuspectReport[]): OriginReport 
     start: "W",
     startStored: true,
     tainted: true,
-    origins,
+    origins: origins.map((o) => ({ ...o, because: "nothing_flagged_upstream" })),
     paths: origins.map((o) => ({ origin: o.id, hops: steps.length, steps: steps.map((s) => ({ ...s, next: null })) })),
     flaggedUpstream: origins.length,
     visited: steps.length,
