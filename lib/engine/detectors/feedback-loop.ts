@@ -139,7 +139,9 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
         `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
         (best.entryMoved > 0
           ? `; entered ${fmt(best.entryMoved)} round${best.entryMoved > 1 ? "s" : ""} after its series first rose: the values before fit noise better than the growth traced back`
-          : ""),
+          : best.entryMoved < 0
+            ? `; entered ${fmt(-best.entryMoved)} round${best.entryMoved < -1 ? "s" : ""} before its series first rose: from there its records weighed what they read back at the loop's gain, values still the size of noise`
+            : ""),
       params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
@@ -158,7 +160,7 @@ interface Growing {
   last: number;
   growth: number;
   series: number;
-  /** Rounds after the one its series' rises voted for that the loop entered (loopEntry). */
+  /** Rounds after the one its series' rises voted for that the loop entered (loopEntry); negative: before it (siblings, ADR 0053). */
   entryMoved: number;
 }
 
@@ -241,19 +243,45 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
 /** Where the loop entered, given the round its rises voted for. */
 type Entry = Pick<LoopEntry, "round" | "moved" | "unread">;
 
-/** The vote's round and the two after it: a vote a round early moves, never earlier. */
+/** The vote's round and the two after it: by its values, a vote a round early moves, never earlier. */
 const VOTED_ROUNDS = 3;
+/**
+ * Rounds before the vote's the siblings may place the entry in, where they
+ * cannot place it among the vote's round and the two after (ADR 0053).
+ */
+const EARLIER_ROUNDS = 3;
 
 /**
  * Where a loop entered among the vote's round and the two after it: told by
  * records made from the same outside reads where the loop's records carry
  * them (ADR 0050: a market's drift before the loop moved them alike), else
  * the change point between noise and the growth traced back (ADR 0046).
+ *
+ * A loop whose first rounds were the size of noise (a gain on views a hair
+ * from zero) rises late: its series' rises vote rounds after it entered, and
+ * the rounds before the vote's already hold the loop. The siblings are
+ * asked first from `EARLIER_ROUNDS` before the vote's round (ADR 0053): what
+ * the records made of what they read back shows the gain from its first
+ * round, whatever the values' size. Where they cannot tell there (a round
+ * before the entry whose read-backs hardly differ), they are asked among
+ * the vote's round and the two after, as before. Only the siblings may look
+ * earlier; the change point, which reads values, stays at the vote's round
+ * and after.
  */
 function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
-  const rounds = candidateRounds(rising, voted, half, VOTED_ROUNDS);
-  const siblings = rounds && rising.length >= 2 ? entryBySiblings(withReadBack(rising, byId()), rounds, half, windowMs) : null;
-  if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0 };
+  const near = candidateRounds(rising, voted, half, VOTED_ROUNDS);
+  if (rising.length >= 2 && near) {
+    const sibs = withReadBack(rising, byId());
+    const wide = candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS);
+    const early = wide ? entryBySiblings(sibs, wide, half, windowMs) : null;
+    if (early && wide) {
+      // Moved counts rounds from the vote's: negative before it.
+      const votedAt = wide.findIndex((r) => r >= voted - half);
+      return { round: early.round, moved: early.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0 };
+    }
+    const siblings = entryBySiblings(sibs, near, half, windowMs);
+    if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0 };
+  }
   return loopEntry(rising, voted, half, windowMs, VOTED_ROUNDS);
 }
 

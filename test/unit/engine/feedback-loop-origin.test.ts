@@ -349,6 +349,17 @@ describe("where a feedback loop entered", () => {
     expectEntry(S8, 24, { hashed: true });
   });
 
+  // ADR 0053: a loop whose first rounds were the size of noise rises rounds
+  // late; its siblings show the gain from its first round.
+
+  it("given the market read's hash, places a loop whose first rounds were the size of noise, rounds before its series rose (trading, seed s16)", () => {
+    // From round 24 trader-1 goes -0.0031, -0.0061, -0.0165, -0.0177,
+    // -0.0126, then crosses zero and grows: the rises vote for round 28 or
+    // later, and the rounds before the vote's already hold the loop. AAA's
+    // two traders differ by the gain times what they read from round 24.
+    expectEntry(S16, 24, { hashed: true });
+  });
+
   it("names nothing in clean rounds, cut into passes anywhere", () => {
     const orders = { "A-100": [8, 4, 3, 4, 3, 4, 5, 3, 7, 4, 5, 3, 4, 6, 5, 7, 3, 8, 4], "B-200": [3, 8, 6, 5, 8, 3, 3, 7, 5, 8, 5, 5, 5, 5, 6, 8, 3, 5, 7] };
     const recs = procurementRounds(orders);
@@ -514,3 +525,11 @@ describe("readBackOf", () => {
     expect(readBackOf(view(2, 1), "value", keys, new Set(), byId(cut))).toBeCloseTo(0.02, 10);
   });
 });
+
+/** Seed s16, rounds 0 to 33: the gain from round 24, its first rounds the size of noise, crossing zero in round 29. */
+const S16 = [
+  [-0.0208, -0.0184, -0.0204, -0.0076, -0.0139, -0.0206, -0.0076, -0.0018, 0.0167, 0.02, 0.0035, 0.0024, 0.0196, 0.0044, 0.01, -0.0004, 0.0072, 0.0151, 0.0183, 0.0132, 0.008, 0.001, 0.0115, 0.0009, -0.0031, -0.0061, -0.0165, -0.0177, -0.0126, 0.0384, 0.1361, 0.3679, 1.0094, 2.6867],
+  [0.0072, 0.0239, 0.0189, -0.0092, 0.0028, 0, 0.0018, 0.001, 0.0203, 0.0324, 0.0431, 0.0325, 0.044, 0.0344, 0.0024, -0.0085, -0.0278, -0.0213, -0.0174, -0.0089, -0.0096, -0.0125, -0.0006, 0.0096, 0.0111, 0.0042, -0.0106, -0.0029, 0.0288, 0.0891, 0.2007, 0.5012, 1.2928, 3.4448],
+  [0.0065, -0.0031, -0.0124, -0.0259, -0.0191, -0.0043, 0.0049, 0.0034, 0.005, 0.0133, 0.0154, 0.0078, 0.0199, 0.0263, 0.0204, 0.0048, 0.0091, -0.0039, -0.0014, 0.0059, -0.0097, -0.0061, -0.0033, -0.0265, -0.0291, -0.0384, -0.0403, -0.0372, -0.0034, 0.0555, 0.2199, 0.6069, 1.6241, 4.3562],
+  [-0.0215, -0.0174, -0.0221, -0.0103, -0.0124, -0.0202, -0.0053, -0.0016, 0.0206, 0.022, 0.0029, 0.0006, 0.0238, 0.0021, 0.007, -0.0038, 0.0068, 0.0153, 0.0193, 0.0142, 0.0058, 0.0006, 0.0141, -0.0017, -0.0045, -0.0156, -0.0258, -0.0076, 0.0196, 0.112, 0.2961, 0.7729, 2.1002, 5.6043],
+];
