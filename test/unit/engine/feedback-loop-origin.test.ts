@@ -358,6 +358,11 @@ describe("where a feedback loop entered", () => {
     // later, and the rounds before the vote's already hold the loop. AAA's
     // two traders differ by the gain times what they read from round 24.
     expectEntry(S16, 24, { hashed: true });
+    // The finding says where, and why earlier than its values showed.
+    const recs = tradingReads(S16, { hashed: true });
+    const [f] = feedbackLoop({ history: recs.slice(0, -5), recent: recs.slice(-5) });
+    expect(f!.params.entryMoved).toBeLessThan(0);
+    expect(f!.explanation).toMatch(/; entered [1-3] rounds? before its series first rose: from there its records weighed what they read back at the loop's gain/);
   });
 
   it("names nothing in clean rounds, cut into passes anywhere", () => {
