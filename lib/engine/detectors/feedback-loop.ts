@@ -137,11 +137,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       explanation:
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
         `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
-        (best.entryMoved > 0
-          ? `; entered ${fmt(best.entryMoved)} round${best.entryMoved > 1 ? "s" : ""} after its series first rose: the values before fit noise better than the growth traced back`
-          : best.entryMoved < 0
-            ? `; entered ${fmt(-best.entryMoved)} round${best.entryMoved < -1 ? "s" : ""} before its series first rose: from there its records weighed what they read back at the loop's gain, values still the size of noise`
-            : ""),
+        entryWords(best.entryMoved, best.entryBySiblings),
       params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
@@ -162,6 +158,18 @@ interface Growing {
   series: number;
   /** Rounds after the one its series' rises voted for that the loop entered (loopEntry); negative: before it (siblings, ADR 0053). */
   entryMoved: number;
+  /** The entry was told by records made from the same outside reads (ADR 0050, 0053), not by the values' change point. */
+  entryBySiblings: boolean;
+}
+
+/** Why the entry is not where the series' rises voted, in words; empty where it is. */
+function entryWords(moved: number, bySiblings: boolean): string {
+  if (moved === 0) return "";
+  const rounds = `${fmt(Math.abs(moved))} round${Math.abs(moved) > 1 ? "s" : ""}`;
+  if (moved < 0) return `; entered ${rounds} before its series first rose: from there its records weighed what they read back at the loop's gain, values still the size of noise`;
+  return bySiblings
+    ? `; entered ${rounds} after its series first rose: before it its records weighed what they read back as usual (the values moved with what they read outside the loop)`
+    : `; entered ${rounds} after its series first rose: the values before fit noise better than the growth traced back`;
 }
 
 /**
@@ -191,7 +199,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const around = seriesAround(records, null);
   const all = growing(around, p);
   let best: Growing | null = null;
-  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0 };
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0, entryBySiblings: false };
   if (!best) return null;
   // A series may arrive with holes where it grew (ADR 0040): a caller that
   // keeps named records out of this window (the engine no longer does, ADR
@@ -237,19 +245,20 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const sign = Math.sign(values[values.length - 1]!);
     for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
-  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0 };
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0, entryBySiblings: entry?.bySiblings ?? false };
 }
 
 /** Where the loop entered, given the round its rises voted for. */
-type Entry = Pick<LoopEntry, "round" | "moved" | "unread">;
+type Entry = Pick<LoopEntry, "round" | "moved" | "unread"> & { bySiblings?: boolean };
 
 /** The vote's round and the two after it: by its values, a vote a round early moves, never earlier. */
 const VOTED_ROUNDS = 3;
 /**
- * Rounds before the vote's the siblings may place the entry in, where they
- * cannot place it among the vote's round and the two after (ADR 0053).
+ * Rounds before the vote's, and after the two that follow it, the siblings
+ * may place the entry in (ADR 0053): a vote rounds late or rounds early.
  */
 const EARLIER_ROUNDS = 3;
+const LATER_ROUNDS = 3;
 
 /**
  * Where a loop entered among the vote's round and the two after it: told by
@@ -257,30 +266,32 @@ const EARLIER_ROUNDS = 3;
  * them (ADR 0050: a market's drift before the loop moved them alike), else
  * the change point between noise and the growth traced back (ADR 0046).
  *
- * A loop whose first rounds were the size of noise (a gain on views a hair
- * from zero) rises late: its series' rises vote rounds after it entered, and
- * the rounds before the vote's already hold the loop. The siblings are
- * asked first from `EARLIER_ROUNDS` before the vote's round (ADR 0053): what
- * the records made of what they read back shows the gain from its first
- * round, whatever the values' size. Where they cannot tell there (a round
- * before the entry whose read-backs hardly differ), they are asked among
- * the vote's round and the two after, as before. Only the siblings may look
- * earlier; the change point, which reads values, stays at the vote's round
- * and after.
+ * A vote can be rounds off either way (ADR 0053). A loop whose first rounds
+ * were the size of noise (a gain on views a hair from zero) rises late: its
+ * series' rises vote rounds after it entered, and the rounds before the
+ * vote's already hold the loop. Views that drifted the loop's way with the
+ * market for rounds before it vote rounds early. So the siblings are asked
+ * first from `EARLIER_ROUNDS` before the vote's round to `LATER_ROUNDS`
+ * after the two that follow it: what the records made of what they read
+ * back shows the gain from its first round, whatever the values' size or
+ * drift. Where they cannot tell there (a round before the entry whose
+ * read-backs hardly differ), they are asked among the vote's round and the
+ * two after, as before. Only the siblings look further; the change point,
+ * which reads values, stays at the vote's round and the two after.
  */
 function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
   const near = candidateRounds(rising, voted, half, VOTED_ROUNDS);
   if (rising.length >= 2 && near) {
     const sibs = withReadBack(rising, byId());
-    const wide = candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS);
+    const wide = candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS + LATER_ROUNDS);
     const early = wide ? entryBySiblings(sibs, wide, half, windowMs) : null;
     if (early && wide) {
       // Moved counts rounds from the vote's: negative before it.
       const votedAt = wide.findIndex((r) => r >= voted - half);
-      return { round: early.round, moved: early.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0 };
+      return { round: early.round, moved: early.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0, bySiblings: true };
     }
     const siblings = entryBySiblings(sibs, near, half, windowMs);
-    if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0 };
+    if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0, bySiblings: true };
   }
   return loopEntry(rising, voted, half, windowMs, VOTED_ROUNDS);
 }
