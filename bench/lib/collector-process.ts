@@ -41,7 +41,6 @@ export function rssOf(pid: number | undefined): number {
   }
 }
 
-/** The collector's /healthz as a key holder sees it. */
 /**
  * Heap held after the last full collection, MiB, by the collector's main
  * thread and its engine's thread (null where a thread has had none yet, or
@@ -54,6 +53,7 @@ export async function heapHeldMiB(url: string, token: string): Promise<{ main: n
   return { main: mib(h.memory?.heap?.liveBytes), engine: mib(typeof h.engine === "object" ? h.engine.heap?.liveBytes : null) };
 }
 
+/** The collector's /healthz as a key holder sees it. */
 export async function collectorHealth(url: string, token: string, query = ""): Promise<Record<string, unknown>> {
   const res = await fetch(url.replace(/\/v1\/traces$/, `/healthz${query}`), { headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as Record<string, unknown>;

@@ -175,13 +175,15 @@ function OriginCard({ origin: o }: { origin: OriginView }) {
   );
 }
 
-const BECAUSE_SHORT: Record<OriginView["origins"][number]["because"], string> = {
+type Because = OriginView["origins"][number]["because"];
+
+const BECAUSE_SHORT: Record<Because, string> = {
   nothing_flagged_upstream: "· nothing flagged upstream of it",
   loop_entry: "· a feedback loop entered here",
 };
 
 /** Why the first origin is one, when that is not the plain rule (ADR 0052). */
-function OriginBecauseNote({ because }: { because: OriginView["origins"][number]["because"] }) {
+function OriginBecauseNote({ because }: { because: Because }) {
   if (because !== "loop_entry") return null;
   return (
     <p className="mt-2 max-w-prose text-sm" data-testid="origin-because">

@@ -6,6 +6,7 @@
 // inputs are strict.
 import { z } from "zod";
 import { LineageBoundsQuery } from "../lineage/bounds-schema.ts";
+import { ORIGIN_BECAUSE } from "../lineage/types.ts";
 import { BREAKER_CAUSES, BREAKER_STATES } from "../engine/breaker/states.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -92,7 +93,7 @@ export const OriginView = z
     origins: z
       .array(
         SuspectView.extend({
-          because: z.enum(["nothing_flagged_upstream", "loop_entry"]).meta({ description: "nothing_flagged_upstream: its parents are clean, and theirs; loop_entry: a feedback loop entered here, its own parents clean, with something flagged further up (listed as another origin)." }),
+          because: z.enum(ORIGIN_BECAUSE).meta({ description: "nothing_flagged_upstream: its parents are clean, and theirs; loop_entry: a feedback loop entered here, its own parents clean, with something flagged further up (listed as another origin)." }),
         }),
       )
       .meta({ description: "Flagged records with nothing flagged upstream of them, and the first records a feedback_loop finding names whose own parents are clean (where a loop entered, ADR 0052); `why` says which." }),

@@ -16,7 +16,7 @@ import type { DetectorName } from "../engine/detectors/finding.ts";
 import { provTerm, type ProvTerm } from "./prov-term.ts";
 import { describeReason, nodeReport, type NodeReport } from "./node-report.ts";
 import { stronglyConnected } from "./strongly-connected.ts";
-import type { EdgeKind, LineageEdge, LineageNode } from "./types.ts";
+import type { EdgeKind, LineageEdge, LineageNode, OriginBecause } from "./types.ts";
 import { isCopyFlagged, isFlagged, passesFlag } from "./types.ts";
 import type { Truncation, Walk } from "./walk.ts";
 
@@ -24,12 +24,6 @@ export interface SuspectReport extends NodeReport {
   /** Why the record is suspect: its own reasons, then which origin it derives from. */
   why: string[];
 }
-
-/**
- * Why an origin is one: nothing flagged lies upstream of it, or a feedback
- * loop entered there (its own parents clean, something flagged further up).
- */
-export type OriginBecause = "nothing_flagged_upstream" | "loop_entry";
 
 export interface OriginSuspect extends SuspectReport {
   because: OriginBecause;

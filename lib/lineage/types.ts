@@ -24,6 +24,14 @@ export type Direction = "up" | "down";
 export const SUSPICION_KINDS = ["verification", "anomaly", "compromised_agent", "compromised_key", "analyst_mark"] as const;
 export type SuspicionKind = (typeof SUSPICION_KINDS)[number];
 
+/**
+ * Why an origin is one: nothing flagged lies upstream of it, or a feedback
+ * loop entered there (its own parents clean, something flagged further up:
+ * ADR 0052).
+ */
+export const ORIGIN_BECAUSE = ["nothing_flagged_upstream", "loop_entry"] as const;
+export type OriginBecause = (typeof ORIGIN_BECAUSE)[number];
+
 /** One reason a record is suspect on its own, in words an analyst can act on. */
 export interface SuspicionReason {
   kind: SuspicionKind;

@@ -284,11 +284,11 @@ function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted
   if (rising.length >= 2 && near) {
     const sibs = withReadBack(rising, byId());
     const wide = candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS + LATER_ROUNDS);
-    const early = wide ? entryBySiblings(sibs, wide, half, windowMs) : null;
-    if (early && wide) {
+    const far = wide && entryBySiblings(sibs, wide, half, windowMs);
+    if (wide && far) {
       // Moved counts rounds from the vote's: negative before it.
       const votedAt = wide.findIndex((r) => r >= voted - half);
-      return { round: early.round, moved: early.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0, bySiblings: true };
+      return { round: far.round, moved: far.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0, bySiblings: true };
     }
     const siblings = entryBySiblings(sibs, near, half, windowMs);
     if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0, bySiblings: true };
