@@ -25,16 +25,29 @@ export const LOOP_WINDOW_MS = 2 * 3_600_000;
 
 const LOOP_KINDS: ReadonlySet<string> = new Set(["message", "state.write", "state.read"]);
 
+/**
+ * From when a pass's window holds other agents' records: twice the loop
+ * window before the earliest record judged, as far back as feedback_loop
+ * reads (a series' usual range is the window before its rise). Cut shorter,
+ * a loop's other agents lose the rounds that tell what was usual, and a
+ * pass of one agent's records would place the loop's entry where a pass of
+ * another's would not.
+ */
+export function othersSinceFor(recent: readonly { at: number }[], loopWindowMs: number): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const r of recent) if (r.at < earliest) earliest = r.at;
+  return earliest - 2 * loopWindowMs;
+}
+
 export function judgePass(input: JudgePassInput): BatchResult {
   const { cache, recent } = input;
   const agents = new Set(recent.map((r) => r.agent));
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const r of recent) if (r.at > latest) latest = r.at;
   // The batch's agents' records, and other agents' records only as far as the
   // feedback-loop detector reads them (messages and state: a loop may close
   // through a shared key), in time order from the cache.
   // Built only if a detector falls back to reading it (see evaluateBatch).
-  const history = () => cache.window(agents, latest - input.loopWindowMs, LOOP_KINDS).records;
+  const othersSince = othersSinceFor(recent, input.loopWindowMs);
+  const history = () => cache.window(agents, othersSince, LOOP_KINDS).records;
   const unique = cache.unique;
   // The cache's baselines leave out nothing the batch holds, unless a record
   // being judged has a copy held already (a replay): then the detector
@@ -47,7 +60,7 @@ export function judgePass(input: JudgePassInput): BatchResult {
     fanOut: counted ? cache.fanOut : undefined,
     intents: counted ? cache.intents : undefined,
     edges: counted ? cache.edges : undefined,
-    loops: counted ? { index: cache.loops, shape: { agents, othersSince: latest - input.loopWindowMs } } : undefined,
+    loops: counted ? { index: cache.loops, shape: { agents, othersSince } } : undefined,
     agentHistory: counted ? (agent: string) => cache.baselineOf(agent) : undefined,
   };
   return evaluateBatch({ recent, history, historyInOrder: counted, kept, messagesOf: counted ? (agent) => cache.messagesOf(agent) : undefined, fanOutsOf: counted ? (agent) => cache.fanOutsOf(agent) : undefined, seen: cache, depthOf: input.depthOf, graph: input.graph, lastReported: input.lastReported, params: input.params, holding: input.holding });

@@ -11,7 +11,7 @@ import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/findin
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
 import { EngineParams, evaluateBatch, type EvalRecord } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
-import { judgePass, learnPass } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgePass, learnPass, othersSinceFor } from "@/lib/engine/evaluator/judge-pass.ts";
 import { seeded } from "./seeded.ts";
 
 const T0 = Date.UTC(2026, 11, 6, 8);
@@ -110,11 +110,10 @@ describe("feedback_loop's kept index", () => {
       const made = Array.from({ length: 1 + Math.floor(rand() * 4) }, make).flat();
       const recent: EvalRecord[] = made.map(({ anomalous: _a, ...r }) => ({ ...r, seq: String(++seq), verified: true, verdicts: ["verified"], parents: [], receivedAt: r.at, settles: false }));
       const agents = new Set(recent.map((r) => r.agent));
-      const latest = Math.max(...recent.map((r) => r.at));
       // The pass as the engine runs it: feedback_loop given the cache's kept index.
       const kept = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params, loopWindowMs });
       // The same batch with no index: the detector reads the window the evaluator builds.
-      const { records: history } = cache.window(agents, latest - loopWindowMs, LOOP_KINDS);
+      const { records: history } = cache.window(agents, othersSinceFor(recent, loopWindowMs), LOOP_KINDS);
       const read = evaluateBatch({ recent, history, historyInOrder: true, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params });
       expect(loopOf(kept.findings)).toEqual(loopOf(read.findings));
       loops += loopOf(read.findings).length;

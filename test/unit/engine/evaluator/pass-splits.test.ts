@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { EngineParams, type EvalRecord, type ScoredFinding } from "@/lib/engine/evaluator/evaluate-batch.ts";
 import { HistoryCache, LEARNING_SLICE } from "@/lib/engine/evaluator/history-cache.ts";
 import { AgentGraph } from "@/lib/engine/evaluator/impact.ts";
-import { judgeInSlices } from "@/lib/engine/evaluator/judge-pass.ts";
+import { judgeInSlices, LOOP_WINDOW_MS } from "@/lib/engine/evaluator/judge-pass.ts";
+import { DESK_ROUND, marketWalk, tradingDesk } from "../trading-desk.fixtures.ts";
 import { normal, seeded } from "../seeded.ts";
 
 const T = Date.UTC(2026, 11, 7, 9);
@@ -111,3 +112,32 @@ function randomCuts(n: number, k: number): number[] {
   const rand = seeded(7);
   return [...new Set(Array.from({ length: k }, () => 1 + Math.floor(rand() * (n - 1))))].sort((a, b) => a - b);
 }
+
+/**
+ * A trading desk whose loop entered at round 24 of 45 (five-minute rounds:
+ * the two hours before it are its usual range), judged a round per pass and
+ * then its last round one trader per pass, as the engine's slices cut a
+ * round when one agent's cycle fills. feedback_loop reads twice its window
+ * back from the earliest record judged; the pass must hand it the other
+ * traders' records that far back too, or a pass of one trader's records
+ * fits what was usual on a different desk than a pass of another's.
+ */
+describe("a loop's entry, whichever trader's records a pass holds", () => {
+  const ENTRY = 24;
+  const ROUNDS = 45;
+  const records = tradingDesk({ start: T, rounds: ROUNDS, weight: (k) => (k >= ENTRY ? 1.6 : 0.3), market: marketWalk(37, ROUNDS) });
+  const roundOf = (id: string) => Number(/^v-(\d+)-/.exec(id)?.[1] ?? Number.NaN);
+
+  it.each([1, 2, 3, 4])("the last round's trader-%i alone: the loop entered at round 24", (trader) => {
+    const cache = new HistoryCache();
+    const graph = new AgentGraph();
+    const lastReported = new Map<string, number>();
+    const params = EngineParams.parse({});
+    const judge = (recent: readonly EvalRecord[]) => judgeInSlices({ cache, recent, depthOf: () => 1, graph, lastReported, params, loopWindowMs: LOOP_WINDOW_MS }).findings;
+    const last = T + (ROUNDS - 1) * DESK_ROUND;
+    for (let k = 0; k < ROUNDS - 1; k++) judge(records.filter((r) => r.at === T + k * DESK_ROUND));
+    const loops = judge(records.filter((r) => r.at === last && r.agent === `trader-${trader}`)).filter((f) => f.detector === "feedback_loop");
+    expect(loops.length).toBeGreaterThan(0);
+    for (const f of loops) expect(Math.min(...f.evidence.map(roundOf).filter((k) => !Number.isNaN(k)))).toBe(ENTRY);
+  });
+});
