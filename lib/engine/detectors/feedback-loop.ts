@@ -43,6 +43,7 @@ import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
 import { dedupeWindow, firstAfter, mergeByTime, type DetectorWindow, type Finding, type WindowRecord } from "./finding.ts";
 import { candidateRounds, loopEntry, type EntrySeries, type LoopEntry } from "./loop-entry.ts";
+import { entryByReadFit } from "./loop-read-fit.ts";
 import { entryBySiblings } from "./loop-siblings.ts";
 import { numericFields } from "./numeric-fields.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
@@ -137,7 +138,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
       explanation:
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
         `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
-        entryWords(best.entryMoved, best.entryBySiblings),
+        entryWords(best.entryMoved, best.entryBy),
       params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
@@ -158,16 +159,25 @@ interface Growing {
   series: number;
   /** Rounds after the one its series' rises voted for that the loop entered (loopEntry); negative: before it (siblings, ADR 0053). */
   entryMoved: number;
-  /** The entry was told by records made from the same outside reads (ADR 0050, 0053), not by the values' change point. */
-  entryBySiblings: boolean;
+  /**
+   * What told the entry where the vote was not it: records made from the
+   * same outside reads (ADR 0050, 0053), records that stopped being what
+   * they read (ADR 0054), or the values' change point (ADR 0046).
+   */
+  entryBy: EntryBy;
 }
 
 /** Why the entry is not where the series' rises voted, in words; empty where it is. */
-function entryWords(moved: number, bySiblings: boolean): string {
+function entryWords(moved: number, by: EntryBy): string {
   if (moved === 0) return "";
   const rounds = `${fmt(Math.abs(moved))} round${Math.abs(moved) > 1 ? "s" : ""}`;
+  if (by === "reads") {
+    return moved < 0
+      ? `; entered ${rounds} before its series first rose: from there its records stopped being what the state they read made of them as usual`
+      : `; entered ${rounds} after its series first rose: before it its records were what the state they read made of them as usual (the values moved with what they read)`;
+  }
   if (moved < 0) return `; entered ${rounds} before its series first rose: from there its records weighed what they read back at the loop's gain, values still the size of noise`;
-  return bySiblings
+  return by === "siblings"
     ? `; entered ${rounds} after its series first rose: before it its records weighed what they read back as usual (the values moved with what they read outside the loop)`
     : `; entered ${rounds} after its series first rose: the values before fit noise better than the growth traced back`;
 }
@@ -199,7 +209,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const around = seriesAround(records, null);
   const all = growing(around, p);
   let best: Growing | null = null;
-  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0, entryBySiblings: false };
+  for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0, entryBy: "values" };
   if (!best) return null;
   // A series may arrive with holes where it grew (ADR 0040): a caller that
   // keeps named records out of this window (the engine no longer does, ADR
@@ -245,11 +255,12 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     const sign = Math.sign(values[values.length - 1]!);
     for (let i = 0; i < rs.length; i++) if (rs[i]!.at >= from && (c.grown || i >= c.rise || (i > 0 && rose(values, i, sign, p.minStep)))) evidence.add(rs[i]!);
   }
-  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0, entryBySiblings: entry?.bySiblings ?? false };
+  return { ...best, series: all.length, records: [...evidence].sort((a, b) => a.at - b.at), entryMoved: entry?.moved ?? 0, entryBy: entry?.by ?? "values" };
 }
 
 /** Where the loop entered, given the round its rises voted for. */
-type Entry = Pick<LoopEntry, "round" | "moved" | "unread"> & { bySiblings?: boolean };
+type Entry = Pick<LoopEntry, "round" | "moved" | "unread"> & { by?: EntryBy };
+type EntryBy = "siblings" | "reads" | "values";
 
 /** The vote's round and the two after it: by its values, a vote a round early moves, never earlier. */
 const VOTED_ROUNDS = 3;
@@ -281,18 +292,22 @@ const LATER_ROUNDS = 3;
  */
 function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
   const near = candidateRounds(rising, voted, half, VOTED_ROUNDS);
+  const wide = near && candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS + LATER_ROUNDS);
+  // Moved counts rounds from the vote's: negative before it.
+  const fromVote = (rounds: readonly number[], moved: number) => {
+    const votedAt = rounds.findIndex((r) => r >= voted - half);
+    return moved - (votedAt < 0 ? rounds.length : votedAt);
+  };
   if (rising.length >= 2 && near) {
     const sibs = withReadBack(rising, byId());
-    const wide = candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS + LATER_ROUNDS);
     const far = wide && entryBySiblings(sibs, wide, half, windowMs);
-    if (wide && far) {
-      // Moved counts rounds from the vote's: negative before it.
-      const votedAt = wide.findIndex((r) => r >= voted - half);
-      return { round: far.round, moved: far.moved - (votedAt < 0 ? wide.length : votedAt), unread: 0, bySiblings: true };
-    }
+    if (wide && far) return { round: far.round, moved: fromVote(wide, far.moved), unread: 0, by: "siblings" };
     const siblings = entryBySiblings(sibs, near, half, windowMs);
-    if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0, bySiblings: true };
+    if (siblings) return { round: siblings.round, moved: siblings.moved, unread: 0, by: "siblings" };
   }
+  // Records that were what they read, and stopped (ADR 0054): over the same rounds as the siblings.
+  const fit = wide && entryByReadFit(withStateRead(rising, byId()), wide, half, windowMs);
+  if (wide && fit) return { round: fit.round, moved: fromVote(wide, fit.moved), unread: 0, by: "reads" };
   return loopEntry(rising, voted, half, windowMs, VOTED_ROUNDS);
 }
 
@@ -403,6 +418,37 @@ export function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<stri
     if (missing && !held && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
   }
   return lacking ? Number.NaN : count === 0 ? null : sum / count;
+}
+
+/** The rising series with the numbers each value's record read of shared state (stateReadOf), for the read fit (ADR 0054). */
+function withStateRead<T extends { series: Series }>(rising: readonly T[], byId: ReadonlyMap<string, WindowRecord>): (T & { at: readonly number[]; values: readonly number[]; read: (Map<string, number> | null)[] })[] {
+  return rising.map((r) => ({ ...r, at: r.series.records.map((rec) => rec.at), values: r.series.values, read: r.series.records.map((rec) => stateReadOf(rec, byId)) }));
+}
+
+/**
+ * The numbers `r` read of shared state: each parent read followed to the
+ * write it saw, that write's numeric fields, named by the read's key and
+ * the field's path. Null where a read names a write the window does not
+ * hold. Pure, for tests.
+ */
+export function stateReadOf(r: WindowRecord, byId: ReadonlyMap<string, WindowRecord>): Map<string, number> | null {
+  const out = new Map<string, number>();
+  for (const id of r.parents ?? []) {
+    const read = byId.get(id);
+    if (read?.kind !== "state.read") continue;
+    let held = false;
+    let missing = false;
+    for (const seen of read.parents ?? []) {
+      const write = byId.get(seen);
+      if (!write) missing = true;
+      else if (write.kind === "state.write" && write.intent === read.intent) {
+        held = true;
+        for (const [path, values] of numericFields(write.payload)) out.set(`${read.intent ?? ""}${SEP}${path}`, values[0]!);
+      }
+    }
+    if (missing && !held) return null;
+  }
+  return out;
 }
 
 interface Series {
