@@ -13,13 +13,17 @@ import { siblingsSay, type SiblingSeries } from "../detectors/loop-siblings.ts";
  * they made of what they read back (a loop's gain), and the outside read
  * explains nothing. Where they differ as usual, or `rec` has no such
  * sibling, the outside read may explain it (a poisoned feed's victims all
- * moved by the feed). `records`: the window, in time order. Pure.
+ * moved by the feed). Only records of agents that deal with `rec`'s,
+ * directly or not (messages, writes and their readers), are its siblings
+ * or their past: another desk's loop in the same window weighs what it
+ * reads at its own gain, and taken as this desk's usual weight it would
+ * hide this desk's loop. `records`: the window, in time order. Pure.
  */
 export function readBackExplains(rec: WindowRecord, path: string, records: readonly WindowRecord[], windowMs: number): ReturnType<typeof siblingsSay> {
   const w = windowReadsOf(records);
   if (!w.byId.has(rec.recordId)) return "outside";
   if (outsideOf(rec, w.written, w.byId) === null) return "outside";
-  const { series, place } = w.seriesOf(path);
+  const { series, place } = w.seriesOf(path, w.community(rec.agent));
   const at = place.get(rec.recordId);
   return at ? siblingsSay(series, at[0], at[1], windowMs) : "outside";
 }
@@ -33,7 +37,9 @@ export function readBackExplains(rec: WindowRecord, path: string, records: reado
 interface WindowReads {
   byId: Map<string, WindowRecord>;
   written: Set<string>;
-  seriesOf: (path: string) => { series: SiblingSeries[]; place: Map<string, [number, number]> };
+  /** The agents that deal with `agent` in the window, directly or not, by one of them. */
+  community: (agent: string) => string;
+  seriesOf: (path: string, community: string) => { series: SiblingSeries[]; place: Map<string, [number, number]> };
 }
 
 const windows = new WeakMap<readonly WindowRecord[], WindowReads>();
@@ -46,16 +52,19 @@ function windowReadsOf(records: readonly WindowRecord[]): WindowReads {
   // What is written in the window is what a record may read back; a read of anything else read outside.
   const written = new Set<string>();
   for (const r of records) if (r.kind === "state.write" && r.intent !== null) written.add(r.intent);
+  const community = communities(byId.values());
   const paths = new Map<string, ReturnType<WindowReads["seriesOf"]>>();
   const w: WindowReads = {
     byId,
     written,
-    seriesOf: (path) => {
-      let out = paths.get(path);
+    community,
+    seriesOf: (path, among) => {
+      const memo = `${among}\u0000${path}`;
+      let out = paths.get(memo);
       if (out) return out;
       const bySeries = new Map<string, WindowRecord[]>();
       for (const r of byId.values()) {
-        if (r.kind !== "state.write" && r.kind !== "message") continue;
+        if ((r.kind !== "state.write" && r.kind !== "message") || community(r.agent) !== among) continue;
         for (const e of seriesOf(r)) if (e.path === path) (bySeries.get(e.key) ?? bySeries.set(e.key, []).get(e.key)!).push(r);
       }
       const keys = new Set(bySeries.keys());
@@ -72,7 +81,7 @@ function windowReadsOf(records: readonly WindowRecord[]): WindowReads {
           outside: rs.map((r) => outsideOf(r, written, byId)),
         });
       }
-      paths.set(path, (out = { series, place }));
+      paths.set(memo, (out = { series, place }));
       return out;
     },
   };
@@ -83,4 +92,46 @@ function windowReadsOf(records: readonly WindowRecord[]): WindowReads {
 /** A record of the window by id (the first copy held), from the same index readBackExplains uses. */
 export function windowRecord(records: readonly WindowRecord[], recordId: string): WindowRecord | undefined {
   return windowReadsOf(records).byId.get(recordId);
+}
+
+/**
+ * Agents joined when one deals with another in `records`: a message joins
+ * its sender and receivers, a key's writers join each other and the agents
+ * that read it. Each agent maps to one member of its group (union-find).
+ */
+function communities(records: Iterable<WindowRecord>): (agent: string) => string {
+  const parent = new Map<string, string>();
+  const find = (agent: string): string => {
+    let root = agent;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    for (let at = agent; at !== root; ) {
+      const up = parent.get(at)!;
+      parent.set(at, root);
+      at = up;
+    }
+    return root;
+  };
+  const join = (a: string, b: string) => {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  const writer = new Map<string, string>();
+  const readers: WindowRecord[] = [];
+  for (const r of records) {
+    join(r.agent, r.agent);
+    if (r.kind === "message") for (const to of r.receivers) join(r.agent, to);
+    else if (r.kind === "state.write" && r.intent !== null) {
+      const first = writer.get(r.intent);
+      if (first === undefined) writer.set(r.intent, r.agent);
+      else join(first, r.agent);
+    } else if (r.kind === "state.read") readers.push(r);
+  }
+  for (const r of readers) {
+    const w = r.intent === null ? undefined : writer.get(r.intent);
+    if (w !== undefined) join(w, r.agent);
+  }
+  return (agent) => (parent.has(agent) ? find(agent) : agent);
 }

@@ -38,3 +38,28 @@ describe("readBackExplains", () => {
     expect(say(loop(), 30, 1, 2.5 * 300_000)).toBe("outside");
   });
 });
+
+describe("readBackExplains beside another desk", () => {
+  /** A second desk in the same window: its agents, keys, record ids and market versions its own. */
+  const elsewhere = (records: Desk): Desk =>
+    records.map((r) => ({
+      ...r,
+      recordId: `b.${r.recordId}`,
+      agent: `b.${r.agent}`,
+      intent: r.intent === null ? null : `b.${r.intent}`,
+      parents: r.parents?.map((p) => `b.${p}`),
+      payload: r.kind === "state.read" && r.payload && typeof r.payload === "object" && "sha256" in r.payload ? { ...r.payload, sha256: `b.${String(r.payload.sha256)}` } : r.payload,
+    }));
+
+  it("does not take another desk's loop, in the two hours before, for this desk's usual weight", () => {
+    // Desk B looped from round 10: its siblings weighed what they read back at 1.6 for the 20 rounds before desk A's loop.
+    const other = elsewhere(tradingDesk({ start: START, rounds: 31, weight: (k) => (k >= 10 ? 1.6 : 0.3), market: marketWalk(11, 40) }));
+    const mine = loop();
+    const both = [...mine, ...other].sort((a, b) => a.at - b.at);
+    expect(say(both, 30, 1)).toBe("read-back");
+    expect(say(both, 30, 4)).toBe("read-back");
+    // And a poisoned feed's victims still say outside beside it.
+    const poisoned = tradingDesk({ start: START, rounds: 31, weight: () => 0.3, market: (s, k) => (k === 30 ? 10 * walk(s, k) + 0.05 : walk(s, k)) });
+    expect(say([...poisoned, ...other].sort((a, b) => a.at - b.at), 30, 1)).toBe("outside");
+  });
+});
