@@ -37,7 +37,10 @@
 // they read outside it, records of one subject made from the same outside
 // reads tell the entry first, by how much they weighed what they read back
 // (loop-siblings.ts, ADR 0050): a market's drift moves them alike, the
-// loop's gain does not.
+// loop's gain does not. Where they cannot tell, records that were a fixed
+// function of the state they read, and stopped being it, tell it next
+// (loop-read-fit.ts, ADR 0054): a shared fall in stock moves restock orders
+// the way the books say, the loop's first order does not.
 import { z } from "zod";
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { duration, fmt } from "./explain.ts";
@@ -139,7 +142,7 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
         `feedback loop ${cycle.join(" -> ")}: ${fmt(best.records.length)} records in ${duration(Math.max(1000, Math.round(spanMs / 1000) * 1000))}, ` +
         `${best.path} grew ${fmt(best.first)} -> ${fmt(best.last)} (${fmt(best.growth)}x)${best.series > 1 ? ` in ${fmt(best.series)} series` : ""}` +
         entryWords(best.entryMoved, best.entryBy),
-      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved },
+      params: { windowMs: p.windowMs, minMessages: p.minMessages, growth: p.growth, minStep: p.minStep, field: best.path, first: best.first, last: best.last, series: best.series, entryMoved: best.entryMoved, entryBy: best.entryBy },
       evidence: best.records.map((r) => r.recordId),
       at: last.at,
     });
@@ -275,7 +278,10 @@ const LATER_ROUNDS = 3;
  * Where a loop entered among the vote's round and the two after it: told by
  * records made from the same outside reads where the loop's records carry
  * them (ADR 0050: a market's drift before the loop moved them alike), else
- * the change point between noise and the growth traced back (ADR 0046).
+ * by records that were what the state they read made of them until the
+ * loop (ADR 0054: a shared fall in stock raised every order as the books
+ * said), else the change point between noise and the growth traced back
+ * (ADR 0046).
  *
  * A vote can be rounds off either way (ADR 0053). A loop whose first rounds
  * were the size of noise (a gain on views a hair from zero) rises late: its
@@ -287,8 +293,10 @@ const LATER_ROUNDS = 3;
  * back shows the gain from its first round, whatever the values' size or
  * drift. Where they cannot tell there (a round before the entry whose
  * read-backs hardly differ), they are asked among the vote's round and the
- * two after, as before. Only the siblings look further; the change point,
- * which reads values, stays at the vote's round and the two after.
+ * two after, as before. The read fit asks over the same nine rounds: a
+ * departure from what a record read is as telling before the vote as after
+ * it. The change point, which reads values, stays at the vote's round and
+ * the two after.
  */
 function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
   const near = candidateRounds(rising, voted, half, VOTED_ROUNDS);

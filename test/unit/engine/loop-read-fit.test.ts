@@ -136,9 +136,9 @@ describe("feedback_loop with orders that were what they read", () => {
       for (const f of feedbackLoop({ history: records.slice(0, s), recent: records.slice(s, s + batch) })) {
         for (const id of f.evidence) named.add(id);
         words.push(f.explanation);
+        if (f.params.entryMoved !== 0) expect(f.params.entryBy).toBe("reads");
       }
     }
-    if (process.env.XDEBUG) console.log(words.filter((w, i) => words.indexOf(w) === i).join("\n"));
     for (const id of firstLoopOrders) expect(named.has(id), id).toBe(true);
     const roundStart = Math.min(...firstLoopOrders.map((id) => at.get(id)!)) - 2_000;
     expect([...named].filter((id) => at.get(id)! < roundStart).map((id) => { const r = records.find((x) => x.recordId === id)!; return `${r.agent} ${r.intent} ${(r.at - roundStart) / 1000} ${JSON.stringify(r.payload)}`; })).toEqual([]);
