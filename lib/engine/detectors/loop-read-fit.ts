@@ -49,8 +49,8 @@ const DEPART = 3;
 /**
  * The loop's entry among `rounds` (candidate round starts, in order, each
  * `half` either side at most), told by where series the numbers they read
- * explain (in the `windowMs` before the first candidate) left that fit;
- * null where none of them did. Pure.
+ * explain (in the `windowMs` before each round) left that fit; null where
+ * none of them did. Pure.
  */
 export function entryByReadFit(series: readonly ReadFitSeries[], rounds: readonly number[], half: number, windowMs: number): ReadFitEntry | null {
   if (rounds.length < 2) return null;
@@ -86,8 +86,8 @@ export function entryByReadFit(series: readonly ReadFitSeries[], rounds: readonl
         fit = usualFit(s, rounds[c]! - windowMs, rounds[c]! - half);
         if (!fit) continue;
         explained = true;
-        if (departs(s, i, fit)) from = c;
-      } else if (!departs(s, i, fit!)) {
+        if (departs(s, i, fit) === true) from = c;
+      } else if (departs(s, i, fit!) === false) {
         from = -1;
         break;
       }
@@ -101,10 +101,10 @@ export function entryByReadFit(series: readonly ReadFitSeries[], rounds: readonl
   return { round: rounds[entry]!, moved: entry, fitted, departed: departures.length };
 }
 
-/** Whether the value at `i` is off what `fit` makes of its reads. */
-function departs(s: ReadFitSeries, i: number, fit: Fit): boolean {
+/** Whether the value at `i` is off what `fit` makes of its reads; null where its reads lack a number the fit weighs. */
+function departs(s: ReadFitSeries, i: number, fit: Fit): boolean | null {
   const predicted = fit.predict(s.read[i]!);
-  return predicted !== null && Math.abs(s.values[i]! - predicted) > DEPART * fit.deviation;
+  return predicted === null ? null : Math.abs(s.values[i]! - predicted) > DEPART * fit.deviation;
 }
 
 interface Fit {

@@ -80,6 +80,12 @@ describe("entryByReadFit", () => {
     expect(entryByReadFit([s], candidates(16, 9), HALF, WINDOW)?.round).toBe(T0 + 20 * ROUND);
   });
 
+  it("skips a round whose reads lack a number the fit weighs, neither on nor off it", () => {
+    const s = orders({ rounds: 30, seed: 12, gain: (k) => (k >= 20 ? 1.6 : 0) });
+    const lacking = { ...s, read: s.read.map((m, k) => (k === 22 ? new Map([...m].filter(([name]) => name !== "books on_hand")) : m)) };
+    expect(entryByReadFit([lacking], candidates(16, 9), HALF, WINDOW)?.round).toBe(T0 + 20 * ROUND);
+  });
+
   it("takes the round by which half the departing series departed, and a series must stay off its fit", () => {
     const late = orders({ rounds: 30, seed: 7, gain: (k) => (k >= 22 ? 1.6 : 0) });
     const onTime = [8, 9].map((seed) => orders({ rounds: 30, seed, gain: (k) => (k >= 20 ? 1.6 : 0) }));
