@@ -82,7 +82,7 @@ describe("entryByReadFit", () => {
 
   it("skips a round whose reads lack a number the fit weighs, neither on nor off it", () => {
     const s = orders({ rounds: 30, seed: 12, gain: (k) => (k >= 20 ? 1.6 : 0) });
-    const lacking = { ...s, read: s.read.map((m, k) => (k === 22 ? new Map([...m].filter(([name]) => name !== "books on_hand")) : m)) };
+    const lacking = { ...s, read: s.read.map((m, k) => (k === 22 && m ? new Map<string, number>([...m].filter(([name]) => name !== "books on_hand")) : m)) };
     expect(entryByReadFit([lacking], candidates(16, 9), HALF, WINDOW)?.round).toBe(T0 + 20 * ROUND);
   });
 
