@@ -23,10 +23,14 @@
 // one fitted to read-backs that hardly differ is not known at all). The
 // entry is the first candidate round that weighs clearly more than the
 // rounds before the candidates; the loop's gain is fitted through the
-// groups from there on, and every candidate round before the entry must
-// weigh clearly less than that gain. Anything less (no groups, a round
-// whose read-backs do not differ, a gain no larger than the weight) answers
-// nothing: the change point judges as before.
+// groups from there on, and the candidate round just before the entry must
+// weigh clearly less than that gain, as must every earlier one that can be
+// weighed (ADR 0054): a loop persists, so a round that was clearly not the
+// loop's rules out the rounds before it, and an earlier round whose
+// read-backs hardly differ (two traders who read back the same views) says
+// nothing either way. Anything less (no groups, a round just before the
+// entry whose read-backs do not differ, a gain no larger than the weight)
+// answers nothing: the change point judges as before.
 //
 // The same groups tell the evaluator whether a deviating record's outside
 // read explains it (siblingsSay, ADR 0050): not where its round's group
@@ -103,7 +107,12 @@ export function entryBySiblings(series: readonly SiblingSeries[], rounds: readon
   const loop = groups.filter((g) => g.at >= rounds[entry]!);
   const gain = slope(loop);
   if (gain === null || !(gain > weight)) return null;
-  for (let c = 0; c < entry; c++) if (!apart(loop, inRound(c), noise)) return null;
+  for (let c = 0; c < entry; c++) {
+    const round = inRound(c);
+    if (apart(loop, round, noise)) continue;
+    if (c < entry - 1 && !canTell(gain - weight, loop, round, noise)) continue;
+    return null;
+  }
   return { round: rounds[entry]!, moved: entry, weight, gain };
 }
 
@@ -162,6 +171,17 @@ function apart(more: readonly Group[], less: readonly Group[], noise: number): b
   const lo = slope(less);
   if (hi === null || lo === null || !(hi > lo)) return false;
   return (hi - lo) ** 2 / (noise * (1 / spread(more) + 1 / spread(less))) > CLEAR;
+}
+
+/**
+ * Whether two sets of groups whose weights differ by `difference` could be
+ * told apart: false where one side's read-backs hardly differ (or it has
+ * none), so that no weight it could have had would be clear.
+ */
+function canTell(difference: number, a: readonly Group[], b: readonly Group[], noise: number): boolean {
+  const sa = spread(a);
+  const sb = spread(b);
+  return sa > 0 && sb > 0 && difference ** 2 / (noise * (1 / sa + 1 / sb)) > CLEAR;
 }
 
 /** The groups' read-backs' squared spread about their own means. */

@@ -52,6 +52,20 @@ describe("entryBySiblings", () => {
     expect(entry.moved).toBe(0);
   });
 
+  it("skips an earlier round that cannot be weighed where the round just before the entry is clearly not the gain's (a loop persists)", () => {
+    const a = [...READ_A];
+    const b = [...READ_B];
+    b[9] = a[9]!;
+    const entry = entryBySiblings(traders(gainFrom(11), [a, b]), CANDIDATES, HALF, WINDOW)!;
+    expect(entry.round).toBe(11 * ROUND);
+    expect(entry.moved).toBe(2);
+    // The round just before it unweighable: it may have been the loop's first.
+    const c = [...READ_A];
+    const d = [...READ_B];
+    d[10] = c[10]!;
+    expect(entryBySiblings(traders(gainFrom(11), [c, d]), CANDIDATES, HALF, WINDOW)).toBeNull();
+  });
+
   it("answers nothing where a round before the gain's cannot be told: its records read back alike", () => {
     const a = [...READ_A];
     const b = [...READ_B];
