@@ -223,16 +223,28 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const grown = new Set(all.map((g) => g.records));
   const rising: { at: number[]; values: number[]; rise: number; series: Series }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
+  // Series of the loop that began rising too recently to vote (fewer rounds than a vote needs).
+  let young = 0;
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
     if (rise === null) continue;
     const at = s.records.map((r) => r.at);
     // A counter never goes down: across a hole it jumps, and would vote for it.
-    if (!risingFor(at, rise, p.minMessages - 1) || !fellOnce(s.values)) continue;
+    if (!fellOnce(s.values)) continue;
+    if (!risingFor(at, rise, p.minMessages - 1)) {
+      young++;
+      continue;
+    }
     rising.push({ at, values: s.values, rise, series: s });
     if (grown.has(s.records) || outgrewRange(s.values, at, rise, p)) carrying.push({ series: s, rise, grown: grown.has(s.records) });
   }
-  const voted = loopOnset(rising);
+  // A lone rising series places a loop of one series. Beside series that
+  // began rising since (ADR 0054), it is the loop's first to show, and a
+  // clean value of its own that rose the round before (a market's jump)
+  // would place the loop there: this pass names only what it judges, and a
+  // later one, with their votes, places the entry. So with rises spread
+  // over rounds (below).
+  const voted = rising.length === 1 && young > 0 ? null : loopOnset(rising);
   // The vote names the round most of the loop's series began rising in; the
   // change point (loopEntry, ADR 0046) moves it later where their values
   // there are noise next to the growth traced back (a chance rise).
@@ -240,7 +252,8 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // Where the rises are spread over rounds (no round with two votes), the
   // loop's series are judged by what they read back (ADR 0048); a window
   // without the reads of some of them cannot place it there: a fuller one did.
-  const entry = voted !== null ? votedEntry(rising, voted + half, half, p.windowMs, byId) : rising.length >= 2 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
+  // Spread rises are judged over every series' vote: not while some of the loop's are too young to cast one.
+  const entry = voted !== null ? votedEntry(rising, voted + half, half, p.windowMs, byId) : rising.length >= 2 && young === 0 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
   const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.

@@ -7,7 +7,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { feedbackLoop, growthOf, loopOnset, outgrewRange, readBackOf, riseTime, seriesOf } from "@/lib/engine/detectors/feedback-loop.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
-import { resetWindowIds, wr } from "./detector-fixtures.ts";
+import { resetWindowIds, T0, wr } from "./detector-fixtures.ts";
+import { DESK_ROUND, marketWalk, tradingDesk } from "./trading-desk.fixtures.ts";
 
 beforeEach(() => resetWindowIds());
 
@@ -557,3 +558,22 @@ const S22 = [
   [0.0074, -0.0048, -0.01, -0.0111, 0.0141, -0.0025, 0.0106, 0.0198, -0.0013, -0.0044, -0.0112, -0.0077, -0.004, 0.0071, 0.0194, 0.0177, 0.0289, 0.0369, 0.0323, 0.0162, -0.0018, 0.0178, -0.0128, -0.0457, -0.0899, -0.2433, -0.6577, -1.7869, -4.8017, -12.8335],
   [0.0137, 0.0033, 0.002, -0.0049, 0.0046, -0.0045, -0.0023, 0.0017, 0.0146, 0.0151, 0.0019, 0.0132, 0.0237, 0.0199, 0.0168, 0.0295, 0.0242, 0.0327, 0.0254, 0.0231, 0.0306, 0.0218, -0.0045, -0.017, -0.1014, -0.2911, -0.8437, -2.2876, -6.1382, -16.3744],
 ];
+
+/**
+ * A desk whose loop entered at round 30, where BBB's trader (no sibling)
+ * jumped with the market the round before: its views rise from round 29,
+ * the other traders' from 30. The first pass to see a loop sees BBB's
+ * series alone rising long enough to vote, beside the others just begun.
+ */
+describe("a lone rising series beside series that began rising since", () => {
+  const ENTRY = 30;
+  const walk = marketWalk(54, 40);
+  const records = tradingDesk({ start: T0, rounds: 36, weight: (k) => (k >= ENTRY ? 1.6 : 0.3), market: (s, k) => walk(s, k) + (s === 1 && k >= ENTRY - 1 ? 0.03 : 0) });
+  const jumpRound = T0 + (ENTRY - 1) * DESK_ROUND;
+
+  it.each(SPLITS)("does not place the loop at the jump the round before, in passes of %i records", (batch) => {
+    const named = namedInPasses(records, batch);
+    expect(named.size).toBeGreaterThan(0);
+    expect([...named].filter((id) => records.find((r) => r.recordId === id)!.at <= jumpRound)).toEqual([]);
+  });
+});
