@@ -83,7 +83,7 @@ export function entryByReadFit(series: readonly ReadFitSeries[], rounds: readonl
       const i = at[c]!;
       if (i < 0) continue;
       if (from < 0) {
-        fit = usualFit(s, rounds[c]! - windowMs, rounds[c]! - half);
+        fit = usualFit(s, rounds[c]! - windowMs, rounds[c]! - half, first - half);
         if (!fit) continue;
         explained = true;
         if (departs(s, i, fit) === true) from = c;
@@ -118,9 +118,13 @@ interface Fit {
  * A least-squares fit of a series' values in [from, to) on the numbers their
  * records read that varied there and went down at least once (a counter or a
  * clock read is time, not a cause), with an intercept; null where too few
- * values, or where the reads do not explain them.
+ * values, or where the reads do not explain them: all of them, and those
+ * before `candidates` (the first candidate round) on their own. A fit that
+ * takes in candidate rounds of a loop whose values the reads do not fix (a
+ * view, the market's part in it) explains their growth and nothing before
+ * it: the large values carry the variance.
  */
-function usualFit(s: ReadFitSeries, from: number, to: number): Fit | null {
+function usualFit(s: ReadFitSeries, from: number, to: number, candidates: number): Fit | null {
   const idx: number[] = [];
   for (let i = 0; i < s.values.length; i++) if (s.at[i]! >= from && s.at[i]! < to && s.read[i]) idx.push(i);
   if (idx.length === 0) return null;
@@ -135,6 +139,11 @@ function usualFit(s: ReadFitSeries, from: number, to: number): Fit | null {
   const predictRow = (row: readonly number[]) => row.reduce((a, x, j) => a + x * beta[j]!, 0);
   const residual = rows.reduce((a, row, r) => a + (y[r]! - predictRow(row)) ** 2, 0);
   if (residual > UNEXPLAINED * total) return null;
+  const before = rows.flatMap((row, r) => (s.at[idx[r]!]! < candidates ? [[y[r]!, predictRow(row)] as const] : []));
+  const beforeMean = before.reduce((a, [v]) => a + v, 0) / before.length;
+  const beforeTotal = before.reduce((a, [v]) => a + (v - beforeMean) ** 2, 0);
+  const beforeResidual = before.reduce((a, [v, fitted]) => a + (v - fitted) ** 2, 0);
+  if (before.length < 2 || !(beforeTotal > 0) || beforeResidual > UNEXPLAINED * beforeTotal) return null;
   const deviation = Math.max(Math.sqrt(residual / (idx.length - names.length - 1)), rounding(y) / Math.sqrt(12));
   return {
     deviation,
