@@ -427,18 +427,33 @@ export function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<stri
       take(parent);
       continue;
     }
-    // A read names the write it saw among its parents, beside the request it served.
-    let held = false;
-    let missing = false;
-    for (const seen of parent.parents ?? []) {
-      const write = byId.get(seen);
-      if (!write) missing = true;
-      else if (write.kind === "state.write" && write.intent === parent.intent) held = true;
-      take(write);
-    }
-    if (missing && !held && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
+    const seen = seenBy(parent, byId);
+    for (const x of seen.found) take(x);
+    if (seen.unknown && parent.intent !== null && loopKeys.has(parent.intent)) lacking = true;
   }
   return lacking ? Number.NaN : count === 0 ? null : sum / count;
+}
+
+/**
+ * What a state read names among its parents, as the window holds them: a
+ * read names the write it saw beside the request it served. `unknown` where
+ * the window lacks some of them and holds no write of the read's key: what
+ * it read is not known here.
+ */
+function seenBy(read: WindowRecord, byId: ReadonlyMap<string, WindowRecord>): { found: WindowRecord[]; unknown: boolean } {
+  const found: WindowRecord[] = [];
+  let held = false;
+  let missing = false;
+  for (const id of read.parents ?? []) {
+    const parent = byId.get(id);
+    if (!parent) {
+      missing = true;
+      continue;
+    }
+    found.push(parent);
+    if (parent.kind === "state.write" && parent.intent === read.intent) held = true;
+  }
+  return { found, unknown: missing && !held };
 }
 
 /** The rising series with the numbers each value's record read of shared state (stateReadOf), for the read fit (ADR 0054). */
@@ -457,17 +472,12 @@ export function stateReadOf(r: WindowRecord, byId: ReadonlyMap<string, WindowRec
   for (const id of r.parents ?? []) {
     const read = byId.get(id);
     if (read?.kind !== "state.read") continue;
-    let held = false;
-    let missing = false;
-    for (const seen of read.parents ?? []) {
-      const write = byId.get(seen);
-      if (!write) missing = true;
-      else if (write.kind === "state.write" && write.intent === read.intent) {
-        held = true;
-        for (const [path, values] of numericFields(write.payload)) out.set(`${read.intent ?? ""}${SEP}${path}`, values[0]!);
-      }
+    const seen = seenBy(read, byId);
+    if (seen.unknown) return null;
+    for (const write of seen.found) {
+      if (write.kind !== "state.write" || write.intent !== read.intent) continue;
+      for (const [path, values] of numericFields(write.payload)) out.set(`${read.intent ?? ""}${SEP}${path}`, values[0]!);
     }
-    if (missing && !held) return null;
   }
   return out;
 }
