@@ -113,9 +113,11 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
   const next = new Map<string, Set<string>>();
   for (const r of records) {
     const to = fed(r);
-    if (to.length === 0) continue;
+    const own = feedsItself(r, readers);
+    if (to.length === 0 && !own) continue;
     const set = next.get(r.agent) ?? new Set<string>();
     for (const b of to) set.add(b);
+    if (own) set.add(r.agent);
     next.set(r.agent, set);
   }
   const successors = (a: string) => [...(next.get(a) ?? [])].sort();
@@ -126,10 +128,12 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     const inside = new Set(members);
     const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
     if (members.length < 2 && !selfLoop) continue;
-    const around = records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
-    const best = growingField(around, recentIds, p, byId);
+    // A loop of one agent runs through its own memory: the writes it reads back.
+    const around = selfLoop ? records.filter((r) => r.agent === members[0] && (feedsItself(r, readers) || fed(r).includes(r.agent))) : records.filter((r) => inside.has(r.agent) && fed(r).some((to) => inside.has(to)));
+    const best = growingField(around, recentIds, p, byId, selfLoop);
     if (!best || !best.records.some((r) => recentIds.has(r.recordId))) continue;
-    const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b)));
+    // A loop of several agents is named by the others each feeds, not by an agent's own memory.
+    const cycle = cycleThrough([...members].sort()[0]!, (a) => successors(a).filter((b) => inside.has(b) && (selfLoop || b !== a)));
     const last = best.records[best.records.length - 1]!;
     const spanMs = last.at - best.records[0]!.at;
     out.push({
@@ -148,6 +152,16 @@ export function feedbackLoop(window: DetectorWindow, input: Partial<FeedbackLoop
     });
   }
   return out;
+}
+
+/**
+ * Whether a state write feeds its own writer: the agent reads the key back
+ * (its memory of its last result), so a loop of one agent can close through
+ * it (a change built on the last change, a value on its last value). In a
+ * loop of several agents, a write feeds the others who read it.
+ */
+export function feedsItself(r: WindowRecord, readers: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  return r.kind === "state.write" && r.intent !== null && readers.get(r.intent)?.has(r.agent) === true;
 }
 
 interface Growing {
@@ -199,17 +213,18 @@ function entryWords(moved: number, by: EntryBy): string {
  * starts its rise a round early, and a first amplified value that did not
  * rise (a view amplified from noise, a value that crossed zero) a round late.
  */
-function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams, byId: () => ReadonlyMap<string, WindowRecord>): Growing | null {
+function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<string>, p: FeedbackLoopParams, byId: () => ReadonlyMap<string, WindowRecord>, alone: boolean): Growing | null {
+  const keyOf = seriesKeys(records);
   // Only a series a recent record moved can have a new growth to report.
   const moved = new Set<string>();
-  for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(e.key);
-  if (growing(seriesAround(records, moved), p).length === 0) return null;
+  for (const r of records) if (recentIds.has(r.recordId)) for (const e of seriesOf(r)) moved.add(keyOf(e));
+  if (growing(seriesAround(records, moved, keyOf), p).length === 0) return null;
   // It did: every series of the loop votes for where it entered, not only
   // those this pass moved, and not only those grown far enough to report:
   // the first series to qualify (the SKU ordered first in the round) would
   // otherwise place the loop alone, a round early when its clean values
   // happened to rise into it. A series rising for `minMessages - 1` rounds votes.
-  const around = seriesAround(records, null);
+  const around = seriesAround(records, null, keyOf);
   const all = growing(around, p);
   let best: Growing | null = null;
   for (const g of all) if (!best || g.growth > best.growth) best = { path: g.field, records: [], first: g.values[g.beyond]!, last: g.values.at(-1)!, growth: g.growth, series: 0, entryMoved: 0, entryBy: "values" };
@@ -224,7 +239,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   const rising: { at: number[]; values: number[]; rise: number; series: Series }[] = [];
   const carrying: { series: Series; rise: number; grown: boolean }[] = [];
   // Series of the loop that began rising too recently to vote (fewer rounds than a vote needs).
-  let young = 0;
+  const youngSeries: Series[] = [];
   for (const s of around) {
     const rise = riseStart(s.values, p.minStep);
     if (rise === null) continue;
@@ -232,7 +247,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
     // A counter never goes down: across a hole it jumps, and would vote for it.
     if (!fellOnce(s.values)) continue;
     if (!risingFor(at, rise, p.minMessages - 1)) {
-      young++;
+      youngSeries.push(s);
       continue;
     }
     rising.push({ at, values: s.values, rise, series: s });
@@ -244,6 +259,9 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // would place the loop there: this pass names only what it judges, and a
   // later one, with their votes, places the entry. So with rises spread
   // over rounds (below).
+  // Another field of the rising series' own records (a setting beside a change's size) began with them: one that rose only lately rose by chance, not by the loop.
+  const risingRecords = new Set(rising.flatMap((r) => r.series.records));
+  const young = youngSeries.filter((s) => !s.records.every((r) => risingRecords.has(r))).length;
   const voted = rising.length === 1 && young > 0 ? null : loopOnset(rising);
   // The vote names the round most of the loop's series began rising in; the
   // change point (loopEntry, ADR 0046) moves it later where their values
@@ -253,7 +271,7 @@ function growingField(records: readonly WindowRecord[], recentIds: ReadonlySet<s
   // loop's series are judged by what they read back (ADR 0048); a window
   // without the reads of some of them cannot place it there: a fuller one did.
   // Spread rises are judged over every series' vote: not while some of the loop's are too young to cast one.
-  const entry = voted !== null ? votedEntry(rising, voted + half, half, p.windowMs, byId) : rising.length >= 2 && young === 0 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
+  const entry = voted !== null ? votedEntry(rising, voted + half, half, p.windowMs, byId, alone) : rising.length >= 2 && young === 0 ? spreadEntry(withReadBack(rising, byId()), half, p.windowMs) : null;
   const onset = entry?.unread ? null : entry ? entry.round - half : voted;
   // Where no round has two votes (one, for a loop of one series), this pass
   // cannot place the entry: its earlier passes saw more. It names only what it judges.
@@ -311,7 +329,7 @@ const LATER_ROUNDS = 3;
  * it. The change point, which reads values, stays at the vote's round and
  * the two after.
  */
-function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>): Entry | null {
+function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted: number, half: number, windowMs: number, byId: () => ReadonlyMap<string, WindowRecord>, alone: boolean): Entry | null {
   const near = candidateRounds(rising, voted, half, VOTED_ROUNDS);
   const wide = near && candidateRounds(rising, voted - EARLIER_ROUNDS * 2 * half, half, EARLIER_ROUNDS + VOTED_ROUNDS + LATER_ROUNDS);
   // Moved counts rounds from the vote's: negative before it.
@@ -329,7 +347,9 @@ function votedEntry(rising: readonly (EntrySeries & { series: Series })[], voted
   // Records that were what they read, and stopped (ADR 0054): over the same rounds as the siblings.
   const fit = wide && entryByReadFit(withStateRead(rising, byId()), wide, half, windowMs);
   if (wide && fit) return { round: fit.round, moved: fromVote(wide, fit.moved), unread: 0, by: "reads" };
-  return loopEntry(rising, voted, half, windowMs, VOTED_ROUNDS);
+  // A loop of one agent (ADR 0055) is judged by what each record made of the last value it read back:
+  // a clean value that rose by chance owes nothing to it, the loop's first owes its size to it.
+  return loopEntry(alone ? withReadBack(rising, byId()) : rising, voted, half, windowMs, VOTED_ROUNDS);
 }
 
 /** Candidate rounds the change point may weigh where the rises are spread: two hours of five-minute rounds. */
@@ -416,7 +436,7 @@ export function readBackOf(r: WindowRecord, path: string, keys: ReadonlySet<stri
   const take = (src: WindowRecord | undefined) => {
     if (!src || src === r || (src.kind !== "message" && src.kind !== "state.write")) return;
     for (const e of seriesOf(src)) {
-      if (e.path !== path || !keys.has(e.key)) continue;
+      if (e.path !== path || !(keys.has(e.key) || keys.has(unsplitKey(e)))) continue;
       sum += e.value;
       count++;
     }
@@ -491,19 +511,47 @@ interface Series {
   values: number[];
 }
 
-/** The series of `records` (only those keyed in `only`, when given), in time order. */
-function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string> | null): Series[] {
+/** The series of `records` (only those keyed in `only`, when given), in time order, keyed by `keyOf` (seriesKeys). */
+function seriesAround(records: readonly WindowRecord[], only: ReadonlySet<string> | null, keyOf: (e: SeriesEntry) => string): Series[] {
   const series = new Map<string, Series>();
   for (const r of records) {
     for (const e of seriesOf(r)) {
-      if (only && !only.has(e.key)) continue;
-      const s = series.get(e.key) ?? { key: e.key, field: e.field, path: e.path, records: [], values: [] };
+      const key = keyOf(e);
+      if (only && !only.has(key)) continue;
+      const s = series.get(key) ?? { key, field: e.field, path: e.path, records: [], values: [] };
       s.records.push(r);
       s.values.push(e.value);
-      series.set(e.key, s);
+      series.set(key, s);
     }
   }
   return [...series.values()];
+}
+
+/**
+ * Each series entry's key in `records`: its own (split by the record's first
+ * short string field), except where that field never repeats among the
+ * field's records there. A symbol or a SKU names a population a loop runs
+ * in, and recurs round after round; a ticket or a task id names one piece of
+ * work, so a loop of one agent building each change on its last (a new
+ * ticket every round) is one series, not one series per ticket.
+ */
+export function seriesKeys(records: readonly WindowRecord[]): (e: SeriesEntry) => string {
+  const tokens = new Map<string, Set<string>>();
+  const repeats = new Set<string>();
+  for (const r of records) {
+    for (const e of seriesOf(r)) {
+      if (e.key === unsplitKey(e)) continue;
+      const seen = tokens.get(e.field) ?? tokens.set(e.field, new Set()).get(e.field)!;
+      if (seen.has(e.key)) repeats.add(e.field);
+      else seen.add(e.key);
+    }
+  }
+  return (e) => (repeats.has(e.field) || !tokens.has(e.field) ? e.key : unsplitKey(e));
+}
+
+/** A series entry's key without its split: its field's. */
+export function unsplitKey(e: SeriesEntry): string {
+  return `${e.field}${SEP}`;
 }
 
 function growing(series: readonly Series[], p: FeedbackLoopParams): (Series & { from: number; beyond: number; growth: number })[] {

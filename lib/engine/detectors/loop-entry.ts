@@ -244,35 +244,45 @@ function readBackFit(
     if (ok) taking.add(s);
   }
   if (taking.size === 0) return null;
-  /** Each value before `from` (in the window) with its read-back and the value before it. */
-  const before = function* (): Generator<[v: number, r: number, prev: number, rbPrev: number]> {
-    for (const s of taking) {
-      for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
-        const r = s.readBack![i];
-        const before = s.readBack![i - 1];
-        if (s.at[i]! >= from - windowMs && known(r) && known(before)) yield [s.values[i]!, r, s.values[i - 1]!, before];
-      }
+  /** Each value before `from` (in the window) with its read-back, the value before it and that one's read-back (NaN where unknown). */
+  const all: [v: number, r: number, prev: number, rbPrev: number][] = [];
+  for (const s of taking) {
+    for (let i = 1; i < s.values.length && s.at[i]! < from; i++) {
+      const r = s.readBack![i];
+      const before = s.readBack![i - 1];
+      if (s.at[i]! >= from - windowMs && known(r)) all.push([s.values[i]!, r, s.values[i - 1]!, known(before) ? before : Number.NaN]);
     }
-  };
+  }
   // Normal equations of v = a + w * readBack + rho * previous + c * previous readBack
   // (c = -rho * w: what carries forward is the previous value's own part).
-  const m = new Array<number>(16).fill(0);
-  const y = [0, 0, 0, 0];
-  let k = 0;
-  for (const [v, r, prev, rbPrev] of before()) {
-    const x = [1, r, prev, rbPrev];
-    for (let i = 0; i < 4; i++) {
-      y[i]! += x[i]! * v;
-      for (let j = 0; j < 4; j++) m[4 * i + j]! += x[i]! * x[j]!;
-    }
-    k++;
+  // A loop of one agent reads back its own previous value (ADR 0055): the
+  // read-back is what it carries forward, and v = a + w * readBack is all.
+  // With fewer values than a line and two degrees of freedom need, its level alone (what it read back weighed
+  // nothing), from every value before `from`, a first one whose read-back the window lacks included.
+  const own = all.some(([, r, prev]) => r !== prev);
+  const level: [v: number, r: number, prev: number, rbPrev: number][] = [];
+  if (!own && all.length < 4) {
+    for (const s of taking) for (let i = 0; i < s.values.length && s.at[i]! < from; i++) if (s.at[i]! >= from - windowMs) level.push([s.values[i]!, 0, 0, 0]);
   }
-  if (k < FITTED) return null;
+  const terms = own ? 4 : all.length >= 4 ? 2 : 1;
+  const rows = own ? all.filter(([, , , rbPrev]) => !Number.isNaN(rbPrev)) : terms === 1 ? level : all;
+  const m = new Array<number>(terms * terms).fill(0);
+  const y = new Array<number>(terms).fill(0);
+  for (const [v, r, prev, rbPrev] of rows) {
+    const x = [1, r, prev, rbPrev];
+    for (let i = 0; i < terms; i++) {
+      y[i]! += x[i]! * v;
+      for (let j = 0; j < terms; j++) m[terms * i + j]! += x[i]! * x[j]!;
+    }
+  }
+  const k = rows.length;
+  // Three parameters and as many degrees of freedom; for a loop of one agent, a level and two more values (a rise is judged on 4 values, ADR 0035).
+  if (k < (own ? FITTED : 3)) return null;
   const coef = solve(m, y);
   if (!coef) return null;
-  const [a, w, rho, c] = coef as [number, number, number, number];
+  const [a, w = 0, rho = 0, c = 0] = coef as [number, number?, number?, number?];
   let sq = 0;
-  for (const [v, r, prev, rbPrev] of before()) sq += (v - (a + w * r + rho * prev + c * rbPrev)) ** 2;
+  for (const [v, r, prev, rbPrev] of rows) sq += (v - (a + w * r + rho * prev + c * (own ? rbPrev : 0))) ** 2;
   const noise = Math.sqrt(sq / k);
   if (!(noise > 0)) return null;
   let traced = 0;
@@ -287,7 +297,8 @@ function readBackFit(
       if (s.at[i]! < after || !known(r)) continue;
       if ((sign * (s.values[i]! - (a + w * r + rho * s.values[i - 1]!))) / noise < GROWN) continue;
       mine++;
-      vr += s.values[i]! * r;
+      // A loop of one agent adds its gain on what it read back to its own part, the level (ADR 0055); views carry no level of their own.
+      vr += (s.values[i]! - (own ? 0 : a)) * r;
       rr += r * r;
     }
     traced += mine;

@@ -18,7 +18,7 @@
 // judgement of its own.
 import { stronglyConnected } from "../../lineage/strongly-connected.ts";
 import { byTimeThenId, type WindowRecord } from "./finding.ts";
-import { seriesOf } from "./feedback-loop.ts";
+import { seriesOf, unsplitKey, type SeriesEntry } from "./feedback-loop.ts";
 import { lowerBound, upperBound } from "./value-baselines.ts";
 
 /** The records the window's history holds: every record of `agents`, other agents' from `othersSince` on. */
@@ -48,11 +48,13 @@ export class LoopIndex {
     for (const [times, a, b] of this.placesOf(r)) insertTime(times, a, b, r.at);
     if (!feeds(r)) return;
     for (const e of seriesOf(r)) {
-      const list = this.series.get(e.key);
-      const entry = { r, value: e.value };
-      if (!list) this.series.set(e.key, [entry]);
-      else if (byTimeThenId(list[list.length - 1]!.r, r) <= 0) list.push(entry);
-      else list.splice(placeOfEntry(list, r), 0, entry);
+      for (const key of keysOf(e)) {
+        const list = this.series.get(key);
+        const entry = { r, value: e.value };
+        if (!list) this.series.set(key, [entry]);
+        else if (byTimeThenId(list[list.length - 1]!.r, r) <= 0) list.push(entry);
+        else list.splice(placeOfEntry(list, r), 0, entry);
+      }
     }
   }
 
@@ -61,11 +63,13 @@ export class LoopIndex {
     for (const [times, a, b] of this.placesOf(r)) removeTime(times, a, b, r.at);
     if (!feeds(r)) return;
     for (const e of seriesOf(r)) {
-      const list = this.series.get(e.key);
-      if (!list) continue;
-      const at = list[0]?.r === r ? 0 : list.findIndex((x) => x.r === r);
-      if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) this.series.delete(e.key);
+      for (const key of keysOf(e)) {
+        const list = this.series.get(key);
+        if (!list) continue;
+        const at = list[0]?.r === r ? 0 : list.findIndex((x) => x.r === r);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0) this.series.delete(key);
+      }
     }
   }
 
@@ -115,25 +119,27 @@ export class LoopIndex {
       if (r.kind === "message") for (const b of r.receivers) link(r.agent, b);
       else if (r.kind === "state.write" && r.intent !== null) (writers.get(r.intent) ?? writers.set(r.intent, new Set()).get(r.intent)!).add(r.agent);
     }
-    for (const [key, set] of writers) for (const a of set) for (const b of readers.get(key) ?? []) if (b !== a) link(a, b);
+    // A writer that reads its key back feeds itself (feedbackLoop's feedsItself).
+    for (const [key, set] of writers) for (const a of set) for (const b of readers.get(key) ?? []) link(a, b);
 
     const comps = stronglyConnected([...next.keys()], (a) => [...(next.get(a) ?? [])]);
     for (const members of comps.list) {
       const selfLoop = members.length === 1 && next.get(members[0]!)?.has(members[0]!) === true;
       if (members.length < 2 && !selfLoop) continue;
       const inside = new Set(members);
+      // A loop of several agents runs through what each feeds the others; a loop of one through its own memory.
       const fedInside = (r: WindowRecord) => {
         if (!inside.has(r.agent)) return false;
         if (r.kind === "message") return r.receivers.some((b) => inside.has(b));
         if (r.kind !== "state.write" || r.intent === null) return false;
-        for (const b of readers.get(r.intent) ?? []) if (b !== r.agent && inside.has(b)) return true;
+        for (const b of readers.get(r.intent) ?? []) if ((selfLoop || b !== r.agent) && inside.has(b)) return true;
         return false;
       };
       // The series the batch moved around this cycle, each with its recent records in order.
       const moved = new Map<string, SeriesRecord[]>();
       for (const r of recent) {
         if (!fedInside(r)) continue;
-        for (const e of seriesOf(r)) (moved.get(e.key) ?? moved.set(e.key, []).get(e.key)!).push({ r, value: e.value });
+        for (const e of seriesOf(r)) for (const key of keysOf(e)) (moved.get(key) ?? moved.set(key, []).get(key)!).push({ r, value: e.value });
       }
       for (const [key, mine] of moved) {
         const tail = latestValues(this.series.get(key) ?? [], mine, (r) => inWindow(r) && fedInside(r), p.minMessages);
@@ -150,6 +156,16 @@ export class LoopIndex {
     if (r.kind === "state.read") return [[this.reads, r.intent, r.agent]];
     return [];
   }
+}
+
+/**
+ * The series an entry may be judged in: its own, and its field's unsplit
+ * one (feedbackLoop's seriesKeys merges a field split by an identifier that
+ * never repeats): the index answers for either.
+ */
+function keysOf(e: SeriesEntry): string[] {
+  const whole = unsplitKey(e);
+  return whole === e.key ? [e.key] : [e.key, whole];
 }
 
 /** Records that can carry a series around a cycle: messages and state writes. */

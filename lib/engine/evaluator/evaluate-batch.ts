@@ -132,6 +132,12 @@ export interface HeldReads {
   intent: string | null;
   at: number;
   reads: string[];
+  /**
+   * What it waits for: its siblings (ADR 0050), or, for a record built on
+   * its own last value, whether feedback_loop finds a loop of its agent's
+   * memory entered there (ADR 0055).
+   */
+  awaits?: "siblings" | "loop";
   /** The finding made in this batch (the caller maps it to its stored id). */
   finding?: Finding;
 }
@@ -171,9 +177,13 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const windowRecords = () => (windowCopy ??= [...loopWindow.history, ...loopWindow.recent]);
   const windowMs = input.params.detectors.feedbackLoop.windowMs ?? FeedbackLoopParams.parse({}).windowMs;
   const held: HeldReads[] = [];
-  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named, window: windowRecords, windowMs, held });
+  // The records feedback_loop names in this pass: a loop's rounds, from the one it entered.
+  const looped = new Set<string>();
+  for (const f of found) if (f.detector === "feedback_loop") for (const id of f.evidence) looped.add(id);
+  const loopRounds = input.params.detectors.feedbackLoop.minMessages ?? FeedbackLoopParams.parse({}).minMessages;
+  const detected = withReadsAsEvidence(found, { recent: input.recent, seen: input.seen ?? seenIn(history), named, looped, window: windowRecords, windowMs, held });
   for (const f of detected) for (const id of f.evidence) named.add(id);
-  const { released, settled } = settleHolds(input.holding ?? [], windowRecords, windowMs);
+  const { released, settled } = settleHolds(input.holding ?? [], windowRecords, windowMs, looped, loopRounds);
   for (const ids of released.values()) for (const id of ids) named.add(id);
   const anomalous = new Set<string>();
   const poisoned = new Set<string>();
@@ -212,14 +222,32 @@ export function evaluateBatch(input: BatchInput): BatchResult {
  * record departed by what it read back, released (to be named) where they
  * say otherwise, or where the record's agent has moved on to a later record
  * of its kind without a sibling coming (or the record left the window).
+ *
+ * A record built on its own last value (ADR 0055) waits for feedback_loop:
+ * dropped where a loop names it (`looped`: the loop of its agent's memory
+ * entered there, and its value owes itself to the last one), released once
+ * its agent has made `loopRounds - 1` more of its kind without a loop naming
+ * it (a loop from there would have grown by then), or it left the window.
  */
-function settleHolds(holding: readonly HeldReads[], window: () => readonly WindowRecord[], windowMs: number): { released: Map<string, string[]>; settled: Set<string> } {
+function settleHolds(holding: readonly HeldReads[], window: () => readonly WindowRecord[], windowMs: number, looped: ReadonlySet<string>, loopRounds: number): { released: Map<string, string[]>; settled: Set<string> } {
   const released = new Map<string, string[]>();
   const settled = new Set<string>();
   if (holding.length === 0) return { released, settled };
   const records = window();
   for (const h of holding) {
     const rec = windowRecord(records, h.recordId);
+    if (h.awaits === "loop") {
+      if (looped.has(h.recordId)) {
+        settled.add(h.recordId);
+        continue;
+      }
+      let later = 0;
+      for (const r of records) if (r.agent === h.agent && r.intent === h.intent && r.kind === rec?.kind && r.at > h.at) later++;
+      if (rec && later < loopRounds - 1) continue;
+      settled.add(h.recordId);
+      released.set(h.recordId, h.reads);
+      continue;
+    }
     const verdict = rec ? readBackExplains(rec, h.path, records, windowMs) : "outside";
     const movedOn = verdict === "awaiting" && records.some((r) => r.agent === h.agent && r.intent === h.intent && r.kind === rec?.kind && r.at > h.at);
     if (verdict === "awaiting" && !movedOn) continue;
@@ -257,7 +285,7 @@ function settleHolds(holding: readonly HeldReads[], window: () => readonly Windo
  * its reads, so the reads explain nothing and naming them would make a clean
  * read the origin.
  */
-function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string>; window: () => readonly WindowRecord[]; windowMs: number; held: HeldReads[] }): Finding[] {
+function withReadsAsEvidence(findings: Finding[], input: { recent: readonly EvalRecord[]; seen: SeenIndex; named: ReadonlySet<string>; looped: ReadonlySet<string>; window: () => readonly WindowRecord[]; windowMs: number; held: HeldReads[] }): Finding[] {
   if (!findings.some((f) => f.detector === "semantic_deviation")) return findings;
   const recent = new Map<string, EvalRecord>();
   for (const r of input.recent) recent.set(r.recordId, r);
@@ -300,7 +328,16 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     // An outside read named for want of anything else explains nothing where the record's siblings (same outside reads) say it departed by what it read back (ADR 0050).
     let outsideExplains = !explained;
     let hold: HeldReads | null = null;
-    if (outsideExplains && reads.some((x) => x.write === null)) {
+    // A write of a key its agent read back (its last value) may be a loop of its memory's first round (ADR 0055): a loop named it, or one may.
+    const onItself = rec.kind === "state.write" && reads.some((x) => x.read.intent === rec.intent);
+    if (outsideExplains && onItself && reads.some((x) => x.write === null)) {
+      const path = seriesOf(rec).find((e) => e.value === f.params.value)?.path;
+      if (input.looped.has(rec.recordId)) outsideExplains = false;
+      else if (path !== undefined) {
+        outsideExplains = false;
+        hold = { recordId: rec.recordId, path, agent: rec.agent, intent: rec.intent, at: rec.at, reads: reads.filter((x) => x.write === null).map((x) => x.read.recordId), awaits: "loop" };
+      }
+    } else if (outsideExplains && reads.some((x) => x.write === null)) {
       const path = seriesOf(rec).find((e) => e.value === f.params.value)?.path;
       const verdict = path !== undefined ? readBackExplains(rec, path, input.window(), input.windowMs) : "outside";
       if (verdict !== "outside") outsideExplains = false;

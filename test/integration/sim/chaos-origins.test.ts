@@ -34,6 +34,14 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   // past twice its range carries the loop however few of its values are left,
   // and a rise that follows a hole began in it (ADR 0040).
   { scenario: "trading", fault: "feedback-loop", was: "masked: the first trader's views named by semantic_deviation and gone from later windows" },
+  // Loops of one agent through its own memory (ADR 0055): the coder builds
+  // each change on its last, the synthetic root adds its last value to the
+  // next. No cycle had a self-edge and each ticket or task was a series of
+  // its own, so feedback_loop never spoke; semantic_deviation named the
+  // changes late, and the root's clean feed read as where its first
+  // amplified value came in.
+  { scenario: "software-delivery", fault: "feedback-loop", was: "late: no loop of one agent, each ticket its own series" },
+  { scenario: "synthetic", fault: "feedback-loop", was: "masked: the root's clean feed read named as evidence" },
 ];
 
 let h: Harness;
@@ -66,6 +74,12 @@ describe("chaos origins the engine used to miss", () => {
     expect(e.origin.misses.map((m) => `${m.miss} from ${m.start}: ${m.returned.join(", ")}`), r.case.namespace).toEqual([]);
     expect(e.origin.found).toBe(e.origin.total);
     if (e.blast.truth > 0) expect([e.blast.precision, e.blast.recall], r.case.namespace).toEqual([1, 1]);
+  });
+
+  it("names the loops of one agent by feedback_loop, as loops of their agent's memory", () => {
+    for (const r of results.filter((x) => x.case.fault === "feedback-loop" && ["software-delivery", "synthetic"].includes(x.case.scenario))) {
+      expect(r.engine!.flaggedBy, r.case.namespace).toContain("feedback_loop");
+    }
   });
 
   it("flags no clean record of these fleets as a new edge: their edges were learned in the warm-up", () => {

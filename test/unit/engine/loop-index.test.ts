@@ -18,7 +18,7 @@ const T0 = Date.UTC(2026, 11, 6, 8);
 const P = { windowMs: 600_000, minMessages: 4, growth: 2, minStep: 1.25 };
 const LOOP_KINDS = new Set(["message", "state.write", "state.read"]);
 
-/** A fleet: a ring quoting prices that now and then compound, a stock level looping through a shared key, and bystanders. */
+/** A fleet: a ring quoting prices that now and then compound, a stock level looping through a shared key, a builder compounding its own last size, and bystanders. */
 function fleet(seed: number) {
   const rand = seeded(seed);
   let n = 0;
@@ -26,6 +26,8 @@ function fleet(seed: number) {
   let price = { S1: 10, S2: 20 } as Record<string, number>;
   let growing = 0;
   let level = 40;
+  let size = 100;
+  let building = 0;
   const ring = ["quoter", "pricer", "seller"];
   return (): CachedRecord[] => {
     clock += 5_000 + Math.floor(rand() * 20_000);
@@ -54,6 +56,16 @@ function fleet(seed: number) {
         { recordId: id(), kind: "message", agent: "planner", receivers: ["stocker"], intent: "Order", at: at + 2, payload: { level }, anomalous: false },
       ];
     }
+    if (roll < 0.9) {
+      // A builder alone: each task's size built on its last, read back from its own memory (a loop of one agent, one task id per record).
+      size = building > 0 ? size * 1.6 : 40 + rand() * 200;
+      if (building > 0) building--;
+      else if (rand() < 0.05) building = 5 + Math.floor(rand() * 5);
+      return [
+        { recordId: id(), kind: "state.read", agent: "builder", receivers: [], intent: "builder/last", at, payload: undefined, anomalous: false },
+        { recordId: id(), kind: "state.write", agent: "builder", receivers: [], intent: "builder/last", at: at + 1, payload: { task: `t-${n}`, size }, anomalous },
+      ];
+    }
     // Bystanders: traffic that feeds no cycle.
     return [{ recordId: id(), kind: "message", agent: `by${Math.floor(rand() * 3)}`, receivers: ["sink"], intent: "Ping", at, payload: { n: rand() * 100 }, anomalous }];
   };
@@ -62,6 +74,8 @@ function fleet(seed: number) {
 /** A quote or a stock level past twice its usual value. */
 function farOut(r: CachedRecord): boolean {
   const p = (r.payload ?? {}) as { sku?: string; price?: number; level?: number };
+  const q = p as { size?: number };
+  if (q.size !== undefined) return q.size > 480;
   if (p.price !== undefined) return p.price > (p.sku === "S1" ? 20 : 40);
   return p.level !== undefined && p.level > 80;
 }
@@ -72,6 +86,7 @@ describe("feedback_loop's kept index", () => {
     const make = fleet(5);
     const cache = new HistoryCache({ maxAgeMs: 3_600_000, maxPerAgent: 120, learningSlice: 5, thinHistory: 10 });
     let loops = 0;
+    let builder = 0;
     let stopped = 0;
     const passes = 400;
     for (let pass = 0; pass < passes; pass++) {
@@ -87,12 +102,14 @@ describe("feedback_loop's kept index", () => {
       const kept = feedbackLoop(preparedWindow(history, judged), P, { index: cache.loops, shape: { agents, othersSince } });
       expect(kept).toEqual(read);
       loops += read.length;
+      builder += read.filter((f) => f.subject === "builder -> builder").length;
       const sorted = preparedWindow([], judged).recent;
       if (!cache.loops.mayFind(sorted, { agents, othersSince }, P)) stopped++;
       cache.add(recent);
     }
     // The comparison meant something: loops were found, and most passes never read the window.
     expect(loops).toBeGreaterThanOrEqual(5);
+    expect(builder).toBeGreaterThanOrEqual(1);
     expect(stopped).toBeGreaterThan(passes / 2);
   });
 

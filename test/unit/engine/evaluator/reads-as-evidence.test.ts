@@ -245,3 +245,64 @@ describe("a feed read judged by the deviating record's siblings in the pass that
     expect(judged({ ...loop, young: true }).evidence).toEqual([`v-${K}-0`]);
   });
 });
+
+describe("a feed read held while a record built on its own last value may be a loop's first round (ADR 0055)", () => {
+  // A planner adds its signal feed to a share of its last value, read back
+  // from its own memory, a task every 30 s: 60 clean tasks, then from task 60
+  // a loop (gain 1.6 on the last value) or a poisoned feed (10x).
+  const K = 60;
+  const planner = (o: { gain: (k: number) => number; signal: (k: number) => number }) => {
+    const records: EvalRecord[] = [record({ recordId: "req", kind: "request", agent: "desk", intent: "session", at: T - 2 * 60 * MIN })];
+    let last = 1.25;
+    let wrote: string | null = null;
+    for (let k = 0; k < K + 6; k++) {
+      const at = T - 60 * MIN + k * 30_000;
+      const value = Math.round((o.signal(k) + o.gain(k) * last) * 1e4) / 1e4;
+      records.push(record({ recordId: `f-${k}`, kind: "state.read", agent: "a0", intent: "feeds/signal", at, payload: { found: true, sha256: `s${k}` }, parents: ["req"] }));
+      records.push(record({ recordId: `l-${k}`, kind: "state.read", agent: "a0", intent: "a0/last", at, payload: { found: true, sha256: `l${k}` }, parents: wrote ? ["req", wrote] : ["req"] }));
+      records.push(record({ recordId: `w-${k}`, kind: "state.write", agent: "a0", intent: "a0/last", at: at + 1, payload: { task: `task-${k}`, value }, parents: [`f-${k}`, `l-${k}`] }));
+      wrote = `w-${k}`;
+      last = value;
+    }
+    const cache = new HistoryCache({ maxAgeMs: 86_400_000, maxPerAgent: 2_000, thinHistory: 0 });
+    const at = (id: string) => records.findIndex((r) => r.recordId === id);
+    learnPass(cache, records.slice(0, at(`f-${K}`)), { poisoned: new Set(), named: new Set() });
+    // One task per pass, as a live engine judges them; what each pass holds goes to the next.
+    const passes = () => {
+      let holding: ReturnType<typeof judgePass>["held"] = [];
+      const out: ReturnType<typeof judgePass>[] = [];
+      for (let k = K; k < K + 6; k++) {
+        const recent = records.slice(at(`f-${k}`), at(`w-${k}`) + 1);
+        const batch = judgePass({ cache, recent, depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN, holding });
+        learnPass(cache, recent, batch);
+        holding = [...holding.filter((h) => !batch.settled.has(h.recordId)), ...batch.held];
+        out.push(batch);
+      }
+      return out;
+    };
+    return passes();
+  };
+  const signal = (k: number) => 1 + 0.1 * Math.sin(k * 1.7);
+
+  it("never names the feed read of a loop's first record: the loop names the record, and the hold is dropped", () => {
+    const passes = planner({ gain: (k) => (k >= K ? 1.6 : 0.2), signal });
+    const deviation = passes[0]!.findings.find((f) => f.detector === "semantic_deviation" && f.recordId === `w-${K}`)!;
+    expect(deviation.evidence).toEqual([`w-${K}`]);
+    expect(passes[0]!.held.map((h) => [h.recordId, h.reads, h.awaits])).toEqual([[`w-${K}`, [`f-${K}`], "loop"]]);
+    const loopPass = passes.findIndex((b) => b.findings.some((f) => f.detector === "feedback_loop" && f.evidence.includes(`w-${K}`)));
+    expect(loopPass).toBeGreaterThan(0);
+    expect(passes[loopPass]!.settled.has(`w-${K}`)).toBe(true);
+    for (const b of passes) {
+      expect(b.released.size).toBe(0);
+      expect(b.named.has(`f-${K}`)).toBe(false);
+    }
+  });
+
+  it("names a poisoned feed's first victim's feed read once the planner made three more records and no loop named it", () => {
+    const passes = planner({ gain: () => 0.2, signal: (k) => (k >= K ? 10 : 1) * signal(k) });
+    expect(passes[0]!.held.map((h) => h.recordId)).toEqual([`w-${K}`]);
+    expect(passes.slice(0, 3).every((b) => b.released.size === 0)).toBe(true);
+    expect(passes[3]!.released.get(`w-${K}`)).toEqual([`f-${K}`]);
+    expect(passes.some((b) => b.findings.some((f) => f.detector === "feedback_loop"))).toBe(false);
+  });
+});
