@@ -251,6 +251,26 @@ function messagesPerCycle(
   return out;
 }
 
+/**
+ * The fan-outs in flight past the limit, and those within it made from the
+ * very same input as one of them (the same parents): a runaway agent's copies
+ * of one message are one storm, and its first copies, still under the limit
+ * when they were sent, are where it began. Clean fan-outs in flight beside
+ * them, each made from its own input, are not named.
+ */
+function overWithCopies(open: readonly WindowRecord[], limit: number): string[] {
+  const inputOf = (r: WindowRecord) => (r.parents && r.parents.length > 0 ? [...r.parents].sort().join("\u0000") : null);
+  const inputs = new Set<string>();
+  for (const r of open.slice(limit)) {
+    const input = inputOf(r);
+    if (input !== null) inputs.add(input);
+  }
+  return open.flatMap((r, i) => {
+    const input = inputOf(r);
+    return i >= limit || (input !== null && inputs.has(input)) ? [r.recordId] : [];
+  });
+}
+
 function concurrentFanOuts(
   agent: string,
   fanOuts: readonly WindowRecord[],
@@ -282,7 +302,7 @@ function concurrentFanOuts(
       score: open / p.maxConcurrentFanOuts,
       explanation: `${agent} had ${open} fan-out messages in flight within ${duration(p.cycleMs)} (limit ${p.maxConcurrentFanOuts})`,
       params: { ...shared, value: open },
-      evidence: inFlight.slice(head + p.maxConcurrentFanOuts).map((x) => x.recordId),
+      evidence: overWithCopies(inFlight.slice(head), p.maxConcurrentFanOuts),
       at: r.at,
     }));
   }

@@ -49,6 +49,7 @@ import { candidateRounds, loopEntry, type EntrySeries, type LoopEntry } from "./
 import { entryByReadFit } from "./loop-read-fit.ts";
 import { entryBySiblings } from "./loop-siblings.ts";
 import { numericFields } from "./numeric-fields.ts";
+import { subjectOf } from "./subject.ts";
 import type { LoopIndex, LoopWindowShape } from "./loop-index.ts";
 
 export const FeedbackLoopParams = z.object({
@@ -757,11 +758,10 @@ function rose(values: readonly number[], i: number, sign: number, minStep: numbe
   return step > 0 && step >= (minStep - 1) * Math.abs(values[i - 1]!);
 }
 
-/** The payload's first short string field without spaces (`sku=A-100`, `symbol=AAA`): what splits a field into series. */
+/** The payload's subject as `field=value` (`sku=A-100`, `symbol=AAA`): what splits a field into series. */
 function firstToken(payload: unknown): string {
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return "";
-  for (const [k, v] of Object.entries(payload)) if (typeof v === "string" && v.length > 0 && v.length <= 64 && !/\s/.test(v)) return `${k}=${v}`;
-  return "";
+  const s = subjectOf(payload);
+  return s === null ? "" : `${s.field}=${s.value}`;
 }
 
 /** A shortest cycle from `start` back to itself (breadth-first), as agent names, start repeated at the end. */

@@ -3,7 +3,7 @@
 // and its parameters to findings; each finding carries the parameters it was
 // found with, so a stored finding can always be explained and reproduced.
 
-export const DETECTORS = ["semantic_deviation", "new_edge", "new_intent", "fan_out_burst", "rate_vs_baseline", "feedback_loop"] as const;
+export const DETECTORS = ["semantic_deviation", "new_edge", "new_intent", "fan_out_burst", "rate_vs_baseline", "feedback_loop", "subject_mismatch"] as const;
 /** Limits the engine enforces (lib/engine/caps). */
 export const CAPS = ["cap_receivers", "cap_depth", "cap_messages_per_cycle", "cap_concurrent_fan_outs"] as const;
 /** Every kind of finding: detectors, caps, and records that failed verification at the door. */

@@ -7,6 +7,7 @@ import { newEdge, NewEdgeParams } from "./new-edge.ts";
 import { newIntent, NewIntentParams } from "./new-intent.ts";
 import { rateVsBaseline, RateParams } from "./rate-vs-baseline.ts";
 import { semanticDeviation, SemanticDeviationParams } from "./semantic-deviation.ts";
+import { SubjectMismatchParams } from "./subject-mismatch.ts";
 import type { ValueBaselines } from "./value-baselines.ts";
 import type { FanOutBaselines } from "./fan-out-baselines.ts";
 import type { NewIntentBaselines } from "./new-intent-baselines.ts";
@@ -21,6 +22,7 @@ export const DetectorParams = z
     fanOutBurst: FanOutBurstParams.partial().default({}),
     rateVsBaseline: RateParams.partial().default({}),
     feedbackLoop: FeedbackLoopParams.partial().default({}),
+    subjectMismatch: SubjectMismatchParams.partial().default({}),
   })
   .strict();
 export type DetectorParams = z.infer<typeof DetectorParams>;

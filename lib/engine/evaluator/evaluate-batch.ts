@@ -6,7 +6,8 @@ import { z } from "zod";
 import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { FeedbackLoopParams, seriesOf } from "../detectors/feedback-loop.ts";
-import { firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
+import { subjectMismatch } from "../detectors/subject-mismatch.ts";
+import { byTimeThenId, firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -166,6 +167,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const found = runDetectors(window, input.params.detectors, input.kept, loopWindow);
+  found.push(...subjectMismatchIn(input, history, once(baseline)));
   const named = new Set<string>();
   for (const f of [...found, ...capped]) {
     if (f.recordId !== null) named.add(f.recordId);
@@ -353,6 +355,20 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
     if (hold) input.held.push({ ...hold, finding: out });
     return out;
   });
+}
+
+/**
+ * subject_mismatch (ADR 0056) over the batch: it looks a record's parents up
+ * among the records seen (the history cache) and the batch, and reads the
+ * agent's earlier records only where a record's inputs were about something else.
+ */
+function subjectMismatchIn(input: BatchInput, history: () => readonly CachedRecord[], baseline: () => readonly CachedRecord[]): Finding[] {
+  const recent = new Map<string, WindowRecord>();
+  for (const r of input.recent) recent.set(r.recordId, r);
+  const seen = input.seen ?? seenIn(history);
+  // What is normal: records no finding named, as every baseline.
+  const inOrder = input.historyInOrder ? baseline : once(() => [...baseline()].sort(byTimeThenId));
+  return subjectMismatch([...input.recent].sort(byTimeThenId), inOrder, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch);
 }
 
 /** The records seen, looked up in a history list (built once, only when a read is looked up): for callers without a history cache. */

@@ -70,6 +70,19 @@ describe("caps", () => {
     expect(found[0]?.evidence).toEqual(["f6"]);
   });
 
+  it("concurrent fan-outs: names a storm's first copies of one message, under the limit when sent, and no clean fan-out beside them", () => {
+    // Two clean fan-outs, each from its own task, then a runaway sending the same message (one input) every 100 ms.
+    const fan = (id: string, at: number, parents: string[]): WindowRecord => ({ ...msg(id, at, ["b", "c"]), parents });
+    const clean = [fan("c1", T0, ["task-1"]), fan("c2", T0 + 30_000, ["task-2"])];
+    const storm = Array.from({ length: 8 }, (_, i) => fan(`s${i}`, T0 + 30_100 + i * 100, ["c2"]));
+    // Judged as a live engine would: the clean ones and the storm's first three in one pass, the rest in the next.
+    const lastReported = new Map<string, number>();
+    expect(checkCaps({ history: [], recent: [...clean, ...storm.slice(0, 3)], depthOf: none, lastReported })).toEqual([]);
+    const found = checkCaps({ history: [...clean, ...storm.slice(0, 3)], recent: storm.slice(3), depthOf: none, lastReported }).filter((f) => f.detector === "cap_concurrent_fan_outs");
+    expect(found.map((f) => [f.recordId, f.params.value])).toEqual([["s3", 6]]);
+    expect(found[0]!.evidence).toEqual(storm.map((r) => r.recordId));
+  });
+
   it("only messages count: actions and state writes are not traffic", () => {
     const acts = Array.from({ length: 30 }, (_, i): WindowRecord => ({ ...msg(`x${i}`, T0 + i), kind: "action", receivers: [] }));
     expect(checkCaps({ history: [], recent: acts, depthOf: none, lastReported: new Map() })).toEqual([]);
