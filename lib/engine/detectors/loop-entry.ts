@@ -208,6 +208,8 @@ const known = (r: number | null | undefined): r is number => r != null && !Numbe
 
 /** Values of the noise model's fit, at least: three parameters and as many degrees of freedom. */
 const FITTED = 6;
+/** Values a loop of one agent's noise model needs before it fits a slope on what it read back (ADR 0055): two parameters and six degrees of freedom. */
+const SLOPED = 8;
 
 /**
  * The loop's series judged by what they read back (ADR 0048), pooled: they
@@ -257,14 +259,16 @@ function readBackFit(
   // (c = -rho * w: what carries forward is the previous value's own part).
   // A loop of one agent reads back its own previous value (ADR 0055): the
   // read-back is what it carries forward, and v = a + w * readBack is all.
-  // With fewer values than a line and two degrees of freedom need, its level alone (what it read back weighed
-  // nothing), from every value before `from`, a first one whose read-back the window lacks included.
+  // With fewer values than a line needs to be told from noise (SLOPED), its level alone (what it read back
+  // weighed nothing), from every value the series holds before `from` (a first one whose read-back the window
+  // lacks included): a slope through five changes of a coder's is whatever their noise made it (s27: -1.18),
+  // and three of them say little of how far its changes usually range (s23).
   const own = all.some(([, r, prev]) => r !== prev);
   const level: [v: number, r: number, prev: number, rbPrev: number][] = [];
-  if (!own && all.length < 4) {
-    for (const s of taking) for (let i = 0; i < s.values.length && s.at[i]! < from; i++) if (s.at[i]! >= from - windowMs) level.push([s.values[i]!, 0, 0, 0]);
+  if (!own && all.length < SLOPED) {
+    for (const s of taking) for (let i = 0; i < s.values.length && s.at[i]! < from; i++) level.push([s.values[i]!, 0, 0, 0]);
   }
-  const terms = own ? 4 : all.length >= 4 ? 2 : 1;
+  const terms = own ? 4 : all.length >= SLOPED ? 2 : 1;
   const rows = own ? all.filter(([, , , rbPrev]) => !Number.isNaN(rbPrev)) : terms === 1 ? level : all;
   const m = new Array<number>(terms * terms).fill(0);
   const y = new Array<number>(terms).fill(0);

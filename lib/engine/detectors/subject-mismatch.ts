@@ -34,12 +34,12 @@ export const SubjectMismatchParams = z.object({
 export type SubjectMismatchParams = z.infer<typeof SubjectMismatchParams>;
 
 /**
- * Findings over `recent` (time order), against `history` (time order; the
- * agents' earlier records no finding named: read only where a record's
- * inputs were about something else), parents looked up by `get` (records
- * seen before or in the batch). Pure.
+ * Findings over `recent` (time order), against `historyOf` (each agent's
+ * earlier records no finding named, in time order: read only where a
+ * record's inputs were about something else), parents looked up by `get`
+ * (records seen before or in the batch). Pure.
  */
-export function subjectMismatch(recent: readonly WindowRecord[], history: () => readonly WindowRecord[], get: (recordId: string) => WindowRecord | undefined, input: Partial<SubjectMismatchParams> = {}): Finding[] {
+export function subjectMismatch(recent: readonly WindowRecord[], historyOf: (agent: string) => readonly WindowRecord[], get: (recordId: string) => WindowRecord | undefined, input: Partial<SubjectMismatchParams> = {}): Finding[] {
   const p = SubjectMismatchParams.parse(input);
   const out: Finding[] = [];
   // A record named here is no part of what its agent usually does.
@@ -54,13 +54,13 @@ export function subjectMismatch(recent: readonly WindowRecord[], history: () => 
     let shared = 0;
     let looked = 0;
     const earlier = function* (): Generator<WindowRecord> {
-      for (let j = i - 1; j >= 0; j--) yield recent[j]!;
-      const past = history();
+      for (let j = i - 1; j >= 0; j--) if (recent[j]!.agent === r.agent) yield recent[j]!;
+      const past = historyOf(r.agent);
       for (let j = past.length - 1; j >= 0; j--) yield past[j]!;
     };
     for (const e of earlier()) {
       if (++looked > p.lookback || shared >= p.minRecords) break;
-      if (e.agent !== r.agent || e.kind !== r.kind || e.intent !== r.intent || e.at > r.at || named.has(e.recordId)) continue;
+      if (e.kind !== r.kind || e.intent !== r.intent || e.at > r.at || named.has(e.recordId)) continue;
       const own = subjectOf(e.payload);
       if (own === null || own.field !== subject.field) continue;
       const its = inputsOf(e, get);

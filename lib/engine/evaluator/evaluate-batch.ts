@@ -167,7 +167,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const found = runDetectors(window, input.params.detectors, input.kept, loopWindow);
-  found.push(...subjectMismatchIn(input, history, once(baseline)));
+  found.push(...subjectMismatchIn(input, history, baseline));
   const named = new Set<string>();
   for (const f of [...found, ...capped]) {
     if (f.recordId !== null) named.add(f.recordId);
@@ -366,9 +366,16 @@ function subjectMismatchIn(input: BatchInput, history: () => readonly CachedReco
   const recent = new Map<string, WindowRecord>();
   for (const r of input.recent) recent.set(r.recordId, r);
   const seen = input.seen ?? seenIn(history);
-  // What is normal: records no finding named, as every baseline.
-  const inOrder = input.historyInOrder ? baseline : once(() => [...baseline()].sort(byTimeThenId));
-  return subjectMismatch([...input.recent].sort(byTimeThenId), inOrder, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch);
+  // What is normal: records no finding named, as every baseline; each agent's, in window order (the history cache keeps them so).
+  let byAgent: Map<string, CachedRecord[]> | null = null;
+  const grouped = (): Map<string, CachedRecord[]> => {
+    if (byAgent) return byAgent;
+    byAgent = new Map();
+    for (const r of [...baseline()].sort(byTimeThenId)) (byAgent.get(r.agent) ?? byAgent.set(r.agent, []).get(r.agent)!).push(r);
+    return byAgent;
+  };
+  const historyOf = input.kept?.agentHistory ?? ((agent: string) => grouped().get(agent) ?? []);
+  return subjectMismatch([...input.recent].sort(byTimeThenId), historyOf, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch);
 }
 
 /** The records seen, looked up in a history list (built once, only when a read is looked up): for callers without a history cache. */

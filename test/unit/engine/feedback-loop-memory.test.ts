@@ -61,11 +61,12 @@ describe("a loop of one agent through its own memory", () => {
     expect(subjects).toEqual(new Set(["coder -> coder"]));
   });
 
-  // A clean change rose by chance just before the loop, as the loop's first would: seed s6 (95 -> 188),
-  // seed s5 (123 -> 208). What each made of the change it read back says it was clean.
+  // Seed s6: a clean change rose by chance just before the loop (95 -> 188), as the loop's first would;
+  // what it made of the 95 it read back says it was clean. Seed s27: the loop's first change (322) read
+  // back a small one (94); a slope fitted through the five changes before would have called it noise.
   const SEEDS = [
     { seed: "s6", clean: [68, 136, 130, 67, 54, 76, 66, 91, 94, 199, 185, 201, 153, 238, 127, 213, 182, 72, 199, 153, 95, 188], loop: [343, 611, 1172, 2108] },
-    { seed: "s5", clean: [117, 150, 141, 145, 161, 146, 41, 97, 231, 51, 147, 147, 149, 206, 127, 233, 44, 177, 155, 116, 123, 208], loop: [444, 804, 1491, 2621] },
+    { seed: "s27", clean: [63, 144, 167, 156, 100, 83, 207, 214, 142, 90, 228, 64, 40, 224, 51, 153, 134, 206, 150, 193, 212, 94], loop: [322, 634, 1169, 1987, 3222] },
   ];
   it.each(SEEDS.flatMap((c) => SPLITS.map((batch) => ({ ...c, batch }))))("names the loop's first change, not a clean one before it, seed $seed in passes of $batch records", ({ clean, loop, batch }) => {
     const lines = [...clean, ...loop];

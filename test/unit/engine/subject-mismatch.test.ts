@@ -38,6 +38,9 @@ const forged = (anchor: number, ticket: string, at: number): WindowRecord => ({
   parents: [`c${anchor}`],
 });
 
+/** Each agent's records of `records`, as the engine's history cache keeps them. */
+const historyOf = (records: readonly WindowRecord[]) => (agent: string) => records.filter((r) => r.agent === agent);
+
 const lookup = (records: readonly WindowRecord[]) => {
   const by = new Map(records.map((r) => [r.recordId, r]));
   return (id: string) => by.get(id);
@@ -47,7 +50,7 @@ describe("subject_mismatch", () => {
   it("names a review of a ticket its change was not about, from a reviewer whose 24 earlier reviews each followed their change", () => {
     const history = tickets(24);
     const x = forged(23, "T-900", T + 24 * 30 * MIN);
-    const [f, ...rest] = subjectMismatch([x], () => history, lookup([...history, x]));
+    const [f, ...rest] = subjectMismatch([x], historyOf(history), lookup([...history, x]));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ detector: "subject_mismatch", recordId: "x-T-900", agent: "reviewer", subject: "ReviewResult ticket", evidence: ["x-T-900"] });
     expect(f!.explanation).toBe("ReviewResult about ticket T-900, made from ChangeReady about ticket T-123; each of its last 20 was about the ticket of a record it was made from");
@@ -57,30 +60,37 @@ describe("subject_mismatch", () => {
   it("says nothing of a review about its change's ticket, however late", () => {
     const history = tickets(24);
     const again = { ...forged(23, "T-123", T + 24 * 30 * MIN), recordId: "again" };
-    expect(subjectMismatch([again], () => history, lookup([...history, again]))).toEqual([]);
+    expect(subjectMismatch([again], historyOf(history), lookup([...history, again]))).toEqual([]);
   });
 
   it("does not judge a reviewer with fewer than 20 earlier reviews, nor one whose reviews did not follow their change", () => {
     const young = tickets(19);
     const x = forged(18, "T-900", T + 19 * 30 * MIN);
-    expect(subjectMismatch([x], () => young, lookup([...young, x]))).toEqual([]);
+    expect(subjectMismatch([x], historyOf(young), lookup([...young, x]))).toEqual([]);
     // One of the last 20 reviews was about another ticket than its change: the rule never held.
     const mixed = tickets(24).map((r) => (r.recordId === "v20" ? { ...r, payload: { ticket: "T-777", approved: true, risk: 0.1 } } : r));
     const y = forged(23, "T-900", T + 24 * 30 * MIN);
-    expect(subjectMismatch([y], () => mixed, lookup([...mixed, y]))).toEqual([]);
+    expect(subjectMismatch([y], historyOf(mixed), lookup([...mixed, y]))).toEqual([]);
   });
 
   it("does not judge a record whose inputs are unknown here or are only state reads", () => {
     const history = tickets(24);
     const orphan = { ...forged(23, "T-900", T + 24 * 30 * MIN), parents: ["gone"] };
     const readOnly = { ...forged(23, "T-901", T + 24 * 30 * MIN), recordId: "ro", parents: ["rd23"] };
-    expect(subjectMismatch([orphan, readOnly], () => history, lookup([...history, orphan, readOnly]))).toEqual([]);
+    expect(subjectMismatch([orphan, readOnly], historyOf(history), lookup([...history, orphan, readOnly]))).toEqual([]);
+  });
+
+  it("looks back over the reviewer's own records, however busy the rest of the fleet was in between", () => {
+    const history = tickets(24);
+    const busy: WindowRecord[] = Array.from({ length: 6_000 }, (_, n) => ({ recordId: `b${n}`, kind: "message", agent: "planner", receivers: ["researcher"], intent: "Task", at: T + 24 * 30 * MIN + n, payload: { ticket: `T-${n}` }, parents: [] }));
+    const x = forged(23, "T-900", T + 24 * 30 * MIN + 7_000);
+    expect(subjectMismatch([...busy, x], historyOf(history), lookup([...history, x])).map((f) => f.recordId)).toEqual(["x-T-900"]);
   });
 
   it("names every forged review of a run, in one batch: the first named is no part of what the reviewer usually does", () => {
     const history = tickets(24);
     const forgedRun = ["T-900", "T-901", "T-902"].map((t, n) => forged(23, t, T + 24 * 30 * MIN + n * 2 * MIN));
-    expect(subjectMismatch(forgedRun, () => history, lookup([...history, ...forgedRun])).map((f) => f.recordId)).toEqual(["x-T-900", "x-T-901", "x-T-902"]);
+    expect(subjectMismatch(forgedRun, historyOf(history), lookup([...history, ...forgedRun])).map((f) => f.recordId)).toEqual(["x-T-900", "x-T-901", "x-T-902"]);
   });
 
   it("is found by the engine's pass, its parent looked up in the history cache", () => {
