@@ -10,8 +10,9 @@
 // about a subject of its choosing. Signatures, contracts and values all
 // pass; what gives it away is that the agent never did that before.
 //
-// So for each record with a subject, made from inputs that carry subjects of
-// their own (messages, writes, actions; a state read holds only a hash), the
+// So for each record with a subject, made from other agents' records that
+// carry subjects of their own (messages, writes, actions; a state read holds
+// only a hash, and its own records are what it carries forward), the
 // detector asks whether any input named the same subject (in any string
 // field at its top: a quote may list its currency before its SKU). Where none
 // was, it looks at the agent's earlier records of the same kind and intent,
@@ -96,13 +97,19 @@ function carries(r: WindowRecord, value: string): boolean {
   return Object.values(p).some((v) => v === value);
 }
 
-/** A record's inputs that carry a subject of their own: its parents but state reads (a read holds a hash); null where one is not known here, or it has none. */
+/**
+ * What a record was given to work on: its parents from other agents, but
+ * state reads (a read holds a hash). Its own earlier records are what it
+ * carries forward, not what it was asked about: a runaway's copies of its
+ * own message would otherwise teach it that it follows its inputs. Null
+ * where a parent is not known here, or it has none.
+ */
 function inputsOf(r: WindowRecord, get: (recordId: string) => WindowRecord | undefined): WindowRecord[] | null {
   const out: WindowRecord[] = [];
   for (const id of r.parents ?? []) {
     const parent = get(id);
     if (!parent) return null;
-    if (parent.kind !== "state.read") out.push(parent);
+    if (parent.kind !== "state.read" && parent.agent !== r.agent) out.push(parent);
   }
   return out.length === 0 ? null : out;
 }

@@ -87,6 +87,17 @@ describe("subject_mismatch", () => {
     expect(subjectMismatch([...busy, x], historyOf(history), lookup([...history, x])).map((f) => f.recordId)).toEqual(["x-T-900"]);
   });
 
+  it("learns nothing from an agent's copies of its own message: a runaway's storm of trade ideas made from its last one", () => {
+    // Trade ideas made from the trader's own reads and writes never follow an input; 25 storm copies of one idea name it as their parent.
+    const idea = (id: string, side: string, at: number, parents: string[]): WindowRecord => ({ recordId: id, kind: "message", agent: "trader", receivers: ["portfolio"], intent: "TradeIdea", at, payload: { side, symbol: "AAA", qty: 10 }, parents });
+    const template = idea("t0", "buy", T, []);
+    const storm = Array.from({ length: 25 }, (_, n) => idea(`s${n}`, "buy", T + 1 + n, ["t0"]));
+    const wrote: WindowRecord = { recordId: "w1", kind: "state.write", agent: "trader", receivers: [], intent: "trader/rec", at: T + 100, payload: { symbol: "AAA", value: 0.02 }, parents: [] };
+    const next = idea("n1", "sell", T + 101, ["w1"]);
+    const all = [template, ...storm, wrote, next];
+    expect(subjectMismatch([next], historyOf([template, ...storm, wrote]), lookup(all))).toEqual([]);
+  });
+
   it("names every forged review of a run, in one batch: the first named is no part of what the reviewer usually does", () => {
     const history = tickets(24);
     const forgedRun = ["T-900", "T-901", "T-902"].map((t, n) => forged(23, t, T + 24 * 30 * MIN + n * 2 * MIN));
