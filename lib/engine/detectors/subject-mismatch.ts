@@ -36,11 +36,17 @@ export type SubjectMismatchParams = z.infer<typeof SubjectMismatchParams>;
 
 /**
  * Findings over `recent` (time order), against `historyOf` (each agent's
- * earlier records no finding named, in time order: read only where a
- * record's inputs were about something else), parents looked up by `get`
- * (records seen before or in the batch). Pure.
+ * earlier records, in time order: read only where a record's inputs were
+ * about something else; those `flagged` says a finding named are skipped),
+ * parents looked up by `get` (records seen before or in the batch). Pure.
  */
-export function subjectMismatch(recent: readonly WindowRecord[], historyOf: (agent: string) => readonly WindowRecord[], get: (recordId: string) => WindowRecord | undefined, input: Partial<SubjectMismatchParams> = {}): Finding[] {
+export function subjectMismatch(
+  recent: readonly WindowRecord[],
+  historyOf: (agent: string) => readonly WindowRecord[],
+  get: (recordId: string) => WindowRecord | undefined,
+  input: Partial<SubjectMismatchParams> = {},
+  flagged: (recordId: string) => boolean = () => false,
+): Finding[] {
   const p = SubjectMismatchParams.parse(input);
   const out: Finding[] = [];
   // A record named here is no part of what its agent usually does.
@@ -61,7 +67,7 @@ export function subjectMismatch(recent: readonly WindowRecord[], historyOf: (age
     };
     for (const e of earlier()) {
       if (++looked > p.lookback || shared >= p.minRecords) break;
-      if (e.kind !== r.kind || e.intent !== r.intent || e.at > r.at || named.has(e.recordId)) continue;
+      if (e.kind !== r.kind || e.intent !== r.intent || e.at > r.at || named.has(e.recordId) || flagged(e.recordId)) continue;
       const own = subjectOf(e.payload);
       if (own === null || own.field !== subject.field) continue;
       const its = inputsOf(e, get);

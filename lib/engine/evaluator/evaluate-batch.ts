@@ -375,7 +375,8 @@ function subjectMismatchIn(input: BatchInput, history: () => readonly CachedReco
     return byAgent;
   };
   const historyOf = input.kept?.agentHistory ?? ((agent: string) => grouped().get(agent) ?? []);
-  return subjectMismatch([...input.recent].sort(byTimeThenId), historyOf, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch);
+  // An earlier record a finding named (the attacker's first forged review) is no part of what its agent usually does.
+  return subjectMismatch([...input.recent].sort(byTimeThenId), historyOf, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch, (id) => seen.flagged(id));
 }
 
 /** The records seen, looked up in a history list (built once, only when a read is looked up): for callers without a history cache. */

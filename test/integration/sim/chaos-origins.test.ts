@@ -42,6 +42,14 @@ const CASES: readonly { scenario: string; fault: FaultName; was: string }[] = [
   // amplified value came in.
   { scenario: "software-delivery", fault: "feedback-loop", was: "late: no loop of one agent, each ticket its own series" },
   { scenario: "synthetic", fault: "feedback-loop", was: "masked: the root's clean feed read named as evidence" },
+  // The attacker's reviews (ticket T-900, risk 0) pass every check and every
+  // value baseline; each names the reviewer's last real input, a change for
+  // another ticket, which no review of the reviewer's ever did (ADR 0056).
+  { scenario: "software-delivery", fault: "key-compromise", was: "not detected: plausible reviews signed with the stolen key" },
+  // The runaway's first copies were in flight under the concurrency limit
+  // beside the root's clean fan-outs; the cap names every copy of the message
+  // an over-limit fan-out copied (ADR 0056).
+  { scenario: "synthetic", fault: "fan-out-storm", was: "first storm messages unflagged" },
 ];
 
 let h: Harness;
@@ -74,6 +82,11 @@ describe("chaos origins the engine used to miss", () => {
     expect(e.origin.misses.map((m) => `${m.miss} from ${m.start}: ${m.returned.join(", ")}`), r.case.namespace).toEqual([]);
     expect(e.origin.found).toBe(e.origin.total);
     if (e.blast.truth > 0) expect([e.blast.precision, e.blast.recall], r.case.namespace).toEqual([1, 1]);
+  });
+
+  it("names the stolen key's reviews by subject_mismatch", () => {
+    const r = results.find((x) => x.case.scenario === "software-delivery" && x.case.fault === "key-compromise")!;
+    expect(r.engine!.flaggedBy, r.case.namespace).toContain("subject_mismatch");
   });
 
   it("names the loops of one agent by feedback_loop, as loops of their agent's memory", () => {

@@ -98,6 +98,15 @@ describe("subject_mismatch", () => {
     expect(subjectMismatch([next], historyOf([template, ...storm, wrote]), lookup(all))).toEqual([]);
   });
 
+  it("skips an earlier record a finding named, however the agent's history keeps it: the attacker's first forged review", () => {
+    const first = forged(23, "T-900", T + 24 * 30 * MIN);
+    const history = [...tickets(24), first];
+    const next = forged(23, "T-901", T + 24 * 30 * MIN + 2 * MIN);
+    const all = lookup([...history, next]);
+    expect(subjectMismatch([next], historyOf(history), all)).toEqual([]);
+    expect(subjectMismatch([next], historyOf(history), all, {}, (id) => id === first.recordId).map((f) => f.recordId)).toEqual(["x-T-901"]);
+  });
+
   it("names every forged review of a run, in one batch: the first named is no part of what the reviewer usually does", () => {
     const history = tickets(24);
     const forgedRun = ["T-900", "T-901", "T-902"].map((t, n) => forged(23, t, T + 24 * 30 * MIN + n * 2 * MIN));
@@ -118,5 +127,11 @@ describe("subject_mismatch", () => {
     const y = asEval(forged(23, "T-901", T + 24 * 30 * MIN + 2 * MIN), 1_001);
     const next = judgePass({ cache, recent: [y], depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN });
     expect(next.findings.filter((f) => f.detector === "subject_mismatch").map((f) => f.recordId)).toEqual(["x-T-901"]);
+    // A real review comes between, then the third forged one (the chaos run's shape): the named ones are skipped, however the cache keeps them.
+    learnPass(cache, [y], next);
+    const real = tickets(1, 24).map((r, n) => asEval(r, 1_002 + n));
+    const z = asEval(forged(23, "T-902", T + 24 * 30 * MIN + 4 * MIN), 1_010);
+    const third = judgePass({ cache, recent: [...real, z], depthOf: () => 1, graph: new AgentGraph(), lastReported: new Map(), params: EngineParams.parse({}), loopWindowMs: 2 * 60 * MIN });
+    expect(third.findings.filter((f) => f.detector === "subject_mismatch").map((f) => f.recordId)).toEqual(["x-T-902"]);
   });
 });
