@@ -284,7 +284,8 @@ function readBackFit(
   if (k < (own ? FITTED : 3)) return null;
   const coef = solve(m, y);
   if (!coef) return null;
-  const [a, w = 0, rho = 0, c = 0] = coef as [number, number?, number?, number?];
+  // The solution has one number per term: the level, then the weights the model has.
+  const [a = 0, w = 0, rho = 0, c = 0] = coef;
   let sq = 0;
   for (const [v, r, prev, rbPrev] of rows) sq += (v - (a + w * r + rho * prev + c * (own ? rbPrev : 0))) ** 2;
   const noise = Math.sqrt(sq / k);

@@ -7,6 +7,11 @@
  */
 export function subjectOf(payload: unknown): { field: string; value: string } | null {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return null;
-  for (const [field, value] of Object.entries(payload)) if (typeof value === "string" && value.length > 0 && value.length <= 64 && !/\s/.test(value)) return { field, value };
+  for (const [field, value] of Object.entries(payload)) if (isToken(value)) return { field, value };
   return null;
+}
+
+/** A short string without spaces: a SKU, a symbol, a ticket (what names a segment or a subject), not free text. */
+export function isToken(v: unknown): v is string {
+  return typeof v === "string" && v.length > 0 && v.length <= 64 && !/\s/.test(v);
 }

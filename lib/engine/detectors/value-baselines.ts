@@ -10,6 +10,7 @@
 import { numericFields } from "./numeric-fields.ts";
 import type { WindowRecord } from "./finding.ts";
 import { signedLog } from "./robust-stats.ts";
+import { isToken } from "./subject.ts";
 
 /** One baseline's values, ascending; `log` holds signedLog of each (the same order: signedLog is increasing). */
 export interface SortedValues {
@@ -63,7 +64,7 @@ export function segmentsOf(payload: unknown, maxSegments = 8): string[] {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(payload)) {
-    if (typeof v !== "string" || v.length === 0 || v.length > 64 || /\s/.test(v)) continue;
+    if (!isToken(v)) continue;
     out.push(`${k}=${v}`);
     if (out.length >= maxSegments) break;
   }

@@ -7,7 +7,7 @@ import { CapsParams, checkCaps, PER_CYCLE_CAPS } from "../caps/caps.ts";
 import { failureOf, type ObservedRecord } from "../breaker/edge-breakers.ts";
 import { FeedbackLoopParams, seriesOf } from "../detectors/feedback-loop.ts";
 import { subjectMismatch } from "../detectors/subject-mismatch.ts";
-import { byTimeThenId, firstAfter, lazyWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
+import { firstAfter, lazyWindow, prepareWindow, type DetectorWindow, type Finding, type WindowRecord } from "../detectors/finding.ts";
 import { DetectorParams, runDetectors } from "../detectors/run-detectors.ts";
 import type { KeptBaselines } from "../detectors/run-detectors.ts";
 import type { CachedRecord } from "./history-cache.ts";
@@ -157,7 +157,8 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   // never learn from them (learning records are not in the baselines).
   const history = once(input.history);
   const baseline = () => history().filter((r) => !r.anomalous || r.learning);
-  const window = input.historyInOrder ? lazyWindow(baseline, input.recent) : { history: baseline(), recent: input.recent };
+  // Deduplicated and in time order once, for runDetectors and subject_mismatch alike.
+  const window = prepareWindow(input.historyInOrder ? lazyWindow(baseline, input.recent) : { history: baseline(), recent: input.recent });
   // feedback_loop alone sees the records those findings named (ADR 0042): a
   // loop grows by the very values semantic_deviation names as they come, and
   // its own evidence is the loop's rounds, which later passes must still see
@@ -167,7 +168,7 @@ export function evaluateBatch(input: BatchInput): BatchResult {
   const cooledOver = new Map<string, string[]>();
   const capped = checkCaps({ history: input.messagesOf && input.fanOutsOf ? [] : history(), historyInOrder: input.historyInOrder, messagesOf: input.messagesOf, fanOutsOf: input.fanOutsOf, recent: input.recent, depthOf: input.depthOf, lastReported: input.lastReported, cooledOver }, input.params.caps);
   const found = runDetectors(window, input.params.detectors, input.kept, loopWindow);
-  found.push(...subjectMismatchIn(input, history, baseline));
+  found.push(...subjectMismatchIn(input, window, history));
   const named = new Set<string>();
   for (const f of [...found, ...capped]) {
     if (f.recordId !== null) named.add(f.recordId);
@@ -358,25 +359,27 @@ function withReadsAsEvidence(findings: Finding[], input: { recent: readonly Eval
 }
 
 /**
- * subject_mismatch (ADR 0056) over the batch: it looks a record's parents up
- * among the records seen (the history cache) and the batch, and reads the
- * agent's earlier records only where a record's inputs were about something else.
+ * subject_mismatch (ADR 0056) over the batch's prepared window (its records
+ * once each, in time order; its history what is normal: records no finding
+ * named): it looks a record's parents up among the records seen (the history
+ * cache) and the batch, and reads the agent's earlier records only where a
+ * record's inputs were about something else.
  */
-function subjectMismatchIn(input: BatchInput, history: () => readonly CachedRecord[], baseline: () => readonly CachedRecord[]): Finding[] {
-  const recent = new Map<string, WindowRecord>();
-  for (const r of input.recent) recent.set(r.recordId, r);
+function subjectMismatchIn(input: BatchInput, window: DetectorWindow, history: () => readonly CachedRecord[]): Finding[] {
+  let recent: Map<string, WindowRecord> | null = null;
+  const inBatch = (id: string) => (recent ??= new Map(window.recent.map((r) => [r.recordId, r]))).get(id);
   const seen = input.seen ?? seenIn(history);
-  // What is normal: records no finding named, as every baseline; each agent's, in window order (the history cache keeps them so).
-  let byAgent: Map<string, CachedRecord[]> | null = null;
-  const grouped = (): Map<string, CachedRecord[]> => {
+  // Each agent's baseline in window order: the history cache keeps it so; else the window's, grouped once.
+  let byAgent: Map<string, WindowRecord[]> | null = null;
+  const grouped = (): Map<string, WindowRecord[]> => {
     if (byAgent) return byAgent;
     byAgent = new Map();
-    for (const r of [...baseline()].sort(byTimeThenId)) (byAgent.get(r.agent) ?? byAgent.set(r.agent, []).get(r.agent)!).push(r);
+    for (const r of window.history) (byAgent.get(r.agent) ?? byAgent.set(r.agent, []).get(r.agent)!).push(r);
     return byAgent;
   };
   const historyOf = input.kept?.agentHistory ?? ((agent: string) => grouped().get(agent) ?? []);
   // An earlier record a finding named (the attacker's first forged review) is no part of what its agent usually does.
-  return subjectMismatch([...input.recent].sort(byTimeThenId), historyOf, (id) => recent.get(id) ?? seen.get(id), input.params.detectors.subjectMismatch, (id) => seen.flagged(id));
+  return subjectMismatch(window.recent, historyOf, (id) => inBatch(id) ?? seen.get(id), input.params.detectors.subjectMismatch, (id) => seen.flagged(id));
 }
 
 /** The records seen, looked up in a history list (built once, only when a read is looked up): for callers without a history cache. */

@@ -6,6 +6,7 @@
 // seed s1): the first amplified change is an ordinary size next to the ones
 // before it, and a setting written beside it happened to rise at the end.
 import { beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { feedbackLoop, seriesKeys, seriesOf } from "@/lib/engine/detectors/feedback-loop.ts";
 import type { WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { resetWindowIds, wr } from "./detector-fixtures.ts";
@@ -50,7 +51,9 @@ function namedInPasses(records: readonly WindowRecord[], batch: number): { named
 }
 
 const writesOf = (records: readonly WindowRecord[]) => records.filter((r) => r.kind === "state.write");
-const linesOf = (r: WindowRecord) => (r.payload as { lines: number }).lines;
+/** A change's size, its payload decoded (a record without one fails the test). */
+const linesOf = (r: WindowRecord) => z.object({ lines: z.number() }).parse(r.payload).lines;
+const valueOf = (r: WindowRecord) => z.object({ value: z.number() }).parse(r.payload).value;
 
 describe("a loop of one agent through its own memory", () => {
   it.each(SPLITS)("names the coder's first amplified change and every one after it, none before, in passes of %i records", (batch) => {
@@ -105,7 +108,7 @@ describe("a loop of one agent through its own memory", () => {
     });
     for (const batch of SPLITS) {
       const { named } = namedInPasses(out, batch);
-      expect(writesOf(out).filter((w) => named.has(w.recordId)).map((w) => (w.payload as { value: number }).value), `passes of ${batch}`).toEqual(values.slice(11));
+      expect(writesOf(out).filter((w) => named.has(w.recordId)).map(valueOf), `passes of ${batch}`).toEqual(values.slice(11));
     }
   });
 });

@@ -6,6 +6,7 @@
 // feedback_loop's window holds the records other findings named (ADR 0042),
 // so the index does too.
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { feedbackLoop } from "@/lib/engine/detectors/feedback-loop.ts";
 import { preparedWindow, type WindowRecord } from "@/lib/engine/detectors/finding.ts";
 import { HistoryCache, type CachedRecord } from "@/lib/engine/evaluator/history-cache.ts";
@@ -71,11 +72,14 @@ function fleet(seed: number) {
   };
 }
 
-/** A quote or a stock level past twice its usual value. */
+/** What the fleet's records carry, decoded: a quote's SKU and price, a stock level, a builder's size. */
+const FleetPayload = z.object({ sku: z.string().optional(), price: z.number().optional(), level: z.number().optional(), size: z.number().optional() });
+
+/** A quote, a stock level or a builder's size past twice its usual value. */
 function farOut(r: CachedRecord): boolean {
-  const p = (r.payload ?? {}) as { sku?: string; price?: number; level?: number };
-  const q = p as { size?: number };
-  if (q.size !== undefined) return q.size > 480;
+  if (r.payload === undefined) return false;
+  const p = FleetPayload.parse(r.payload);
+  if (p.size !== undefined) return p.size > 480;
   if (p.price !== undefined) return p.price > (p.sku === "S1" ? 20 : 40);
   return p.level !== undefined && p.level > 80;
 }
